@@ -1,0 +1,46 @@
+// One build for every bundle: the extension (Node, CommonJS, `vscode` external), the CLI, the sandbox tenant
+// with its fake developer tools, and the browser bundle of the wizards.
+// Usage: node build.mjs [--production] [--watch]
+import * as esbuild from 'esbuild';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+const nodeBundles = [
+  { entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
+  { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: { sandbox: 'src/sandbox/main.ts' }, optional: true },
+  { entryPoints: { 'tools/az': 'src/sandbox/tools/az.ts', 'tools/azd': 'src/sandbox/tools/azd.ts', 'tools/pwsh': 'src/sandbox/tools/pwsh.ts' }, optional: true },
+].filter((b) => !b.optional || Object.values(b.entryPoints).every((p) => existsSync(p)))
+  .map(({ optional, ...b }) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', ...b }));
+
+const browserBundles = [
+  { entryPoints: { webview: 'src/webview/main.ts' } },
+].map((b) => ({ ...common, platform: 'browser', format: 'esm', target: 'es2022', outdir: 'dist', ...b }));
+
+/** Codicons are served to webviews from the extension itself (no CDN); copy the font and its CSS. */
+function copyCodicons() {
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
+}
+
+const all = [...nodeBundles, ...browserBundles];
+if (watch) {
+  for (const options of all) await (await esbuild.context(options)).watch();
+  copyCodicons();
+} else {
+  await Promise.all(all.map((options) => esbuild.build(options)));
+  copyCodicons();
+  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+  const meta = JSON.parse(readFileSync('package.json', 'utf8'));
+  writeFileSync('dist/build-info.json', JSON.stringify({ version: meta.version, production }) + '\n');
+}

@@ -1,0 +1,14 @@
+/** Identifiers shared by the manifest (package.json) and the code; a rename here must be made there too. */
+export const VIEW_CONTAINER_ID = 'azureDevAuth';
+export const CHAIN_VIEW_ID = 'azureDevAuth.chain';
+export const ACCESS_VIEW_ID = 'azureDevAuth.access';
+export const STATUS_BAR_ITEM_ID = 'azureDevAuth.status';
+export const OUTPUT_CHANNEL_NAME = 'Azure Dev Auth';
+
+export const Commands = {
+  refresh: 'azureDevAuth.refresh',
+  showChain: 'azureDevAuth.showChain',
+  signIn: 'azureDevAuth.signIn',
+  showLog: 'azureDevAuth.showLog',
+  openSettings: 'azureDevAuth.openSettings',
+} as const;

@@ -1,0 +1,2 @@
+// Browser code of the wizards; filled in by the wizard issues.
+export {};

@@ -1,0 +1,449 @@
+// A real VS Code for end-to-end tests: code-server (from the npm registry, run on Node 24) with the freshly
+// packaged extension installed into a private profile, driven by Debian's Chromium through playwright-core.
+// Every launch gets its own folders, port, HOME and environment, and `close()` stops every process it started.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+// @ts-expect-error plain ESM helper without type declarations
+import { CHROMIUM_PATH, ensureCodeServer } from './toolchain.mjs';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+export const TEST_OUTPUT = join(REPO_ROOT, '.test-output');
+export const EXTENSION_ID = 'azure-dev-auth.azure-dev-auth';
+export const CONTAINER_TITLE = 'Azure Dev Auth';
+
+/** Chromium flags that keep it quiet and inside loopback (background services would dial out). */
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-default-apps', '--disable-extensions',
+];
+
+const QUIET_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.reduceMotion': 'on',
+  'workbench.colorTheme': 'Default Dark Modern',
+  'chat.disableAIFeatures': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'git.enabled': false,
+  'window.commandCenter': false,
+};
+
+export interface LaunchOptions {
+  /** Files of the fixture workspace, relative path → content. */
+  readonly workspaceFiles?: Readonly<Record<string, string>>;
+  /** Extra environment of code-server and so of the extension host (sandbox variables, fake tools...). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Folders put first on the extension host's PATH (fake az/azd/pwsh). */
+  readonly pathPrepend?: readonly string[];
+  /** The HOME the extension host sees; a fresh empty folder when omitted. */
+  readonly home?: string;
+  /** User settings added to the quiet defaults. */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /** false opens the workspace in Restricted Mode. */
+  readonly trusted?: boolean;
+  readonly viewport?: { width: number; height: number };
+}
+
+export interface TreeRow {
+  readonly label: string;
+  readonly description: string;
+  /** Codicon names on the row, e.g. ['pass-filled']. */
+  readonly icons: readonly string[];
+  /** The accessible label, which VS Code fills with the tooltip when one is set. */
+  readonly ariaLabel: string;
+  readonly level: number;
+}
+
+export interface StatusBarEntry {
+  readonly text: string;
+  readonly ariaLabel: string;
+  readonly icons: readonly string[];
+  readonly warning: boolean;
+  readonly error: boolean;
+}
+
+let packagedVsix: string | undefined;
+
+/** The .vsix under test: the one the test runner packaged, or a fresh `npm run package`. */
+export function extensionVsix(): string {
+  const given = process.env.AZURE_DEV_AUTH_VSIX;
+  if (given && existsSync(given)) return given;
+  if (!packagedVsix) {
+    const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT, stdio: 'inherit', timeout: 300_000 });
+    if (r.status !== 0) throw new Error('npm run package failed');
+    packagedVsix = join(REPO_ROOT, 'dist-vsix', 'azure-dev-auth.vsix');
+  }
+  return packagedVsix;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited early with code ${child.exitCode}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`code-server did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+export interface CodeServerOptions extends LaunchOptions {
+  /** Folder that holds the profile, workspace, HOME and XDG folders of this instance. */
+  readonly root: string;
+  /** Port to listen on; a free one when omitted. */
+  readonly port?: number;
+}
+
+export interface RunningCodeServer {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly log: string[];
+  readonly dirs: { userData: string; extensions: string; xdg: string; workspace: string; home: string };
+}
+
+/**
+ * Prepares a private profile with the quiet settings, installs the .vsix into it, and starts code-server on
+ * 127.0.0.1 in its own process group. Resolves once the server answers HTTP.
+ */
+export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
+  const codeServer = ensureCodeServer() as { node: string; entry: string };
+  const { root } = options;
+  const dirs = {
+    userData: join(root, 'user-data'),
+    extensions: join(root, 'extensions'),
+    xdg: join(root, 'xdg'),
+    workspace: join(root, 'workspace'),
+    home: options.home ?? join(root, 'home'),
+  };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  for (const [rel, content] of Object.entries(options.workspaceFiles ?? {})) {
+    const file = join(dirs.workspace, rel);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  const trusted = options.trusted ?? true;
+  mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({
+    ...QUIET_SETTINGS,
+    'security.workspace.trust.enabled': !trusted,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.banner': 'always',
+    ...options.settings,
+  }, null, 2));
+
+  const env: NodeJS.ProcessEnv = {
+    PATH: [...(options.pathPrepend ?? []), process.env.PATH ?? '/usr/bin:/bin'].join(':'),
+    HOME: dirs.home,
+    USER: process.env.USER ?? 'root',
+    LANG: 'C.UTF-8',
+    SHELL: '/bin/sh',
+    TMPDIR: tmpdir(),
+    XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
+    XDG_DATA_HOME: join(dirs.xdg, 'data'),
+    XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
+    // The server would otherwise re-read the environment from a login shell, which resets PATH.
+    VSCODE_CLI: '1',
+    ...options.env,
+  };
+  const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--config', '/dev/null'];
+  const install = spawnSync(codeServer.node, [codeServer.entry, ...common, '--install-extension', extensionVsix(), '--force'],
+    { env, encoding: 'utf8', timeout: 120_000 });
+  if (install.status !== 0) throw new Error(`installing the .vsix failed: ${install.stderr || install.stdout}`);
+
+  const port = options.port ?? await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  const log: string[] = [];
+  const child = spawn(codeServer.node, [
+    codeServer.entry, ...common,
+    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+    ...(trusted ? ['--disable-workspace-trust'] : []),
+    dirs.workspace,
+  ], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
+  try {
+    await waitForHttp(url, child, 60_000);
+  } catch (error) {
+    killGroup(child);
+    throw new Error(`${(error as Error).message}\n--- code-server output ---\n${log.join('')}`);
+  }
+  return { url, child, log, dirs };
+}
+
+/** One running VS Code window with the extension installed. */
+export class VSCodeSession {
+  private constructor(
+    readonly page: Page,
+    readonly workspace: string,
+    readonly home: string,
+    readonly url: string,
+    private readonly browser: Browser,
+    private readonly server: ChildProcess,
+    private readonly root: string,
+    readonly serverLog: string[],
+  ) {}
+
+  static async launch(options: LaunchOptions = {}): Promise<VSCodeSession> {
+    const root = mkdtempSync(join(tmpdir(), 'ada-e2e-'));
+    const server = await startCodeServer({ ...options, root });
+    const { dirs, url, child } = server;
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM_PATH,
+        args: CHROMIUM_ARGS,
+        env: { ...process.env, HOME: dirs.home, XDG_CONFIG_HOME: join(dirs.xdg, 'chromium-config'), XDG_CACHE_HOME: join(dirs.xdg, 'chromium-cache') },
+        timeout: 60_000,
+      });
+      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 }, reducedMotion: 'reduce' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto(`${url}?folder=${encodeURIComponent(dirs.workspace)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      return new VSCodeSession(page, dirs.workspace, dirs.home, url, browser, child, root, server.log);
+    } catch (error) {
+      await browser?.close().catch(() => undefined);
+      killGroup(child);
+      throw new Error(`${(error as Error).message}\n--- code-server output ---\n${server.log.join('')}`);
+    }
+  }
+
+  // ---------- views and trees ----------
+
+  private viewContainer() {
+    return this.page.locator('[id="workbench.view.extension.azureDevAuth"]');
+  }
+
+  /** Opens the Azure Dev Auth container from the activity bar (idempotent). */
+  async openContainer(): Promise<void> {
+    const container = this.viewContainer();
+    if (await container.isVisible().catch(() => false)) return;
+    await this.page.locator(`.activitybar a.action-label[aria-label^="${CONTAINER_TITLE}"]`).click();
+    await container.waitFor({ state: 'visible' });
+  }
+
+  /** The pane of one view, expanded. */
+  async openView(viewName: string) {
+    await this.openContainer();
+    const pane = this.viewContainer().locator('.pane').filter({ has: this.page.locator(`.pane-header[aria-label^="${viewName}"]`) });
+    const header = pane.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    return pane;
+  }
+
+  /** The welcome text of a view that has nothing to show yet. */
+  async welcomeText(viewName: string): Promise<string> {
+    const pane = await this.openView(viewName);
+    const welcome = pane.locator('.welcome-view-content');
+    await welcome.waitFor({ state: 'visible' });
+    return (await welcome.innerText()).trim();
+  }
+
+  /** The visible rows of a tree view, read as a user sees them. */
+  async treeRows(viewName: string): Promise<TreeRow[]> {
+    const pane = await this.openView(viewName);
+    const rows = pane.locator(`[role=tree][aria-label="${viewName}"] [role=treeitem]`);
+    return rows.evaluateAll((elements) => elements.map((el) => {
+      const text = (selector: string) => (el.querySelector(selector)?.textContent ?? '').trim();
+      const icons = Array.from(el.querySelectorAll('.codicon, .custom-view-tree-node-item-icon'))
+        .flatMap((i) => Array.from(i.classList))
+        .filter((c) => c.startsWith('codicon-') && c !== 'codicon-tree-item-expanded')
+        .map((c) => c.slice('codicon-'.length));
+      return {
+        label: text('.label-name'),
+        description: text('.label-description'),
+        icons,
+        ariaLabel: el.getAttribute('aria-label') ?? '',
+        level: Number(el.getAttribute('aria-level') ?? '1'),
+      };
+    }));
+  }
+
+  /** Waits until a tree view shows rows that satisfy `predicate`; returns them. */
+  async waitForRows(viewName: string, predicate: (rows: TreeRow[]) => boolean, timeoutMs = 20_000): Promise<TreeRow[]> {
+    const deadline = Date.now() + timeoutMs;
+    let rows: TreeRow[] = [];
+    while (Date.now() < deadline) {
+      rows = await this.treeRows(viewName).catch(() => []);
+      if (predicate(rows)) return rows;
+      await this.page.waitForTimeout(100);
+    }
+    throw new Error(`rows of "${viewName}" never matched; last seen:\n${JSON.stringify(rows, null, 2)}`);
+  }
+
+  // ---------- status bar ----------
+
+  statusBarLocator(itemId: string) {
+    return this.page.locator(`[id="${EXTENSION_ID}.${itemId}"]`);
+  }
+
+  async statusBarItem(itemId: string): Promise<StatusBarEntry> {
+    const item = this.statusBarLocator(itemId);
+    await item.waitFor({ state: 'visible' });
+    return item.evaluate((el) => ({
+      text: (el.textContent ?? '').trim(),
+      ariaLabel: el.querySelector('a')?.getAttribute('aria-label') ?? el.getAttribute('aria-label') ?? '',
+      icons: Array.from(el.querySelectorAll('.codicon')).flatMap((i) => Array.from(i.classList))
+        .filter((c) => c.startsWith('codicon-')).map((c) => c.slice('codicon-'.length)),
+      warning: el.classList.contains('warning-kind'),
+      error: el.classList.contains('error-kind'),
+    }));
+  }
+
+  /** Hovers the status-bar item and returns its tooltip text. */
+  async statusBarTooltip(itemId: string): Promise<string> {
+    await this.statusBarLocator(itemId).hover();
+    const hover = this.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /\S/ }).last();
+    await hover.waitFor({ state: 'visible' });
+    const text = (await hover.innerText()).trim();
+    await this.page.mouse.move(5, 5);
+    return text;
+  }
+
+  // ---------- commands and quick input ----------
+
+  /** Runs a command from the palette by its full title, e.g. "Azure Dev Auth: Show Log". */
+  async runCommand(title: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+    await this.page.keyboard.press('F1');
+    const input = widget.locator('input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const first = widget.locator('.monaco-list-row').first();
+    await this.page.waitForFunction(
+      (wanted) => {
+        const row = document.querySelector('.quick-input-widget .monaco-list-row');
+        return !!row && (row.getAttribute('aria-label') ?? '').startsWith(wanted);
+      },
+      title,
+    );
+    await first.waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden' }).catch(() => undefined);
+  }
+
+  /** The items of the open quick pick, by label. */
+  async quickPickItems(): Promise<string[]> {
+    const rows = this.page.locator('.quick-input-widget .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible' });
+    return rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? '').trim()));
+  }
+
+  /** Picks the quick-pick item whose label starts with `label`. */
+  async pickQuickItem(label: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    await widget.waitFor({ state: 'visible' });
+    const row = widget.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+    await row.click();
+  }
+
+  /** Types into the open input box (or quick-pick filter) and accepts. */
+  async fillInputBox(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  // ---------- webviews, notifications, output ----------
+
+  /** The content frame of the visible webview. */
+  webviewFrame(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  }
+
+  /** Messages of the visible notification toasts. */
+  async notifications(): Promise<string[]> {
+    const toasts = this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message');
+    return toasts.evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+  }
+
+  async waitForNotification(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: pattern }).first();
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    return (await toast.innerText()).trim();
+  }
+
+  /** Text of the Output panel's visible channel. */
+  async outputText(): Promise<string> {
+    const editor = this.page.locator('.panel [id="workbench.panel.output"] .view-lines');
+    await editor.waitFor({ state: 'visible' });
+    return (await editor.innerText()).replace(/\u00a0/g, " ");
+  }
+
+  /** Name of the channel the Output panel shows. */
+  async outputChannelName(): Promise<string> {
+    const picker = this.page.locator('.panel .monaco-select-box, .panel select.monaco-select-box').first();
+    await picker.waitFor({ state: 'visible' });
+    return picker.evaluate((el) => {
+      const select = el as HTMLSelectElement;
+      return select.options?.[select.selectedIndex]?.text ?? el.getAttribute('title') ?? el.textContent ?? '';
+    });
+  }
+
+  // ---------- screenshots ----------
+
+  /** A named screenshot, kept in .test-output/screenshots (and copied to media/screenshots for the README when asked). */
+  async screenshot(name: string, target?: 'page' | { selector: string }): Promise<string> {
+    const dir = join(TEST_OUTPUT, 'screenshots');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${name}.png`);
+    if (target && target !== 'page') await this.page.locator(target.selector).screenshot({ path: file });
+    else await this.page.screenshot({ path: file });
+    if (process.env.AZURE_DEV_AUTH_UPDATE_SCREENSHOTS === '1') {
+      const readme = join(REPO_ROOT, 'media', 'screenshots');
+      mkdirSync(readme, { recursive: true });
+      const { copyFileSync } = await import('node:fs');
+      copyFileSync(file, join(readme, `${name}.png`));
+    }
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    killGroup(this.server);
+    await new Promise((r) => setTimeout(r, 200));
+    rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+/** Stops code-server and its children (file watcher, extension host) by killing its process group. */
+export function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  setTimeout(() => {
+    try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+  }, 2000).unref();
+}

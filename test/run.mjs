@@ -1,0 +1,149 @@
+// `npm test`: prepares what the suites need (Debian packages, Node 24 and code-server, the Python libraries,
+// the bundles and the .vsix) while the network is still there, then runs every suite (unit, integration,
+// e2e) with Node's test runner inside a loopback-only network namespace.
+//
+//   npm test                 all suites
+//   npm test -- unit e2e     only those suites
+//
+// Under CI=true a suite that cannot run (no Chromium, no namespace) fails the run instead of being skipped.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CHROMIUM_PATH, ensureCodeServer, ensureDebianPackages } from './harness/toolchain.mjs';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(repo, '.test-output');
+const ALL_SUITES = ['unit', 'integration', 'e2e'];
+const inCI = process.env.CI === 'true' || process.env.CI === '1';
+const inNetns = process.env.AZURE_DEV_AUTH_NETNS === '1';
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const suites = args.length ? args : ALL_SUITES;
+for (const s of suites) {
+  if (!ALL_SUITES.includes(s)) {
+    console.error(`unknown suite "${s}"; choose from ${ALL_SUITES.join(', ')}`);
+    process.exit(2);
+  }
+}
+
+function step(message) {
+  console.log(`\n[test] ${message}`);
+}
+
+function runOrDie(cmd, cmdArgs, options = {}) {
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', cwd: repo, ...options });
+  if (r.status !== 0) {
+    console.error(`[test] ${cmd} ${cmdArgs.join(' ')} failed (${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+}
+
+/** Everything that needs the network or is slow happens once, here, before the namespace is entered. */
+async function prepare() {
+  step('preparing: Debian packages, Node 24 and code-server, Python libraries, bundles and .vsix');
+  const missing = ensureDebianPackages();
+  if (missing.length && inCI) {
+    console.error(`[test] CI cannot run without the Debian packages ${missing.join(', ')}`);
+    process.exit(1);
+  }
+  if (suites.includes('e2e')) ensureCodeServer();
+  const pythonEnvs = join(repo, 'test', 'harness', 'python-envs.mjs');
+  if (suites.includes('integration') && existsSync(pythonEnvs)) {
+    const { ensurePythonAzureIdentityEnvs } = await import(pathToFileURL(pythonEnvs).href);
+    await ensurePythonAzureIdentityEnvs();
+  }
+  runOrDie('npx', ['tsc', '--noEmit', '-p', '.']);
+  runOrDie(process.execPath, ['build.mjs']);
+  if (suites.includes('e2e')) runOrDie('npm', ['run', '--silent', 'package']);
+}
+
+/** Re-runs this script inside a new network namespace in which only loopback exists. */
+function reexecInNetns() {
+  const isRoot = process.getuid?.() === 0;
+  const unshareArgs = isRoot ? ['--net'] : ['--net', '--map-root-user'];
+  const probe = spawnSync('unshare', [...unshareArgs, 'true'], { stdio: 'ignore' });
+  if (process.platform !== 'linux' || probe.status !== 0) {
+    const why = 'cannot create a loopback-only network namespace (unshare --net)';
+    if (inCI) {
+      console.error(`[test] ${why}: CI refuses to run the suites with the network reachable`);
+      process.exit(1);
+    }
+    console.warn(`[test] WARNING: ${why}; running with the machine's network`);
+    return undefined;
+  }
+  step(`running the suites inside a loopback-only network namespace (unshare ${unshareArgs.join(' ')}, lo up)`);
+  const r = spawnSync('unshare', [...unshareArgs, '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh',
+    process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, AZURE_DEV_AUTH_NETNS: '1', AZURE_DEV_AUTH_VSIX: join(repo, 'dist-vsix', 'azure-dev-auth.vsix') },
+  });
+  return r.status ?? 1;
+}
+
+function listTests(suite) {
+  const dir = join(repo, 'test', suite);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+function countsFromTap(file) {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const read = (key) => Number((text.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+  return { pass: read('pass'), fail: read('fail') + read('cancelled'), skipped: read('skipped') + read('todo') };
+}
+
+function runSuite(suite) {
+  const files = listTests(suite);
+  if (files.length === 0) {
+    step(`${suite}: no test files`);
+    return { pass: 0, fail: 0, skipped: 0 };
+  }
+  if (suite === 'e2e' && !existsSync(CHROMIUM_PATH)) {
+    const why = `${CHROMIUM_PATH} is missing, so the e2e suite cannot run`;
+    if (inCI) {
+      console.error(`[test] ${why}`);
+      return { pass: 0, fail: 1, skipped: 0 };
+    }
+    console.warn(`[test] SKIPPED e2e: ${why}`);
+    return { pass: 0, fail: 0, skipped: files.length };
+  }
+  step(`${suite}: ${files.map((f) => relative(repo, f)).join(' ')}`);
+  const tap = join(outDir, `${suite}.tap`);
+  rmSync(tap, { force: true });
+  const concurrency = suite === 'unit' ? '4' : '1';
+  const r = spawnSync(process.execPath, [
+    '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    ...files,
+  ], { stdio: 'inherit', cwd: repo, env: { ...process.env, AZURE_DEV_AUTH_TEST_SUITE: suite } });
+  const counts = countsFromTap(tap);
+  if (r.status !== 0 && counts.fail === 0) counts.fail = 1; // the runner itself failed (e.g. a file did not load)
+  return counts;
+}
+
+if (!inNetns) {
+  await prepare();
+  const status = reexecInNetns();
+  if (status !== undefined) process.exit(status);
+}
+
+mkdirSync(outDir, { recursive: true });
+if (inNetns) {
+  const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout.trim().split('\n');
+  console.log(`[test] network namespace interfaces: ${links.map((l) => l.split(':')[1]?.trim()).join(', ')}`);
+}
+const totals = { pass: 0, fail: 0, skipped: 0 };
+const lines = [];
+for (const suite of suites) {
+  const c = runSuite(suite);
+  totals.pass += c.pass; totals.fail += c.fail; totals.skipped += c.skipped;
+  lines.push(`  ${suite.padEnd(12)} ${c.pass} passed, ${c.fail} failed, ${c.skipped} skipped`);
+}
+console.log(`\n[test] summary\n${lines.join('\n')}`);
+console.log(`${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+process.exit(totals.fail > 0 || totals.pass === 0 ? 1 : 0);
