@@ -1,10 +1,13 @@
 // One build for every bundle: the extension (Node, CommonJS, `vscode` external), the CLI, the sandbox tenant
 // with its fake developer tools, and the browser bundle of the wizards.
-// Usage: node build.mjs [--production] [--watch]
+// Usage: node build.mjs [--production] [--watch] [--package]   (--package: production build, then the .vsix)
 import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-const production = process.argv.includes('--production');
+const packaging = process.argv.includes('--package');
+const production = packaging || process.argv.includes('--production');
+export const VSIX_PATH = 'dist-vsix/azure-dev-auth.vsix';
 const watch = process.argv.includes('--watch');
 
 const common = {
@@ -43,4 +46,11 @@ if (watch) {
   if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
   const meta = JSON.parse(readFileSync('package.json', 'utf8'));
   writeFileSync('dist/build-info.json', JSON.stringify({ version: meta.version, production }) + '\n');
+}
+
+if (packaging) {
+  // vsce's API rather than its CLI: one process, and the output folder is ours to create.
+  const { createVSIX } = createRequire(import.meta.url)('@vscode/vsce');
+  mkdirSync('dist-vsix', { recursive: true });
+  await createVSIX({ packagePath: VSIX_PATH, dependencies: false });
 }
