@@ -1,0 +1,177 @@
+// How a chain report looks to a person: one row per source with a state, an icon, a short description and a
+// Markdown tooltip. Pure (no `vscode`): the tree view, the status bar and the CLI table all read from here, so
+// they can never disagree about what a state means.
+
+/** One source as the engine reports it (the shape of `chain --json`'s `sources[]`). */
+export interface PresentableSource {
+  readonly credential: string;
+  readonly status: 'succeeded' | 'unavailable' | 'failed' | 'excluded';
+  readonly reached: boolean;
+  readonly decisive: boolean;
+  readonly message: string;
+  readonly identity: PresentableIdentity | null;
+  readonly expiresOn: string | null;
+  readonly elapsedMs: number;
+}
+
+export interface PresentableIdentity {
+  readonly upn?: string;
+  readonly appId?: string;
+  readonly objectId?: string;
+  readonly tenantId?: string;
+}
+
+export interface PresentableVerdict {
+  readonly outcome: 'token' | 'failure' | 'constructor-error';
+  readonly credential: string | null;
+  readonly message: string;
+}
+
+/** What a row shows, in the words of a developer: the Python code's fate at this source. */
+export type RowState =
+  | 'token'        // the chain ends here with a token: the active source
+  | 'stopsChain'   // the chain ends here with an error: Python raises
+  | 'unavailable'  // Python tries it and moves on
+  | 'notReached'   // Python never gets here (an earlier source decided)
+  | 'excluded'     // not part of the chain (default exclusion, keyword or AZURE_TOKEN_CREDENTIALS)
+  | 'probing';     // being checked right now
+
+/** Codicon and theme colour per state; colours are theme colour ids so every theme renders them. */
+export const ROW_STATE_STYLE: Readonly<Record<RowState, { icon: string; color: string | undefined; label: string }>> = {
+  token: { icon: 'pass-filled', color: 'testing.iconPassed', label: 'Active: Python gets its token here' },
+  stopsChain: { icon: 'error', color: 'testing.iconFailed', label: 'Stops the chain: Python raises here' },
+  unavailable: { icon: 'circle-slash', color: 'disabledForeground', label: 'Unavailable: Python moves on' },
+  notReached: { icon: 'circle-outline', color: 'disabledForeground', label: 'Not reached' },
+  excluded: { icon: 'remove', color: 'disabledForeground', label: 'Excluded from the chain' },
+  probing: { icon: 'loading~spin', color: undefined, label: 'Checking…' },
+};
+
+const DISPLAY_NAMES: Readonly<Record<string, string>> = {
+  EnvironmentCredential: 'Environment',
+  WorkloadIdentityCredential: 'Workload Identity',
+  ManagedIdentityCredential: 'Managed Identity',
+  SharedTokenCacheCredential: 'Shared Token Cache',
+  VisualStudioCodeCredential: 'Visual Studio Code',
+  AzureCliCredential: 'Azure CLI',
+  AzurePowerShellCredential: 'Azure PowerShell',
+  AzureDeveloperCliCredential: 'Azure Developer CLI',
+  InteractiveBrowserCredential: 'Interactive Browser',
+  BrokerCredential: 'Broker',
+};
+
+/** "Azure CLI" for AzureCliCredential; unknown class names are shown as they are. */
+export function displayName(credential: string): string {
+  return DISPLAY_NAMES[credential] ?? credential;
+}
+
+export function rowState(source: PresentableSource, probing = false): RowState {
+  if (probing) return 'probing';
+  if (source.status === 'excluded') return 'excluded';
+  if (!source.reached) return 'notReached';
+  if (source.decisive) return source.status === 'succeeded' ? 'token' : 'stopsChain';
+  return 'unavailable';
+}
+
+/** The short identity a person recognises: the user name part of a UPN, or the app id of a service principal. */
+export function shortIdentity(identity: PresentableIdentity | null): string | undefined {
+  if (!identity) return undefined;
+  if (identity.upn) return identity.upn.split('@')[0];
+  if (identity.appId) return `app ${identity.appId.slice(0, 8)}…`;
+  return identity.objectId ? `object ${identity.objectId.slice(0, 8)}…` : undefined;
+}
+
+export function fullIdentity(identity: PresentableIdentity | null): string | undefined {
+  if (!identity) return undefined;
+  if (identity.upn) return identity.upn;
+  if (identity.appId) return `service principal ${identity.appId}`;
+  return identity.objectId ? `object ${identity.objectId}` : undefined;
+}
+
+/** What the user's Python code does at this source, in one sentence. */
+export function consequence(state: RowState, source: PresentableSource): string {
+  switch (state) {
+    case 'token': return `\`DefaultAzureCredential\` returns this source's token${source.identity ? `, signed in as ${fullIdentity(source.identity)}` : ''}; later sources are not tried.`;
+    case 'stopsChain': return '`DefaultAzureCredential` raises `ClientAuthenticationError` here: this error is not one the chain skips, so later sources are never tried.';
+    case 'unavailable': return 'Python tries this source, finds it unavailable, and moves on to the next one.';
+    case 'notReached': return source.status === 'succeeded'
+      ? 'Would yield a token, but an earlier source decides first, so Python never gets here.'
+      : 'An earlier source decides first, so Python never tries this one.';
+    case 'excluded': return 'Not part of the chain with the current settings, so Python skips it.';
+    case 'probing': return 'Being checked.';
+  }
+}
+
+/** Markdown-safe text: Azure and tool messages are shown as text, never interpreted. */
+export function markdownText(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, '  \n');
+}
+
+export interface ChainRowModel {
+  readonly credential: string;
+  readonly label: string;
+  readonly description: string;
+  readonly state: RowState;
+  readonly icon: string;
+  readonly color: string | undefined;
+  /** Markdown; every value that came from outside is escaped. */
+  readonly tooltip: string;
+}
+
+export function describeSource(source: PresentableSource, probing = false, now = Date.now()): ChainRowModel {
+  const state = rowState(source, probing);
+  const style = ROW_STATE_STYLE[state];
+  const who = shortIdentity(source.identity);
+  const description = state === 'token' ? `${who ?? 'token'} · active`
+    : state === 'notReached' && source.status === 'succeeded' && who ? `${who} · not reached`
+      : state === 'probing' ? 'checking…'
+        : state === 'stopsChain' ? 'stops the chain'
+          : state === 'excluded' ? 'excluded'
+            : state === 'notReached' ? 'not reached'
+              : 'unavailable';
+  const lines = [`**${markdownText(displayName(source.credential))}** (\`${source.credential}\`) — ${style.label}`, ''];
+  if (source.message) lines.push('```text', source.message.replace(/```/g, "'''"), '```', '');
+  if (source.identity) {
+    const id = source.identity;
+    if (id.upn) lines.push(`- Signed in as: ${markdownText(id.upn)}`);
+    if (id.appId) lines.push(`- Application (client) ID: ${markdownText(id.appId)}`);
+    if (id.objectId) lines.push(`- Object ID: ${markdownText(id.objectId)}`);
+    if (id.tenantId) lines.push(`- Tenant: ${markdownText(id.tenantId)}`);
+  }
+  if (source.expiresOn) lines.push(`- Token expires: ${markdownText(formatExpiry(source.expiresOn, now))}`);
+  if (state !== 'excluded' && state !== 'probing') lines.push(`- Checked in ${source.elapsedMs} ms`);
+  lines.push('', consequence(state, source));
+  return {
+    credential: source.credential,
+    label: displayName(source.credential),
+    description,
+    state,
+    icon: style.icon,
+    color: style.color,
+    tooltip: lines.join('\n'),
+  };
+}
+
+/** "2026-11-22 14:03 (in 58 min)" — local time plus how long is left. */
+export function formatExpiry(iso: string, now = Date.now()): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const minutes = Math.round((at.getTime() - now) / 60_000);
+  const rel = minutes < 0 ? `expired ${-minutes} min ago` : minutes < 120 ? `in ${minutes} min` : `in ${Math.round(minutes / 60)} h`;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())} (${rel})`;
+}
+
+/** The one-line headline of a verdict, for the top of the view and the status bar. */
+export function verdictHeadline(verdict: PresentableVerdict, sources: readonly PresentableSource[]): string {
+  if (verdict.outcome === 'token' && verdict.credential) {
+    const who = fullIdentity(sources.find((s) => s.credential === verdict.credential)?.identity ?? null);
+    return `Python signs in${who ? ` as ${who}` : ''} through ${displayName(verdict.credential)}`;
+  }
+  if (verdict.outcome === 'constructor-error') return `DefaultAzureCredential() itself raises: ${firstLine(verdict.message)}`;
+  if (verdict.credential) return `The chain fails at ${displayName(verdict.credential)}: ${firstLine(verdict.message)}`;
+  return 'The chain fails: no source can provide a token';
+}
+
+export function firstLine(text: string): string {
+  return (text.split('\n').find((l) => l.trim()) ?? '').trim();
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { SignInFileWatcher, type SignInChange } from '../../src/core/watch/signInFiles';
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function watchedHome() {
+  const home = mkdtempSync(join(tmpdir(), 'ada-watch-'));
+  const batches: SignInChange[][] = [];
+  const watcher = new SignInFileWatcher(home, (c) => batches.push([...c]), 50);
+  watcher.start();
+  return { home, batches, watcher, done: () => { watcher.dispose(); rmSync(home, { recursive: true, force: true }); } };
+}
+
+test('a first az login (creating ~/.azure and azureProfile.json) is seen, as one debounced batch', async () => {
+  const w = watchedHome();
+  try {
+    mkdirSync(join(w.home, '.azure'));
+    await settle(20);
+    writeFileSync(join(w.home, '.azure', 'azureProfile.json'), '{"subscriptions":[{"id":"1"}]}');
+    writeFileSync(join(w.home, '.azure', 'msal_token_cache.json'), '{}');
+    await settle(300);
+    assert.ok(w.batches.length >= 1);
+    assert.ok(w.batches.flat().some((c) => c.path.endsWith('azureProfile.json')));
+  } finally { w.done(); }
+});
+
+test('az logout (rewriting azureProfile.json) is seen; files that probes write are not', async () => {
+  const w = watchedHome();
+  try {
+    mkdirSync(join(w.home, '.azure', 'commands'), { recursive: true });
+    writeFileSync(join(w.home, '.azure', 'azureProfile.json'), '{"subscriptions":[{"id":"1"}]}');
+    await settle(200);
+    w.batches.length = 0;
+    writeFileSync(join(w.home, '.azure', 'commands', 'x.log'), 'get-access-token');
+    writeFileSync(join(w.home, '.azure', 'msal_token_cache.json'), '{"AccessToken":{}}');
+    await settle(200);
+    assert.equal(w.batches.length, 0, 'probe side effects must not trigger a re-probe');
+    writeFileSync(join(w.home, '.azure', 'azureProfile.json'), '{"subscriptions":[]}');
+    await settle(200);
+    assert.equal(w.batches.length, 1);
+  } finally { w.done(); }
+});
+
+test('rewriting a sign-in file with the same content does not trigger', async () => {
+  const w = watchedHome();
+  try {
+    mkdirSync(join(w.home, '.azd'));
+    writeFileSync(join(w.home, '.azd', 'config.json'), '{"auth":{}}');
+    await settle(200);
+    w.batches.length = 0;
+    writeFileSync(join(w.home, '.azd', 'config.json'), '{"auth":{}}');
+    await settle(200);
+    assert.equal(w.batches.length, 0);
+  } finally { w.done(); }
+});
