@@ -1,0 +1,98 @@
+// CLI: node dist/sandbox.js [--print-env] [--port N] [--proxy-port N] [--state-dir DIR] [--page-size N] [--seed FILE]
+//                           [--demo-home DIR [--demo-user KEY]]
+// Starts the sandbox tenant and serves until SIGINT/SIGTERM. With --print-env it prints `export NAME=VALUE` lines
+// (shell-quoted) for the service principal, the endpoints, the CA and PATH with the fake tools first; written to a
+// file (`... --print-env > sandbox.env &`, then `. sandbox.env`) they configure a shell. Under `npm run` the
+// printed PATH leaves out npm's own entries, and the sandbox stops when npm does. --demo-home signs a seeded user (alice by
+// default) into the fake az, azd and Azure PowerShell under that HOME before serving. Progress goes to stderr,
+// never secrets; a line `[sandbox] ready` on stderr tells a parent process it may start using it.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { signInDemoDeveloper } from './demo';
+import { startSandbox, type SandboxSeed } from './server';
+
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * PATH without what `npm run` put in front of it (node_modules/.bin folders and npm's node-gyp shim), so that the
+ * printed PATH is the user's own with the fake tools first.
+ */
+function pathWithoutNpmRunEntries(path: string): string {
+  if (!process.env.npm_lifecycle_event) return path;
+  return path.split(':').filter((dir) => !/\/node_modules\/\.bin\/?$/.test(dir) && !/\/@npmcli\/run-script\/lib\/node-gyp-bin\/?$/.test(dir)).join(':');
+}
+
+function portOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--${name} must be a port number, got '${value}'`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'print-env': { type: 'boolean', default: false },
+      port: { type: 'string' },
+      'proxy-port': { type: 'string' },
+      'state-dir': { type: 'string' },
+      'page-size': { type: 'string' },
+      seed: { type: 'string' },
+      'demo-home': { type: 'string' },
+      'demo-user': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write('usage: node dist/sandbox.js [--print-env] [--port N] [--proxy-port N] [--state-dir DIR] [--page-size N] [--seed FILE] [--demo-home DIR [--demo-user KEY]]\n');
+    return;
+  }
+  const pageSize = values['page-size'] === undefined ? undefined : Number(values['page-size']);
+  if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1)) throw new Error('--page-size must be a positive integer');
+  if (process.env.PATH) process.env.PATH = pathWithoutNpmRunEntries(process.env.PATH);
+  const seed = values.seed === undefined ? undefined : JSON.parse(readFileSync(values.seed, 'utf8')) as SandboxSeed;
+  const port = portOption(values.port, 'port');
+  const proxyPort = portOption(values['proxy-port'], 'proxy-port');
+  const sandbox = await startSandbox({
+    ...(port !== undefined ? { port } : {}),
+    ...(proxyPort !== undefined ? { proxyPort } : {}),
+    ...(values['state-dir'] !== undefined ? { stateDir: values['state-dir'] } : {}),
+    ...(pageSize !== undefined ? { pageSize } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+  });
+  if (values['print-env']) {
+    for (const [name, value] of Object.entries(sandbox.env())) process.stdout.write(`export ${name}=${shellQuote(value)}\n`);
+    process.stdout.write(`# Chromium: ${sandbox.chromiumFlags.join(' ')}\n`);
+  }
+  process.stderr.write(`[sandbox] tenant ${sandbox.tenantId} at ${sandbox.url} (egress proxy ${sandbox.proxyUrl}); CA ${sandbox.caFile}; fake tools in ${sandbox.toolsBinDir}\n`);
+  if (values['demo-home'] !== undefined) {
+    const user = values['demo-user'] ?? 'alice';
+    await signInDemoDeveloper(sandbox, values['demo-home'], user);
+    process.stderr.write(`[sandbox] ${user} is signed in to az, azd and Azure PowerShell under ${values['demo-home']}\n`);
+  }
+  process.stderr.write('[sandbox] ready\n');
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    const forced = setTimeout(() => process.exit(1), 5000);
+    forced.unref();
+    void sandbox.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  // Under `npm run sandbox` the parent is npm's `sh -c`, which does not pass npm's SIGTERM on: stop with it.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    setInterval(() => { if (process.ppid !== parent) stop(); }, 500).unref();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[sandbox] ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

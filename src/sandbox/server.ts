@@ -1,0 +1,504 @@
+// The sandbox tenant: one HTTPS server on 127.0.0.1 serving Entra ID, ARM, Microsoft Graph, managed identity and a
+// control API, plus a loopback egress proxy, with fake `az`, `azd` and `pwsh` shims. Tests, benchmarks and
+// `npm start` all use it instead of real Azure.
+//
+// Loopback layout (https://127.0.0.1:<port>):
+//   /{tenant}/...                    Entra ID (AZURE_AUTHORITY_HOST = <url>/)
+//   /arm/...                         Azure Resource Manager (AZURE_DEV_AUTH_RESOURCE_MANAGER)
+//   /graph/v1.0/...                  Microsoft Graph (AZURE_DEV_AUTH_GRAPH)
+//   /_mi/appservice                  App Service managed identity (IDENTITY_ENDPOINT + IDENTITY_HEADER)
+//   /metadata/identity/oauth2/token  IMDS (AZURE_POD_IDENTITY_AUTHORITY_HOST = <url>)
+//   /_mi/unassigned/metadata/...     an IMDS without an assigned identity (AZURE_POD_IDENTITY_AUTHORITY_HOST = <url>/_mi/unassigned)
+//   /devicelogin                     the device-code page a person (or a browser test) completes
+//   /_sandbox/...                    control API (controlApi.ts)
+// Requests tunnelled through the egress proxy to login.microsoftonline.com, management.azure.com or
+// graph.microsoft.com reach the same services without a prefix (proxy.ts); the proxy refuses every other host.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { SignJWT } from 'jose';
+import { armError, armNotFound, armRequestHeaders, armRoutes, type ArmRuntime } from './arm';
+import { ControlState, redactPath, type ActiveFault, type FaultSpec, type RequestLogEntry, type SandboxSettings, type ToolBehaviour, type ToolInvocation, type ToolName } from './control';
+import { controlRoutes } from './controlApi';
+import { entraRoutes, settleDeviceCode } from './entra';
+import { graphNotFound, graphRoutes } from './graph';
+import { HttpError, newRequestId, readBody, sendJson, type RequestContext, type Route, type Service } from './http';
+import { managedIdentityRoutes } from './managedIdentity';
+import { createEgressProxy } from './proxy';
+import { EntraSessions } from './runtime';
+import { defaultSeed, parseSeed, type ParsedSeed, type SandboxSeed } from './seed';
+import { TenantState } from './state';
+import { createSandboxTls, INTERCEPTED_HOSTS } from './tls';
+import { createSigningKey } from './tokens';
+
+export type { SandboxSeed } from './seed';
+export type { FaultSpec, RequestLogEntry, SandboxSettings, ToolBehaviour, ToolInvocation, ToolName } from './control';
+
+export interface SandboxOptions {
+  /** HTTPS port on 127.0.0.1 (default: any free port). */
+  port?: number;
+  /** Where the CA, the client certificate and the tool shims are written (default: a fresh temp folder, removed on stop). */
+  stateDir?: string;
+  seed?: SandboxSeed;
+  /** Items per ARM list page before a nextLink (default 1000: real lists of this size come in one page). */
+  pageSize?: number;
+  /** Port of the loopback egress proxy (default: any free port). */
+  proxyPort?: number;
+  /** Folder with the built fake tools (default: <repo>/dist/tools). */
+  toolsDistDir?: string;
+}
+
+export interface SandboxControl {
+  /**
+   * Back to the seed: created groups and assignments gone, no faults, empty log and counters, default settings and
+   * tool behaviour. Issued refresh tokens stay valid, so HOMEs signed in with the fake tools keep working.
+   */
+  reset(): void;
+  reseed(seed: SandboxSeed): void;
+  /** Returns the fault's id. */
+  injectFault(spec: FaultSpec): string;
+  /** All faults, or the one with this id. */
+  clearFaults(id?: string): void;
+  faults(): ActiveFault[];
+  requestLog(): RequestLogEntry[];
+  clearLog(): void;
+  counters(): Record<string, number>;
+  /** Reads the runtime settings; with an argument, changes them first. */
+  settings(patch?: Partial<SandboxSettings>): SandboxSettings;
+  toolBehaviour(tool: ToolName): ToolBehaviour;
+  /** Replaces a fake tool's behaviour (env vars in the tool's process still win). */
+  setToolBehaviour(tool: ToolName, behaviour: ToolBehaviour): void;
+  toolInvocations(): ToolInvocation[];
+  /** What the fake tools report about each run (argv with secrets redacted). */
+  recordToolInvocation(tool: ToolName, argv: string[], cwd: string): void;
+  pendingDeviceCodes(): { userCode: string; clientId: string; createdAt: string }[];
+  /** Completes the newest pending device code (or the one given) as a seeded user; returns its user code. */
+  approveDeviceCode(user: string, userCode?: string): string;
+  declineDeviceCode(userCode?: string): string;
+  updateUser(key: string, change: { mfaRequired?: boolean; password?: string }): void;
+  /** Makes the user's refresh tokens fail with AADSTS700082; returns how many were affected. */
+  expireRefreshTokens(userKey: string): number;
+  /** A workload-identity assertion the seeded service principal's federated credential accepts. */
+  federatedToken(subject: string, audience?: string): Promise<{ token: string; issuer: string }>;
+}
+
+export interface SandboxUser { upn: string; objectId: string; password: string; displayName: string }
+
+export interface Sandbox {
+  url: string;
+  authorityHost: string;
+  resourceManager: string;
+  graph: string;
+  caFile: string;
+  /** Chromium trusts the sandbox's server certificate with these flags (it does not read NODE_EXTRA_CA_CERTS). */
+  chromiumFlags: string[];
+  /** http://127.0.0.1:<port>: HTTPS_PROXY/HTTP_PROXY value (see proxy.ts). */
+  proxyUrl: string;
+  toolsBinDir: string;
+  tenantId: string;
+  servicePrincipal: { clientId: string; clientSecret: string; objectId: string; certificatePath: string };
+  users: Record<string, SandboxUser>;
+  managedIdentities: Record<string, { clientId: string; objectId: string; resourceId: string; kind: 'systemAssigned' | 'userAssigned' }>;
+  env(): Record<string, string>;
+  toolEnv(home: string): Record<string, string>;
+  /**
+   * Loopback managed-identity knobs: 'appservice' (IDENTITY_ENDPOINT + IDENTITY_HEADER), 'imds'
+   * (AZURE_POD_IDENTITY_AUTHORITY_HOST, the seed's system-assigned identity), or 'none' (an IMDS that answers
+   * "Identity not found", so the credential reports itself unavailable as on a machine without one).
+   */
+  managedIdentityEnv(kind: 'appservice' | 'imds' | 'none'): Record<string, string>;
+  control: SandboxControl;
+  stop(): Promise<void>;
+}
+
+/** The repository root, found from this file (src/sandbox when run with tsx, dist when bundled). */
+function repoRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && /"name":\s*"azure-dev-auth"/.test(readFileSync(pkg, 'utf8'))) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function writeToolShims(binDir: string, toolsDistDir: string, url: string, caFile: string): void {
+  mkdirSync(binDir, { recursive: true });
+  for (const tool of ['az', 'azd', 'pwsh'] as const) {
+    const script = join(toolsDistDir, `${tool}.js`);
+    const shim = [
+      '#!/bin/sh',
+      `# Fake \`${tool}\` of the Azure Dev Auth sandbox (src/sandbox/tools/${tool}.ts); keeps its state under $HOME.`,
+      `: "\${AZURE_DEV_AUTH_SANDBOX_URL:=${url}}"`,
+      `: "\${NODE_EXTRA_CA_CERTS:=${caFile}}"`,
+      'export AZURE_DEV_AUTH_SANDBOX_URL NODE_EXTRA_CA_CERTS',
+      `script=${shellQuote(script)}`,
+      'if [ ! -f "$script" ]; then',
+      `  echo "ERROR: the sandbox's fake ${tool} is not built ($script is missing). Run: npm run build" >&2`,
+      '  exit 1',
+      'fi',
+      `exec ${shellQuote(process.execPath)} "$script" "$@"`,
+      '',
+    ].join('\n');
+    const path = join(binDir, tool);
+    writeFileSync(path, shim);
+    chmodSync(path, 0o755);
+  }
+}
+
+function listen(server: HttpsServer | HttpServer, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+const ENV_NAMES_TO_DROP = /^(AZURE_|IDENTITY_|MSI_|IMDS_|AZD_|HTTPS?_PROXY$|https?_proxy$|NO_PROXY$|no_proxy$|ALL_PROXY$|all_proxy$)/;
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  let seed: ParsedSeed = parseSeed(options.seed ?? defaultSeed());
+  const ownsStateDir = options.stateDir === undefined;
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'azure-dev-auth-sandbox-'));
+  mkdirSync(stateDir, { recursive: true });
+  const [tls, signingKey] = await Promise.all([createSandboxTls('CN=sandbox-ci'), createSigningKey()]);
+  const caFile = join(stateDir, 'ca.pem');
+  writeFileSync(caFile, tls.ca.certPem);
+  // The service principal's certificate credential, as azure-identity wants it: private key and certificate in one PEM.
+  const certificatePath = join(stateDir, 'service-principal.pem');
+  writeFileSync(certificatePath, tls.clientCert.keyPem + tls.clientCert.certPem, { mode: 0o600 });
+
+  const control = new ControlState();
+  const runtime: ArmRuntime = {
+    state: new TenantState(seed),
+    control,
+    signingKey,
+    tls,
+    sessions: new EntraSessions(),
+    loopbackUrl: '',
+    identityHeader: randomBytes(24).toString('hex'),
+    armPageSize: options.pageSize ?? 1000,
+  };
+
+  const server = createHttpsServer({ key: tls.server.keyPem, cert: tls.server.certPem, requestTimeout: 60_000, headersTimeout: 30_000 });
+  const proxy = createEgressProxy(server, control);
+  const port = await listen(server, options.port ?? 0);
+  const proxyPort = await listen(proxy, options.proxyPort ?? 0);
+  const url = `https://127.0.0.1:${port}`;
+  runtime.loopbackUrl = url;
+  const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+  const toolsBinDir = join(stateDir, 'bin');
+  writeToolShims(toolsBinDir, options.toolsDistDir ?? join(repoRoot(), 'dist', 'tools'), url, caFile);
+
+  const sandboxControl: SandboxControl = {
+    reset() {
+      runtime.state = new TenantState(seed);
+      control.reset();
+    },
+    reseed(next) {
+      seed = parseSeed(next);
+      runtime.state = new TenantState(seed);
+      runtime.sessions.clear();
+      control.reset();
+    },
+    injectFault: (spec) => control.addFault(spec).id,
+    clearFaults(id) { control.faults = id ? control.faults.filter((f) => f.id !== id) : []; },
+    faults: () => control.faults.map((f) => ({ ...f })),
+    requestLog: () => control.log.map((e) => ({ ...e })),
+    clearLog() { control.log = []; },
+    counters: () => ({ ...control.counters }),
+    settings(patch) {
+      if (patch) control.settings = { ...control.settings, ...patch };
+      return { ...control.settings };
+    },
+    toolBehaviour: (tool) => ({ ...control.tools[tool] }),
+    setToolBehaviour(tool, behaviour) { control.tools[tool] = { ...behaviour }; },
+    toolInvocations: () => control.toolInvocations.map((i) => ({ ...i, argv: [...i.argv] })),
+    recordToolInvocation: (tool, argv, cwd) => control.recordToolInvocation(tool, argv, cwd),
+    pendingDeviceCodes: () => [...runtime.sessions.deviceCodes.values()]
+      .filter((d) => !d.redeemed && !d.approvedUserObjectId && !d.declined && Date.now() <= d.expiresAt)
+      .map((d) => ({ userCode: d.userCode, clientId: d.clientAppId, createdAt: new Date(d.createdAt).toISOString() })),
+    approveDeviceCode(user, userCode) {
+      const result = settleDeviceCode(runtime, userCode, user, true);
+      if (!result.ok) throw new Error(result.message);
+      return result.userCode;
+    },
+    declineDeviceCode(userCode) {
+      const result = settleDeviceCode(runtime, userCode, undefined, false);
+      if (!result.ok) throw new Error(result.message);
+      return result.userCode;
+    },
+    updateUser(key, change) {
+      const user = runtime.state.user(key);
+      if (!user) throw new Error(`unknown user '${key}'`);
+      if (change.mfaRequired !== undefined) user.mfaRequired = change.mfaRequired;
+      if (change.password !== undefined) user.password = change.password;
+    },
+    expireRefreshTokens(userKey) {
+      const user = runtime.state.user(userKey);
+      let count = 0;
+      for (const record of runtime.sessions.refreshTokens.values()) {
+        if (user && record.userObjectId === user.objectId && !record.expired) { record.expired = true; count++; }
+      }
+      return count;
+    },
+    async federatedToken(subject, audience = 'api://AzureADTokenExchange') {
+      const issuer = `${url}/federation`;
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({ sub: subject, aud: audience, iss: issuer, iat: now, nbf: now, exp: now + 3600 })
+        .setProtectedHeader({ alg: 'RS256', kid: signingKey.kid, typ: 'JWT' })
+        .sign(signingKey.privateKey);
+      return { token, issuer };
+    },
+  };
+
+  const services: Record<Service, Route<ArmRuntime>[]> = {
+    entra: entraRoutes,
+    arm: armRoutes(),
+    graph: graphRoutes,
+    mi: managedIdentityRoutes,
+    control: controlRoutes(sandboxControl, () => ({ url, tenantId: runtime.state.tenantId })) as Route<ArmRuntime>[],
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void handleRequest(req, res, { url, runtime, services, control });
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('tlsClientError', (_error, socket) => socket.destroy());
+
+  const sandbox: Sandbox = {
+    url,
+    authorityHost: `${url}/`,
+    resourceManager: `${url}/arm`,
+    graph: `${url}/graph`,
+    caFile,
+    chromiumFlags: [`--ignore-certificate-errors-spki-list=${spkiHash(tls.server.certPem)}`],
+    proxyUrl,
+    toolsBinDir,
+    get tenantId() { return runtime.state.tenantId; },
+    get servicePrincipal() {
+      const sp = seed.servicePrincipals[0];
+      if (!sp) throw new Error('the seed has no service principal');
+      return { clientId: sp.appId, clientSecret: sp.secrets[0] ?? '', objectId: sp.objectId, certificatePath };
+    },
+    get users() {
+      return Object.fromEntries(seed.users.map((u) => [u.key, { upn: u.userPrincipalName, objectId: u.objectId, password: u.password, displayName: u.displayName }]));
+    },
+    get managedIdentities() {
+      return Object.fromEntries(seed.managedIdentities.map((m) => [m.key, { clientId: m.appId, objectId: m.objectId, resourceId: m.resourceId, kind: m.kind }]));
+    },
+    env() {
+      const sp = sandbox.servicePrincipal;
+      return {
+        AZURE_AUTHORITY_HOST: sandbox.authorityHost,
+        AZURE_TENANT_ID: sandbox.tenantId,
+        AZURE_CLIENT_ID: sp.clientId,
+        AZURE_CLIENT_SECRET: sp.clientSecret,
+        AZURE_DEV_AUTH_RESOURCE_MANAGER: sandbox.resourceManager,
+        AZURE_DEV_AUTH_GRAPH: sandbox.graph,
+        AZURE_DEV_AUTH_SANDBOX_URL: url,
+        NODE_EXTRA_CA_CERTS: caFile,
+        REQUESTS_CA_BUNDLE: caFile,
+        ...proxyEnv(proxyUrl),
+        PATH: `${toolsBinDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      };
+    },
+    toolEnv(home) {
+      const inherited = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !ENV_NAMES_TO_DROP.test(e[0])));
+      return {
+        ...inherited,
+        HOME: home,
+        AZURE_DEV_AUTH_SANDBOX_URL: url,
+        AZURE_DEV_AUTH_RESOURCE_MANAGER: sandbox.resourceManager,
+        AZURE_DEV_AUTH_GRAPH: sandbox.graph,
+        NODE_EXTRA_CA_CERTS: caFile,
+        REQUESTS_CA_BUNDLE: caFile,
+        ...proxyEnv(proxyUrl),
+        PATH: `${toolsBinDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      };
+    },
+    managedIdentityEnv(kind): Record<string, string> {
+      if (kind === 'appservice') return { IDENTITY_ENDPOINT: `${url}/_mi/appservice`, IDENTITY_HEADER: runtime.identityHeader };
+      return { AZURE_POD_IDENTITY_AUTHORITY_HOST: kind === 'imds' ? url : `${url}/_mi/unassigned` };
+    },
+    control: sandboxControl,
+    async stop() {
+      await Promise.all([closeServer(server), closeServer(proxy)]);
+      if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+  return sandbox;
+}
+
+/** base64 SHA-256 of the certificate's SubjectPublicKeyInfo, the pin Chromium's SPKI allow-list takes. */
+function spkiHash(certPem: string): string {
+  const spki = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('base64');
+}
+
+/** HTTPS_PROXY/HTTP_PROXY through the egress guard; loopback itself is reached directly. */
+function proxyEnv(proxyUrl: string): Record<string, string> {
+  return { HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1,localhost' };
+}
+
+function closeServer(server: HttpsServer | HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Dispatch {
+  url: string;
+  runtime: ArmRuntime;
+  services: Record<Service, Route<ArmRuntime>[]>;
+  control: ControlState;
+}
+
+const LOOPBACK_PREFIXES: { prefix: string; service: Service; strip: boolean }[] = [
+  { prefix: '/_sandbox', service: 'control', strip: false },
+  { prefix: '/arm', service: 'arm', strip: true },
+  { prefix: '/graph', service: 'graph', strip: true },
+  { prefix: '/_mi', service: 'mi', strip: false },
+  { prefix: '/metadata', service: 'mi', strip: false },
+];
+
+function interceptedService(host: string): Service | undefined {
+  if (!(INTERCEPTED_HOSTS as readonly string[]).includes(host)) return undefined;
+  if (host.startsWith('management.')) return 'arm';
+  if (host === 'graph.microsoft.com') return 'graph';
+  return 'entra';
+}
+
+async function handleRequest(req: IncomingMessage, res: ServerResponse, d: Dispatch): Promise<void> {
+  const started = process.hrtime.bigint();
+  const method = (req.method ?? 'GET').toUpperCase();
+  const hostHeader = (req.headers.host ?? '').toLowerCase();
+  const loopback = new URL(d.url);
+  const hostName = hostHeader.replace(/:\d+$/, '');
+  let service: Service | undefined = interceptedService(hostName);
+  const isLoopback = hostHeader === loopback.host || hostHeader === `localhost:${loopback.port}`;
+  let parsed: URL | undefined;
+  try { parsed = new URL(req.url ?? '/', `https://${isLoopback || service ? hostHeader : loopback.host}`); } catch { parsed = undefined; }
+  const rawPath = (parsed?.pathname ?? '/').replace(/\/{2,}/g, '/');
+  let path = rawPath;
+  let prefix = '';
+  if (!service && isLoopback) {
+    const match = LOOPBACK_PREFIXES.find((p) => rawPath === p.prefix || rawPath.startsWith(`${p.prefix}/`));
+    service = match?.service ?? 'entra';
+    if (match?.strip) { prefix = match.prefix; path = rawPath.slice(prefix.length) || '/'; }
+  }
+  if (service === 'graph') path = path.replace(/%24/gi, '$');
+  const origin = `https://${isLoopback || !service ? loopback.host : hostName}`;
+  let bodyPromise: Promise<Buffer> | undefined;
+  const ctx: RequestContext = {
+    req, res, method, path,
+    query: parsed?.searchParams ?? new URLSearchParams(),
+    origin,
+    serviceBase: `${origin}${prefix}`,
+    loopbackUrl: d.url,
+    requestId: newRequestId(),
+    routeName: `${service ?? 'unknown'}.notFound`,
+    body: () => (bodyPromise ??= readBody(req)),
+  };
+  let fault: ActiveFault | undefined;
+  res.on('close', () => {
+    d.control.record({
+      method, host: hostHeader.slice(0, 200), path: redactPath(`${prefix}${path}${parsed?.search ?? ''}`).slice(0, 2000),
+      route: ctx.routeName, status: res.headersSent ? res.statusCode : 0,
+      durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
+      ...(req.headers.authorization ? { authorization: `${req.headers.authorization.split(' ')[0] ?? ''} ***` } : {}),
+      ...(ctx.details ? { details: ctx.details } : {}),
+      ...(fault ? { fault: fault.id } : {}),
+    });
+  });
+  try {
+    if (!service) throw new HttpError(421, { error: { code: 'MisdirectedRequest', message: `This sandbox does not serve host '${hostHeader}'.` } });
+    const routes = d.services[service];
+    const candidates = routes.map((route) => ({ route, match: route.pattern.exec(path) })).filter((c) => c.match !== null);
+    const chosen = candidates.find((c) => c.route.method === method);
+    if (chosen) ctx.routeName = chosen.route.name;
+    if (service !== 'control') {
+      fault = d.control.takeFault(method, ctx.routeName, `${prefix}${path}`);
+      if (fault && await applyFault(ctx, fault, service)) return;
+    }
+    if (!chosen) {
+      if (candidates.length > 0) throw new HttpError(405, { error: { code: 'MethodNotAllowed', message: `The requested resource does not support http method '${method}'.` } });
+      if (service === 'arm') throw armNotFound(ctx);
+      if (service === 'graph') throw graphNotFound(ctx);
+      throw new HttpError(404, { error: 'not_found', error_description: `No sandbox endpoint at ${path}` });
+    }
+    if (service === 'arm') for (const [k, v] of Object.entries(armRequestHeaders())) res.setHeader(k, v);
+    await chosen.route.handle(ctx, chosen.match!.slice(1).map((p) => p ?? ''), d.runtime);
+  } catch (error) {
+    if (res.headersSent) { res.destroy(); return; }
+    if (error instanceof HttpError) {
+      sendJson(ctx, error.status, error.payload, error.headers);
+      return;
+    }
+    // A bug, not an answer: report it in the service's error shape without leaking request data.
+    console.error(`[sandbox] ${method} ${ctx.routeName} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    if (service === 'arm') {
+      const failure = armError(500, 'InternalServerError', 'The sandbox failed to process the request.');
+      sendJson(ctx, 500, failure.payload);
+    } else {
+      sendJson(ctx, 500, { error: { code: 'InternalServerError', message: 'The sandbox failed to process the request.' } });
+    }
+  }
+}
+
+/** Applies an injected fault; true when the fault answered (or dropped) the request itself. */
+async function applyFault(ctx: RequestContext, fault: ActiveFault, service: Service): Promise<boolean> {
+  if (fault.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+  if (fault.drop) {
+    ctx.req.socket.destroy();
+    return true;
+  }
+  if (fault.truncate) {
+    // Let the real handler answer, then cut its body in half and the connection with it.
+    const res = ctx.res;
+    const end = res.end.bind(res);
+    res.end = ((chunk?: unknown) => {
+      if (Buffer.isBuffer(chunk) && chunk.length > 1) {
+        res.write(chunk.subarray(0, Math.floor(chunk.length / 2)));
+        setImmediate(() => res.socket?.destroy());
+        return res;
+      }
+      return end(chunk as Buffer);
+    }) as typeof res.end;
+    return false;
+  }
+  if (fault.status !== undefined) {
+    const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
+    const body = fault.body !== undefined ? fault.body : defaultFaultBody(service, fault.status);
+    sendJson(ctx, fault.status, body, headers);
+    return true;
+  }
+  return false;
+}
+
+function defaultFaultBody(service: Service, status: number): unknown {
+  if (service === 'entra') {
+    return status === 429
+      ? { error: 'temporarily_unavailable', error_description: 'AADSTS50196: The server terminated an operation because it encountered a client request loop.', error_codes: [50196] }
+      : { error: 'server_error', error_description: 'AADSTS90033: A transient error has occurred. Please try again.', error_codes: [90033] };
+  }
+  if (service === 'arm') {
+    return status === 429
+      ? { error: { code: 'TooManyRequests', message: 'The request is being throttled as the limit has been reached for operation type - Read.' } }
+      : { error: { code: 'InternalServerError', message: 'Encountered internal server error.' } };
+  }
+  return { error: { code: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: status === 429 ? 'Too many requests.' : 'Service unavailable.' } };
+}
