@@ -1,3 +1,233 @@
-// Placeholder CLI entry; replaced by the chain engine's CLI.
-process.stdout.write('azure-dev-auth: no commands yet\n');
-process.exitCode = 2;
+// `azure-dev-auth`: the command line of the chain engine. `chain` answers which DefaultAzureCredential source the
+// user's Python code gets its token from, as the installed azure-identity decides, with --json giving exactly the
+// ChainReport shape. Exit codes: 0 token, 1 the chain fails (or DefaultAzureCredential() raises), 2 usage/input error.
+import { evaluateChain } from '../core/chain/engine';
+import { mergeDotEnv, processEnvironment } from '../core/chain/env';
+import { ALL_CREDENTIALS, type ChainReport, type CredentialName, type KeywordArguments, type VersionSource } from '../core/chain/types';
+import { chainOrderFor, familyFor, parseVersion } from '../core/chain/versions';
+import { describeSource, displayName, firstLine, formatExpiry, verdictHeadline } from '../core/presentation/chainRows';
+import { detectAzureIdentity, verifyWithPython } from '../core/python';
+
+const HELP = `azure-dev-auth — which DefaultAzureCredential source your Python code will use
+
+Usage:
+  azure-dev-auth chain [options]
+  azure-dev-auth --help
+
+chain options:
+  --json                          print the report as JSON (the ChainReport shape)
+  --python PATH                   interpreter whose azure-identity version (and azure-identity-broker) decides the rules
+  --azure-identity-version V      model this azure-identity version (wins over --python's)
+  --env-file FILE                 merge this .env file into the environment (its values win, as in the Python extension)
+  --exclude NAME                  exclude_<…>=True for this credential class (repeatable), e.g. --exclude AzureCliCredential
+  --include NAME                  exclude_<…>=False for this credential class (repeatable)
+  --process-timeout S             process_timeout=S (seconds) for az, azd and Azure PowerShell
+  --verify                        also run the real DefaultAzureCredential in the interpreter and compare
+                                  (uses --python, else python3 on PATH)
+
+Credential names: ${ALL_CREDENTIALS.join(', ')}.
+Without --python, the python3 on PATH decides when it has azure-identity; otherwise the newest rules apply.
+Exit status: 0 the chain yields a token, 1 it fails or DefaultAzureCredential() raises, 2 usage or input error.
+`;
+
+class UsageError extends Error {}
+
+interface ChainOptions {
+  json: boolean;
+  python: string | undefined;
+  version: string | undefined;
+  envFile: string | undefined;
+  exclude: Partial<Record<CredentialName, boolean>>;
+  processTimeout: number | undefined;
+  verify: boolean;
+}
+
+function credentialName(value: string, flag: string): CredentialName {
+  const found = ALL_CREDENTIALS.find((name) => name.toLowerCase() === value.toLowerCase());
+  if (!found) throw new UsageError(`${flag} ${value}: not a credential class name. Use one of: ${ALL_CREDENTIALS.join(', ')}.`);
+  return found;
+}
+
+export function parseChainArgs(args: readonly string[]): ChainOptions {
+  const options: ChainOptions = { json: false, python: undefined, version: undefined, envFile: undefined, exclude: {}, processTimeout: undefined, verify: false };
+  for (let i = 0; i < args.length; i++) {
+    const raw = args[i]!;
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const flag = eq > 0 ? raw.slice(0, eq) : raw;
+    const value = (): string => {
+      if (eq > 0) return raw.slice(eq + 1);
+      const next = args[i + 1];
+      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`${flag} needs a value.`);
+      i++;
+      return next;
+    };
+    const noValue = (): void => { if (eq > 0) throw new UsageError(`${flag} takes no value.`); };
+    switch (flag) {
+      case '--json': noValue(); options.json = true; break;
+      case '--verify': noValue(); options.verify = true; break;
+      case '--python': options.python = value(); break;
+      case '--env-file': options.envFile = value(); break;
+      case '--azure-identity-version': {
+        const v = value();
+        if (!parseVersion(v)) throw new UsageError(`--azure-identity-version ${v}: not a version (expected something like 1.23.1 or 1.13.0b2).`);
+        options.version = v;
+        break;
+      }
+      case '--exclude':
+      case '--include': {
+        const name = credentialName(value(), flag);
+        const wanted = flag === '--exclude';
+        if (options.exclude[name] !== undefined && options.exclude[name] !== wanted) {
+          throw new UsageError(`${name} is given to both --exclude and --include.`);
+        }
+        options.exclude[name] = wanted;
+        break;
+      }
+      case '--process-timeout': {
+        const v = value();
+        const seconds = Number(v);
+        if (!/^\d+(\.\d+)?$/.test(v.trim()) || !(seconds > 0)) throw new UsageError(`--process-timeout ${v}: expected a positive number of seconds.`);
+        options.processTimeout = seconds;
+        break;
+      }
+      default:
+        throw new UsageError(raw.startsWith('-') ? `Unknown option ${raw}.` : `Unexpected argument ${raw}.`);
+    }
+  }
+  return options;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** The readable table: one row per source in chain order, then the verdict. */
+export function formatReport(report: ChainReport, context: { pythonPath?: string; columns?: number }): string {
+  const columns = Math.max(80, context.columns ?? 120);
+  const lines: string[] = [];
+  const from = report.versionSource === 'python' ? `from ${context.pythonPath ?? 'the interpreter'}`
+    : report.versionSource === 'flag' ? 'from --azure-identity-version' : 'not detected: newest rules';
+  lines.push(`azure-identity ${report.azureIdentityVersion} (${from})${report.behaviour ? ` · rules of ${report.behaviour}` : ''}`, '');
+  const rows = report.sources.map((source, index) => {
+    const model = describeSource(source);
+    const time = source.status === 'excluded' ? '—' : `${source.elapsedMs} ms`;
+    return [String(index + 1), displayName(source.credential), model.description, time, firstLine(source.message)];
+  });
+  const header = ['#', 'Source', 'Result', 'Time', 'Details'];
+  const widths = [0, 1, 2, 3].map((c) => Math.max(header[c]!.length, ...rows.map((r) => r[c]!.length)));
+  const detailWidth = Math.max(20, columns - widths.reduce((a, b) => a + b + 2, 0) - 2);
+  const render = (r: string[]): string => `  ${r.slice(0, 4).map((cell, c) => pad(cell, widths[c]!)).join('  ')}  ${truncate(r[4]!, detailWidth)}`.trimEnd();
+  lines.push(render(header));
+  for (const row of rows) lines.push(render(row));
+  lines.push('');
+  lines.push(verdictHeadline(report.verdict, report.sources));
+  const decisive = report.sources.find((s) => s.decisive);
+  if (report.verdict.outcome === 'token' && decisive?.expiresOn) lines.push(`Token expires ${formatExpiry(decisive.expiresOn)}.`);
+  if (report.verdict.outcome !== 'token') lines.push('', report.verdict.message);
+  for (const note of report.notes ?? []) lines.push(`Note: ${note}`);
+  const verification = report.verification;
+  if (verification) {
+    lines.push('');
+    if (verification.agrees) {
+      lines.push(`Verified: the real azure-identity ${verification.azureIdentityVersion} in ${verification.python} agrees.`);
+    } else {
+      lines.push(`Verification with azure-identity ${verification.azureIdentityVersion} in ${verification.python} found differences:`);
+      for (const d of verification.differences) lines.push(`  - ${d}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function runChain(args: readonly string[], signal: AbortSignal): Promise<number> {
+  const options = parseChainArgs(args);
+  let env = processEnvironment();
+  if (options.envFile) {
+    try { env = mergeDotEnv(env, options.envFile); } catch (error) { throw new UsageError((error as Error).message); }
+  }
+
+  let version = options.version;
+  let versionSource: VersionSource = options.version ? 'flag' : 'default';
+  let brokerInstalled = false;
+  // Like the extension: without --python, the python3 on PATH (an activated venv's) decides, when it has azure-identity.
+  const python = options.python ?? (options.verify || !options.version ? 'python3' : undefined);
+  let pythonUsed = Boolean(options.python) || options.verify;
+  if (python) {
+    const detection = await detectAzureIdentity(python, env, signal);
+    if (!detection.version) {
+      if (options.python && !options.version) {
+        throw new UsageError(`Cannot read the azure-identity version of ${python}: ${detection.problem ?? 'unknown problem'}. Pass --azure-identity-version to model a version anyway.`);
+      }
+    } else {
+      pythonUsed = true;
+      brokerInstalled = detection.brokerInstalled;
+      if (!options.version) {
+        version = detection.version;
+        versionSource = 'python';
+      }
+    }
+    if (options.verify && !detection.version) {
+      throw new UsageError(`--verify needs an interpreter with azure-identity: ${python}: ${detection.problem ?? 'azure-identity not found'}.`);
+    }
+  }
+
+  const known = new Set(chainOrderFor(version));
+  const ignored = Object.keys(options.exclude).filter((name) => !known.has(name as CredentialName));
+  if (ignored.length && !options.json) {
+    process.stderr.write(`Note: ${ignored.join(', ')} ${ignored.length > 1 ? 'are' : 'is'} not part of ${familyFor(version).label}; the keyword is ignored.\n`);
+  }
+  const keywordArguments: KeywordArguments = {
+    exclude: options.exclude,
+    ...(options.processTimeout !== undefined ? { processTimeoutSeconds: options.processTimeout } : {}),
+  };
+  let report: ChainReport = await evaluateChain({
+    env, keywordArguments, azureIdentityVersion: version, versionSource, brokerInstalled, signal,
+  });
+  if (options.verify && python) {
+    const verification = await verifyWithPython({ python, env, keywordArguments, signal, report });
+    report = { ...report, verification };
+  }
+  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, { ...(python && pythonUsed ? { pythonPath: python } : {}), columns: process.stdout.columns }));
+  return report.verdict.outcome === 'token' ? 0 : 1;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command !== 'chain') throw new UsageError(`Unknown command ${command}. Run azure-dev-auth --help.`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    return await runChain(rest, controller.signal);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`azure-dev-auth: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof Error && error.name === 'AbortError') {
+      process.stderr.write('azure-dev-auth: cancelled\n');
+      return 130;
+    }
+    process.stderr.write(`azure-dev-auth: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,132 @@
+// The chain engine: decide the version's rules, run every source's probe in parallel (each at most once at a
+// time, also across overlapping evaluations), then apply the chain's semantics in order. Reads only its inputs.
+import { release } from 'node:os';
+import { defaultAuthority, InvalidAuthorityError, PUBLIC_AUTHORITY } from './entra';
+import { azureCliProbe } from './sources/azureCli';
+import { azureDeveloperCliProbe } from './sources/azureDeveloperCli';
+import { azurePowerShellProbe } from './sources/azurePowerShell';
+import { brokerProbe } from './sources/broker';
+import type { Probe, ProbeContext, ProbeResult } from './sources/common';
+import { environmentProbe } from './sources/environment';
+import { interactiveBrowserProbe } from './sources/interactiveBrowser';
+import { managedIdentityProbe } from './sources/managedIdentity';
+import { sharedTokenCacheProbe } from './sources/sharedTokenCache';
+import { visualStudioCodeProbe } from './sources/visualStudioCode';
+import { workloadIdentityProbe } from './sources/workloadIdentity';
+import type { ChainInputs, ChainReport, CredentialName } from './types';
+import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
+import {
+  chainOrderFor, familyFor, NEWEST_KNOWN_VERSION, planExclusions, processTimeoutSeconds, type ConstructorError,
+} from './versions';
+
+export const PROBES: Readonly<Record<CredentialName, Probe>> = {
+  EnvironmentCredential: environmentProbe,
+  WorkloadIdentityCredential: workloadIdentityProbe,
+  ManagedIdentityCredential: managedIdentityProbe,
+  SharedTokenCacheCredential: sharedTokenCacheProbe,
+  VisualStudioCodeCredential: visualStudioCodeProbe,
+  AzureCliCredential: azureCliProbe,
+  AzurePowerShellCredential: azurePowerShellProbe,
+  AzureDeveloperCliCredential: azureDeveloperCliProbe,
+  InteractiveBrowserCredential: interactiveBrowserProbe,
+  BrokerCredential: brokerProbe,
+};
+
+/** The credentials of the version's DefaultAzureCredential, in chain order (newest rules when unknown). */
+export function chainOrder(version: string | undefined): CredentialName[] {
+  return chainOrderFor(version);
+}
+
+// One queue per source: a second evaluation waits for the first one's `az` instead of starting another.
+const running = new Map<CredentialName, Promise<unknown>>();
+
+function serialized<T>(credential: CredentialName, task: () => Promise<T>): Promise<T> {
+  const previous = running.get(credential) ?? Promise.resolve();
+  const next = previous.then(task, task);
+  const settled = next.catch(() => undefined);
+  running.set(credential, settled);
+  void settled.then(() => { if (running.get(credential) === settled) running.delete(credential); });
+  return next;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
+}
+
+function abortError(): Error {
+  return new DOMException('The chain evaluation was cancelled.', 'AbortError');
+}
+
+function toOutcome(result: ProbeResult): SourceOutcome {
+  return result;
+}
+
+export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
+  const { env, signal } = inputs;
+  if (signal?.aborted) throw abortError();
+  const behaviour = familyFor(inputs.azureIdentityVersion);
+  const notes: string[] = [];
+
+  let chainError: ConstructorError | undefined;
+  let authority = PUBLIC_AUTHORITY;
+  try {
+    authority = defaultAuthority(env);
+  } catch (error) {
+    if (!(error instanceof InvalidAuthorityError)) throw error;
+    chainError = { exceptionType: 'ValueError', message: error.message, credential: null };
+  }
+  const plan = planExclusions(behaviour, inputs.keywordArguments.exclude ?? {}, env);
+  chainError ??= plan.error;
+  for (const keyword of plan.unknownKeywords) notes.push(`${keyword} is not a keyword of ${behaviour.label}; it was ignored.`);
+  if (inputs.keywordArguments.processTimeoutSeconds !== undefined && behaviour.processTimeout.keyword === null) {
+    notes.push(`${behaviour.label} has no process_timeout keyword: az and pwsh get its fixed ${behaviour.processTimeout.defaultSeconds} s.`);
+  }
+
+  const platform = process.platform;
+  const ctx: ProbeContext = {
+    env,
+    behaviour,
+    isExcluded: (credential) => plan.excluded[credential] === true,
+    processTimeoutSeconds: processTimeoutSeconds(behaviour, inputs.keywordArguments.processTimeoutSeconds),
+    brokerInstalled: inputs.brokerInstalled,
+    signal,
+    authority,
+    platform,
+    wsl: platform === 'linux' && release().toLowerCase().includes('microsoft'),
+  };
+
+  const records = await Promise.all(behaviour.order.map(async (credential): Promise<SourceRecord> => {
+    if (plan.excluded[credential]) {
+      return { credential, outcome: { kind: 'excluded', message: plan.reasons[credential] ?? 'Excluded.' }, elapsedMs: 0 };
+    }
+    return serialized(credential, async () => {
+      if (signal?.aborted) throw abortError();
+      inputs.onProbe?.({ credential, phase: 'start' });
+      const started = performance.now();
+      let outcome: SourceOutcome;
+      try {
+        outcome = toOutcome(await PROBES[credential].run(ctx));
+      } catch (error) {
+        if (isAbort(error) || signal?.aborted) throw abortError();
+        outcome = { kind: 'failed', message: `Azure Dev Auth could not check this source: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      const elapsedMs = Math.round(performance.now() - started);
+      const status = outcome.kind === 'token' ? 'succeeded' : outcome.kind === 'unavailable' ? 'unavailable'
+        : outcome.kind === 'excluded' || outcome.kind === 'not-in-chain' ? 'excluded' : 'failed';
+      inputs.onProbe?.({ credential, phase: 'done', status, elapsedMs });
+      return { credential, outcome, elapsedMs };
+    });
+  }));
+  if (signal?.aborted) throw abortError();
+
+  const { sources, verdict } = applyVerdict(behaviour, records, chainError);
+  return {
+    azureIdentityVersion: inputs.azureIdentityVersion ?? NEWEST_KNOWN_VERSION,
+    versionSource: inputs.azureIdentityVersion === undefined ? 'default' : inputs.versionSource,
+    sources,
+    verdict,
+    verification: null,
+    behaviour: behaviour.label,
+    ...(notes.length ? { notes } : {}),
+  };
+}

@@ -1,0 +1,68 @@
+// What every probe gets and returns. A probe answers one question: what would this credential's constructor and
+// get_token do, in this environment, for this azure-identity version? Chain semantics (reached, decisive) are the
+// verdict's business, not the probe's.
+import type { TokenFacts } from '../claims';
+import type { ChainBehaviour, ConstructorError } from '../versions';
+import type { CredentialName } from '../types';
+
+/** The scope the model asks for, as an ARM client would. */
+export const MANAGEMENT_SCOPE = 'https://management.azure.com/.default';
+export const MANAGEMENT_RESOURCE = 'https://management.azure.com';
+
+/** Per HTTP request; Python's own timeouts are longer (minutes), ours must end. */
+export const HTTP_TIMEOUT_MS = 20_000;
+
+export interface ProbeContext {
+  readonly env: Readonly<Record<string, string>>;
+  readonly behaviour: ChainBehaviour;
+  /** Is this credential excluded from the chain (after keywords and AZURE_TOKEN_CREDENTIALS)? */
+  readonly isExcluded: (credential: CredentialName) => boolean;
+  readonly processTimeoutSeconds: number;
+  readonly brokerInstalled: boolean;
+  readonly signal: AbortSignal | undefined;
+  /** Normalized authority (AZURE_AUTHORITY_HOST or the public cloud). */
+  readonly authority: string;
+  readonly platform: NodeJS.Platform;
+  /** Linux under WSL (MSAL's test: "microsoft" in the kernel release). */
+  readonly wsl: boolean;
+}
+
+export type ProbeResult =
+  /** get_token returned a token; only its claims and expiry are kept. */
+  | { readonly kind: 'token'; readonly facts: TokenFacts }
+  /** CredentialUnavailableError: the chain moves on. */
+  | { readonly kind: 'unavailable'; readonly message: string }
+  /** Any other exception: the chain stops here. */
+  | { readonly kind: 'failed'; readonly message: string }
+  /** The credential's constructor raises, so DefaultAzureCredential() itself raises. */
+  | { readonly kind: 'constructor-error'; readonly error: ConstructorError }
+  /** DefaultAzureCredential does not add this credential to the chain in this environment. */
+  | { readonly kind: 'not-in-chain'; readonly message: string };
+
+export interface Probe {
+  readonly credential: CredentialName;
+  run(ctx: ProbeContext): Promise<ProbeResult>;
+}
+
+export function homeDir(env: Readonly<Record<string, string>>): string | undefined {
+  return env.HOME || undefined;
+}
+
+/** os.environ.get(name) is not None: an empty value counts as set. */
+export function isSet(env: Readonly<Record<string, string>>, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(env, name) && env[name] !== undefined;
+}
+
+/** os.environ.get(name) truthy: set and non-empty. */
+export function hasValue(env: Readonly<Record<string, string>>, name: string): boolean {
+  return Boolean(env[name]);
+}
+
+export function constructorError(credential: CredentialName, exceptionType: string, message: string): ProbeResult {
+  return { kind: 'constructor-error', error: { credential, exceptionType, message } };
+}
+
+/** Python's str() of FileNotFoundError from open(path). */
+export function fileNotFoundMessage(path: string): string {
+  return `[Errno 2] No such file or directory: '${path}'`;
+}

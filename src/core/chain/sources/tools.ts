@@ -1,0 +1,57 @@
+// Running az / azd / pwsh the way the modelled azure-identity does: the same arguments, working directory (/bin),
+// extra environment and timeout. Versions that used `/bin/sh -c "<string>"` are modelled by resolving the program
+// on PATH ourselves (what the shell would do) and running it with an argument vector — never a shell string.
+import { runProcess, type RunResult } from '../../process/run';
+import { which } from '../pythonText';
+import type { ToolInvocation } from '../versions';
+import type { ProbeContext } from './common';
+
+/** subprocess's cwd for the developer tools: a directory the OS controls, not the project's. */
+export const SAFE_WORKING_DIR = '/bin';
+
+export type ToolRun =
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'spawn-error'; readonly file: string }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'exited'; readonly exitCode: number; readonly stdout: string; readonly stderr: string };
+
+export interface ToolCommand {
+  readonly program: 'az' | 'azd' | 'pwsh';
+  readonly args: readonly string[];
+  readonly extraEnv: Readonly<Record<string, string>>;
+  readonly invocation: ToolInvocation;
+}
+
+/** The argv Python hands to subprocess for this command (for display and verification; not what we execute). */
+export function pythonArgv(command: ToolCommand, resolved: string | undefined): string[] {
+  if (command.invocation === 'shell') return ['/bin/sh', '-c', [command.program, ...command.args].join(' ')];
+  return [resolved ?? command.program, ...command.args];
+}
+
+export async function runTool(ctx: ProbeContext, command: ToolCommand): Promise<ToolRun> {
+  const file = which(command.program, ctx.env);
+  if (!file) return { kind: 'not-found' };
+  const result: RunResult = await runProcess(file, command.args, {
+    env: { ...ctx.env, ...command.extraEnv },
+    cwd: SAFE_WORKING_DIR,
+    timeoutMs: Math.max(1, Math.round(ctx.processTimeoutSeconds * 1000)),
+    signal: ctx.signal,
+  });
+  if (result.cancelled) return { kind: 'cancelled' };
+  if (result.timedOut) return { kind: 'timeout' };
+  if (result.spawnError || result.exitCode === null) {
+    return { kind: 'spawn-error', file: command.invocation === 'shell' ? '/bin/sh' : file };
+  }
+  return { kind: 'exited', exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Defence in depth: whatever a tool printed, a JWT never reaches a message. */
+export function redactJwts(text: string): string {
+  return text.replace(/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g, '****');
+}
+
+/** Python's ValueError text for `a, b, c = parts` with the wrong count. */
+export function unpackError(count: number, expected: number): string {
+  return count > expected ? `too many values to unpack (expected ${expected})` : `not enough values to unpack (expected ${expected}, got ${count})`;
+}

@@ -1,0 +1,166 @@
+// VisualStudioCodeCredential, in its two lives: up to 1.23 the one that read the retired "Azure Account"
+// extension's refresh token (VS Code settings + the libsecret item "VS Code Azure"); from 1.24 the one that reads
+// the Azure Resources extension's authentication record and asks the authentication broker (azure-identity-broker)
+// for a token.
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { runProcess } from '../../process/run';
+import { tokenFacts } from '../claims';
+import { aadClientFailureMessage, normalizeAuthority, postToken, tokenEndpoint } from '../entra';
+import { which } from '../pythonText';
+import { constructorError, homeDir, HTTP_TIMEOUT_MS, MANAGEMENT_SCOPE, type Probe, type ProbeContext, type ProbeResult } from './common';
+
+/** The VS Code Azure extensions' client id. */
+export const AZURE_VSCODE_CLIENT_ID = 'aebc6443-996d-45c2-90f0-388ff96faa56';
+const TROUBLESHOOT = '\nVisit https://aka.ms/azsdk/python/identity/vscodecredential/troubleshoot to troubleshoot this issue.';
+const CLOUD_AUTHORITIES: Readonly<Record<string, string>> = {
+  AzureCloud: 'https://login.microsoftonline.com',
+  AzureChinaCloud: 'https://login.chinacloudapi.cn',
+  AzureGermanCloud: 'https://login.microsoftonline.de',
+  AzureUSGovernment: 'https://login.microsoftonline.us',
+};
+const VALID_TENANT = /^[A-Za-z0-9.-]+$/;
+
+function userSettingsPath(ctx: ProbeContext): string | undefined {
+  const home = homeDir(ctx.env);
+  if (ctx.platform === 'win32') return ctx.env.APPDATA ? join(ctx.env.APPDATA, 'Code', 'User', 'settings.json') : undefined;
+  if (!home) return undefined;
+  if (ctx.platform === 'darwin') return join(home, 'Library', 'Application Support', 'Code', 'User', 'settings.json');
+  return join(home, '.config', 'Code', 'User', 'settings.json');
+}
+
+/** get_user_settings(): json.load of settings.json; any error (missing file, comments) gives {}. */
+function readUserSettings(ctx: ProbeContext): Record<string, unknown> {
+  const path = userSettingsPath(ctx);
+  if (!path) return {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return parsed && typeof parsed === 'object' ? parsed as Record<string, unknown> : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The refresh token the Azure Account extension kept in libsecret, read with secret-tool where it exists. */
+async function libsecretRefreshToken(ctx: ProbeContext, cloud: string): Promise<string | undefined> {
+  if (ctx.platform !== 'linux') return undefined;
+  const tool = which('secret-tool', ctx.env);
+  if (!tool) return undefined;
+  const result = await runProcess(tool, ['lookup', 'service', 'VS Code Azure', 'account', cloud], { env: ctx.env, timeoutMs: 5_000, signal: ctx.signal });
+  const value = result.exitCode === 0 ? result.stdout.trim() : '';
+  return value || undefined;
+}
+
+async function azureAccountCredential(ctx: ProbeContext): Promise<ProbeResult> {
+  const settings = readUserSettings(ctx);
+  const cloud = typeof settings['azure.cloud'] === 'string' ? settings['azure.cloud'] : 'AzureCloud';
+  let authority = ctx.env.AZURE_AUTHORITY_HOST || CLOUD_AUTHORITIES[cloud];
+  if (!authority) {
+    return {
+      kind: 'unavailable',
+      message: `VS Code is configured to use a custom cloud. Set keyword argument "authority" with the Azure Active Directory endpoint for cloud "${cloud}"${TROUBLESHOOT}`,
+    };
+  }
+  // DefaultAzureCredential passes visual_studio_code_tenant_id=AZURE_TENANT_ID; then the "Azure: Tenant" setting.
+  const tenant = ctx.env.AZURE_TENANT_ID || (typeof settings['azure.tenant'] === 'string' ? settings['azure.tenant'] : '') || 'organizations';
+  if (!VALID_TENANT.test(tenant)) return constructorError('VisualStudioCodeCredential', 'ValueError', ctx.behaviour.messages.invalidTenant);
+  if (tenant.toLowerCase() === 'adfs') {
+    return { kind: 'unavailable', message: `VisualStudioCodeCredential authentication unavailable. ADFS is not supported.${TROUBLESHOOT}` };
+  }
+  authority = normalizeAuthority(authority);
+  const refreshToken = await libsecretRefreshToken(ctx, cloud);
+  if (!refreshToken) return { kind: 'unavailable', message: ctx.behaviour.azureAccountVsCode.noTokenMessage };
+  try {
+    const token = await postToken({ env: ctx.env, signal: ctx.signal, timeoutMs: HTTP_TIMEOUT_MS }, tokenEndpoint(authority, tenant), {
+      grant_type: 'refresh_token', refresh_token: refreshToken, scope: MANAGEMENT_SCOPE, client_id: AZURE_VSCODE_CLIENT_ID, client_info: '1',
+    });
+    return { kind: 'token', facts: tokenFacts(token.accessToken, token.expiresOn) };
+  } catch (error) {
+    const message = aadClientFailureMessage(error, ctx.behaviour.messages.aadErrorPrefix);
+    return ctx.behaviour.azureAccountVsCode.errorsContinue ? { kind: 'unavailable', message } : { kind: 'failed', message };
+  }
+}
+
+const AUTH_RECORD_PATHS = [
+  ['.azure', 'ms-azuretools.vscode-azureresourcegroups', 'authRecord.json'],
+  ['.Azure', 'ms-azuretools.vscode-azureresourcegroups', 'authRecord.json'],
+];
+
+export interface VsCodeAuthRecord {
+  readonly username: string;
+  readonly tenantId: string;
+  readonly authority: string;
+  readonly homeAccountId: string;
+}
+
+/** load_vscode_auth_record(): undefined when absent; throws Error(ValueError text) when unusable. */
+export function loadAuthRecord(home: string): VsCodeAuthRecord | undefined {
+  for (const parts of AUTH_RECORD_PATHS) {
+    const path = join(home, ...parts);
+    let size: number;
+    try { size = statSync(path).size; } catch { continue; }
+    if (size > 10 * 1024) throw new Error('VS Code auth record file is unexpectedly large. Please check the file for corruption or unexpected content.');
+    let data: unknown;
+    try { data = JSON.parse(readFileSync(path, 'utf8')); } catch (error) { throw new Error((error as Error).message); }
+    const record = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+    const errors: string[] = [];
+    const need = (key: string): string | undefined => {
+      if (!(key in record)) { errors.push(`${key} field is missing`); return undefined; }
+      const v = record[key];
+      if (!v || typeof v !== 'string') { errors.push(`${key} must be a non-empty string`); return undefined; }
+      return v;
+    };
+    const tenantId = need('tenantId');
+    if (tenantId && !VALID_TENANT.test(tenantId)) {
+      errors.push('tenantId validation failed: Invalid tenant ID provided. You can locate your tenant ID by following the instructions here: https://learn.microsoft.com/partner-center/find-ids-and-domain-names');
+    }
+    const clientId = need('clientId');
+    if (clientId && clientId !== AZURE_VSCODE_CLIENT_ID) errors.push(`clientId must match expected VS Code Azure Resources extension client ID: ${AZURE_VSCODE_CLIENT_ID}`);
+    const username = need('username');
+    const homeAccountId = need('homeAccountId');
+    const authority = need('authority');
+    if (errors.length) throw new Error(`Authentication record validation failed: ${errors.join('; ')}`);
+    return { username: username!, tenantId: tenantId!, authority: authority!, homeAccountId: homeAccountId! };
+  }
+  return undefined;
+}
+
+function azureResourcesCredential(ctx: ProbeContext): ProbeResult {
+  if (!ctx.brokerInstalled) {
+    return {
+      kind: 'unavailable',
+      message: "VisualStudioCodeCredential requires the 'azure-identity-broker' package to be installed. You must also ensure "
+        + 'you have the Azure Resources extension installed and have signed in to Azure via Visual Studio Code.',
+    };
+  }
+  const home = homeDir(ctx.env);
+  let record: VsCodeAuthRecord | undefined;
+  try {
+    record = home ? loadAuthRecord(home) : undefined;
+  } catch (error) {
+    return {
+      kind: 'unavailable',
+      message: `Failed to load authentication record from Visual Studio Code: ${(error as Error).message}. Please ensure you have the Azure Resources extension installed and signed in.`,
+    };
+  }
+  if (!record) {
+    return {
+      kind: 'unavailable',
+      message: 'VisualStudioCodeCredential requires the user to be signed in to Azure via Visual Studio Code. '
+        + 'Please ensure you have the Azure Resources extension installed and have signed in.',
+    };
+  }
+  // The broker (WAM) cannot be asked from here. Inside DefaultAzureCredential every broker error of this credential
+  // is reported as unavailable, which is what Python gets wherever no broker account has a token for this user.
+  return {
+    kind: 'unavailable',
+    message: `The authentication broker gave no token for ${record.username} silently (modelled: Azure Dev Auth cannot query the broker; on Linux without WAM Python reports this source as unavailable).`,
+  };
+}
+
+export const visualStudioCodeProbe: Probe = {
+  credential: 'VisualStudioCodeCredential',
+  async run(ctx: ProbeContext): Promise<ProbeResult> {
+    return ctx.behaviour.visualStudioCode === 'azure-account' ? azureAccountCredential(ctx) : azureResourcesCredential(ctx);
+  },
+};

@@ -1,0 +1,72 @@
+// WorkloadIdentityCredential (and ManagedIdentityCredential's token-exchange mode): the Kubernetes service
+// account token in AZURE_FEDERATED_TOKEN_FILE is the client assertion of a client-credentials grant.
+import { readFileSync } from 'node:fs';
+import { tokenFacts } from '../claims';
+import { aadClientFailureMessage, postToken, tokenEndpoint } from '../entra';
+import {
+  fileNotFoundMessage, hasValue, HTTP_TIMEOUT_MS, MANAGEMENT_SCOPE, type Probe, type ProbeContext, type ProbeResult,
+} from './common';
+
+/** The three variables whose presence selects workload identity (EnvironmentVariables.WORKLOAD_IDENTITY_VARS). */
+export const WORKLOAD_IDENTITY_VARS = ['AZURE_AUTHORITY_HOST', 'AZURE_TENANT_ID', 'AZURE_FEDERATED_TOKEN_FILE'] as const;
+
+export function workloadIdentityConfigured(env: Readonly<Record<string, string>>): boolean {
+  return WORKLOAD_IDENTITY_VARS.every((name) => hasValue(env, name));
+}
+
+function readAssertion(path: string): { ok: true; assertion: string } | { ok: false; message: string } {
+  try {
+    return { ok: true, assertion: readFileSync(path, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ok: false, message: fileNotFoundMessage(path) };
+    if (code === 'EACCES') return { ok: false, message: `[Errno 13] Permission denied: '${path}'` };
+    if (code === 'EISDIR') return { ok: false, message: `[Errno 21] Is a directory: '${path}'` };
+    return { ok: false, message: (error as Error).message };
+  }
+}
+
+/** get_token of a ClientAssertionCredential fed by the token file (AadClient: direct POST, AadClient messages). */
+export async function exchangeFederatedToken(ctx: ProbeContext, tenant: string, clientId: string, tokenFile: string): Promise<ProbeResult> {
+  const assertion = readAssertion(tokenFile);
+  if (!assertion.ok) return { kind: 'failed', message: assertion.message };
+  try {
+    const token = await postToken({ env: ctx.env, signal: ctx.signal, timeoutMs: HTTP_TIMEOUT_MS }, tokenEndpoint(ctx.authority, tenant), {
+      grant_type: 'client_credentials', client_id: clientId, scope: MANAGEMENT_SCOPE,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion.assertion,
+    });
+    return { kind: 'token', facts: tokenFacts(token.accessToken, token.expiresOn) };
+  } catch (error) {
+    return { kind: 'failed', message: aadClientFailureMessage(error, ctx.behaviour.messages.aadErrorPrefix) };
+  }
+}
+
+export const workloadIdentityProbe: Probe = {
+  credential: 'WorkloadIdentityCredential',
+  async run(ctx: ProbeContext): Promise<ProbeResult> {
+    const { env, behaviour } = ctx;
+    if (behaviour.workloadIdentity === 'none') return { kind: 'not-in-chain', message: 'This azure-identity version has no WorkloadIdentityCredential.' };
+    if (behaviour.workloadIdentity === 'when-configured' && !workloadIdentityConfigured(env)) {
+      return {
+        kind: 'not-in-chain',
+        message: 'DefaultAzureCredential adds WorkloadIdentityCredential only when AZURE_AUTHORITY_HOST, AZURE_TENANT_ID '
+          + 'and AZURE_FEDERATED_TOKEN_FILE are all set.',
+      };
+    }
+    // DAC passes workload_identity_client_id (default: the managed identity client id, i.e. AZURE_CLIENT_ID).
+    const tenant = env.AZURE_TENANT_ID || '';
+    const clientId = env.AZURE_CLIENT_ID || '';
+    const tokenFile = env.AZURE_FEDERATED_TOKEN_FILE || '';
+    let problem: string | undefined;
+    if (!tenant) problem = "'tenant_id' is required. Please pass it in or set the AZURE_TENANT_ID environment variable";
+    else if (!clientId) problem = "'client_id' is required. Please pass it in or set the AZURE_CLIENT_ID environment variable";
+    else if (!tokenFile) problem = "'token_file_path' is required. Please pass it in or set the AZURE_FEDERATED_TOKEN_FILE environment variable";
+    if (problem) {
+      // 1.24+ wraps the constructor's ValueError in FailedDACCredential (unavailable); before, DAC itself raised.
+      return behaviour.workloadIdentity === 'always'
+        ? { kind: 'unavailable', message: problem }
+        : { kind: 'constructor-error', error: { credential: 'WorkloadIdentityCredential', exceptionType: 'ValueError', message: problem } };
+    }
+    return exchangeFederatedToken(ctx, tenant, clientId, tokenFile);
+  },
+};

@@ -1,0 +1,129 @@
+// The shapes the chain engine produces and consumes. `ChainReport` is exactly what `azure-dev-auth chain --json`
+// prints; the views, the status bar and the verification all read it. Pure data: no functions, no `vscode`.
+
+/** Python class names of DefaultAzureCredential's sources, as the library spells them. */
+export type CredentialName =
+  | 'EnvironmentCredential'
+  | 'WorkloadIdentityCredential'
+  | 'ManagedIdentityCredential'
+  | 'SharedTokenCacheCredential'
+  | 'VisualStudioCodeCredential'
+  | 'AzureCliCredential'
+  | 'AzurePowerShellCredential'
+  | 'AzureDeveloperCliCredential'
+  | 'InteractiveBrowserCredential'
+  | 'BrokerCredential';
+
+export const ALL_CREDENTIALS: readonly CredentialName[] = [
+  'EnvironmentCredential',
+  'WorkloadIdentityCredential',
+  'ManagedIdentityCredential',
+  'SharedTokenCacheCredential',
+  'VisualStudioCodeCredential',
+  'AzureCliCredential',
+  'AzurePowerShellCredential',
+  'AzureDeveloperCliCredential',
+  'InteractiveBrowserCredential',
+  'BrokerCredential',
+];
+
+export function isCredentialName(value: string): value is CredentialName {
+  return (ALL_CREDENTIALS as readonly string[]).includes(value);
+}
+
+/** What the source's own `get_token` did (before chain semantics decide whether Python got that far). */
+export type SourceStatus = 'succeeded' | 'unavailable' | 'failed' | 'excluded';
+
+/** Who a token is for, read from its claims. Never the token itself. */
+export interface TokenIdentity {
+  readonly upn?: string;
+  readonly appId?: string;
+  readonly objectId?: string;
+  readonly tenantId?: string;
+}
+
+export interface SourceResult {
+  readonly credential: CredentialName;
+  readonly status: SourceStatus;
+  /** Would Python call this source's get_token before the chain ends? */
+  readonly reached: boolean;
+  /** The source where the chain ends: its token, or its hard failure. */
+  readonly decisive: boolean;
+  /** The message Python would record for it (exact text where the library has one). */
+  readonly message: string;
+  readonly identity: TokenIdentity | null;
+  /** ISO 8601. */
+  readonly expiresOn: string | null;
+  readonly elapsedMs: number;
+}
+
+export type VerdictOutcome = 'token' | 'failure' | 'constructor-error';
+
+export interface Verdict {
+  readonly outcome: VerdictOutcome;
+  /** The credential that yields the token, or whose error ends the chain / the constructor; null when all were unavailable. */
+  readonly credential: CredentialName | null;
+  readonly message: string;
+  /** For 'constructor-error': the Python exception class DefaultAzureCredential() raises ("ValueError", …). */
+  readonly exceptionType?: string;
+}
+
+export interface Verification {
+  readonly agrees: boolean;
+  readonly python: string;
+  readonly azureIdentityVersion: string;
+  readonly verdict: Verdict;
+  /** Per source, what the real library did (from its DEBUG log): succeeded/unavailable/failed, or absent if not tried. */
+  readonly sources?: readonly { readonly credential: string; readonly status: 'succeeded' | 'unavailable' | 'failed'; readonly message: string }[];
+  /** One readable sentence per disagreement; empty when `agrees`. */
+  readonly differences: readonly string[];
+}
+
+export type VersionSource = 'python' | 'flag' | 'default';
+
+export interface ChainReport {
+  readonly azureIdentityVersion: string;
+  readonly versionSource: VersionSource;
+  readonly sources: readonly SourceResult[];
+  readonly verdict: Verdict;
+  readonly verification: Verification | null;
+  /** Remarks a person should see next to the verdict (keywords this version ignores, modelling caveats). */
+  readonly notes?: readonly string[];
+  /** The version family whose rules were applied, e.g. "azure-identity 1.23". */
+  readonly behaviour?: string;
+}
+
+/** `exclude_*` keywords (by credential class name; true = exclude_…=True, false = exclude_…=False) and `process_timeout`. */
+export interface KeywordArguments {
+  readonly exclude?: Readonly<Partial<Record<CredentialName, boolean>>>;
+  readonly processTimeoutSeconds?: number;
+}
+
+/** The `exclude_*` keyword names by credential (the same in every version that has the credential). */
+export const EXCLUDE_KEYWORDS: Readonly<Record<CredentialName, string>> = {
+  EnvironmentCredential: 'exclude_environment_credential',
+  WorkloadIdentityCredential: 'exclude_workload_identity_credential',
+  ManagedIdentityCredential: 'exclude_managed_identity_credential',
+  SharedTokenCacheCredential: 'exclude_shared_token_cache_credential',
+  VisualStudioCodeCredential: 'exclude_visual_studio_code_credential',
+  AzureCliCredential: 'exclude_cli_credential',
+  AzurePowerShellCredential: 'exclude_powershell_credential',
+  AzureDeveloperCliCredential: 'exclude_developer_cli_credential',
+  InteractiveBrowserCredential: 'exclude_interactive_browser_credential',
+  BrokerCredential: 'exclude_broker_credential',
+};
+
+/** Everything that decides the verdict. The engine reads nothing else (no process.env, no os.homedir()). */
+export interface ChainInputs {
+  /** The environment the Python process gets (process env merged with .env already). Includes PATH and HOME. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly keywordArguments: KeywordArguments;
+  /** azure-identity version and where it came from; undefined version = newest behaviour, versionSource 'default'. */
+  readonly azureIdentityVersion: string | undefined;
+  readonly versionSource: VersionSource;
+  /** Whether azure-identity-broker is importable in the interpreter (1.24+ VS Code and Broker sources need it). */
+  readonly brokerInstalled: boolean;
+  readonly signal?: AbortSignal;
+  /** Called as each probe starts and finishes (views show progress per row). */
+  readonly onProbe?: (event: { readonly credential: CredentialName; readonly phase: 'start' | 'done'; readonly status?: SourceStatus; readonly elapsedMs?: number }) => void;
+}

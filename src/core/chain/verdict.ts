@@ -1,0 +1,122 @@
+// The chain's semantics applied to what each source would do: DefaultAzureCredential() raises if a constructor
+// does; otherwise get_token tries the sources in order, moves on after "unavailable", and ends at the first token
+// or the first other error. Pure: no I/O, so every version family's rules are unit-tested as tables.
+import type { TokenFacts } from './claims';
+import type { ChainBehaviour, ConstructorError } from './versions';
+import type { CredentialName, SourceResult, Verdict } from './types';
+
+const TROUBLESHOOT = 'To mitigate this issue, please refer to the troubleshooting guidelines here at '
+  + 'https://aka.ms/azsdk/python/identity/defaultazurecredential/troubleshoot.';
+
+/** What one source did, before chain semantics. */
+export type SourceOutcome =
+  | { readonly kind: 'excluded'; readonly message: string }
+  | { readonly kind: 'not-in-chain'; readonly message: string }
+  | { readonly kind: 'token'; readonly facts: TokenFacts }
+  | { readonly kind: 'unavailable'; readonly message: string }
+  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'constructor-error'; readonly error: ConstructorError };
+
+export interface SourceRecord {
+  readonly credential: CredentialName;
+  readonly outcome: SourceOutcome;
+  readonly elapsedMs: number;
+}
+
+export interface ChainVerdict {
+  readonly sources: SourceResult[];
+  readonly verdict: Verdict;
+}
+
+/** ChainedTokenCredential's message when no source gave a token (Python's exact layout). */
+export function aggregateFailureMessage(attempts: readonly { credential: string; message: string }[]): string {
+  const lines = attempts.map((a) => (a.message ? `${a.credential}: ${a.message}` : a.credential));
+  return `DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n\t${lines.join('\n\t')}\n${TROUBLESHOOT}`;
+}
+
+function isoSeconds(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The JSON shape's key order: credential, status, reached, decisive, message, identity, expiresOn, elapsedMs. */
+function sourceResult(record: SourceRecord, reached: boolean, decisive: boolean): SourceResult {
+  const { credential, outcome, elapsedMs } = record;
+  const row = (status: SourceResult['status'], message: string, identity: SourceResult['identity'] = null, expiresOn: string | null = null): SourceResult =>
+    ({ credential, status, reached, decisive, message, identity, expiresOn, elapsedMs });
+  switch (outcome.kind) {
+    case 'excluded':
+    case 'not-in-chain':
+      return row('excluded', outcome.message);
+    case 'token':
+      return row('succeeded', `${credential}.get_token succeeded`, outcome.facts.identity, isoSeconds(outcome.facts.expiresOn));
+    case 'unavailable':
+      return row('unavailable', outcome.message);
+    case 'failed':
+      return row('failed', outcome.message);
+    case 'constructor-error':
+      return row('failed', `${outcome.error.exceptionType}: ${outcome.error.message}`);
+  }
+}
+
+function inChain(outcome: SourceOutcome): boolean {
+  return outcome.kind !== 'excluded' && outcome.kind !== 'not-in-chain';
+}
+
+/**
+ * @param records every credential of the version, in chain order
+ * @param chainError an error DefaultAzureCredential raises before constructing any source (invalid
+ *   AZURE_TOKEN_CREDENTIALS, a non-https authority)
+ */
+export function applyVerdict(behaviour: ChainBehaviour, records: readonly SourceRecord[], chainError?: ConstructorError): ChainVerdict {
+  const ordered = behaviour.order.map((name) => records.find((r) => r.credential === name)).filter((r): r is SourceRecord => r !== undefined);
+  const notReached = (record: SourceRecord): SourceResult => sourceResult(record, false, false);
+
+  if (chainError) {
+    return {
+      sources: ordered.map(notReached),
+      verdict: { outcome: 'constructor-error', credential: chainError.credential, message: `${chainError.exceptionType}: ${chainError.message}`, exceptionType: chainError.exceptionType },
+    };
+  }
+
+  // Constructors run in chain order; the first that raises makes DefaultAzureCredential() raise.
+  const raising = ordered.find((r) => r.outcome.kind === 'constructor-error');
+  if (raising && raising.outcome.kind === 'constructor-error') {
+    const error = raising.outcome.error;
+    return {
+      // Python never calls get_token: nothing is reached, but this source's constructor is where it ends.
+      sources: ordered.map((r) => (r === raising ? sourceResult(r, false, true) : notReached(r))),
+      verdict: { outcome: 'constructor-error', credential: raising.credential, message: `${error.exceptionType}: ${error.message}`, exceptionType: error.exceptionType },
+    };
+  }
+
+  const included = ordered.filter((r) => inChain(r.outcome));
+  if (included.length === 0) {
+    return {
+      sources: ordered.map(notReached),
+      verdict: { outcome: 'constructor-error', credential: null, message: 'ValueError: at least one credential is required', exceptionType: 'ValueError' },
+    };
+  }
+
+  const sources: SourceResult[] = [];
+  const attempts: { credential: string; message: string }[] = [];
+  let verdict: Verdict | undefined;
+  for (const record of ordered) {
+    if (verdict || !inChain(record.outcome)) {
+      sources.push(notReached(record));
+      continue;
+    }
+    const outcome = record.outcome;
+    if (outcome.kind === 'token') {
+      sources.push(sourceResult(record, true, true));
+      verdict = { outcome: 'token', credential: record.credential, message: `DefaultAzureCredential acquired a token from ${record.credential}` };
+    } else if (outcome.kind === 'failed') {
+      attempts.push({ credential: record.credential, message: outcome.message });
+      sources.push(sourceResult(record, true, true));
+      verdict = { outcome: 'failure', credential: record.credential, message: aggregateFailureMessage(attempts) };
+    } else {
+      attempts.push({ credential: record.credential, message: outcome.kind === 'unavailable' ? outcome.message : '' });
+      sources.push(sourceResult(record, true, false));
+    }
+  }
+  return { sources, verdict: verdict ?? { outcome: 'failure', credential: null, message: aggregateFailureMessage(attempts) } };
+}

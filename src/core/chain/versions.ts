@@ -1,0 +1,409 @@
+// How DefaultAzureCredential behaves in each azure-identity version family, as data. Everything the engine does
+// differently per version is read from here; the probes and the verdict never test a version number themselves.
+// Sources: ../shared/notes/python-default-credential.md (1.13.0b2 and 1.23.1 observed by running them; 1.24+
+// from the upstream source and release notes).
+import { EXCLUDE_KEYWORDS, type CredentialName } from './types';
+
+export type FamilyId = 'legacy' | '1.13' | '1.23' | '1.24' | '1.25';
+
+export interface ParsedVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+  /** PEP 440 pre-release ('a' | 'b' | 'rc') or dev release; undefined for a final release. */
+  readonly pre: { readonly kind: 'a' | 'b' | 'rc' | 'dev'; readonly number: number } | undefined;
+  readonly text: string;
+}
+
+/**
+ * PEP 440 enough for azure-identity: "1.23.1", "1.13.0b2", "1.26.0b1", "1.25.0rc1", "1.24.0.dev0", "1.12" and a
+ * local part ("1.23.1+debian") are accepted; anything else is undefined.
+ */
+export function parseVersion(text: string): ParsedVersion | undefined {
+  const match = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?(?:[._-]?(a|alpha|b|beta|rc|c)[._-]?(\d*))?(?:[._-]?(?:dev)[._-]?(\d*))?(?:\+[\w.]+)?\s*$/i.exec(text);
+  if (!match) return undefined;
+  const preKind = match[4]?.toLowerCase();
+  const normalizedKind = preKind === undefined ? undefined
+    : preKind.startsWith('a') ? 'a' as const : preKind.startsWith('b') ? 'b' as const : 'rc' as const;
+  const pre = normalizedKind ? { kind: normalizedKind, number: Number(match[5] || 0) }
+    : match[6] !== undefined ? { kind: 'dev' as const, number: Number(match[6] || 0) } : undefined;
+  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3] ?? 0), pre, text: text.trim() };
+}
+
+/** Which family a version belongs to; undefined or unparsable versions get the newest behaviour. */
+export function familyIdFor(version: string | undefined): FamilyId {
+  const parsed = version === undefined ? undefined : parseVersion(version);
+  if (!parsed) return '1.25';
+  if (parsed.major < 1) return 'legacy';
+  if (parsed.major > 1) return '1.25';
+  const { minor } = parsed;
+  // 1.13.0 betas (Debian 12 carries a main-branch snapshot labelled 1.13.0b2) still behave like 1.12.
+  if (minor < 13 || (minor === 13 && parsed.patch === 0 && parsed.pre !== undefined)) return 'legacy';
+  if (minor <= 22) return '1.13';
+  if (minor === 23) return '1.23';
+  if (minor === 24) return '1.24';
+  return '1.25';
+}
+
+/** How the chain treats AZURE_TOKEN_CREDENTIALS. */
+export type TokenCredentialsMode =
+  /** The variable does not exist for this version. */
+  | { readonly kind: 'ignored' }
+  /** dev|prod only; the variable is applied after the keywords and can only add exclusions. */
+  | { readonly kind: 'groups'; readonly devExcludes: readonly CredentialName[]; readonly prodExcludes: readonly CredentialName[] }
+  /** dev|prod or one credential's class name (case-insensitive); explicit exclude_* keywords override it. */
+  | {
+    readonly kind: 'groups-or-name';
+    readonly devKeeps: readonly CredentialName[];
+    readonly prodKeeps: readonly CredentialName[];
+    readonly names: readonly CredentialName[];
+  };
+
+/** How `az`/`azd`/`pwsh` are started: through `/bin/sh -c "<command string>"` or with an argument vector. */
+export type ToolInvocation = 'shell' | 'exec';
+
+export interface ChainBehaviour {
+  readonly family: FamilyId;
+  /** For people: "azure-identity 1.23". */
+  readonly label: string;
+  /** Every credential this version's DefaultAzureCredential knows, in chain order. */
+  readonly order: readonly CredentialName[];
+  readonly defaultExcluded: readonly CredentialName[];
+  /** The exclude_* keyword of each credential that has one in this version. */
+  readonly excludeKeywords: Readonly<Partial<Record<CredentialName, string>>>;
+  readonly tokenCredentials: TokenCredentialsMode;
+  /** `process_timeout` keyword name (null: not supported) and its default, used for az, azd and pwsh. */
+  readonly processTimeout: { readonly keyword: string | null; readonly defaultSeconds: number };
+  /**
+   * Inside DefaultAzureCredential, az/azd/pwsh errors other than "not installed"/"not logged in" are reported as
+   * CredentialUnavailableError (the chain goes on) instead of ClientAuthenticationError (the chain stops).
+   */
+  readonly devToolErrorsContinue: boolean;
+  /** An "AADSTS" in az/azd stderr suppresses the canned "please log in" message (the stderr is the message). */
+  readonly aadstsSuppressesLoginMessage: boolean;
+  /** Shared token cache file under ~/.IdentityService. */
+  readonly sharedCacheFile: 'msal.cache' | 'msal.cache.nocae';
+  /** Refresh-token redemption errors of SharedTokenCacheCredential continue the chain (1.25.0). */
+  readonly sharedCacheRefreshErrorsContinue: boolean;
+  /**
+   * none: no WorkloadIdentityCredential (workload identity is a ManagedIdentityCredential mode);
+   * when-configured: constructed only when AZURE_AUTHORITY_HOST, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are
+   * all set, and its constructor errors make DefaultAzureCredential() raise;
+   * always: always constructed, constructor errors reported as "unavailable" (FailedDACCredential).
+   */
+  readonly workloadIdentity: 'none' | 'when-configured' | 'always';
+  readonly managedIdentity: {
+    /** 'first-request': probe IMDS before the first request, always; 'in-chain': only inside a chain (DAC). */
+    readonly imdsProbe: 'first-request' | 'in-chain';
+    readonly imdsProbeTimeoutMs: number;
+    /** 'legacy': azure-core pipeline; 'msal': MSAL's ManagedIdentityClient (different IMDS error messages). */
+    readonly imdsClient: 'legacy' | 'msal';
+    /** MI's own token-exchange mode is skipped when WorkloadIdentityCredential is excluded. */
+    readonly tokenExchangeHonoursWorkloadExclusion: boolean;
+    readonly tokenExchangeMissingClientIdMessage: string;
+  };
+  /** 'azure-account': the retired settings+libsecret credential; 'azure-resources': auth record + broker. */
+  readonly visualStudioCode: 'azure-account' | 'azure-resources';
+  readonly az: { readonly invocation: ToolInvocation; readonly usesExpiresOnField: boolean };
+  readonly azd: { readonly invocation: ToolInvocation; readonly noPrompt: boolean; readonly unexpectedOutputTool: string } | null;
+  readonly pwsh: {
+    readonly invocation: ToolInvocation;
+    readonly flags: readonly string[];
+    /** 'legacy': Get-AzAccessToken -ResourceUrl; 'secure-string': the parameter-table script with -AsSecureString. */
+    readonly script: 'legacy' | 'secure-string';
+    /** The message for a non-zero exit that matched no known text. */
+    readonly otherErrorMessage: string;
+  };
+  /** The Azure Account era VisualStudioCodeCredential: its "no token" text, and whether DAC turns its errors into "unavailable". */
+  readonly azureAccountVsCode: { readonly noTokenMessage: string; readonly errorsContinue: boolean };
+  /** InteractiveBrowserCredential errors inside DAC become "unavailable" (1.15.0). */
+  readonly browserErrorsContinue: boolean;
+  readonly messages: {
+    readonly environmentUnavailable: string;
+    readonly aadErrorPrefix: string;
+    readonly secretClientId: string;
+    readonly secretEmpty: string;
+    readonly secretTenant: string;
+    readonly invalidTenant: string;
+  };
+}
+
+const ALL_EXCLUDE_KEYWORDS = EXCLUDE_KEYWORDS;
+
+function keywordsFor(order: readonly CredentialName[]): Partial<Record<CredentialName, string>> {
+  return Object.fromEntries(order.map((name) => [name, ALL_EXCLUDE_KEYWORDS[name]]));
+}
+
+const LEGACY_ORDER: readonly CredentialName[] = [
+  'EnvironmentCredential', 'ManagedIdentityCredential', 'SharedTokenCacheCredential', 'VisualStudioCodeCredential',
+  'AzureCliCredential', 'AzurePowerShellCredential', 'InteractiveBrowserCredential',
+];
+const ORDER_1_13: readonly CredentialName[] = [
+  'EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential', 'SharedTokenCacheCredential',
+  'VisualStudioCodeCredential', 'AzureCliCredential', 'AzurePowerShellCredential', 'AzureDeveloperCliCredential',
+  'InteractiveBrowserCredential',
+];
+const ORDER_1_24: readonly CredentialName[] = [...ORDER_1_13, 'BrokerCredential'];
+
+const ENV_MESSAGE_PREFIX = 'EnvironmentCredential authentication unavailable. Environment variables are not fully configured.\n'
+  + 'Visit https://aka.ms/azsdk/python/identity/environmentcredential/troubleshoot to troubleshoot';
+
+const AAD_MESSAGES = {
+  secretClientId: 'client_id should be the id of an Azure Active Directory application',
+  secretEmpty: "secret should be an Azure Active Directory application's client secret",
+  secretTenant: "tenant_id should be an Azure Active Directory tenant's id (also called its 'directory id')",
+  invalidTenant: 'Invalid tenant id provided. You can locate your tenant id by following the instructions here: '
+    + 'https://docs.microsoft.com/partner-center/find-ids-and-domain-names',
+};
+// The "Microsoft Entra" wording replaced "Azure Active Directory" in 1.15 (2023-10); the 1.13 family is modelled
+// on its newest members.
+const ENTRA_MESSAGES = {
+  secretClientId: 'client_id should be the id of a Microsoft Entra application',
+  secretEmpty: "secret should be a Microsoft Entra application's client secret",
+  secretTenant: "tenant_id should be a Microsoft Entra tenant's id (also called its 'directory id')",
+  invalidTenant: 'Invalid tenant ID provided. You can locate your tenant ID by following the instructions here: '
+    + 'https://learn.microsoft.com/partner-center/find-ids-and-domain-names',
+};
+
+const DEV_EXCLUDES_1_23: readonly CredentialName[] = ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential'];
+const PROD_EXCLUDES_1_23: readonly CredentialName[] = [
+  'SharedTokenCacheCredential', 'VisualStudioCodeCredential', 'AzureCliCredential', 'AzurePowerShellCredential',
+  'AzureDeveloperCliCredential', 'InteractiveBrowserCredential',
+];
+
+const LEGACY: ChainBehaviour = {
+  family: 'legacy',
+  label: 'azure-identity ≤ 1.12 and 1.13 betas',
+  order: LEGACY_ORDER,
+  defaultExcluded: ['VisualStudioCodeCredential', 'InteractiveBrowserCredential'],
+  excludeKeywords: keywordsFor(LEGACY_ORDER),
+  tokenCredentials: { kind: 'ignored' },
+  processTimeout: { keyword: null, defaultSeconds: 10 },
+  devToolErrorsContinue: false,
+  aadstsSuppressesLoginMessage: false,
+  sharedCacheFile: 'msal.cache',
+  sharedCacheRefreshErrorsContinue: false,
+  workloadIdentity: 'none',
+  managedIdentity: {
+    imdsProbe: 'first-request',
+    imdsProbeTimeoutMs: 300,
+    imdsClient: 'legacy',
+    tokenExchangeHonoursWorkloadExclusion: false,
+    tokenExchangeMissingClientIdMessage: 'Configure the environment with a client ID or pass a value for "client_id" argument',
+  },
+  visualStudioCode: 'azure-account',
+  az: { invocation: 'shell', usesExpiresOnField: false },
+  azd: null,
+  pwsh: { invocation: 'shell', flags: ['-NonInteractive'], script: 'legacy', otherErrorMessage: 'Failed to invoke PowerShell' },
+  azureAccountVsCode: { noTokenMessage: 'Failed to get Azure user details from Visual Studio Code.', errorsContinue: false },
+  browserErrorsContinue: false,
+  messages: { environmentUnavailable: `${ENV_MESSAGE_PREFIX}.this issue.`, aadErrorPrefix: 'Azure Active Directory error', ...AAD_MESSAGES },
+};
+
+const FAMILY_1_13: ChainBehaviour = {
+  family: '1.13',
+  label: 'azure-identity 1.13 – 1.22',
+  order: ORDER_1_13,
+  defaultExcluded: ['VisualStudioCodeCredential', 'InteractiveBrowserCredential'],
+  excludeKeywords: keywordsFor(ORDER_1_13),
+  tokenCredentials: { kind: 'ignored' },
+  processTimeout: { keyword: 'process_timeout', defaultSeconds: 10 },
+  devToolErrorsContinue: true,
+  aadstsSuppressesLoginMessage: true,
+  sharedCacheFile: 'msal.cache.nocae',
+  sharedCacheRefreshErrorsContinue: false,
+  workloadIdentity: 'when-configured',
+  managedIdentity: {
+    imdsProbe: 'in-chain',
+    imdsProbeTimeoutMs: 1000,
+    imdsClient: 'legacy',
+    tokenExchangeHonoursWorkloadExclusion: true,
+    tokenExchangeMissingClientIdMessage: 'Configure the environment with a client ID or pass a value for "client_id" argument',
+  },
+  visualStudioCode: 'azure-account',
+  az: { invocation: 'shell', usesExpiresOnField: true },
+  azd: { invocation: 'shell', noPrompt: false, unexpectedOutputTool: 'Azure CLI' },
+  pwsh: {
+    invocation: 'shell', flags: ['-NoProfile', '-NonInteractive'], script: 'secure-string',
+    otherErrorMessage: 'Failed to invoke PowerShell. Enable debug logging for additional information.',
+  },
+  azureAccountVsCode: {
+    noTokenMessage: 'Failed to get Azure user details from Visual Studio Code. Currently, the VisualStudioCodeCredential only works '
+      + 'with the Azure Account extension version 0.9.11 and earlier. A long-term fix is in progress, see '
+      + 'https://github.com/Azure/azure-sdk-for-python/issues/25713',
+    errorsContinue: true,
+  },
+  browserErrorsContinue: true,
+  messages: { environmentUnavailable: `${ENV_MESSAGE_PREFIX} this issue.`, aadErrorPrefix: 'Microsoft Entra ID error', ...ENTRA_MESSAGES },
+};
+
+const FAMILY_1_23: ChainBehaviour = {
+  ...FAMILY_1_13,
+  family: '1.23',
+  label: 'azure-identity 1.23',
+  tokenCredentials: { kind: 'groups', devExcludes: DEV_EXCLUDES_1_23, prodExcludes: PROD_EXCLUDES_1_23 },
+  managedIdentity: { ...FAMILY_1_13.managedIdentity, imdsClient: 'msal' },
+  az: { invocation: 'exec', usesExpiresOnField: true },
+  // 1.23 still starts PowerShell through /bin/sh -c.
+  azd: { invocation: 'exec', noPrompt: false, unexpectedOutputTool: 'Azure Developer CLI' },
+};
+
+const NAMES_1_24: readonly CredentialName[] = [
+  'EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential', 'VisualStudioCodeCredential',
+  'AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential', 'InteractiveBrowserCredential',
+];
+
+const FAMILY_1_24: ChainBehaviour = {
+  ...FAMILY_1_23,
+  family: '1.24',
+  label: 'azure-identity 1.24',
+  order: ORDER_1_24,
+  defaultExcluded: ['InteractiveBrowserCredential'],
+  excludeKeywords: keywordsFor(ORDER_1_24),
+  tokenCredentials: {
+    kind: 'groups-or-name',
+    // In the 1.24+ code a mode keeps only its own group: everything else, browser and broker included, is excluded.
+    devKeeps: ['SharedTokenCacheCredential', 'VisualStudioCodeCredential', 'AzureCliCredential', 'AzurePowerShellCredential', 'AzureDeveloperCliCredential'],
+    prodKeeps: ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential'],
+    names: NAMES_1_24,
+  },
+  workloadIdentity: 'always',
+  managedIdentity: {
+    ...FAMILY_1_23.managedIdentity,
+    tokenExchangeMissingClientIdMessage: 'Workload identity was selected but no client ID was provided. '
+      + 'Configure the environment with a client ID or pass a value for "client_id" argument',
+  },
+  visualStudioCode: 'azure-resources',
+};
+
+const FAMILY_1_25: ChainBehaviour = {
+  ...FAMILY_1_24,
+  family: '1.25',
+  label: 'azure-identity 1.25 and later',
+  sharedCacheRefreshErrorsContinue: true,
+  // 1.25.0 fixed azd prompting (AZD_DEBUG) by asking it never to prompt.
+  azd: { invocation: 'exec', noPrompt: true, unexpectedOutputTool: 'Azure Developer CLI' },
+};
+
+const FAMILIES: Readonly<Record<FamilyId, ChainBehaviour>> = {
+  legacy: LEGACY, '1.13': FAMILY_1_13, '1.23': FAMILY_1_23, '1.24': FAMILY_1_24, '1.25': FAMILY_1_25,
+};
+
+export const VERSION_FAMILIES: readonly ChainBehaviour[] = [LEGACY, FAMILY_1_13, FAMILY_1_23, FAMILY_1_24, FAMILY_1_25];
+
+/** The newest known behaviour applies when the version is unknown. */
+export const NEWEST_KNOWN_VERSION = '1.25.3';
+
+export function familyFor(version: string | undefined): ChainBehaviour {
+  return FAMILIES[familyIdFor(version)];
+}
+
+/** The credentials of the version's chain, in order (also those excluded by default). */
+export function chainOrderFor(version: string | undefined): CredentialName[] {
+  return [...familyFor(version).order];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Exclusions: keywords, defaults and AZURE_TOKEN_CREDENTIALS, resolved the way the version's constructor does.
+
+export interface ConstructorError {
+  /** Python exception class, e.g. "ValueError". */
+  readonly exceptionType: string;
+  readonly message: string;
+  /** The credential whose constructor raised, or null for DefaultAzureCredential's own checks. */
+  readonly credential: CredentialName | null;
+}
+
+export interface ExclusionPlan {
+  /** Per credential of the version: excluded from the chain? */
+  readonly excluded: Readonly<Partial<Record<CredentialName, boolean>>>;
+  /** Why each excluded credential is excluded (one sentence). */
+  readonly reasons: Readonly<Partial<Record<CredentialName, string>>>;
+  /** Keywords the version does not know (ignored, reported to the user). */
+  readonly unknownKeywords: readonly string[];
+  readonly error: ConstructorError | undefined;
+}
+
+/**
+ * Applies defaults, `exclude_*` keywords and AZURE_TOKEN_CREDENTIALS in the order of the version's constructor.
+ * `exclude` holds the keywords the user's code passes (true/false), by credential.
+ */
+export function planExclusions(
+  behaviour: ChainBehaviour,
+  exclude: Readonly<Partial<Record<CredentialName, boolean>>>,
+  env: Readonly<Record<string, string>>,
+): ExclusionPlan {
+  const excluded: Partial<Record<CredentialName, boolean>> = {};
+  const reasons: Partial<Record<CredentialName, string>> = {};
+  const unknownKeywords: string[] = [];
+  for (const [name, value] of Object.entries(exclude) as [CredentialName, boolean | undefined][]) {
+    if (value !== undefined && !behaviour.order.includes(name)) unknownKeywords.push(ALL_EXCLUDE_KEYWORDS[name]);
+  }
+  for (const name of behaviour.order) {
+    const byDefault = behaviour.defaultExcluded.includes(name);
+    excluded[name] = byDefault;
+    if (byDefault) reasons[name] = `Excluded by default in ${behaviour.label} (${behaviour.excludeKeywords[name]}=True).`;
+  }
+  const applyKeywords = (): void => {
+    for (const name of behaviour.order) {
+      const value = exclude[name];
+      if (value === undefined) continue;
+      excluded[name] = value;
+      if (value) reasons[name] = `Excluded by the keyword ${behaviour.excludeKeywords[name]}=True.`;
+      else delete reasons[name];
+    }
+  };
+  const mode = behaviour.tokenCredentials;
+  const raw = env.AZURE_TOKEN_CREDENTIALS;
+  const value = (raw ?? '').trim().toLowerCase();
+  if (mode.kind === 'ignored' || !value) {
+    applyKeywords();
+    return { excluded, reasons, unknownKeywords, error: undefined };
+  }
+  if (mode.kind === 'groups') {
+    // 1.23: the keywords first, then the variable, which can only add exclusions.
+    applyKeywords();
+    if (value !== 'dev' && value !== 'prod') {
+      return {
+        excluded, reasons, unknownKeywords,
+        error: { exceptionType: 'ValueError', credential: null, message: `Invalid value for AZURE_TOKEN_CREDENTIALS: ${value}. Valid values are 'dev' or 'prod'.` },
+      };
+    }
+    const drop = value === 'dev' ? mode.devExcludes : mode.prodExcludes;
+    for (const name of drop) {
+      if (!behaviour.order.includes(name)) continue;
+      if (!excluded[name]) reasons[name] = `Excluded by AZURE_TOKEN_CREDENTIALS=${raw} (it overrides ${behaviour.excludeKeywords[name]} in this version).`;
+      excluded[name] = true;
+    }
+    return { excluded, reasons, unknownKeywords, error: undefined };
+  }
+  // 1.24+: the variable decides first, explicit keywords override it.
+  let keep: readonly CredentialName[];
+  if (value === 'dev') keep = mode.devKeeps;
+  else if (value === 'prod') keep = mode.prodKeeps;
+  else {
+    const selected = mode.names.find((name) => name.toLowerCase() === value);
+    if (!selected) {
+      const valid = ['dev', 'prod', ...mode.names.map((n) => n.toLowerCase()).sort()];
+      return {
+        excluded, reasons, unknownKeywords,
+        error: { exceptionType: 'ValueError', credential: null, message: `Invalid value for AZURE_TOKEN_CREDENTIALS: ${value}. Valid values are: ${valid.join(', ')}.` },
+      };
+    }
+    keep = [selected];
+  }
+  for (const name of behaviour.order) {
+    const drop = !keep.includes(name);
+    excluded[name] = drop;
+    if (drop) reasons[name] = `Excluded by AZURE_TOKEN_CREDENTIALS=${raw}.`;
+    else delete reasons[name];
+  }
+  applyKeywords();
+  return { excluded, reasons, unknownKeywords, error: undefined };
+}
+
+/** The process_timeout the tools get, in seconds (the keyword is ignored by versions that lack it). */
+export function processTimeoutSeconds(behaviour: ChainBehaviour, requested: number | undefined): number {
+  if (behaviour.processTimeout.keyword === null || requested === undefined) return behaviour.processTimeout.defaultSeconds;
+  return requested;
+}

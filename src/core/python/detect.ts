@@ -1,0 +1,81 @@
+// Which azure-identity the user's interpreter would import, read in that interpreter (importlib.metadata, else the
+// package's own _version.py for distro packages without metadata), plus whether azure-identity-broker is there
+// (azure-identity 1.24+ needs it for the VS Code and Broker sources).
+import { tmpdir } from 'node:os';
+import { runProcess, type RunResult } from '../process/run';
+import { DETECT_SCRIPT, SCRIPT_MARKER } from './scripts';
+
+export interface AzureIdentityDetection {
+  /** e.g. "1.23.1"; null when azure-identity is not importable there (see `problem`). */
+  readonly version: string | null;
+  /** Where the version came from: package metadata, or azure/identity/_version.py. */
+  readonly versionSource: 'metadata' | '_version.py' | null;
+  readonly brokerInstalled: boolean;
+  readonly pythonVersion: string | null;
+  /** sys.executable as the interpreter reports it. */
+  readonly executable: string | null;
+  /** Why no version could be read (interpreter missing, azure-identity not installed, timeout…). */
+  readonly problem?: string;
+}
+
+export interface DetectOptions {
+  /** Default 20 s: a cold interpreter on a slow disk takes a few seconds; a hung one must not stall a refresh. */
+  readonly timeoutMs?: number;
+  readonly cwd?: string;
+}
+
+/** Turns a run that produced no record into the sentence a user sees. */
+export function describeRunProblem(python: string, result: RunResult, timeoutMs: number): string {
+  if (result.spawnError) {
+    const code = result.spawnError.code;
+    if (code === 'ENOENT') return `Python interpreter not found: ${python}`;
+    if (code === 'EACCES') return `Python interpreter is not executable: ${python}`;
+    return `Python interpreter could not be started (${code ?? result.spawnError.message}): ${python}`;
+  }
+  if (result.cancelled) return `Cancelled while running ${python}`;
+  if (result.timedOut) return `${python} did not finish within ${Math.round(timeoutMs / 1000)} s`;
+  const lastLine = result.stderr.trim().split('\n').filter(Boolean).pop();
+  return `${python} exited with code ${result.exitCode}${lastLine ? `: ${lastLine}` : ''}`;
+}
+
+/** The JSON records a script printed after SCRIPT_MARKER, in order; other output is ignored. */
+export function scriptRecords(stdout: string): Record<string, unknown>[] {
+  const records: Record<string, unknown>[] = [];
+  for (const line of stdout.split('\n')) {
+    const at = line.indexOf(SCRIPT_MARKER);
+    if (at < 0) continue;
+    try {
+      const value: unknown = JSON.parse(line.slice(at + SCRIPT_MARKER.length));
+      if (value && typeof value === 'object' && !Array.isArray(value)) records.push(value as Record<string, unknown>);
+    } catch {
+      // A line cut short by the output limit or a kill: the records before it still count.
+    }
+  }
+  return records;
+}
+
+const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+export async function detectAzureIdentity(
+  python: string,
+  env: Readonly<Record<string, string>>,
+  signal?: AbortSignal,
+  options: DetectOptions = {},
+): Promise<AzureIdentityDetection> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const result = await runProcess(python, ['-c', DETECT_SCRIPT], { env, cwd: options.cwd ?? tmpdir(), timeoutMs, signal });
+  const record = scriptRecords(result.stdout).find((r) => r.kind === 'detect');
+  if (!record) {
+    return { version: null, versionSource: null, brokerInstalled: false, pythonVersion: null, executable: null, problem: describeRunProblem(python, result, timeoutMs) };
+  }
+  const source = record.versionSource === 'metadata' || record.versionSource === '_version.py' ? record.versionSource : null;
+  const problem = str(record.problem);
+  return {
+    version: str(record.version),
+    versionSource: source,
+    brokerInstalled: record.brokerInstalled === true,
+    pythonVersion: str(record.pythonVersion),
+    executable: str(record.executable),
+    ...(problem ? { problem } : {}),
+  };
+}

@@ -1,0 +1,23 @@
+// DefaultAzureCredential's `exclude_*` keywords for the keyword arguments the user's code passes. The names are the
+// same in every azure-identity version that has the credential at all (EXCLUDE_KEYWORDS, the shared contract);
+// whether the installed version knows a keyword is decided in the interpreter (see VERIFY_SCRIPT), not from a
+// version table.
+import { EXCLUDE_KEYWORDS, type CredentialName, type KeywordArguments } from '../chain/types';
+
+/** `{exclude_cli_credential: true, …}` for the credentials the caller set either way; unset ones keep the library default. */
+export function excludeKeywords(keywordArguments: KeywordArguments): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const [name, value] of Object.entries(keywordArguments.exclude ?? {})) {
+    if (typeof value !== 'boolean') continue;
+    const keyword = EXCLUDE_KEYWORDS[name as CredentialName];
+    if (keyword) out[keyword] = value;
+  }
+  return out;
+}
+
+/** The Python call the keyword arguments stand for, e.g. `DefaultAzureCredential(exclude_cli_credential=True, process_timeout=5)`. */
+export function describeCall(keywordArguments: KeywordArguments): string {
+  const parts = Object.entries(excludeKeywords(keywordArguments)).map(([k, v]) => `${k}=${v ? 'True' : 'False'}`);
+  if (keywordArguments.processTimeoutSeconds !== undefined) parts.push(`process_timeout=${keywordArguments.processTimeoutSeconds}`);
+  return `DefaultAzureCredential(${parts.join(', ')})`;
+}

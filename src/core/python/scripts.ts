@@ -1,0 +1,197 @@
+// The Python programs we run in the user's interpreter, kept as strings and passed with `-c`: nothing is ever written
+// into the workspace, and the interpreter runs exactly the azure-identity the user's code would import.
+//
+// Both print one JSON object per line, each prefixed with SCRIPT_MARKER, on stdout; anything else on stdout (a tool
+// the library starts, a sitecustomize) is ignored by the parser. They never print a token or a secret: the verify
+// script prints a token's claims (who, which tenant) and its expiry only, and scrubs anything shaped like a JWT and
+// the values of the secret-bearing environment variables from every message it relays.
+
+export const SCRIPT_MARKER = '@@azure-dev-auth@@ ';
+
+/** Preamble shared by both scripts. */
+const PREAMBLE = String.raw`
+import sys
+# "python -c" puts the current directory first on sys.path; a stray json.py or azure/ there must not be imported.
+if sys.path and sys.path[0] in ("", "."):
+    del sys.path[0]
+import json, os, re, time
+_MARK = "@@azure-dev-auth@@ "
+_OUT = sys.stdout
+def _send(kind, **fields):
+    fields["kind"] = kind
+    _OUT.write(_MARK + json.dumps(fields) + "\n")
+    _OUT.flush()
+def _dist_version(name):
+    try:
+        from importlib import metadata
+    except ImportError:
+        try:
+            import importlib_metadata as metadata
+        except ImportError:
+            return None
+    try:
+        return metadata.version(name)
+    except Exception:
+        return None
+def _identity_locations():
+    # Where azure.identity would be imported from, without importing it (finding it imports only "azure").
+    try:
+        import importlib.util
+        spec = importlib.util.find_spec("azure.identity")
+    except Exception:
+        return None
+    if spec is None:
+        return None
+    return list(spec.submodule_search_locations or [])
+def _version_from_source(locations):
+    # Distro packages may lack metadata; azure.identity._version.VERSION is what the library itself reports.
+    for folder in locations or []:
+        try:
+            with open(os.path.join(folder, "_version.py"), encoding="utf-8") as f:
+                m = re.search(r"VERSION\s*=\s*[\"']([^\"']+)[\"']", f.read())
+        except OSError:
+            continue
+        if m:
+            return m.group(1)
+    return None
+`;
+
+/** Prints one `kind: "detect"` record: azure-identity's version, whether the broker package is there, the interpreter. */
+export const DETECT_SCRIPT = PREAMBLE + String.raw`
+import platform
+_locations = _identity_locations()
+_version = _dist_version("azure-identity")
+_source = "metadata" if _version else None
+if not _version and _locations is not None:
+    _version = _version_from_source(_locations)
+    _source = "_version.py" if _version else None
+_broker = _dist_version("azure-identity-broker") is not None or any(
+    os.path.isfile(os.path.join(folder, "broker", "__init__.py")) for folder in (_locations or []))
+_problem = None
+if _locations is None:
+    _problem = "azure-identity is not installed in this interpreter"
+elif not _version:
+    _problem = "azure-identity is installed but its version could not be read"
+_send("detect", version=_version, versionSource=_source, brokerInstalled=bool(_broker),
+      pythonVersion=platform.python_version(), executable=sys.executable, problem=_problem)
+`;
+
+/**
+ * Runs DefaultAzureCredential(**kwargs).get_token(scope) with azure.identity logging at DEBUG and relays what happened.
+ * argv[1] is a JSON object: {"scope": str, "keywords": {exclude_*: bool}, "processTimeout": number | null}.
+ * Keywords the installed DefaultAzureCredential does not know are dropped (and reported), because an unknown keyword
+ * would flow into the credentials' own **kwargs and change what is being verified; support is read from the
+ * constructor's source, since version numbers alone mislead (Debian's "1.13.0b2" predates the 1.13.0b2 release's
+ * WorkloadIdentityCredential and AzureDeveloperCliCredential).
+ *
+ * Records: meta, log (one per azure.identity log record), import-error, constructor-error, chain, token, failure.
+ */
+export const VERIFY_SCRIPT = PREAMBLE + String.raw`
+import base64, logging, platform
+_T0 = time.monotonic()
+def _ms():
+    return round((time.monotonic() - _T0) * 1000)
+_SECRETS = [v for v in (os.environ.get(n) for n in ("AZURE_CLIENT_SECRET", "AZURE_PASSWORD", "AZURE_CLIENT_CERTIFICATE_PASSWORD")) if v and len(v) >= 6]
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
+def _redact(text):
+    text = _JWT.sub("<redacted token>", str(text))
+    for secret in _SECRETS:
+        text = text.replace(secret, "<redacted secret>")
+    return text
+def _message(ex):
+    message = getattr(ex, "message", None)
+    return _redact(message if isinstance(message, str) and message else str(ex))
+
+class _Relay(logging.Handler):
+    def emit(self, record):
+        try:
+            text = record.getMessage()
+        except Exception:
+            text = str(record.msg)
+        exc = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else None
+        _send("log", logger=record.name, level=record.levelname, message=_redact(text), exception=exc, t=_ms())
+
+_logger = logging.getLogger("azure.identity")
+_logger.setLevel(logging.DEBUG)
+_logger.addHandler(_Relay(level=logging.DEBUG))
+# Everything reaches _Relay; nothing goes to the interpreter's stderr.
+_logger.propagate = False
+
+_config = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+_scope = _config.get("scope") or "https://management.azure.com/.default"
+_locations = _identity_locations()
+_version = _dist_version("azure-identity") or _version_from_source(_locations)
+_base = dict(version=_version, coreVersion=_dist_version("azure-core"), msalVersion=_dist_version("msal"),
+             pythonVersion=platform.python_version(), executable=sys.executable)
+try:
+    from azure.identity import DefaultAzureCredential
+except Exception as ex:
+    _send("import-error", exception=type(ex).__name__, message=_redact(ex), **_base)
+    sys.exit(0)
+
+import inspect
+try:
+    _source = inspect.getsource(DefaultAzureCredential.__init__)
+except Exception:
+    _source = None
+def _supports(keyword):
+    return _source is None or ('"%s"' % keyword) in _source or ("'%s'" % keyword) in _source
+_kwargs = {}
+_ignored = []
+for _keyword, _value in sorted((_config.get("keywords") or {}).items()):
+    if _supports(_keyword):
+        _kwargs[_keyword] = bool(_value)
+    else:
+        _ignored.append(_keyword)
+if _config.get("processTimeout") is not None:
+    if _supports("process_timeout"):
+        _kwargs["process_timeout"] = _config["processTimeout"]
+    else:
+        _ignored.append("process_timeout")
+_send("meta", keywords=_kwargs, ignoredKeywords=_ignored, **_base)
+
+_NAMES = ("EnvironmentCredential", "WorkloadIdentityCredential", "ManagedIdentityCredential", "SharedTokenCacheCredential",
+          "VisualStudioCodeCredential", "AzureCliCredential", "AzurePowerShellCredential", "AzureDeveloperCliCredential",
+          "InteractiveBrowserCredential", "BrokerCredential")
+def _raised_in(tb):
+    # The chain member whose constructor raised: the outermost __init__ frame whose "self" is one of them.
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "__init__":
+            owner = frame.f_locals.get("self")
+            name = type(owner).__name__ if owner is not None else None
+            if name in _NAMES:
+                return name
+        tb = tb.tb_next
+    return None
+
+_started = time.monotonic()
+try:
+    _credential = DefaultAzureCredential(**_kwargs)
+except Exception as ex:
+    _send("constructor-error", exception=type(ex).__name__, message=_message(ex), credential=_raised_in(ex.__traceback__),
+          elapsedMs=round((time.monotonic() - _started) * 1000))
+    sys.exit(0)
+_send("chain", credentials=[type(c).__name__ for c in getattr(_credential, "credentials", ())])
+
+def _claims(token):
+    try:
+        payload = token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")).decode("utf-8"))
+    except Exception:
+        return None
+    pick = lambda *names: next((claims[n] for n in names if isinstance(claims.get(n), str)), None)
+    return {"upn": pick("upn", "unique_name"), "appId": pick("appid", "azp"), "objectId": pick("oid"), "tenantId": pick("tid")}
+
+try:
+    _token = _credential.get_token(_scope)
+except Exception as ex:
+    _send("failure", exception=type(ex).__name__, message=_message(ex), elapsedMs=round((time.monotonic() - _started) * 1000))
+    sys.exit(0)
+_elapsed = round((time.monotonic() - _started) * 1000)
+_SECRETS.append(_token.token)
+_winner = getattr(_credential, "_successful_credential", None)
+_send("token", credential=type(_winner).__name__ if _winner is not None else None, identity=_claims(_token.token),
+      expiresOn=int(_token.expires_on), elapsedMs=_elapsed)
+`;

@@ -1,0 +1,417 @@
+// Verification: run DefaultAzureCredential of the real azure-identity in the user's interpreter, with the same
+// environment and keyword arguments, read what it did from its own DEBUG log, and compare with the engine's report.
+//
+// What the library logs (azure.identity.*), and what we read from it:
+//   "<Name>.get_token succeeded" / "<Name>.get_token failed: <message>"     one per chain member it called
+//        (VisualStudioCodeCredential logs as "VSCodeCredential" in older versions)
+//   'DefaultAzureCredential.get_token failed: <Name> raised unexpected error "<message>"'   the member that stopped it
+//   "DefaultAzureCredential acquired a token from <Name>"                    the member whose token it returned
+// A member that logged "failed" without stopping the chain raised CredentialUnavailableError: unavailable.
+// Exceptions out of the constructor and out of get_token come as their own records (see VERIFY_SCRIPT).
+import { tmpdir } from 'node:os';
+import { isCredentialName, type ChainReport, type CredentialName, type KeywordArguments, type SourceResult, type TokenIdentity, type Verdict, type Verification } from '../chain/types';
+import { runProcess } from '../process/run';
+import { describeRunProblem, scriptRecords } from './detect';
+import { excludeKeywords } from './keywords';
+import { VERIFY_SCRIPT } from './scripts';
+
+export const MANAGEMENT_SCOPE = 'https://management.azure.com/.default';
+
+export type PythonAttemptStatus = 'succeeded' | 'unavailable' | 'failed';
+
+export interface PythonAttempt {
+  readonly credential: CredentialName;
+  readonly status: PythonAttemptStatus;
+  readonly message: string;
+}
+
+export interface PythonLogRecord {
+  readonly logger: string;
+  readonly level: string;
+  readonly message: string;
+  readonly exception: string | null;
+  /** ms since the script started. */
+  readonly t: number;
+}
+
+/** What one run of the verify script printed, record by record. */
+export interface PythonRun {
+  readonly meta: {
+    readonly version: string | null;
+    readonly pythonVersion: string | null;
+    readonly executable: string | null;
+    readonly keywords: Record<string, unknown>;
+    readonly ignoredKeywords: readonly string[];
+  } | null;
+  readonly logs: readonly PythonLogRecord[];
+  readonly importError: { readonly exception: string; readonly message: string; readonly version: string | null } | null;
+  readonly constructorError: { readonly exception: string; readonly message: string; readonly credential: string | null; readonly elapsedMs: number } | null;
+  /** Class names of the members DefaultAzureCredential() built, in order. */
+  readonly chain: readonly string[] | null;
+  readonly token: { readonly credential: string | null; readonly identity: TokenIdentity | null; readonly expiresOn: number | null; readonly elapsedMs: number } | null;
+  readonly failure: { readonly exception: string; readonly message: string; readonly elapsedMs: number } | null;
+}
+
+/** What the real library did, in the engine's terms. */
+export interface PythonOutcome {
+  readonly python: string;
+  readonly azureIdentityVersion: string | null;
+  readonly pythonVersion: string | null;
+  readonly executable: string | null;
+  /** The members DefaultAzureCredential() built (excluded ones are absent), in chain order; null if it raised. */
+  readonly chain: readonly CredentialName[] | null;
+  /** The members whose get_token it called, in order, with what each did. */
+  readonly attempts: readonly PythonAttempt[];
+  /** null only when the library could not be run at all (see `problem`). */
+  readonly verdict: Verdict | null;
+  readonly identity: TokenIdentity | null;
+  /** ISO 8601. */
+  readonly expiresOn: string | null;
+  /** Construction plus get_token, measured inside the interpreter. */
+  readonly elapsedMs: number | null;
+  /** Keyword arguments this azure-identity does not accept, so they were not passed. */
+  readonly ignoredKeywords: readonly string[];
+  readonly problem?: string;
+}
+
+/** Verification with what the CLI and the views can show beyond the shared contract. */
+export interface PythonVerification extends Verification {
+  readonly problem?: string;
+  readonly pythonVersion?: string | null;
+  readonly elapsedMs?: number | null;
+  readonly chain?: readonly CredentialName[] | null;
+  readonly ignoredKeywords?: readonly string[];
+  readonly identity?: TokenIdentity | null;
+  /** Informational: message texts that differ where statuses agree. Not disagreements. */
+  readonly notes?: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parsing
+
+// The script already scrubs anything token-shaped; this second pass keeps that promise even if an interpreter's
+// output were not our script's (a sitecustomize printing our marker, say).
+const JWT_LIKE = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
+const str = (value: unknown): string | null => (typeof value === 'string' ? value.replace(JWT_LIKE, '<redacted token>') : null);
+const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
+export function parseVerifyOutput(stdout: string): PythonRun {
+  let meta: PythonRun['meta'] = null;
+  const logs: PythonLogRecord[] = [];
+  let importError: PythonRun['importError'] = null;
+  let constructorError: PythonRun['constructorError'] = null;
+  let chain: PythonRun['chain'] = null;
+  let token: PythonRun['token'] = null;
+  let failure: PythonRun['failure'] = null;
+  for (const r of scriptRecords(stdout)) {
+    switch (r.kind) {
+      case 'meta':
+        meta = {
+          version: str(r.version), pythonVersion: str(r.pythonVersion), executable: str(r.executable),
+          keywords: r.keywords && typeof r.keywords === 'object' ? r.keywords as Record<string, unknown> : {},
+          ignoredKeywords: Array.isArray(r.ignoredKeywords) ? r.ignoredKeywords.filter((k): k is string => typeof k === 'string') : [],
+        };
+        break;
+      case 'log':
+        logs.push({ logger: str(r.logger) ?? '', level: str(r.level) ?? '', message: str(r.message) ?? '', exception: str(r.exception), t: num(r.t) });
+        break;
+      case 'import-error':
+        importError = { exception: str(r.exception) ?? 'ImportError', message: str(r.message) ?? '', version: str(r.version) };
+        break;
+      case 'constructor-error':
+        constructorError = { exception: str(r.exception) ?? 'Exception', message: str(r.message) ?? '', credential: str(r.credential), elapsedMs: num(r.elapsedMs) };
+        break;
+      case 'chain':
+        chain = Array.isArray(r.credentials) ? r.credentials.filter((c): c is string => typeof c === 'string') : [];
+        break;
+      case 'token': {
+        const identity = r.identity && typeof r.identity === 'object' ? r.identity as Record<string, unknown> : null;
+        token = {
+          credential: str(r.credential),
+          identity: identity ? compactIdentity({
+            upn: str(identity.upn) ?? undefined, appId: str(identity.appId) ?? undefined,
+            objectId: str(identity.objectId) ?? undefined, tenantId: str(identity.tenantId) ?? undefined,
+          }) : null,
+          expiresOn: typeof r.expiresOn === 'number' ? r.expiresOn : null,
+          elapsedMs: num(r.elapsedMs),
+        };
+        break;
+      }
+      case 'failure':
+        failure = { exception: str(r.exception) ?? 'Exception', message: str(r.message) ?? '', elapsedMs: num(r.elapsedMs) };
+        break;
+      default:
+        break;
+    }
+  }
+  return { meta, logs, importError, constructorError, chain, token, failure };
+}
+
+function compactIdentity(identity: TokenIdentity): TokenIdentity | null {
+  const entries = Object.entries(identity).filter(([, v]) => typeof v === 'string' && v !== '');
+  return entries.length ? Object.fromEntries(entries) as TokenIdentity : null;
+}
+
+/** Log names to class names: VisualStudioCodeCredential has logged as "VSCodeCredential". */
+export function credentialFromLogName(name: string): CredentialName | null {
+  if (name === 'VSCodeCredential') return 'VisualStudioCodeCredential';
+  return isCredentialName(name) ? name : null;
+}
+
+const MEMBER_LOG = /^(\w+)\.get_token(?:_info)? (?:(succeeded)|failed: ([\s\S]*))$/;
+const CHAIN_STOPPED = /^(?:DefaultAzureCredential|ChainedTokenCredential)\.get_token(?:_info)? failed: (\w+) raised unexpected error "([\s\S]*)"$/;
+const CHAIN_ACQUIRED = /^(?:DefaultAzureCredential|ChainedTokenCredential) acquired a token from (\w+)$/;
+
+/** Reads a run into the engine's terms. */
+export function interpretPythonRun(python: string, run: PythonRun): PythonOutcome {
+  const base = {
+    python,
+    azureIdentityVersion: run.meta?.version ?? run.importError?.version ?? null,
+    pythonVersion: run.meta?.pythonVersion ?? null,
+    executable: run.meta?.executable ?? null,
+    ignoredKeywords: run.meta?.ignoredKeywords ?? [],
+  };
+  const chain = run.chain ? run.chain.map(credentialFromLogName).filter((c): c is CredentialName => c !== null) : null;
+
+  const member = new Map<CredentialName, { ok: boolean; message: string }>();
+  const firstSeen: CredentialName[] = [];
+  let stopped: { credential: CredentialName; message: string } | undefined;
+  let acquiredFrom: CredentialName | undefined;
+  for (const log of run.logs) {
+    if (!log.logger.startsWith('azure.identity')) continue;
+    const stop = CHAIN_STOPPED.exec(log.message);
+    if (stop) {
+      const credential = credentialFromLogName(stop[1]!);
+      if (credential) stopped = { credential, message: stop[2]! };
+      continue;
+    }
+    const acquired = CHAIN_ACQUIRED.exec(log.message);
+    if (acquired) {
+      acquiredFrom = credentialFromLogName(acquired[1]!) ?? acquiredFrom;
+      continue;
+    }
+    const m = MEMBER_LOG.exec(log.message);
+    if (!m) continue;
+    const credential = credentialFromLogName(m[1]!);
+    // Inner credentials (ClientSecretCredential inside EnvironmentCredential, ImdsCredential inside
+    // ManagedIdentityCredential…) log too; only chain members count. The last line per member is its outcome.
+    if (!credential || (chain && !chain.includes(credential))) continue;
+    if (!member.has(credential)) firstSeen.push(credential);
+    member.set(credential, m[2] ? { ok: true, message: '' } : { ok: false, message: m[3] ?? '' });
+  }
+
+  const order = [...(chain ?? []), ...firstSeen.filter((c) => !chain?.includes(c))];
+  const winner = (run.token?.credential ? credentialFromLogName(run.token.credential) : null) ?? acquiredFrom ?? null;
+  const attempts: PythonAttempt[] = [];
+  for (const credential of order) {
+    const seen = member.get(credential);
+    if (seen?.ok || (!seen && credential === winner)) attempts.push({ credential, status: 'succeeded', message: '' });
+    else if (stopped?.credential === credential) attempts.push({ credential, status: 'failed', message: seen?.message || stopped.message });
+    else if (seen) attempts.push({ credential, status: 'unavailable', message: seen.message });
+  }
+
+  if (run.importError) {
+    return { ...base, chain: null, attempts: [], verdict: null, identity: null, expiresOn: null, elapsedMs: null,
+      problem: `azure-identity could not be imported in ${python}: ${run.importError.exception}: ${run.importError.message}` };
+  }
+  if (run.constructorError) {
+    const e = run.constructorError;
+    const credential = e.credential ? credentialFromLogName(e.credential) : null;
+    return { ...base, chain: null, attempts: [], identity: null, expiresOn: null, elapsedMs: e.elapsedMs,
+      verdict: { outcome: 'constructor-error', credential, message: e.message, exceptionType: e.exception } };
+  }
+  if (run.token) {
+    return { ...base, chain, attempts, identity: run.token.identity, elapsedMs: run.token.elapsedMs,
+      expiresOn: run.token.expiresOn === null ? null : new Date(run.token.expiresOn * 1000).toISOString(),
+      verdict: { outcome: 'token', credential: winner, message: `DefaultAzureCredential acquired a token from ${winner ?? 'an unknown credential'}` } };
+  }
+  if (run.failure) {
+    return { ...base, chain, attempts, identity: null, expiresOn: null, elapsedMs: run.failure.elapsedMs,
+      verdict: { outcome: 'failure', credential: stopped?.credential ?? null, message: run.failure.message } };
+  }
+  return { ...base, chain, attempts, verdict: null, identity: null, expiresOn: null, elapsedMs: null,
+    problem: run.meta ? 'the verification script stopped before DefaultAzureCredential answered' : 'the verification script printed nothing' };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running
+
+export interface RunDefaultAzureCredentialOptions {
+  readonly python: string;
+  /** The environment the user's Python process gets (already merged with .env), PATH and HOME included. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly keywordArguments: KeywordArguments;
+  readonly signal?: AbortSignal;
+  /** Default 120 s: three developer tools may each use their whole 10 s timeout, and MI endpoints retry. */
+  readonly timeoutMs?: number;
+  readonly cwd?: string;
+  readonly scope?: string;
+}
+
+/** Runs DefaultAzureCredential in the interpreter and reads what it did. Never throws for the library's own errors. */
+export async function runPythonDefaultAzureCredential(options: RunDefaultAzureCredentialOptions): Promise<PythonOutcome> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const config = {
+    scope: options.scope ?? MANAGEMENT_SCOPE,
+    keywords: excludeKeywords(options.keywordArguments),
+    processTimeout: options.keywordArguments.processTimeoutSeconds ?? null,
+  };
+  const result = await runProcess(options.python, ['-c', VERIFY_SCRIPT, JSON.stringify(config)], {
+    env: options.env, cwd: options.cwd ?? tmpdir(), timeoutMs, signal: options.signal,
+  });
+  const outcome = interpretPythonRun(options.python, parseVerifyOutput(result.stdout));
+  if (outcome.verdict || outcome.problem?.startsWith('azure-identity could not be imported')) return outcome;
+  // No answer: say why the process ended (not found, timeout, crash) unless it exited normally after all.
+  const endedNormally = result.exitCode === 0 && !result.timedOut && !result.cancelled && !result.spawnError;
+  return endedNormally ? outcome : { ...outcome, problem: describeRunProblem(options.python, result, timeoutMs) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Comparing
+
+// Object addresses in Python reprs ("<… object at 0x7f…>") differ from run to run; they are not part of the message.
+const normalize = (text: string): string => text.replace(/ at 0x(?:[0-9a-f]+|…)/gi, ' at 0x…').replace(/\s+/g, ' ').trim();
+
+function firstLine(text: string, max = 240): string {
+  const line = normalize(text.split('\n')[0] ?? '');
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+function engineVerdictText(v: Verdict): string {
+  switch (v.outcome) {
+    case 'token': return `a token from ${v.credential ?? 'an unnamed source'}`;
+    case 'failure': return v.credential ? `a failure: ${v.credential} stops the chain` : 'a failure: every source is unavailable';
+    case 'constructor-error': return `DefaultAzureCredential() raising${v.credential ? ` in ${v.credential}` : ''}`;
+  }
+}
+
+function pythonVerdictText(v: Verdict): string {
+  switch (v.outcome) {
+    case 'token': return `got a token from ${v.credential ?? 'an unknown source'}`;
+    case 'failure': return v.credential ? `failed: ${v.credential} stopped the chain` : 'failed: every source it tried was unavailable';
+    case 'constructor-error': return `raised in DefaultAzureCredential()${v.credential ? ` (from ${v.credential})` : ''}: ${v.exceptionType ? `${v.exceptionType}: ` : ''}${firstLine(v.message)}`;
+  }
+}
+
+const ENGINE_STATUS: Record<string, string> = {
+  succeeded: 'it yields a token',
+  unavailable: 'it is unavailable (the chain goes on)',
+  failed: 'it fails and stops the chain',
+  excluded: 'it is excluded',
+};
+
+const PYTHON_STATUS: Record<PythonAttemptStatus, string> = {
+  succeeded: 'it returned a token',
+  unavailable: 'it was unavailable',
+  failed: 'it failed and stopped the chain',
+};
+
+function identityText(identity: TokenIdentity | null | undefined): string {
+  if (!identity) return 'no identity';
+  const who = identity.upn ?? identity.appId ?? identity.objectId ?? 'unknown';
+  return `${who}${identity.tenantId ? ` in tenant ${identity.tenantId}` : ''}`;
+}
+
+function sameIdentity(a: TokenIdentity | null, b: TokenIdentity | null): boolean {
+  if (!a || !b) return true; // nothing to compare: claims are optional on either side
+  for (const key of ['objectId', 'tenantId', 'upn'] as const) {
+    const x = a[key];
+    const y = b[key];
+    if (x && y && x.toLowerCase() !== y.toLowerCase()) return false;
+  }
+  return true;
+}
+
+/**
+ * Every way the engine's report differs from what the library did, one readable sentence each, plus informational
+ * notes (message texts that differ where the statuses agree).
+ */
+export function compareWithReport(report: ChainReport, python: PythonOutcome): { differences: string[]; notes: string[] } {
+  const differences: string[] = [];
+  const notes: string[] = [];
+  const lib = `the real library (azure-identity ${python.azureIdentityVersion ?? 'unknown'})`;
+  if (!python.verdict) {
+    return { differences: [`The real library could not be run: ${python.problem ?? 'no answer'}`], notes };
+  }
+  const e = report.verdict;
+  const p = python.verdict;
+  if (e.outcome !== p.outcome || e.credential !== p.credential) {
+    differences.push(`Verdict: the engine predicts ${engineVerdictText(e)}, but ${lib} ${pythonVerdictText(p)}.`);
+  }
+  if (e.outcome === 'constructor-error' && p.outcome === 'constructor-error') {
+    if (e.exceptionType && p.exceptionType && e.exceptionType !== p.exceptionType) {
+      notes.push(`DefaultAzureCredential() raises ${p.exceptionType} in the real library; the engine says ${e.exceptionType}.`);
+    }
+    // "ValueError: x" and "x" with exceptionType "ValueError" say the same thing.
+    const bare = (v: Verdict): string => normalize(v.exceptionType && v.message.startsWith(`${v.exceptionType}: `) ? v.message.slice(v.exceptionType.length + 2) : v.message);
+    if (bare(e) !== bare(p)) {
+      notes.push(`Constructor error message differs. Engine: "${firstLine(e.message, 400)}". Python: "${firstLine(p.message, 400)}".`);
+    }
+  }
+  if (report.azureIdentityVersion && python.azureIdentityVersion && report.azureIdentityVersion !== python.azureIdentityVersion) {
+    notes.push(`The engine modelled azure-identity ${report.azureIdentityVersion}; the interpreter has ${python.azureIdentityVersion}.`);
+  }
+
+  const attempts = new Map(python.attempts.map((a) => [a.credential, a]));
+  const engine = new Map<CredentialName, SourceResult>(report.sources.map((s) => [s.credential, s]));
+  for (const source of report.sources) {
+    if (!source.reached || source.status === 'excluded') continue;
+    const tried = attempts.get(source.credential);
+    if (!tried) {
+      const why = python.chain && !python.chain.includes(source.credential)
+        ? 'did not put it in the chain it built'
+        : p.outcome === 'constructor-error' ? 'raised before trying any source' : 'never called it (the chain ended before it)';
+      differences.push(`${source.credential}: the engine says Python reaches it and ${ENGINE_STATUS[source.status]}, but ${lib} ${why}.`);
+      continue;
+    }
+    if (tried.status !== source.status) {
+      differences.push(`${source.credential}: the engine says ${ENGINE_STATUS[source.status]}${source.message ? ` ("${firstLine(source.message)}")` : ''}, but ${lib} says ${PYTHON_STATUS[tried.status]}${tried.message ? `: "${firstLine(tried.message)}"` : ''}.`);
+    } else if (tried.status !== 'succeeded' && normalize(tried.message) !== normalize(source.message)) {
+      notes.push(`${source.credential}: same status (${tried.status}), different message. Engine: "${firstLine(source.message, 400)}". Python: "${firstLine(tried.message, 400)}".`);
+    }
+  }
+  for (const tried of python.attempts) {
+    const source = engine.get(tried.credential);
+    if (source?.reached && source.status !== 'excluded') continue; // compared above
+    const state = !source ? 'not in the chain' : source.status === 'excluded' ? 'excluded' : 'not reached';
+    differences.push(`${tried.credential}: ${lib} tried it (${PYTHON_STATUS[tried.status]}${tried.message ? `: "${firstLine(tried.message)}"` : ''}), but the engine says it is ${state}.`);
+  }
+
+  if (e.outcome === 'token' && p.outcome === 'token' && e.credential === p.credential) {
+    const decisive = report.sources.find((s) => s.decisive) ?? (e.credential ? engine.get(e.credential) : undefined);
+    if (!sameIdentity(decisive?.identity ?? null, python.identity)) {
+      differences.push(`Identity: the engine's token from ${e.credential} is for ${identityText(decisive?.identity)}, but ${lib}'s is for ${identityText(python.identity)}.`);
+    }
+  }
+  return { differences, notes };
+}
+
+export interface VerifyWithPythonOptions extends RunDefaultAzureCredentialOptions {
+  /** The engine's answer for the same inputs. */
+  readonly report: ChainReport;
+}
+
+/** Runs the real library and compares. Never throws for problems of the interpreter; they come back as a difference. */
+export async function verifyWithPython(options: VerifyWithPythonOptions): Promise<PythonVerification> {
+  const python = await runPythonDefaultAzureCredential(options);
+  return verificationFrom(options.report, python);
+}
+
+export function verificationFrom(report: ChainReport, python: PythonOutcome): PythonVerification {
+  const { differences, notes } = compareWithReport(report, python);
+  return {
+    agrees: differences.length === 0,
+    python: python.python,
+    azureIdentityVersion: python.azureIdentityVersion ?? 'unknown',
+    verdict: python.verdict ?? { outcome: 'failure', credential: null, message: python.problem ?? 'the real library could not be run' },
+    sources: python.attempts.map((a) => ({ credential: a.credential, status: a.status, message: a.message })),
+    differences,
+    ...(python.problem ? { problem: python.problem } : {}),
+    pythonVersion: python.pythonVersion,
+    elapsedMs: python.elapsedMs,
+    chain: python.chain,
+    ignoredKeywords: python.ignoredKeywords,
+    identity: python.identity,
+    notes,
+  };
+}

@@ -1,0 +1,12 @@
+// Types of python-envs.mjs for the TypeScript tests and the benchmark.
+export interface PythonAzureIdentityEnv {
+  /** Interpreter to run (Debian 12: /usr/bin/python3; Debian 13: a venv on it in the test cache). */
+  readonly python: string;
+  /** Extra environment the interpreter needs (none today: the venv carries its packages). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly azureIdentityVersion: string | null;
+  /** Why the interpreter cannot be used; absent when it can. */
+  readonly problem?: string;
+}
+
+export function ensurePythonAzureIdentityEnvs(): Promise<{ readonly debian12: PythonAzureIdentityEnv; readonly debian13: PythonAzureIdentityEnv }>;
