@@ -11,4 +11,13 @@ export const Commands = {
   signIn: 'azureDevAuth.signIn',
   showLog: 'azureDevAuth.showLog',
   openSettings: 'azureDevAuth.openSettings',
+  verify: 'azureDevAuth.verify',
+  copySnippet: 'azureDevAuth.copySnippet',
+  statusActions: 'azureDevAuth.statusActions',
+  switchInterpreter: 'azureDevAuth.switchInterpreter',
+  installAzureIdentity: 'azureDevAuth.installAzureIdentity',
+  signInWithSource: 'azureDevAuth.signInWithSource',
+  excludeSource: 'azureDevAuth.excludeSource',
+  pinSource: 'azureDevAuth.pinSource',
+  copyDetails: 'azureDevAuth.copyDetails',
 } as const;

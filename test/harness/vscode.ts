@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 // @ts-expect-error plain ESM helper without type declarations
 import { CHROMIUM_PATH, ensureCodeServer } from './toolchain.mjs';
 
@@ -270,14 +270,14 @@ export class VSCodeSession {
     const pane = await this.openView(viewName);
     const rows = pane.locator(`[role=tree][aria-label="${viewName}"] [role=treeitem]`);
     return rows.evaluateAll((elements) => elements.map((el) => {
-      const text = (selector: string) => (el.querySelector(selector)?.textContent ?? '').trim();
+      // No named helper functions in here: tsx's keepNames would call an `__name` that the page does not have.
       const icons = Array.from(el.querySelectorAll('.codicon, .custom-view-tree-node-item-icon'))
         .flatMap((i) => Array.from(i.classList))
         .filter((c) => c.startsWith('codicon-') && c !== 'codicon-tree-item-expanded')
         .map((c) => c.slice('codicon-'.length));
       return {
-        label: text('.label-name'),
-        description: text('.label-description'),
+        label: (el.querySelector('.label-name')?.textContent ?? '').trim(),
+        description: (el.querySelector('.label-description')?.textContent ?? '').trim(),
         icons,
         ariaLabel: el.getAttribute('aria-label') ?? '',
         level: Number(el.getAttribute('aria-level') ?? '1'),
@@ -295,6 +295,51 @@ export class VSCodeSession {
       await this.page.waitForTimeout(100);
     }
     throw new Error(`rows of "${viewName}" never matched; last seen:\n${JSON.stringify(rows, null, 2)}`);
+  }
+
+  /** Hovers a row (by label) and returns its tooltip as rendered text. */
+  async rowTooltip(viewName: string, label: string): Promise<string> {
+    const pane = await this.openView(viewName);
+    const row = pane.locator(`[role=tree][aria-label="${viewName}"] [role=treeitem]`)
+      .filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+    return this.hoverText(row);
+  }
+
+  /** Right-clicks a row and picks a context-menu entry. */
+  async rowContextMenu(viewName: string, label: string, entry: string): Promise<void> {
+    const pane = await this.openView(viewName);
+    const row = pane.locator(`[role=tree][aria-label="${viewName}"] [role=treeitem]`)
+      .filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+    await row.click({ button: 'right' });
+    const item = this.page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
+    await item.click();
+  }
+
+  /** Hovers a target and returns the text of the hover it opens (never a stale one left by an earlier hover). */
+  private async hoverText(target: Locator): Promise<string> {
+    const hover = this.page.locator('.workbench-hover:visible, .monaco-hover:visible').filter({ hasText: /\S/ }).last();
+    // A tree that re-renders under the pointer drops its hover; hovering again is what a person would do.
+    for (let attempt = 1; ; attempt++) {
+      await this.dismissHovers();
+      await target.hover();
+      try {
+        await hover.waitFor({ state: 'visible', timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+    const text = (await hover.innerText()).replace(/\u00a0/g, ' ').trim();
+    await this.dismissHovers();
+    return text;
+  }
+
+  private async dismissHovers(): Promise<void> {
+    await this.page.mouse.move(5, 5);
+    await this.page.keyboard.press('Escape');
+    await this.page.waitForFunction(() => !Array.from(document.querySelectorAll('.workbench-hover, .monaco-hover'))
+      .some((e) => (e as HTMLElement).offsetParent !== null && (e.textContent ?? '').trim() !== ''), undefined, { timeout: 3_000 })
+      .catch(() => undefined);
   }
 
   // ---------- status bar ----------
@@ -318,12 +363,7 @@ export class VSCodeSession {
 
   /** Hovers the status-bar item and returns its tooltip text. */
   async statusBarTooltip(itemId: string): Promise<string> {
-    await this.statusBarLocator(itemId).hover();
-    const hover = this.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /\S/ }).last();
-    await hover.waitFor({ state: 'visible' });
-    const text = (await hover.innerText()).trim();
-    await this.page.mouse.move(5, 5);
-    return text;
+    return this.hoverText(this.statusBarLocator(itemId));
   }
 
   // ---------- commands and quick input ----------

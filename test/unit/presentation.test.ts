@@ -61,3 +61,12 @@ test('every Python snippet installs azure-identity and builds a DefaultAzureCred
     for (const p of client.packages) assert.ok(code.includes(p));
   }
 });
+
+test('a source whose constructor raises stops the chain although get_token was never called', () => {
+  const raising: PresentableSource = {
+    credential: 'EnvironmentCredential', status: 'failed', reached: false, decisive: true,
+    message: "ValueError: secret should be an Azure Active Directory application's client secret", identity: null, expiresOn: null, elapsedMs: 0,
+  };
+  assert.equal(rowState(raising), 'stopsChain');
+  assert.equal(rowState({ ...raising, decisive: false }), 'notReached');
+});

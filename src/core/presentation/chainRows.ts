@@ -67,8 +67,9 @@ export function displayName(credential: string): string {
 export function rowState(source: PresentableSource, probing = false): RowState {
   if (probing) return 'probing';
   if (source.status === 'excluded') return 'excluded';
-  if (!source.reached) return 'notReached';
+  // A constructor error is decisive without a get_token call: DefaultAzureCredential() raises at this source.
   if (source.decisive) return source.status === 'succeeded' ? 'token' : 'stopsChain';
+  if (!source.reached) return 'notReached';
   return 'unavailable';
 }
 
@@ -168,7 +169,11 @@ export function verdictHeadline(verdict: PresentableVerdict, sources: readonly P
     return `Python signs in${who ? ` as ${who}` : ''} through ${displayName(verdict.credential)}`;
   }
   if (verdict.outcome === 'constructor-error') return `DefaultAzureCredential() itself raises: ${firstLine(verdict.message)}`;
-  if (verdict.credential) return `The chain fails at ${displayName(verdict.credential)}: ${firstLine(verdict.message)}`;
+  if (verdict.credential) {
+    // The aggregate message starts with a generic sentence; the deciding source's own error is what explains it.
+    const decisive = sources.find((s) => s.credential === verdict.credential);
+    return `The chain fails at ${displayName(verdict.credential)}: ${firstLine(decisive?.message || verdict.message)}`;
+  }
   return 'The chain fails: no source can provide a token';
 }
 
