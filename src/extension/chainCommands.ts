@@ -67,10 +67,11 @@ async function verify(ctx: CommandContext): Promise<void> {
       for (const d of result.differences) log.warn(`  difference: ${d}`);
       const what = result.verdict.outcome === 'token' && result.verdict.credential
         ? `gets its token from ${displayName(result.verdict.credential)}` : 'fails';
+      // Not awaited: the progress must end when Python has answered, not when the toast is dismissed.
       const choice = result.agrees
-        ? await vscode.window.showInformationMessage(`Python agrees: DefaultAzureCredential ${what} (azure-identity ${result.azureIdentityVersion}).`, 'Show Details')
-        : await vscode.window.showWarningMessage(`Python disagrees with the prediction: ${result.differences[0] ?? 'see the details'}.`, 'Show Details');
-      if (choice === 'Show Details') log.show(true);
+        ? vscode.window.showInformationMessage(`Python agrees: DefaultAzureCredential ${what} (azure-identity ${result.azureIdentityVersion}).`, 'Show Details')
+        : vscode.window.showWarningMessage(`Python disagrees with the prediction: ${result.differences[0] ?? 'see the details'}.`, 'Show Details');
+      void choice.then((picked) => { if (picked === 'Show Details') log.show(true); });
     } catch (error) {
       if (abort.signal.aborted) return;
       const message = error instanceof Error ? error.message : String(error);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -128,4 +128,21 @@ suite.test('clicking the status bar offers the quick actions', async () => {
   const items = await vscode.quickPickItems();
   assert.deepEqual(items, ['Show Chain', 'Sign In…', 'Verify with Python', 'Copy Python Snippet', 'Switch Interpreter', 'Settings']);
   await vscode.page.keyboard.press('Escape');
+  await vscode.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+});
+
+suite.test('excluding the failing Environment source from its context menu shows the chain without it', async () => {
+  const { vscode } = suite;
+  // Still the .env with the wrong secret from above: Environment stops the chain.
+  await vscode.waitForRows(CHAIN, (rs) => row(rs, 'Environment')?.description === 'stops the chain', 20_000);
+  await vscode.rowContextMenu(CHAIN, 'Environment', 'Exclude This Source…');
+  const choices = await vscode.quickPickItems();
+  assert.ok(choices.some((c) => c.includes('Copy the keyword arguments')), choices.join(' | '));
+  await vscode.pickQuickItem('Show the effect here');
+  const rows = await vscode.waitForRows(CHAIN, (rs) => row(rs, 'Environment')?.description === 'excluded', 20_000);
+  // az was logged out above, so the chain now fails for want of any source, not at Environment.
+  assert.equal(row(rows, 'Azure CLI')!.description, 'unavailable');
+  assert.ok(!rows.some((r) => r.label.startsWith('The chain fails at Environment')));
+  const settings = readFileSync(join(vscode.workspace, '.vscode', 'settings.json'), 'utf8');
+  assert.match(settings, /"azureDevAuth\.defaultAzureCredential\.excludeEnvironmentCredential": true/);
 });

@@ -40,8 +40,13 @@ function installOnce(name, install) {
   return target;
 }
 
+/**
+ * The environment of a nested `npm install`. Settings inherited from an outer `npm test` are dropped: npm reads
+ * `npm_config_*` variables as its own config, so the outer npm's `user_agent` (naming the Node that runs *it*) would
+ * reach code-server's install script, which reads the Node version from it and refuses anything but Node 24.
+ */
 const npmEnv = (extra = {}) => ({
-  ...process.env,
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_'))),
   npm_config_update_notifier: 'false',
   npm_config_fund: 'false',
   npm_config_audit: 'false',

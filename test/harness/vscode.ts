@@ -301,7 +301,7 @@ export class VSCodeSession {
   async rowTooltip(viewName: string, label: string): Promise<string> {
     const pane = await this.openView(viewName);
     const row = pane.locator(`[role=tree][aria-label="${viewName}"] [role=treeitem]`)
-      .filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+      .filter({ has: this.page.locator('.label-name', { hasText: exactText(label) }) }).first();
     return this.hoverText(row);
   }
 
@@ -309,10 +309,14 @@ export class VSCodeSession {
   async rowContextMenu(viewName: string, label: string, entry: string): Promise<void> {
     const pane = await this.openView(viewName);
     const row = pane.locator(`[role=tree][aria-label="${viewName}"] [role=treeitem]`)
-      .filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+      .filter({ has: this.page.locator('.label-name', { hasText: exactText(label) }) }).first();
     await row.click({ button: 'right' });
     const item = this.page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
+    // A menu ignores clicks in its first moments (so the opening right-click cannot pick an entry): hover, then click.
+    await item.hover();
+    await this.page.waitForTimeout(300);
     await item.click();
+    await this.page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 5_000 });
   }
 
   /** Hovers a target and returns the text of the hover it opens (never a stale one left by an earlier hover). */
@@ -401,7 +405,7 @@ export class VSCodeSession {
   async pickQuickItem(label: string): Promise<void> {
     const widget = this.page.locator('.quick-input-widget');
     await widget.waitFor({ state: 'visible' });
-    const row = widget.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first();
+    const row = widget.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exactText(label) }) }).first();
     await row.click();
   }
 
@@ -486,4 +490,9 @@ export function killGroup(child: ChildProcess): void {
   setTimeout(() => {
     try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
   }, 2000).unref();
+}
+
+/** Matches an element whose whole text is `text` (a row "Environment", not the headline that mentions it). */
+function exactText(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 }

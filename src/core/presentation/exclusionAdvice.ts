@@ -1,22 +1,8 @@
 // How to exclude one source, or use only one, in the user's own Python code, for the azure-identity version they
 // have: an `AZURE_TOKEN_CREDENTIALS` value where that version reads one, and the `exclude_*` keywords otherwise.
 // Pure: the version facts come in as arguments, from the engine's version table.
-import type { CredentialName } from '../chain/types';
+import { EXCLUDE_KEYWORDS, type CredentialName } from '../chain/types';
 import { displayName } from './chainRows';
-
-/** The `exclude_*` keyword of each source, as DefaultAzureCredential spells it. */
-export const EXCLUDE_KEYWORDS: Readonly<Record<CredentialName, string>> = {
-  EnvironmentCredential: 'exclude_environment_credential',
-  WorkloadIdentityCredential: 'exclude_workload_identity_credential',
-  ManagedIdentityCredential: 'exclude_managed_identity_credential',
-  SharedTokenCacheCredential: 'exclude_shared_token_cache_credential',
-  VisualStudioCodeCredential: 'exclude_visual_studio_code_credential',
-  AzureCliCredential: 'exclude_cli_credential',
-  AzurePowerShellCredential: 'exclude_powershell_credential',
-  AzureDeveloperCliCredential: 'exclude_developer_cli_credential',
-  InteractiveBrowserCredential: 'exclude_interactive_browser_credential',
-  BrokerCredential: 'exclude_broker_credential',
-};
 
 /** What a version does with AZURE_TOKEN_CREDENTIALS. */
 export type TokenCredentialsSupport =
