@@ -1,6 +1,6 @@
 // Azure Resource Manager stand-in: tenants, subscriptions, resource groups, resources (storage accounts, key vaults,
 // anything seeded) and Microsoft.Authorization role definitions and role assignments, with RBAC evaluated from the
-// caller's own assignments, api-version checks and nextLink paging. Shapes follow ../shared/realdata/arm-authorization.
+// caller's own assignments, api-version checks and nextLink paging. Shapes follow test/fixtures/realdata/arm-authorization.
 import { randomUUID } from 'node:crypto';
 import { checkBearer, v1Issuer } from './tokens';
 import { ARM_AUDIENCES } from './entra';

@@ -1,7 +1,7 @@
 // Entra ID stand-in: OpenID configuration, instance discovery, JWKS, the v2.0 token endpoint (client credentials
 // with a secret, a certificate assertion or a federated assertion; password; refresh token; device code;
 // authorization code with PKCE), the device-code endpoint, the device-login and authorize pages, and user realm
-// discovery. Errors are the real AADSTS JSON bodies (see ../shared/realdata/entra-token/errors).
+// discovery. Errors are the real AADSTS JSON bodies (see test/fixtures/realdata/entra-token/errors).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, importX509, jwtVerify } from 'jose';
 import {

@@ -1,6 +1,6 @@
 // Microsoft Graph v1.0 stand-in for the directory calls the product makes: /me, users, groups (create a security
 // group, members/$ref), memberOf/transitiveMemberOf (with the ConsistencyLevel/$count rules), servicePrincipals,
-// directoryObjects/getByIds and organization. Shapes and errors follow ../shared/realdata/graph.
+// directoryObjects/getByIds and organization. Shapes and errors follow test/fixtures/realdata/graph.
 import { createHash } from 'node:crypto';
 import { GRAPH_AUDIENCES } from './entra';
 import { header, HttpError, isGuid, isRecord, parseJson, sendEmpty, type RequestContext, type Route } from './http';

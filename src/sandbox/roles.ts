@@ -1,7 +1,7 @@
 // Built-in Azure role definitions. data/builtin-roles.json is a verbatim (re-serialized, whitespace only) copy of
-// ../shared/realdata/builtin-roles/built-in-roles-raw.iam-dataset.json: iann0036/iam-dataset azure/built-in-roles-raw.json
+// the real built-in role dataset iann0036/iam-dataset azure/built-in-roles-raw.json
 // @ 2073fa52ac008a45477aa0b1b4580cd99135bf60, the output of `az role definition list` for all 928 built-in roles.
-// It is copied into the repository so the sandbox works in a fresh clone without the shared folder.
+// It is kept in the repository so the sandbox works in any fresh clone.
 import rawRoles from './data/builtin-roles.json';
 
 export interface RolePermission {

@@ -1,4 +1,4 @@
-// Conformance: for every real capture in ../shared/realdata that records a request, the sandbox's answer to the
+// Conformance: for every real capture in test/fixtures/realdata that records a request, the sandbox's answer to the
 // same request (ids replaced by the seed's) has the capture's structure: same keys and JSON types, recursively,
 // error bodies included. The last test checks that no capture with a request was left out.
 import { after, before, beforeEach, describe, test } from 'node:test';

@@ -1,6 +1,6 @@
 // How DefaultAzureCredential behaves in each azure-identity version family, as data. Everything the engine does
 // differently per version is read from here; the probes and the verdict never test a version number themselves.
-// Sources: ../shared/notes/python-default-credential.md (1.13.0b2 and 1.23.1 observed by running them; 1.24+
+// Sources: the real library (1.13.0b2 and 1.23.1 observed by running them, and cross-checked by the agreement tests); 1.24+
 // from the upstream source and release notes).
 import { EXCLUDE_KEYWORDS, type CredentialName } from './types';
 

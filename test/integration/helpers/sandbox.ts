@@ -23,11 +23,15 @@ function findRepoRoot(): string {
 
 export const repoRoot = findRepoRoot();
 
-/** ../shared/realdata next to the repository; fails with a clear message when the captures are not there. */
+/**
+ * The real captures the sandbox must match: a copy of the shared realdata set (its README names every source) kept
+ * in test/fixtures/realdata, so a clone anywhere can run the conformance tests. The built-in roles are not in it:
+ * the sandbox serves them from src/sandbox/data/builtin-roles.json.
+ */
 export function realdataDir(): string {
-  const dir = resolve(repoRoot, '..', 'shared', 'realdata');
+  const dir = join(repoRoot, 'test', 'fixtures', 'realdata');
   if (!existsSync(join(dir, 'README.md'))) {
-    throw new Error(`The real captures are missing: expected ${dir} (the shared folder next to the repository). Conformance tests compare the sandbox against them.`);
+    throw new Error(`The real captures are missing: expected ${dir}. Conformance tests compare the sandbox against them.`);
   }
   return dir;
 }
