@@ -20,7 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot } from './toolchain.mjs';
+import { cacheRoot, installOnce } from './toolchain.mjs';
 
 const SYSTEM_PYTHON = '/usr/bin/python3';
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
@@ -150,25 +150,6 @@ function buildVenv(staging, debs) {
   }
   rmSync(unpacked, { recursive: true, force: true });
   return join(venv, 'bin', 'python');
-}
-
-function installOnce(name, install) {
-  const target = join(cacheRoot(), name);
-  const marker = join(target, '.complete');
-  if (existsSync(marker)) return target;
-  const staging = `${target}.partial-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  try {
-    install(staging);
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
-  writeFileSync(join(staging, '.complete'), new Date().toISOString());
-  rmSync(target, { recursive: true, force: true });
-  renameSync(staging, target);
-  return target;
 }
 
 function ensureDebian13() {

@@ -26,14 +26,19 @@ function run(cmd, args, options = {}) {
 }
 
 /** Installs into `<cache>/<name>` atomically: a half-finished install is never mistaken for a done one. */
-function installOnce(name, install) {
+export function installOnce(name, install) {
   const target = join(cacheRoot(), name);
   const marker = join(target, '.complete');
   if (existsSync(marker)) return target;
   const staging = `${target}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  install(staging);
+  try {
+    install(staging);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
   writeFileSync(join(staging, '.complete'), new Date().toISOString());
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);

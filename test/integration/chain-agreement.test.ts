@@ -13,9 +13,9 @@ import { detectAzureIdentity, verifyWithPython, type AzureIdentityDetection } fr
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { ensurePythonAzureIdentityEnvs, type PythonAzureIdentityEnv } from '../harness/python-envs.mjs';
 import { prepareScenario, SCENARIOS, type PreparedScenario, type PythonKey } from './chain-scenarios';
+import { usableInterpreter } from './helpers/pythonEnvs';
 import { ensureToolsBuilt } from './helpers/sandbox';
 
-const inCI = process.env.CI === 'true' || process.env.CI === '1';
 const KEYS: readonly PythonKey[] = ['debian12', 'debian13'];
 const LABEL: Record<PythonKey, string> = { debian12: 'azure-identity 1.13.0b2 (Debian 12)', debian13: 'azure-identity 1.23.1 (Debian 13)' };
 
@@ -37,11 +37,7 @@ after(async () => {
 });
 
 function interpreter(t: TestContext, key: PythonKey): PythonAzureIdentityEnv | undefined {
-  const env = envs[key];
-  if (!env.problem) return env;
-  if (inCI) assert.fail(env.problem);
-  t.skip(env.problem);
-  return undefined;
+  return usableInterpreter(t, envs[key]);
 }
 
 for (const scenario of SCENARIOS) {

@@ -6,7 +6,7 @@ import { azureCliProbe } from './sources/azureCli';
 import { azureDeveloperCliProbe } from './sources/azureDeveloperCli';
 import { azurePowerShellProbe } from './sources/azurePowerShell';
 import { brokerProbe } from './sources/broker';
-import type { Probe, ProbeContext, ProbeResult } from './sources/common';
+import type { Probe, ProbeContext } from './sources/common';
 import { environmentProbe } from './sources/environment';
 import { interactiveBrowserProbe } from './sources/interactiveBrowser';
 import { managedIdentityProbe } from './sources/managedIdentity';
@@ -57,10 +57,6 @@ function abortError(): Error {
   return new DOMException('The chain evaluation was cancelled.', 'AbortError');
 }
 
-function toOutcome(result: ProbeResult): SourceOutcome {
-  return result;
-}
-
 export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   const { env, signal } = inputs;
   if (signal?.aborted) throw abortError();
@@ -105,14 +101,14 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
       const started = performance.now();
       let outcome: SourceOutcome;
       try {
-        outcome = toOutcome(await PROBES[credential].run(ctx));
+        outcome = await PROBES[credential].run(ctx);
       } catch (error) {
         if (isAbort(error) || signal?.aborted) throw abortError();
         outcome = { kind: 'failed', message: `Azure Dev Auth could not check this source: ${error instanceof Error ? error.message : String(error)}` };
       }
       const elapsedMs = Math.round(performance.now() - started);
       const status = outcome.kind === 'token' ? 'succeeded' : outcome.kind === 'unavailable' ? 'unavailable'
-        : outcome.kind === 'excluded' || outcome.kind === 'not-in-chain' ? 'excluded' : 'failed';
+        : outcome.kind === 'not-in-chain' ? 'excluded' : 'failed';
       inputs.onProbe?.({ credential, phase: 'done', status, elapsedMs });
       return { credential, outcome, elapsedMs };
     });

@@ -1,21 +1,15 @@
 // The chain's semantics applied to what each source would do: DefaultAzureCredential() raises if a constructor
 // does; otherwise get_token tries the sources in order, moves on after "unavailable", and ends at the first token
 // or the first other error. Pure: no I/O, so every version family's rules are unit-tested as tables.
-import type { TokenFacts } from './claims';
 import type { ChainBehaviour, ConstructorError } from './versions';
+import type { ProbeResult } from './sources/common';
 import type { CredentialName, SourceResult, Verdict } from './types';
 
 const TROUBLESHOOT = 'To mitigate this issue, please refer to the troubleshooting guidelines here at '
   + 'https://aka.ms/azsdk/python/identity/defaultazurecredential/troubleshoot.';
 
 /** What one source did, before chain semantics. */
-export type SourceOutcome =
-  | { readonly kind: 'excluded'; readonly message: string }
-  | { readonly kind: 'not-in-chain'; readonly message: string }
-  | { readonly kind: 'token'; readonly facts: TokenFacts }
-  | { readonly kind: 'unavailable'; readonly message: string }
-  | { readonly kind: 'failed'; readonly message: string }
-  | { readonly kind: 'constructor-error'; readonly error: ConstructorError };
+export type SourceOutcome = ProbeResult | { readonly kind: 'excluded'; readonly message: string };
 
 export interface SourceRecord {
   readonly credential: CredentialName;
