@@ -1,9 +1,10 @@
-// `npm test`: prepares what the suites need (Debian packages, Node 24 and code-server, the Python libraries,
-// the bundles and the .vsix) while the network is still there, then runs every suite (unit, integration,
-// e2e) with Node's test runner inside a loopback-only network namespace.
+// `npm test`: lints, then prepares what the suites need (Debian packages, Node 24 and code-server, the Python
+// libraries, the type check, the bundles and the .vsix) while the network is still there, then runs every suite
+// (unit, integration, e2e) with Node's test runner inside a loopback-only network namespace.
 //
 //   npm test                 all suites
 //   npm test -- unit e2e     only those suites
+//   npm test -- integration chain-agreement   only the files of those suites whose path contains a filter
 //
 // Under CI=true a suite that cannot run (no Chromium, no namespace) fails the run instead of being skipped.
 import { spawnSync } from 'node:child_process';
@@ -18,13 +19,10 @@ const ALL_SUITES = ['unit', 'integration', 'e2e'];
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
 const inNetns = process.env.AZURE_DEV_AUTH_NETNS === '1';
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const suites = args.length ? args : ALL_SUITES;
-for (const s of suites) {
-  if (!ALL_SUITES.includes(s)) {
-    console.error(`unknown suite "${s}"; choose from ${ALL_SUITES.join(', ')}`);
-    process.exit(2);
-  }
-}
+// Suite names choose suites; any other word keeps only the test files whose path contains it.
+const named = args.filter((a) => ALL_SUITES.includes(a));
+const fileFilters = args.filter((a) => !ALL_SUITES.includes(a));
+const suites = named.length ? named : ALL_SUITES;
 
 function step(message) {
   console.log(`\n[test] ${message}`);
@@ -40,6 +38,8 @@ function runOrDie(cmd, cmdArgs, options = {}) {
 
 /** Everything that needs the network or is slow happens once, here, before the namespace is entered. */
 async function prepare() {
+  step('lint (npm run lint)');
+  runOrDie('npm', ['run', '--silent', 'lint']);
   step('preparing: Debian packages, Node 24 and code-server, Python libraries, bundles and .vsix');
   const missing = ensureDebianPackages();
   if (missing.length && inCI) {
@@ -52,7 +52,8 @@ async function prepare() {
     const { ensurePythonAzureIdentityEnvs } = await import(pathToFileURL(pythonEnvs).href);
     await ensurePythonAzureIdentityEnvs();
   }
-  runOrDie('npx', ['tsc', '--noEmit', '-p', '.']);
+  // Every TypeScript project: the Node side, the webview and the tests (see package.json's typecheck).
+  runOrDie('npm', ['run', '--silent', 'typecheck']);
   runOrDie(process.execPath, ['build.mjs']);
   if (suites.includes('e2e')) runOrDie('npm', ['run', '--silent', 'package']);
 }
@@ -86,6 +87,7 @@ function listTests(suite) {
   return readdirSync(dir, { recursive: true })
     .map(String)
     .filter((f) => f.endsWith('.test.ts'))
+    .filter((f) => fileFilters.length === 0 || fileFilters.some((filter) => f.includes(filter)))
     .sort()
     .map((f) => join(dir, f));
 }

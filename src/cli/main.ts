@@ -24,10 +24,14 @@ chain options:
   --process-timeout S             process_timeout=S (seconds) for az, azd and Azure PowerShell
   --verify                        also run the real DefaultAzureCredential in the interpreter and compare
                                   (uses --python, else python3 on PATH)
+  --allow-host HOST               let probes send a secret, federated token or assertion to HOST although it is
+                                  neither a Microsoft Entra authority nor loopback (repeatable); without it such a
+                                  source is reported "not checked" and nothing is sent
 
 Credential names: ${ALL_CREDENTIALS.join(', ')}.
 Without --python, the python3 on PATH decides when it has azure-identity; otherwise the newest rules apply.
-Exit status: 0 the chain yields a token, 1 it fails or DefaultAzureCredential() raises, 2 usage or input error.
+Exit status: 0 the chain yields a token, 1 it fails, DefaultAzureCredential() raises or the deciding source was
+not checked, 2 usage or input error.
 `;
 
 class UsageError extends Error {}
@@ -40,6 +44,7 @@ interface ChainOptions {
   exclude: Partial<Record<CredentialName, boolean>>;
   processTimeout: number | undefined;
   verify: boolean;
+  allowHosts: string[];
 }
 
 function credentialName(value: string, flag: string): CredentialName {
@@ -49,7 +54,7 @@ function credentialName(value: string, flag: string): CredentialName {
 }
 
 export function parseChainArgs(args: readonly string[]): ChainOptions {
-  const options: ChainOptions = { json: false, python: undefined, version: undefined, envFile: undefined, exclude: {}, processTimeout: undefined, verify: false };
+  const options: ChainOptions = { json: false, python: undefined, version: undefined, envFile: undefined, exclude: {}, processTimeout: undefined, verify: false, allowHosts: [] };
   for (let i = 0; i < args.length; i++) {
     const raw = args[i]!;
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -90,6 +95,15 @@ export function parseChainArgs(args: readonly string[]): ChainOptions {
         options.processTimeout = seconds;
         break;
       }
+      case '--allow-host': {
+        const host = value().trim();
+        // A host name or IP literal, not a URL: what the prompt in the editor asks about too.
+        if (!/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)$/i.test(host)) {
+          throw new UsageError(`--allow-host ${host}: expected a host name such as login.example.com (no scheme, port or path).`);
+        }
+        options.allowHosts.push(host);
+        break;
+      }
       default:
         throw new UsageError(raw.startsWith('-') ? `Unknown option ${raw}.` : `Unexpected argument ${raw}.`);
     }
@@ -128,6 +142,8 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
   const decisive = report.sources.find((s) => s.decisive);
   if (report.verdict.outcome === 'token' && decisive?.expiresOn) lines.push(`Token expires ${formatExpiry(decisive.expiresOn)}.`);
   if (report.verdict.outcome !== 'token') lines.push('', report.verdict.message);
+  const unchecked = [...new Set(report.sources.filter((s) => s.reached && s.unverifiedHost).map((s) => s.unverifiedHost))];
+  for (const host of unchecked) lines.push(`To check it, run again with --allow-host ${host} (only if you trust ${host}).`);
   for (const note of report.notes ?? []) lines.push(`Note: ${note}`);
   const verification = report.verification;
   if (verification) {
@@ -184,7 +200,7 @@ async function runChain(args: readonly string[], signal: AbortSignal): Promise<n
     ...(options.processTimeout !== undefined ? { processTimeoutSeconds: options.processTimeout } : {}),
   };
   let report: ChainReport = await evaluateChain({
-    env, keywordArguments, azureIdentityVersion: version, versionSource, brokerInstalled, signal,
+    env, keywordArguments, azureIdentityVersion: version, versionSource, brokerInstalled, signal, allowedHosts: options.allowHosts,
   });
   if (options.verify && python) {
     const verification = await verifyWithPython({ python, env, keywordArguments, signal, report });

@@ -23,6 +23,8 @@ export interface EvaluateRequest {
   /** Installed azure-identity version; undefined = unknown (the newest behaviour is assumed). */
   readonly azureIdentityVersion: string | undefined;
   readonly brokerInstalled: boolean;
+  /** Hosts the developer allowed ("Check with <host>") to receive a secret though neither Microsoft's nor loopback. */
+  readonly allowedHosts?: readonly string[];
   readonly signal: AbortSignal;
   readonly onSourceDone?: (credential: CredentialName, elapsedMs: number, status: SourceStatus) => void;
 }
@@ -63,6 +65,7 @@ function chainInputs(request: EvaluateRequest): ChainInputs {
     azureIdentityVersion: request.azureIdentityVersion,
     versionSource: request.azureIdentityVersion ? 'python' : 'default',
     brokerInstalled: request.brokerInstalled,
+    allowedHosts: request.allowedHosts ?? [],
     signal: request.signal,
     onProbe: request.onSourceDone
       ? (event) => {

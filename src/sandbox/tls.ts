@@ -127,3 +127,18 @@ export async function createSandboxTls(clientCertSubject: string): Promise<Sandb
     },
   };
 }
+
+/**
+ * A throw-away CA and a server certificate for the given host names, for a stand-in of a host that is *not*
+ * Microsoft's (the tests' hostile authority): the process under test trusts the CA through its CA-bundle variables.
+ */
+export async function createHostTls(hosts: readonly string[]): Promise<{ ca: PemKeyPair; server: PemKeyPair }> {
+  const [caKeys, serverKeys] = await Promise.all([newRsaKeyPair(), newRsaKeyPair()]);
+  const ca = makeCa(caKeys);
+  const server = makeLeaf(ca, serverKeys, hosts[0] ?? 'localhost', [
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, ...hosts.map((value) => ({ type: 2, value }))] },
+  ]);
+  return { ca: ca.pem, server: server.pem };
+}

@@ -1,5 +1,6 @@
 // The chain engine: decide the version's rules, run every source's probe in parallel (each at most once at a
 // time, also across overlapping evaluations), then apply the chain's semantics in order. Reads only its inputs.
+import { readFileSync, statSync } from 'node:fs';
 import { release } from 'node:os';
 import { defaultAuthority, InvalidAuthorityError, PUBLIC_AUTHORITY } from './entra';
 import { azureCliProbe } from './sources/azureCli';
@@ -12,7 +13,8 @@ import { interactiveBrowserProbe } from './sources/interactiveBrowser';
 import { managedIdentityProbe } from './sources/managedIdentity';
 import { sharedTokenCacheProbe } from './sources/sharedTokenCache';
 import { visualStudioCodeProbe } from './sources/visualStudioCode';
-import { workloadIdentityProbe } from './sources/workloadIdentity';
+import { workloadIdentityConfigured, workloadIdentityProbe } from './sources/workloadIdentity';
+import { redactSecrets, secretsOf } from '../redact';
 import type { ChainInputs, ChainReport, CredentialName } from './types';
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
 import {
@@ -57,6 +59,19 @@ function abortError(): Error {
   return new DOMException('The chain evaluation was cancelled.', 'AbortError');
 }
 
+/** The federated token file's content, when it is small enough to be one: an endpoint may echo it back. */
+function federatedTokenOf(env: Readonly<Record<string, string>>): string[] {
+  // Read only where the library reads it too: when workload identity is configured.
+  const file = env.AZURE_FEDERATED_TOKEN_FILE;
+  if (!file || !workloadIdentityConfigured(env)) return [];
+  try {
+    if (statSync(file).size > 64 * 1024) return [];
+    return [readFileSync(file, 'utf8').trim()];
+  } catch {
+    return [];
+  }
+}
+
 export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   const { env, signal } = inputs;
   if (signal?.aborted) throw abortError();
@@ -85,6 +100,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     isExcluded: (credential) => plan.excluded[credential] === true,
     processTimeoutSeconds: processTimeoutSeconds(behaviour, inputs.keywordArguments.processTimeoutSeconds),
     brokerInstalled: inputs.brokerInstalled,
+    allowedHosts: inputs.allowedHosts ?? [],
     signal,
     authority,
     platform,
@@ -108,14 +124,15 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
       }
       const elapsedMs = Math.round(performance.now() - started);
       const status = outcome.kind === 'token' ? 'succeeded' : outcome.kind === 'unavailable' ? 'unavailable'
-        : outcome.kind === 'not-in-chain' ? 'excluded' : 'failed';
+        : outcome.kind === 'not-in-chain' ? 'excluded' : outcome.kind === 'not-checked' ? 'not-checked' : 'failed';
       inputs.onProbe?.({ credential, phase: 'done', status, elapsedMs });
       return { credential, outcome, elapsedMs };
     });
   }));
   if (signal?.aborted) throw abortError();
 
-  const { sources, verdict } = applyVerdict(behaviour, records, chainError);
+  const secrets = secretsOf(env, federatedTokenOf(env));
+  const { sources, verdict } = applyVerdict(behaviour, records, chainError, (text) => redactSecrets(text, secrets));
   return {
     azureIdentityVersion: inputs.azureIdentityVersion ?? NEWEST_KNOWN_VERSION,
     versionSource: inputs.azureIdentityVersion === undefined ? 'default' : inputs.versionSource,

@@ -5,6 +5,7 @@
 // callers' stack frames.
 import { httpRequest, jsonBody, NetworkError, type HttpResponse } from './http';
 import { httpResponseErrorText, pythonRepr } from './pythonText';
+import { assertSecretMayGoTo, type SecretKind } from './secretHosts';
 
 /** Hosts MSAL trusts without asking login.microsoftonline.com about them. */
 const WELL_KNOWN_HOSTS = new Set([
@@ -58,6 +59,8 @@ export interface EntraRequestContext {
   readonly env: Readonly<Record<string, string>>;
   readonly signal: AbortSignal | undefined;
   readonly timeoutMs: number;
+  /** Hosts besides Microsoft's authorities and loopback that may receive what postToken sends. */
+  readonly allowedHosts: readonly string[];
 }
 
 function tokenFrom(response: HttpResponse, requestTime: number): TokenSuccess {
@@ -81,7 +84,9 @@ export function tokenEndpoint(authority: string, tenant: string): string {
 }
 
 /** A direct POST to the token endpoint, as azure-identity's AadClient does it. */
-export async function postToken(ctx: EntraRequestContext, url: string, form: Record<string, string>): Promise<TokenSuccess> {
+export async function postToken(ctx: EntraRequestContext, url: string, form: Record<string, string>, carries: SecretKind): Promise<TokenSuccess> {
+  // Every token request carries a secret, an assertion, a password or a refresh token: the gate comes first.
+  assertSecretMayGoTo(url, carries, ctx.allowedHosts);
   const requestTime = Math.floor(Date.now() / 1000);
   const response = await httpRequest({ method: 'POST', url, form, env: ctx.env, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   return tokenFrom(response, requestTime);

@@ -32,7 +32,11 @@ export function isCredentialName(value: string): value is CredentialName {
 }
 
 /** What the source's own `get_token` did (before chain semantics decide whether Python got that far). */
-export type SourceStatus = 'succeeded' | 'unavailable' | 'failed' | 'excluded';
+/**
+ * 'not-checked': the source would send a secret to a host that is neither a Microsoft Entra authority nor loopback
+ * and the developer has not allowed it; nothing was sent, so what Python would get is not known.
+ */
+export type SourceStatus = 'succeeded' | 'unavailable' | 'failed' | 'excluded' | 'not-checked';
 
 /** Who a token is for, read from its claims. Never the token itself. */
 export interface TokenIdentity {
@@ -55,9 +59,12 @@ export interface SourceResult {
   /** ISO 8601. */
   readonly expiresOn: string | null;
   readonly elapsedMs: number;
+  /** For 'not-checked': the host the secret would go to (what "Check with <host>" allows). */
+  readonly unverifiedHost?: string;
 }
 
-export type VerdictOutcome = 'token' | 'failure' | 'constructor-error';
+/** 'not-checked': the decisive source would send a secret to a host nobody allowed, so the outcome is unknown. */
+export type VerdictOutcome = 'token' | 'failure' | 'constructor-error' | 'not-checked';
 
 export interface Verdict {
   readonly outcome: VerdictOutcome;
@@ -123,6 +130,8 @@ export interface ChainInputs {
   readonly versionSource: VersionSource;
   /** Whether azure-identity-broker is importable in the interpreter (1.24+ VS Code and Broker sources need it). */
   readonly brokerInstalled: boolean;
+  /** Hosts the developer allowed to receive a secret although they are neither Microsoft's nor loopback. */
+  readonly allowedHosts?: readonly string[];
   readonly signal?: AbortSignal;
   /** Called as each probe starts and finishes (views show progress per row). */
   readonly onProbe?: (event: { readonly credential: CredentialName; readonly phase: 'start' | 'done'; readonly status?: SourceStatus; readonly elapsedMs?: number }) => void;

@@ -8,6 +8,11 @@ import type { CredentialName, SourceResult, Verdict } from './types';
 const TROUBLESHOOT = 'To mitigate this issue, please refer to the troubleshooting guidelines here at '
   + 'https://aka.ms/azsdk/python/identity/defaultazurecredential/troubleshoot.';
 
+/** Removes secrets from a text meant for people (see core/redact.ts). */
+export type Redactor = (text: string) => string;
+
+const keepText: Redactor = (text) => text;
+
 /** What one source did, before chain semantics. */
 export type SourceOutcome = ProbeResult | { readonly kind: 'excluded'; readonly message: string };
 
@@ -33,10 +38,10 @@ function isoSeconds(epochSeconds: number): string {
 }
 
 /** The JSON shape's key order: credential, status, reached, decisive, message, identity, expiresOn, elapsedMs. */
-function sourceResult(record: SourceRecord, reached: boolean, decisive: boolean): SourceResult {
+function sourceResult(record: SourceRecord, reached: boolean, decisive: boolean, redact: Redactor): SourceResult {
   const { credential, outcome, elapsedMs } = record;
   const row = (status: SourceResult['status'], message: string, identity: SourceResult['identity'] = null, expiresOn: string | null = null): SourceResult =>
-    ({ credential, status, reached, decisive, message, identity, expiresOn, elapsedMs });
+    ({ credential, status, reached, decisive, message: redact(message), identity, expiresOn, elapsedMs });
   switch (outcome.kind) {
     case 'excluded':
     case 'not-in-chain':
@@ -47,6 +52,8 @@ function sourceResult(record: SourceRecord, reached: boolean, decisive: boolean)
       return row('unavailable', outcome.message);
     case 'failed':
       return row('failed', outcome.message);
+    case 'not-checked':
+      return outcome.host === undefined ? row('not-checked', outcome.message) : { ...row('not-checked', outcome.message), unverifiedHost: outcome.host };
     case 'constructor-error':
       return row('failed', `${outcome.error.exceptionType}: ${outcome.error.message}`);
   }
@@ -61,14 +68,16 @@ function inChain(outcome: SourceOutcome): boolean {
  * @param chainError an error DefaultAzureCredential raises before constructing any source (invalid
  *   AZURE_TOKEN_CREDENTIALS, a non-https authority)
  */
-export function applyVerdict(behaviour: ChainBehaviour, records: readonly SourceRecord[], chainError?: ConstructorError): ChainVerdict {
+export function applyVerdict(
+  behaviour: ChainBehaviour, records: readonly SourceRecord[], chainError?: ConstructorError, redact: Redactor = keepText,
+): ChainVerdict {
   const ordered = behaviour.order.map((name) => records.find((r) => r.credential === name)).filter((r): r is SourceRecord => r !== undefined);
-  const notReached = (record: SourceRecord): SourceResult => sourceResult(record, false, false);
+  const notReached = (record: SourceRecord): SourceResult => sourceResult(record, false, false, redact);
 
   if (chainError) {
     return {
       sources: ordered.map(notReached),
-      verdict: { outcome: 'constructor-error', credential: chainError.credential, message: `${chainError.exceptionType}: ${chainError.message}`, exceptionType: chainError.exceptionType },
+      verdict: { outcome: 'constructor-error', credential: chainError.credential, message: redact(`${chainError.exceptionType}: ${chainError.message}`), exceptionType: chainError.exceptionType },
     };
   }
 
@@ -78,8 +87,8 @@ export function applyVerdict(behaviour: ChainBehaviour, records: readonly Source
     const error = raising.outcome.error;
     return {
       // Python never calls get_token: nothing is reached, but this source's constructor is where it ends.
-      sources: ordered.map((r) => (r === raising ? sourceResult(r, false, true) : notReached(r))),
-      verdict: { outcome: 'constructor-error', credential: raising.credential, message: `${error.exceptionType}: ${error.message}`, exceptionType: error.exceptionType },
+      sources: ordered.map((r) => (r === raising ? sourceResult(r, false, true, redact) : notReached(r))),
+      verdict: { outcome: 'constructor-error', credential: raising.credential, message: redact(`${error.exceptionType}: ${error.message}`), exceptionType: error.exceptionType },
     };
   }
 
@@ -101,16 +110,20 @@ export function applyVerdict(behaviour: ChainBehaviour, records: readonly Source
     }
     const outcome = record.outcome;
     if (outcome.kind === 'token') {
-      sources.push(sourceResult(record, true, true));
+      sources.push(sourceResult(record, true, true, redact));
       verdict = { outcome: 'token', credential: record.credential, message: `DefaultAzureCredential acquired a token from ${record.credential}` };
     } else if (outcome.kind === 'failed') {
       attempts.push({ credential: record.credential, message: outcome.message });
-      sources.push(sourceResult(record, true, true));
-      verdict = { outcome: 'failure', credential: record.credential, message: aggregateFailureMessage(attempts) };
+      sources.push(sourceResult(record, true, true, redact));
+      verdict = { outcome: 'failure', credential: record.credential, message: redact(aggregateFailureMessage(attempts)) };
+    } else if (outcome.kind === 'not-checked') {
+      // Python would get a token or stop here (these requests never report "unavailable"); which one is unknown.
+      sources.push(sourceResult(record, true, true, redact));
+      verdict = { outcome: 'not-checked', credential: record.credential, message: redact(`${record.credential} ${outcome.message}`) };
     } else {
       attempts.push({ credential: record.credential, message: outcome.kind === 'unavailable' ? outcome.message : '' });
-      sources.push(sourceResult(record, true, false));
+      sources.push(sourceResult(record, true, false, redact));
     }
   }
-  return { sources, verdict: verdict ?? { outcome: 'failure', credential: null, message: aggregateFailureMessage(attempts) } };
+  return { sources, verdict: verdict ?? { outcome: 'failure', credential: null, message: redact(aggregateFailureMessage(attempts)) } };
 }

@@ -101,6 +101,11 @@ export interface ChainBehaviour {
     /** MI's own token-exchange mode is skipped when WorkloadIdentityCredential is excluded. */
     readonly tokenExchangeHonoursWorkloadExclusion: boolean;
     readonly tokenExchangeMissingClientIdMessage: string;
+    /**
+     * Azure Arc: the key file the endpoint's challenge names is checked (Arc agent folder, `.key`, at most 4096
+     * bytes) before it is read and sent. Versions without the check would send any file.
+     */
+    readonly arcValidatesKeyFile: boolean;
   };
   /** 'azure-account': the retired settings+libsecret credential; 'azure-resources': auth record + broker. */
   readonly visualStudioCode: 'azure-account' | 'azure-resources';
@@ -190,6 +195,7 @@ const LEGACY: ChainBehaviour = {
     imdsClient: 'legacy',
     tokenExchangeHonoursWorkloadExclusion: false,
     tokenExchangeMissingClientIdMessage: 'Configure the environment with a client ID or pass a value for "client_id" argument',
+    arcValidatesKeyFile: false,
   },
   visualStudioCode: 'azure-account',
   az: { invocation: 'shell', usesExpiresOnField: false },
@@ -219,6 +225,7 @@ const FAMILY_1_13: ChainBehaviour = {
     imdsClient: 'legacy',
     tokenExchangeHonoursWorkloadExclusion: true,
     tokenExchangeMissingClientIdMessage: 'Configure the environment with a client ID or pass a value for "client_id" argument',
+    arcValidatesKeyFile: true,
   },
   visualStudioCode: 'azure-account',
   az: { invocation: 'shell', usesExpiresOnField: true },

@@ -91,13 +91,15 @@ import base64, logging, platform
 _T0 = time.monotonic()
 def _ms():
     return round((time.monotonic() - _T0) * 1000)
-_SECRETS = [v for v in (os.environ.get(n) for n in ("AZURE_CLIENT_SECRET", "AZURE_PASSWORD", "AZURE_CLIENT_CERTIFICATE_PASSWORD")) if v and len(v) >= 6]
+_SECRETS = sorted({v.strip() for v in (os.environ.get(n) for n in ("AZURE_CLIENT_SECRET", "AZURE_PASSWORD", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "IDENTITY_HEADER", "MSI_SECRET")) if v and len(v.strip()) >= 4}, key=len, reverse=True)
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
 def _redact(text):
-    text = _JWT.sub("<redacted token>", str(text))
+    # A first pass so no token or known secret leaves this process; the caller's redactSecrets does the rest with
+    # the same replacement text, so both sides of a comparison read alike.
+    text = str(text)
     for secret in _SECRETS:
-        text = text.replace(secret, "<redacted secret>")
-    return text
+        text = text.replace(secret, "<redacted>")
+    return _JWT.sub("<redacted>", text)
 def _message(ex):
     message = getattr(ex, "message", None)
     return _redact(message if isinstance(message, str) and message else str(ex))

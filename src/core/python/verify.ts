@@ -11,6 +11,7 @@
 import { tmpdir } from 'node:os';
 import { isCredentialName, type ChainReport, type CredentialName, type KeywordArguments, type SourceResult, type TokenIdentity, type Verdict, type Verification } from '../chain/types';
 import { runProcess } from '../process/run';
+import { redactSecrets, secretsOf } from '../redact';
 import { describeRunProblem, scriptRecords } from './detect';
 import { excludeKeywords } from './keywords';
 import { VERIFY_SCRIPT } from './scripts';
@@ -89,13 +90,15 @@ export interface PythonVerification extends Verification {
 // ---------------------------------------------------------------------------------------------------------------
 // Parsing
 
-// The script already scrubs anything token-shaped; this second pass keeps that promise even if an interpreter's
-// output were not our script's (a sitecustomize printing our marker, say).
-const JWT_LIKE = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
-const str = (value: unknown): string | null => (typeof value === 'string' ? value.replace(JWT_LIKE, '<redacted token>') : null);
 const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
-export function parseVerifyOutput(stdout: string): PythonRun {
+/**
+ * Reads the script's records. Every string passes through redactSecrets: the script already scrubs tokens and the
+ * secrets it knows, and this second pass keeps that promise even if an interpreter's output were not our script's
+ * (a sitecustomize printing our marker, say), and redacts Python's messages exactly as the engine's are redacted.
+ */
+export function parseVerifyOutput(stdout: string, knownSecrets: readonly string[] = []): PythonRun {
+  const str = (value: unknown): string | null => (typeof value === 'string' ? redactSecrets(value, knownSecrets) : null);
   let meta: PythonRun['meta'] = null;
   const logs: PythonLogRecord[] = [];
   let importError: PythonRun['importError'] = null;
@@ -259,7 +262,7 @@ export async function runPythonDefaultAzureCredential(options: RunDefaultAzureCr
   const result = await runProcess(options.python, ['-c', VERIFY_SCRIPT, JSON.stringify(config)], {
     env: options.env, cwd: options.cwd ?? tmpdir(), timeoutMs, signal: options.signal,
   });
-  const outcome = interpretPythonRun(options.python, parseVerifyOutput(result.stdout));
+  const outcome = interpretPythonRun(options.python, parseVerifyOutput(result.stdout, secretsOf(options.env)));
   if (outcome.verdict || outcome.problem?.startsWith('azure-identity could not be imported')) return outcome;
   // No answer: say why the process ended (not found, timeout, crash) unless it exited normally after all.
   const endedNormally = result.exitCode === 0 && !result.timedOut && !result.cancelled && !result.spawnError;
@@ -282,6 +285,7 @@ function engineVerdictText(v: Verdict): string {
     case 'token': return `a token from ${v.credential ?? 'an unnamed source'}`;
     case 'failure': return v.credential ? `a failure: ${v.credential} stops the chain` : 'a failure: every source is unavailable';
     case 'constructor-error': return `DefaultAzureCredential() raising${v.credential ? ` in ${v.credential}` : ''}`;
+    case 'not-checked': return `an outcome it did not check (${v.credential ?? 'a source'} would send a secret to an unchecked host)`;
   }
 }
 
@@ -290,6 +294,7 @@ function pythonVerdictText(v: Verdict): string {
     case 'token': return `got a token from ${v.credential ?? 'an unknown source'}`;
     case 'failure': return v.credential ? `failed: ${v.credential} stopped the chain` : 'failed: every source it tried was unavailable';
     case 'constructor-error': return `raised in DefaultAzureCredential()${v.credential ? ` (from ${v.credential})` : ''}: ${v.exceptionType ? `${v.exceptionType}: ` : ''}${firstLine(v.message)}`;
+    case 'not-checked': return `left ${v.credential ?? 'a source'} unchecked`;
   }
 }
 
@@ -298,6 +303,7 @@ const ENGINE_STATUS: Record<string, string> = {
   unavailable: 'it is unavailable (the chain goes on)',
   failed: 'it fails and stops the chain',
   excluded: 'it is excluded',
+  'not-checked': 'it would send a secret to a host nobody allowed (not checked)',
 };
 
 const PYTHON_STATUS: Record<PythonAttemptStatus, string> = {
@@ -393,6 +399,18 @@ export interface VerifyWithPythonOptions extends RunDefaultAzureCredentialOption
 
 /** Runs the real library and compares. Never throws for problems of the interpreter; they come back as a difference. */
 export async function verifyWithPython(options: VerifyWithPythonOptions): Promise<PythonVerification> {
+  // The real library would send what the engine held back (a secret to an unchecked host, a file an Azure Arc
+  // challenge names): running it is the developer's call, made by allowing the host first, never a side effect.
+  const unchecked = options.report.sources.find((s) => s.reached && s.status === 'not-checked');
+  if (unchecked) {
+    const problem = unchecked.unverifiedHost
+      ? `Python would send a secret to ${unchecked.unverifiedHost} (${unchecked.credential}); allow that host first ("Check with ${unchecked.unverifiedHost}" or --allow-host ${unchecked.unverifiedHost}), then verify.`
+      : `Python would send a local file to the endpoint ${unchecked.credential} names: ${unchecked.message}`;
+    return verificationFrom(options.report, {
+      python: options.python, azureIdentityVersion: null, pythonVersion: null, executable: null, chain: null, attempts: [],
+      verdict: null, identity: null, expiresOn: null, elapsedMs: null, ignoredKeywords: [], problem,
+    });
+  }
   const python = await runPythonDefaultAzureCredential(options);
   return verificationFrom(options.report, python);
 }

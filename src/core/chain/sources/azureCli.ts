@@ -3,7 +3,7 @@
 import { tokenFacts } from '../claims';
 import { parseLocalAzTime, pythonInt } from '../pythonText';
 import { MANAGEMENT_RESOURCE, type Probe, type ProbeContext, type ProbeResult } from './common';
-import { redactJwts, runTool, type ToolCommand } from './tools';
+import { runTool, type ToolCommand } from './tools';
 
 export const CLI_NOT_FOUND = 'Azure CLI not found on path';
 export const CLI_NOT_LOGGED_IN = "Please run 'az login' to set up an account";
@@ -22,7 +22,8 @@ export function azCommand(ctx: ProbeContext): ToolCommand {
 
 /** re.sub(r"\"accessToken\": \"(.*?)(\"|$)", "****", output) — azure-identity's own redaction. */
 function sanitize(output: string): string {
-  return redactJwts(output.replace(/"accessToken": "(.*?)("|$)/gm, '****'));
+  // Any other token-shaped text is left to redactSecrets, applied to every row message.
+  return output.replace(/"accessToken": "(.*?)("|$)/gm, '****');
 }
 
 type Parsed = { ok: true; token: string; expiresOn: number } | { ok: false; pythonError?: string };

@@ -2,7 +2,7 @@
 import { tokenFacts } from '../claims';
 import { parseAzdTime } from '../pythonText';
 import { MANAGEMENT_SCOPE, type Probe, type ProbeContext, type ProbeResult } from './common';
-import { redactJwts, runTool, type ToolCommand } from './tools';
+import { runTool, type ToolCommand } from './tools';
 
 export const AZD_NOT_FOUND = 'Azure Developer CLI could not be found. Please visit https://aka.ms/azure-dev for installation '
   + "instructions and then,once installed, authenticate to your Azure account using 'azd auth login'.";
@@ -22,7 +22,7 @@ export function azdCommand(ctx: ProbeContext): ToolCommand {
 }
 
 function sanitize(output: string): string {
-  return redactJwts(output.replace(/"token": "(.*?)("|$)/gm, '****'));
+  return output.replace(/"token": "(.*?)("|$)/gm, '****');
 }
 
 export const azureDeveloperCliProbe: Probe = {

@@ -3,7 +3,7 @@
 import { tokenFacts } from '../claims';
 import type { ChainBehaviour } from '../versions';
 import { MANAGEMENT_RESOURCE, type Probe, type ProbeContext, type ProbeResult } from './common';
-import { redactJwts, runTool, unpackError, type ToolCommand } from './tools';
+import { runTool, unpackError, type ToolCommand } from './tools';
 
 export const AZ_ACCOUNT_NOT_INSTALLED = 'Az.Account module >= 2.2.0 is not installed';
 export const BLOCKED_BY_EXECUTION_POLICY = 'Execution policy prevented invoking Azure PowerShell';
@@ -74,7 +74,7 @@ export const azurePowerShellProbe: Probe = {
       if (!/^\s*[+-]?\d+\s*$/.test(expires)) return { kind: 'failed', message: `invalid literal for int() with base 10: '${expires}'` };
       return { kind: 'token', facts: tokenFacts(parts[1]!, Number(expires)) };
     }
-    const message = `Unexpected output from Get-AzAccessToken: "${redactJwts(stdout)}"`;
+    const message = `Unexpected output from Get-AzAccessToken: "${stdout}"`;
     return behaviour.devToolErrorsContinue ? { kind: 'unavailable', message } : { kind: 'failed', message };
   },
 };

@@ -4,6 +4,8 @@
 import type { TokenFacts } from '../claims';
 import type { ChainBehaviour, ConstructorError } from '../versions';
 import type { CredentialName } from '../types';
+import type { EntraRequestContext } from '../entra';
+import type { UncheckedHostError } from '../secretHosts';
 
 /** The scope the model asks for, as an ARM client would. */
 export const MANAGEMENT_SCOPE = 'https://management.azure.com/.default';
@@ -19,6 +21,8 @@ export interface ProbeContext {
   readonly isExcluded: (credential: CredentialName) => boolean;
   readonly processTimeoutSeconds: number;
   readonly brokerInstalled: boolean;
+  /** Hosts the developer allowed to receive secrets (besides Microsoft's authorities and loopback). */
+  readonly allowedHosts: readonly string[];
   readonly signal: AbortSignal | undefined;
   /** Normalized authority (AZURE_AUTHORITY_HOST or the public cloud). */
   readonly authority: string;
@@ -36,12 +40,27 @@ export type ProbeResult =
   | { readonly kind: 'failed'; readonly message: string }
   /** The credential's constructor raises, so DefaultAzureCredential() itself raises. */
   | { readonly kind: 'constructor-error'; readonly error: ConstructorError }
+  /**
+   * The source would send a secret where Azure Dev Auth will not: nothing was sent, so the outcome is unknown.
+   * `host`: the developer may allow it ("Check with <host>"); absent when no answer would make it safe.
+   */
+  | { readonly kind: 'not-checked'; readonly message: string; readonly host?: string }
   /** DefaultAzureCredential does not add this credential to the chain in this environment. */
   | { readonly kind: 'not-in-chain'; readonly message: string };
 
 export interface Probe {
   readonly credential: CredentialName;
   run(ctx: ProbeContext): Promise<ProbeResult>;
+}
+
+/** A probe's answer for a request the host gate stopped. */
+export function notChecked(error: UncheckedHostError): ProbeResult {
+  return { kind: 'not-checked', message: `${error.message}. Python would send it when your app runs; check with ${error.host} only if you trust it.`, host: error.host };
+}
+
+/** The Entra request settings of a probe: its environment, cancellation, timeout and allowed hosts. */
+export function entraContext(ctx: ProbeContext): EntraRequestContext {
+  return { env: ctx.env, signal: ctx.signal, timeoutMs: HTTP_TIMEOUT_MS, allowedHosts: ctx.allowedHosts };
 }
 
 export function homeDir(env: Readonly<Record<string, string>>): string | undefined {

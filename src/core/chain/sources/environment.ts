@@ -5,10 +5,17 @@ import { createHash, createPrivateKey, createSign, randomUUID, X509Certificate, 
 import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import { tokenFacts } from '../claims';
-import { msalDiscover, msalFailureMessage, msalUserRealm, postToken, type EntraRequestContext } from '../entra';
+import { msalDiscover, msalFailureMessage, msalUserRealm, postToken } from '../entra';
+import { UncheckedHostError } from '../secretHosts';
 import {
-  constructorError, fileNotFoundMessage, HTTP_TIMEOUT_MS, isSet, MANAGEMENT_SCOPE, type Probe, type ProbeContext, type ProbeResult,
+  constructorError, entraContext, fileNotFoundMessage, isSet, MANAGEMENT_SCOPE, notChecked, type Probe, type ProbeContext, type ProbeResult,
 } from './common';
+
+/** A failed MSAL request: "not checked" when the host gate stopped it, else MSAL's "Authentication failed: …". */
+function msalFailure(error: unknown): ProbeResult {
+  if (error instanceof UncheckedHostError) return notChecked(error);
+  return { kind: 'failed', message: msalFailureMessage(error) };
+}
 
 const SECRET_VARS = ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_TENANT_ID'];
 const CERT_VARS = ['AZURE_CLIENT_ID', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_TENANT_ID'];
@@ -94,9 +101,6 @@ function clientAssertion(cert: LoadedCertificate, clientId: string, audience: st
   return `${header}.${payload}.${signer.sign(cert.key).toString('base64url')}`;
 }
 
-function entraContext(ctx: ProbeContext): EntraRequestContext {
-  return { env: ctx.env, signal: ctx.signal, timeoutMs: HTTP_TIMEOUT_MS };
-}
 
 export const environmentProbe: Probe = {
   credential: 'EnvironmentCredential',
@@ -119,10 +123,10 @@ export const environmentProbe: Probe = {
         const endpoint = await msalDiscover(entraContext(ctx), ctx.authority, tenant);
         const token = await postToken(entraContext(ctx), endpoint, {
           grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: MANAGEMENT_SCOPE,
-        });
+        }, 'client secret');
         return { kind: 'token', facts: tokenFacts(token.accessToken, token.expiresOn) };
       } catch (error) {
-        return { kind: 'failed', message: msalFailureMessage(error) };
+        return msalFailure(error);
       }
     }
 
@@ -143,10 +147,10 @@ export const environmentProbe: Probe = {
           grant_type: 'client_credentials', client_id: clientId, scope: MANAGEMENT_SCOPE,
           client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
           client_assertion: clientAssertion(cert, clientId, endpoint),
-        });
+        }, 'certificate assertion');
         return { kind: 'token', facts: tokenFacts(token.accessToken, token.expiresOn) };
       } catch (error) {
-        return { kind: 'failed', message: msalFailureMessage(error) };
+        return msalFailure(error);
       }
     }
 
@@ -160,10 +164,10 @@ export const environmentProbe: Probe = {
       const token = await postToken(entraContext(ctx), endpoint, {
         grant_type: 'password', client_id: clientId, username, password: env.AZURE_PASSWORD ?? '',
         scope: `${MANAGEMENT_SCOPE} offline_access openid profile`, client_info: '1',
-      });
+      }, 'password');
       return { kind: 'token', facts: tokenFacts(token.accessToken, token.expiresOn) };
     } catch (error) {
-      return { kind: 'failed', message: msalFailureMessage(error) };
+      return msalFailure(error);
     }
   },
 };

@@ -2,7 +2,8 @@
 // Service, Service Fabric, Azure Arc, Azure ML, Cloud Shell, token exchange) and otherwise IMDS, whose host
 // AZURE_POD_IDENTITY_AUTHORITY_HOST replaces (and then no probe is sent). The IMDS probe is the short request without
 // the Metadata header azure-identity sends first: no HTTP answer means "unavailable".
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { posix, win32 } from 'node:path';
 import { tokenFacts } from '../claims';
 import { httpRequest, jsonBody, NetworkError, type HttpResponse } from '../http';
 import { httpResponseErrorText, pythonInt, pythonRepr } from '../pythonText';
@@ -43,6 +44,38 @@ const MODE_LABEL: Readonly<Record<ManagedIdentityMode, string>> = {
 
 export function managedIdentityModeLabel(mode: ManagedIdentityMode): string {
   return MODE_LABEL[mode];
+}
+
+/** Where the Azure Connected Machine agent keeps its challenge key files. */
+export function arcKeyFolder(ctx: Pick<ProbeContext, 'platform' | 'env'>): string | { readonly problem: string } {
+  if (ctx.platform === 'linux') return '/var/opt/azcmagent/tokens';
+  if (ctx.platform === 'win32') {
+    const programData = ctx.env.PROGRAMDATA;
+    if (!programData) return { problem: 'PROGRAMDATA environment variable is not set or is empty.' };
+    return win32.join(programData, 'AzureConnectedMachineAgent', 'Tokens');
+  }
+  return { problem: `Azure Arc MSI is not supported on this platform ${ctx.platform}` };
+}
+
+/**
+ * azure-identity 1.23+'s _validate_key_file, with its messages: the file exists, sits directly in the agent's
+ * folder, ends in `.key` and holds at most 4096 bytes. Undefined when the file may be read.
+ */
+export function arcKeyFileProblem(keyFile: string, ctx: Pick<ProbeContext, 'platform' | 'env'>): string | undefined {
+  if (!keyFile) return 'The file path must not be empty.';
+  let size: number;
+  try {
+    size = statSync(keyFile).size;
+  } catch {
+    return `The file path does not exist: ${keyFile}`;
+  }
+  const folder = arcKeyFolder(ctx);
+  if (typeof folder !== 'string') return folder.problem;
+  const parent = ctx.platform === 'win32' ? win32.dirname(keyFile) : posix.dirname(keyFile);
+  if (parent !== folder) return `Unexpected file path from HIMDS service: ${keyFile}`;
+  if (!keyFile.endsWith('.key')) return "The file path must have a '.key' extension.";
+  if (size > 4096) return 'The file size must be less than or equal to 4096 bytes.';
+  return undefined;
 }
 
 /** ManagedIdentityClient._process_response: a token, or the ClientAuthenticationError text. */
@@ -188,8 +221,23 @@ export const managedIdentityProbe: Probe = {
         if (!header) return { kind: 'failed', message: 'Did not receive a value from WWW-Authenticate header' };
         const keyFile = header.split('=')[1];
         if (keyFile === undefined) return { kind: 'failed', message: `Did not receive a correct value from WWW-Authenticate header: ${header}` };
+        // The endpoint comes from the environment (a cloned repository's .env included), so the file it names is
+        // checked the way azure-identity 1.23+ checks it, whatever version is modelled: nothing else is ever read.
+        const problem = arcKeyFileProblem(keyFile, ctx);
+        if (problem !== undefined) {
+          if (behaviour.managedIdentity.arcValidatesKeyFile) return { kind: 'failed', message: `The key file path is invalid: ${problem}` };
+          return {
+            kind: 'not-checked',
+            message: `${behaviour.label} would send ${keyFile} to ${new URL(url).origin} (the Azure Arc challenge names it; newer versions refuse: ${problem}). `
+              + 'Azure Dev Auth did not read or send it: not checked.',
+          };
+        }
         let key: string;
-        try { key = readFileSync(keyFile, 'utf8'); } catch { return { kind: 'failed', message: `[Errno 2] No such file or directory: '${keyFile}'` }; }
+        try {
+          key = readFileSync(keyFile, 'utf8');
+        } catch (error) {
+          return { kind: 'failed', message: `Could not read file ${keyFile} contents: ${(error as Error).message}` };
+        }
         return legacyRequest(ctx, { method: 'GET', url, headers: { Metadata: 'true', Authorization: `Basic ${key}` } });
       }
       case 'azure-ml': {

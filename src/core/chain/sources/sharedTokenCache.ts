@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tokenFacts } from '../claims';
 import { aadClientFailureMessage, postToken, tokenEndpoint } from '../entra';
-import { homeDir, HTTP_TIMEOUT_MS, MANAGEMENT_SCOPE, type Probe, type ProbeContext, type ProbeResult } from './common';
+import { UncheckedHostError } from '../secretHosts';
+import { entraContext, homeDir, MANAGEMENT_SCOPE, notChecked, type Probe, type ProbeContext, type ProbeResult } from './common';
 
 /** Azure CLI's client id: the "developer sign-on" app the shared cache is redeemed with. */
 export const DEVELOPER_SIGN_ON_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
@@ -122,11 +123,12 @@ export const sharedTokenCacheProbe: Probe = {
     }
     try {
       // Read-only: unlike Python we do not write the redeemed tokens back into the user's cache.
-      const token = await postToken({ env: ctx.env, signal: ctx.signal, timeoutMs: HTTP_TIMEOUT_MS }, tokenEndpoint(ctx.authority, 'organizations'), {
+      const token = await postToken(entraContext(ctx), tokenEndpoint(ctx.authority, 'organizations'), {
         grant_type: 'refresh_token', refresh_token: secrets[0]!, scope: MANAGEMENT_SCOPE, client_id: DEVELOPER_SIGN_ON_CLIENT_ID, client_info: '1',
-      });
+      }, 'refresh token');
       return { kind: 'token', facts: tokenFacts(token.accessToken, token.expiresOn) };
     } catch (error) {
+      if (error instanceof UncheckedHostError) return notChecked(error);
       const message = aadClientFailureMessage(error, ctx.behaviour.messages.aadErrorPrefix);
       return ctx.behaviour.sharedCacheRefreshErrorsContinue ? { kind: 'unavailable', message } : { kind: 'failed', message };
     }

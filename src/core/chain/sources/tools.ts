@@ -46,11 +46,6 @@ export async function runTool(ctx: ProbeContext, command: ToolCommand): Promise<
   return { kind: 'exited', exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Defence in depth: whatever a tool printed, a JWT never reaches a message. */
-export function redactJwts(text: string): string {
-  return text.replace(/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g, '****');
-}
-
 /** Python's ValueError text for `a, b, c = parts` with the wrong count. */
 export function unpackError(count: number, expected: number): string {
   return count > expected ? `too many values to unpack (expected ${expected})` : `not enough values to unpack (expected ${expected}, got ${count})`;

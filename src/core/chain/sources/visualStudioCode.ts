@@ -8,7 +8,8 @@ import { runProcess } from '../../process/run';
 import { tokenFacts } from '../claims';
 import { aadClientFailureMessage, normalizeAuthority, postToken, tokenEndpoint } from '../entra';
 import { which } from '../pythonText';
-import { constructorError, homeDir, HTTP_TIMEOUT_MS, MANAGEMENT_SCOPE, type Probe, type ProbeContext, type ProbeResult } from './common';
+import { UncheckedHostError } from '../secretHosts';
+import { constructorError, entraContext, homeDir, MANAGEMENT_SCOPE, notChecked, type Probe, type ProbeContext, type ProbeResult } from './common';
 
 /** The VS Code Azure extensions' client id. */
 export const AZURE_VSCODE_CLIENT_ID = 'aebc6443-996d-45c2-90f0-388ff96faa56';
@@ -71,11 +72,12 @@ async function azureAccountCredential(ctx: ProbeContext): Promise<ProbeResult> {
   const refreshToken = await libsecretRefreshToken(ctx, cloud);
   if (!refreshToken) return { kind: 'unavailable', message: ctx.behaviour.azureAccountVsCode.noTokenMessage };
   try {
-    const token = await postToken({ env: ctx.env, signal: ctx.signal, timeoutMs: HTTP_TIMEOUT_MS }, tokenEndpoint(authority, tenant), {
+    const token = await postToken(entraContext(ctx), tokenEndpoint(authority, tenant), {
       grant_type: 'refresh_token', refresh_token: refreshToken, scope: MANAGEMENT_SCOPE, client_id: AZURE_VSCODE_CLIENT_ID, client_info: '1',
-    });
+    }, 'refresh token');
     return { kind: 'token', facts: tokenFacts(token.accessToken, token.expiresOn) };
   } catch (error) {
+    if (error instanceof UncheckedHostError) return notChecked(error);
     const message = aadClientFailureMessage(error, ctx.behaviour.messages.aadErrorPrefix);
     return ctx.behaviour.azureAccountVsCode.errorsContinue ? { kind: 'unavailable', message } : { kind: 'failed', message };
   }

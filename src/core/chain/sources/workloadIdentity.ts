@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { tokenFacts } from '../claims';
 import { aadClientFailureMessage, postToken, tokenEndpoint } from '../entra';
+import { UncheckedHostError } from '../secretHosts';
 import {
-  fileNotFoundMessage, hasValue, HTTP_TIMEOUT_MS, MANAGEMENT_SCOPE, type Probe, type ProbeContext, type ProbeResult,
+  entraContext, fileNotFoundMessage, hasValue, MANAGEMENT_SCOPE, notChecked, type Probe, type ProbeContext, type ProbeResult,
 } from './common';
 
 /** The three variables whose presence selects workload identity (EnvironmentVariables.WORKLOAD_IDENTITY_VARS). */
@@ -31,12 +32,15 @@ export async function exchangeFederatedToken(ctx: ProbeContext, tenant: string, 
   const assertion = readAssertion(tokenFile);
   if (!assertion.ok) return { kind: 'failed', message: assertion.message };
   try {
-    const token = await postToken({ env: ctx.env, signal: ctx.signal, timeoutMs: HTTP_TIMEOUT_MS }, tokenEndpoint(ctx.authority, tenant), {
+    const token = await postToken(entraContext(ctx), tokenEndpoint(ctx.authority, tenant), {
       grant_type: 'client_credentials', client_id: clientId, scope: MANAGEMENT_SCOPE,
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion.assertion,
-    });
+    }, 'federated token');
     return { kind: 'token', facts: tokenFacts(token.accessToken, token.expiresOn) };
   } catch (error) {
+    // AZURE_AUTHORITY_HOST comes from the environment (.env included) and no authority validation guards this
+    // request in any azure-identity version: the gate is all that keeps the token file on this machine.
+    if (error instanceof UncheckedHostError) return notChecked(error);
     return { kind: 'failed', message: aadClientFailureMessage(error, ctx.behaviour.messages.aadErrorPrefix) };
   }
 }
