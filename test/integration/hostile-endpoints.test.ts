@@ -13,6 +13,7 @@ import { before, describe, test } from 'node:test';
 import {
   CANARY_CLIENT_SECRET, CANARY_FEDERATED_TOKEN, CANARY_KEY_FILE, CANARY_SSH_KEY, type CaseResult, type HostileRun,
 } from './helpers/hostileAuthorityRun';
+import type { ChainReport } from '../../src/core/chain/types';
 import { repoRoot } from './helpers/sandbox';
 
 const inCI = process.env.CI === 'true' || process.env.CI === '1';
@@ -121,7 +122,8 @@ describe('Azure Arc: a challenge that names a file outside the agent folder', ()
       assert.ok(legacy.message.startsWith(`azure-identity ≤ 1.12 and 1.13 betas would send ${file} to http://127.0.0.1:`), legacy.message);
       assert.equal(legacy.unverifiedHost, undefined, 'no "Check with" makes sending such a file safe');
       for (const version of ['1.23.1', '1.26.0b3']) {
-        const row = c.reports[version]!.sources.find((s) => s.credential === 'ManagedIdentityCredential')!;
+        const report: ChainReport = c.reports[version]!;
+        const row = report.sources.find((s) => s.credential === 'ManagedIdentityCredential')!;
         assert.equal(row.status, 'failed', `${version}: ${row.message}`);
         assert.equal(row.message, `The key file path is invalid: Unexpected file path from HIMDS service: ${file}`);
       }

@@ -62,7 +62,7 @@ exit \${FAKE_RC:-0}
 function context(version: string, env: Record<string, string>, extra: Partial<ProbeContext> = {}): ProbeContext {
   return {
     env, behaviour: familyFor(version), isExcluded: () => false, processTimeoutSeconds: 10, brokerInstalled: false,
-    signal: undefined, authority: 'https://login.microsoftonline.com', platform: 'linux', wsl: false, allowedHosts: [], ...extra,
+    signal: undefined, authority: 'https://login.microsoftonline.com', platform: 'linux', wsl: false, allowedHosts: [], rememberSecret: () => undefined, ...extra,
   };
 }
 

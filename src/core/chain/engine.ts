@@ -94,6 +94,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   }
 
   const platform = process.platform;
+  const sentSecrets = new Set<string>();
   const ctx: ProbeContext = {
     env,
     behaviour,
@@ -101,6 +102,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     processTimeoutSeconds: processTimeoutSeconds(behaviour, inputs.keywordArguments.processTimeoutSeconds),
     brokerInstalled: inputs.brokerInstalled,
     allowedHosts: inputs.allowedHosts ?? [],
+    rememberSecret: (value) => { if (value.trim()) sentSecrets.add(value.trim()); },
     signal,
     authority,
     platform,
@@ -131,7 +133,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   }));
   if (signal?.aborted) throw abortError();
 
-  const secrets = secretsOf(env, federatedTokenOf(env));
+  const secrets = secretsOf(env, [...federatedTokenOf(env), ...sentSecrets]);
   const { sources, verdict } = applyVerdict(behaviour, records, chainError, (text) => redactSecrets(text, secrets));
   return {
     azureIdentityVersion: inputs.azureIdentityVersion ?? NEWEST_KNOWN_VERSION,

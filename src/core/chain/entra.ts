@@ -61,7 +61,12 @@ export interface EntraRequestContext {
   readonly timeoutMs: number;
   /** Hosts besides Microsoft's authorities and loopback that may receive what postToken sends. */
   readonly allowedHosts: readonly string[];
+  /** Told every secret a request carries, so no answer that echoes it back can show it. */
+  readonly rememberSecret?: (value: string) => void;
 }
+
+/** Form fields whose values are secrets: whatever the engine sends, it never shows. */
+const SENT_SECRET_FIELDS = ['client_secret', 'client_assertion', 'refresh_token', 'password', 'assertion'];
 
 function tokenFrom(response: HttpResponse, requestTime: number): TokenSuccess {
   const content = jsonBody(response);
@@ -87,6 +92,7 @@ export function tokenEndpoint(authority: string, tenant: string): string {
 export async function postToken(ctx: EntraRequestContext, url: string, form: Record<string, string>, carries: SecretKind): Promise<TokenSuccess> {
   // Every token request carries a secret, an assertion, a password or a refresh token: the gate comes first.
   assertSecretMayGoTo(url, carries, ctx.allowedHosts);
+  for (const field of SENT_SECRET_FIELDS) if (form[field]) ctx.rememberSecret?.(form[field]);
   const requestTime = Math.floor(Date.now() / 1000);
   const response = await httpRequest({ method: 'POST', url, form, env: ctx.env, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   return tokenFrom(response, requestTime);

@@ -23,6 +23,8 @@ export interface ProbeContext {
   readonly brokerInstalled: boolean;
   /** Hosts the developer allowed to receive secrets (besides Microsoft's authorities and loopback). */
   readonly allowedHosts: readonly string[];
+  /** Records a secret a probe sends (or reads to send), so every message of this evaluation redacts it. */
+  readonly rememberSecret: (value: string) => void;
   readonly signal: AbortSignal | undefined;
   /** Normalized authority (AZURE_AUTHORITY_HOST or the public cloud). */
   readonly authority: string;
@@ -60,7 +62,7 @@ export function notChecked(error: UncheckedHostError): ProbeResult {
 
 /** The Entra request settings of a probe: its environment, cancellation, timeout and allowed hosts. */
 export function entraContext(ctx: ProbeContext): EntraRequestContext {
-  return { env: ctx.env, signal: ctx.signal, timeoutMs: HTTP_TIMEOUT_MS, allowedHosts: ctx.allowedHosts };
+  return { env: ctx.env, signal: ctx.signal, timeoutMs: HTTP_TIMEOUT_MS, allowedHosts: ctx.allowedHosts, rememberSecret: ctx.rememberSecret };
 }
 
 export function homeDir(env: Readonly<Record<string, string>>): string | undefined {

@@ -235,6 +235,7 @@ export const managedIdentityProbe: Probe = {
         let key: string;
         try {
           key = readFileSync(keyFile, 'utf8');
+          ctx.rememberSecret(key);
         } catch (error) {
           return { kind: 'failed', message: `Could not read file ${keyFile} contents: ${(error as Error).message}` };
         }

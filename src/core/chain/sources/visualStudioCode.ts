@@ -103,7 +103,7 @@ export function loadAuthRecord(home: string): VsCodeAuthRecord | undefined {
     try { size = statSync(path).size; } catch { continue; }
     if (size > 10 * 1024) throw new Error('VS Code auth record file is unexpectedly large. Please check the file for corruption or unexpected content.');
     let data: unknown;
-    try { data = JSON.parse(readFileSync(path, 'utf8')); } catch (error) { throw new Error((error as Error).message); }
+    try { data = JSON.parse(readFileSync(path, 'utf8')); } catch (error) { throw new Error((error as Error).message, { cause: error }); }
     const record = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
     const errors: string[] = [];
     const need = (key: string): string | undefined => {
