@@ -7,11 +7,14 @@ import { ALL_CREDENTIALS, type ChainReport, type CredentialName, type KeywordArg
 import { chainOrderFor, familyFor, parseVersion } from '../core/chain/versions';
 import { describeSource, displayName, firstLine, formatExpiry, verdictHeadline } from '../core/presentation/chainRows';
 import { detectAzureIdentity, verifyWithPython } from '../core/python';
+import { accessHelp, AccessUsageError, runAccess } from './access';
 
 const HELP = `azure-dev-auth — which DefaultAzureCredential source your Python code will use
 
 Usage:
   azure-dev-auth chain [options]
+  azure-dev-auth whoami [options]      who the active source signs in as (azure-dev-auth whoami --help)
+  azure-dev-auth roles [options]       groups, role assignments and insights (azure-dev-auth roles --help)
   azure-dev-auth --help
 
 chain options:
@@ -36,7 +39,7 @@ not checked, 2 usage or input error.
 
 class UsageError extends Error {}
 
-interface ChainOptions {
+export interface ChainOptions {
   json: boolean;
   python: string | undefined;
   version: string | undefined;
@@ -158,8 +161,8 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
   return `${lines.join('\n')}\n`;
 }
 
-async function runChain(args: readonly string[], signal: AbortSignal): Promise<number> {
-  const options = parseChainArgs(args);
+/** The chain report for parsed options (and the interpreter that decided the version, when one did). */
+export async function chainReportFor(options: ChainOptions, signal: AbortSignal): Promise<{ report: ChainReport; python: string | undefined; pythonUsed: boolean; env: Record<string, string> }> {
   let env = processEnvironment();
   if (options.envFile) {
     try { env = mergeDotEnv(env, options.envFile); } catch (error) { throw new UsageError((error as Error).message); }
@@ -206,6 +209,12 @@ async function runChain(args: readonly string[], signal: AbortSignal): Promise<n
     const verification = await verifyWithPython({ python, env, keywordArguments, signal, report });
     report = { ...report, verification };
   }
+  return { report, python, pythonUsed, env };
+}
+
+async function runChain(args: readonly string[], signal: AbortSignal): Promise<number> {
+  const options = parseChainArgs(args);
+  const { report, python, pythonUsed } = await chainReportFor(options, signal);
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, { ...(python && pythonUsed ? { pythonPath: python } : {}), columns: process.stdout.columns }));
   return report.verdict.outcome === 'token' ? 0 : 1;
 }
@@ -221,14 +230,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(HELP);
       return command === undefined ? 2 : 0;
     }
-    if (command !== 'chain') throw new UsageError(`Unknown command ${command}. Run azure-dev-auth --help.`);
+    if (command !== 'chain' && command !== 'whoami' && command !== 'roles') throw new UsageError(`Unknown command ${command}. Run azure-dev-auth --help.`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(HELP);
+      process.stdout.write(command === 'chain' ? HELP : accessHelp(command));
       return 0;
     }
-    return await runChain(rest, controller.signal);
+    if (command === 'chain') return await runChain(rest, controller.signal);
+    return await runAccess(command, rest, controller.signal, {
+      parseChainArgs: (args) => parseChainArgs(args),
+      chainReportFor,
+    });
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof AccessUsageError) {
       process.stderr.write(`azure-dev-auth: ${error.message}\n`);
       return 2;
     }

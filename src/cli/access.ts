@@ -1,0 +1,205 @@
+// `azure-dev-auth whoami` and `azure-dev-auth roles`: the identity the active chain source yields, and what it may do.
+// The active source is the chain's (same rules and options as `chain`), or the one --source names.
+import { resolveCloud, CloudSettingError, type CloudEndpoints, type CloudSetting } from '../core/access/clouds';
+import { AccessUnavailableError, loadAccess } from '../core/access/load';
+import { describePath, scopeContains } from '../core/access/model';
+import type { AccessReport, AppliedAssignment, ScopeNode } from '../core/access/types';
+import { readWorkspaceTexts } from '../core/access/workspaceFiles';
+import { resourceReferences } from '../core/access/workspaceResources';
+import { ALL_CREDENTIALS, type ChainReport, type CredentialName } from '../core/chain/types';
+import { displayName, verdictHeadline } from '../core/presentation/chainRows';
+import type { ChainOptions } from './main';
+
+export class AccessUsageError extends Error {}
+
+const COMMON = `  --json                          print the report as JSON
+  --source NAME                   use this credential source instead of the chain's active one (e.g. AzureCliCredential)
+  --cloud NAME|JSON               AzureCloud, AzureChinaCloud, AzureUSGovernment, or custom endpoints as JSON
+                                  {"authorityHost","resourceManager","resourceManagerAudience","graph","graphAudience","portal"};
+                                  default: $AZURE_DEV_AUTH_CLOUD, else the cloud az is set to, else AzureCloud
+  and every option of \`azure-dev-auth chain\` (--python, --env-file, --exclude, --allow-host, …), which decide the source.
+Exit status: 0 answered, 1 no token or the load failed, 2 usage or input error.
+`;
+
+export function accessHelp(command: 'whoami' | 'roles'): string {
+  if (command === 'whoami') {
+    return `azure-dev-auth whoami — the identity your Python code signs in as: name, UPN or app id, object id, tenant, source, expiry
+
+Usage: azure-dev-auth whoami [options]
+${COMMON}`;
+  }
+  return `azure-dev-auth roles — groups, role assignments (direct, through groups, inherited), eligible roles, deny assignments and insights
+
+Usage: azure-dev-auth roles [options]
+  --subscription ID               only this subscription (repeatable); default: every subscription in the token's tenant
+  --scope SCOPE                   only assignments that apply at, above or below this scope
+  --workspace DIR                 where .env and code name resources for the insights (default: the current folder)
+${COMMON}`;
+}
+
+interface AccessOptions {
+  json: boolean;
+  source: CredentialName | undefined;
+  cloud: string | undefined;
+  subscriptions: string[];
+  scope: string | undefined;
+  workspace: string;
+}
+
+export interface AccessDeps {
+  parseChainArgs(args: readonly string[]): ChainOptions;
+  chainReportFor(options: ChainOptions, signal: AbortSignal): Promise<{ report: ChainReport; env: Record<string, string> }>;
+}
+
+function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { access: AccessOptions; chainArgs: string[] } {
+  const access: AccessOptions = { json: false, source: undefined, cloud: undefined, subscriptions: [], scope: undefined, workspace: process.cwd() };
+  const chainArgs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const raw = args[i]!;
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const flag = eq > 0 ? raw.slice(0, eq) : raw;
+    const value = (): string => {
+      if (eq > 0) return raw.slice(eq + 1);
+      const next = args[++i];
+      if (next === undefined) throw new AccessUsageError(`${flag} needs a value.`);
+      return next;
+    };
+    switch (flag) {
+      case '--json': access.json = true; chainArgs.push('--json'); break;
+      case '--source': {
+        const name = value();
+        const found = ALL_CREDENTIALS.find((c) => c.toLowerCase() === name.toLowerCase());
+        if (!found) throw new AccessUsageError(`--source ${name}: not a credential class name. Use one of: ${ALL_CREDENTIALS.join(', ')}.`);
+        access.source = found;
+        break;
+      }
+      case '--cloud': access.cloud = value(); break;
+      case '--subscription':
+      case '--scope':
+      case '--workspace':
+        if (command !== 'roles') throw new AccessUsageError(`${flag} is an option of roles, not of ${command}.`);
+        if (flag === '--subscription') {
+          const id = value().trim();
+          if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AccessUsageError(`--subscription ${id}: expected a subscription id (a GUID).`);
+          access.subscriptions.push(id);
+        } else if (flag === '--scope') {
+          const scope = value().trim();
+          if (!scope.startsWith('/')) throw new AccessUsageError(`--scope ${scope}: expected a scope such as /subscriptions/<id>/resourceGroups/<name>.`);
+          access.scope = scope;
+        } else access.workspace = value();
+        break;
+      default:
+        chainArgs.push(raw);
+    }
+  }
+  return { access, chainArgs };
+}
+
+function cloudFrom(text: string | undefined, env: Readonly<Record<string, string>>): CloudEndpoints {
+  const raw = text ?? env.AZURE_DEV_AUTH_CLOUD;
+  let setting: CloudSetting = raw;
+  if (raw && raw.trim().startsWith('{')) {
+    try { setting = JSON.parse(raw) as CloudSetting; } catch { throw new AccessUsageError('--cloud: not valid JSON.'); }
+  }
+  try {
+    return resolveCloud(setting, env);
+  } catch (error) {
+    if (error instanceof CloudSettingError) throw new AccessUsageError(error.message);
+    throw error;
+  }
+}
+
+function who(report: AccessReport): string {
+  const id = report.identity;
+  return id.upn ?? id.appId ?? id.objectId;
+}
+
+export function formatWhoami(report: AccessReport): string {
+  const id = report.identity;
+  const lines = [
+    `${id.displayName ?? who(report)}${id.displayName ? ` (${who(report)})` : ''}`,
+    `  kind:      ${id.kind === 'user' ? 'user' : id.kind === 'managedIdentity' ? 'managed identity' : 'service principal'}`,
+    `  object id: ${id.objectId}`,
+    ...(id.appId ? [`  app id:    ${id.appId}`] : []),
+    `  tenant:    ${id.tenantName ? `${id.tenantName} (${id.tenantId})` : id.tenantId}`,
+    `  source:    ${displayName(id.source)}`,
+    `  token until ${id.expiresOn ?? 'unknown'} (cloud ${report.cloud})`,
+  ];
+  for (const p of report.problems) lines.push(`  ! ${p.message} ${p.fix}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function assignmentLine(a: AppliedAssignment, at: string): string {
+  const inherited = a.scope.toLowerCase() !== at.toLowerCase() ? ` · inherited from ${a.scope}` : '';
+  const condition = a.condition ? ' · condition' : '';
+  return `${a.role.roleName} · ${describePath(a.via)}${inherited}${condition}`;
+}
+
+function nodeLines(node: ScopeNode, depth: number, filter: string | undefined, out: string[]): void {
+  const relevant = !filter || scopeContains(filter, node.scope) || scopeContains(node.scope, filter);
+  if (relevant) {
+    out.push(`${'  '.repeat(depth)}${node.kind === 'resource' ? `${node.name} (${node.resourceType ?? 'resource'})` : node.kind === 'resourceGroup' ? `resource group ${node.name}` : node.kind === 'managementGroup' ? `management group ${node.name}` : node.scope}`);
+    if (node.assignments.length === 0) out.push(`${'  '.repeat(depth + 1)}(no role here)`);
+    for (const a of node.assignments) out.push(`${'  '.repeat(depth + 1)}${assignmentLine(a, node.scope)}`);
+  }
+  for (const child of node.children) nodeLines(child, relevant ? depth + 1 : depth, filter, out);
+}
+
+export function formatRoles(report: AccessReport, scope: string | undefined): string {
+  const out: string[] = [formatWhoami(report).trimEnd(), ''];
+  const g = report.groups;
+  out.push(`Groups (${g.count})${g.problem ? `: ${g.problem.message}` : ''}`);
+  for (const group of g.items) out.push(`  ${group.displayName ?? group.id}${group.path.length > 1 ? `  (via ${group.path.join(' → ')})` : ''}`);
+  for (const sub of report.subscriptions) {
+    out.push('', `Subscription ${sub.displayName} (${sub.subscriptionId})`);
+    for (const p of sub.problems) out.push(`  ! ${p.message} ${p.fix}`);
+    for (const node of sub.scopes) nodeLines(node, 1, scope, out);
+    if (sub.eligible.length) {
+      out.push('  Eligible (PIM): activate in PIM');
+      for (const e of sub.eligible) out.push(`    ${e.roleName} at ${e.scope} · ${describePath(e.via)}${e.endDateTime ? ` · until ${e.endDateTime}` : ''}`);
+    }
+    if (sub.deny.length) {
+      out.push('  Deny assignments');
+      for (const d of sub.deny) out.push(`    ${d.name} at ${d.scope} · applies ${d.appliesThrough}`);
+    }
+  }
+  if (report.insights.length) {
+    out.push('', 'Insights');
+    for (const i of report.insights) out.push(`  • ${i.title}${i.suggestion ? ` → ${i.suggestion}` : ''}`, `    ${i.detail}`);
+  }
+  for (const p of report.problems) out.push('', `! ${p.message} ${p.fix}`);
+  out.push('', `Equivalent: az role assignment list --assignee ${report.identity.objectId} --all --include-groups --include-inherited`);
+  return `${out.join('\n')}\n`;
+}
+
+export async function runAccess(command: 'whoami' | 'roles', args: readonly string[], signal: AbortSignal, deps: AccessDeps): Promise<number> {
+  const { access, chainArgs } = splitArgs(command, args);
+  const chainOptions = deps.parseChainArgs(chainArgs.filter((a) => a !== '--json'));
+  const { report: chain, env } = await deps.chainReportFor(chainOptions, signal);
+  let source = access.source;
+  if (!source) {
+    if (chain.verdict.outcome !== 'token' || !chain.verdict.credential) {
+      process.stderr.write(`azure-dev-auth: DefaultAzureCredential gets no token here: ${verdictHeadline(chain.verdict, chain.sources)}\n`);
+      return 1;
+    }
+    source = chain.verdict.credential;
+  }
+  const cloud = cloudFrom(access.cloud, env);
+  const references = command === 'roles' ? resourceReferences(readWorkspaceTexts(access.workspace), cloud) : [];
+  try {
+    const report = await loadAccess({
+      source, cloud, env, signal, references, subscriptions: access.subscriptions, identityOnly: command === 'whoami',
+      processTimeoutSeconds: chainOptions.processTimeout ?? 10, allowedHosts: chainOptions.allowHosts,
+      onProgress: (message) => { if (!access.json) process.stderr.write(`${message}\n`); },
+    });
+    process.stdout.write(access.json ? `${JSON.stringify(report, null, 2)}\n` : command === 'whoami' ? formatWhoami(report) : formatRoles(report, access.scope));
+    return 0;
+  } catch (error) {
+    if (error instanceof AccessUnavailableError) {
+      if (access.json) process.stdout.write(`${JSON.stringify({ problem: error.problem }, null, 2)}\n`);
+      process.stderr.write(`azure-dev-auth: ${displayName(source)}: ${error.problem.message}\n  ${error.problem.fix}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

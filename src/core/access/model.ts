@@ -1,0 +1,390 @@
+// From what Azure answered to what the Access view shows: pure, so every rule (how an assignment applies, what is
+// inherited, which deny assignment applies, what the insights say) is unit-tested without a network.
+import type { CloudEndpoints } from './clouds';
+import { dataServiceFor, permissionsDeny, roleGrants, rolesGranting, type DataService } from './permissions';
+import type {
+  AccessIdentity, AccessProblem, AccessReport, AppliedAssignment, AppliedDenyAssignment, AssignmentPath, EligibleRole, GroupMembership,
+  Insight, RoleInfo, RolePermissions, ScopeKind, ScopeNode, SubscriptionAccess,
+} from './types';
+import type { ResourceReference } from './workspaceResources';
+
+export interface RawRoleAssignment {
+  readonly id: string;
+  readonly scope: string;
+  readonly roleDefinitionId: string;
+  readonly principalId: string;
+  readonly principalType: string | null;
+  readonly condition: string | null;
+  readonly conditionVersion: string | null;
+  readonly createdOn: string | null;
+}
+
+export interface RawRoleDefinition {
+  readonly id: string;
+  readonly roleName: string;
+  readonly description: string;
+  readonly type: string;
+  readonly permissions: readonly RolePermissions[];
+}
+
+export interface RawDenyAssignment {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly scope: string;
+  readonly permissions: readonly RolePermissions[];
+  readonly principals: readonly { readonly id: string; readonly type: string | null }[];
+  readonly excludePrincipals: readonly { readonly id: string; readonly type: string | null }[];
+  readonly doNotApplyToChildScopes: boolean;
+}
+
+export interface RawEligibility {
+  readonly scope: string;
+  readonly roleDefinitionId: string;
+  readonly principalId: string;
+  readonly roleName: string | null;
+  readonly endDateTime: string | null;
+}
+
+export interface RawAccessPolicy {
+  readonly objectId: string;
+  readonly permissions: { readonly secrets: readonly string[]; readonly keys: readonly string[]; readonly certificates: readonly string[] };
+}
+
+export interface RawResource {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  /** Key vaults only, when read: RBAC or access-policy mode, and the policies. */
+  readonly vault?: { readonly enableRbacAuthorization: boolean; readonly accessPolicies: readonly RawAccessPolicy[] };
+}
+
+export interface RawSubscription {
+  readonly subscriptionId: string;
+  readonly displayName: string;
+  readonly tenantId: string | null;
+  /** Undefined when the list could not be read (see problems). */
+  readonly assignments?: readonly RawRoleAssignment[];
+  readonly definitions?: readonly RawRoleDefinition[];
+  readonly deny?: readonly RawDenyAssignment[];
+  readonly eligible?: readonly RawEligibility[];
+  readonly resources?: readonly RawResource[];
+  readonly problems: readonly AccessProblem[];
+}
+
+export interface AccessInputs {
+  readonly cloud: CloudEndpoints;
+  readonly identity: AccessIdentity;
+  /** Null when Graph could not list them (see groupsProblem). */
+  readonly groups: readonly GroupMembership[] | null;
+  readonly groupsProblem: AccessProblem | null;
+  readonly subscriptions: readonly RawSubscription[];
+  readonly references: readonly ResourceReference[];
+  readonly problems: readonly AccessProblem[];
+  readonly requests: number;
+  /** Token issue time (epoch seconds): assignments created after it are not in the token's view yet. */
+  readonly tokenIssuedAt: number | null;
+  readonly now: number;
+  /** Only the identity was asked for: no "no subscription" problem. */
+  readonly identityOnly?: boolean;
+}
+
+/** The GUID at the end of a role definition id, lower case. */
+export function roleGuid(roleDefinitionId: string): string {
+  return (roleDefinitionId.split('/').pop() ?? roleDefinitionId).toLowerCase();
+}
+
+const EVERYONE = '00000000-0000-0000-0000-000000000000';
+
+function lower(text: string): string {
+  return text.toLowerCase().replace(/\/+$/, '');
+}
+
+/** Is `outer` the scope `inner` or one of its ancestors? Management groups are above every subscription listed. */
+export function scopeContains(outer: string, inner: string): boolean {
+  const o = lower(outer);
+  const i = lower(inner);
+  if (o === '' || o === '/') return true;
+  if (o.startsWith('/providers/microsoft.management/managementgroups/')) return i.startsWith('/subscriptions/') || i === o;
+  return i === o || i.startsWith(`${o}/`);
+}
+
+export function scopeKind(scope: string): ScopeKind {
+  const parts = lower(scope).split('/').filter(Boolean);
+  if (parts[0] === 'providers' && parts[1] === 'microsoft.management') return 'managementGroup';
+  if (parts.length <= 2) return 'subscription';
+  if (parts.length <= 4) return 'resourceGroup';
+  return 'resource';
+}
+
+function scopeName(scope: string): string {
+  return scope.replace(/\/+$/, '').split('/').pop() ?? scope;
+}
+
+/** "Microsoft.Storage/storageAccounts" from a resource id. */
+export function resourceTypeOf(scope: string): string | null {
+  const match = /\/providers\/([^/]+)\/([^/]+)\/[^/]+$/i.exec(scope);
+  return match ? `${match[1]}/${match[2]}` : null;
+}
+
+function unknownRole(guid: string): RoleInfo {
+  return { guid, roleName: guid, description: 'This role definition is not readable in this subscription.', type: 'Unknown', permissions: [] };
+}
+
+function groupIndex(groups: readonly GroupMembership[] | null): Map<string, GroupMembership> {
+  return new Map((groups ?? []).map((g) => [g.id.toLowerCase(), g]));
+}
+
+function pathTo(principalId: string, identity: AccessIdentity, groups: Map<string, GroupMembership>): AssignmentPath {
+  if (principalId.toLowerCase() === identity.objectId.toLowerCase()) return { kind: 'direct' };
+  const group = groups.get(principalId.toLowerCase());
+  return { kind: 'group', groupId: principalId, path: group ? group.path : [principalId] };
+}
+
+/** "direct", "via group sg-dev-team", "via sg-a → sg-b". */
+export function describePath(via: AssignmentPath): string {
+  if (via.kind === 'direct') return 'direct';
+  return via.path.length === 1 ? `via group ${via.path[0]}` : `via ${via.path.join(' → ')}`;
+}
+
+function applied(raw: RawRoleAssignment, roles: Map<string, RoleInfo>, identity: AccessIdentity, groups: Map<string, GroupMembership>): AppliedAssignment {
+  const guid = roleGuid(raw.roleDefinitionId);
+  return {
+    assignmentId: raw.id, scope: raw.scope, role: roles.get(guid) ?? unknownRole(guid), principalId: raw.principalId,
+    principalType: raw.principalType, via: pathTo(raw.principalId, identity, groups),
+    condition: raw.condition || null, conditionVersion: raw.conditionVersion || null, createdOn: raw.createdOn,
+  };
+}
+
+/** Scopes to show: every scope an assignment names, the subscription, and the resources the workspace names. */
+function scopeTree(subscriptionId: string, assignments: readonly AppliedAssignment[], extraResources: readonly RawResource[]): ScopeNode[] {
+  const subscriptionScope = `/subscriptions/${subscriptionId}`;
+  const scopes = new Map<string, string>();
+  const add = (scope: string): void => { if (!scopes.has(lower(scope))) scopes.set(lower(scope), scope.replace(/\/+$/, '')); };
+  add(subscriptionScope);
+  for (const a of assignments) {
+    if (scopeKind(a.scope) === 'managementGroup') add(a.scope);
+    else if (scopeContains(subscriptionScope, a.scope)) {
+      add(a.scope);
+      // A resource's resource group is shown too, so the tree reads subscription → group → resource.
+      const rg = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)/i.exec(a.scope);
+      if (rg) add(rg[1]!);
+    }
+  }
+  for (const r of extraResources) {
+    add(r.id);
+    const rg = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)/i.exec(r.id);
+    if (rg) add(rg[1]!);
+  }
+  const applying = (scope: string): AppliedAssignment[] => assignments.filter((a) => scopeContains(a.scope, scope))
+    // Nearest scope first: the assignment made here, then those inherited from further up.
+    .sort((x, y) => y.scope.length - x.scope.length || x.role.roleName.localeCompare(y.role.roleName));
+  const build = (scope: string): ScopeNode => {
+    const kind = scopeKind(scope);
+    const childScopes = [...scopes.values()].filter((s) => s !== scope && scopeKind(s) !== 'managementGroup' && scopeContains(scope, s)
+      && ![...scopes.values()].some((mid) => mid !== scope && mid !== s && scopeKind(mid) !== 'managementGroup' && scopeContains(scope, mid) && scopeContains(mid, s)));
+    return {
+      scope, kind, name: scopeName(scope), resourceType: kind === 'resource' ? resourceTypeOf(scope) : null,
+      assignments: applying(scope), children: childScopes.sort((a, b) => a.localeCompare(b)).map(build),
+    };
+  };
+  const managementGroups = [...scopes.values()].filter((s) => scopeKind(s) === 'managementGroup').sort();
+  return [...managementGroups.map(build), build(subscriptionScope)];
+}
+
+function appliedDeny(raw: RawDenyAssignment, identity: AccessIdentity, groups: Map<string, GroupMembership>): AppliedDenyAssignment | undefined {
+  const ids = new Set([identity.objectId.toLowerCase(), ...groups.keys()]);
+  if (raw.excludePrincipals.some((p) => ids.has(p.id.toLowerCase()))) return undefined;
+  let through: string | undefined;
+  for (const p of raw.principals) {
+    const id = p.id.toLowerCase();
+    if (id === EVERYONE) through ??= 'everyone';
+    else if (id === identity.objectId.toLowerCase()) through = 'direct';
+    else if (groups.has(id)) through ??= `via group ${groups.get(id)!.displayName ?? id}`;
+  }
+  if (!through) return undefined;
+  return {
+    id: raw.id, name: raw.name, description: raw.description, scope: raw.scope, permissions: raw.permissions,
+    appliesThrough: through, doNotApplyToChildScopes: raw.doNotApplyToChildScopes,
+  };
+}
+
+/** What the identity may do with one resource's data, from the assignments and deny assignments that reach it. */
+export interface DataAccess {
+  readonly canManage: boolean;
+  readonly read: boolean;
+  readonly write: boolean;
+  /** Some granting assignment has an ABAC condition: the answer holds only where the condition does. */
+  readonly conditional: boolean;
+}
+
+export function dataAccess(service: DataService, resourceId: string, assignments: readonly AppliedAssignment[], deny: readonly AppliedDenyAssignment[]): DataAccess {
+  const reaching = assignments.filter((a) => scopeContains(a.scope, resourceId));
+  const denying = deny.filter((d) => scopeContains(d.scope, resourceId) && !(d.doNotApplyToChildScopes && lower(d.scope) !== lower(resourceId)));
+  const holds = (op: string, data: boolean): AppliedAssignment[] => permissionsDeny(denying.flatMap((d) => d.permissions), op, data)
+    ? [] : reaching.filter((a) => roleGrants(a.role, op, data));
+  const readBy = service.read.flatMap((op) => holds(op, true));
+  const writeBy = service.write.flatMap((op) => holds(op, true));
+  return {
+    canManage: holds(service.manageAction, false).length > 0,
+    read: readBy.length > 0,
+    write: writeBy.length > 0,
+    conditional: [...readBy, ...writeBy].some((a) => a.condition !== null),
+  };
+}
+
+/** The narrowest built-in role(s) that would give a developer the data access a service needs. */
+export function suggestDataRoles(service: DataService, roles: readonly RoleInfo[]): string | null {
+  if (!service.armDataRoles) return null;
+  const together = rolesGranting(roles, service.suggestFor);
+  const best = together[0];
+  const broad = (role: RoleInfo): boolean => role.permissions.some((p) => p.dataActions.some((a) => a.endsWith('*')));
+  if (best && !broad(best)) return best.roleName;
+  // No narrow role covers everything (Service Bus: one role to send, one to receive): one role per operation.
+  const each = [...new Set(service.suggestFor.map((op) => rolesGranting(roles, [op]).find((r) => !broad(r))?.roleName).filter((n): n is string => Boolean(n)))];
+  return each.length ? each.join(' and ') : best?.roleName ?? null;
+}
+
+function yesNo(value: boolean): string {
+  return value ? 'yes' : 'no';
+}
+
+function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionAccess[], raws: readonly RawSubscription[], allAssignments: Map<string, AppliedAssignment[]>): Insight[] {
+  const insights: Insight[] = [];
+  const { identity } = inputs;
+  const groups = groupIndex(inputs.groups);
+  const principalIds = new Set([identity.objectId.toLowerCase(), ...groups.keys()]);
+  const referenced = new Set(inputs.references.map((r) => `${r.service}:${r.name}`));
+  const seenReferences = new Set<string>();
+  for (const raw of raws) {
+    const subscription = subscriptions.find((s) => s.subscriptionId === raw.subscriptionId)!;
+    const assignments = allAssignments.get(raw.subscriptionId) ?? [];
+    const roles = (raw.definitions ?? []).map(roleInfo);
+    if (raw.tenantId && raw.tenantId.toLowerCase() !== identity.tenantId.toLowerCase()) {
+      insights.push({
+        kind: 'tenant-mismatch', scope: `/subscriptions/${raw.subscriptionId}`,
+        title: `${raw.displayName} is in tenant ${raw.tenantId}, the token is for ${identity.tenantId}`,
+        detail: 'Tokens are issued per tenant: this identity is a guest there or the app is multi-tenant, and calls to this subscription need a token from its tenant.',
+        suggestion: `az login --tenant ${raw.tenantId}  ·  AZURE_TENANT_ID=${raw.tenantId}  ·  DefaultAzureCredential(additionally_allowed_tenants=["${raw.tenantId}"])`,
+      });
+    }
+    for (const resource of raw.resources ?? []) {
+      const service = dataServiceFor(resource.type);
+      if (!service) continue;
+      const key = `${service.key}:${resource.name.toLowerCase()}`;
+      const named = referenced.has(key);
+      if (named) seenReferences.add(key);
+      if (service.key === 'keyVault' && resource.vault && !resource.vault.enableRbacAuthorization) {
+        const policies = resource.vault.accessPolicies.filter((p) => principalIds.has(p.objectId.toLowerCase()));
+        const perms = (kind: 'secrets' | 'keys' | 'certificates'): string => [...new Set(policies.flatMap((p) => p.permissions[kind]))].join(', ') || 'none';
+        insights.push({
+          kind: 'access-policy-vault', scope: resource.id,
+          title: `${resource.name} uses access policies, not roles`,
+          detail: policies.length
+            ? `Access policies give this identity${policies.some((p) => p.objectId.toLowerCase() !== identity.objectId.toLowerCase()) ? ' (through its groups)' : ''}: secrets ${perms('secrets')}; keys ${perms('keys')}; certificates ${perms('certificates')}. Data roles such as Key Vault Secrets User do not apply to this vault.`
+            : 'No access policy names this identity or its groups, so it cannot read secrets, keys or certificates. Data roles do not apply to this vault: an access policy does (or switch the vault to Azure RBAC).',
+          suggestion: policies.length ? null : `az keyvault set-policy --name ${resource.name} --object-id ${identity.objectId} --secret-permissions get list`,
+        });
+        continue;
+      }
+      const access = dataAccess(service, resource.id, assignments, subscription.deny);
+      const suggestion = suggestDataRoles(service, roles);
+      if (access.canManage && !access.read && !access.write) {
+        insights.push({
+          kind: 'control-plane-only', scope: resource.id,
+          title: `Control-plane only on ${service.label} ${resource.name}`,
+          detail: service.armDataRoles
+            ? `This identity can manage ${resource.name} but holds no role that reaches its data: your app's data calls get 403${service.key === 'storage' ? ' (AuthorizationPermissionMismatch)' : ' (Forbidden)'}.`
+            : `This identity can manage ${resource.name}, but Cosmos DB's data is reached through its own SQL role assignments, not Azure roles.`,
+          suggestion: service.armDataRoles ? suggestion : `az cosmosdb sql role assignment create --account-name ${resource.name} --role-definition-name "Cosmos DB Built-in Data Contributor" --principal-id ${identity.objectId} --scope "/"`,
+        });
+      }
+      if (named) {
+        const missing = !access.write && service.write.length ? suggestion : null;
+        insights.push({
+          kind: 'workspace-resource', scope: resource.id,
+          title: `${resource.name} (named in the workspace): read ${yesNo(access.read)}, write ${yesNo(access.write)}`,
+          detail: `${access.read ? 'Reads work' : 'Reads do not work'}; ${access.write ? 'writes work' : 'writes do not'}${access.conditional ? ' (an ABAC condition limits where)' : ''}.`,
+          suggestion: missing,
+        });
+      }
+    }
+    const recent = assignments.filter((a) => a.createdOn && inputs.now - Date.parse(a.createdOn) < 10 * 60_000
+      || (inputs.tokenIssuedAt !== null && a.createdOn !== null && Date.parse(a.createdOn) / 1000 > inputs.tokenIssuedAt));
+    for (const a of recent) {
+      insights.push({
+        kind: 'recent-assignment', scope: a.scope,
+        title: `${a.role.roleName} was assigned recently (${a.createdOn})`,
+        detail: 'Role changes take up to 10 minutes to apply, and a token issued before the change does not carry them: your app needs a new token.',
+        suggestion: 'az account get-access-token --output none  (or sign in again) after a few minutes',
+      });
+    }
+  }
+  for (const ref of inputs.references) {
+    const key = `${ref.service}:${ref.name}`;
+    // Service Bus and Event Hubs share a host suffix: only one of the two can exist.
+    if (seenReferences.has(key) || (ref.service === 'eventHubs' && seenReferences.has(`serviceBus:${ref.name}`))
+      || (ref.service === 'serviceBus' && seenReferences.has(`eventHubs:${ref.name}`)) || ref.service === 'eventHubs') continue;
+    insights.push({
+      kind: 'workspace-resource', scope: null,
+      title: `${ref.host} is named in the workspace but not found`,
+      detail: 'No visible subscription holds a resource of that name: it may be in another tenant or subscription, or this identity cannot see it.',
+      suggestion: null,
+    });
+  }
+  return insights;
+}
+
+export function roleInfo(raw: RawRoleDefinition): RoleInfo {
+  return { guid: roleGuid(raw.id), roleName: raw.roleName, description: raw.description, type: raw.type, permissions: raw.permissions };
+}
+
+/** The whole report, from raw answers. */
+export function buildAccessReport(inputs: AccessInputs): AccessReport {
+  const { identity, cloud } = inputs;
+  const groups = groupIndex(inputs.groups);
+  const allAssignments = new Map<string, AppliedAssignment[]>();
+  const subscriptions = inputs.subscriptions.map((raw): SubscriptionAccess => {
+    const roles = new Map((raw.definitions ?? []).map((d) => [roleGuid(d.id), roleInfo(d)]));
+    const assignments = (raw.assignments ?? []).map((a) => applied(a, roles, identity, groups));
+    allAssignments.set(raw.subscriptionId, assignments);
+    const extra = (raw.resources ?? []).filter((r) => {
+      const service = dataServiceFor(r.type);
+      return service && inputs.references.some((ref) => ref.name === r.name.toLowerCase() && (ref.service === service.key));
+    });
+    const eligible = (raw.eligible ?? []).filter((e) => e.principalId.toLowerCase() === identity.objectId.toLowerCase() || groups.has(e.principalId.toLowerCase()))
+      .map((e): EligibleRole => {
+        const guid = roleGuid(e.roleDefinitionId);
+        return {
+          scope: e.scope, roleGuid: guid, roleName: e.roleName ?? roles.get(guid)?.roleName ?? guid,
+          via: pathTo(e.principalId, identity, groups), endDateTime: e.endDateTime,
+          activateUrl: `${cloud.portal}/#view/Microsoft_Azure_PIMCommon/ActivationMenuBlade/~/azurerbac`,
+        };
+      });
+    return {
+      subscriptionId: raw.subscriptionId, displayName: raw.displayName, tenantId: raw.tenantId,
+      scopes: raw.assignments ? scopeTree(raw.subscriptionId, assignments, extra) : [],
+      eligible,
+      deny: (raw.deny ?? []).map((d) => appliedDeny(d, identity, groups)).filter((d): d is AppliedDenyAssignment => d !== undefined),
+      problems: raw.problems,
+    };
+  });
+  const problems: AccessProblem[] = [...inputs.problems];
+  if (!inputs.identityOnly && inputs.subscriptions.length === 0 && !problems.some((p) => p.kind === 'no-subscription')) {
+    problems.push({
+      kind: 'no-subscription',
+      message: `${identity.upn ?? identity.appId ?? identity.objectId} sees no subscription in tenant ${identity.tenantId}.`,
+      fix: 'Ask an owner of a subscription to assign this identity a role there (the team wizard prepares the request), or sign in to the tenant that holds your subscriptions.',
+    });
+  }
+  return {
+    cloud: cloud.name, identity,
+    groups: { items: inputs.groups ?? [], count: inputs.groups?.length ?? 0, problem: inputs.groupsProblem },
+    subscriptions,
+    insights: insightsFor(inputs, subscriptions, inputs.subscriptions, allAssignments),
+    problems,
+    requests: inputs.requests,
+    loadedAt: new Date(inputs.now).toISOString(),
+  };
+}
+

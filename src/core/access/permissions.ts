@@ -1,0 +1,99 @@
+// Azure RBAC permission arithmetic, from role definitions alone: wildcard matching of operations, what a set of
+// roles grants (actions minus notActions, per role, then the union), and which data operations a resource type
+// needs. Insights are computed here, never from a list of role names.
+import type { RoleInfo, RolePermissions } from './types';
+
+/** ARM operation patterns: case-insensitive, `*` matches any run of characters (also across `/`). */
+export function operationMatches(pattern: string, operation: string): boolean {
+  const p = pattern.toLowerCase();
+  const o = operation.toLowerCase();
+  if (!p.includes('*')) return p === o;
+  const parts = p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`).test(o);
+}
+
+function grantedBy(permission: RolePermissions, operation: string, data: boolean): boolean {
+  const allow = data ? permission.dataActions : permission.actions;
+  const except = data ? permission.notDataActions : permission.notActions;
+  return allow.some((a) => operationMatches(a, operation)) && !except.some((n) => operationMatches(n, operation));
+}
+
+/** Does a role grant this (control-plane or data) operation? */
+export function roleGrants(role: RoleInfo, operation: string, data: boolean): boolean {
+  return role.permissions.some((p) => grantedBy(p, operation, data));
+}
+
+/** Does a deny assignment's permission set deny this operation? */
+export function permissionsDeny(permissions: readonly RolePermissions[], operation: string, data: boolean): boolean {
+  return permissions.some((p) => grantedBy(p, operation, data));
+}
+
+/** A data-plane service the insights know: how its resources are named, managed and used. */
+export interface DataService {
+  readonly key: 'storage' | 'keyVault' | 'serviceBus' | 'eventHubs' | 'cosmosDb' | 'appConfiguration';
+  readonly label: string;
+  readonly resourceType: string;
+  /** Holding this control-plane operation means the identity can manage the resource. */
+  readonly manageAction: string;
+  /** What "read" and "write" mean for the data, as data operations. */
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+  /** The data a role should reach for a developer: the suggestion must cover these. */
+  readonly suggestFor: readonly string[];
+  /** Cosmos DB's data plane uses its own role system: no ARM role reaches it. */
+  readonly armDataRoles: boolean;
+}
+
+const BLOB = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
+export const DATA_SERVICES: readonly DataService[] = [
+  {
+    key: 'storage', label: 'storage account', resourceType: 'Microsoft.Storage/storageAccounts',
+    manageAction: 'Microsoft.Storage/storageAccounts/write',
+    read: [`${BLOB}/read`], write: [`${BLOB}/write`],
+    suggestFor: [`${BLOB}/read`, `${BLOB}/write`, `${BLOB}/delete`], armDataRoles: true,
+  },
+  {
+    key: 'keyVault', label: 'key vault', resourceType: 'Microsoft.KeyVault/vaults',
+    manageAction: 'Microsoft.KeyVault/vaults/write',
+    read: ['Microsoft.KeyVault/vaults/secrets/getSecret/action'], write: ['Microsoft.KeyVault/vaults/secrets/setSecret/action'],
+    suggestFor: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'], armDataRoles: true,
+  },
+  {
+    key: 'serviceBus', label: 'Service Bus namespace', resourceType: 'Microsoft.ServiceBus/namespaces',
+    manageAction: 'Microsoft.ServiceBus/namespaces/write',
+    read: ['Microsoft.ServiceBus/namespaces/messages/receive/action'], write: ['Microsoft.ServiceBus/namespaces/messages/send/action'],
+    suggestFor: ['Microsoft.ServiceBus/namespaces/messages/receive/action', 'Microsoft.ServiceBus/namespaces/messages/send/action'], armDataRoles: true,
+  },
+  {
+    key: 'eventHubs', label: 'Event Hubs namespace', resourceType: 'Microsoft.EventHub/namespaces',
+    manageAction: 'Microsoft.EventHub/namespaces/write',
+    read: ['Microsoft.EventHub/namespaces/messages/receive/action'], write: ['Microsoft.EventHub/namespaces/messages/send/action'],
+    suggestFor: ['Microsoft.EventHub/namespaces/messages/receive/action', 'Microsoft.EventHub/namespaces/messages/send/action'], armDataRoles: true,
+  },
+  {
+    key: 'cosmosDb', label: 'Cosmos DB account', resourceType: 'Microsoft.DocumentDB/databaseAccounts',
+    manageAction: 'Microsoft.DocumentDB/databaseAccounts/write',
+    read: ['Microsoft.DocumentDB/databaseAccounts/readMetadata'], write: [],
+    suggestFor: [], armDataRoles: false,
+  },
+  {
+    key: 'appConfiguration', label: 'App Configuration store', resourceType: 'Microsoft.AppConfiguration/configurationStores',
+    manageAction: 'Microsoft.AppConfiguration/configurationStores/write',
+    read: ['Microsoft.AppConfiguration/configurationStores/keyValues/read'], write: ['Microsoft.AppConfiguration/configurationStores/keyValues/write'],
+    suggestFor: ['Microsoft.AppConfiguration/configurationStores/keyValues/read', 'Microsoft.AppConfiguration/configurationStores/keyValues/write'], armDataRoles: true,
+  },
+];
+
+export function dataServiceFor(resourceType: string): DataService | undefined {
+  return DATA_SERVICES.find((s) => s.resourceType.toLowerCase() === resourceType.toLowerCase());
+}
+
+/** Roles a resource of this service offers its developer, narrowest first: they grant what `operations` need. */
+export function rolesGranting(roles: readonly RoleInfo[], operations: readonly string[]): RoleInfo[] {
+  if (operations.length === 0) return [];
+  const breadth = (role: RoleInfo): number => role.permissions.reduce((n, p) =>
+    n + p.dataActions.reduce((m, a) => m + (a.includes('*') ? 50 : 1), 0) + p.actions.reduce((m, a) => m + (a.includes('*') ? 50 : 1), 0), 0);
+  return roles
+    .filter((role) => role.type === 'BuiltInRole' && operations.every((op) => roleGrants(role, op, true)))
+    .sort((a, b) => breadth(a) - breadth(b) || a.roleName.localeCompare(b.roleName));
+}

@@ -1,0 +1,149 @@
+// The shapes of the Access view: who the active chain source signs in as, its groups, and every role assignment
+// that applies to it. `AccessReport` is exactly what `azure-dev-auth roles --json` prints; the view renders it.
+// Pure data: no token ever appears here (only claims), no functions, no `vscode`.
+import type { CredentialName } from '../chain/types';
+
+export type PrincipalKind = 'user' | 'servicePrincipal' | 'managedIdentity';
+
+export interface AccessIdentity {
+  readonly kind: PrincipalKind;
+  readonly displayName: string | null;
+  /** Users: the UPN. */
+  readonly upn: string | null;
+  /** Service principals and managed identities: the application (client) id. */
+  readonly appId: string | null;
+  readonly objectId: string;
+  readonly tenantId: string;
+  /** From Graph `organization` when readable. */
+  readonly tenantName: string | null;
+  readonly source: CredentialName;
+  /** ISO 8601 expiry of the ARM token the view used (never the token). */
+  readonly expiresOn: string | null;
+}
+
+/** A security group the identity is in, directly or through other groups. */
+export interface GroupMembership {
+  readonly id: string;
+  /** Null when Graph would not tell (the id is shown instead). */
+  readonly displayName: string | null;
+  /** Group names from a direct membership down to this group ("sg-a", "sg-b"); one entry for a direct membership. */
+  readonly path: readonly string[];
+}
+
+export interface RolePermissions {
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
+  readonly dataActions: readonly string[];
+  readonly notDataActions: readonly string[];
+}
+
+export interface RoleInfo {
+  /** The role definition's GUID (the trailing segment of any of its ids). */
+  readonly guid: string;
+  readonly roleName: string;
+  readonly description: string;
+  readonly type: 'BuiltInRole' | 'CustomRole' | string;
+  readonly permissions: readonly RolePermissions[];
+}
+
+/** How an assignment reaches the identity. */
+export type AssignmentPath =
+  | { readonly kind: 'direct' }
+  /** Group names from the identity's direct group to the assigned group. */
+  | { readonly kind: 'group'; readonly groupId: string; readonly path: readonly string[] };
+
+export interface AppliedAssignment {
+  readonly assignmentId: string;
+  /** The assignment's own scope. */
+  readonly scope: string;
+  readonly role: RoleInfo;
+  readonly principalId: string;
+  readonly principalType: string | null;
+  readonly via: AssignmentPath;
+  /** ABAC condition, when the assignment has one. */
+  readonly condition: string | null;
+  readonly conditionVersion: string | null;
+  readonly createdOn: string | null;
+}
+
+export type ScopeKind = 'managementGroup' | 'subscription' | 'resourceGroup' | 'resource';
+
+export interface ScopeNode {
+  readonly scope: string;
+  readonly kind: ScopeKind;
+  readonly name: string;
+  /** For resources: "Microsoft.Storage/storageAccounts". */
+  readonly resourceType: string | null;
+  /** Assignments that apply at this scope: its own and those above it (inherited). */
+  readonly assignments: readonly AppliedAssignment[];
+  readonly children: readonly ScopeNode[];
+}
+
+export interface EligibleRole {
+  readonly scope: string;
+  readonly roleName: string;
+  readonly roleGuid: string;
+  readonly via: AssignmentPath;
+  readonly endDateTime: string | null;
+  /** Where to activate it. */
+  readonly activateUrl: string;
+}
+
+export interface AppliedDenyAssignment {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly scope: string;
+  readonly permissions: readonly RolePermissions[];
+  /** "everyone", "direct" or a group name: why it applies to this identity. */
+  readonly appliesThrough: string;
+  readonly doNotApplyToChildScopes: boolean;
+}
+
+export type AccessProblemKind =
+  | 'forbidden' | 'graph-denied' | 'wrong-tenant' | 'sign-in-expired' | 'throttled' | 'timeout' | 'network'
+  | 'no-subscription' | 'no-token' | 'failed';
+
+/** A problem shown in place, with its fix. */
+export interface AccessProblem {
+  readonly kind: AccessProblemKind;
+  readonly message: string;
+  readonly fix: string;
+  /** The scope it concerns, when it concerns one. */
+  readonly scope?: string;
+}
+
+export interface SubscriptionAccess {
+  readonly subscriptionId: string;
+  readonly displayName: string;
+  readonly tenantId: string | null;
+  /** The subscription's scope tree (management groups above it first, when assignments come from them). */
+  readonly scopes: readonly ScopeNode[];
+  readonly eligible: readonly EligibleRole[];
+  readonly deny: readonly AppliedDenyAssignment[];
+  readonly problems: readonly AccessProblem[];
+}
+
+export type InsightKind = 'control-plane-only' | 'workspace-resource' | 'access-policy-vault' | 'recent-assignment' | 'tenant-mismatch';
+
+export interface Insight {
+  readonly kind: InsightKind;
+  /** The scope (usually a resource id) it is about. */
+  readonly scope: string | null;
+  readonly title: string;
+  readonly detail: string;
+  /** A role (or command) that would fix it. */
+  readonly suggestion: string | null;
+}
+
+export interface AccessReport {
+  readonly cloud: string;
+  readonly identity: AccessIdentity;
+  readonly groups: { readonly items: readonly GroupMembership[]; readonly count: number; readonly problem: AccessProblem | null };
+  readonly subscriptions: readonly SubscriptionAccess[];
+  readonly insights: readonly Insight[];
+  readonly problems: readonly AccessProblem[];
+  /** How many HTTP requests the load made (for the benchmark and the log). */
+  readonly requests: number;
+  readonly loadedAt: string;
+}
