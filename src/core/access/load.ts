@@ -266,7 +266,7 @@ export async function loadAccess(options: LoadAccessOptions): Promise<AccessRepo
 
   // Subscriptions in the token's tenant (or the ones the setting names).
   const problems: AccessProblem[] = [...graphProblems];
-  let subscriptionList: { subscriptionId: string; displayName: string; tenantId: string | null }[] = [];
+  let subscriptionList: { subscriptionId: string; displayName: string; tenantId: string | null }[];
   try {
     const client = new SubscriptionClient(credential, armOptions);
     const listed = await collect(client.subscriptions.list(call));
