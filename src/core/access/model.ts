@@ -156,6 +156,11 @@ function applied(raw: RawRoleAssignment, roles: Map<string, RoleInfo>, identity:
   };
 }
 
+/** How far down a scope is: management groups sit above every subscription. */
+function depth(scope: string): number {
+  return scopeKind(scope) === 'managementGroup' ? 0 : lower(scope).split('/').length;
+}
+
 /** Scopes to show: every scope an assignment names, the subscription, and the resources the workspace names. */
 function scopeTree(subscriptionId: string, assignments: readonly AppliedAssignment[], extraResources: readonly RawResource[]): ScopeNode[] {
   const subscriptionScope = `/subscriptions/${subscriptionId}`;
@@ -178,7 +183,7 @@ function scopeTree(subscriptionId: string, assignments: readonly AppliedAssignme
   }
   const applying = (scope: string): AppliedAssignment[] => assignments.filter((a) => scopeContains(a.scope, scope))
     // Nearest scope first: the assignment made here, then those inherited from further up.
-    .sort((x, y) => y.scope.length - x.scope.length || x.role.roleName.localeCompare(y.role.roleName));
+    .sort((x, y) => depth(y.scope) - depth(x.scope) || x.role.roleName.localeCompare(y.role.roleName));
   const build = (scope: string): ScopeNode => {
     const kind = scopeKind(scope);
     const childScopes = [...scopes.values()].filter((s) => s !== scope && scopeKind(s) !== 'managementGroup' && scopeContains(scope, s)

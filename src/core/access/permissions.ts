@@ -88,12 +88,30 @@ export function dataServiceFor(resourceType: string): DataService | undefined {
   return DATA_SERVICES.find((s) => s.resourceType.toLowerCase() === resourceType.toLowerCase());
 }
 
-/** Roles a resource of this service offers its developer, narrowest first: they grant what `operations` need. */
+/** The longest common prefix of the operations, cut after a '/': the part of the data plane they belong to. */
+function commonPrefix(operations: readonly string[]): string {
+  let prefix = operations[0] ?? '';
+  for (const op of operations) while (!op.toLowerCase().startsWith(prefix.toLowerCase())) prefix = prefix.slice(0, -1);
+  return prefix.slice(0, prefix.lastIndexOf('/') + 1);
+}
+
+/**
+ * Built-in roles that grant every one of `operations`, best first for a developer: roles without wildcard data
+ * actions (not the owners) first; then roles about this service alone (every operation in its provider's namespace,
+ * not a product's role that also deploys or reads authorization); among them the most complete for that part of the
+ * data plane (its "contributor", not a role that happens to grant the same few operations); then the narrowest.
+ */
 export function rolesGranting(roles: readonly RoleInfo[], operations: readonly string[]): RoleInfo[] {
   if (operations.length === 0) return [];
+  const prefix = commonPrefix(operations).toLowerCase();
+  const dataActions = (role: RoleInfo): string[] => role.permissions.flatMap((p) => p.dataActions);
+  const wildcard = (role: RoleInfo): boolean => dataActions(role).some((a) => a.endsWith('*'));
+  const provider = `${prefix.split('/')[0] ?? ''}/`;
+  const own = (role: RoleInfo): boolean => role.permissions.every((p) => [...p.actions, ...p.dataActions].every((a) => a.toLowerCase().startsWith(provider)));
+  const coverage = (role: RoleInfo): number => dataActions(role).filter((a) => !a.includes('*') && a.toLowerCase().startsWith(prefix)).length;
   const breadth = (role: RoleInfo): number => role.permissions.reduce((n, p) =>
     n + p.dataActions.reduce((m, a) => m + (a.includes('*') ? 50 : 1), 0) + p.actions.reduce((m, a) => m + (a.includes('*') ? 50 : 1), 0), 0);
   return roles
     .filter((role) => role.type === 'BuiltInRole' && operations.every((op) => roleGrants(role, op, true)))
-    .sort((a, b) => breadth(a) - breadth(b) || a.roleName.localeCompare(b.roleName));
+    .sort((a, b) => Number(wildcard(a)) - Number(wildcard(b)) || Number(own(b)) - Number(own(a)) || coverage(b) - coverage(a) || breadth(a) - breadth(b) || a.roleName.localeCompare(b.roleName));
 }
