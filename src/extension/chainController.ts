@@ -1,11 +1,20 @@
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
+import { existsSync, unwatchFile, watchFile, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { SignInFileWatcher } from '../core/watch/signInFiles';
-import { INITIAL_SNAPSHOT, type ChainSnapshot, type PythonFacts } from './chainState';
 import type { ChainEngineAdapter } from '../core/engineFacade';
-import { isCredentialName, type CredentialName, type KeywordArguments, type Verification } from '../core/chain/types';
+import type { CredentialName, KeywordArguments, SourceStatus, Verification } from '../core/chain/types';
+import { redactSecrets, secretsOf } from '../core/redact';
+import { checkTimeoutMs, definedEnvironment, keywordArgumentsFromSettings, type FolderSettings } from '../core/presentation/settings';
+import {
+  activeSource, failureReason, formatClock, type ChainSnapshot, type CompletedCheck, type EvaluationFailure, type InterpreterChoice, type PythonFacts,
+  type ReadySnapshot, type SnapshotScope,
+} from '../core/presentation/snapshot';
+import type { AllowedHosts } from './allowedHosts';
+import type { DescribedFolder, FolderScopeTracker } from './folderScope';
 import type { PythonEnvironment } from './pythonEnvironment';
+import { affectsCheck, readSettings } from './settings';
 
 const DEBOUNCE_MS = 150;
 /** Re-check a little after the active token expires, when the tool will have refreshed it (or not). */
@@ -13,13 +22,36 @@ const EXPIRY_GRACE_MS = 5_000;
 /** setTimeout's limit; longer expiries are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** The whole check ran out of time; `during` says what was still running. */
+class CheckTimedOut extends Error {
+  constructor(readonly seconds: number, readonly during: 'interpreter' | 'sources') {
+    super(`the check did not finish within ${seconds} s`);
+  }
+}
+
+/** The interpreter is gone or cannot be run: the check stops there, as the user's code would. */
+class InterpreterUnusable extends Error {
+  constructor(readonly facts: Extract<PythonFacts, { kind: 'unusable' }>, sentence: string) {
+    super(sentence);
+  }
+}
+
+/** What a check has learned so far, so a failure can say how far it got. */
+interface Progress {
+  stage: 'interpreter' | 'sources';
+  interpreter: InterpreterChoice | undefined;
+  python: PythonFacts | undefined;
+}
+
 /**
- * Owns the one source of truth, the ChainSnapshot. Decides when to probe (sign-in files, `.env`, the Python
- * extension's events, settings, trust, the active token's expiry, manual refresh), never runs two evaluations
- * at once (a trigger during a run schedules exactly one more), and publishes snapshots to the views.
+ * Owns the one source of truth, the ChainSnapshot, for the workspace folder being described. Decides when to
+ * probe (sign-in files, `.env`, the Python extension's events, settings, trust, the described folder, allowed
+ * hosts, the active token's expiry, manual refresh), never runs two evaluations at once (a trigger during a run
+ * schedules exactly one more), bounds every evaluation by an overall timeout, and publishes snapshots. A failed
+ * evaluation is published as failed, carrying the folder's last good result only as `stale`.
  */
 export class ChainController implements vscode.Disposable {
-  private snapshot: ChainSnapshot = INITIAL_SNAPSHOT;
+  private snapshot: ChainSnapshot;
   private readonly changed = new vscode.EventEmitter<ChainSnapshot>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
@@ -30,17 +62,40 @@ export class ChainController implements vscode.Disposable {
   private fileWatcher: SignInFileWatcher | undefined;
   private cancel = new AbortController();
   private started = false;
+  private disposed = false;
+  /** The last finished check per folder (by URI; '' without a folder): what a failure shows as stale. */
+  private readonly lastGood = new Map<string, CompletedCheck>();
+  /** Folders whose latest check failed: re-checking them must not bring the old answer back to the status bar. */
+  private readonly failedLast = new Set<string>();
   /** Inputs of the last evaluation, so Verify runs Python with exactly what the prediction used. */
-  private lastInputs: { env: Record<string, string>; keywordArguments: KeywordArguments } | undefined;
+  private lastInputs: { env: Record<string, string>; keywordArguments: KeywordArguments; folderKey: string } | undefined;
+  /** Secret values of the last environment, so messages that quote them can be redacted. */
+  private secrets: readonly string[] = [];
+  /** The interpreter file being watched: a deleted venv shows as such without waiting for another trigger. */
+  private watchedInterpreter: { path: string; listener: (current: Stats, previous: Stats) => void } | undefined;
 
   constructor(
     private readonly engine: () => Promise<ChainEngineAdapter>,
     private readonly python: PythonEnvironment,
+    private readonly folders: FolderScopeTracker,
+    private readonly allowedHosts: AllowedHosts,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.snapshot = { phase: 'idle', scope: this.scopeOf(folders.current()) };
+  }
 
   get current(): ChainSnapshot {
     return this.snapshot;
+  }
+
+  /** The folder the snapshot describes. */
+  get folder(): vscode.WorkspaceFolder | undefined {
+    return this.folders.current().folder;
+  }
+
+  /** Secret values known from the environment of the last check (never logged; for redaction only). */
+  knownSecrets(): readonly string[] {
+    return this.secrets;
   }
 
   /**
@@ -64,10 +119,11 @@ export class ChainController implements vscode.Disposable {
       envWatcher.onDidDelete((u) => this.request(`${vscode.workspace.asRelativePath(u)} deleted`)),
       this.python.onDidChange((why) => this.request(why)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('azureDevAuth') || e.affectsConfiguration('python.envFile')) this.request('settings changed');
+        if (affectsCheck(e, this.folder)) this.request('settings changed');
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.request('the workspace is now trusted')),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.request('workspace folders changed')),
+      this.folders.onDidChange((described) => this.folderChanged(described)),
+      this.allowedHosts.onDidChange(() => this.request('the hosts allowed for checks changed')),
     );
     this.request('first check');
   }
@@ -90,6 +146,20 @@ export class ChainController implements vscode.Disposable {
     return this.snapshot;
   }
 
+  private folderChanged(described: DescribedFolder): void {
+    const scope = this.scopeOf(described);
+    if (scope.folder?.uri !== this.snapshot.scope.folder?.uri) {
+      this.request(`the view now describes ${scope.folder ? `the folder ${scope.folder.name}` : 'no folder'}`);
+      return;
+    }
+    // Same folder, another reason for it (chosen / active editor): only the wording changes.
+    this.publish({ ...this.snapshot, scope });
+  }
+
+  private scopeOf(described: DescribedFolder): SnapshotScope {
+    return { trusted: vscode.workspace.isTrusted, folder: described.scope, multiRoot: described.multiRoot };
+  }
+
   private async runWhenIdle(): Promise<void> {
     while (this.running) await this.running;
     if (this.rerunReasons.length === 0) return;
@@ -100,116 +170,223 @@ export class ChainController implements vscode.Disposable {
     if (this.rerunReasons.length && !this.debounce) await this.runWhenIdle();
   }
 
-  private publish(next: Partial<ChainSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...next };
-    this.changed.fire(this.snapshot);
+  private publish(next: ChainSnapshot): void {
+    if (this.disposed) return;
+    this.snapshot = next;
+    this.changed.fire(next);
   }
 
   private async evaluate(reasons: string[]): Promise<void> {
     const started = Date.now();
-    this.cancel = new AbortController();
-    const signal = this.cancel.signal;
-    this.log.info(`Checking the credential chain (${[...new Set(reasons)].join('; ')})`);
-    try {
-      const engine = await this.engine();
-      const trusted = vscode.workspace.isTrusted;
-      const folder = vscode.workspace.workspaceFolders?.[0];
-      const interpreter = await this.python.interpreter(folder?.uri);
-      const env = await this.environment(folder, trusted);
-      let python: PythonFacts | undefined;
-      if (trusted) {
-        const facts = await engine.detectPython(interpreter.path, env, signal);
-        python = { interpreter, ...facts };
-        this.log.info(`Interpreter ${interpreter.path} (${interpreter.source}): ${facts.problem ? `problem: ${facts.problem}` : `azure-identity ${facts.azureIdentityVersion ?? 'not installed'}${facts.brokerInstalled ? ', broker installed' : ''}`}`);
-      } else {
-        python = { interpreter, azureIdentityVersion: null, brokerInstalled: false, problem: undefined };
+    const abort = new AbortController();
+    this.cancel = abort;
+    const described = this.folders.current();
+    const scope = this.scopeOf(described);
+    const folderKey = scope.folder?.uri ?? '';
+    const previous = this.lastGood.get(folderKey);
+    const shownWhileProbing = this.failedLast.has(folderKey) ? undefined : previous;
+    const settings = readSettings(described.folder);
+    const timeoutMs = checkTimeoutMs(settings);
+    const progress: Progress = { stage: 'interpreter', interpreter: undefined, python: undefined };
+    // Once the race is decided, a check that is still running (it ignored the abort) must not publish any more.
+    let settled = false;
+    const publishProbing = (finished: ReadonlyMap<CredentialName, SourceStatus>, order: readonly CredentialName[]) => {
+      if (!settled) {
+        this.publish({ phase: 'probing', scope, interpreter: progress.interpreter, python: progress.python, order, finished, previous: shownWhileProbing });
       }
-      const version = trusted ? python.azureIdentityVersion ?? undefined : undefined;
-      const order = engine.chainOrder(version);
-      this.publish({ phase: 'probing', trusted, python, probing: new Set(order), pendingOrder: order, error: undefined });
+    };
+    this.log.info(`Checking the credential chain${scope.multiRoot && scope.folder ? ` of ${scope.folder.name}` : ''} (${[...new Set(reasons)].join('; ')})`);
+    publishProbing(new Map(), previous?.report.sources.map((s) => s.credential) ?? []);
 
-      const probing = new Set(order);
-      const keywordArguments = this.keywordArguments(folder);
-      this.lastInputs = { env, keywordArguments };
-      const report = await engine.evaluate({
-        env, keywordArguments, azureIdentityVersion: version,
-        brokerInstalled: python.brokerInstalled, signal,
-        onSourceDone: (credential, elapsedMs, status) => {
-          probing.delete(credential);
-          this.log.info(`  ${credential}: ${status} in ${elapsedMs} ms`);
-          this.publish({ probing: new Set(probing) });
-        },
-      });
-      this.publish({ phase: 'ready', report, probing: new Set(), checkedAt: Date.now() });
-      this.log.info(`Verdict: ${report.verdict.outcome}${report.verdict.credential ? ` at ${report.verdict.credential}` : ''} (azure-identity ${report.azureIdentityVersion}, ${Date.now() - started} ms)`);
-      this.armExpiryTimer();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new CheckTimedOut(Math.round(timeoutMs / 1000), progress.stage));
+        abort.abort();
+      }, timeoutMs);
+    });
+    try {
+      const check = await Promise.race([
+        this.check(described.folder, settings, abort.signal, progress, folderKey, publishProbing),
+        timedOut,
+      ]);
+      settled = true;
+      this.lastGood.set(folderKey, check);
+      this.failedLast.delete(folderKey);
+      this.publish({ phase: 'ready', scope, check });
+      const verdict = check.report.verdict;
+      this.log.info(`Verdict: ${verdict.outcome}${verdict.credential ? ` at ${verdict.credential}` : ''} (azure-identity ${check.report.azureIdentityVersion}, ${Date.now() - started} ms)`);
+      this.armExpiryTimer(check);
     } catch (error) {
-      if (signal.aborted) return;
-      const message = error instanceof Error ? error.message : String(error);
-      this.log.error(`The chain could not be checked: ${message}`);
-      this.publish({ phase: 'error', error: message, probing: new Set() });
+      settled = true;
+      if (this.disposed) return;
+      this.failedLast.add(folderKey);
+      let failure: EvaluationFailure;
+      if (error instanceof CheckTimedOut) {
+        failure = { kind: 'timeout', seconds: error.seconds, during: error.during };
+      } else if (error instanceof InterpreterUnusable) {
+        failure = { kind: 'interpreter', message: error.message };
+      } else {
+        failure = { kind: 'engine', message: redactSecrets(error instanceof Error ? error.message : String(error), this.secrets) };
+      }
+      this.log.error(`The check failed: ${failureReason(failure)}`
+        + (previous ? ` (the view marks the result from ${formatClock(previous.checkedAt)} as stale)` : ''));
+      this.publish({
+        phase: 'failed', scope, interpreter: progress.interpreter, python: progress.python, failure, failedAt: Date.now(), stale: previous,
+      });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  /** Runs the real azure-identity in the interpreter with the inputs of a fresh evaluation, and compares. */
-  async verifyWithPython(signal: AbortSignal): Promise<Verification> {
-    const snapshot = await this.refreshNow('verify with Python');
-    const report = snapshot.report;
-    const python = snapshot.python;
-    if (!report || !python || !this.lastInputs) throw new Error(snapshot.error ?? 'the chain could not be checked');
-    if (!snapshot.trusted) throw new Error('Restricted Mode does not allow running the workspace interpreter');
+  /** One evaluation: interpreter, environment, azure-identity version, then every source. */
+  private async check(
+    folder: vscode.WorkspaceFolder | undefined,
+    settings: FolderSettings,
+    signal: AbortSignal,
+    progress: Progress,
+    folderKey: string,
+    publishProbing: (finished: ReadonlyMap<CredentialName, SourceStatus>, order: readonly CredentialName[]) => void,
+  ): Promise<CompletedCheck> {
+    const engine = await this.engine();
+    const trusted = vscode.workspace.isTrusted;
+    const interpreter = await this.python.interpreter(folder, settings);
+    progress.interpreter = interpreter;
+    this.watchInterpreter(interpreter.path);
+    const previousOrder = this.lastGood.get(folderKey)?.report.sources.map((s) => s.credential) ?? [];
+    publishProbing(new Map(), previousOrder);
+    const env = await this.environment(folder, trusted, settings, engine);
+    this.secrets = secretsOf(env);
+
+    let python: PythonFacts;
+    if (trusted) {
+      python = await this.askInterpreter(engine, interpreter, env, signal);
+      progress.python = python;
+      if (python.kind === 'unusable') {
+        this.log.warn(`Interpreter ${interpreter.path} (${interpreter.source}): ${python.message}`);
+        throw new InterpreterUnusable(python, python.reason === 'missing'
+          ? `the interpreter ${interpreter.path} does not exist`
+          : `the interpreter ${interpreter.path} cannot be run`);
+      }
+      if (python.kind === 'answered') {
+        this.log.info(`Interpreter ${interpreter.path} (${interpreter.source}): azure-identity ${python.azureIdentityVersion ?? 'not installed'}${python.brokerInstalled ? ', broker installed' : ''}`);
+      }
+    } else {
+      python = { kind: 'untrusted', interpreter };
+      progress.python = python;
+    }
+    const version = python.kind === 'answered' ? python.azureIdentityVersion ?? undefined : undefined;
+    const brokerInstalled = python.kind === 'answered' && python.brokerInstalled;
+    const order = engine.chainOrder(version);
+    progress.stage = 'sources';
+    const finished = new Map<CredentialName, SourceStatus>();
+    publishProbing(new Map(finished), order);
+
+    const keywordArguments = keywordArgumentsFromSettings(settings.defaultAzureCredential);
+    this.lastInputs = { env, keywordArguments, folderKey };
+    const allowedHosts = this.allowedHosts.list();
+    const report = await engine.evaluate({
+      env, keywordArguments, azureIdentityVersion: version, brokerInstalled, allowedHosts, signal,
+      onSourceDone: (credential, elapsedMs, status) => {
+        finished.set(credential, status);
+        this.log.info(`  ${credential}: ${status} in ${elapsedMs} ms`);
+        publishProbing(new Map(finished), order);
+      },
+    });
+    return { report, python, checkedAt: Date.now() };
+  }
+
+  /** Runs the interpreter once to learn its azure-identity, or says why it cannot be run. */
+  private async askInterpreter(
+    engine: ChainEngineAdapter, interpreter: InterpreterChoice, env: Record<string, string>, signal: AbortSignal,
+  ): Promise<PythonFacts> {
+    // A path that names a file that is gone (a deleted venv) gets a plain answer without starting anything.
+    if ((isAbsolute(interpreter.path) || interpreter.path.includes('/')) && !existsSync(interpreter.path)) {
+      return { kind: 'unusable', interpreter, reason: 'missing', message: `${interpreter.path} does not exist` };
+    }
+    const facts = await engine.detectPython(interpreter.path, env, signal);
+    if (facts.problem) {
+      const missing = /not found|ENOENT/i.test(facts.problem);
+      return { kind: 'unusable', interpreter, reason: missing ? 'missing' : 'cannotRun', message: redactSecrets(facts.problem, this.secrets) };
+    }
+    return { kind: 'answered', interpreter, azureIdentityVersion: facts.azureIdentityVersion, brokerInstalled: facts.brokerInstalled };
+  }
+
+  /**
+   * Runs the real azure-identity in the interpreter with the inputs of the check that produced `snapshot` (the
+   * latest one), and compares.
+   */
+  async verifyWithPython(snapshot: ReadySnapshot, signal: AbortSignal): Promise<Verification> {
+    const { report, python } = snapshot.check;
+    if (!this.lastInputs || this.lastInputs.folderKey !== (snapshot.scope.folder?.uri ?? '')) {
+      throw new Error('the inputs of the last check are not known; refresh and try again');
+    }
+    if (python.kind !== 'answered') throw new Error('Restricted Mode does not allow running the workspace interpreter');
     if (!python.azureIdentityVersion) throw new Error(`azure-identity is not installed in ${python.interpreter.path}`);
     const engine = await this.engine();
+    const { env, keywordArguments } = this.lastInputs;
     return engine.verify({
-      ...this.lastInputs, interpreter: python.interpreter.path, report,
-      azureIdentityVersion: python.azureIdentityVersion, brokerInstalled: python.brokerInstalled, signal,
+      env, keywordArguments, interpreter: python.interpreter.path, report,
+      azureIdentityVersion: python.azureIdentityVersion, brokerInstalled: python.brokerInstalled,
+      allowedHosts: this.allowedHosts.list(), signal,
     });
   }
 
   /** The environment the user's Python code gets: the process environment plus the Python side's variables. */
-  private async environment(folder: vscode.WorkspaceFolder | undefined, trusted: boolean): Promise<Record<string, string>> {
-    const base: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (typeof v === 'string') base[k] = v;
+  private async environment(
+    folder: vscode.WorkspaceFolder | undefined, trusted: boolean, settings: FolderSettings, engine: ChainEngineAdapter,
+  ): Promise<Record<string, string>> {
+    const base = definedEnvironment(process.env);
     if (!trusted) return base;
-    const fromPythonExtension = await this.python.pythonExtensionVariables(folder?.uri);
+    const fromPythonExtension = await this.python.pythonExtensionVariables(folder);
     if (fromPythonExtension) return { ...base, ...fromPythonExtension };
-    const envFile = this.python.envFile(folder);
+    const envFile = this.python.envFile(folder, settings);
     // No .env is the usual case, not an error: Python's code then sees the process environment alone.
     if (!envFile || !existsSync(envFile.fsPath)) return base;
-    const engine = await this.engine();
     return engine.withDotEnv(base, envFile.fsPath);
   }
 
-  private keywordArguments(folder: vscode.WorkspaceFolder | undefined): KeywordArguments {
-    const config = vscode.workspace.getConfiguration('azureDevAuth.defaultAzureCredential', folder?.uri);
-    const exclude: Partial<Record<CredentialName, boolean>> = {};
-    for (const key of Object.keys(config)) {
-      const match = /^exclude([A-Za-z]+Credential)$/.exec(key);
-      const value = config.get<boolean | null>(key, null);
-      if (match && isCredentialName(match[1]!) && typeof value === 'boolean') exclude[match[1]] = value;
-    }
-    const processTimeout = config.get<number | null>('processTimeout', null);
-    return { exclude, processTimeoutSeconds: typeof processTimeout === 'number' && processTimeout > 0 ? processTimeout : undefined };
+  /**
+   * Polls the interpreter file's existence (one stat every 2 s). Interpreters usually live outside the workspace
+   * (a venv elsewhere, a pyenv shim), where VS Code's file watcher does not reliably report a deleted folder, and
+   * polling also sees the file come back.
+   */
+  private watchInterpreter(path: string): void {
+    if (!isAbsolute(path) || this.watchedInterpreter?.path === path) return;
+    this.unwatchInterpreter();
+    const listener = (current: Stats, previous: Stats) => {
+      const existed = previous.nlink > 0 || previous.mtimeMs > 0;
+      const exists = current.nlink > 0 || current.mtimeMs > 0;
+      if (existed !== exists) this.request(`the interpreter ${path} was ${exists ? 'created' : 'deleted'}`);
+    };
+    watchFile(path, { interval: 2_000, persistent: false }, listener);
+    this.watchedInterpreter = { path, listener };
   }
 
-  private armExpiryTimer(): void {
+  private unwatchInterpreter(): void {
+    if (this.watchedInterpreter) unwatchFile(this.watchedInterpreter.path, this.watchedInterpreter.listener);
+    this.watchedInterpreter = undefined;
+  }
+
+  private armExpiryTimer(check: CompletedCheck): void {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    const report = this.snapshot.report;
-    const active = report?.verdict.outcome === 'token' ? report.sources.find((s) => s.credential === report.verdict.credential) : undefined;
+    const active = activeSource(check.report);
     if (!active?.expiresOn) return;
     const due = new Date(active.expiresOn).getTime() + EXPIRY_GRACE_MS - Date.now();
     if (Number.isNaN(due)) return;
     this.expiryTimer = setTimeout(() => {
-      if (due > MAX_TIMER_MS) this.armExpiryTimer();
+      if (due > MAX_TIMER_MS) this.armExpiryTimer(check);
       else this.request('the active token expired');
     }, Math.max(1_000, Math.min(due, MAX_TIMER_MS)));
   }
 
   dispose(): void {
+    this.disposed = true;
     this.cancel.abort();
     if (this.debounce) clearTimeout(this.debounce);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.fileWatcher?.dispose();
+    this.unwatchInterpreter();
     for (const d of this.disposables) d.dispose();
   }
 }

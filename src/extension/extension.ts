@@ -1,13 +1,22 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { ChainEngineAdapter } from '../core/engineFacade';
+import { viewDescription } from '../core/presentation/snapshotView';
 import { AccessTreeProvider } from './accessView';
-import { registerChainCommands } from './chainCommands';
+import { AllowedHosts } from './allowedHosts';
 import { ChainController } from './chainController';
 import { ChainTreeProvider } from './chainView';
+import { registerChainCommands } from './commands/chainCommands';
+import type { CommandContext } from './commands/context';
+import { registerHostCommands } from './commands/hostCommands';
+import { registerPythonCommands } from './commands/pythonCommands';
+import { registerSignInCommands } from './commands/signInCommands';
+import { registerStatusCommands } from './commands/statusCommands';
+import { FolderScopeTracker } from './folderScope';
 import { ACCESS_VIEW_ID, CHAIN_VIEW_ID } from './ids';
 import { createLog } from './log';
 import { PythonEnvironment } from './pythonEnvironment';
+import { readSettings } from './settings';
 import { StatusBarIndicator } from './statusBar';
 
 /**
@@ -18,29 +27,46 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
   let engine: Promise<ChainEngineAdapter> | undefined;
   const loadEngine = () => (engine ??= Promise.resolve().then(() => {
-    // A runtime path keeps the bundler from inlining the engine into this file.
+    // A runtime path keeps the bundler from inlining the engine into this file; `require` (not `import()`) loads
+    // the CommonJS bundle synchronously with its exports as they are.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const module = require(join(__dirname, 'engine.js')) as { createEngineFacade(): ChainEngineAdapter };
     return module.createEngineFacade();
   }));
 
-  const python = new PythonEnvironment();
-  const controller = new ChainController(loadEngine, python, log);
+  const python = new PythonEnvironment(log);
+  const folders = new FolderScopeTracker(context.workspaceState);
+  const allowedHosts = new AllowedHosts(context.workspaceState);
+  const controller = new ChainController(loadEngine, python, folders, allowedHosts, log);
   const chain = new ChainTreeProvider();
   const access = new AccessTreeProvider();
   const status = new StatusBarIndicator();
   const chainView = vscode.window.createTreeView(CHAIN_VIEW_ID, { treeDataProvider: chain });
   const accessView = vscode.window.createTreeView(ACCESS_VIEW_ID, { treeDataProvider: access });
+  const lasting: vscode.Disposable[] = [];
+  const commands: CommandContext = {
+    controller, engine: loadEngine, folders, allowedHosts, log,
+    knownSecrets: () => controller.knownSecrets(),
+    keep: (d) => { if (d) lasting.push(d); },
+  };
 
   context.subscriptions.push(
-    log, python, controller, chain, access, status, chainView, accessView,
+    log, python, folders, allowedHosts, controller, chain, access, status, chainView, accessView,
     controller.onDidChange((snapshot) => {
       chain.update(snapshot);
       status.update(snapshot);
+      chainView.description = viewDescription(snapshot.scope);
     }),
-    ...registerChainCommands({ controller, engine: loadEngine, log }),
+    ...registerChainCommands(commands),
+    ...registerHostCommands(commands),
+    ...registerPythonCommands(commands),
+    ...registerSignInCommands(commands),
+    ...registerStatusCommands(commands),
+    { dispose: () => lasting.forEach((d) => d.dispose()) },
   );
+  chainView.description = viewDescription(controller.current.scope);
   log.info(`Azure Dev Auth ${context.extension.packageJSON.version} activated.`);
-  if (vscode.workspace.getConfiguration('azureDevAuth').get<boolean>('checkOnStartup', true)) {
+  if (readSettings(folders.current().folder).checkOnStartup) {
     setTimeout(() => controller.start(), 0);
   }
 }

@@ -20,4 +20,41 @@ export const Commands = {
   excludeSource: 'azureDevAuth.excludeSource',
   pinSource: 'azureDevAuth.pinSource',
   copyDetails: 'azureDevAuth.copyDetails',
+  checkWithHost: 'azureDevAuth.checkWithHost',
+  forgetAllowedHosts: 'azureDevAuth.forgetAllowedHosts',
+  chooseFolder: 'azureDevAuth.chooseFolder',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** The manifest's titles, for messages about a command ("Verify with Python failed: …"). */
+export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
+  [Commands.refresh]: 'Refresh',
+  [Commands.showChain]: 'Show Chain',
+  [Commands.signIn]: 'Sign In…',
+  [Commands.showLog]: 'Show Log',
+  [Commands.openSettings]: 'Open Settings',
+  [Commands.verify]: 'Verify with Python',
+  [Commands.copySnippet]: 'Copy Python Snippet',
+  [Commands.statusActions]: 'Show Actions',
+  [Commands.switchInterpreter]: 'Switch Interpreter',
+  [Commands.installAzureIdentity]: 'Install azure-identity in the Interpreter',
+  [Commands.signInWithSource]: 'Sign In with This Source',
+  [Commands.excludeSource]: 'Exclude This Source…',
+  [Commands.pinSource]: 'Use Only This Source…',
+  [Commands.copyDetails]: 'Copy Details',
+  [Commands.checkWithHost]: 'Check with This Host…',
+  [Commands.forgetAllowedHosts]: 'Forget Hosts Allowed for Checks',
+  [Commands.chooseFolder]: 'Choose Workspace Folder…',
+};
+
+/** workspaceState keys. */
+export const StateKeys = {
+  allowedHosts: 'azureDevAuth.allowedHosts',
+  chosenFolder: 'azureDevAuth.chosenFolder',
+} as const;
+
+/** Context keys the manifest's `when` clauses read. */
+export const ContextKeys = {
+  hasAllowedHosts: 'azureDevAuth.hasAllowedHosts',
 } as const;

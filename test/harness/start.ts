@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   });
 
   console.log(`\nSandbox tenant "${sandbox.tenantId}" at ${sandbox.url}; ${user.upn} is signed in to az, azd and Azure PowerShell.`);
-  console.log(`Azure Dev Auth is running in VS Code at ${server.url}?folder=${encodeURIComponent(server.dirs.workspace)}`);
+  console.log(`Azure Dev Auth is running in VS Code at ${server.openUrl}`);
   console.log('Open that address in a browser. Press Ctrl+C to stop.\n');
 }
 

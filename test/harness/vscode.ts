@@ -51,6 +51,11 @@ export interface LaunchOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
   /** false opens the workspace in Restricted Mode. */
   readonly trusted?: boolean;
+  /**
+   * Subfolders of the workspace folder to open as a multi-root workspace (a .code-workspace file), in this order;
+   * their files come from `workspaceFiles` ("api/app.py").
+   */
+  readonly folders?: readonly string[];
   readonly viewport?: { width: number; height: number };
 }
 
@@ -121,6 +126,8 @@ export interface CodeServerOptions extends LaunchOptions {
 
 export interface RunningCodeServer {
   readonly url: string;
+  /** The page to open: the folder, or the multi-root workspace file. */
+  readonly openUrl: string;
   readonly child: ChildProcess;
   readonly log: string[];
   readonly dirs: { userData: string; extensions: string; xdg: string; workspace: string; home: string };
@@ -145,6 +152,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     const file = join(dirs.workspace, rel);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content);
+  }
+  let workspaceFile: string | undefined;
+  if (options.folders?.length) {
+    workspaceFile = join(root, 'workspace.code-workspace');
+    for (const folder of options.folders) mkdirSync(join(dirs.workspace, folder), { recursive: true });
+    writeFileSync(workspaceFile, JSON.stringify({ folders: options.folders.map((f) => ({ path: join(dirs.workspace, f) })) }, null, 2));
   }
   const trusted = options.trusted ?? true;
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
@@ -183,7 +196,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
     ...(trusted ? ['--disable-workspace-trust'] : []),
-    dirs.workspace,
+    workspaceFile ?? dirs.workspace,
   ], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
@@ -191,9 +204,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     await waitForHttp(url, child, 60_000);
   } catch (error) {
     killGroup(child);
-    throw new Error(`${(error as Error).message}\n--- code-server output ---\n${log.join('')}`);
+    throw new Error(`${(error as Error).message}\n--- code-server output ---\n${log.join('')}`, { cause: error });
   }
-  return { url, child, log, dirs };
+  const openUrl = workspaceFile ? `${url}?workspace=${encodeURIComponent(workspaceFile)}` : `${url}?folder=${encodeURIComponent(dirs.workspace)}`;
+  return { url, openUrl, child, log, dirs };
 }
 
 /** One running VS Code window with the extension installed. */
@@ -224,13 +238,13 @@ export class VSCodeSession {
       const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 }, reducedMotion: 'reduce' });
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
-      await page.goto(`${url}?folder=${encodeURIComponent(dirs.workspace)}`);
+      await page.goto(server.openUrl);
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       return new VSCodeSession(page, dirs.workspace, dirs.home, url, browser, child, root, server.log);
     } catch (error) {
       await browser?.close().catch(() => undefined);
       killGroup(child);
-      throw new Error(`${(error as Error).message}\n--- code-server output ---\n${server.log.join('')}`);
+      throw new Error(`${(error as Error).message}\n--- code-server output ---\n${server.log.join('')}`, { cause: error });
     }
   }
 
@@ -394,6 +408,22 @@ export class VSCodeSession {
     await widget.waitFor({ state: 'hidden' }).catch(() => undefined);
   }
 
+  /** Opens a workspace file in an editor through Quick Open, as a person would ("worker/app.py"). */
+  async openFile(relativePath: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+    await this.page.keyboard.press('Control+P');
+    const input = widget.locator('input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relativePath);
+    const name = relativePath.split('/').pop() ?? relativePath;
+    await widget.locator('.monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden' }).catch(() => undefined);
+    await this.page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ state: 'visible' });
+  }
+
   /** The items of the open quick pick, by label. */
   async quickPickItems(): Promise<string[]> {
     const rows = this.page.locator('.quick-input-widget .monaco-list-row');
@@ -434,6 +464,56 @@ export class VSCodeSession {
     const toast = this.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: pattern }).first();
     await toast.waitFor({ state: 'visible', timeout: timeoutMs });
     return (await toast.innerText()).trim();
+  }
+
+  /** The toast whose message matches `pattern`. */
+  private toast(pattern: RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast')
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: pattern }) }).first();
+  }
+
+  /** The buttons a toast offers (its next steps), by label. */
+  async notificationButtons(pattern: RegExp): Promise<string[]> {
+    const toast = this.toast(pattern);
+    await toast.waitFor({ state: 'visible' });
+    return toast.locator('.notification-list-item-buttons-container .monaco-button')
+      .evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+  }
+
+  /** Clicks a toast's button as a person would; the toast closes. */
+  async clickNotificationButton(pattern: RegExp, label: string): Promise<void> {
+    const toast = this.toast(pattern);
+    await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: exactText(label) }).first().click();
+    await toast.waitFor({ state: 'hidden' });
+  }
+
+  /** The open modal dialog: its message, detail and buttons as shown. */
+  async dialog(): Promise<{ message: string; detail: string; buttons: string[] }> {
+    const box = this.page.locator('.monaco-dialog-box');
+    await box.waitFor({ state: 'visible' });
+    return box.evaluate((el) => ({
+      message: (el.querySelector('.dialog-message-text')?.textContent ?? '').trim(),
+      detail: (el.querySelector('.dialog-message-detail')?.textContent ?? '').trim(),
+      buttons: Array.from(el.querySelectorAll('.dialog-buttons .monaco-button')).map((b) => (b.textContent ?? '').trim()),
+    }));
+  }
+
+  /** Whether a modal dialog is open right now. */
+  async dialogOpen(): Promise<boolean> {
+    return this.page.locator('.monaco-dialog-box').isVisible();
+  }
+
+  /** Clicks a button of the open modal dialog; the dialog closes. */
+  async clickDialogButton(label: string): Promise<void> {
+    const box = this.page.locator('.monaco-dialog-box');
+    await box.locator('.dialog-buttons .monaco-button', { hasText: exactText(label) }).first().click();
+    await box.waitFor({ state: 'hidden' });
+  }
+
+  /** The description next to a view's title (e.g. the workspace folder it describes). */
+  async viewDescription(viewName: string): Promise<string> {
+    const pane = await this.openView(viewName);
+    return ((await pane.locator('.pane-header .description').first().textContent().catch(() => '')) ?? '').trim();
   }
 
   /** Text of the Output panel's visible channel. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ACCESS_VIEW_ID, CHAIN_VIEW_ID, Commands, VIEW_CONTAINER_ID } from '../../src/extension/ids';
+import { ACCESS_VIEW_ID, CHAIN_VIEW_ID, COMMAND_TITLES, Commands, VIEW_CONTAINER_ID } from '../../src/extension/ids';
 
 const repo = join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
@@ -20,6 +20,12 @@ test('every command the code registers is declared in the manifest, and the reve
   const declared = new Set(manifest.contributes.commands.map((c: { command: string }) => c.command));
   const inCode = new Set(Object.values(Commands));
   assert.deepEqual([...declared].sort(), [...inCode].sort());
+});
+
+test('messages about a command use the title the palette shows', () => {
+  for (const command of manifest.contributes.commands as { command: keyof typeof COMMAND_TITLES; title: string }[]) {
+    assert.equal(COMMAND_TITLES[command.command], command.title, command.command);
+  }
 });
 
 test('the container holds the two views, each with welcome content', () => {

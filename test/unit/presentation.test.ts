@@ -70,3 +70,17 @@ test('a source whose constructor raises stops the chain although get_token was n
   assert.equal(rowState(raising), 'stopsChain');
   assert.equal(rowState({ ...raising, decisive: false }), 'notReached');
 });
+
+test('a source that would send its secret to an unverified host is "not checked", unless Python never gets there', () => {
+  const unverified: PresentableSource = {
+    ...base, status: 'not-checked', identity: null, unverifiedHost: 'evil.example',
+    message: 'would send the federated token to evil.example: not checked. Python would send it when your app runs.',
+  };
+  assert.equal(rowState(unverified), 'notChecked');
+  const row = describeSource(unverified);
+  assert.equal(row.description, 'not checked: would send the federated token to evil.example');
+  assert.match(row.tooltip, /did not send it/);
+  assert.equal(rowState({ ...unverified, reached: false, decisive: false }), 'notReached');
+  assert.equal(verdictHeadline({ outcome: 'not-checked', credential: 'AzureCliCredential', message: '' }, [unverified]),
+    'Not checked: Azure CLI would send the federated token to evil.example');
+});

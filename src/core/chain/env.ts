@@ -33,7 +33,7 @@ export function mergeDotEnv(base: Readonly<Record<string, string>>, envFile: str
     text = readFileSync(envFile, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `The .env file ${envFile} does not exist.` : `Cannot read the .env file ${envFile}: ${(error as Error).message}`);
+    throw new Error(code === 'ENOENT' ? `The .env file ${envFile} does not exist.` : `Cannot read the .env file ${envFile}: ${(error as Error).message}`, { cause: error });
   }
   return { ...base, ...parseDotEnv(text, base) };
 }

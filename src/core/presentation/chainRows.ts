@@ -2,30 +2,15 @@
 // Markdown tooltip. Pure (no `vscode`): the tree view, the status bar and the CLI table all read from here, so
 // they can never disagree about what a state means.
 
+import type { SourceResult, TokenIdentity, Verdict } from '../chain/types';
+
 /** One source as the engine reports it (the shape of `chain --json`'s `sources[]`). */
-export interface PresentableSource {
-  readonly credential: string;
-  readonly status: 'succeeded' | 'unavailable' | 'failed' | 'excluded';
-  readonly reached: boolean;
-  readonly decisive: boolean;
-  readonly message: string;
-  readonly identity: PresentableIdentity | null;
-  readonly expiresOn: string | null;
-  readonly elapsedMs: number;
-}
+export type PresentableSource = Pick<SourceResult,
+  'credential' | 'status' | 'reached' | 'decisive' | 'message' | 'identity' | 'expiresOn' | 'elapsedMs' | 'unverifiedHost'>;
 
-export interface PresentableIdentity {
-  readonly upn?: string;
-  readonly appId?: string;
-  readonly objectId?: string;
-  readonly tenantId?: string;
-}
+export type PresentableIdentity = TokenIdentity;
 
-export interface PresentableVerdict {
-  readonly outcome: 'token' | 'failure' | 'constructor-error';
-  readonly credential: string | null;
-  readonly message: string;
-}
+export type PresentableVerdict = Pick<Verdict, 'outcome' | 'credential' | 'message'>;
 
 /** What a row shows, in the words of a developer: the Python code's fate at this source. */
 export type RowState =
@@ -34,6 +19,7 @@ export type RowState =
   | 'unavailable'  // Python tries it and moves on
   | 'notReached'   // Python never gets here (an earlier source decided)
   | 'excluded'     // not part of the chain (default exclusion, keyword or AZURE_TOKEN_CREDENTIALS)
+  | 'notChecked'   // Python would send a secret to a host nobody allowed; we did not, so its answer is unknown
   | 'probing';     // being checked right now
 
 /** Codicon and theme colour per state; colours are theme colour ids so every theme renders them. */
@@ -43,6 +29,7 @@ export const ROW_STATE_STYLE: Readonly<Record<RowState, { icon: string; color: s
   unavailable: { icon: 'circle-slash', color: 'disabledForeground', label: 'Unavailable: Python moves on' },
   notReached: { icon: 'circle-outline', color: 'disabledForeground', label: 'Not reached' },
   excluded: { icon: 'remove', color: 'disabledForeground', label: 'Excluded from the chain' },
+  notChecked: { icon: 'shield', color: 'problemsWarningIcon.foreground', label: 'Not checked: it would send a secret to an unverified host' },
   probing: { icon: 'loading~spin', color: undefined, label: 'Checking…' },
 };
 
@@ -67,6 +54,8 @@ export function displayName(credential: string): string {
 export function rowState(source: PresentableSource, probing = false): RowState {
   if (probing) return 'probing';
   if (source.status === 'excluded') return 'excluded';
+  // Only a source Python would reach matters: an unreached one never sends anything, so there is nothing to check.
+  if (source.status === 'not-checked') return source.reached || source.decisive ? 'notChecked' : 'notReached';
   // A constructor error is decisive without a get_token call: DefaultAzureCredential() raises at this source.
   if (source.decisive) return source.status === 'succeeded' ? 'token' : 'stopsChain';
   if (!source.reached) return 'notReached';
@@ -98,6 +87,9 @@ export function consequence(state: RowState, source: PresentableSource): string 
       ? 'Would yield a token, but an earlier source decides first, so Python never gets here.'
       : 'An earlier source decides first, so Python never tries this one.';
     case 'excluded': return 'Not part of the chain with the current settings, so Python skips it.';
+    case 'notChecked': return `Python would send ${unverifiedPayload(source)} to ${source.unverifiedHost ?? 'this host'} when your app runs. `
+      + 'That host is neither a Microsoft Entra authority nor this machine, so Azure Dev Auth did not send it and cannot tell what Python would get. '
+      + 'Check with this host to find out.';
     case 'probing': return 'Being checked.';
   }
 }
@@ -122,7 +114,8 @@ export function describeSource(source: PresentableSource, probing = false, now =
   const state = rowState(source, probing);
   const style = ROW_STATE_STYLE[state];
   const who = shortIdentity(source.identity);
-  const description = state === 'token' ? `${who ?? 'token'} · active`
+  const description = state === 'notChecked' ? notCheckedDescription(source)
+    : state === 'token' ? `${who ?? 'token'} · active`
     : state === 'notReached' && source.status === 'succeeded' && who ? `${who} · not reached`
       : state === 'probing' ? 'checking…'
         : state === 'stopsChain' ? 'stops the chain'
@@ -152,6 +145,20 @@ export function describeSource(source: PresentableSource, probing = false, now =
   };
 }
 
+/**
+ * What a not-checked source would send, as the engine worded it ("would send the federated token to evil.example:
+ * not checked" → "the federated token"); a neutral phrase when the wording is not the expected one.
+ */
+export function unverifiedPayload(source: Pick<PresentableSource, 'message' | 'unverifiedHost'>): string {
+  const match = /would send (.+?) to \S+/.exec(firstLine(source.message));
+  return match?.[1] ?? 'its secret';
+}
+
+/** "not checked: would send the federated token to evil.example" — the row's description. */
+export function notCheckedDescription(source: Pick<PresentableSource, 'message' | 'unverifiedHost'>): string {
+  return `not checked: would send ${unverifiedPayload(source)} to ${source.unverifiedHost ?? 'an unverified host'}`;
+}
+
 /** "2026-11-22 14:03 (in 58 min)" — local time plus how long is left. */
 export function formatExpiry(iso: string, now = Date.now()): string {
   const at = new Date(iso);
@@ -169,6 +176,13 @@ export function verdictHeadline(verdict: PresentableVerdict, sources: readonly P
     return `Python signs in${who ? ` as ${who}` : ''} through ${displayName(verdict.credential)}`;
   }
   if (verdict.outcome === 'constructor-error') return `DefaultAzureCredential() itself raises: ${firstLine(verdict.message)}`;
+  if (verdict.outcome === 'not-checked') {
+    const source = sources.find((s) => s.credential === verdict.credential);
+    const where = verdict.credential ? displayName(verdict.credential) : 'A source';
+    return source?.unverifiedHost
+      ? `Not checked: ${where} would send ${unverifiedPayload(source)} to ${source.unverifiedHost}`
+      : `Not checked: ${where} would send a secret to an unverified host`;
+  }
   if (verdict.credential) {
     // The aggregate message starts with a generic sentence; the deciding source's own error is what explains it.
     const decisive = sources.find((s) => s.credential === verdict.credential);

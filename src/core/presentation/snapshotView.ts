@@ -1,0 +1,456 @@
+// A ChainSnapshot as a person sees it: the rows of the Credential Chain view and the status-bar entry. Every
+// renderer switches over the snapshot's phase exhaustively, so a failed check is always shown as failed, and an
+// older report appears only marked as stale ("(stale: from 14:02)"). Pure: the extension turns these models into
+// TreeItems and a StatusBarItem, and maps the actions to its commands.
+import type { ChainReport, CredentialName, SourceStatus } from '../chain/types';
+import {
+  describeSource, displayName, firstLine, formatExpiry, fullIdentity, markdownText, shortIdentity, verdictHeadline,
+} from './chainRows';
+import {
+  activeSource, assertNever, failureReason, formatClock,
+  type ChainSnapshot, type CompletedCheck, type FailedSnapshot, type InterpreterChoice, type PythonFacts, type SnapshotScope,
+} from './snapshot';
+
+/** Something a row or tooltip offers; the extension maps each to a command. */
+export type RowAction =
+  | { readonly kind: 'checkWithHost'; readonly credential: CredentialName; readonly host: string }
+  | { readonly kind: 'switchInterpreter' }
+  | { readonly kind: 'installAzureIdentity' }
+  | { readonly kind: 'manageTrust' }
+  | { readonly kind: 'refresh' }
+  | { readonly kind: 'showLog' };
+
+export interface RowLink {
+  readonly title: string;
+  readonly action: RowAction;
+}
+
+export interface RowModel {
+  readonly label: string;
+  readonly description: string;
+  /** Codicon id, and a theme colour id when the state deserves one. */
+  readonly icon: string;
+  readonly color: string | undefined;
+  /** Markdown; every value from outside is escaped. Links come separately (`links`). */
+  readonly tooltip: string;
+  /** Offered at the end of the tooltip as command links. */
+  readonly links: readonly RowLink[];
+  /** `;`-separated flags for menus (`viewItem =~ /;canSignIn/`). */
+  readonly contextValue: string;
+  /** What a click on the row does, if anything. */
+  readonly click: RowAction | undefined;
+}
+
+export type ViewRow =
+  | { readonly kind: 'restricted'; readonly model: RowModel }
+  | { readonly kind: 'python'; readonly model: RowModel }
+  | { readonly kind: 'headline'; readonly model: RowModel }
+  | { readonly kind: 'source'; readonly credential: CredentialName; readonly model: RowModel };
+
+export interface ViewOptions {
+  /** Sources the extension can sign in with from a row (a terminal sign-in). */
+  readonly signInSources: ReadonlySet<string>;
+  readonly now?: number;
+}
+
+const SOURCE_LABEL: Record<PythonFacts['interpreter']['source'], string> = {
+  setting: 'the azureDevAuth.pythonPath setting',
+  'python-extension': 'the Python extension',
+  path: '`python3` on PATH',
+};
+
+/** The rows of the Credential Chain view; empty (the welcome content) before the first check. */
+export function chainViewRows(snapshot: ChainSnapshot, options: ViewOptions): ViewRow[] {
+  if (snapshot.phase === 'idle') return [];
+  const rows: ViewRow[] = [];
+  if (!snapshot.scope.trusted) rows.push({ kind: 'restricted', model: restrictedRow(snapshot) });
+  rows.push({ kind: 'python', model: pythonRow(snapshot) });
+  const headline = headlineRow(snapshot, options.now ?? Date.now());
+  if (headline) rows.push({ kind: 'headline', model: headline });
+  rows.push(...sourceRows(snapshot, options));
+  return rows;
+}
+
+/** The view's description: the folder it describes, when there is more than one to choose from. */
+export function viewDescription(scope: SnapshotScope): string | undefined {
+  if (!scope.multiRoot || !scope.folder) return undefined;
+  return scope.folder.choice === 'chosen' ? `${scope.folder.name} (chosen)` : scope.folder.name;
+}
+
+function restrictedRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): RowModel {
+  const version = snapshot.phase === 'ready' ? snapshot.check.report.azureIdentityVersion : 'newest';
+  return {
+    label: 'Restricted Mode: limited check',
+    description: '.env not read, interpreter not run',
+    icon: 'shield',
+    color: 'problemsWarningIcon.foreground',
+    tooltip: 'This workspace is not trusted, so Azure Dev Auth neither reads its `.env` file nor runs its Python interpreter. '
+      + `The chain below uses the process environment and assumes azure-identity ${markdownText(version)}.\n\n`
+      + 'Trust the workspace to see exactly what your code will do.',
+    links: [],
+    contextValue: 'restricted',
+    click: { kind: 'manageTrust' },
+  };
+}
+
+/** The interpreter a snapshot is about (the one being asked, the one that failed, or the one of the report). */
+function interpreterOf(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): InterpreterChoice | undefined {
+  switch (snapshot.phase) {
+    case 'probing': return snapshot.python?.interpreter ?? snapshot.interpreter;
+    case 'ready': return snapshot.check.python.interpreter;
+    case 'failed': return snapshot.python?.interpreter ?? snapshot.interpreter ?? snapshot.stale?.python.interpreter;
+    default: return assertNever(snapshot);
+  }
+}
+
+/** The Python row's state: the interpreter's answer, or why there is none. */
+export type PythonRowState =
+  | 'untrusted' | 'checking' | 'missing' | 'cannotRun' | 'timedOut' | 'notInstalled' | 'installed' | 'notChecked';
+
+export function pythonRowState(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): PythonRowState {
+  if (!snapshot.scope.trusted) return 'untrusted';
+  const facts = snapshot.phase === 'ready' ? snapshot.check.python : snapshot.python;
+  if (facts) {
+    switch (facts.kind) {
+      case 'untrusted': return 'untrusted';
+      case 'unusable': return facts.reason;
+      case 'answered': return facts.azureIdentityVersion ? 'installed' : 'notInstalled';
+      default: return assertNever(facts);
+    }
+  }
+  if (snapshot.phase === 'probing') return 'checking';
+  if (snapshot.phase === 'failed' && snapshot.failure.kind === 'timeout' && snapshot.failure.during === 'interpreter') return 'timedOut';
+  return 'notChecked';
+}
+
+function pythonRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): RowModel {
+  const interpreter = interpreterOf(snapshot);
+  const path = interpreter?.path ?? 'python3';
+  const state = pythonRowState(snapshot);
+  const facts = snapshot.phase === 'ready' ? snapshot.check.python : snapshot.python;
+  const lines: string[] = [
+    `**Interpreter:** ${markdownText(path)}${interpreter ? ` (from ${SOURCE_LABEL[interpreter.source]})` : ''}`,
+  ];
+  if (snapshot.scope.multiRoot && snapshot.scope.folder) lines.push(`**Workspace folder:** ${markdownText(snapshot.scope.folder.name)}`);
+  const links: RowLink[] = [];
+  let description: string;
+  let icon: string;
+  let color: string | undefined;
+  switch (state) {
+    case 'untrusted':
+      description = 'not run (untrusted workspace)';
+      icon = 'circle-slash';
+      color = undefined;
+      break;
+    case 'checking':
+      description = 'checking…';
+      icon = 'loading~spin';
+      color = undefined;
+      break;
+    case 'missing':
+    case 'cannotRun': {
+      description = state === 'missing' ? 'not found' : 'cannot be run';
+      icon = 'error';
+      color = 'errorForeground';
+      const message = facts?.kind === 'unusable' ? facts.message : '';
+      lines.push(`${state === 'missing' ? 'This interpreter does not exist (any more)' : 'This interpreter cannot be run'}: ${markdownText(message)}`,
+        'Your code cannot run with it either. Choose another interpreter, or recreate this one.');
+      links.push({ title: 'Switch Interpreter', action: { kind: 'switchInterpreter' } });
+      break;
+    }
+    case 'timedOut':
+      description = snapshot.phase === 'failed' && snapshot.failure.kind === 'timeout'
+        ? `did not answer within ${snapshot.failure.seconds} s` : 'did not answer';
+      icon = 'warning';
+      color = 'problemsWarningIcon.foreground';
+      lines.push('The interpreter did not say which azure-identity it has before the check ran out of time.');
+      links.push({ title: 'Switch Interpreter', action: { kind: 'switchInterpreter' } });
+      break;
+    case 'notInstalled':
+      description = 'azure-identity is not installed';
+      icon = 'warning';
+      color = 'problemsWarningIcon.foreground';
+      lines.push('`import azure.identity` fails in this interpreter. Install it to use `DefaultAzureCredential`.');
+      links.push({ title: 'Install azure-identity', action: { kind: 'installAzureIdentity' } });
+      break;
+    case 'installed': {
+      const answered = facts?.kind === 'answered' ? facts : undefined;
+      description = `azure-identity ${answered?.azureIdentityVersion ?? ''}${answered?.brokerInstalled ? ' + broker' : ''}`;
+      icon = 'symbol-namespace';
+      color = undefined;
+      break;
+    }
+    case 'notChecked':
+      description = 'not checked';
+      icon = 'circle-slash';
+      color = undefined;
+      lines.push('The last check failed before the interpreter was asked.');
+      break;
+    default:
+      return assertNever(state);
+  }
+  if (snapshot.phase === 'ready') {
+    const report = snapshot.check.report;
+    lines.push(`The chain below follows azure-identity **${markdownText(report.azureIdentityVersion)}**${report.versionSource === 'default' ? ' (the newest known, because the installed version is unknown)' : ''}.`);
+  }
+  const problem = state === 'missing' || state === 'cannotRun' || state === 'timedOut';
+  return {
+    label: `Python: ${path}`,
+    description,
+    icon,
+    color,
+    tooltip: lines.join('\n\n'),
+    links,
+    contextValue: `python;${problem ? 'problem' : state}`,
+    click: undefined,
+  };
+}
+
+function headlineRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>, now: number): RowModel | undefined {
+  switch (snapshot.phase) {
+    case 'probing': return undefined;
+    case 'ready': {
+      const report = snapshot.check.report;
+      if (report.verdict.outcome === 'token') return undefined;
+      const notChecked = report.verdict.outcome === 'not-checked';
+      return {
+        label: verdictHeadline(report.verdict, report.sources),
+        description: '',
+        icon: notChecked ? 'shield' : 'error',
+        color: notChecked ? 'problemsWarningIcon.foreground' : 'errorForeground',
+        tooltip: ['**What your Python code gets**', '', fence(report.verdict.message)].join('\n'),
+        links: [],
+        contextValue: notChecked ? 'headline;notChecked' : 'headline',
+        click: undefined,
+      };
+    }
+    case 'failed': return failedHeadline(snapshot, now);
+    default: return assertNever(snapshot);
+  }
+}
+
+/** "The last check failed: … — showing the result from 14:02", or without an older result to show. */
+export function failedHeadlineText(snapshot: FailedSnapshot): string {
+  const reason = failureReason(snapshot.failure);
+  return snapshot.stale
+    ? `The last check failed: ${reason} — showing the result from ${formatClock(snapshot.stale.checkedAt)}`
+    : `The check failed: ${reason}`;
+}
+
+function failedHeadline(snapshot: FailedSnapshot, now: number): RowModel {
+  const lines = [`**The check at ${formatClock(snapshot.failedAt)} failed:** ${markdownText(failureReason(snapshot.failure))}.`, ''];
+  if (snapshot.failure.kind === 'timeout') {
+    lines.push(`A check that takes longer than ${snapshot.failure.seconds} s is stopped (setting \`azureDevAuth.checkTimeout\`). `
+      + 'A tool or the interpreter that hangs would hang your code as well.', '');
+  }
+  if (snapshot.stale) {
+    lines.push(`The rows below are **stale**: they show the check from ${formatClock(snapshot.stale.checkedAt)}`
+      + ` (${minutesAgo(snapshot.stale.checkedAt, now)}), which may no longer be what your code gets.`);
+  } else {
+    lines.push('There is no earlier result to show.');
+  }
+  const links: RowLink[] = [{ title: 'Retry', action: { kind: 'refresh' } }];
+  if (snapshot.failure.kind === 'interpreter' || (snapshot.failure.kind === 'timeout' && snapshot.failure.during === 'interpreter')) {
+    links.push({ title: 'Switch Interpreter', action: { kind: 'switchInterpreter' } });
+  }
+  links.push({ title: 'Show Log', action: { kind: 'showLog' } });
+  return {
+    label: failedHeadlineText(snapshot),
+    description: '',
+    icon: 'warning',
+    color: 'problemsWarningIcon.foreground',
+    tooltip: lines.join('\n'),
+    links,
+    contextValue: `headline;failed;${snapshot.failure.kind}`,
+    click: undefined,
+  };
+}
+
+/** What a source's own probe found, while the chain's verdict is still being worked out. */
+const FINISHED_PROBE: Readonly<Record<SourceStatus, { description: string; icon: string }>> = {
+  succeeded: { description: 'checked: token found', icon: 'pass' },
+  unavailable: { description: 'checked: unavailable', icon: 'circle-slash' },
+  failed: { description: 'checked: error', icon: 'error' },
+  excluded: { description: 'excluded', icon: 'remove' },
+  'not-checked': { description: 'not checked', icon: 'shield' },
+};
+
+function sourceRows(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>, options: ViewOptions): ViewRow[] {
+  const now = options.now ?? Date.now();
+  switch (snapshot.phase) {
+    case 'probing':
+      return snapshot.order.map((credential) => {
+        const finished = snapshot.finished.get(credential);
+        const look = finished ? FINISHED_PROBE[finished] : { description: 'checking…', icon: 'loading~spin' };
+        return {
+          kind: 'source' as const,
+          credential,
+          model: {
+            label: displayName(credential),
+            description: look.description,
+            icon: look.icon,
+            color: undefined,
+            tooltip: `**${markdownText(displayName(credential))}** (\`${credential}\`) — ${finished ? 'checked; the chain\'s verdict follows when every source has answered' : 'being checked'}`,
+            links: [],
+            contextValue: `source;${credential};probing`,
+            click: undefined,
+          },
+        };
+      });
+    case 'ready':
+      return reportRows(snapshot.check, undefined, options, now);
+    case 'failed':
+      return snapshot.stale ? reportRows(snapshot.stale, snapshot, options, now) : [];
+    default:
+      return assertNever(snapshot);
+  }
+}
+
+function reportRows(check: CompletedCheck, failed: FailedSnapshot | undefined, options: ViewOptions, now: number): ViewRow[] {
+  return check.report.sources.map((source) => {
+    const model = describeSource(source, false, now);
+    const flags = ['source', source.credential, model.state];
+    if (options.signInSources.has(source.credential)) flags.push('canSignIn');
+    if (model.state !== 'excluded') flags.push('canExclude');
+    flags.push('canPin');
+    const links: RowLink[] = [];
+    let description = model.description;
+    let tooltip = model.tooltip;
+    if (failed) {
+      const at = formatClock(check.checkedAt);
+      flags.push('stale');
+      description = `${description} (stale: from ${at})`;
+      tooltip = `**Stale:** from the check at ${at}; the check at ${formatClock(failed.failedAt)} failed `
+        + `(${markdownText(failureReason(failed.failure))}).\n\n---\n\n${tooltip}`;
+    } else if (model.state === 'notChecked' && source.unverifiedHost) {
+      flags.push('canCheckHost');
+      links.push({ title: `Check with ${source.unverifiedHost}`, action: { kind: 'checkWithHost', credential: source.credential, host: source.unverifiedHost } });
+    }
+    return {
+      kind: 'source' as const,
+      credential: source.credential,
+      model: {
+        label: model.label,
+        description,
+        icon: model.icon,
+        color: failed ? 'disabledForeground' : model.color,
+        tooltip,
+        links,
+        contextValue: flags.join(';'),
+        click: undefined,
+      },
+    };
+  });
+}
+
+// ---------- status bar ----------
+
+export interface StatusBarModel {
+  /** With `$(icon)` syntax. */
+  readonly text: string;
+  /** A degraded state: the status bar's warning background. */
+  readonly warning: boolean;
+  /** Markdown with theme icons; values escaped. */
+  readonly tooltip: string;
+}
+
+function activeText(report: ChainReport): string | undefined {
+  const active = activeSource(report);
+  return active ? `${shortIdentity(active.identity) ?? 'signed in'} · ${displayName(active.credential)}` : undefined;
+}
+
+/** One sentence on what a report says, for tooltips that mention an older result. */
+function reportSummary(report: ChainReport): string {
+  const active = activeSource(report);
+  if (active) return `Python signed in as ${markdownText(fullIdentity(active.identity) ?? 'unknown')} through ${displayName(active.credential)}`;
+  return markdownText(verdictHeadline(report.verdict, report.sources));
+}
+
+export function statusBarModel(snapshot: ChainSnapshot, now = Date.now()): StatusBarModel {
+  const lines: string[] = [];
+  let text: string;
+  let warning = false;
+  switch (snapshot.phase) {
+    case 'idle':
+      return {
+        text: '$(azure) Azure Dev Auth',
+        warning: false,
+        tooltip: 'Azure Dev Auth: the credential chain has not been checked yet.\n\nClick for actions.',
+      };
+    case 'probing': {
+      const previous = snapshot.previous;
+      const was = previous ? activeText(previous.report) : undefined;
+      text = `$(loading~spin) ${was ?? 'Azure Dev Auth'}`;
+      lines.push('$(loading~spin) Checking the credential chain…', '');
+      if (previous) lines.push(`Last result (${formatClock(previous.checkedAt)}): ${reportSummary(previous.report)}.`, '');
+      break;
+    }
+    case 'ready': {
+      const report = snapshot.check.report;
+      const active = activeSource(report);
+      if (active) {
+        text = `$(azure) ${activeText(report)}`;
+        lines.push(`**DefaultAzureCredential** signs in as **${markdownText(fullIdentity(active.identity) ?? 'unknown')}** through **${displayName(active.credential)}**`, '');
+        if (active.identity?.tenantId) lines.push(`- Tenant: ${markdownText(active.identity.tenantId)}`);
+        if (active.expiresOn) lines.push(`- Token expires: ${markdownText(formatExpiry(active.expiresOn, now))}`);
+      } else if (report.verdict.outcome === 'not-checked') {
+        const where = report.verdict.credential ? displayName(report.verdict.credential) : 'a source';
+        text = `$(shield) Azure: ${where} not checked`;
+        lines.push(`**Not checked:** ${markdownText(verdictHeadline(report.verdict, report.sources))}.`, '',
+          'Open the chain to check with that host, if you trust it.', '');
+      } else {
+        const where = report.verdict.credential ? `${displayName(report.verdict.credential)} fails` : 'no credential';
+        text = `$(warning) Azure: ${where}`;
+        warning = true;
+        lines.push(`**DefaultAzureCredential fails**${report.verdict.credential ? ` at ${displayName(report.verdict.credential)}` : ''}:`, '');
+        lines.push(markdownText(firstLine(report.verdict.message).slice(0, 300)), '');
+      }
+      lines.push(`- Checked at ${formatClock(snapshot.check.checkedAt)}`);
+      break;
+    }
+    case 'failed': {
+      warning = true;
+      text = `$(warning) Azure: ${failedStatusText(snapshot)}`;
+      lines.push(`**The last check failed:** ${markdownText(failureReason(snapshot.failure))}.`, '');
+      if (snapshot.stale) {
+        lines.push(`Stale result from ${formatClock(snapshot.stale.checkedAt)} (${minutesAgo(snapshot.stale.checkedAt, now)}): `
+          + `${reportSummary(snapshot.stale.report)}. It may no longer be what your code gets.`, '');
+      }
+      break;
+    }
+    default:
+      return assertNever(snapshot);
+  }
+  const scope = snapshot.scope;
+  if (scope.multiRoot && scope.folder) lines.push(`- Workspace folder: ${markdownText(scope.folder.name)}`);
+  const interpreter = interpreterOf(snapshot);
+  if (interpreter) lines.push(`- Interpreter: ${markdownText(interpreter.path)}`);
+  if (snapshot.phase === 'ready') {
+    const report = snapshot.check.report;
+    lines.push(`- azure-identity: ${markdownText(report.azureIdentityVersion)}${report.versionSource === 'default' ? ' (assumed: newest)' : ''}`);
+  }
+  if (!scope.trusted) lines.push('- Restricted Mode: `.env` not read, interpreter not run');
+  lines.push('', 'Click for actions.');
+  return { text, warning, tooltip: lines.join('\n') };
+}
+
+/** "interpreter not found", "check timed out": short enough for the status bar. */
+export function failedStatusText(snapshot: FailedSnapshot): string {
+  const failure = snapshot.failure;
+  switch (failure.kind) {
+    case 'interpreter':
+      return snapshot.python?.kind === 'unusable' && snapshot.python.reason === 'cannotRun' ? 'interpreter cannot run' : 'interpreter not found';
+    case 'timeout': return failure.during === 'interpreter' ? 'interpreter timed out' : 'check timed out';
+    case 'engine': return 'check failed';
+    default: return assertNever(failure);
+  }
+}
+
+function minutesAgo(epochMs: number, now: number): string {
+  const minutes = Math.max(0, Math.round((now - epochMs) / 60_000));
+  return minutes === 0 ? 'less than a minute ago' : minutes === 1 ? '1 min ago' : minutes < 120 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
+}
+
+function fence(text: string): string {
+  return ['```text', text.replace(/```/g, "'''"), '```'].join('\n');
+}

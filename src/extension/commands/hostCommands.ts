@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import type { ChainReport, CredentialName } from '../../core/chain/types';
+import { displayName, rowState, unverifiedPayload } from '../../core/presentation/chainRows';
+import { CHAIN_VIEW_ID, Commands } from '../ids';
+import { readSettings } from '../settings';
+import { envFilePath } from '../../core/presentation/settings';
+import { sourceArgument, type CommandContext } from './context';
+import { CommandError, registerCommand } from './registerCommand';
+
+/**
+ * "Check with <host>": a source that would send a secret, federated token or assertion to a host that is neither
+ * Microsoft Entra nor loopback is not checked until the developer allows that host, once per workspace.
+ */
+export function registerHostCommands(ctx: CommandContext): vscode.Disposable[] {
+  return [
+    registerCommand(ctx, Commands.checkWithHost, (arg) => checkWithHost(ctx, arg)),
+    registerCommand(ctx, Commands.forgetAllowedHosts, () => forgetAllowedHosts(ctx)),
+  ];
+}
+
+/** A source Python reaches that waits for a host to be allowed. */
+export interface UnverifiedSource {
+  readonly credential: CredentialName;
+  readonly host: string;
+  /** "the federated token", as the engine worded it. */
+  readonly payload: string;
+}
+
+/** Sources of a report that were not checked because their host is not allowed (and that Python would reach). */
+export function unverifiedSources(report: ChainReport): UnverifiedSource[] {
+  return report.sources
+    .filter((s) => s.unverifiedHost && rowState(s) === 'notChecked')
+    .map((s) => ({ credential: s.credential, host: s.unverifiedHost!, payload: unverifiedPayload(s) }));
+}
+
+/**
+ * Asks once per host and workspace whether the check may send the source's secret to that host, and remembers a
+ * yes. Returns whether the host is allowed now.
+ */
+export async function confirmHost(ctx: CommandContext, source: UnverifiedSource, purpose: string): Promise<boolean> {
+  if (ctx.allowedHosts.has(source.host)) return true;
+  const folder = ctx.controller.folder;
+  const envFile = folder ? envFilePath(readSettings(folder).pythonEnvFile, folder.uri.fsPath) : undefined;
+  const where = envFile && existsSync(envFile) ? 'named in .env' : 'named in your environment';
+  const allow = `Check with ${source.host}`;
+  const picked = await vscode.window.showWarningMessage(
+    `Send ${source.payload} ${where} to ${source.host} to ${purpose}? Python would do so when your app runs.`,
+    {
+      modal: true,
+      detail: `${source.host} is neither a Microsoft Entra authority nor this machine, so Azure Dev Auth did not send it `
+        + `when it checked ${displayName(source.credential)}. Allow it only if you trust that host. Your answer is remembered `
+        + 'for this workspace; "Forget Hosts Allowed for Checks" takes it back.',
+    },
+    allow,
+  );
+  if (picked !== allow) return false;
+  await ctx.allowedHosts.allow(source.host);
+  ctx.log.info(`Allowed ${source.host} to receive ${source.payload} during checks of this workspace.`);
+  return true;
+}
+
+async function checkWithHost(ctx: CommandContext, arg: unknown): Promise<void> {
+  const wanted = sourceArgument(arg);
+  const snapshot = ctx.controller.current;
+  const report = snapshot.phase === 'ready' ? snapshot.check.report : undefined;
+  const waiting = report ? unverifiedSources(report) : [];
+  // The row or link may be older than the view: act only on a source that still waits for this very host.
+  const source = waiting.find((s) => s.credential === wanted?.credential && (!wanted.host || s.host.toLowerCase() === wanted.host.toLowerCase()))
+    ?? (wanted ? undefined : waiting[0]);
+  if (!source) {
+    throw new CommandError('That source no longer waits for a check with its host: the chain has changed since. Refresh to see it.',
+      [{ title: 'Refresh', run: () => vscode.commands.executeCommand(Commands.refresh) }]);
+  }
+  if (!(await confirmHost(ctx, source, 'check this source'))) return;
+  await vscode.window.withProgress({ location: { viewId: CHAIN_VIEW_ID } }, () => ctx.controller.refreshNow(`checking with ${source.host}`));
+}
+
+async function forgetAllowedHosts(ctx: CommandContext): Promise<void> {
+  const forgotten = await ctx.allowedHosts.forget();
+  if (forgotten.length === 0) {
+    void vscode.window.showInformationMessage('No hosts are allowed for checks in this workspace.');
+    return;
+  }
+  ctx.log.info(`Forgot the hosts allowed for checks: ${forgotten.join(', ')}.`);
+  void vscode.window.showInformationMessage(`Checks will no longer send secrets to ${forgotten.join(', ')}; each asks again when needed.`);
+}

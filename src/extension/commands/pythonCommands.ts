@@ -1,0 +1,127 @@
+import * as vscode from 'vscode';
+import { displayName } from '../../core/presentation/chainRows';
+import { PYTHON_CLIENTS, pythonSnippet } from '../../core/presentation/snippets';
+import { failureReason, pythonFactsOf, type ChainSnapshot, type ReadySnapshot } from '../../core/presentation/snapshot';
+import { Commands } from '../ids';
+import { readSettings, writePythonPath } from '../settings';
+import type { CommandContext } from './context';
+import { confirmHost, unverifiedSources } from './hostCommands';
+import { CommandError, registerCommand, type NextStep } from './registerCommand';
+
+/** Commands about the Python side: verification in the real interpreter, its azure-identity, which interpreter. */
+export function registerPythonCommands(ctx: CommandContext): vscode.Disposable[] {
+  return [
+    registerCommand(ctx, Commands.verify, () => verify(ctx)),
+    registerCommand(ctx, Commands.installAzureIdentity, () => installAzureIdentity(ctx)),
+    registerCommand(ctx, Commands.switchInterpreter, () => switchInterpreter(ctx)),
+    registerCommand(ctx, Commands.copySnippet, copySnippet),
+  ];
+}
+
+const step = (title: string, command: string, ...args: unknown[]): NextStep =>
+  ({ title, run: () => vscode.commands.executeCommand(command, ...args) });
+
+/** Why Verify cannot run on this snapshot, with what to do about it. */
+function notVerifiable(snapshot: ChainSnapshot): CommandError {
+  if (snapshot.phase === 'failed') {
+    const failure = snapshot.failure;
+    const steps = failure.kind === 'interpreter' || (failure.kind === 'timeout' && failure.during === 'interpreter')
+      ? [step('Switch Interpreter', Commands.switchInterpreter)]
+      : failure.kind === 'timeout'
+        ? [step('Retry', Commands.verify), step('Open Settings', 'workbench.action.openSettings', 'azureDevAuth.checkTimeout')]
+        : [step('Retry', Commands.verify)];
+    return new CommandError(`Verify with Python cannot run: ${failureReason(failure)}.`, steps);
+  }
+  return new CommandError('Verify with Python cannot run: the chain has not been checked.', [step('Retry', Commands.verify)]);
+}
+
+async function verify(ctx: CommandContext): Promise<void> {
+  const { controller, log } = ctx;
+  if (!vscode.workspace.isTrusted) {
+    throw new CommandError('Verify with Python runs the workspace interpreter, which Restricted Mode does not allow. Trust the workspace first.',
+      [step('Manage Workspace Trust', 'workbench.trust.manage')]);
+  }
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Azure Dev Auth: running DefaultAzureCredential in Python…', cancellable: true }, async (_p, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    let snapshot = await controller.refreshNow('verify with Python');
+    if (snapshot.phase !== 'ready') throw notVerifiable(snapshot);
+    // The real azure-identity sends whatever the environment names to whatever host it names: ask first, as a check does.
+    const waiting = unverifiedSources(snapshot.check.report);
+    for (const source of waiting) {
+      if (!(await confirmHost(ctx, source, 'verify with Python'))) {
+        void vscode.window.showInformationMessage(`Verify with Python did not run: it would send ${source.payload} to ${source.host}.`);
+        return;
+      }
+    }
+    if (waiting.length) {
+      snapshot = await controller.refreshNow('hosts allowed for Verify with Python');
+      if (snapshot.phase !== 'ready') throw notVerifiable(snapshot);
+    }
+    const ready: ReadySnapshot = snapshot;
+    const python = ready.check.python;
+    if (python.kind === 'answered' && !python.azureIdentityVersion) {
+      throw new CommandError(`Verify with Python needs azure-identity, which ${python.interpreter.path} does not have.`,
+        [step('Install azure-identity', Commands.installAzureIdentity), step('Switch Interpreter', Commands.switchInterpreter)]);
+    }
+    const result = await controller.verifyWithPython(ready, abort.signal);
+    if (abort.signal.aborted) return;
+    log.info(`Verify with Python (${result.python}, azure-identity ${result.azureIdentityVersion}): ${result.agrees ? 'agrees' : 'DISAGREES'}`);
+    log.info(`  Python: ${result.verdict.outcome}${result.verdict.credential ? ` from ${result.verdict.credential}` : ''}`);
+    for (const d of result.differences) log.warn(`  difference: ${d}`);
+    const what = result.verdict.outcome === 'token' && result.verdict.credential
+      ? `gets its token from ${displayName(result.verdict.credential)}` : 'fails';
+    // Not awaited: the progress must end when Python has answered, not when the toast is dismissed.
+    const choice = result.agrees
+      ? vscode.window.showInformationMessage(`Python agrees: DefaultAzureCredential ${what} (azure-identity ${result.azureIdentityVersion}).`, 'Show Details')
+      : vscode.window.showWarningMessage(`Python disagrees with the prediction: ${result.differences[0] ?? 'see the details'}.`, 'Show Details');
+    void choice.then((picked) => { if (picked === 'Show Details') log.show(true); });
+  });
+}
+
+async function installAzureIdentity(ctx: CommandContext): Promise<void> {
+  const facts = pythonFactsOf(ctx.controller.current);
+  if (facts?.kind === 'unusable') {
+    throw new CommandError(`azure-identity cannot be installed: ${facts.message}.`, [step('Switch Interpreter', Commands.switchInterpreter)]);
+  }
+  const python = facts?.interpreter.path ?? 'python3';
+  const terminal = vscode.window.createTerminal({
+    name: 'Azure Dev Auth: install azure-identity',
+    shellPath: python,
+    shellArgs: ['-m', 'pip', 'install', 'azure-identity'],
+    iconPath: new vscode.ThemeIcon('package'),
+  });
+  terminal.show();
+  const done = vscode.window.onDidCloseTerminal((closed) => {
+    if (closed !== terminal) return;
+    done.dispose();
+    ctx.controller.request('azure-identity install finished');
+  });
+  ctx.keep(done);
+}
+
+async function switchInterpreter(ctx: CommandContext): Promise<void> {
+  if (vscode.extensions.getExtension('ms-python.python')) {
+    await vscode.commands.executeCommand('python.setInterpreter');
+    return;
+  }
+  const folder = ctx.controller.folder;
+  const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+  const path = await vscode.window.showInputBox({
+    title: `Python interpreter for Azure Dev Auth${multiRoot && folder ? ` (${folder.name})` : ''}`,
+    prompt: 'Path of the interpreter your code runs with (the Python extension is not installed)',
+    value: readSettings(folder).pythonPath || 'python3',
+    validateInput: (v) => (v.trim() ? undefined : 'Enter a path or a command name such as python3'),
+  });
+  if (path !== undefined) await writePythonPath(folder, path.trim());
+}
+
+async function copySnippet(): Promise<void> {
+  const picked = await vscode.window.showQuickPick(
+    PYTHON_CLIENTS.map((c) => ({ label: c.label, description: c.packages.join(' '), client: c })),
+    { title: 'Copy Python Snippet', placeHolder: 'Which Azure client will your code use?' },
+  );
+  if (!picked) return;
+  await vscode.env.clipboard.writeText(pythonSnippet(picked.client));
+  void vscode.window.showInformationMessage(`Copied the DefaultAzureCredential snippet for ${picked.client.label}.`);
+}

@@ -1,0 +1,84 @@
+import * as vscode from 'vscode';
+import { redactSecrets } from '../../core/redact';
+import { COMMAND_TITLES, Commands, type CommandId } from '../ids';
+
+/** A way forward offered on a failure message ("Switch Interpreter", "Retry", …). */
+export interface NextStep {
+  readonly title: string;
+  readonly run: () => unknown;
+}
+
+/**
+ * A failure the command can explain: `message` is a whole sentence for the user (no secrets), `nextSteps` what
+ * they can do about it. Any other error is reported as "<command> failed: <message>" with Retry.
+ */
+export class CommandError extends Error {
+  constructor(message: string, readonly nextSteps: readonly NextStep[] = []) {
+    super(message);
+  }
+}
+
+/** What the wrapper needs from the extension. */
+export interface CommandHost {
+  readonly log: vscode.LogOutputChannel;
+  /** Secret values currently known (the checked environment's), redacted from every message. */
+  readonly knownSecrets: () => readonly string[];
+}
+
+/** A command's implementation. Arguments come from VS Code untyped (a tree row, a link's JSON, nothing). */
+export type CommandHandler = (...args: unknown[]) => unknown;
+
+/** A cancellation is the user's choice, not a failure. */
+function isCancellation(error: unknown): boolean {
+  return error instanceof vscode.CancellationError || (error instanceof Error && error.name === 'AbortError');
+}
+
+/**
+ * Registers a command so that every failure is logged (redacted) and shown with a next step, instead of VS Code's
+ * generic "command failed" toast. The message is not awaited: the command ends when its work ends.
+ */
+export function registerCommand(host: CommandHost, id: CommandId, handler: CommandHandler): vscode.Disposable {
+  const title = COMMAND_TITLES[id];
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (isCancellation(error)) return undefined;
+      reportFailure(host, id, title, error, args);
+      return undefined;
+    }
+  });
+}
+
+function reportFailure(host: CommandHost, id: CommandId, title: string, error: unknown, args: readonly unknown[]): void {
+  const secrets = host.knownSecrets();
+  const raw = error instanceof Error ? error.message : String(error);
+  const text = redactSecrets(raw, secrets).trim() || 'an unexpected error';
+  // A CommandError's message already names what could not be done.
+  host.log.error(error instanceof CommandError ? text : `${title} failed: ${text}`);
+  if (error instanceof Error && error.stack) host.log.debug(redactSecrets(error.stack, secrets));
+
+  const steps: NextStep[] = error instanceof CommandError
+    ? [...error.nextSteps]
+    : [{ title: 'Retry', run: () => vscode.commands.executeCommand(id, ...args) }];
+  if (!steps.some((s) => s.title === 'Show Log') && id !== Commands.showLog) {
+    steps.push({ title: 'Show Log', run: () => host.log.show(true) });
+  }
+  const message = error instanceof CommandError
+    ? `Azure Dev Auth: ${text}`
+    : `Azure Dev Auth: ${title} failed: ${sentence(text)}`;
+  void vscode.window.showErrorMessage(message, ...steps.map((s) => s.title)).then(async (picked) => {
+    const step = steps.find((s) => s.title === picked);
+    if (!step) return;
+    try {
+      await step.run();
+    } catch (stepError) {
+      host.log.error(`${step.title} (offered after ${title} failed) failed too: ${redactSecrets(stepError instanceof Error ? stepError.message : String(stepError), secrets)}`);
+    }
+  });
+}
+
+/** Ends with a full stop unless it already ends a sentence. */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text) ? text : `${text}.`;
+}

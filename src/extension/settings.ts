@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import {
+  DEFAULT_CHECK_TIMEOUT_SECONDS, DEFAULT_ENV_FILE, EXCLUDE_SETTING_KEYS, type FolderSettings,
+} from '../core/presentation/settings';
+import type { CredentialName } from '../core/chain/types';
+
+const SECTION = 'azureDevAuth';
+const DAC_SECTION = 'azureDevAuth.defaultAzureCredential';
+
+/**
+ * Every `azureDevAuth.*` setting as one workspace folder sees it (folder settings over workspace over user), read
+ * in one place into a plain object. What follows from the values is decided in core/presentation/settings.ts.
+ */
+export function readSettings(folder: vscode.WorkspaceFolder | undefined): FolderSettings {
+  const scope = folder?.uri;
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+  const dac = vscode.workspace.getConfiguration(DAC_SECTION, scope);
+  const exclude: Partial<Record<CredentialName, boolean | null>> = {};
+  for (const { credential, key } of EXCLUDE_SETTING_KEYS) {
+    const value = dac.get<unknown>(key);
+    exclude[credential] = typeof value === 'boolean' ? value : null;
+  }
+  const processTimeout = dac.get<unknown>('processTimeout');
+  const checkTimeout = config.get<unknown>('checkTimeout');
+  const pythonPath = config.get<unknown>('pythonPath');
+  const envFile = vscode.workspace.getConfiguration('python', scope).get<unknown>('envFile');
+  return {
+    checkOnStartup: config.get<unknown>('checkOnStartup') !== false,
+    pythonPath: typeof pythonPath === 'string' ? pythonPath.trim() : '',
+    checkTimeoutSeconds: typeof checkTimeout === 'number' ? checkTimeout : DEFAULT_CHECK_TIMEOUT_SECONDS,
+    defaultAzureCredential: { exclude, processTimeout: typeof processTimeout === 'number' ? processTimeout : null },
+    pythonEnvFile: typeof envFile === 'string' ? envFile : DEFAULT_ENV_FILE,
+  };
+}
+
+/** Whether a configuration change can alter what a check of this folder finds. */
+export function affectsCheck(event: vscode.ConfigurationChangeEvent, folder: vscode.WorkspaceFolder | undefined): boolean {
+  return event.affectsConfiguration(SECTION, folder?.uri) || event.affectsConfiguration('python.envFile', folder?.uri);
+}
+
+/**
+ * Where a setting the extension writes for a folder goes: that folder's settings in a multi-root workspace (each
+ * folder has its own interpreter and keywords), the workspace's otherwise, the user's in a window without folders.
+ */
+function targetFor(folder: vscode.WorkspaceFolder | undefined): vscode.ConfigurationTarget {
+  if (!vscode.workspace.workspaceFolders?.length) return vscode.ConfigurationTarget.Global;
+  return folder && (vscode.workspace.workspaceFolders?.length ?? 0) > 1
+    ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
+}
+
+export async function writePythonPath(folder: vscode.WorkspaceFolder | undefined, path: string): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION, folder?.uri).update('pythonPath', path, targetFor(folder));
+}
+
+export async function writeExclusions(
+  folder: vscode.WorkspaceFolder | undefined, exclusions: Readonly<Partial<Record<CredentialName, boolean>>>,
+): Promise<void> {
+  const config = vscode.workspace.getConfiguration(DAC_SECTION, folder?.uri);
+  for (const { credential, key } of EXCLUDE_SETTING_KEYS) {
+    const excluded = exclusions[credential];
+    if (typeof excluded === 'boolean') await config.update(key, excluded, targetFor(folder));
+  }
+}
