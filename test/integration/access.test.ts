@@ -1,0 +1,214 @@
+// `roles` and `whoami` against the sandbox tenant, through the real SDK clients (@azure/identity,
+// @azure/arm-authorization, @azure/arm-resources, @microsoft/microsoft-graph-client) in a child process that trusts
+// the sandbox's CA from its start (NODE_EXTRA_CA_CERTS is only read then). Each test checks what a user sees: the
+// `--json` report the Access view renders, or the text.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { describePath } from '../../src/core/access/model';
+import type { AccessReport, AppliedAssignment, ScopeNode } from '../../src/core/access/types';
+import { signInDemoDeveloper } from '../../src/sandbox/demo';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { ensureToolsBuilt, repoRoot, run } from './helpers/sandbox';
+
+let sb: Sandbox;
+const scratch = mkdtempSync(join(tmpdir(), 'access-'));
+const homes: Record<string, string> = {};
+const CLI = join(repoRoot, 'dist', 'cli.js');
+
+before(async () => {
+  await ensureToolsBuilt();
+  assert.ok(existsSync(CLI), 'dist/cli.js is built by npm test before the suites run');
+  // Small pages, so every list is followed across pages.
+  sb = await startSandbox({ pageSize: 2 });
+  for (const user of ['alice', 'bob']) {
+    homes[user] = join(scratch, user);
+    mkdirSync(homes[user]!);
+    await signInDemoDeveloper(sb, homes[user]!, user, ['az']);
+  }
+});
+after(async () => {
+  await sb?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+beforeEach(() => sb.control.reset());
+
+function cloudJson(): string {
+  return JSON.stringify({
+    name: 'Sandbox', authorityHost: sb.authorityHost.replace(/\/+$/, ''), resourceManager: sb.resourceManager, resourceManagerAudience: 'https://management.azure.com',
+    graph: sb.graph, graphAudience: 'https://graph.microsoft.com',
+  });
+}
+
+interface CliRun { code: number | null; stdout: string; stderr: string; report: AccessReport | undefined }
+
+async function cli(command: 'roles' | 'whoami', home: string, args: string[] = [], extraEnv: Record<string, string> = {}): Promise<CliRun> {
+  const env: Record<string, string> = {
+    ...sb.toolEnv(home), ...sb.managedIdentityEnv('none'), NODE_EXTRA_CA_CERTS: sb.caFile, ...extraEnv,
+  };
+  const result = await run(process.execPath, [CLI, command, '--azure-identity-version', '1.23.1', '--cloud', cloudJson(), ...args], {
+    env, cwd: home, timeoutMs: 120_000,
+  });
+  let report: AccessReport | undefined;
+  if (args.includes('--json') && result.code === 0) report = JSON.parse(result.stdout) as AccessReport;
+  return { code: result.code, stdout: result.stdout, stderr: result.stderr, report };
+}
+
+function allNodes(nodes: readonly ScopeNode[]): ScopeNode[] {
+  return nodes.flatMap((n) => [n, ...allNodes(n.children)]);
+}
+
+function assignmentsAt(report: AccessReport, scopeSuffix: string): AppliedAssignment[] {
+  const node = report.subscriptions.flatMap((s) => allNodes(s.scopes)).find((n) => n.scope.toLowerCase().endsWith(scopeSuffix.toLowerCase()));
+  assert.ok(node, `no scope row ending in ${scopeSuffix}`);
+  return [...node.assignments];
+}
+
+function line(a: AppliedAssignment, at: string): string {
+  return `${a.role.roleName} · ${describePath(a.via)}${a.scope.toLowerCase().endsWith(at.toLowerCase()) ? '' : ' · inherited'}`;
+}
+
+describe('alice through the Azure CLI', () => {
+  let alice: CliRun;
+  before(async () => { alice = await cli('roles', homes.alice!, ['--json']); });
+
+  test('whoami: the identity of the active source, its tenant and expiry', async () => {
+    const who = await cli('whoami', homes.alice!);
+    assert.equal(who.code, 0, who.stderr);
+    assert.match(who.stdout, /Alice Developer \(alice@contososandbox\.onmicrosoft\.com\)/);
+    assert.match(who.stdout, /tenant: {4}Contoso Sandbox \(48337339-9daf-40bb-b2c4-6fdbad938cad\)/);
+    assert.match(who.stdout, /source: {4}Azure CLI/);
+    assert.match(who.stdout, /token until \d{4}-/);
+  });
+
+  test('direct, through a group, inherited from the subscription and the resource group', () => {
+    assert.equal(alice.code, 0, alice.stderr);
+    const report = alice.report!;
+    assert.equal(report.identity.upn, 'alice@contososandbox.onmicrosoft.com');
+    const atStorage = assignmentsAt(report, '/storageAccounts/stsandboxapp').map((a) => line(a, '/storageAccounts/stsandboxapp'));
+    assert.ok(atStorage.includes('Storage Blob Data Reader · direct'), atStorage.join('\n'));
+    assert.ok(atStorage.includes('Contributor · via group sg-dev-team · inherited'), atStorage.join('\n'));
+    const atRg = assignmentsAt(report, '/resourceGroups/rg-app').map((a) => line(a, '/resourceGroups/rg-app'));
+    assert.ok(atRg.includes('Contributor · via group sg-dev-team'), atRg.join('\n'));
+  });
+
+  test('nested groups: the path, and the role that comes through it', () => {
+    const report = alice.report!;
+    const nested = report.groups.items.find((g) => g.displayName === 'sg-platform-readers');
+    assert.deepEqual(nested?.path, ['sg-dev-team', 'sg-platform-readers']);
+    const viaNested = report.subscriptions.flatMap((s) => allNodes(s.scopes)).flatMap((n) => n.assignments)
+      .find((a) => a.via.kind === 'group' && a.via.path.join(' → ') === 'sg-dev-team → sg-platform-readers');
+    assert.ok(viaNested, 'a role through sg-dev-team → sg-platform-readers');
+    assert.equal(report.groups.count, report.groups.items.length);
+  });
+
+  test('a group whose name is markup is data, kept as sent', () => {
+    assert.ok(alice.report!.groups.items.some((g) => g.displayName === '<img src=x onerror=alert(1)>'));
+  });
+
+  test('the text output says the same, with the equivalent az command', async () => {
+    const text = await cli('roles', homes.alice!);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /Storage Blob Data Reader · direct/);
+    assert.match(text.stdout, /Equivalent: az role assignment list --assignee cb2be4d1-2705-475d-83e6-02d82fdd105f --all --include-groups --include-inherited/);
+  });
+});
+
+describe('insights', () => {
+  test('alice with .env naming the storage account: reads work, writes do not', async () => {
+    writeFileSync(join(homes.alice!, '.env'), 'AZURE_STORAGE_ACCOUNT_URL=https://stsandboxapp.blob.core.windows.net/\n');
+    try {
+      const { report, stderr } = await cli('roles', homes.alice!, ['--json', '--workspace', homes.alice!]);
+      assert.ok(report, stderr);
+      const insight = report.insights.find((i) => i.kind === 'workspace-resource' && i.scope?.endsWith('/stsandboxapp'));
+      assert.equal(insight?.title, 'stsandboxapp (named in the workspace): read yes, write no');
+      assert.equal(insight?.suggestion, 'Storage Blob Data Contributor');
+    } finally {
+      rmSync(join(homes.alice!, '.env'), { force: true });
+    }
+  });
+});
+
+describe('errors in place', () => {
+  test('Graph denied: assignments through groups show the group id, and the groups row says why', async () => {
+    sb.control.injectFault({ route: '/graph/v1.0/me/transitiveMemberOf/**', status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });
+    const { report, stderr } = await cli('roles', homes.alice!, ['--json']);
+    assert.ok(report, stderr);
+    assert.equal(report.groups.problem?.kind, 'graph-denied');
+    const contributor = assignmentsAt(report, '/resourceGroups/rg-app').find((a) => a.role.roleName === 'Contributor')!;
+    assert.equal(contributor.via.kind, 'group');
+    assert.match(describePath(contributor.via), /^via group [0-9a-f-]{36}$/);
+  });
+
+  test('a 403 on one subscription: its row says so, the other subscriptions still show', async () => {
+    const first = (await cli('roles', homes.alice!, ['--json'])).report!.subscriptions[0]!;
+    sb.control.injectFault({ route: `/arm/subscriptions/${first.subscriptionId}/providers/Microsoft.Authorization/roleAssignments`, status: 403,
+      body: { error: { code: 'AuthorizationFailed', message: `The client 'alice' with object id 'cb2be4d1-2705-475d-83e6-02d82fdd105f' does not have authorization to perform action 'Microsoft.Authorization/roleAssignments/read' over scope '/subscriptions/${first.subscriptionId}' or the scope is invalid.` } } });
+    const { report, stderr } = await cli('roles', homes.alice!, ['--json']);
+    assert.ok(report, stderr);
+    const denied = report.subscriptions.find((s) => s.subscriptionId === first.subscriptionId)!;
+    assert.equal(denied.problems[0]?.kind, 'forbidden');
+    assert.match(denied.problems[0]!.fix, /Reader/);
+    assert.ok(report.subscriptions.some((s) => s.subscriptionId !== first.subscriptionId && s.scopes.length > 0));
+  });
+
+  test('429 with Retry-After, then success: the user is told it waits, and the answer is complete', async () => {
+    sb.control.injectFault({ route: '/arm/subscriptions/*/providers/Microsoft.Authorization/roleAssignments', status: 429, retryAfter: 1, times: 1 });
+    const text = await cli('roles', homes.alice!);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stderr, /throttling requests; waiting 1 s/);
+    assert.match(text.stdout, /Storage Blob Data Reader · direct/);
+  });
+
+  test('a dropped connection, then success', async () => {
+    sb.control.injectFault({ route: '/arm/subscriptions/*/providers/Microsoft.Authorization/roleAssignments', drop: true, times: 1 });
+    const { report, stderr } = await cli('roles', homes.alice!, ['--json']);
+    assert.ok(report, stderr);
+    assert.ok(assignmentsAt(report, '/storageAccounts/stsandboxapp').some((a) => a.role.roleName === 'Storage Blob Data Reader'));
+  });
+
+  test('a token for the wrong tenant: said, with the fix', async () => {
+    sb.control.injectFault({ route: 'arm.subscriptions.list', status: 401, body: { error: { code: 'InvalidAuthenticationTokenTenant', message: "The access token is from the wrong issuer 'https://sts.windows.net/00000000-0000-0000-0000-000000000001/'." } } });
+    const result = await cli('roles', homes.alice!);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /the token is for another tenant/);
+    assert.match(result.stderr, /az login --tenant/);
+  });
+
+  test('an identity with no subscription: said, with the fix', async () => {
+    // Every subscription list comes back empty, as for a user nobody gave a role.
+    sb.control.injectFault({ route: 'arm.subscriptions.list', status: 200, body: { value: [] } });
+    const { report, stderr, code } = await cli('roles', homes.alice!, ['--json']);
+    assert.equal(code, 0, stderr);
+    assert.equal(report!.subscriptions.length, 0);
+    assert.equal(report!.problems[0]?.kind, 'no-subscription');
+    assert.match(report!.problems[0]!.fix, /assign this identity a role/);
+  });
+});
+
+describe('other identities', () => {
+  test('a service principal from the environment', async () => {
+    const { report, stderr } = await cli('roles', join(scratch, 'alice'), ['--json'], {
+      AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: sb.servicePrincipal.clientId, AZURE_CLIENT_SECRET: sb.servicePrincipal.clientSecret, AZURE_AUTHORITY_HOST: sb.authorityHost,
+    });
+    assert.ok(report, stderr);
+    assert.equal(report.identity.kind, 'servicePrincipal');
+    assert.equal(report.identity.source, 'EnvironmentCredential');
+    assert.equal(report.identity.appId, sb.servicePrincipal.clientId);
+  });
+
+  test('a managed identity (App Service endpoint on loopback)', async () => {
+    const { report, stderr } = await cli('roles', homes.bob!, ['--json', '--source', 'ManagedIdentityCredential'], sb.managedIdentityEnv('appservice'));
+    assert.ok(report, stderr);
+    assert.equal(report.identity.kind, 'managedIdentity');
+    assert.equal(report.identity.source, 'ManagedIdentityCredential');
+  });
+
+  test('a source that cannot give the view a token names the fix', async () => {
+    const result = await cli('roles', homes.alice!, ['--source', 'SharedTokenCacheCredential']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /az login/);
+  });
+});
