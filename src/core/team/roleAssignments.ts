@@ -1,0 +1,102 @@
+// Creating a role assignment the way the wizard must: `PUT …/roleAssignments/{name}` (api-version 2022-04-01) with a
+// name derived from scope, principal and role, so a retry or a double click can never create a second assignment;
+// `principalType` set, so a group created a moment ago is accepted before it has replicated; PrincipalNotFound
+// retried with backoff ("waiting for the new group to replicate"); RoleAssignmentExists (409) counted as success;
+// AuthorizationFailed explained with the roles that may assign.
+import { createHash } from 'node:crypto';
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import type { TokenCredential } from '@azure/identity';
+import type { CloudEndpoints } from '../access/clouds';
+
+/** A GUID from scope, principal and role: the same three always give the same assignment name. */
+export function assignmentName(scope: string, principalId: string, roleDefinitionId: string): string {
+  const guid = (roleDefinitionId.split('/').pop() ?? roleDefinitionId).toLowerCase();
+  const hex = createHash('sha256').update(`${scope.toLowerCase().replace(/\/+$/, '')}|${principalId.toLowerCase()}|${guid}`).digest('hex');
+  // RFC 4122 layout (version 5 style, variant 10xx), so ARM accepts it as a GUID.
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Roles that may create role assignments (some only with a condition that limits which roles they assign). */
+export const ROLES_THAT_ASSIGN = ['Owner', 'User Access Administrator', 'Role Based Access Control Administrator (possibly with a condition)'];
+
+export type AssignmentOutcome =
+  | { readonly kind: 'created'; readonly assignmentId: string }
+  | { readonly kind: 'exists'; readonly assignmentId: string };
+
+export class AssignmentError extends Error {
+  constructor(readonly kind: 'forbidden' | 'principal-not-found' | 'invalid' | 'failed', message: string) {
+    super(message);
+    this.name = 'AssignmentError';
+  }
+}
+
+export interface CreateAssignmentOptions {
+  readonly credential: TokenCredential;
+  readonly cloud: CloudEndpoints;
+  readonly scope: string;
+  readonly principalId: string;
+  readonly principalType: 'User' | 'Group' | 'ServicePrincipal';
+  /** Full id (`/subscriptions/…/providers/Microsoft.Authorization/roleDefinitions/{guid}`) or the GUID with a subscription. */
+  readonly roleDefinitionId: string;
+  readonly signal?: AbortSignal;
+  /** Called before each wait for replication, with the seconds it waits. */
+  readonly onWaiting?: (seconds: number, attempt: number) => void;
+  /** How long to keep retrying PrincipalNotFound (default three minutes). */
+  readonly maxWaitMs?: number;
+  /** For tests: the waits, in seconds, before the cap. */
+  readonly backoffSeconds?: readonly number[];
+}
+
+interface RestErrorLike { statusCode?: number; code?: string; message?: string }
+
+function subscriptionOf(scope: string): string {
+  const match = /^\/subscriptions\/([^/]+)/i.exec(scope);
+  if (!match) throw new AssignmentError('invalid', `The scope ${scope} is not in a subscription.`);
+  return match[1]!;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); reject(Object.assign(new Error('cancelled'), { name: 'AbortError' })); }, { once: true });
+  });
+}
+
+export async function createRoleAssignment(options: CreateAssignmentOptions): Promise<AssignmentOutcome> {
+  const subscriptionId = subscriptionOf(options.scope);
+  const client = new AuthorizationManagementClient(options.credential, subscriptionId, {
+    endpoint: options.cloud.resourceManager, credentialScopes: [`${options.cloud.resourceManagerAudience}/.default`],
+  });
+  const name = assignmentName(options.scope, options.principalId, options.roleDefinitionId);
+  const assignmentId = `${options.scope.replace(/\/+$/, '')}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+  const roleDefinitionId = options.roleDefinitionId.startsWith('/') ? options.roleDefinitionId
+    : `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${options.roleDefinitionId}`;
+  const waits = options.backoffSeconds ?? [5, 10, 20, 30, 30, 30, 30, 30];
+  const deadline = Date.now() + (options.maxWaitMs ?? 3 * 60_000);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.roleAssignments.create(options.scope, name, { roleDefinitionId, principalId: options.principalId, principalType: options.principalType }, {
+        abortSignal: options.signal, requestOptions: { timeout: 60_000 },
+      });
+      return { kind: 'created', assignmentId };
+    } catch (error) {
+      const e = (error && typeof error === 'object' ? error : {}) as RestErrorLike;
+      if (e.statusCode === 409 || e.code === 'RoleAssignmentExists') return { kind: 'exists', assignmentId };
+      if (e.code === 'AuthorizationFailed' || e.statusCode === 403) {
+        throw new AssignmentError('forbidden', `You may not assign roles at ${options.scope}. Roles that may: ${ROLES_THAT_ASSIGN.join(', ')}. ${e.message ?? ''}`.trim());
+      }
+      if (e.code === 'PrincipalNotFound') {
+        const wait = waits[Math.min(attempt, waits.length - 1)]!;
+        if (Date.now() + wait * 1000 > deadline) {
+          throw new AssignmentError('principal-not-found', `The principal ${options.principalId} is still not known to Azure Resource Manager after waiting for replication. Try again in a few minutes.`);
+        }
+        options.onWaiting?.(wait, attempt + 1);
+        await sleep(wait * 1000, options.signal);
+        continue;
+      }
+      if (e.code === 'InvalidRoleDefinitionId') throw new AssignmentError('invalid', e.message ?? 'The role definition is not valid.');
+      throw new AssignmentError('failed', e.message ?? String(error));
+    }
+  }
+}
