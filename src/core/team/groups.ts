@@ -1,0 +1,128 @@
+// Microsoft Graph operations of the team wizard, with @microsoft/microsoft-graph-client: find a group by name, search
+// users by display-name prefix (paged), create a security group exactly once, add members one by one with a result for
+// each. Writes use a token from the developer's own tool (az, azd or Azure PowerShell): their first-party apps hold
+// the delegated Graph permissions `az ad group create` uses.
+import type { TokenCredential } from '@azure/identity';
+import { Client } from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import type { CloudEndpoints } from '../access/clouds';
+
+export interface DirectoryGroup { readonly id: string; readonly displayName: string; readonly mailNickname: string | null; readonly description: string | null }
+export interface DirectoryUser { readonly id: string; readonly displayName: string; readonly userPrincipalName: string | null }
+export interface UserPage { readonly users: readonly DirectoryUser[]; readonly nextLink: string | null }
+
+export type MemberResult =
+  | { readonly id: string; readonly outcome: 'added' | 'already-member' }
+  | { readonly id: string; readonly outcome: 'failed'; readonly reason: string; readonly forbidden: boolean };
+
+export class GraphWriteError extends Error {
+  constructor(readonly kind: 'forbidden' | 'not-preauthorized' | 'invalid' | 'network' | 'failed', message: string) {
+    super(message);
+    this.name = 'GraphWriteError';
+  }
+}
+
+interface GraphErrorLike { statusCode?: number; code?: string; message?: string; body?: unknown }
+
+function graphError(error: unknown): GraphErrorLike {
+  return (error && typeof error === 'object' ? error : { message: String(error) }) as GraphErrorLike;
+}
+
+/** OData string literal: single quotes doubled. */
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function classify(error: unknown, what: string): GraphWriteError {
+  const e = graphError(error);
+  const message = e.message ?? String(error);
+  if (/AADSTS65002|AADSTS65001/.test(message)) {
+    return new GraphWriteError('not-preauthorized', `${what}: this sign-in's app may not change the directory (${message.split('\n')[0]}). Sign in with the Azure CLI (az login) and try again, or hand the commands to an administrator.`);
+  }
+  if (e.statusCode === 403 || e.code === 'Authorization_RequestDenied') {
+    return new GraphWriteError('forbidden', `${what}: insufficient privileges. ${message}`);
+  }
+  if (e.statusCode === 400) return new GraphWriteError('invalid', `${what}: ${message}`);
+  if (e.statusCode === undefined || e.statusCode === -1) return new GraphWriteError('network', `${what}: ${message}`);
+  return new GraphWriteError('failed', `${what}: ${message}`);
+}
+
+export class TeamDirectory {
+  private readonly client: Client;
+  /** Creates in flight, by name: a second click joins the first instead of creating again. */
+  private readonly creating = new Map<string, Promise<DirectoryGroup>>();
+
+  constructor(credential: TokenCredential, cloud: CloudEndpoints) {
+    this.client = Client.initWithMiddleware({
+      authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [`${cloud.graphAudience}/.default`] }),
+      baseUrl: `${cloud.graph}/`,
+      customHosts: new Set([new URL(cloud.graph).hostname]),
+    });
+  }
+
+  async findGroups(displayName: string): Promise<DirectoryGroup[]> {
+    const page = await this.client.api('/groups').filter(`displayName eq ${literal(displayName)}`).select('id,displayName,mailNickname,description').get() as { value?: Record<string, unknown>[] };
+    return (page.value ?? []).map((g) => ({ id: String(g.id), displayName: String(g.displayName ?? ''), mailNickname: typeof g.mailNickname === 'string' ? g.mailNickname : null, description: typeof g.description === 'string' ? g.description : null }));
+  }
+
+  /** Users whose display name starts with `prefix`; `nextLink` continues the same search. */
+  async searchUsers(prefix: string, nextLink?: string, pageSize = 25): Promise<UserPage> {
+    const request = nextLink ? this.client.api(nextLink)
+      : this.client.api('/users').filter(`startswith(displayName,${literal(prefix)})`).select('id,displayName,userPrincipalName').top(pageSize);
+    const page = await request.get() as { value?: Record<string, unknown>[]; '@odata.nextLink'?: string };
+    return {
+      users: (page.value ?? []).map((u) => ({ id: String(u.id), displayName: String(u.displayName ?? ''), userPrincipalName: typeof u.userPrincipalName === 'string' ? u.userPrincipalName : null })),
+      nextLink: page['@odata.nextLink'] ?? null,
+    };
+  }
+
+  /**
+   * A security group, created once: an existing group of that name is never duplicated (the caller offers it for
+   * reuse first), a second call while the first runs joins it, and after a dropped connection the group is looked up
+   * before the request is sent again.
+   */
+  createSecurityGroup(displayName: string, mailNickname: string, description: string): Promise<DirectoryGroup> {
+    const key = displayName.toLowerCase();
+    const running = this.creating.get(key);
+    if (running) return running;
+    const task = this.createOnce(displayName, mailNickname, description).finally(() => this.creating.delete(key));
+    this.creating.set(key, task);
+    return task;
+  }
+
+  private async createOnce(displayName: string, mailNickname: string, description: string): Promise<DirectoryGroup> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const g = await this.client.api('/groups').post({ displayName, mailNickname, description, mailEnabled: false, securityEnabled: true, groupTypes: [] }) as Record<string, unknown>;
+        return { id: String(g.id), displayName: String(g.displayName ?? displayName), mailNickname, description };
+      } catch (error) {
+        const classified = classify(error, 'The group could not be created');
+        if (classified.kind !== 'network' || attempt > 0) throw classified;
+        // The request may have reached Graph before the connection dropped: look before sending it again.
+        const existing = await this.findGroups(displayName).catch(() => []);
+        if (existing.length === 1) return existing[0]!;
+        if (existing.length > 1) throw new GraphWriteError('failed', `Several groups are named ${displayName}; pick one to reuse.`);
+      }
+    }
+  }
+
+  /** Adds each member; "already a member" (400) counts as added. One result per member, in order. */
+  async addMembers(groupId: string, memberIds: readonly string[], graphBase = 'https://graph.microsoft.com/v1.0'): Promise<MemberResult[]> {
+    const results: MemberResult[] = [];
+    for (const id of memberIds) {
+      try {
+        await this.client.api(`/groups/${encodeURIComponent(groupId)}/members/$ref`).post({ '@odata.id': `${graphBase}/directoryObjects/${id}` });
+        results.push({ id, outcome: 'added' });
+      } catch (error) {
+        const e = graphError(error);
+        if (e.statusCode === 400 && /already exist/i.test(e.message ?? '')) {
+          results.push({ id, outcome: 'already-member' });
+          continue;
+        }
+        const classified = classify(error, 'The member could not be added');
+        results.push({ id, outcome: 'failed', reason: classified.message, forbidden: classified.kind === 'forbidden' || classified.kind === 'not-preauthorized' });
+      }
+    }
+    return results;
+  }
+}
