@@ -1,118 +1,21 @@
-// Azure Resource Manager stand-in: tenants, subscriptions, resource groups, resources (storage accounts, key vaults,
-// anything seeded) and Microsoft.Authorization role definitions and role assignments, with RBAC evaluated from the
-// caller's own assignments, api-version checks and nextLink paging. Shapes follow test/fixtures/realdata/arm-authorization.
+// Azure Resource Manager stand-in: tenants, subscriptions, resource groups, resources (storage accounts, key vaults
+// in RBAC or access-policy mode, Service Bus namespaces, anything seeded) and Microsoft.Authorization role
+// definitions and role assignments (with ABAC conditions), with RBAC evaluated from the caller's own assignments,
+// management-group inheritance, api-version checks and nextLink paging. Deny assignments, effective permissions,
+// PIM schedule instances and management groups are in armAccess.ts. Shapes follow
+// test/fixtures/realdata/arm-authorization and arm-resources.
 import { randomUUID } from 'node:crypto';
-import { checkBearer, v1Issuer } from './tokens';
-import { ARM_AUDIENCES } from './entra';
 import { HttpError, isGuid, isRecord, parseJson, sendEmpty, sendJson, type RequestContext, type Route } from './http';
 import type { SandboxRuntime } from './runtime';
-import { normalizeScope, principalTypeOf, scopeContains, type RoleAssignmentRecord, type SubscriptionRecord, type TenantState } from './state';
+import { normalizeScope, principalTypeOf, type RoleAssignmentRecord, type SubscriptionRecord, type ResourceRecord } from './state';
 import type { RoleDefinition } from './roles';
+import {
+  AUTHZ, armError, authenticate, authorizationFailed, mayReadOwnAccess, page, requireAction, requireApiVersion, requireScopeExists,
+  roleDefinitionId, type ArmRuntime,
+} from './armCommon';
+import { armAccessRoutes } from './armAccess';
 
-interface Caller { objectId: string; clientName: string; tenantId: string }
-
-const API_VERSIONS = {
-  subscriptions: ['2014-04-01', '2015-01-01', '2016-06-01', '2018-06-01', '2019-06-01', '2019-11-01', '2020-01-01', '2021-01-01', '2022-01-01', '2022-09-01', '2022-12-01'],
-  // Old versions stay valid on Microsoft.Resources: azure-mgmt-keyvault lists vaults through /resources with 2015-11-01.
-  resources: ['2014-04-01', '2015-01-01', '2015-11-01', '2016-02-01', '2016-07-01', '2016-09-01', '2017-05-10', '2018-02-01', '2018-05-01',
-    '2019-03-01', '2019-05-01', '2019-05-10', '2019-07-01', '2019-08-01', '2019-10-01', '2020-06-01', '2020-10-01', '2021-01-01', '2021-04-01', '2022-09-01', '2023-07-01', '2024-03-01', '2024-07-01', '2024-11-01', '2025-03-01', '2025-04-01'],
-  roleAssignments: ['2015-07-01', '2017-10-01-preview', '2018-01-01-preview', '2018-09-01-preview', '2020-03-01-preview', '2020-04-01-preview', '2020-08-01-preview', '2020-10-01', '2020-10-01-preview', '2022-01-01-preview', '2022-04-01', '2022-05-01-preview'],
-  roleDefinitions: ['2015-07-01', '2017-05-01', '2018-01-01-preview', '2022-04-01', '2022-05-01-preview'],
-  storage: ['2021-09-01', '2022-09-01', '2023-01-01', '2023-05-01', '2024-01-01'],
-  keyVault: ['2019-09-01', '2021-10-01', '2022-07-01', '2023-07-01', '2024-11-01'],
-  managedIdentity: ['2018-11-30', '2021-09-30-preview', '2022-01-31-preview', '2023-01-31', '2023-07-31-preview', '2024-11-30'],
-} as const;
-
-export function armError(status: number, code: string, message: string, headers: Record<string, string> = {}): HttpError {
-  return new HttpError(status, { error: { code, message } }, headers);
-}
-
-function requireApiVersion(ctx: RequestContext, kind: keyof typeof API_VERSIONS, typeName: string, core: boolean): string {
-  const version = ctx.query.get('api-version');
-  if (!version) throw armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
-  const supported: readonly string[] = API_VERSIONS[kind];
-  if (!supported.includes(version)) {
-    if (core) {
-      throw armError(400, 'InvalidApiVersionParameter', `The api-version '${version}' is invalid. The supported versions are '${[...supported].reverse().join(',')}'. Supported versions are listed on https://aka.ms/arm-api-versions.`);
-    }
-    throw armError(400, 'NoRegisteredProviderFound', `No registered resource provider found for location 'global' and API version '${version}' for type '${typeName}'. The supported api-versions are '${supported.join(', ')}'. The supported locations are ', '.`);
-  }
-  return version;
-}
-
-function wwwAuthenticate(description: string): Record<string, string> {
-  return { 'WWW-Authenticate': `Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="${description}"` };
-}
-
-function armDate(epochSeconds: number): string {
-  // ARM prints these in .NET's en-US general format, e.g. 11/22/2025 10:00:00 AM.
-  return new Date(epochSeconds * 1000).toLocaleString('en-US', { timeZone: 'UTC' }).replace(',', '');
-}
-
-async function authenticate(ctx: RequestContext, rt: SandboxRuntime): Promise<Caller> {
-  const check = await checkBearer(rt.signingKey, ctx.req.headers.authorization, ARM_AUDIENCES);
-  if (!check.ok) {
-    switch (check.reason) {
-      case 'missing':
-        throw armError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", wwwAuthenticate("The authentication failed because of missing 'Authorization' header."));
-      case 'expired':
-        throw armError(401, 'ExpiredAuthenticationToken', `The access token expiry UTC time '${armDate(Number(check.detail))}' is earlier than current UTC time '${armDate(Date.now() / 1000)}'.`, wwwAuthenticate('The access token has expired.'));
-      case 'audience':
-        throw armError(401, 'InvalidAuthenticationTokenAudience', `The access token has been obtained for wrong audience or resource '${check.detail}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`, wwwAuthenticate('The access token has been obtained for wrong audience.'));
-      default:
-        throw armError(401, 'InvalidAuthenticationToken', 'The access token is invalid.', wwwAuthenticate('The access token is invalid.'));
-    }
-  }
-  const claims = check.claims;
-  const tenantId = String(claims.tid ?? '');
-  if (tenantId.toLowerCase() !== rt.state.tenantId.toLowerCase()) {
-    throw armError(401, 'InvalidAuthenticationTokenTenant', `The access token is from the wrong issuer '${String(claims.iss)}'. It must match the tenant '${v1Issuer(rt.state.tenantId)}' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${rt.state.tenantId}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`, wwwAuthenticate('The access token is from the wrong issuer.'));
-  }
-  const objectId = String(claims.oid ?? '');
-  const clientName = typeof claims.upn === 'string' ? claims.upn : String(claims.appid ?? objectId);
-  return { objectId, clientName, tenantId };
-}
-
-function authorizationFailed(caller: Caller, action: string, scope: string): HttpError {
-  return armError(403, 'AuthorizationFailed', `The client '${caller.clientName}' with object id '${caller.objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`, { 'x-ms-failure-cause': 'gateway' });
-}
-
-function requireAction(rt: SandboxRuntime, caller: Caller, action: string, scope: string, reportedScope = scope): void {
-  if (!rt.state.isAuthorized(caller.objectId, action, scope)) throw authorizationFailed(caller, action, reportedScope);
-}
-
-/** 404s ARM gives for scopes that name something that does not exist, checked from the outside in. */
-function requireScopeExists(state: TenantState, scope: string): void {
-  const parts = scope.split('/').filter(Boolean);
-  if (parts.length === 0) return;
-  if (parts[0]!.toLowerCase() === 'providers') return; // tenant or management group scope
-  if (parts[0]!.toLowerCase() !== 'subscriptions' || !parts[1]) throw armError(400, 'InvalidResourceId', `The scope '${scope}' is not valid.`);
-  const sub = state.subscription(parts[1]);
-  if (!sub) throw armError(404, 'SubscriptionNotFound', `The subscription '${parts[1]}' could not be found.`);
-  if (parts.length <= 2) return;
-  if (parts[2]!.toLowerCase() !== 'resourcegroups' || !parts[3]) return;
-  const rg = state.resourceGroup(sub.id, parts[3]);
-  if (!rg) throw armError(404, 'ResourceGroupNotFound', `Resource group '${parts[3]}' could not be found.`);
-  if (parts.length <= 4) return;
-  if (!state.scopeExists(scope)) {
-    const type = parts.length >= 8 ? `${parts[5]}/${parts[6]}` : parts.slice(5).join('/');
-    throw armError(404, 'ResourceNotFound', `The Resource '${type}/${parts[parts.length - 1]}' under resource group '${rg.name}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Paging: a skip token carries the offset; nextLink repeats the request with it.
-
-function page<T>(ctx: RequestContext, items: T[], pageSize: number, skipTokenName = '$skipToken'): { value: T[]; nextLink?: string } {
-  const token = ctx.query.get(skipTokenName) ?? ctx.query.get(skipTokenName.toLowerCase());
-  const offset = token && /^\d+$/.test(token) ? Number(token) : 0;
-  const slice = items.slice(offset, offset + pageSize);
-  if (offset + pageSize >= items.length) return { value: slice };
-  const next = new URLSearchParams(ctx.query);
-  next.delete(skipTokenName.toLowerCase());
-  next.set(skipTokenName, String(offset + pageSize));
-  return { value: slice, nextLink: `${ctx.serviceBase}${ctx.path}?${next.toString().replace(/\+/g, '%20').replace(/%24/g, '$')}` };
-}
+export { armError } from './armCommon';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tenants and subscriptions
@@ -129,8 +32,6 @@ function subscriptionBody(rt: SandboxRuntime, sub: SubscriptionRecord): Record<s
     subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
   };
 }
-
-interface ArmRuntime extends SandboxRuntime { armPageSize: number }
 
 async function listSubscriptions(ctx: RequestContext, _p: string[], rt: ArmRuntime): Promise<void> {
   requireApiVersion(ctx, 'subscriptions', 'subscriptions', true);
@@ -194,7 +95,7 @@ async function getResourceGroup(ctx: RequestContext, p: string[], rt: ArmRuntime
   sendJson(ctx, 200, { id: rg.id, name: rg.name, type: 'Microsoft.Resources/resourceGroups', location: rg.location, properties: { provisioningState: 'Succeeded' } });
 }
 
-function resourceSummary(r: { id: string; name: string; type: string; location: string; kind?: string; sku?: { name: string; tier?: string } }): Record<string, unknown> {
+function resourceSummary(r: ResourceRecord): Record<string, unknown> {
   return { id: r.id, name: r.name, type: r.type, ...(r.sku ? { sku: r.sku } : {}), ...(r.kind ? { kind: r.kind } : {}), location: r.location, tags: {} };
 }
 
@@ -229,12 +130,13 @@ async function listResources(ctx: RequestContext, p: string[], rt: ArmRuntime): 
   sendJson(ctx, 200, page(ctx, readable.map(resourceSummary), rt.armPageSize));
 }
 
-/** Which api-version list applies to a provider type: the storage and key vault providers have their own. */
-function providerKind(fullType: string): 'storage' | 'keyVault' | 'managedIdentity' | 'resources' {
+/** Which api-version list applies to a provider type: storage, key vault, identity and Service Bus have their own. */
+function providerKind(fullType: string): 'storage' | 'keyVault' | 'managedIdentity' | 'serviceBus' | 'resources' {
   const t = fullType.toLowerCase();
   if (t === 'microsoft.managedidentity/userassignedidentities') return 'managedIdentity';
   if (t === 'microsoft.storage/storageaccounts') return 'storage';
   if (t === 'microsoft.keyvault/vaults' || t === 'microsoft.keyvault/managedhsms') return 'keyVault';
+  if (t === 'microsoft.servicebus/namespaces') return 'serviceBus';
   return 'resources';
 }
 
@@ -255,7 +157,16 @@ async function listResourcesOfType(ctx: RequestContext, p: string[], rt: ArmRunt
   sendJson(ctx, 200, page(ctx, readable.map((r) => resourceBody(rt, r)), rt.armPageSize));
 }
 
-type ResourceRecord = Parameters<typeof resourceSummary>[0];
+/** Seeded resources were deployed by the CI service principal; ARM reports that in systemData. */
+const SEEDED_RESOURCE_TIMESTAMP = '2024-01-10T09:00:00.0000000Z';
+
+function systemData(rt: SandboxRuntime): Record<string, unknown> {
+  const deployer = rt.state.seed.servicePrincipals[0]?.appId ?? rt.state.tenantId;
+  return {
+    createdBy: deployer, createdByType: 'Application', createdAt: SEEDED_RESOURCE_TIMESTAMP,
+    lastModifiedBy: deployer, lastModifiedByType: 'Application', lastModifiedAt: SEEDED_RESOURCE_TIMESTAMP,
+  };
+}
 
 /** A resource as its provider returns it (the summary plus the provider's properties). */
 function resourceBody(rt: SandboxRuntime, resource: ResourceRecord): Record<string, unknown> {
@@ -270,13 +181,41 @@ function resourceBody(rt: SandboxRuntime, resource: ResourceRecord): Record<stri
       statusOfPrimary: 'available',
     };
   } else if (kind === 'keyVault') {
+    // Shape of the real getVault answer (arm-resources/keyvault-getVault-2023-07-01.json). In access-policy mode
+    // the data plane obeys `accessPolicies`, in RBAC mode only role assignments (the policies are then ignored).
+    body.systemData = systemData(rt);
+    const rbac = resource.enableRbacAuthorization ?? true;
     body.properties = {
       sku: { family: 'A', name: 'standard' },
       tenantId: rt.state.tenantId,
-      accessPolicies: [],
-      enableRbacAuthorization: true,
+      accessPolicies: (resource.accessPolicies ?? []).map((policy) => ({
+        tenantId: rt.state.tenantId,
+        objectId: policy.objectId,
+        permissions: { keys: [...policy.permissions.keys], secrets: [...policy.permissions.secrets], certificates: [...policy.permissions.certificates] },
+      })),
+      enabledForDeployment: false,
+      enabledForDiskEncryption: false,
+      enabledForTemplateDeployment: false,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: 90,
+      enableRbacAuthorization: rbac,
       vaultUri: `https://${resource.name}.vault.azure.net/`,
       provisioningState: 'Succeeded',
+      publicNetworkAccess: 'Enabled',
+    };
+  } else if (kind === 'serviceBus') {
+    body.systemData = systemData(rt);
+    body.properties = {
+      minimumTlsVersion: '1.2',
+      publicNetworkAccess: 'Enabled',
+      disableLocalAuth: true,
+      zoneRedundant: false,
+      provisioningState: 'Succeeded',
+      metricId: `${resource.id.split('/')[2] ?? ''}:${resource.name}`,
+      createdAt: SEEDED_RESOURCE_TIMESTAMP,
+      updatedAt: SEEDED_RESOURCE_TIMESTAMP,
+      serviceBusEndpoint: `https://${resource.name}.servicebus.windows.net:443/`,
+      status: 'Active',
     };
   } else if (kind === 'managedIdentity') {
     const identity = rt.state.seed.managedIdentities.find((m) => m.resourceId.toLowerCase() === resource.id.toLowerCase());
@@ -305,19 +244,6 @@ async function getResource(ctx: RequestContext, p: string[], rt: ArmRuntime): Pr
 
 // ---------------------------------------------------------------------------------------------------------------
 // Microsoft.Authorization
-
-const AUTHZ = '/providers/Microsoft.Authorization';
-
-/** `/subscriptions/{id}` when the scope lies in a subscription (ids are then printed in that form), else undefined. */
-function subscriptionOf(scope: string): string | undefined {
-  const match = /^\/subscriptions\/([^/]+)/i.exec(scope);
-  return match ? `/subscriptions/${match[1]}` : undefined;
-}
-
-function roleDefinitionId(role: RoleDefinition, contextScope: string): string {
-  const sub = subscriptionOf(contextScope);
-  return `${sub ?? ''}${AUTHZ}/roleDefinitions/${role.name}`;
-}
 
 function roleDefinitionBody(role: RoleDefinition, contextScope: string): Record<string, unknown> {
   return {
@@ -395,7 +321,7 @@ async function authorizationCollection(ctx: RequestContext, scope: string, kind:
     const filter = ctx.query.get('$filter');
     let roles = [...rt.state.roleDefinitions.values()];
     // Custom roles are listed where they can be assigned: at or below one of their assignable scopes.
-    roles = roles.filter((r) => r.type === 'BuiltInRole' || r.assignableScopes.some((s) => scopeContains(s, scope) || scopeContains(scope, s)));
+    roles = roles.filter((r) => r.type === 'BuiltInRole' || r.assignableScopes.some((s) => rt.state.contains(s, scope) || rt.state.contains(scope, s)));
     if (filter && filter.trim()) {
       const byName = /^roleName\s+eq\s+'(.*)'$/i.exec(filter.trim());
       const byType = /^type\s+eq\s+'(BuiltInRole|CustomRole)'$/i.exec(filter.trim());
@@ -412,8 +338,7 @@ async function authorizationCollection(ctx: RequestContext, scope: string, kind:
   if (scope !== '/') requireScopeExists(rt.state, scope);
   const filter = parseAssignmentFilter(ctx.query.get('$filter'));
   const selfLookup = [filter.assignedTo, filter.principalId].some((id) => id?.toLowerCase() === caller.objectId.toLowerCase());
-  // Reading one's own assignments needs no permission (the portal's "My access" works for everyone).
-  if (!selfLookup && !rt.state.isAuthorized(caller.objectId, 'Microsoft.Authorization/roleAssignments/read', scope)) {
+  if (!(selfLookup && mayReadOwnAccess(rt, caller, scope)) && !rt.state.isAuthorized(caller.objectId, 'Microsoft.Authorization/roleAssignments/read', scope)) {
     throw authorizationFailed(caller, 'Microsoft.Authorization/roleAssignments/read', `${scope === '/' ? '' : scope}${AUTHZ}/roleAssignments`);
   }
   if (filter.assignedTo) {
@@ -424,11 +349,11 @@ async function authorizationCollection(ctx: RequestContext, scope: string, kind:
   }
   const principals = filter.assignedTo ? rt.state.identitiesOf(filter.assignedTo)
     : filter.principalId ? new Set([filter.principalId.toLowerCase()]) : undefined;
+  // Above includes management groups over the subscription; assignedTo() adds the groups the principal is in.
   const matches = rt.state.roleAssignments.filter((a) => {
     if (principals && !principals.has(a.principalId.toLowerCase())) return false;
-    const above = scopeContains(a.scope, scope);
-    const below = scopeContains(scope, a.scope);
-    return filter.atScope ? above : above || below;
+    const above = rt.state.contains(a.scope, scope);
+    return filter.atScope ? above : above || rt.state.contains(scope, a.scope);
   });
   sendJson(ctx, 200, page(ctx, matches.map((a) => roleAssignmentBody(rt, a, version)), rt.armPageSize));
 }
@@ -442,7 +367,7 @@ function hexId(id: string): string {
 }
 
 type AssignmentPlan =
-  | { kind: 'update'; version: string; existing: RoleAssignmentRecord; description: string | null; callerId: string }
+  | { kind: 'update'; version: string; existing: RoleAssignmentRecord; description: string | null; condition: string | null; conditionVersion: string | null; callerId: string }
   | { kind: 'create'; version: string; record: RoleAssignmentRecord };
 
 /** Every check a role-assignment PUT makes, in ARM's order; throws the ARM error or says what the PUT would do. */
@@ -461,7 +386,17 @@ async function planRoleAssignment(ctx: RequestContext, scope: string, name: stri
   }
   const requestedType = typeof properties?.principalType === 'string' ? properties.principalType : undefined;
   const description = typeof properties?.description === 'string' ? properties.description : null;
-  const condition = typeof properties?.condition === 'string' ? properties.condition : null;
+  for (const field of ['condition', 'conditionVersion', 'description'] as const) {
+    const value = properties?.[field];
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw armError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: 'Error converting value to type 'System.String'. Path 'properties.${field}'.'.`);
+    }
+  }
+  // A PUT replaces the assignment: a missing, null or empty condition removes it (the documented way to delete
+  // one), and a condition without a version gets the default 2.0.
+  const condition = typeof properties?.condition === 'string' && properties.condition.trim() !== '' ? properties.condition : null;
+  const conditionVersion = condition === null ? null
+    : typeof properties?.conditionVersion === 'string' && properties.conditionVersion !== '' ? properties.conditionVersion : '2.0';
   if (scope !== '/') requireScopeExists(rt.state, scope);
   const assignmentPath = `${scope === '/' ? '' : scope}${AUTHZ}/roleAssignments/${name}`;
   requireAction(rt, caller, 'Microsoft.Authorization/roleAssignments/write', scope, assignmentPath);
@@ -493,7 +428,7 @@ async function planRoleAssignment(ctx: RequestContext, scope: string, name: stri
     if (existing.principalId.toLowerCase() !== principalId.toLowerCase() || existing.roleDefinitionName.toLowerCase() !== role.name.toLowerCase()) {
       throw armError(400, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
     }
-    return { kind: 'update', version, existing, description, callerId: caller.objectId };
+    return { kind: 'update', version, existing, description, condition, conditionVersion, callerId: caller.objectId };
   }
   const duplicate = rt.state.roleAssignments.find((a) => normalizeScope(a.scope) === normalizeScope(scope)
     && a.principalId.toLowerCase() === principalId.toLowerCase() && a.roleDefinitionName.toLowerCase() === role.name.toLowerCase());
@@ -505,7 +440,7 @@ async function planRoleAssignment(ctx: RequestContext, scope: string, name: stri
     kind: 'create', version,
     record: {
       name: name.toLowerCase(), scope, roleDefinitionName: role.name, principalId, principalType,
-      description, condition, conditionVersion: condition ? '2.0' : null, createdOn: now, updatedOn: now,
+      description, condition, conditionVersion, createdOn: now, updatedOn: now,
       createdBy: caller.objectId, updatedBy: caller.objectId,
     },
   };
@@ -514,7 +449,10 @@ async function planRoleAssignment(ctx: RequestContext, scope: string, name: stri
 async function putRoleAssignment(ctx: RequestContext, scope: string, name: string, rt: ArmRuntime): Promise<void> {
   const plan = await planRoleAssignment(ctx, scope, name, rt);
   if (plan.kind === 'update') {
+    // Only description, condition and conditionVersion may change on an existing assignment.
     plan.existing.description = plan.description;
+    plan.existing.condition = plan.condition;
+    plan.existing.conditionVersion = plan.conditionVersion;
     plan.existing.updatedOn = new Date().toISOString().replace('Z', '0000Z');
     plan.existing.updatedBy = plan.callerId;
     sendJson(ctx, 200, roleAssignmentBody(rt, plan.existing, plan.version));
@@ -599,6 +537,7 @@ export function armRoutes(): Route<ArmRuntime>[] {
   authorization.push({ name: 'arm.roleAssignments.validate', method: 'POST', pattern: /^((?:\/[^/]+)*?)\/providers\/Microsoft\.Authorization\/(roleAssignments)\/([^/]+)\/validate$/i, handle: validateRoleAssignment });
   return [
     ...authorization,
+    ...armAccessRoutes(),
     { name: 'arm.subscriptions.list', method: 'GET', pattern: /^\/subscriptions$/i, handle: listSubscriptions },
     { name: 'arm.subscriptions.get', method: 'GET', pattern: new RegExp(`^${SUB}$`, 'i'), handle: getSubscription },
     { name: 'arm.tenants.list', method: 'GET', pattern: /^\/tenants$/i, handle: listTenants },
@@ -606,7 +545,7 @@ export function armRoutes(): Route<ArmRuntime>[] {
     { name: 'arm.resourceGroups.get', method: 'GET', pattern: new RegExp(`^${SUB}${RG}$`, 'i'), handle: getResourceGroup },
     { name: 'arm.resources.list', method: 'GET', pattern: new RegExp(`^${SUB}(?:${RG})?/resources$`, 'i'), handle: listResources },
     // The providers the seed has resources of; other provider paths keep ARM's "no HTTP resource" answer.
-    { name: 'arm.resources.listByType', method: 'GET', pattern: new RegExp(`^${SUB}(?:${RG})?/providers/(Microsoft\\.Storage|Microsoft\\.KeyVault|Microsoft\\.ManagedIdentity)/([^/]+)$`, 'i'), handle: listResourcesOfType },
+    { name: 'arm.resources.listByType', method: 'GET', pattern: new RegExp(`^${SUB}(?:${RG})?/providers/(Microsoft\\.Storage|Microsoft\\.KeyVault|Microsoft\\.ManagedIdentity|Microsoft\\.ServiceBus)/([^/]+)$`, 'i'), handle: listResourcesOfType },
     { name: 'arm.resources.get', method: 'GET', pattern: new RegExp(`^${SUB}${RG}/providers/([^/]+)/([^/]+)/([^/]+)$`, 'i'), handle: getResource },
   ];
 }

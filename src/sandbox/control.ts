@@ -109,9 +109,10 @@ export function redactArgv(argv: readonly string[]): string[] {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*');
-  return new RegExp(`^${escaped}$`, 'i');
+  const escape = (literal: string) => literal.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  // `**` crosses folders, `*` stays within one.
+  const source = glob.split('**').map((part) => part.split('*').map(escape).join('[^/]*')).join('.*');
+  return new RegExp(`^${source}$`, 'i');
 }
 
 const LOG_LIMIT = 5000;

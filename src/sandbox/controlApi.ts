@@ -10,7 +10,7 @@
 //   GET  /_sandbox/tools/{az|azd|pwsh}   PUT (ToolBehaviour, replaces)   GET /_sandbox/tools/invocations
 //   POST /_sandbox/tools/{tool}/invocations   (the fake tools report argv; answers with the tool's behaviour)
 //   GET  /_sandbox/device-codes   POST /_sandbox/device-codes/approve {user, userCode?}   POST .../decline {userCode?}
-//   POST /_sandbox/users/{key}               {mfaRequired?, password?}
+//   POST /_sandbox/users/{key}               {mfaRequired?, password?, conditionalAccessBlocked?}
 //   POST /_sandbox/users/{key}/expire-refresh-tokens
 //   POST /_sandbox/federated-token           {subject, audience?} -> {token, issuer}
 import { z } from 'zod';
@@ -90,7 +90,7 @@ export function controlRoutes(control: SandboxControl, info: () => { url: string
       }
     }),
     r('users', 'POST', /^\/_sandbox\/users\/([\w-]+)$/, async (ctx, p) => {
-      const body = validated(z.object({ mfaRequired: z.boolean().optional(), password: z.string().min(1).optional() }).strict(), await jsonBody(ctx));
+      const body = validated(z.object({ mfaRequired: z.boolean().optional(), password: z.string().min(1).optional(), conditionalAccessBlocked: z.boolean().optional() }).strict(), await jsonBody(ctx));
       try { control.updateUser(p[0]!, body); } catch (error) { throw controlError(404, error instanceof Error ? error.message : 'unknown user'); }
       sendJson(ctx, 200, { ok: true });
     }),

@@ -224,12 +224,48 @@ function mfaRequired(ctx: RequestContext, resource: KnownResource): HttpError {
   });
 }
 
-interface UserGrant { user: UserObject; clientAppId: string; scope: string; mfa: boolean; nonce?: string }
+function conditionalAccessBlocked(ctx: RequestContext): HttpError {
+  // entra-token/errors/AADSTS53003_conditional_access_blocked_400.json: message_only, with the blocking policy ids.
+  return aadError(ctx, 400, 'invalid_grant', 53003, 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.', {
+    suberror: 'message_only',
+    claims: JSON.stringify({ access_token: { capolids: { essential: true, values: [randomUUID()] } } }),
+  });
+}
+
+function consentRequired(ctx: RequestContext, appId: string, displayName: string): HttpError {
+  // entra-token/errors/AADSTS65001_consent_required_400.json (suberror consent_required).
+  return aadError(ctx, 400, 'invalid_grant', 65001, `The user or administrator has not consented to use the application with ID '${appId}' named '${displayName}'. Send an interactive authorization request for this user and resource.`, { suberror: 'consent_required' });
+}
+
+/**
+ * The delegated permissions Entra writes into a user's token: per resource, and for Microsoft Graph per client
+ * app. The first-party command-line tools (az, azd, Azure PowerShell) are pre-authorized for broad Graph access
+ * (Directory.AccessAsUser.All ...); a client whose seed entry names `graphPermissions` gets only those.
+ */
+function delegatedPermissions(rt: SandboxRuntime, clientAppId: string, resource: KnownResource): string {
+  if (resource.appId !== KNOWN_RESOURCES[1]!.appId) return resource.delegated;
+  return publicClient(rt, clientAppId)?.graphPermissions ?? resource.delegated;
+}
+
+function publicClient(rt: SandboxRuntime, appId: string): SandboxRuntime['state']['seed']['publicClients'][number] | undefined {
+  return rt.state.seed.publicClients.find((c) => c.appId.toLowerCase() === appId.toLowerCase());
+}
+
+interface UserGrant { user: UserObject; clientAppId: string; scope: string; mfa: boolean; nonce?: string; interactive?: boolean }
 
 async function issueUserTokens(ctx: RequestContext, rt: SandboxRuntime, form: URLSearchParams, grant: UserGrant): Promise<void> {
   const parsed = parseScope(ctx, rt, grant.scope);
+  const client = publicClient(rt, grant.clientAppId);
+  if (client?.consentedResources) {
+    const consentKey = `${grant.user.objectId}|${client.appId}|${parsed.resource.appId}`.toLowerCase();
+    const consented = client.consentedResources.some((r) => findResource(r)?.appId === parsed.resource.appId) || rt.sessions.consents.has(consentKey);
+    // An interactive sign-in is where a user consents; a silent grant (password, refresh token) cannot ask.
+    if (!consented && !grant.interactive) throw consentRequired(ctx, client.appId, client.displayName);
+    rt.sessions.consents.add(consentKey);
+  }
+  if (grant.user.conditionalAccessBlocked) throw conditionalAccessBlocked(ctx);
   if (grant.user.mfaRequired && !grant.mfa) throw mfaRequired(ctx, parsed.resource);
-  const delegated = parsed.resource.delegated;
+  const delegated = delegatedPermissions(rt, grant.clientAppId, parsed.resource);
   const { token, expiresOn } = await mintAccessToken(rt.signingKey, {
     tenantId: rt.state.tenantId, audience: parsed.requested, clientAppId: grant.clientAppId,
     subject: userSubject(grant.user, grant.mfa), scp: delegated, lifetimeSeconds: lifetime(rt),
@@ -475,7 +511,7 @@ async function redeemDeviceCode(ctx: RequestContext, rt: SandboxRuntime, form: U
   if (!user || user.kind !== 'user') throw aadError(ctx, 400, 'invalid_grant', 70000, 'The user could not be found.');
   record.redeemed = true;
   // Interactive sign-in: the person completed MFA on the device-login page.
-  await issueUserTokens(ctx, rt, form, { user, clientAppId, scope: record.scope, mfa: true });
+  await issueUserTokens(ctx, rt, form, { user, clientAppId, scope: record.scope, mfa: true, interactive: true });
 }
 
 async function redeemAuthorizationCode(ctx: RequestContext, rt: SandboxRuntime, form: URLSearchParams, clientAppId: string): Promise<void> {
@@ -498,7 +534,7 @@ async function redeemAuthorizationCode(ctx: RequestContext, rt: SandboxRuntime, 
   const user = rt.state.object(record.userObjectId);
   if (!user || user.kind !== 'user') throw aadError(ctx, 400, 'invalid_grant', 70008, 'The user could not be found.');
   const scope = form.get('scope') ?? record.scope;
-  await issueUserTokens(ctx, rt, form, { user, clientAppId, scope, mfa: true, ...(record.nonce ? { nonce: record.nonce } : {}) });
+  await issueUserTokens(ctx, rt, form, { user, clientAppId, scope, mfa: true, interactive: true, ...(record.nonce ? { nonce: record.nonce } : {}) });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

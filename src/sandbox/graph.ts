@@ -1,11 +1,14 @@
 // Microsoft Graph v1.0 stand-in for the directory calls the product makes: /me, users, groups (create a security
-// group, members/$ref), memberOf/transitiveMemberOf (with the ConsistencyLevel/$count rules), servicePrincipals,
-// directoryObjects/getByIds and organization. Shapes and errors follow test/fixtures/realdata/graph.
-import { createHash } from 'node:crypto';
+// group, members/$ref), memberOf/transitiveMemberOf (with the ConsistencyLevel/$count rules for casts and
+// filters), checkMemberGroups/getMemberGroups, servicePrincipals, app registrations (create, addPassword),
+// directoryObjects/getByIds and organization. Writes obey the token: an application's roles, or a user's
+// delegated permissions (`scp`, which depend on the client app) plus the user's directory roles. Shapes and
+// errors follow test/fixtures/realdata/graph.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { GRAPH_AUDIENCES } from './entra';
 import { header, HttpError, isGuid, isRecord, parseJson, sendEmpty, type RequestContext, type Route } from './http';
 import type { SandboxRuntime } from './runtime';
-import type { DirectoryObject, GroupObject, ServicePrincipalObject, UserObject } from './state';
+import type { ApplicationRecord, DirectoryObject, GroupObject, ServicePrincipalObject, UserObject } from './state';
 import { checkBearer } from './tokens';
 
 interface GraphCaller {
@@ -37,15 +40,33 @@ function graphHeaders(ctx: RequestContext): Record<string, string> {
   };
 }
 
-function graphError(ctx: RequestContext, status: number, code: string, message: string): HttpError {
-  return new HttpError(status, {
-    error: { code, message, innerError: { date: graphDate(), 'request-id': ctx.requestId, 'client-request-id': clientRequestId(ctx) } },
-  }, graphHeaders(ctx));
+function graphErrorBody(ctx: RequestContext, code: string, message: string, details?: Json[]): Json {
+  return { error: { code, message, ...(details ? { details } : {}), innerError: { date: graphDate(), 'request-id': ctx.requestId, 'client-request-id': clientRequestId(ctx) } } };
 }
 
-function send(ctx: RequestContext, status: number, payload: unknown): void {
+function graphError(ctx: RequestContext, status: number, code: string, message: string, details?: Json[]): HttpError {
+  return new HttpError(status, graphErrorBody(ctx, code, message, details), graphHeaders(ctx));
+}
+
+/**
+ * The answer to an injected fault without a body of its own: Graph's error shape and headers. 429 follows a real
+ * throttled answer (a Microsoft Q&A capture: code TooManyRequests, "Too many requests from Identifier:... Please
+ * try again later.", Retry-After and request-id headers).
+ */
+export function graphFault(ctx: RequestContext, status: number): { body: Json; headers: Record<string, string> } {
+  const [code, message] = ({
+    401: ['InvalidAuthenticationToken', 'Access token validation failure.'],
+    403: ['Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'],
+    404: ['Request_ResourceNotFound', 'Resource does not exist or one of its queried reference-property objects are not present.'],
+    429: ['TooManyRequests', 'Too many requests from Identifier:Sandbox Loopback under category:throttle.aad.ags.directory. Please try again later.'],
+    503: ['ServiceUnavailable', 'Service unavailable.'],
+  } as Record<number, [string, string]>)[status] ?? (status >= 500 ? ['UnknownError', ''] : ['BadRequest', 'The request failed.']);
+  return { body: graphErrorBody(ctx, code, message), headers: graphHeaders(ctx) };
+}
+
+function send(ctx: RequestContext, status: number, payload: unknown, headers: Record<string, string> = {}): void {
   const body = Buffer.from(JSON.stringify(payload), 'utf8');
-  ctx.res.writeHead(status, { 'Content-Type': CONTENT_TYPE, 'Content-Length': String(body.length), 'Cache-Control': 'no-cache', ...graphHeaders(ctx) });
+  ctx.res.writeHead(status, { 'Content-Type': CONTENT_TYPE, 'Content-Length': String(body.length), 'Cache-Control': 'no-cache', ...graphHeaders(ctx), ...headers });
   ctx.res.end(body);
 }
 
@@ -73,10 +94,17 @@ async function authenticate(ctx: RequestContext, rt: SandboxRuntime): Promise<Gr
   return { objectId, kind, scopes, roles, ...(user ? { user } : {}) };
 }
 
-const READ_ROLES = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'GroupMember.Read.All', 'GroupMember.ReadWrite.All', 'Application.Read.All'];
+const READ_ROLES = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'GroupMember.Read.All', 'GroupMember.ReadWrite.All', 'Application.Read.All', 'Application.ReadWrite.All'];
 const GROUP_CREATE_ROLES = ['Group.Create', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'];
 const MEMBER_WRITE_ROLES = ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'];
+const GROUP_DELETE_ROLES = ['Group.ReadWrite.All', 'Directory.ReadWrite.All'];
+const APP_WRITE_ROLES = ['Application.ReadWrite.All', 'Application.ReadWrite.OwnedBy'];
+// Delegated: the token's scp must hold one of these (Directory.AccessAsUser.All acts with all of the user's rights).
 const GROUP_WRITE_SCOPES = ['Group.ReadWrite.All', 'Directory.ReadWrite.All', 'Directory.AccessAsUser.All'];
+const MEMBER_WRITE_SCOPES = ['GroupMember.ReadWrite.All', ...GROUP_WRITE_SCOPES];
+const APP_WRITE_SCOPES = ['Application.ReadWrite.All', 'Directory.AccessAsUser.All'];
+/** Delegated scopes that let /organization return more than id, displayName and verifiedDomains. */
+const DIRECTORY_READ_SCOPES = ['Directory.Read.All', 'Directory.ReadWrite.All', 'Directory.AccessAsUser.All'];
 /** Directory roles that may create groups and manage any group's members even when users may not. */
 const GROUP_ADMIN_ROLES = ['Global Administrator', 'Groups Administrator', 'User Administrator'];
 
@@ -173,20 +201,91 @@ function groupJson(g: GroupObject): Json {
   };
 }
 
+/** The service principal as Graph v1.0 returns it (graph/post-servicePrincipal-create.json, recorded). */
 function servicePrincipalJson(rt: SandboxRuntime, sp: ServicePrincipalObject): Json {
+  const application = sp.servicePrincipalType === 'Application';
   return {
     id: sp.objectId,
     deletedDateTime: null,
     accountEnabled: true,
     alternativeNames: sp.managedIdentity ? [`isExplicit=${sp.managedIdentity.kind === 'userAssigned' ? 'True' : 'False'}`, sp.managedIdentity.resourceId] : [],
-    appDisplayName: sp.servicePrincipalType === 'Application' ? sp.displayName : null,
+    appDisplayName: application ? sp.displayName : null,
+    appDescription: null,
     appId: sp.appId,
-    appOwnerOrganizationId: sp.servicePrincipalType === 'Application' ? rt.state.tenantId : null,
+    applicationTemplateId: null,
+    appOwnerOrganizationId: application ? rt.state.tenantId : null,
+    appRoleAssignmentRequired: false,
+    createdDateTime: new Date(sp.createdAt).toISOString().replace(/\.\d+Z$/, 'Z'),
+    description: null,
+    disabledByMicrosoftStatus: null,
     displayName: sp.displayName,
+    homepage: null,
+    loginUrl: null,
+    logoutUrl: null,
+    notes: null,
+    notificationEmailAddresses: [],
+    preferredSingleSignOnMode: null,
+    preferredTokenSigningKeyThumbprint: null,
+    replyUrls: [],
     servicePrincipalNames: sp.managedIdentity ? [sp.appId, sp.managedIdentity.resourceId] : [sp.appId],
     servicePrincipalType: sp.servicePrincipalType,
-    signInAudience: sp.servicePrincipalType === 'Application' ? 'AzureADMyOrg' : null,
+    signInAudience: application ? 'AzureADMyOrg' : null,
     tags: [],
+    tokenEncryptionKeyId: null,
+    samlSingleSignOnSettings: null,
+    verifiedPublisher: { displayName: null, verifiedPublisherId: null, addedDateTime: null },
+    addIns: [],
+    appRoles: [],
+    info: { logoUrl: null, marketingUrl: null, privacyStatementUrl: null, supportUrl: null, termsOfServiceUrl: null },
+    keyCredentials: [],
+    oauth2PermissionScopes: [],
+    passwordCredentials: [],
+    resourceSpecificApplicationPermissions: [],
+  };
+}
+
+interface PasswordCredentialJson { customKeyIdentifier: null; displayName: string | null; endDateTime: string; hint: string; keyId: string; secretText: string | null; startDateTime: string }
+
+function passwordJson(p: ApplicationRecord['passwordCredentials'][number], withSecret: boolean): PasswordCredentialJson {
+  return { customKeyIdentifier: null, displayName: p.displayName, endDateTime: p.endDateTime, hint: p.hint, keyId: p.keyId, secretText: withSecret ? p.secret : null, startDateTime: p.startDateTime };
+}
+
+/** An app registration as Graph v1.0 returns it (graph/post-application-create.json, recorded). */
+function applicationJson(rt: SandboxRuntime, app: ApplicationRecord): Json {
+  return {
+    id: app.objectId,
+    deletedDateTime: null,
+    appId: app.appId,
+    applicationTemplateId: null,
+    disabledByMicrosoftStatus: null,
+    createdDateTime: app.createdDateTime,
+    displayName: app.displayName,
+    description: null,
+    groupMembershipClaims: null,
+    identifierUris: [],
+    isDeviceOnlyAuthSupported: null,
+    isFallbackPublicClient: null,
+    notes: null,
+    publisherDomain: rt.state.defaultDomain,
+    serviceManagementReference: null,
+    signInAudience: app.signInAudience,
+    tags: [],
+    tokenEncryptionKeyId: null,
+    defaultRedirectUri: null,
+    certification: null,
+    optionalClaims: null,
+    addIns: [],
+    api: { acceptMappedClaims: null, knownClientApplications: [], requestedAccessTokenVersion: 2, oauth2PermissionScopes: [], preAuthorizedApplications: [] },
+    appRoles: [],
+    info: { logoUrl: null, marketingUrl: null, privacyStatementUrl: null, supportUrl: null, termsOfServiceUrl: null },
+    keyCredentials: [],
+    parentalControlSettings: { countriesBlockedForMinors: [], legalAgeGroupRule: 'Allow' },
+    passwordCredentials: app.passwordCredentials.map((p) => passwordJson(p, false)),
+    publicClient: { redirectUris: [] },
+    requiredResourceAccess: [],
+    verifiedPublisher: { displayName: null, verifiedPublisherId: null, addedDateTime: null },
+    web: { homePageUrl: null, logoutUrl: null, redirectUris: [], implicitGrantSettings: { enableAccessTokenIssuance: false, enableIdTokenIssuance: false } },
+    spa: { redirectUris: [] },
   };
 }
 
@@ -239,6 +338,7 @@ const FILTERABLE: Record<string, string[]> = {
   User: ['displayName', 'userPrincipalName', 'mail', 'givenName', 'surname', 'id', 'mailNickname', 'accountEnabled', 'userType', 'jobTitle'],
   Group: ['displayName', 'mailNickname', 'id', 'securityEnabled', 'mailEnabled', 'groupTypes', 'description'],
   ServicePrincipal: ['appId', 'displayName', 'id', 'servicePrincipalType', 'servicePrincipalNames'],
+  Application: ['appId', 'displayName', 'id', 'signInAudience'],
   DirectoryObject: ['displayName', 'id'],
 };
 
@@ -414,6 +514,18 @@ async function getUser(ctx: RequestContext, p: string[], rt: SandboxRuntime): Pr
   send(ctx, 200, { '@odata.context': context(ctx, 'users', fields, true), ...applySelect(ctx, item.full, item.extra, 'user', fields) });
 }
 
+/**
+ * A transitive relationship cast to a type (`transitiveMemberOf/microsoft.graph.group`) is an advanced query: the
+ * docs require `ConsistencyLevel: eventual` and `$count=true` for it (graph/me-memberOf-and-transitiveMemberOf.json,
+ * doc_notes), and without them Graph answers 400 Request_UnsupportedQuery "Invalid search request." (the body
+ * reported in microsoftgraph/microsoft-graph-docs-contrib issue #1517 for transitiveMembers/microsoft.graph.group).
+ */
+function requireAdvancedCast(ctx: RequestContext, transitive: boolean, cast: boolean): void {
+  if (transitive && cast && !(advancedQuery(ctx) && ctx.query.get('$count') === 'true')) {
+    throw graphError(ctx, 400, 'Request_UnsupportedQuery', 'Invalid search request.');
+  }
+}
+
 /** memberOf / transitiveMemberOf of any directory object, with the optional microsoft.graph.group cast. */
 function sendMemberships(ctx: RequestContext, rt: SandboxRuntime, subject: DirectoryObject, transitive: boolean, cast: boolean): void {
   const groups = transitive ? rt.state.transitiveGroupsOf(subject.objectId) : rt.state.directGroupsOf(subject.objectId);
@@ -421,6 +533,7 @@ function sendMemberships(ctx: RequestContext, rt: SandboxRuntime, subject: Direc
   if (ctx.query.get('$filter') && !advanced) {
     throw graphError(ctx, 400, 'Request_UnsupportedQuery', 'The specified filter to the reference property query is currently not supported.');
   }
+  requireAdvancedCast(ctx, transitive, cast);
   const items: { full: Json; extra: Json; typeName: string }[] = groups.map((g) => ({ full: withType(rt, g), extra: {}, typeName: 'group' }));
   if (!cast && subject.kind === 'user') {
     for (const role of subject.directoryRoles) items.push({ full: directoryRole(rt, role), extra: {}, typeName: 'directoryRole' });
@@ -487,7 +600,10 @@ async function createGroup(ctx: RequestContext, _p: string[], rt: SandboxRuntime
   const invalid = (property: string): HttpError => graphError(ctx, 400, 'Request_BadRequest', `Invalid value specified for property '${property}' of resource 'Group'.`);
   const { displayName, mailNickname, mailEnabled, securityEnabled, description, groupTypes } = body;
   if (typeof displayName !== 'string' || displayName.length === 0 || displayName.length > 256) throw invalid('displayName');
-  if (typeof mailNickname !== 'string' || mailNickname.length > 64 || !MAIL_NICKNAME.test(mailNickname) || /[@()\\[\]";:.<>,\s]/.test(mailNickname)) throw invalid('mailNickname');
+  if (typeof mailNickname !== 'string' || mailNickname.length > 64 || !MAIL_NICKNAME.test(mailNickname) || /[@()\\[\]";:.<>,\s]/.test(mailNickname)) {
+    // The real answer names the property in `details` (graph/errors/Request_BadRequest_invalid_mailNickname_400.json).
+    throw graphError(ctx, 400, 'Request_BadRequest', "Invalid value specified for property 'mailNickname' of resource 'Group'.", [{ target: 'mailNickname', code: 'InvalidValue' }]);
+  }
   if (typeof mailEnabled !== 'boolean') throw invalid('mailEnabled');
   if (typeof securityEnabled !== 'boolean') throw invalid('securityEnabled');
   if (description !== undefined && description !== null && typeof description !== 'string') throw invalid('description');
@@ -508,6 +624,7 @@ async function createGroup(ctx: RequestContext, _p: string[], rt: SandboxRuntime
   for (const ref of references) {
     if (ref.property.startsWith('members')) for (const id of ref.ids) group.members.add(id.toLowerCase());
   }
+  rt.state.membershipChanged();
   rt.control.count('graph.groups.created');
   send(ctx, 201, {
     '@odata.context': context(ctx, 'groups', undefined, true),
@@ -519,12 +636,11 @@ async function createGroup(ctx: RequestContext, _p: string[], rt: SandboxRuntime
 async function deleteGroup(ctx: RequestContext, p: string[], rt: SandboxRuntime): Promise<void> {
   const caller = await authenticate(ctx, rt);
   const group = requireGroup(ctx, rt, decodeURIComponent(p[1]!));
-  const allowed = caller.kind === 'app' ? ['Group.ReadWrite.All', 'Directory.ReadWrite.All'].some((r) => caller.roles.has(r)) : isGroupAdmin(caller);
+  const allowed = caller.kind === 'app'
+    ? GROUP_DELETE_ROLES.some((r) => caller.roles.has(r))
+    : GROUP_WRITE_SCOPES.some((scope) => caller.scopes.has(scope)) && isGroupAdmin(caller);
   if (!allowed) throw denied(ctx);
-  rt.state.objects.delete(group.objectId.toLowerCase());
-  rt.state.byKey.delete(group.key);
-  for (const g of rt.state.groups()) g.members.delete(group.objectId.toLowerCase());
-  rt.state.roleAssignments = rt.state.roleAssignments.filter((a) => a.principalId.toLowerCase() !== group.objectId.toLowerCase());
+  rt.state.deleteGroup(group);
   sendEmpty(ctx, 204, graphHeaders(ctx));
 }
 
@@ -533,6 +649,8 @@ async function listMembers(ctx: RequestContext, p: string[], rt: SandboxRuntime)
   requireRead(ctx, caller);
   const group = requireGroup(ctx, rt, decodeURIComponent(p[1]!));
   const transitive = p[2]!.toLowerCase() === 'transitivemembers';
+  const castTo = p[3] ? p[3].toLowerCase() : undefined;
+  requireAdvancedCast(ctx, transitive, castTo !== undefined);
   const ids = new Set<string>(group.members);
   if (transitive) {
     const queue = [...group.members];
@@ -542,12 +660,17 @@ async function listMembers(ctx: RequestContext, p: string[], rt: SandboxRuntime)
     }
   }
   const items = [...ids].map((id) => rt.state.object(id)).filter((o): o is DirectoryObject => o !== undefined)
+    .filter((o) => castTo === undefined || o.kind.toLowerCase() === castTo)
     .map((o) => ({ full: withType(rt, o), extra: {}, typeName: o.kind }));
-  sendCollection(ctx, items, { entitySet: 'directoryObjects', resource: 'DirectoryObject', defaultTop: 100, countable: true });
+  const cast = castTo === undefined ? undefined : ({ user: ['users', 'User'], group: ['groups', 'Group'], serviceprincipal: ['servicePrincipals', 'ServicePrincipal'] } as const)[castTo as 'user' | 'group' | 'serviceprincipal'];
+  sendCollection(ctx, items, { entitySet: cast?.[0] ?? 'directoryObjects', resource: cast?.[1] ?? 'DirectoryObject', defaultTop: 100, countable: true });
 }
 
+/** An app needs a member-write role; a user needs a delegated permission that allows it and a role that may. */
 function canManageMembers(caller: GraphCaller): boolean {
-  return caller.kind === 'app' ? MEMBER_WRITE_ROLES.some((r) => caller.roles.has(r)) : isGroupAdmin(caller);
+  return caller.kind === 'app'
+    ? MEMBER_WRITE_ROLES.some((r) => caller.roles.has(r))
+    : MEMBER_WRITE_SCOPES.some((scope) => caller.scopes.has(scope)) && isGroupAdmin(caller);
 }
 
 async function addMember(ctx: RequestContext, p: string[], rt: SandboxRuntime): Promise<void> {
@@ -564,6 +687,7 @@ async function addMember(ctx: RequestContext, p: string[], rt: SandboxRuntime): 
     throw graphError(ctx, 400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'.");
   }
   group.members.add(member.objectId.toLowerCase());
+  rt.state.membershipChanged();
   sendEmpty(ctx, 204, graphHeaders(ctx));
 }
 
@@ -574,6 +698,7 @@ async function removeMember(ctx: RequestContext, p: string[], rt: SandboxRuntime
   const memberId = decodeURIComponent(p[2]!).toLowerCase();
   if (!group.members.has(memberId)) throw notFound(ctx, memberId);
   group.members.delete(memberId);
+  rt.state.membershipChanged();
   sendEmpty(ctx, 204, graphHeaders(ctx));
 }
 
@@ -620,19 +745,202 @@ async function getByIds(ctx: RequestContext, _p: string[], rt: SandboxRuntime): 
   send(ctx, 200, { '@odata.context': context(ctx, 'directoryObjects', undefined), value: objects.map((o) => withType(rt, o)) });
 }
 
+/** AAD_PREMIUM_P2's service plan: what the PIM APIs need (tenant.pimEnabled). */
+const AAD_PREMIUM_P2_PLAN = 'eec0eb4f-6444-4f95-aba0-50c24d67f998';
+
 async function organization(ctx: RequestContext, _p: string[], rt: SandboxRuntime): Promise<void> {
-  await authenticate(ctx, rt);
+  const caller = await authenticate(ctx, rt);
+  // "Applications granted the User.Read permission are able to read only the id, displayName, and verifiedDomains
+  // properties of the organization. All other properties will return with null values." (get-organization.json)
+  const full = caller.kind === 'app' || DIRECTORY_READ_SCOPES.some((scope) => caller.scopes.has(scope));
+  const limited = <T>(value: T): T | null => (full ? value : null);
+  const tenant = rt.state.seed.tenant;
+  const planDate = '2024-01-01T00:00:00Z';
   send(ctx, 200, {
     '@odata.context': context(ctx, 'organization', undefined),
     value: [{
       id: rt.state.tenantId,
       deletedDateTime: null,
+      businessPhones: limited([]),
+      city: null,
+      country: null,
+      countryLetterCode: limited(tenant.countryCode),
+      createdDateTime: limited('2024-01-01T00:00:00Z'),
+      defaultUsageLocation: null,
       displayName: rt.state.tenantDisplayName,
-      countryLetterCode: rt.state.seed.tenant.countryCode,
-      tenantType: 'AAD',
+      isMultipleDataLocationsForServicesEnabled: null,
+      marketingNotificationEmails: limited([]),
+      onPremisesLastSyncDateTime: null,
+      onPremisesSyncEnabled: null,
+      partnerTenantType: null,
+      postalCode: null,
+      preferredLanguage: limited('en'),
+      securityComplianceNotificationMails: limited([]),
+      securityComplianceNotificationPhones: limited([]),
+      state: null,
+      street: null,
+      technicalNotificationMails: limited([]),
+      tenantType: limited('AAD'),
+      directorySizeQuota: limited({ used: rt.state.objects.size, total: 50000 }),
+      assignedPlans: limited(tenant.pimEnabled ? [{ assignedDateTime: planDate, capabilityStatus: 'Enabled', service: 'AADPremiumService', servicePlanId: AAD_PREMIUM_P2_PLAN }] : []),
+      privacyProfile: limited({ contactEmail: '', statementUrl: '' }),
+      provisionedPlans: limited(tenant.pimEnabled ? [{ capabilityStatus: 'Enabled', provisioningStatus: 'Success', service: 'AADPremiumService' }] : []),
       verifiedDomains: [{ capabilities: 'Email, OfficeCommunicationsOnline', isDefault: true, isInitial: true, name: rt.state.defaultDomain, type: 'Managed' }],
     }],
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// checkMemberGroups / getMemberGroups (transitive, answers are collections of ids)
+
+const STRING_COLLECTION = 'https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)';
+
+async function memberGroupsSubject(ctx: RequestContext, p: string[], rt: SandboxRuntime): Promise<DirectoryObject> {
+  const caller = await authenticate(ctx, rt);
+  if (p[1] === undefined || p[1] === '') {
+    if (caller.kind !== 'user' || !caller.user) throw graphError(ctx, 400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+    return caller.user;
+  }
+  requireRead(ctx, caller);
+  const collection = p[1].toLowerCase();
+  const id = decodeURIComponent(p[2]!);
+  const subject = collection === 'users' ? findUser(rt, id) : rt.state.object(id);
+  const expected = { users: 'user', groups: 'group', serviceprincipals: 'servicePrincipal' }[collection as 'users' | 'groups' | 'serviceprincipals'];
+  if (!subject || (expected !== undefined && subject.kind !== expected)) throw notFound(ctx, id);
+  return subject;
+}
+
+async function memberGroups(ctx: RequestContext, p: string[], rt: SandboxRuntime): Promise<void> {
+  const subject = await memberGroupsSubject(ctx, p, rt);
+  const operation = p[3]!.toLowerCase();
+  const body = parseJson(await ctx.body());
+  const groups = rt.state.transitiveGroupsOf(subject.objectId);
+  if (operation === 'checkmembergroups') {
+    const groupIds = isRecord(body) ? body.groupIds : undefined;
+    // "You can check up to a maximum of 20 groups per request."
+    if (!Array.isArray(groupIds) || groupIds.length === 0 || groupIds.length > 20 || !groupIds.every((g) => typeof g === 'string')) {
+      throw graphError(ctx, 400, 'Request_BadRequest', "Invalid value specified for property 'groupIds' of resource 'DirectoryObject'.");
+    }
+    const member = new Set(groups.map((g) => g.objectId.toLowerCase()));
+    const value = (groupIds as string[]).filter((id) => member.has(id.toLowerCase())).map((id) => rt.state.object(id)!.objectId);
+    send(ctx, 200, { '@odata.context': STRING_COLLECTION, value });
+    return;
+  }
+  const securityEnabledOnly = isRecord(body) ? body.securityEnabledOnly : undefined;
+  if (typeof securityEnabledOnly !== 'boolean') {
+    throw graphError(ctx, 400, 'Request_BadRequest', "Invalid value specified for property 'securityEnabledOnly' of resource 'DirectoryObject'.");
+  }
+  send(ctx, 200, { '@odata.context': STRING_COLLECTION, value: groups.filter((g) => !securityEnabledOnly || g.securityEnabled).map((g) => g.objectId) });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// App registrations and the service principals made for them
+
+function canWriteApplications(caller: GraphCaller): boolean {
+  // Users may register applications (the Entra default); a delegated token still needs a permission that allows it.
+  return caller.kind === 'app' ? APP_WRITE_ROLES.some((r) => caller.roles.has(r)) : APP_WRITE_SCOPES.some((scope) => caller.scopes.has(scope));
+}
+
+function directoryObjectLocation(rt: SandboxRuntime, id: string, type: 'Application' | 'ServicePrincipal'): string {
+  return `https://graph.microsoft.com/v2/${rt.state.tenantId}/directoryObjects/${id}/Microsoft.DirectoryServices.${type}`;
+}
+
+const SIGN_IN_AUDIENCES = ['AzureADMyOrg', 'AzureADMultipleOrgs', 'AzureADandPersonalMicrosoftAccount', 'PersonalMicrosoftAccount'];
+
+async function createApplication(ctx: RequestContext, _p: string[], rt: SandboxRuntime): Promise<void> {
+  const caller = await authenticate(ctx, rt);
+  if (!canWriteApplications(caller)) throw denied(ctx);
+  const body = parseJson(await ctx.body());
+  if (!isRecord(body)) throw graphError(ctx, 400, 'BadRequest', 'Empty Payload. JSON content expected.');
+  const invalid = (property: string): HttpError => graphError(ctx, 400, 'Request_BadRequest', `Invalid value specified for property '${property}' of resource 'Application'.`);
+  if (typeof body.displayName !== 'string' || body.displayName.length === 0 || body.displayName.length > 256) throw invalid('displayName');
+  if (body.signInAudience !== undefined && (typeof body.signInAudience !== 'string' || !SIGN_IN_AUDIENCES.includes(body.signInAudience))) throw invalid('signInAudience');
+  // "Adding passwordCredential when creating applications is not supported. Use the addPassword method".
+  if (Array.isArray(body.passwordCredentials) && body.passwordCredentials.length > 0) throw invalid('passwordCredentials');
+  const app: ApplicationRecord = {
+    objectId: randomUUID(), appId: randomUUID(), displayName: body.displayName,
+    // The recorded answer (az ad app create, no audience given) says AzureADandPersonalMicrosoftAccount.
+    signInAudience: typeof body.signInAudience === 'string' ? body.signInAudience : 'AzureADandPersonalMicrosoftAccount',
+    createdDateTime: new Date().toISOString().replace('Z', '0000Z'), passwordCredentials: [],
+  };
+  rt.state.applications.set(app.objectId.toLowerCase(), app);
+  rt.control.count('graph.applications.created');
+  send(ctx, 201, { '@odata.context': context(ctx, 'applications', undefined, true), ...applicationJson(rt, app) },
+    { Location: directoryObjectLocation(rt, app.objectId, 'Application') });
+}
+
+function requireApplication(ctx: RequestContext, rt: SandboxRuntime, id: string): ApplicationRecord {
+  const app = rt.state.applications.get(id.toLowerCase());
+  if (!app) throw notFound(ctx, id);
+  return app;
+}
+
+async function listApplications(ctx: RequestContext, _p: string[], rt: SandboxRuntime): Promise<void> {
+  const caller = await authenticate(ctx, rt);
+  requireRead(ctx, caller);
+  sendCollection(ctx, [...rt.state.applications.values()].map((a) => ({ full: applicationJson(rt, a), extra: {}, typeName: 'application' })), { entitySet: 'applications', resource: 'Application', defaultTop: 100, countable: true });
+}
+
+async function getApplication(ctx: RequestContext, p: string[], rt: SandboxRuntime): Promise<void> {
+  const caller = await authenticate(ctx, rt);
+  requireRead(ctx, caller);
+  const app = requireApplication(ctx, rt, decodeURIComponent(p[1]!));
+  const fields = selectedFields(ctx);
+  send(ctx, 200, { '@odata.context': context(ctx, 'applications', fields, true), ...applySelect(ctx, applicationJson(rt, app), {}, 'application', fields) });
+}
+
+/** A client secret of the kind Entra generates: 40 characters from letters, digits and `~._-`. */
+function newClientSecret(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~._-';
+  return [...randomBytes(40)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+function optionalDate(ctx: RequestContext, value: unknown, property: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+    throw graphError(ctx, 400, 'Request_BadRequest', `Invalid value specified for property '${property}' of resource 'PasswordCredential'.`);
+  }
+  return value;
+}
+
+async function addPassword(ctx: RequestContext, p: string[], rt: SandboxRuntime): Promise<void> {
+  const caller = await authenticate(ctx, rt);
+  const app = requireApplication(ctx, rt, decodeURIComponent(p[1]!));
+  if (!canWriteApplications(caller)) throw denied(ctx);
+  const body = parseJson(await ctx.body());
+  const requested = isRecord(body) && isRecord(body.passwordCredential) ? body.passwordCredential : {};
+  const displayName = typeof requested.displayName === 'string' ? requested.displayName : null;
+  // Defaults from the docs: start now, end two years later.
+  const start = optionalDate(ctx, requested.startDateTime, 'startDateTime') ?? new Date().toISOString().replace('Z', '0000Z');
+  const end = optionalDate(ctx, requested.endDateTime, 'endDateTime')
+    ?? new Date(Date.parse(start) + 2 * 365 * 24 * 3600 * 1000).toISOString().replace('Z', '0000Z');
+  if (Date.parse(end) <= Date.parse(start)) throw graphError(ctx, 400, 'Request_BadRequest', 'Key credential end date is invalid.');
+  const secret = newClientSecret();
+  const credential = { keyId: randomUUID(), displayName, hint: secret.slice(0, 3), secret, startDateTime: start, endDateTime: end };
+  app.passwordCredentials.push(credential);
+  // The application's passwords are its service principal's client secrets (client credentials work with them).
+  rt.state.servicePrincipalByAppId(app.appId)?.secrets.push(secret);
+  send(ctx, 200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.passwordCredential', ...passwordJson(credential, true) });
+}
+
+async function createServicePrincipal(ctx: RequestContext, _p: string[], rt: SandboxRuntime): Promise<void> {
+  const caller = await authenticate(ctx, rt);
+  if (!canWriteApplications(caller)) throw denied(ctx);
+  const body = parseJson(await ctx.body());
+  if (!isRecord(body)) throw graphError(ctx, 400, 'BadRequest', 'Empty Payload. JSON content expected.');
+  const appId = body.appId;
+  if (typeof appId !== 'string' || !isGuid(appId)) throw graphError(ctx, 400, 'Request_BadRequest', "Invalid value specified for property 'appId' of resource 'ServicePrincipal'.");
+  if (body.accountEnabled !== undefined && typeof body.accountEnabled !== 'boolean') throw graphError(ctx, 400, 'Request_BadRequest', "Invalid value specified for property 'accountEnabled' of resource 'ServicePrincipal'.");
+  const app = [...rt.state.applications.values()].find((a) => a.appId.toLowerCase() === appId.toLowerCase());
+  if (!app) throw graphError(ctx, 400, 'Request_BadRequest', `The appId '${appId}' of the service principal does not reference a valid application object.`);
+  if (rt.state.servicePrincipalByAppId(appId)) {
+    throw graphError(ctx, 400, 'Request_BadRequest', 'Another object with the same value for property servicePrincipalNames already exists.');
+  }
+  const sp = rt.state.createServicePrincipal(app);
+  const json = servicePrincipalJson(rt, sp);
+  // A service principal of an app registration carries the app's audience (the recorded answer does).
+  send(ctx, 201, { '@odata.context': context(ctx, 'servicePrincipals', undefined, true), ...json, signInAudience: app.signInAudience },
+    { Location: directoryObjectLocation(rt, sp.objectId, 'ServicePrincipal') });
 }
 
 const V = '/(v1\\.0|beta)';
@@ -650,7 +958,7 @@ export const graphRoutes: Route<SandboxRuntime>[] = [
   { name: 'graph.groups.create', method: 'POST', pattern: new RegExp(`^${V}/groups$`), handle: createGroup },
   { name: 'graph.groups.get', method: 'GET', pattern: new RegExp(`^${V}/groups/${ID}$`), handle: getGroup },
   { name: 'graph.groups.delete', method: 'DELETE', pattern: new RegExp(`^${V}/groups/${ID}$`), handle: deleteGroup },
-  { name: 'graph.groups.members', method: 'GET', pattern: new RegExp(`^${V}/groups/${ID}/(members|transitiveMembers)$`, 'i'), handle: listMembers },
+  { name: 'graph.groups.members', method: 'GET', pattern: new RegExp(`^${V}/groups/${ID}/(members|transitiveMembers)(?:/microsoft\\.graph\\.(user|group|servicePrincipal))?$`, 'i'), handle: listMembers },
   { name: 'graph.groups.addMember', method: 'POST', pattern: new RegExp(`^${V}/groups/${ID}/members/\\$ref$`), handle: addMember },
   { name: 'graph.groups.removeMember', method: 'DELETE', pattern: new RegExp(`^${V}/groups/${ID}/members/${ID}/\\$ref$`), handle: removeMember },
   { name: 'graph.servicePrincipals.list', method: 'GET', pattern: new RegExp(`^${V}/servicePrincipals$`), handle: listServicePrincipals },
@@ -658,6 +966,12 @@ export const graphRoutes: Route<SandboxRuntime>[] = [
   { name: 'graph.directoryObjects.getByIds', method: 'POST', pattern: new RegExp(`^${V}/directoryObjects/getByIds$`), handle: getByIds },
   { name: 'graph.directoryObjects.get', method: 'GET', pattern: new RegExp(`^${V}/directoryObjects/${ID}$`), handle: getDirectoryObject },
   { name: 'graph.organization', method: 'GET', pattern: new RegExp(`^${V}/organization$`), handle: organization },
+  { name: 'graph.memberGroups', method: 'POST', pattern: new RegExp(`^${V}/(?:me|(users|groups|servicePrincipals|directoryObjects)/${ID})/(checkMemberGroups|getMemberGroups)$`, 'i'), handle: memberGroups },
+  { name: 'graph.applications.list', method: 'GET', pattern: new RegExp(`^${V}/applications$`), handle: listApplications },
+  { name: 'graph.applications.create', method: 'POST', pattern: new RegExp(`^${V}/applications$`), handle: createApplication },
+  { name: 'graph.applications.get', method: 'GET', pattern: new RegExp(`^${V}/applications/${ID}$`), handle: getApplication },
+  { name: 'graph.applications.addPassword', method: 'POST', pattern: new RegExp(`^${V}/applications/${ID}/addPassword$`), handle: addPassword },
+  { name: 'graph.servicePrincipals.create', method: 'POST', pattern: new RegExp(`^${V}/servicePrincipals$`), handle: createServicePrincipal },
 ];
 
 export function graphNotFound(ctx: RequestContext): HttpError {

@@ -1,15 +1,18 @@
-// CLI: node dist/sandbox.js [--print-env] [--port N] [--proxy-port N] [--state-dir DIR] [--page-size N] [--seed FILE]
-//                           [--demo-home DIR [--demo-user KEY]]
+// CLI: node dist/sandbox.js [--print-env] [--port N] [--proxy-port N] [--state-dir DIR] [--page-size N]
+//                           [--seed FILE | --seed-preset default|large] [--demo-home DIR [--demo-user KEY]]
 // Starts the sandbox tenant and serves until SIGINT/SIGTERM. With --print-env it prints `export NAME=VALUE` lines
 // (shell-quoted) for the service principal, the endpoints, the CA and PATH with the fake tools first; written to a
 // file (`... --print-env > sandbox.env &`, then `. sandbox.env`) they configure a shell. Under `npm run` the
 // printed PATH leaves out npm's own entries, and the sandbox stops when npm does. --demo-home signs a seeded user (alice by
 // default) into the fake az, azd and Azure PowerShell under that HOME before serving. Progress goes to stderr,
-// never secrets; a line `[sandbox] ready` on stderr tells a parent process it may start using it.
+// never secrets; a line `[sandbox] ready` on stderr tells a parent process it may start using it. --seed-preset
+// large serves the benchmark tenant (largeSeed.ts: 50 subscriptions, 300 groups, 5,000 role assignments).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { signInDemoDeveloper } from './demo';
-import { startSandbox, type SandboxSeed } from './server';
+import { defaultSeed, largeSeed, startSandbox, type SandboxSeed } from './server';
+
+const SEED_PRESETS: Record<string, () => SandboxSeed> = { default: defaultSeed, large: largeSeed };
 
 function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
       'state-dir': { type: 'string' },
       'page-size': { type: 'string' },
       seed: { type: 'string' },
+      'seed-preset': { type: 'string' },
       'demo-home': { type: 'string' },
       'demo-user': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -47,13 +51,17 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('usage: node dist/sandbox.js [--print-env] [--port N] [--proxy-port N] [--state-dir DIR] [--page-size N] [--seed FILE] [--demo-home DIR [--demo-user KEY]]\n');
+    process.stdout.write('usage: node dist/sandbox.js [--print-env] [--port N] [--proxy-port N] [--state-dir DIR] [--page-size N] [--seed FILE | --seed-preset default|large] [--demo-home DIR [--demo-user KEY]]\n');
     return;
   }
   const pageSize = values['page-size'] === undefined ? undefined : Number(values['page-size']);
   if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1)) throw new Error('--page-size must be a positive integer');
   if (process.env.PATH) process.env.PATH = pathWithoutNpmRunEntries(process.env.PATH);
-  const seed = values.seed === undefined ? undefined : JSON.parse(readFileSync(values.seed, 'utf8')) as SandboxSeed;
+  if (values.seed !== undefined && values['seed-preset'] !== undefined) throw new Error('--seed and --seed-preset exclude each other');
+  const preset = values['seed-preset'];
+  if (preset !== undefined && !Object.hasOwn(SEED_PRESETS, preset)) throw new Error(`--seed-preset must be one of ${Object.keys(SEED_PRESETS).join(', ')}, got '${preset}'`);
+  const seed = preset !== undefined ? SEED_PRESETS[preset]!()
+    : values.seed === undefined ? undefined : JSON.parse(readFileSync(values.seed, 'utf8')) as SandboxSeed;
   const port = portOption(values.port, 'port');
   const proxyPort = portOption(values['proxy-port'], 'proxy-port');
   const sandbox = await startSandbox({

@@ -44,11 +44,14 @@ export class EntraSessions {
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly deviceCodes = new Map<string, DeviceCodeRecord>();
   readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
+  /** `user|client|resource` (lower case) a user consented to in an interactive sign-in. */
+  readonly consents = new Set<string>();
 
   clear(): void {
     this.refreshTokens.clear();
     this.deviceCodes.clear();
     this.authorizationCodes.clear();
+    this.consents.clear();
   }
 }
 

@@ -6,6 +6,9 @@ import defaultSeedJson from './seed.json';
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 const key = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case key');
 
+/** Key vault access-policy permission names as ARM writes them (get, list, wrapKey ...). */
+const vaultPermission = z.string().regex(/^[A-Za-z]+$/, 'a key vault permission such as get, list or wrapKey');
+
 const permission = z.object({
   actions: z.array(z.string()),
   notActions: z.array(z.string()),
@@ -23,8 +26,26 @@ export const sandboxSeedSchema = z.object({
     usersCanCreateSecurityGroups: z.boolean().default(true),
     /** How long a principal created through Graph stays invisible to ARM without `principalType` (replication delay). */
     replicationDelaySeconds: z.number().int().min(0).max(3600).default(30),
+    /**
+     * Microsoft Entra ID P2 (Privileged Identity Management). Without it ARM's PIM schedule APIs answer
+     * 400 AadPremiumLicenseRequired, as they do for a real tenant without the licence.
+     */
+    pimEnabled: z.boolean().default(true),
   }),
-  publicClients: z.array(z.object({ appId: guid, displayName: z.string() })),
+  publicClients: z.array(z.object({
+    appId: guid,
+    displayName: z.string(),
+    /**
+     * Delegated Microsoft Graph permissions (space separated) that Entra puts in this client's Graph tokens. Unset:
+     * the broad set first-party command-line tools are pre-authorized for (Directory.AccessAsUser.All ...).
+     */
+    graphPermissions: z.string().optional(),
+    /**
+     * Resources (identifier URIs or app ids) users have consented to for this client. Unset: every resource (a
+     * pre-authorized first-party client). Other resources fail with AADSTS65001.
+     */
+    consentedResources: z.array(z.string().min(1)).optional(),
+  })),
   users: z.array(z.object({
     key,
     objectId: guid,
@@ -36,6 +57,8 @@ export const sandboxSeedSchema = z.object({
     password: z.string().min(1),
     /** Conditional access demands MFA: every non-interactive user grant fails with AADSTS50076. */
     mfaRequired: z.boolean().default(false),
+    /** Conditional access blocks this user outright: every user grant fails with AADSTS53003. */
+    conditionalAccessBlocked: z.boolean().default(false),
     directoryRoles: z.array(z.string()).default([]),
   })),
   servicePrincipals: z.array(z.object({
@@ -84,9 +107,30 @@ export const sandboxSeedSchema = z.object({
         location: z.string(),
         kind: z.string().optional(),
         sku: z.object({ name: z.string(), tier: z.string().optional() }).optional(),
+        /** Key vaults: RBAC mode (true, the default) or access-policy mode (false, with `accessPolicies`). */
+        enableRbacAuthorization: z.boolean().optional(),
+        /** Key vaults in access-policy mode: who may do what on the data plane, by principal key. */
+        accessPolicies: z.array(z.object({
+          principal: key,
+          permissions: z.object({
+            keys: z.array(vaultPermission).default([]),
+            secrets: z.array(vaultPermission).default([]),
+            certificates: z.array(vaultPermission).default([]),
+          }),
+        })).optional(),
       })).default([]),
     })).default([]),
   })),
+  /**
+   * Management groups above subscriptions. A group without `parent` hangs below the tenant root group (whose name
+   * is the tenant id); subscriptions in no group hang below the root as well.
+   */
+  managementGroups: z.array(z.object({
+    name: z.string().regex(/^[\w().-]{1,90}$/, 'management group name'),
+    displayName: z.string().min(1),
+    parent: z.string().optional(),
+    subscriptions: z.array(guid).default([]),
+  })).default([]),
   customRoles: z.array(z.object({
     name: guid,
     roleName: z.string(),
@@ -101,6 +145,32 @@ export const sandboxSeedSchema = z.object({
     role: z.string(),
     /** Key of a user, group, service principal or managed identity. */
     principal: key,
+    description: z.string().max(2048).optional(),
+    /** An ABAC condition (version 2.0), as `az role assignment create --condition` stores it. */
+    condition: z.string().min(1).max(8192).optional(),
+  })).default([]),
+  /** Deny assignments (in Azure only managed applications, deployment stacks and blueprints create them). */
+  denyAssignments: z.array(z.object({
+    name: guid,
+    denyAssignmentName: z.string().min(1),
+    description: z.string().default(''),
+    scope: z.string().startsWith('/'),
+    permissions: z.array(permission).min(1),
+    /** Principal keys, or `everyone` (the SystemDefined all-principals id). */
+    principals: z.array(z.union([key, z.literal('everyone')])).min(1),
+    excludePrincipals: z.array(key).default([]),
+    doNotApplyToChildScopes: z.boolean().default(false),
+    isSystemProtected: z.boolean().default(true),
+  })).default([]),
+  /** PIM: roles a principal may activate (eligible, not active). Served only when `tenant.pimEnabled`. */
+  roleEligibilities: z.array(z.object({
+    name: guid,
+    scope: z.string().startsWith('/'),
+    role: z.string(),
+    principal: key,
+    startDateTime: z.iso.datetime().default('2025-01-01T00:00:00Z'),
+    /** null: permanently eligible. */
+    endDateTime: z.iso.datetime().nullable().default(null),
   })).default([]),
 });
 
@@ -116,6 +186,7 @@ export function parseSeed(input: unknown): ParsedSeed {
   const keys = new Set<string>();
   for (const entry of [...seed.users, ...seed.servicePrincipals, ...seed.managedIdentities, ...seed.groups]) {
     if (keys.has(entry.key)) throw new Error(`invalid sandbox seed: duplicate principal key '${entry.key}'`);
+    if (entry.key === 'everyone') throw new Error("invalid sandbox seed: the principal key 'everyone' is reserved for deny assignments");
     keys.add(entry.key);
   }
   for (const group of seed.groups) {
@@ -126,6 +197,49 @@ export function parseSeed(input: unknown): ParsedSeed {
   for (const assignment of seed.roleAssignments) {
     if (!keys.has(assignment.principal)) {
       throw new Error(`invalid sandbox seed: role assignment ${assignment.name} names unknown principal '${assignment.principal}'`);
+    }
+  }
+  for (const deny of seed.denyAssignments) {
+    for (const principal of [...deny.principals, ...deny.excludePrincipals]) {
+      if (principal !== 'everyone' && !keys.has(principal)) {
+        throw new Error(`invalid sandbox seed: deny assignment ${deny.name} names unknown principal '${principal}'`);
+      }
+    }
+  }
+  for (const eligibility of seed.roleEligibilities) {
+    if (!keys.has(eligibility.principal)) {
+      throw new Error(`invalid sandbox seed: role eligibility ${eligibility.name} names unknown principal '${eligibility.principal}'`);
+    }
+  }
+  for (const resource of seed.subscriptions.flatMap((s) => s.resourceGroups.flatMap((g) => g.resources))) {
+    for (const policy of resource.accessPolicies ?? []) {
+      if (!keys.has(policy.principal)) throw new Error(`invalid sandbox seed: access policy of '${resource.name}' names unknown principal '${policy.principal}'`);
+    }
+  }
+  const groupNames = new Set<string>();
+  for (const mg of seed.managementGroups) {
+    if (groupNames.has(mg.name.toLowerCase()) || mg.name.toLowerCase() === seed.tenant.id.toLowerCase()) {
+      throw new Error(`invalid sandbox seed: duplicate management group '${mg.name}'`);
+    }
+    groupNames.add(mg.name.toLowerCase());
+  }
+  const placed = new Set<string>();
+  for (const mg of seed.managementGroups) {
+    if (mg.parent !== undefined && !groupNames.has(mg.parent.toLowerCase()) && mg.parent.toLowerCase() !== seed.tenant.id.toLowerCase()) {
+      throw new Error(`invalid sandbox seed: management group '${mg.name}' names unknown parent '${mg.parent}'`);
+    }
+    for (const sub of mg.subscriptions) {
+      if (placed.has(sub.toLowerCase())) throw new Error(`invalid sandbox seed: subscription ${sub} is in two management groups`);
+      placed.add(sub.toLowerCase());
+    }
+  }
+  // A parent chain must end at the root: a cycle would make every scope its own ancestor.
+  const parentOf = new Map(seed.managementGroups.map((mg) => [mg.name.toLowerCase(), mg.parent?.toLowerCase()]));
+  for (const mg of seed.managementGroups) {
+    let current: string | undefined = mg.name.toLowerCase();
+    for (let depth = 0; current !== undefined && current !== seed.tenant.id.toLowerCase(); depth++) {
+      if (depth > seed.managementGroups.length) throw new Error(`invalid sandbox seed: management group '${mg.name}' is part of a parent cycle`);
+      current = parentOf.get(current);
     }
   }
   return seed;

@@ -25,9 +25,9 @@ import { armError, armNotFound, armRequestHeaders, armRoutes, type ArmRuntime } 
 import { ControlState, redactPath, type ActiveFault, type FaultSpec, type RequestLogEntry, type SandboxSettings, type ToolBehaviour, type ToolInvocation, type ToolName } from './control';
 import { controlRoutes } from './controlApi';
 import { entraRoutes, settleDeviceCode } from './entra';
-import { graphNotFound, graphRoutes } from './graph';
+import { graphFault, graphNotFound, graphRoutes } from './graph';
 import { HttpError, newRequestId, readBody, sendJson, type RequestContext, type Route, type Service } from './http';
-import { managedIdentityRoutes } from './managedIdentity';
+import { arcEndpointPath, arcKeySecret, managedIdentityRoutes } from './managedIdentity';
 import { createEgressProxy } from './proxy';
 import { EntraSessions } from './runtime';
 import { defaultSeed, parseSeed, type ParsedSeed, type SandboxSeed } from './seed';
@@ -36,7 +36,11 @@ import { createSandboxTls, INTERCEPTED_HOSTS } from './tls';
 import { createSigningKey } from './tokens';
 
 export type { SandboxSeed } from './seed';
+export { defaultSeed } from './seed';
+export { largeSeed, LARGE_SEED_SIZE } from './largeSeed';
 export type { FaultSpec, RequestLogEntry, SandboxSettings, ToolBehaviour, ToolInvocation, ToolName } from './control';
+
+export type ManagedIdentityKind = 'appservice' | 'imds' | 'none' | 'cloudshell' | 'azureml' | 'servicefabric' | 'arc';
 
 export interface SandboxOptions {
   /** HTTPS port on 127.0.0.1 (default: any free port). */
@@ -79,7 +83,7 @@ export interface SandboxControl {
   /** Completes the newest pending device code (or the one given) as a seeded user; returns its user code. */
   approveDeviceCode(user: string, userCode?: string): string;
   declineDeviceCode(userCode?: string): string;
-  updateUser(key: string, change: { mfaRequired?: boolean; password?: string }): void;
+  updateUser(key: string, change: { mfaRequired?: boolean; password?: string; conditionalAccessBlocked?: boolean }): void;
   /** Makes the user's refresh tokens fail with AADSTS700082; returns how many were affected. */
   expireRefreshTokens(userKey: string): number;
   /** A workload-identity assertion the seeded service principal's federated credential accepts. */
@@ -108,9 +112,14 @@ export interface Sandbox {
   /**
    * Loopback managed-identity knobs: 'appservice' (IDENTITY_ENDPOINT + IDENTITY_HEADER), 'imds'
    * (AZURE_POD_IDENTITY_AUTHORITY_HOST, the seed's system-assigned identity), or 'none' (an IMDS that answers
-   * "Identity not found", so the credential reports itself unavailable as on a machine without one).
+   * "Identity not found", so the credential reports itself unavailable as on a machine without one); the other
+   * hosts: 'cloudshell' (MSI_ENDPOINT), 'azureml' (MSI_ENDPOINT + MSI_SECRET), 'servicefabric' (IDENTITY_ENDPOINT +
+   * IDENTITY_HEADER + IDENTITY_SERVER_THUMBPRINT, the SHA-1 thumbprint of the sandbox's server certificate) and
+   * 'arc' (IDENTITY_ENDPOINT + IMDS_ENDPOINT; the challenge names `arcKeyFile`, see arcKeySecret).
    */
-  managedIdentityEnv(kind: 'appservice' | 'imds' | 'none'): Record<string, string>;
+  managedIdentityEnv(kind: ManagedIdentityKind, arcKeyFile?: string): Record<string, string>;
+  /** What the Azure Arc endpoint expects to find in the key file its challenge names. */
+  arcKeySecret(keyFile: string): string;
   control: SandboxControl;
   stop(): Promise<void>;
 }
@@ -243,6 +252,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!user) throw new Error(`unknown user '${key}'`);
       if (change.mfaRequired !== undefined) user.mfaRequired = change.mfaRequired;
       if (change.password !== undefined) user.password = change.password;
+      if (change.conditionalAccessBlocked !== undefined) user.conditionalAccessBlocked = change.conditionalAccessBlocked;
     },
     expireRefreshTokens(userKey) {
       const user = runtime.state.user(userKey);
@@ -327,9 +337,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         PATH: `${toolsBinDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       };
     },
-    managedIdentityEnv(kind): Record<string, string> {
-      if (kind === 'appservice') return { IDENTITY_ENDPOINT: `${url}/_mi/appservice`, IDENTITY_HEADER: runtime.identityHeader };
-      return { AZURE_POD_IDENTITY_AUTHORITY_HOST: kind === 'imds' ? url : `${url}/_mi/unassigned` };
+    managedIdentityEnv(kind, arcKeyFile): Record<string, string> {
+      switch (kind) {
+        case 'appservice': return { IDENTITY_ENDPOINT: `${url}/_mi/appservice`, IDENTITY_HEADER: runtime.identityHeader };
+        case 'cloudshell': return { MSI_ENDPOINT: `${url}/_mi/cloudshell` };
+        case 'azureml': return { MSI_ENDPOINT: `${url}/_mi/azureml`, MSI_SECRET: runtime.identityHeader };
+        case 'servicefabric':
+          return {
+            IDENTITY_ENDPOINT: `${url}/_mi/servicefabric`, IDENTITY_HEADER: runtime.identityHeader,
+            IDENTITY_SERVER_THUMBPRINT: new X509Certificate(tls.server.certPem).fingerprint.replace(/:/g, '').toLowerCase(),
+          };
+        case 'arc': {
+          if (!arcKeyFile) throw new Error("managedIdentityEnv('arc') needs the key file its challenge names");
+          // IMDS_ENDPOINT only selects the Arc mode; the token comes from IDENTITY_ENDPOINT.
+          return { IDENTITY_ENDPOINT: `${url}${arcEndpointPath(arcKeyFile)}`, IMDS_ENDPOINT: url };
+        }
+        case 'imds': return { AZURE_POD_IDENTITY_AUTHORITY_HOST: url };
+        case 'none': return { AZURE_POD_IDENTITY_AUTHORITY_HOST: `${url}/_mi/unassigned` };
+      }
+    },
+    arcKeySecret(keyFile) {
+      return arcKeySecret(runtime, keyFile);
     },
     control: sandboxControl,
     async stop() {
@@ -481,8 +509,17 @@ async function applyFault(ctx: RequestContext, fault: ActiveFault, service: Serv
     return false;
   }
   if (fault.status !== undefined) {
-    const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
-    const body = fault.body !== undefined ? fault.body : defaultFaultBody(service, fault.status);
+    // The service's own error shape and headers (request ids; Graph's request-id/client-request-id), so that a
+    // client's throttling and retry handling sees what the real service sends.
+    const serviceHeaders: Record<string, string> = service === 'arm' ? armRequestHeaders() : {};
+    let body: unknown = fault.body !== undefined ? fault.body : defaultFaultBody(service, fault.status);
+    if (service === 'graph') {
+      const shaped = graphFault(ctx, fault.status);
+      Object.assign(serviceHeaders, shaped.headers);
+      if (fault.body === undefined) body = shaped.body;
+    }
+    if (service === 'arm' && fault.status === 429) serviceHeaders['x-ms-ratelimit-remaining-subscription-reads'] = '0';
+    const headers: Record<string, string> = { ...serviceHeaders, ...(fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {}) };
     sendJson(ctx, fault.status, body, headers);
     return true;
   }

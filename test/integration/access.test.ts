@@ -23,7 +23,7 @@ before(async () => {
   assert.ok(existsSync(CLI), 'dist/cli.js is built by npm test before the suites run');
   // Small pages, so every list is followed across pages.
   sb = await startSandbox({ pageSize: 2 });
-  for (const user of ['alice', 'bob']) {
+  for (const user of ['alice', 'bob', 'erin']) {
     homes[user] = join(scratch, user);
     mkdirSync(homes[user]!);
     await signInDemoDeveloper(sb, homes[user]!, user, ['az']);
@@ -104,6 +104,38 @@ describe('alice through the Azure CLI', () => {
     assert.equal(report.groups.count, report.groups.items.length);
   });
 
+  test('inherited from a management group, through a nested group', () => {
+    const atSubscription = assignmentsAt(alice.report!, '/subscriptions/adca4246-6e3e-4a79-a53f-26fe8244f8bc');
+    const cost = atSubscription.find((a) => a.role.roleName === 'Cost Management Reader');
+    assert.ok(cost, atSubscription.map((a) => a.role.roleName).join(', '));
+    assert.equal(cost.scope, '/providers/Microsoft.Management/managementGroups/mg-sandbox-platform');
+    assert.equal(describePath(cost.via), 'via sg-dev-team → sg-platform-readers');
+  });
+
+  test('an ABAC condition is carried to the row that shows it', () => {
+    const conditioned = assignmentsAt(alice.report!, '/storageAccounts/stsandboxshared').find((a) => a.condition !== null);
+    assert.match(conditioned?.condition ?? '', /StringEquals 'reports'/);
+    assert.equal(conditioned?.conditionVersion, '2.0');
+  });
+
+  test('eligible roles (PIM): direct and through a group, with the activation link', () => {
+    const eligible = alice.report!.subscriptions.flatMap((s) => s.eligible);
+    const blob = eligible.find((e) => e.roleName === 'Storage Blob Data Contributor');
+    assert.equal(blob?.via.kind, 'direct');
+    assert.ok(blob?.scope.endsWith('/stsandboxapp'));
+    const officer = eligible.find((e) => e.roleName === 'Key Vault Secrets Officer');
+    assert.equal(officer && describePath(officer.via), 'via group sg-dev-team');
+    assert.match(blob!.activateUrl, /PIM/i);
+  });
+
+  test('a deny assignment that applies to everyone but the CI principal', () => {
+    const deny = alice.report!.subscriptions.flatMap((s) => s.deny);
+    const lock = deny.find((d) => d.scope.endsWith('/stsandboxapp'));
+    assert.ok(lock, JSON.stringify(alice.report!.subscriptions.map((s) => s.problems)));
+    assert.equal(lock.appliesThrough, 'everyone');
+    assert.ok(lock.permissions.some((p) => p.actions.some((a) => /delete/i.test(a))));
+  });
+
   test('a group whose name is markup is data, kept as sent', () => {
     assert.ok(alice.report!.groups.items.some((g) => g.displayName === '<img src=x onerror=alert(1)>'));
   });
@@ -117,6 +149,21 @@ describe('alice through the Azure CLI', () => {
 });
 
 describe('insights', () => {
+  test('erin, Contributor only: control-plane only on the storage account, Storage Blob Data Contributor suggested', async () => {
+    const { report, stderr } = await cli('roles', homes.erin!, ['--json']);
+    assert.ok(report, stderr);
+    const insight = report.insights.find((i) => i.kind === 'control-plane-only' && i.scope?.endsWith('/stsandboxapp'));
+    assert.ok(insight, JSON.stringify(report.insights.map((i) => i.title)));
+    assert.equal(insight.suggestion, 'Storage Blob Data Contributor');
+  });
+
+  test('a key vault in access-policy mode: its policy for alice, and that data roles do not apply', async () => {
+    const { report } = await cli('roles', homes.alice!, ['--json']);
+    const vault = report!.insights.find((i) => i.kind === 'access-policy-vault' && i.scope?.endsWith('/kv-sandbox-legacy'));
+    assert.match(vault?.detail ?? '', /secrets get, list/);
+    assert.match(vault!.detail, /Data roles such as Key Vault Secrets User do not apply/);
+  });
+
   test('alice with .env naming the storage account: reads work, writes do not', async () => {
     writeFileSync(join(homes.alice!, '.env'), 'AZURE_STORAGE_ACCOUNT_URL=https://stsandboxapp.blob.core.windows.net/\n');
     try {
@@ -140,6 +187,15 @@ describe('errors in place', () => {
     const contributor = assignmentsAt(report, '/resourceGroups/rg-app').find((a) => a.role.roleName === 'Contributor')!;
     assert.equal(contributor.via.kind, 'group');
     assert.match(describePath(contributor.via), /^via group [0-9a-f-]{36}$/);
+  });
+
+  test('a subscription where alice holds no role (named in the setting): 403 in its row, the others still show', async () => {
+    const finance = '4aca7f34-d75b-4ecb-a89d-a6a5004cbbb9';
+    const { report, stderr } = await cli('roles', homes.alice!, ['--json', '--subscription', 'adca4246-6e3e-4a79-a53f-26fe8244f8bc', '--subscription', finance]);
+    assert.ok(report, stderr);
+    const row = report.subscriptions.find((s) => s.subscriptionId === finance)!;
+    assert.equal(row.problems[0]?.kind, 'forbidden', JSON.stringify(row.problems));
+    assert.ok(report.subscriptions.find((s) => s.subscriptionId === 'adca4246-6e3e-4a79-a53f-26fe8244f8bc')!.scopes.length > 0);
   });
 
   test('a 403 on one subscription: its row says so, the other subscriptions still show', async () => {

@@ -13,6 +13,7 @@ const RG_APP = `/subscriptions/${SUB}/resourceGroups/rg-app`;
 const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
 const DEV_TEAM = 'dcbefc24-c999-4e98-b6c0-9b8d4ba50fc4';
 const API = 'api-version=2022-04-01';
+const MG = '/providers/Microsoft.Management/managementGroups/mg-sandbox-platform';
 
 let sb: Sandbox;
 const tokens: Record<string, string> = {};
@@ -63,7 +64,7 @@ describe('tenants, subscriptions, resource groups, resources', () => {
     const groups = (await arm('GET', `/subscriptions/${SUB}/resourcegroups?api-version=2021-04-01`, 'sp')).json as List;
     assert.deepEqual(groups.value.map((g) => g.name), ['rg-app', 'rg-shared']);
     const resources = (await arm('GET', `${RG_APP}/resources?api-version=2021-04-01`, 'sp')).json as List;
-    assert.deepEqual(resources.value.map((r) => r.type).sort(), ['Microsoft.KeyVault/vaults', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'Microsoft.Storage/storageAccounts']);
+    assert.deepEqual(resources.value.map((r) => r.type).sort(), ['Microsoft.KeyVault/vaults', 'Microsoft.KeyVault/vaults', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'Microsoft.ServiceBus/namespaces', 'Microsoft.Storage/storageAccounts']);
     const storage = await arm('GET', `${RG_APP}/providers/Microsoft.Storage/storageAccounts/stsandboxapp?api-version=2023-01-01`, 'alice');
     assert.equal(storage.status, 200, storage.text);
     assert.equal((storage.json as { properties: { primaryEndpoints: { blob: string } } }).properties.primaryEndpoints.blob, 'https://stsandboxapp.blob.core.windows.net/');
@@ -82,7 +83,7 @@ describe('tenants, subscriptions, resource groups, resources', () => {
     // az keyvault list: /resources with a resourceType filter and the api-version azure-mgmt-keyvault hard-codes.
     const vaults = await arm('GET', `/subscriptions/${SUB}/resources?$filter=resourceType eq 'Microsoft.KeyVault/vaults'&api-version=2015-11-01`, 'alice');
     assert.equal(vaults.status, 200, vaults.text);
-    assert.deepEqual((vaults.json as List).value.map((r) => r.name), ['kv-sandbox-app']);
+    assert.deepEqual((vaults.json as List).value.map((r) => r.name), ['kv-sandbox-app', 'kv-sandbox-legacy']);
     const byName = (await arm('GET', `/subscriptions/${SUB}/resources?$filter=resourceGroup eq 'rg-shared' and name eq 'stsandboxshared'&api-version=2021-04-01`, 'sp')).json as List;
     assert.deepEqual(byName.value.map((r) => r.type), ['Microsoft.Storage/storageAccounts']);
     const badFilter = await arm('GET', `/subscriptions/${SUB}/resources?$filter=tagName eq 'env'&api-version=2021-04-01`, 'sp');
@@ -136,8 +137,9 @@ describe('role assignments: reading', () => {
 
   test('atScope() returns assignments at or above the scope; no filter adds those below', async () => {
     const at = await list(RG_APP, 'atScope()', 'sp');
-    assert.ok(at.every((a) => RG_APP.toLowerCase().startsWith(a.properties.scope.toLowerCase())));
+    assert.ok(at.every((a) => RG_APP.toLowerCase().startsWith(a.properties.scope.toLowerCase()) || a.properties.scope.startsWith('/providers/Microsoft.Management/managementGroups/')));
     assert.ok(at.some((a) => a.properties.scope === `/subscriptions/${SUB}`), 'inherited from the subscription');
+    assert.ok(at.some((a) => a.properties.scope === MG), 'inherited from the management group above the subscription');
     const all = await list(RG_APP, undefined, 'sp');
     assert.ok(all.some((a) => a.properties.scope.includes('/providers/Microsoft.Storage/')), 'below the scope');
     assert.ok(all.length > at.length);
@@ -147,7 +149,7 @@ describe('role assignments: reading', () => {
     const alice = sb.users.alice!.objectId;
     const direct = await list(`/subscriptions/${SUB}`, `principalId eq '${alice}'`, 'sp');
     assert.deepEqual(direct.map((a) => a.properties.principalId.toLowerCase()).filter((p) => p !== alice), []);
-    assert.equal(direct.length, 2, 'UAA at rg-app and Storage Blob Data Reader on the storage account');
+    assert.equal(direct.length, 3, 'UAA at rg-app, Storage Blob Data Reader on stsandboxapp, the conditioned one on stsandboxshared');
     const transitive = await list(`/subscriptions/${SUB}`, `assignedTo('${alice}')`, 'alice');
     assert.ok(transitive.some((a) => a.properties.principalId === DEV_TEAM), 'through sg-dev-team');
     const prod = await list(`/subscriptions/${PROD}`, `atScope() and assignedTo('${alice}')`, 'alice');
@@ -176,8 +178,8 @@ describe('role assignments: reading', () => {
         pages++;
       }
       assert.equal(new Set(ids).size, ids.length);
-      assert.equal(ids.length, 10);
-      assert.equal(pages, 5);
+      assert.equal(ids.length, 15, 'at, below and (the management group) above the subscription');
+      assert.equal(pages, 8);
     } finally {
       await small.stop();
     }

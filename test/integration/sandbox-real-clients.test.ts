@@ -185,8 +185,8 @@ describe('JavaScript SDKs', () => {
       assignmentCount: number; atScopeCount: number; readers: { roleName: string; id: string }[]; definitionCount: number;
       readerById: { roleName: string }; group: { id: string; displayName: string }; memberIds: string[]; duplicateError: { statusCode: number; code: string };
     };
-    assert.equal(out.assignmentCount, 10);
-    assert.equal(out.atScopeCount, 8);
+    assert.equal(out.assignmentCount, 15, 'at, below and (the management group) above the subscription');
+    assert.equal(out.atScopeCount, 10);
     assert.deepEqual(out.readers, [{ roleName: 'Reader', id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7` }]);
     assert.ok(out.definitionCount >= 928);
     assert.equal(out.readerById.roleName, 'Reader');
@@ -216,7 +216,7 @@ describe('the real Azure CLI 2.45 (Debian azure-cli), through the egress proxy',
       return res.stdout.trim().split('\n');
     };
     assert.deepEqual(await tsv(['storage', 'account', 'list', '--query', '[].name']), ['stsandboxapp', 'stsandboxshared']);
-    assert.deepEqual(await tsv(['keyvault', 'list', '--query', '[].name']), ['kv-sandbox-app']);
+    assert.deepEqual(await tsv(['keyvault', 'list', '--query', '[].name']), ['kv-sandbox-app', 'kv-sandbox-legacy']);
     assert.deepEqual(await tsv(['keyvault', 'show', '--name', 'kv-sandbox-app', '--query', 'properties.vaultUri']), ['https://kv-sandbox-app.vault.azure.net/']);
     assert.deepEqual(await tsv(['identity', 'list', '--query', '[].clientId']), [sb.managedIdentities['app-identity']!.clientId]);
     // Microsoft Graph through az (its token for graph.microsoft.com comes from the same sign-in).

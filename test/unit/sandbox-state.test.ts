@@ -63,15 +63,15 @@ describe('TenantState', () => {
   test('groups are transitive: alice is in sg-dev-team and, through it, in sg-platform-readers', () => {
     const s = state();
     const alice = s.user('alice')!;
-    assert.deepEqual(s.directGroupsOf(alice.objectId).map((g) => g.displayName), ['sg-dev-team']);
-    assert.deepEqual(s.transitiveGroupsOf(alice.objectId).map((g) => g.displayName).sort(), ['sg-dev-team', 'sg-platform-readers']);
+    assert.deepEqual(s.directGroupsOf(alice.objectId).map((g) => g.displayName).sort(), ['<img src=x onerror=alert(1)>', 'sg-dev-team']);
+    assert.deepEqual(s.transitiveGroupsOf(alice.objectId).map((g) => g.displayName).sort(), ['<img src=x onerror=alert(1)>', 'sg-dev-team', 'sg-platform-readers']);
     assert.ok(s.hasAnyAccess(alice.objectId, '/subscriptions/03b6d5ca-c618-452a-93e3-2b4ab99f3253'), 'Reader on Sandbox Prod via the nested group');
     assert.ok(!s.hasAnyAccess(s.user('dave')!.objectId, SUB));
   });
 
   test('a nested group cycle does not loop', () => {
     const s = state((seed) => { seed.groups[1]!.members = ['dev-team']; seed.groups[0]!.members = ['alice', 'platform']; });
-    assert.equal(s.transitiveGroupsOf(s.user('alice')!.objectId).length, 2);
+    assert.equal(s.transitiveGroupsOf(s.user('alice')!.objectId).length, 3, 'sg-dev-team, sg-platform-readers and the markup-named group');
   });
 
   test('users are found by key, UPN (any case) or object id', () => {

@@ -277,8 +277,11 @@ export async function loadAccess(options: LoadAccessOptions): Promise<AccessRepo
     throw new AccessUnavailableError(classifyError(error, undefined, 'The subscriptions could not be listed'));
   }
   const wanted = (options.subscriptions ?? []).map((s) => s.toLowerCase());
+  // A subscription the setting names but the list leaves out (no role there) is still shown, with why.
+  const unlisted = wanted.filter((id) => !subscriptionList.some((s) => s.subscriptionId.toLowerCase() === id))
+    .map((id) => ({ subscriptionId: id, displayName: id, tenantId: null }));
   subscriptionList = wanted.length
-    ? subscriptionList.filter((s) => wanted.includes(s.subscriptionId.toLowerCase()))
+    ? [...subscriptionList.filter((s) => wanted.includes(s.subscriptionId.toLowerCase())), ...unlisted]
     : subscriptionList.filter((s) => !s.tenantId || s.tenantId.toLowerCase() === tenantId.toLowerCase());
 
   const filter = `assignedTo('${objectId}')`;
@@ -296,6 +299,16 @@ export async function loadAccess(options: LoadAccessOptions): Promise<AccessRepo
       }
     };
     const cacheKey = `${cloud.resourceManager}|${sid}`;
+    // Every deny assignment of the subscription needs read rights there; without them, those naming this principal
+    // (at, above and below the scope) are still readable.
+    const denyList = async () => {
+      try {
+        return await collect(authorization.denyAssignments.list(call));
+      } catch (error) {
+        if (errorLike(error).statusCode !== 403) throw error;
+        return collect(authorization.denyAssignments.list({ ...call, filter: `principalId eq '${objectId}'` }));
+      }
+    };
     const [assignments, definitions, deny, eligible, resources] = await Promise.all([
       attempt('Role assignments could not be read', async () => (await collect(authorization.roleAssignments.listForSubscription({ ...call, filter })))
         .map((a): RawRoleAssignment => ({
@@ -311,7 +324,7 @@ export async function loadAccess(options: LoadAccessOptions): Promise<AccessRepo
         cache.setDefinitions(cacheKey, list);
         return list;
       }),
-      attempt('Deny assignments could not be read', async () => (await collect(authorization.denyAssignments.list(call))).map((d): RawDenyAssignment => ({
+      attempt('Deny assignments could not be read', async () => (await denyList()).map((d): RawDenyAssignment => ({
         id: str(d.id), name: str(d.denyAssignmentName) || str(d.name), description: str(d.description), scope: str(d.scope),
         permissions: permissionsOf(d.permissions),
         principals: (d.principals ?? []).map((p) => ({ id: str(p.id), type: strOrNull(p.type) })),
