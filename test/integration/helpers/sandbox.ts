@@ -25,8 +25,8 @@ export const repoRoot = findRepoRoot();
 
 /**
  * The real captures the sandbox must match: a copy of the shared realdata set (its README names every source) kept
- * in test/fixtures/realdata, so a clone anywhere can run the conformance tests. The built-in roles are not in it:
- * the sandbox serves them from src/sandbox/data/builtin-roles.json.
+ * in test/fixtures/realdata, so a clone anywhere can run the conformance tests. The sandbox serves the built-in roles
+ * from its own copy, src/sandbox/data/builtin-roles.json, which the conformance tests compare with the captured set.
  */
 export function realdataDir(): string {
   const dir = join(repoRoot, 'test', 'fixtures', 'realdata');
