@@ -48,7 +48,7 @@ async function prepare() {
   }
   if (suites.includes('e2e')) ensureCodeServer();
   const pythonEnvs = join(repo, 'test', 'harness', 'python-envs.mjs');
-  if (suites.includes('integration') && existsSync(pythonEnvs)) {
+  if ((suites.includes('integration') || suites.includes('e2e')) && existsSync(pythonEnvs)) {
     const { ensurePythonAzureIdentityEnvs } = await import(pathToFileURL(pythonEnvs).href);
     await ensurePythonAzureIdentityEnvs();
   }

@@ -533,6 +533,46 @@ export class VSCodeSession {
     });
   }
 
+  /**
+   * The whole text of the Output panel's visible channel, as a person gets it with Select All and Copy in it
+   * (`outputText` reads only the lines the editor has rendered, which a long log scrolls out of).
+   */
+  async copyOutputText(): Promise<string> {
+    const editor = this.page.locator('.panel [id="workbench.panel.output"] .monaco-editor').first();
+    await editor.waitFor({ state: 'visible' });
+    return this.clipboardAfter(async () => {
+      // Near the editor's top-left corner: the rendered lines of a scrolled log extend above the visible area.
+      await editor.click({ position: { x: 40, y: 6 } });
+      await this.page.keyboard.press('Control+A');
+      await this.page.keyboard.press('Control+C');
+    });
+  }
+
+  // ---------- clipboard ----------
+
+  /** Lets the page read and write the clipboard, as VS Code's own clipboard service does for a person. */
+  private async allowClipboard(): Promise<void> {
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(this.url).origin });
+  }
+
+  /**
+   * Runs `action` (a copy) and returns what it put on the clipboard. A marker is written first, so an action that
+   * copies nothing times out instead of returning an earlier copy.
+   */
+  async clipboardAfter(action: () => Promise<void>, timeoutMs = 10_000): Promise<string> {
+    await this.allowClipboard();
+    const marker = `clipboard-marker-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    await this.page.evaluate((text) => navigator.clipboard.writeText(text), marker);
+    await action();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = await this.page.evaluate(() => navigator.clipboard.readText());
+      if (text !== marker) return text;
+      if (Date.now() > deadline) throw new Error(`nothing was copied within ${timeoutMs} ms`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
   // ---------- screenshots ----------
 
   /** A named screenshot, kept in .test-output/screenshots (and copied to media/screenshots for the README when asked). */
