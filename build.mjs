@@ -22,6 +22,8 @@ const nodeBundles = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
   // The engine is its own bundle so that activation does not load it (and the Azure SDKs inside it).
   { entryPoints: { engine: 'src/core/engineFacade.ts' } },
+  // The team wizards' Azure side, loaded when a wizard opens.
+  { entryPoints: { team: 'src/core/team/facade.ts' } },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { sandbox: 'src/sandbox/main.ts' }, optional: true },
   { entryPoints: { 'tools/az': 'src/sandbox/tools/az.ts', 'tools/azd': 'src/sandbox/tools/azd.ts', 'tools/pwsh': 'src/sandbox/tools/pwsh.ts' }, optional: true },

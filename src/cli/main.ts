@@ -171,6 +171,8 @@ export async function chainReportFor(options: ChainOptions, signal: AbortSignal)
   let version = options.version;
   let versionSource: VersionSource = options.version ? 'flag' : 'default';
   let brokerInstalled = false;
+  // What else of the interpreter changes the answer: MSAL's broker runtime (VS Code source) and msal's version.
+  let interpreterFacts: { brokerRuntimeInstalled?: boolean; msalVersion?: string } = {};
   // Like the extension: without --python, the python3 on PATH (an activated venv's) decides, when it has azure-identity.
   const python = options.python ?? (options.verify || !options.version ? 'python3' : undefined);
   let pythonUsed = Boolean(options.python) || options.verify;
@@ -183,6 +185,7 @@ export async function chainReportFor(options: ChainOptions, signal: AbortSignal)
     } else {
       pythonUsed = true;
       brokerInstalled = detection.brokerInstalled;
+      interpreterFacts = { brokerRuntimeInstalled: detection.brokerRuntimeInstalled, ...(detection.msalVersion ? { msalVersion: detection.msalVersion } : {}) };
       if (!options.version) {
         version = detection.version;
         versionSource = 'python';
@@ -203,7 +206,7 @@ export async function chainReportFor(options: ChainOptions, signal: AbortSignal)
     ...(options.processTimeout !== undefined ? { processTimeoutSeconds: options.processTimeout } : {}),
   };
   let report: ChainReport = await evaluateChain({
-    env, keywordArguments, azureIdentityVersion: version, versionSource, brokerInstalled, signal, allowedHosts: options.allowHosts,
+    env, keywordArguments, azureIdentityVersion: version, versionSource, brokerInstalled, ...interpreterFacts, signal, allowedHosts: options.allowHosts,
   });
   if (options.verify && python) {
     const verification = await verifyWithPython({ python, env, keywordArguments, signal, report });

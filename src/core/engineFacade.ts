@@ -1,12 +1,22 @@
-// The engine as the extension uses it: chain evaluation, Python detection and verification, `.env` merging and
-// exclusion advice behind one small interface. Bundled on its own (dist/engine.js) and loaded on first use, not at
+// The engine as the extension uses it: chain evaluation, Python detection and verification, `.env` merging,
+// exclusion advice, and the Access view's loading, rendering and role-assignment removal behind one small interface. Bundled on its own (dist/engine.js) and loaded on first use, not at
 // activation, so the Azure SDKs it carries cost nothing until a view or command needs them.
+import { resolveCloud, type CloudEndpoints, type CloudSetting } from './access/clouds';
+import { AccessCache, AccessUnavailableError, classifyError, loadAccess } from './access/load';
+import { removeRoleAssignment, type RemoveAssignmentResult } from './access/remove';
+import type { AccessProblem, AccessReport } from './access/types';
+import { readWorkspaceTexts } from './access/workspaceFiles';
+import { resourceReferences } from './access/workspaceResources';
 import { evaluateChain } from './chain/engine';
 import { mergeDotEnv } from './chain/env';
 import { type ChainInputs, type ChainReport, type CredentialName, type KeywordArguments, type SourceStatus, type Verification } from './chain/types';
 import { chainOrderFor, familyFor, NEWEST_KNOWN_VERSION } from './chain/versions';
+import { equivalentCommands } from './presentation/accessRows';
+import type { AccessFailure, AccessSnapshot } from './presentation/accessSnapshot';
+import { accessViewModel, type AccessViewModel } from './presentation/accessViewModel';
 import { exclusionAdvice, type ExclusionAdvice, type TokenCredentialsSupport, type VersionFacts } from './presentation/exclusionAdvice';
 import { detectAzureIdentity, verifyWithPython } from './python';
+import { redactSecrets, secretsOf } from './redact';
 
 export type { ExclusionAdvice } from './presentation/exclusionAdvice';
 
@@ -38,6 +48,46 @@ export interface ChainEngineAdapter {
   /** How to exclude or pin a source in the user's code for this version (env var value and/or keyword snippet). */
   exclusionAdvice(credential: CredentialName, azureIdentityVersion: string | undefined, mode: 'exclude' | 'pin'): ExclusionAdvice;
 }
+
+/** The source's credential as the Access view needs it: the same inputs the chain check used. */
+export interface AccessSourceInputs {
+  readonly source: CredentialName;
+  readonly env: Readonly<Record<string, string>>;
+  /** process_timeout of the user's code for az, azd and Azure PowerShell (seconds). */
+  readonly processTimeoutSeconds: number;
+  readonly allowedHosts: readonly string[];
+}
+
+export interface AccessLoadRequest extends AccessSourceInputs {
+  /** `azureDevAuth.cloud` as set. */
+  readonly cloudSetting: CloudSetting;
+  /** `azureDevAuth.access.subscriptions`; empty: every subscription in the token's tenant. */
+  readonly subscriptions: readonly string[];
+  /** The folder whose `.env` and code name resources for the insights; undefined in an untrusted workspace. */
+  readonly workspaceFolder: string | undefined;
+  readonly signal: AbortSignal;
+  /** Throttling and other waits, in a sentence. */
+  readonly onProgress: (message: string) => void;
+}
+
+export type AccessLoadOutcome =
+  | { readonly ok: true; readonly report: AccessReport; readonly cloud: CloudEndpoints }
+  | { readonly ok: false; readonly failure: AccessFailure; readonly cloud: CloudEndpoints | undefined };
+
+export type CloudResolution = { readonly ok: true; readonly cloud: CloudEndpoints } | { readonly ok: false; readonly message: string };
+
+export interface AccessEngineAdapter {
+  resolveCloud(setting: CloudSetting, env: Readonly<Record<string, string>>): CloudResolution;
+  /** Never rejects but with an AbortError, when `signal` aborts: every other failure is an outcome with its fix. */
+  loadAccess(request: AccessLoadRequest): Promise<AccessLoadOutcome>;
+  accessView(snapshot: AccessSnapshot, now?: number): AccessViewModel;
+  equivalentCommands(report: AccessReport, cloud: CloudEndpoints): string;
+  removeRoleAssignment(request: AccessSourceInputs & { readonly cloud: CloudEndpoints; readonly assignmentId: string; readonly signal: AbortSignal }): Promise<RemoveAssignmentResult>;
+  /** Forgets the role definitions kept between loads (an hour otherwise). */
+  clearAccessCache(): void;
+}
+
+export type EngineFacade = ChainEngineAdapter & AccessEngineAdapter;
 
 /** The version table's facts in the shape the advice needs. */
 export function versionFacts(azureIdentityVersion: string | undefined): VersionFacts {
@@ -75,7 +125,56 @@ function chainInputs(request: EvaluateRequest): ChainInputs {
   };
 }
 
-export function createEngineFacade(): ChainEngineAdapter {
+function cloudOf(setting: CloudSetting, env: Readonly<Record<string, string>>): CloudResolution {
+  try {
+    return { ok: true, cloud: resolveCloud(setting, env) };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('The access load was cancelled.'), { name: 'AbortError' });
+}
+
+/**
+ * Problems quote what Azure and the tools answered (az's error output, an error body): they pass through the one
+ * redaction before they leave the engine, as every chain message does.
+ */
+function redactProblem(problem: AccessProblem, secrets: readonly string[]): AccessProblem {
+  return { ...problem, message: redactSecrets(problem.message, secrets), fix: redactSecrets(problem.fix, secrets) };
+}
+
+function redactReport(report: AccessReport, secrets: readonly string[]): AccessReport {
+  return {
+    ...report,
+    problems: report.problems.map((p) => redactProblem(p, secrets)),
+    groups: { ...report.groups, problem: report.groups.problem && redactProblem(report.groups.problem, secrets) },
+    subscriptions: report.subscriptions.map((s) => ({ ...s, problems: s.problems.map((p) => redactProblem(p, secrets)) })),
+  };
+}
+
+async function loadAccessOutcome(request: AccessLoadRequest, cache: AccessCache): Promise<AccessLoadOutcome> {
+  const resolved = cloudOf(request.cloudSetting, request.env);
+  if (!resolved.ok) return { ok: false, failure: { kind: 'cloudSetting', message: resolved.message }, cloud: undefined };
+  const { cloud } = resolved;
+  const references = request.workspaceFolder ? resourceReferences(readWorkspaceTexts(request.workspaceFolder), cloud) : [];
+  try {
+    const report = await loadAccess({
+      source: request.source, cloud, env: request.env, processTimeoutSeconds: request.processTimeoutSeconds, allowedHosts: request.allowedHosts,
+      subscriptions: request.subscriptions, references, signal: request.signal, onProgress: request.onProgress, cache,
+    });
+    return { ok: true, report: redactReport(report, secretsOf(request.env)), cloud };
+  } catch (error) {
+    // A cancelled load is superseded by another one (or ran out of time, which the caller knows): not a problem to show.
+    if (request.signal.aborted) throw abortError();
+    const problem = error instanceof AccessUnavailableError ? error.problem : classifyError(error, undefined, 'The access could not be loaded');
+    return { ok: false, failure: { kind: 'problem', problem: redactProblem(problem, secretsOf(request.env)) }, cloud };
+  }
+}
+
+export function createEngineFacade(): EngineFacade {
+  const accessCache = new AccessCache();
   return {
     async detectPython(interpreter, env, signal) {
       const found = await detectAzureIdentity(interpreter, env, signal);
@@ -94,5 +193,14 @@ export function createEngineFacade(): ChainEngineAdapter {
     }),
     withDotEnv: (base, envFile) => mergeDotEnv(base, envFile),
     exclusionAdvice: (credential, version, mode) => exclusionAdvice(credential, versionFacts(version), mode),
+    resolveCloud: cloudOf,
+    loadAccess: (request) => loadAccessOutcome(request, accessCache),
+    accessView: (snapshot, now) => accessViewModel(snapshot, now),
+    equivalentCommands: (report, cloud) => equivalentCommands(report, cloud),
+    removeRoleAssignment: async (request) => {
+      const result = await removeRoleAssignment(request);
+      return result.ok ? result : { ok: false, problem: redactProblem(result.problem, secretsOf(request.env)) };
+    },
+    clearAccessCache: () => accessCache.clear(),
   };
 }

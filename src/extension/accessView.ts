@@ -1,21 +1,80 @@
 import * as vscode from 'vscode';
+import type { AccessAction, AccessLink, AccessRowModel } from '../core/presentation/accessRows';
+import type { AccessViewModel } from '../core/presentation/accessViewModel';
+import { markdownText } from '../core/presentation/chainRows';
+import { Commands } from './ids';
 
-/** A row of the Access view. */
-export interface AccessRow {
-  readonly label: string;
+export type { AccessRowModel as AccessRow } from '../core/presentation/accessRows';
+
+/** The command behind an action an Access row or its tooltip offers. */
+export function accessActionCommand(action: AccessAction, title: string): vscode.Command {
+  switch (action) {
+    case 'signIn': return { command: Commands.signIn, title };
+    case 'refresh': return { command: Commands.refreshAccess, title };
+    case 'openSettings': return { command: Commands.openSettings, title };
+    case 'showLog': return { command: Commands.showLog, title };
+    case 'showChain': return { command: Commands.showChain, title };
+    default: {
+      const never: never = action;
+      throw new Error(`unknown action ${String(never)}`);
+    }
+  }
 }
 
-/** The Access tree: empty (welcome content) until a credential source yields an identity. */
-export class AccessTreeProvider implements vscode.TreeDataProvider<AccessRow>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<AccessRow | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
+/**
+ * A row's Markdown tooltip as VS Code renders it: no HTML, theme icons off (a `$(…)` from Azure stays text), and
+ * only the commands of the links added here enabled, so nothing Azure wrote can run a command.
+ */
+function tooltip(markdown: string, links: readonly AccessLink[]): vscode.MarkdownString {
+  const commands = links.map((link) => accessActionCommand(link.action, link.title));
+  const linkLine = commands.map((c) => `[${markdownText(c.title)}](command:${c.command})`).join(' · ');
+  const md = new vscode.MarkdownString(linkLine ? `${markdown}\n\n${linkLine}` : markdown, false);
+  md.supportHtml = false;
+  md.isTrusted = commands.length ? { enabledCommands: [...new Set(commands.map((c) => c.command))] } : false;
+  return md;
+}
 
-  getTreeItem(row: AccessRow): vscode.TreeItem {
-    return new vscode.TreeItem(row.label);
+/**
+ * The Access tree: renders the row models core/presentation derives from the access snapshot (identity, problems
+ * with their fixes, insights, groups, subscriptions with their scopes and assignments); it loads nothing itself.
+ */
+export class AccessTreeProvider implements vscode.TreeDataProvider<AccessRowModel>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<AccessRowModel | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private rows: readonly AccessRowModel[] = [];
+  private parents = new Map<string, AccessRowModel>();
+
+  update(model: AccessViewModel): void {
+    this.rows = model.rows;
+    const parents = new Map<string, AccessRowModel>();
+    const index = (row: AccessRowModel): void => row.children.forEach((child) => { parents.set(child.id, row); index(child); });
+    model.rows.forEach(index);
+    this.parents = parents;
+    this.changed.fire(undefined);
   }
 
-  getChildren(): AccessRow[] {
-    return [];
+  getChildren(parent?: AccessRowModel): AccessRowModel[] {
+    return [...(parent ? parent.children : this.rows)];
+  }
+
+  getParent(row: AccessRowModel): AccessRowModel | undefined {
+    return this.parents.get(row.id);
+  }
+
+  getTreeItem(row: AccessRowModel): vscode.TreeItem {
+    const state = row.children.length === 0 ? vscode.TreeItemCollapsibleState.None
+      : row.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    // A plain string label: VS Code shows it as text, whatever markup a name from Azure contains.
+    const item = new vscode.TreeItem(row.label, state);
+    item.id = row.id;
+    item.description = row.description;
+    item.iconPath = new vscode.ThemeIcon(row.icon, row.color ? new vscode.ThemeColor(row.color) : undefined);
+    item.tooltip = tooltip(row.tooltip, row.links ?? []);
+    // "assignment;hasScope;canRemove": menus match `viewItem =~ /;canRemove(;|$)/`.
+    item.contextValue = [row.kind, ...row.flags].join(';');
+    if (row.click) item.command = accessActionCommand(row.click, row.label);
+    item.accessibilityInformation = { label: row.description ? `${row.label}, ${row.description}` : row.label };
+    return item;
   }
 
   dispose(): void {

@@ -93,6 +93,15 @@ export class ChainController implements vscode.Disposable {
     return this.folders.current().folder;
   }
 
+  /**
+   * The environment and process timeout of the latest check of `folderKey`'s folder, for the Access view's credential
+   * (the same inputs Python's source gets); undefined before such a check.
+   */
+  sourceInputs(folderKey: string): { env: Readonly<Record<string, string>>; processTimeoutSeconds: number | undefined } | undefined {
+    if (!this.lastInputs || this.lastInputs.folderKey !== folderKey) return undefined;
+    return { env: this.lastInputs.env, processTimeoutSeconds: this.lastInputs.keywordArguments.processTimeoutSeconds };
+  }
+
   /** Secret values known from the environment of the last check (never logged; for redaction only). */
   knownSecrets(): readonly string[] {
     return this.secrets;

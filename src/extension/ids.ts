@@ -23,6 +23,13 @@ export const Commands = {
   checkWithHost: 'azureDevAuth.checkWithHost',
   forgetAllowedHosts: 'azureDevAuth.forgetAllowedHosts',
   chooseFolder: 'azureDevAuth.chooseFolder',
+  refreshAccess: 'azureDevAuth.refreshAccess',
+  copyAccessCommands: 'azureDevAuth.copyAccessCommands',
+  openInPortal: 'azureDevAuth.openInPortal',
+  removeRoleAssignment: 'azureDevAuth.removeRoleAssignment',
+  activateInPim: 'azureDevAuth.activateInPim',
+  createLocalDevGroup: 'azureDevAuth.createLocalDevGroup',
+  assignRole: 'azureDevAuth.assignRole',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -46,6 +53,13 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [Commands.checkWithHost]: 'Check with This Host…',
   [Commands.forgetAllowedHosts]: 'Forget Hosts Allowed for Checks',
   [Commands.chooseFolder]: 'Choose Workspace Folder…',
+  [Commands.refreshAccess]: 'Refresh Access',
+  [Commands.copyAccessCommands]: 'Copy az Command',
+  [Commands.openInPortal]: 'Open in Portal',
+  [Commands.removeRoleAssignment]: 'Remove Role Assignment…',
+  [Commands.activateInPim]: 'Activate in PIM',
+  [Commands.createLocalDevGroup]: 'Create Local Development Group…',
+  [Commands.assignRole]: 'Assign Role…',
 };
 
 /** workspaceState keys. */
@@ -57,4 +71,6 @@ export const StateKeys = {
 /** Context keys the manifest's `when` clauses read. */
 export const ContextKeys = {
   hasAllowedHosts: 'azureDevAuth.hasAllowedHosts',
+  /** The Access view shows a report (current, refreshing or stale): Copy az Command has something to copy. */
+  hasAccessReport: 'azureDevAuth.hasAccessReport',
 } as const;

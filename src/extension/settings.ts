@@ -3,6 +3,7 @@ import {
   DEFAULT_CHECK_TIMEOUT_SECONDS, DEFAULT_ENV_FILE, EXCLUDE_SETTING_KEYS, type FolderSettings,
 } from '../core/presentation/settings';
 import type { CredentialName } from '../core/chain/types';
+import type { CloudEndpoints, CloudSetting } from '../core/access/clouds';
 
 const SECTION = 'azureDevAuth';
 const DAC_SECTION = 'azureDevAuth.defaultAzureCredential';
@@ -31,6 +32,42 @@ export function readSettings(folder: vscode.WorkspaceFolder | undefined): Folder
     defaultAzureCredential: { exclude, processTimeout: typeof processTimeout === 'number' ? processTimeout : null },
     pythonEnvFile: typeof envFile === 'string' ? envFile : DEFAULT_ENV_FILE,
   };
+}
+
+/** `azureDevAuth.cloud` and `azureDevAuth.access.*`: what the Access view asks, and where. */
+export interface AccessSettings {
+  /** A cloud's name, custom endpoints, or null (the cloud az is set to, else AzureCloud). */
+  readonly cloud: CloudSetting;
+  /** Subscription ids to show; empty: every subscription in the token's tenant. */
+  readonly subscriptions: readonly string[];
+}
+
+const CLOUD_FIELDS = ['name', 'authorityHost', 'resourceManager', 'resourceManagerAudience', 'graph', 'graphAudience', 'portal', 'storageSuffix', 'keyVaultSuffix', 'serviceBusSuffix'] as const;
+
+/** The cloud setting as written: a string, an object of endpoint strings (other keys dropped), or null. */
+function cloudSetting(value: unknown): CloudSetting {
+  if (typeof value === 'string') return value.trim() || null;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const endpoints: { -readonly [K in keyof CloudEndpoints]?: string } = {};
+  for (const field of CLOUD_FIELDS) {
+    const v: unknown = Reflect.get(value, field);
+    if (typeof v === 'string') endpoints[field] = v;
+  }
+  return endpoints;
+}
+
+export function readAccessSettings(folder: vscode.WorkspaceFolder | undefined): AccessSettings {
+  const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
+  const subscriptions = config.get<unknown>('access.subscriptions');
+  return {
+    cloud: cloudSetting(config.get<unknown>('cloud')),
+    subscriptions: Array.isArray(subscriptions) ? subscriptions.filter((s): s is string => typeof s === 'string' && s.trim() !== '').map((s) => s.trim()) : [],
+  };
+}
+
+/** Whether a configuration change alters what the Access view asks. */
+export function affectsAccess(event: vscode.ConfigurationChangeEvent, folder: vscode.WorkspaceFolder | undefined): boolean {
+  return event.affectsConfiguration(`${SECTION}.cloud`, folder?.uri) || event.affectsConfiguration(`${SECTION}.access`, folder?.uri);
 }
 
 /** Whether a configuration change can alter what a check of this folder finds. */

@@ -1,4 +1,4 @@
-// Python interpreters carrying the two azure-identity versions the integration tests check the engine against:
+// Python interpreters carrying the three azure-identity versions the integration tests check the engine against:
 //
 //   debian12  /usr/bin/python3 with Debian 12's python3-azure (azure-identity 1.13.0b2, a main-branch snapshot)
 //             and python3-msal, installed with apt-get by test/harness/toolchain.mjs.
@@ -7,32 +7,61 @@
 //             12 has 4.4), fetched with `apt-get download` from a trixie source list with private apt state, unpacked
 //             with `dpkg -x`, never installed. They are laid out as a virtual environment on /usr/bin/python3 (3.11)
 //             with the system site-packages visible, as a developer's venv would be.
+//   debiansid the same for Debian sid's python3-azure 20260602 (azure-identity 1.26.0b3, azure-core 1.41,
+//             azure-identity-broker 1.4.0b1 inside azure/identity/broker), python3-msal 1.39, python3-msal-extensions
+//             and python3-typing-extensions, from a private sid source list. Its broker package imports without
+//             pymsalruntime (which Debian does not package): the native runtime is only imported when a broker
+//             token is requested, so azure-identity sees the broker as installed and asks it (MSAL then fails with
+//             "You must install dependency by: pip install "msal[broker]…"").
+//   debiansidNoBroker  the same venv without azure.identity.broker and its metadata: azure-identity 1.26.0b3 as pip
+//             installs it without azure-identity-broker (the VS Code source then says it needs that package).
 //
 // Why a venv rather than PYTHONPATH: a venv's site-packages come before /usr/lib/python3/dist-packages, it sets no
 // environment variable that az/azd/pwsh (children of the Python process) would inherit, and `python` alone (no
 // extra env) names the interpreter, exactly as the CLI's --python and the extension's interpreter setting do.
 // The venv's own empty azure/__init__.py makes `azure` a regular package there, so Debian 12's azure namespace
-// (a pkgutil-style package in dist-packages) cannot slip its azure.identity 1.13.0b2 in front of 1.23.1.
+// (a pkgutil-style package in dist-packages) cannot slip its azure.identity 1.13.0b2 in front of a newer one.
 //
-// Debian 13's Python is 3.13; these packages are pure Python and import and run on 3.11 (checked after unpacking).
-// Everything lands in the test cache folder (cacheRoot()), keyed by the package versions, so later runs cost nothing
-// and work offline (inside the loopback-only namespace).
+// Debian 13's Python is 3.13 and sid's newer; these packages are pure Python and import and run on 3.11 (checked
+// after unpacking). Everything lands in the test cache folder (cacheRoot()), one entry per Debian release (named by
+// its suite and LAYOUT), so later runs cost nothing and work offline (inside the loopback-only namespace). sid moves:
+// when it no longer offers the versions below, its current ones are taken with a warning, and the agreement tests,
+// whose expectations were observed with azure-identity 1.26.0b3, say so instead of comparing against another version.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheRoot, installOnce } from './toolchain.mjs';
 
 const SYSTEM_PYTHON = '/usr/bin/python3';
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
-const TRIXIE_SOURCE = `deb [signed-by=${KEYRING}] http://deb.debian.org/debian trixie main`;
-/** The versions the shared notes were written against; if trixie has moved on we take its candidate and say so. */
-const TRIXIE_PACKAGES = {
-  'python3-azure': '20250603+git-1',
-  'python3-msal': '1.32.3-1',
-  'python3-msal-extensions': '1.3.1-1',
-  'python3-typing-extensions': '4.13.2-1',
+/**
+ * The Debian releases whose python3-azure we fetch: the source line, and the package versions the shared notes were
+ * written against (if the release has moved on we take its candidate and say so). Each release is its own cache
+ * entry, so adding one never invalidates another.
+ */
+const RELEASES = {
+  debian13: {
+    suite: 'trixie',
+    label: 'Debian 13',
+    packages: {
+      'python3-azure': '20250603+git-1',
+      'python3-msal': '1.32.3-1',
+      'python3-msal-extensions': '1.3.1-1',
+      'python3-typing-extensions': '4.13.2-1',
+    },
+  },
+  debiansid: {
+    suite: 'sid',
+    label: 'Debian sid',
+    packages: {
+      'python3-azure': '20260602+git-1',
+      'python3-msal': '1.39.0-1',
+      'python3-msal-extensions': '1.3.1-1',
+      'python3-typing-extensions': '4.16.0-5',
+    },
+  },
 };
-const EXPECTED = { debian12: '1.13.0b2', debian13: '1.23.1' };
+const EXPECTED = { debian12: '1.13.0b2', debian13: '1.23.1', debiansid: '1.26.0b3', debiansidNoBroker: '1.26.0b3' };
 /** Bump to rebuild the cached venv when the layout below changes. */
 const LAYOUT = 'v1';
 
@@ -95,27 +124,32 @@ function aptOptions(root) {
   ];
 }
 
-/** Downloads the trixie .debs into `<staging>/debs` with apt state that lives and dies in `<staging>/apt`. */
-function downloadTrixieDebs(staging) {
+function sourceLine(suite) {
+  return `deb [signed-by=${KEYRING}] http://deb.debian.org/debian ${suite} main`;
+}
+
+/** Downloads a release's .debs into `<staging>/debs` with apt state that lives and dies in `<staging>/apt`. */
+function downloadDebs(staging, release) {
+  const { suite, packages } = release;
   const aptRoot = join(staging, 'apt');
   for (const d of ['etc/sources.list.d', 'etc/apt.conf.d', 'etc/preferences.d', 'state/lists/partial', 'cache/archives/partial']) {
     mkdirSync(join(aptRoot, d), { recursive: true });
   }
-  writeFileSync(join(aptRoot, 'etc', 'sources.list'), `${TRIXIE_SOURCE}\n`);
+  writeFileSync(join(aptRoot, 'etc', 'sources.list'), `${sourceLine(suite)}\n`);
   writeFileSync(join(aptRoot, 'state', 'status'), '');
   const opts = aptOptions(aptRoot);
-  log('apt-get update with a private trixie source list');
+  log(`apt-get update with a private ${suite} source list`);
   run('apt-get', [...opts, 'update']);
   const debs = join(staging, 'debs');
   mkdirSync(debs, { recursive: true });
   const versions = {};
-  for (const [pkg, wanted] of Object.entries(TRIXIE_PACKAGES)) {
+  for (const [pkg, wanted] of Object.entries(packages)) {
     const policy = run('apt-cache', [...opts, 'policy', pkg]);
     const candidate = (policy.match(/Candidate:\s*(\S+)/) ?? [])[1];
-    if (!candidate || candidate === '(none)') throw new Error(`trixie has no ${pkg}`);
+    if (!candidate || candidate === '(none)') throw new Error(`${suite} has no ${pkg}`);
     const available = policy.includes(` ${wanted} `);
     const version = available ? wanted : candidate;
-    if (!available) log(`WARNING: trixie no longer offers ${pkg} ${wanted}; using ${candidate}`);
+    if (!available) log(`WARNING: ${suite} no longer offers ${pkg} ${wanted}; using ${candidate}`);
     run('apt-get', [...opts, 'download', `${pkg}=${version}`], { cwd: debs });
     versions[pkg] = version;
   }
@@ -139,7 +173,8 @@ function buildVenv(staging, debs) {
   symlinkSync('python', join(venv, 'bin', 'python3'));
   writeFileSync(join(venv, 'pyvenv.cfg'), `home = /usr/bin\ninclude-system-site-packages = true\nversion = ${fullVersion}\n`);
   // python3-azure carries the whole SDK (~575 MB unpacked); azure-identity needs only azure.core from it. The broker
-  // package (azure.identity.broker) comes along inside azure/identity, as Debian 13 ships it.
+  // package (azure.identity.broker, with its azure_identity_broker metadata) comes along inside azure/identity, as
+  // Debian ships it.
   writeFileSync(join(site, 'azure', '__init__.py'), '');
   cpSync(join(dist, 'azure', 'identity'), join(site, 'azure', 'identity'), { recursive: true });
   cpSync(join(dist, 'azure', 'core'), join(site, 'azure', 'core'), { recursive: true });
@@ -152,15 +187,33 @@ function buildVenv(staging, debs) {
   return join(venv, 'bin', 'python');
 }
 
-function ensureDebian13() {
-  const dir = installOnce(`python-azure-identity-trixie-${LAYOUT}`, (staging) => {
-    log('fetching Debian 13 python3-azure (azure-identity 1.23.1) into the test cache (once)');
-    const { debs, versions } = downloadTrixieDebs(staging);
+/** The cache entry of a release; trixie keeps the name it had before sid was added, so existing caches stay valid. */
+function cacheName(release) {
+  return `python-azure-identity-${release.suite}-${LAYOUT}`;
+}
+
+function ensureRelease(key) {
+  const release = RELEASES[key];
+  const dir = installOnce(cacheName(release), (staging) => {
+    log(`fetching ${release.label} python3-azure (azure-identity ${EXPECTED[key]}) into the test cache (once)`);
+    const { debs, versions } = downloadDebs(staging, release);
     const python = buildVenv(staging, debs);
     writeFileSync(join(staging, 'versions.json'), `${JSON.stringify(versions, null, 2)}\n`);
     rmSync(debs, { recursive: true, force: true });
     const report = probe(python);
-    if (!report.imports) throw new Error(`the Debian 13 azure-identity does not import with ${SYSTEM_PYTHON}: ${report.where ?? report.problem}`);
+    if (!report.imports) throw new Error(`the ${release.label} azure-identity does not import with ${SYSTEM_PYTHON}: ${report.where ?? report.problem}`);
+  });
+  return join(dir, 'venv', 'bin', 'python');
+}
+
+/** A copy of a release's venv without the broker package (a cache entry of its own, built from the release's). */
+function ensureWithoutBroker(key) {
+  const source = join(cacheRoot(), cacheName(RELEASES[key]), 'venv');
+  const dir = installOnce(`python-azure-identity-${RELEASES[key].suite}-nobroker-${LAYOUT}`, (staging) => {
+    const broker = /\/azure\/identity\/broker$|\/azure_identity_broker-[^/]*$/;
+    cpSync(source, join(staging, 'venv'), { recursive: true, verbatimSymlinks: true, filter: (path) => !broker.test(path) });
+    const report = probe(join(staging, 'venv', 'bin', 'python'));
+    if (!report.imports) throw new Error(`azure-identity without the broker package does not import: ${report.where ?? report.problem}`);
   });
   return join(dir, 'venv', 'bin', 'python');
 }
@@ -168,7 +221,7 @@ function ensureDebian13() {
 let memo;
 
 /**
- * `{ debian12: {python, env}, debian13: {python, env} }`, each with `azureIdentityVersion` and, when it cannot be
+ * `{ debian12, debian13, debiansid, debiansidNoBroker }`, each `{python, env}` with `azureIdentityVersion` and, when it cannot be
  * used, `problem` (the caller decides whether that skips or fails). Never throws: `npm test` calls this in its
  * prepare phase and a missing interpreter must not stop the unit suite.
  */
@@ -183,17 +236,34 @@ export async function ensurePythonAzureIdentityEnvs() {
     problem: debian12.problem
       ?? (debian12.imports ? undefined : `Debian 12's python3-azure is not importable with ${SYSTEM_PYTHON} (apt-get install python3-azure python3-msal): ${debian12.where}`),
   };
-  try {
-    const python = ensureDebian13();
-    const report = probe(python);
-    result.debian13 = {
-      python,
-      env: {},
-      azureIdentityVersion: report.identity ?? null,
-      problem: report.problem ?? (report.imports ? undefined : `the Debian 13 azure-identity does not import: ${report.where}`),
-    };
-  } catch (error) {
-    result.debian13 = { python: '', env: {}, azureIdentityVersion: null, problem: `Debian 13's python3-azure is not available: ${error.message}` };
+  for (const key of Object.keys(RELEASES)) {
+    const { label } = RELEASES[key];
+    try {
+      const python = ensureRelease(key);
+      const report = probe(python);
+      result[key] = {
+        python,
+        env: {},
+        azureIdentityVersion: report.identity ?? null,
+        problem: report.problem ?? (report.imports ? undefined : `the ${label} azure-identity does not import: ${report.where}`),
+      };
+    } catch (error) {
+      result[key] = { python: '', env: {}, azureIdentityVersion: null, problem: `${label}'s python3-azure is not available: ${error.message}` };
+    }
+  }
+  if (result.debiansid.problem) {
+    result.debiansidNoBroker = { ...result.debiansid };
+  } else {
+    try {
+      const python = ensureWithoutBroker('debiansid');
+      const report = probe(python);
+      result.debiansidNoBroker = {
+        python, env: {}, azureIdentityVersion: report.identity ?? null,
+        problem: report.problem ?? (report.imports ? undefined : `azure-identity without the broker package does not import: ${report.where}`),
+      };
+    } catch (error) {
+      result.debiansidNoBroker = { python: '', env: {}, azureIdentityVersion: null, problem: `the venv without the broker package could not be built: ${error.message}` };
+    }
   }
   for (const [key, value] of Object.entries(result)) {
     if (value.problem) log(`WARNING: ${key}: ${value.problem}`);
@@ -206,13 +276,15 @@ export async function ensurePythonAzureIdentityEnvs() {
   return result;
 }
 
-// `node test/harness/python-envs.mjs` prepares both and prints them. (No top-level await: TypeScript tests load this
-// file through tsx as CommonJS.)
+// `node test/harness/python-envs.mjs` prepares them all and prints them. (No top-level await: TypeScript tests load
+// this file through tsx as CommonJS.)
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensurePythonAzureIdentityEnvs().then((envs) => {
     console.log(JSON.stringify(envs, null, 2));
-    const versions = join(cacheRoot(), `python-azure-identity-trixie-${LAYOUT}`, 'versions.json');
-    if (existsSync(versions)) console.log(readFileSync(versions, 'utf8'));
+    for (const release of Object.values(RELEASES)) {
+      const versions = join(cacheRoot(), cacheName(release), 'versions.json');
+      if (existsSync(versions)) console.log(`${release.label}: ${readFileSync(versions, 'utf8')}`);
+    }
   }, (error) => {
     console.error(error);
     process.exitCode = 1;

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signInDemoDeveloper } from '../../src/sandbox/demo';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { sandboxAccessSettings } from './sandboxCloud';
 import { REPO_ROOT, startCodeServer, type RunningCodeServer } from './vscode';
 // @ts-expect-error plain ESM helper without type declarations
 import { ensureCodeServer, ensureDebianPackages } from './toolchain.mjs';
@@ -109,7 +110,8 @@ async function main(): Promise<void> {
   const options = {
     root, workspaceFiles, env, home,
     pathPrepend: [sandbox.toolsBinDir],
-    settings: demoPythonSettings(sandbox.toolsBinDir),
+    // The Access view asks the sandbox's Resource Manager and Graph, as it would ask a sovereign cloud's.
+    settings: { ...demoPythonSettings(sandbox.toolsBinDir), ...sandboxAccessSettings(sandbox) },
   };
   const port = Number(process.env.PORT ?? 8080);
   starting = startCodeServer({ ...options, port }).catch(async (error: unknown) => {

@@ -1,5 +1,5 @@
-// The Python half of verification against the real library: Debian 12's azure-identity 1.13.0b2 and Debian 13's
-// 1.23.1, with the sandbox's Entra ID, managed identity and fake az/azd/pwsh on loopback. Checks what a user of
+// The Python half of verification against the real library: Debian 12's azure-identity 1.13.0b2, Debian 13's 1.23.1
+// and Debian sid's 1.26.0b3, with the sandbox's Entra ID, managed identity and fake az/azd/pwsh on loopback. Checks what a user of
 // "Verify with Python" relies on: the version is read right, what the library did is read right (which source, as
 // whom, which ones were unavailable and why, where the chain stopped), nothing secret comes out, nothing is written
 // into the workspace, and an interpreter that cannot answer says why.
@@ -23,10 +23,15 @@ import { usableInterpreter } from './helpers/pythonEnvs';
 import { ensureToolsBuilt } from './helpers/sandbox';
 
 
-const VERSIONS: Record<PythonKey, string> = { debian12: '1.13.0b2', debian13: '1.23.1' };
+const VERSIONS: Record<PythonKey, string> = { debian12: '1.13.0b2', debian13: '1.23.1', debiansid: '1.26.0b3' };
 const CHAIN: Record<PythonKey, CredentialName[]> = {
   debian12: ['EnvironmentCredential', 'ManagedIdentityCredential', 'SharedTokenCacheCredential', 'AzureCliCredential', 'AzurePowerShellCredential'],
   debian13: ['EnvironmentCredential', 'ManagedIdentityCredential', 'SharedTokenCacheCredential', 'AzureCliCredential', 'AzurePowerShellCredential', 'AzureDeveloperCliCredential'],
+  // The WorkloadIdentityCredential of 1.24+ is a stand-in when not configured; the VS Code source and the broker are in.
+  debiansid: [
+    'EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential', 'SharedTokenCacheCredential',
+    'VisualStudioCodeCredential', 'AzureCliCredential', 'AzurePowerShellCredential', 'AzureDeveloperCliCredential', 'BrokerCredential',
+  ],
 };
 const JWT = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/;
 
@@ -66,7 +71,7 @@ function interpreter(t: TestContext, key: PythonKey): PythonAzureIdentityEnv | u
   return usableInterpreter(t, envs[key]);
 }
 
-for (const key of ['debian12', 'debian13'] as const) {
+for (const key of ['debian12', 'debian13', 'debiansid'] as const) {
   const version = VERSIONS[key];
   const it = (name: string, body: (env: PythonAzureIdentityEnv) => Promise<void>): void => {
     test(name, async (t) => {
@@ -83,8 +88,10 @@ for (const key of ['debian12', 'debian13'] as const) {
       assert.equal(detected.versionSource, 'metadata');
       assert.match(detected.pythonVersion ?? '', /^3\.11\./);
       assert.equal(detected.executable, env.python);
-      // Debian 13's python3-azure ships azure-identity-broker 1.3.0b2 beside azure-identity; Debian 12's does not.
-      assert.equal(detected.brokerInstalled, key === 'debian13');
+      // Debian 13's and sid's python3-azure ship azure-identity-broker beside azure-identity; Debian 12's does not.
+      // None of them has MSAL's native broker runtime (Debian does not package pymsalruntime).
+      assert.equal(detected.brokerInstalled, key !== 'debian12');
+      assert.equal(detected.brokerRuntimeInstalled, false);
     });
 
     it('nobody signed in: every source is unavailable, in the chain order of this version, with its own reason', async (env) => {
@@ -97,6 +104,11 @@ for (const key of ['debian12', 'debian13'] as const) {
       assert.match(message('EnvironmentCredential'), /^EnvironmentCredential authentication unavailable\. Environment variables are not fully configured\./);
       assert.equal(message('AzureCliCredential'), "Please run 'az login' to set up an account");
       assert.equal(message('AzurePowerShellCredential'), 'Please run "Connect-AzAccount" to set up account');
+      if (key === 'debiansid') {
+        // Neither logs anything itself: both are read from the chain's own account of what it tried.
+        assert.match(message('WorkloadIdentityCredential'), /^WorkloadIdentityCredential authentication unavailable\. The workload options are not fully configured\..* Missing required arguments: 'tenant_id', 'client_id', 'token_file_path'\.$/);
+        assert.equal(message('BrokerCredential'), 'InteractiveBrowserBrokerCredential unavailable. Brokered authentication is only supported on Windows and WSL platforms.');
+      }
       assert.deepEqual(out.verdict && { outcome: out.verdict.outcome, credential: out.verdict.credential }, { outcome: 'failure', credential: null });
       assert.match(out.verdict?.message ?? '', /^DefaultAzureCredential failed to retrieve a token from the included credentials\.\nAttempted credentials:/);
       assert.equal(out.identity, null);
@@ -105,7 +117,8 @@ for (const key of ['debian12', 'debian13'] as const) {
     it('a token from az says who it is for (alice, in the sandbox tenant) and until when', async (env) => {
       const out = await runScenario(env, 'az-signed-in');
       assert.deepEqual(out.verdict && [out.verdict.outcome, out.verdict.credential], ['token', 'AzureCliCredential']);
-      assert.deepEqual(statuses(out), ['EnvironmentCredential:unavailable', 'ManagedIdentityCredential:unavailable', 'SharedTokenCacheCredential:unavailable', 'AzureCliCredential:succeeded']);
+      const before = CHAIN[key].slice(0, CHAIN[key].indexOf('AzureCliCredential'));
+      assert.deepEqual(statuses(out), [...before.map((c) => `${c}:unavailable`), 'AzureCliCredential:succeeded']);
       assert.equal(out.identity?.upn, sb.users.alice!.upn);
       assert.equal(out.identity?.objectId, sb.users.alice!.objectId);
       assert.equal(out.identity?.tenantId, sb.tenantId);
@@ -146,10 +159,13 @@ for (const key of ['debian12', 'debian13'] as const) {
       assert.equal(out.chain, null);
     });
 
-    it('AZURE_TOKEN_CREDENTIALS with a credential name: ignored by 1.13.0b2, a ValueError from 1.23.1', async (env) => {
+    it('AZURE_TOKEN_CREDENTIALS with a credential name: ignored by 1.13.0b2, a ValueError in 1.23.1, the only source from 1.24', async (env) => {
       const out = await runScenario(env, 'token-credentials-invalid');
       if (key === 'debian12') {
         assert.equal(out.verdict?.credential, 'AzureCliCredential');
+      } else if (key === 'debiansid') {
+        assert.deepEqual(out.chain, ['AzureCliCredential']);
+        assert.deepEqual(statuses(out), ['AzureCliCredential:succeeded']);
       } else {
         assert.deepEqual(out.verdict && [out.verdict.outcome, out.verdict.credential, out.verdict.exceptionType], ['constructor-error', null, 'ValueError']);
         assert.equal(out.verdict?.message, "Invalid value for AZURE_TOKEN_CREDENTIALS: azureclicredential. Valid values are 'dev' or 'prod'.");
@@ -160,7 +176,10 @@ for (const key of ['debian12', 'debian13'] as const) {
       const out = await runScenario(env, 'include-vscode');
       const vscode = out.attempts.find((a) => a.credential === 'VisualStudioCodeCredential');
       assert.equal(vscode?.status, 'unavailable');
-      assert.match(vscode?.message ?? '', /^Failed to get Azure user details from Visual Studio Code\./);
+      // Up to 1.23 the retired Azure Account extension's secret; from 1.24 the Azure Resources extension's auth record.
+      assert.match(vscode?.message ?? '', key === 'debiansid'
+        ? /^VisualStudioCodeCredential requires the user to be signed in to Azure via Visual Studio Code\./
+        : /^Failed to get Azure user details from Visual Studio Code\./);
       assert.ok(out.chain?.includes('VisualStudioCodeCredential'));
     });
 

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { azureCliProbe, CLI_NOT_FOUND, CLI_NOT_LOGGED_IN } from '../../src/core/chain/sources/azureCli';
 import { AZD_NOT_FOUND, AZD_NOT_LOGGED_IN, azureDeveloperCliProbe } from '../../src/core/chain/sources/azureDeveloperCli';
@@ -11,7 +13,8 @@ import { azurePowerShellProbe } from '../../src/core/chain/sources/azurePowerShe
 import { brokerProbe } from '../../src/core/chain/sources/broker';
 import type { Probe, ProbeContext, ProbeResult } from '../../src/core/chain/sources/common';
 import { environmentProbe } from '../../src/core/chain/sources/environment';
-import { managedIdentityMode, managedIdentityProbe, MI_NO_ENDPOINT } from '../../src/core/chain/sources/managedIdentity';
+import { IMDS_NO_RESPONSE, managedIdentityMode, managedIdentityProbe, MI_NO_ENDPOINT } from '../../src/core/chain/sources/managedIdentity';
+import { browserPythonWouldOpen, interactiveBrowserProbe } from '../../src/core/chain/sources/interactiveBrowser';
 import { MULTIPLE_ACCOUNTS, NO_ACCOUNTS, sharedTokenCacheProbe } from '../../src/core/chain/sources/sharedTokenCache';
 import { visualStudioCodeProbe } from '../../src/core/chain/sources/visualStudioCode';
 import { workloadIdentityProbe } from '../../src/core/chain/sources/workloadIdentity';
@@ -167,6 +170,17 @@ describe('AzureDeveloperCliCredential', () => {
     assert.ok(readFileSync(record, 'utf8').split('\n').includes('--no-prompt'));
   });
 
+  test('1.26 reads the error text out of azd\'s JSON error lines; older versions show stderr as it is', async () => {
+    const stderr = '{"type":"consoleMessage","timestamp":"2026-05-01T10:00:00Z","data":{"message":""}}\n'
+      + '{"error":"fetching token: AADSTS70043: The refresh token has expired","suggestion":"run `azd auth login`"}\n';
+    const env = toolEnv(['azd'], { stderr, rc: 1 });
+    expectMessage(await run(azureDeveloperCliProbe, '1.26.0b3', env), 'unavailable', 'fetching token: AADSTS70043: The refresh token has expired');
+    expectMessage(await run(azureDeveloperCliProbe, '1.25.3', env), 'unavailable', stderr);
+    // Before azd 1.23.7 the whole "ERROR: …" text came as a consoleMessage.
+    const legacy = toolEnv(['azd'], { stderr: '{"type":"consoleMessage","data":{"message":"ERROR: fetching token: boom\\n"}}\n', rc: 1 });
+    expectMessage(await run(azureDeveloperCliProbe, '1.26.0b3', legacy), 'unavailable', 'ERROR: fetching token: boom');
+  });
+
   test('classification: not installed, not logged in, AADSTS, other errors', async () => {
     expectMessage(await run(azureDeveloperCliProbe, '1.23.1', { PATH: dir('empty') }), 'unavailable', AZD_NOT_FOUND);
     const marker = '\nERROR: not logged in, run `azd auth login` to login\n';
@@ -240,7 +254,53 @@ describe('EnvironmentCredential', () => {
   });
 });
 
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** An IMDS on loopback that answers every request with `status` and `body`. */
+async function imdsAnswering(status: number, body: unknown): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createHttpServer((_req, res) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 describe('ManagedIdentityCredential', () => {
+  test('IMDS without an identity: the error code up to 1.25.0, "Token request error: (code) description" from 1.25.1', async () => {
+    const imds = await imdsAnswering(400, { error: 'invalid_request', error_description: 'Identity not found' });
+    try {
+      const env = { AZURE_POD_IDENTITY_AUTHORITY_HOST: imds.url };
+      expectMessage(await run(managedIdentityProbe, '1.23.1', env), 'unavailable', `${IMDS_NO_RESPONSE} invalid_request`);
+      expectMessage(await run(managedIdentityProbe, '1.25.3', env), 'unavailable', `${IMDS_NO_RESPONSE} Token request error: (invalid_request) Identity not found`);
+      // 1.13.0b2's own client: a 400 means no identity is assigned.
+      expectMessage(await run(managedIdentityProbe, '1.13.0b2', env), 'unavailable', 'ManagedIdentityCredential authentication unavailable. The requested identity has not been assigned to this resource.');
+    } finally {
+      await imds.close();
+    }
+  });
+
+  test('Service Fabric through msal 1.38+: refused before any request (azure-identity\'s HTTP client is not a requests session)', async () => {
+    const env = { IDENTITY_ENDPOINT: `https://127.0.0.1:${await closedPort()}/sf`, IDENTITY_HEADER: 'h', IDENTITY_SERVER_THUMBPRINT: 'a'.repeat(40) };
+    const refused = 'Service Fabric managed identity configuration not found in environment. Service Fabric managed identity requires a requests.Session with an HTTPAdapter or subclass.';
+    expectMessage(await run(managedIdentityProbe, '1.26.0b3', env, { msalVersion: '1.39.0' }), 'failed', refused);
+    // An unknown msal is the newest one pip installs; an older msal sends the request (here: refused connection).
+    expectMessage(await run(managedIdentityProbe, '1.23.1', env), 'failed', refused);
+    expectMessage(await run(managedIdentityProbe, '1.23.1', env, { msalVersion: '1.32.3' }), 'failed', /Connection refused/);
+  });
+
   test('the hosting environment is chosen from the variables in the constructor\'s order', () => {
     const b = familyFor('1.23.1');
     const cases: Array<[Record<string, string>, string]> = [
@@ -286,8 +346,11 @@ describe('WorkloadIdentityCredential', () => {
   });
   test('a missing client id: the constructor raises in 1.23, "unavailable" (FailedDACCredential) from 1.24', async () => {
     expectMessage(await run(workloadIdentityProbe, '1.23.1', configured), 'constructor-error', "'client_id' is required. Please pass it in or set the AZURE_CLIENT_ID environment variable");
-    expectMessage(await run(workloadIdentityProbe, '1.24.0', configured), 'unavailable', "'client_id' is required. Please pass it in or set the AZURE_CLIENT_ID environment variable");
-    expectMessage(await run(workloadIdentityProbe, '1.25.0', {}), 'unavailable', "'tenant_id' is required. Please pass it in or set the AZURE_TENANT_ID environment variable");
+    // From 1.24 one sentence names everything that is missing.
+    const unconfigured = 'WorkloadIdentityCredential authentication unavailable. The workload options are not fully configured. '
+      + 'See the troubleshooting guide for more information: https://aka.ms/azsdk/python/identity/workloadidentitycredential/troubleshoot. ';
+    expectMessage(await run(workloadIdentityProbe, '1.24.0', configured), 'unavailable', `${unconfigured}Missing required arguments: 'client_id'.`);
+    expectMessage(await run(workloadIdentityProbe, '1.26.0b3', {}), 'unavailable', `${unconfigured}Missing required arguments: 'tenant_id', 'client_id', 'token_file_path'.`);
   });
   test('an unreadable token file stops the chain with Python\'s FileNotFoundError text', async () => {
     expectMessage(await run(workloadIdentityProbe, '1.23.1', { ...configured, AZURE_CLIENT_ID: 'c' }), 'failed', "[Errno 2] No such file or directory: '/nonexistent/token'");
@@ -354,8 +417,51 @@ describe('VisualStudioCodeCredential and BrokerCredential', () => {
       /^Failed to load authentication record from Visual Studio Code: Authentication record validation failed: tenantId field is missing; clientId must match/);
   });
 
+  test('from 1.24 with an auth record: MSAL reads the record authority\'s OpenID configuration first; its failure is the answer', async () => {
+    const home = dir('home');
+    mkdirSync(join(home, '.azure', 'ms-azuretools.vscode-azureresourcegroups'), { recursive: true });
+    writeFileSync(join(home, '.azure', 'ms-azuretools.vscode-azureresourcegroups', 'authRecord.json'), JSON.stringify({
+      username: 'alice@contoso.example', tenantId: 'tenant-1', authority: 'login.microsoftonline.com',
+      homeAccountId: 'oid.tenant-1', clientId: 'aebc6443-996d-45c2-90f0-388ff96faa56',
+    }));
+    // A proxy that refuses connections: discovery fails before the broker runtime is even looked for.
+    const env = { HOME: home, HTTPS_PROXY: `http://127.0.0.1:${await closedPort()}` };
+    expectMessage(await run(visualStudioCodeProbe, '1.26.0b3', env, { brokerInstalled: true, brokerRuntimeInstalled: false }), 'unavailable',
+      /^Authentication failed: \('Cannot connect to proxy\.', NewConnectionError\('<urllib3\.connection\.HTTPSConnection object at 0x…>: Failed to establish a new connection: \[Errno 111\] Connection refused'\)\)$/);
+  });
+
   test('the broker needs the package and Windows or WSL', async () => {
     expectMessage(await run(brokerProbe, '1.25.0', {}), 'unavailable', /The 'azure-identity-broker' package is required/);
     expectMessage(await run(brokerProbe, '1.25.0', {}, { brokerInstalled: true }), 'unavailable', /only supported on Windows and WSL platforms/);
+  });
+});
+
+describe('InteractiveBrowserCredential', () => {
+  function binWith(names: string[]): string {
+    const bin = dir('bin');
+    for (const name of names) fakeTool(bin, name);
+    return bin;
+  }
+  test('which browser Python\'s webbrowser module would start, read from the variables and PATH only', () => {
+    const linux = { platform: 'linux' as const, wsl: false };
+    const bin = binWith(['xdg-open', 'lynx']);
+    assert.equal(browserPythonWouldOpen({ ...linux, env: { PATH: bin, DISPLAY: ':0' } }), 'xdg-open');
+    assert.equal(browserPythonWouldOpen({ ...linux, env: { PATH: bin, TERM: 'xterm' } }), 'the text-mode browser lynx');
+    assert.equal(browserPythonWouldOpen({ ...linux, env: { PATH: bin } }), undefined);
+    assert.equal(browserPythonWouldOpen({ ...linux, env: { PATH: dir('empty'), DISPLAY: ':0', TERM: 'xterm' } }), undefined);
+    assert.equal(browserPythonWouldOpen({ ...linux, env: { PATH: dir('empty'), BROWSER: 'my-browser:other' } }), 'the BROWSER command (my-browser)');
+    assert.equal(browserPythonWouldOpen({ platform: 'linux', wsl: true, env: { PATH: binWith(['powershell.exe']) } }), 'the Windows browser (through powershell.exe)');
+    assert.equal(browserPythonWouldOpen({ platform: 'darwin', wsl: false, env: {} }), 'the default browser');
+  });
+
+  test('Entra ID cannot be reached: the failure Python raises before any browser, which ends the chain', async () => {
+    const env = { PATH: dir('empty'), HTTPS_PROXY: `http://127.0.0.1:${await closedPort()}` };
+    for (const version of ['1.13.0b2', '1.23.1', '1.26.0b3']) {
+      expectMessage(await run(interactiveBrowserProbe, version, env), 'failed', /^Authentication failed: \('Cannot connect to proxy\.'/);
+    }
+  });
+
+  test('an invalid tenant makes its constructor raise', async () => {
+    expectMessage(await run(interactiveBrowserProbe, '1.26.0b3', { AZURE_TENANT_ID: 'not a tenant' }), 'constructor-error', /^Invalid tenant ID provided/);
   });
 });

@@ -3,18 +3,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CredentialName } from '../../src/core/chain/types';
-import { chainOrderFor, familyFor, familyIdFor, parseVersion, planExclusions, processTimeoutSeconds } from '../../src/core/chain/versions';
+import {
+  chainOrderFor, familyFor, familyIdFor, NEWEST_KNOWN_VERSION, parseVersion, planExclusions, processTimeoutSeconds, REQUIRE_ENVVAR_MESSAGE,
+} from '../../src/core/chain/versions';
 
-test('version strings map to the documented families (unknown → newest)', () => {
+test('version strings map to the documented families (unknown → the newest release, newer → the newest rules)', () => {
   const cases: Array<[string | undefined, string]> = [
     ['1.6.0', 'legacy'], ['1.12.0', 'legacy'], ['1.13.0b1', 'legacy'], ['1.13.0b2', 'legacy'], ['1.13.0b4', 'legacy'],
     ['1.13.0', '1.13'], ['1.14.1', '1.13'], ['1.22.0', '1.13'],
     ['1.23.0', '1.23'], ['1.23.1', '1.23'], ['1.23.1+debian', '1.23'],
     ['1.24.0b1', '1.24'], ['1.24.0', '1.24'],
-    ['1.25.0', '1.25'], ['1.25.3', '1.25'], ['1.26.0b2', '1.25'], ['2.0.0', '1.25'],
-    [undefined, '1.25'], ['not a version', '1.25'],
+    ['1.25.0', '1.25'], ['1.25.1', '1.25.1'], ['1.25.3', '1.25.1'],
+    ['1.26.0b1', '1.26'], ['1.26.0b3', '1.26'], ['1.27.0', '1.26'], ['2.0.0', '1.26'],
+    // What pip installs today (NEWEST_KNOWN_VERSION) when the version cannot be read.
+    [undefined, '1.25.1'], ['not a version', '1.25.1'],
   ];
   for (const [version, family] of cases) assert.equal(familyIdFor(version), family, String(version));
+  assert.equal(familyIdFor(NEWEST_KNOWN_VERSION), '1.25.1');
 });
 
 test('parseVersion reads PEP 440 pre-releases and rejects garbage', () => {
@@ -83,15 +88,39 @@ test('AZURE_TOKEN_CREDENTIALS in 1.23: dev|prod, trimmed and case-insensitive, a
 test('AZURE_TOKEN_CREDENTIALS from 1.24: one class name selects one source, and explicit keywords win', () => {
   assert.deepEqual(excludedSet('1.24.0', {}, { AZURE_TOKEN_CREDENTIALS: 'AzureCliCredential' }),
     chainOrderFor('1.24.0').filter((c) => c !== 'AzureCliCredential').sort());
-  assert.deepEqual(excludedSet('1.25.0', {}, { AZURE_TOKEN_CREDENTIALS: 'dev' }), [
-    'BrokerCredential', 'EnvironmentCredential', 'InteractiveBrowserCredential', 'ManagedIdentityCredential', 'WorkloadIdentityCredential',
-  ]);
+  // dev keeps the broker from 1.24.0 (1.26.0b3 observed; 1.24.0's notes: "brokered authentication was not included
+  // ... when AZURE_TOKEN_CREDENTIALS was set to dev" fixed); prod never has it.
+  for (const version of ['1.24.0', '1.25.0', '1.25.3', '1.26.0b3']) {
+    assert.deepEqual(excludedSet(version, {}, { AZURE_TOKEN_CREDENTIALS: 'dev' }), [
+      'EnvironmentCredential', 'InteractiveBrowserCredential', 'ManagedIdentityCredential', 'WorkloadIdentityCredential',
+    ], version);
+    assert.ok(excludedSet(version, {}, { AZURE_TOKEN_CREDENTIALS: 'prod' }).includes('BrokerCredential'), version);
+  }
+  // A name keeps that source only; the broker and the shared cache have no name.
+  assert.deepEqual(chainOrderFor('1.26.0b3').filter((c) => !excludedSet('1.26.0b3', {}, { AZURE_TOKEN_CREDENTIALS: 'AzureCliCredential' }).includes(c)), ['AzureCliCredential']);
+  // With a name, an explicit False brings another source back, and an explicit True can leave no source at all.
+  assert.deepEqual(chainOrderFor('1.26.0b3').filter((c) => !excludedSet('1.26.0b3', { AzurePowerShellCredential: false }, { AZURE_TOKEN_CREDENTIALS: 'AzureCliCredential' }).includes(c)),
+    ['AzureCliCredential', 'AzurePowerShellCredential']);
+  assert.equal(excludedSet('1.26.0b3', { AzureCliCredential: true }, { AZURE_TOKEN_CREDENTIALS: 'AzureCliCredential' }).length, chainOrderFor('1.26.0b3').length);
   // kwargs override the variable: exclude_environment_credential=False brings it back under dev.
   assert.ok(!excludedSet('1.25.0', { EnvironmentCredential: false }, { AZURE_TOKEN_CREDENTIALS: 'dev' }).includes('EnvironmentCredential'));
   const invalid = planExclusions(familyFor('1.25.0'), {}, { AZURE_TOKEN_CREDENTIALS: 'SharedTokenCacheCredential' }).error;
   assert.equal(invalid?.message, 'Invalid value for AZURE_TOKEN_CREDENTIALS: sharedtokencachecredential. Valid values are: dev, prod, '
     + 'azureclicredential, azuredeveloperclicredential, azurepowershellcredential, environmentcredential, interactivebrowsercredential, '
     + 'managedidentitycredential, visualstudiocodecredential, workloadidentitycredential.');
+});
+
+test('require_envvar: from 1.25.0 DefaultAzureCredential() raises without AZURE_TOKEN_CREDENTIALS; older versions do not know it', () => {
+  const missing = planExclusions(familyFor('1.26.0b3'), {}, {}, true);
+  assert.deepEqual(missing.error, { exceptionType: 'ValueError', credential: null, message: REQUIRE_ENVVAR_MESSAGE });
+  assert.equal(planExclusions(familyFor('1.25.0'), {}, { AZURE_TOKEN_CREDENTIALS: '  ' }, true).error?.message, REQUIRE_ENVVAR_MESSAGE);
+  assert.equal(planExclusions(familyFor('1.25.3'), {}, { AZURE_TOKEN_CREDENTIALS: 'dev' }, true).error, undefined);
+  assert.equal(planExclusions(familyFor('1.26.0b3'), {}, {}, false).error, undefined);
+  for (const version of ['1.13.0b2', '1.23.1', '1.24.0']) {
+    const plan = planExclusions(familyFor(version), {}, {}, true);
+    assert.equal(plan.error, undefined, version);
+    assert.deepEqual(plan.unknownKeywords, ['require_envvar'], version);
+  }
 });
 
 test('process_timeout: a keyword from 1.13.0, fixed 10 s before', () => {
@@ -110,4 +139,25 @@ test('per-family tool and cache details', () => {
   assert.equal(familyFor('1.23.1').devToolErrorsContinue, true);
   assert.equal(familyFor('1.24.0').sharedCacheRefreshErrorsContinue, false);
   assert.equal(familyFor('1.25.0').sharedCacheRefreshErrorsContinue, true);
+});
+
+test('the 1.24+ details: workload identity message, managed identity errors, azd JSON errors, a missing browser', () => {
+  const rows: Array<[string, string, string, boolean, boolean, string]> = [
+    // version    workload message  MI error detail         IMDS probe skipped by name  azd JSON errors  no browser
+    ['1.13.0b2', 'per-argument', 'code', false, false, 'waits'],
+    ['1.23.1', 'per-argument', 'code', false, false, 'unavailable'],
+    ['1.24.0', 'missing-list', 'code', false, false, 'unavailable'],
+    ['1.25.0', 'missing-list', 'code', false, false, 'unavailable'],
+    ['1.25.3', 'missing-list', 'code-and-description', true, false, 'unavailable'],
+    ['1.26.0b3', 'missing-list', 'code-and-description', true, true, 'unavailable'],
+  ];
+  for (const [version, workload, detail, skip, json, browser] of rows) {
+    const family = familyFor(version);
+    assert.equal(family.workloadIdentityConfigMessage, workload, version);
+    assert.equal(family.managedIdentity.msalErrorDetail, detail, version);
+    assert.equal(family.managedIdentity.probeSkippedWhenSelectedByName, skip, version);
+    assert.equal(family.azd?.readsJsonErrors ?? false, json, version);
+    assert.equal(family.browserWithoutBrowser, browser, version);
+  }
+  assert.deepEqual(['1.24.0', '1.25.0', '1.26.0b3'].map((v) => familyFor(v).requireEnvvarKeyword), [false, true, true]);
 });

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ChainReport, CredentialName, SourceResult, SourceStatus, Verdict } from '../../src/core/chain/types';
 import {
-  compareWithReport, describeCall, excludeKeywords, interpretPythonRun, parseVerifyOutput, SCRIPT_MARKER, verificationFrom,
+  attemptedCredentials, booleanKeywords, compareWithReport, describeCall, excludeKeywords, interpretPythonRun, parseVerifyOutput,
+  SCRIPT_MARKER, verificationFrom,
   type PythonOutcome,
 } from '../../src/core/python';
 
@@ -109,6 +110,43 @@ describe('reading what the real library did', () => {
     assert.ok(!JSON.stringify(out).includes(jwt));
   });
 
+  test('members that log nothing (1.24+): a stand-in under its name, the broker, read from the chain\'s own account', () => {
+    const stand = "WorkloadIdentityCredential authentication unavailable. The workload options are not fully configured. Missing required arguments: 'tenant_id'.";
+    const chain = record({
+      kind: 'chain', credentials: ['EnvironmentCredential', 'WorkloadIdentityCredential', 'AzureCliCredential', 'BrokerCredential'],
+      standIns: [{ credential: 'WorkloadIdentityCredential', message: stand }],
+    });
+    // A token after the stand-in: it raised "unavailable" (the chain went on), with the error it carries.
+    const won = outcomeOf([
+      meta('1.26.0b3'), chain,
+      log(`EnvironmentCredential.get_token failed: ${ENV_UNAVAILABLE}`),
+      log('AzureCliCredential.get_token succeeded'),
+      record({ kind: 'token', credential: 'AzureCliCredential', identity: null, expiresOn: 2000000000, elapsedMs: 10 }),
+    ]);
+    assert.deepEqual(won.attempts.map((a) => [a.credential, a.status, a.message]), [
+      ['EnvironmentCredential', 'unavailable', ENV_UNAVAILABLE], ['WorkloadIdentityCredential', 'unavailable', stand], ['AzureCliCredential', 'succeeded', ''],
+    ]);
+    // A failed chain lists every member it called, messages spanning lines included; the broker is read from there.
+    const failed = outcomeOf([
+      meta('1.26.0b3'), chain,
+      log(`EnvironmentCredential.get_token failed: ${ENV_UNAVAILABLE}`),
+      log("AzureCliCredential.get_token failed: Please run 'az login' to set up an account"),
+      record({
+        kind: 'failure', exception: 'ClientAuthenticationError', elapsedMs: 10,
+        message: 'DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n'
+          + `\tEnvironmentCredential: ${ENV_UNAVAILABLE}\n\tWorkloadIdentityCredential: ${stand}\n`
+          + "\tAzureCliCredential: Please run 'az login' to set up an account\n"
+          + '\tBrokerCredential: InteractiveBrowserBrokerCredential unavailable. Brokered authentication is only supported on Windows and WSL platforms.\n'
+          + 'To mitigate this issue, please refer to the troubleshooting guidelines here at https://aka.ms/azsdk/python/identity/defaultazurecredential/troubleshoot.',
+      }),
+    ]);
+    assert.deepEqual(failed.attempts.map((a) => [a.credential, a.status]), [
+      ['EnvironmentCredential', 'unavailable'], ['WorkloadIdentityCredential', 'unavailable'], ['AzureCliCredential', 'unavailable'], ['BrokerCredential', 'unavailable'],
+    ]);
+    assert.equal(failed.attempts[3]!.message, 'InteractiveBrowserBrokerCredential unavailable. Brokered authentication is only supported on Windows and WSL platforms.');
+    assert.deepEqual(attemptedCredentials(failed.verdict?.message ?? '').get('EnvironmentCredential'), ENV_UNAVAILABLE);
+  });
+
   test('azure-identity missing from the interpreter', () => {
     const out = outcomeOf([record({ kind: 'import-error', exception: 'ModuleNotFoundError', message: "No module named 'azure'", version: null })]);
     assert.equal(out.verdict, null);
@@ -122,6 +160,10 @@ describe('keyword arguments', () => {
     assert.deepEqual(excludeKeywords(kwargs), { exclude_cli_credential: true, exclude_visual_studio_code_credential: false });
     assert.equal(describeCall({ ...kwargs, processTimeoutSeconds: 5 }),
       'DefaultAzureCredential(exclude_cli_credential=True, exclude_visual_studio_code_credential=False, process_timeout=5)');
+  });
+  test('require_envvar is passed like the other True/False keywords', () => {
+    assert.deepEqual(booleanKeywords({ exclude: { AzureCliCredential: false }, requireEnvvar: true }), { exclude_cli_credential: false, require_envvar: true });
+    assert.equal(describeCall({ requireEnvvar: true }), 'DefaultAzureCredential(require_envvar=True)');
   });
 });
 

@@ -51,7 +51,8 @@ describe('redactSecrets', () => {
 
 describe('where a secret may go', () => {
   test('Microsoft Entra authorities of azure-identity (public, China, US Government) and loopback', () => {
-    for (const host of ['login.microsoftonline.com', 'LOGIN.chinacloudapi.cn', 'login.microsoftonline.us.']) assert.ok(isMicrosoftAuthorityHost(host), host);
+    for (const host of ['login.microsoftonline.com', 'LOGIN.chinacloudapi.cn', 'login.microsoftonline.us.', 'westus2.login.microsoft.com']) assert.ok(isMicrosoftAuthorityHost(host), host);
+    for (const host of ['evil.example.login.microsoft.com.evil.example', 'a.b.login.microsoft.com', 'login.microsoft.com.evil.example']) assert.equal(isMicrosoftAuthorityHost(host), false, host);
     for (const host of ['localhost', '127.0.0.1', '127.8.9.10', '[::1]', 'sandbox.localhost']) assert.ok(isLoopbackHost(host), host);
     for (const host of ['evil.example', 'login.microsoftonline.com.evil.example', 'microsoftonline.com', '128.0.0.1', '169.254.169.254']) {
       assert.equal(secretMayGoTo(host, []), false, host);

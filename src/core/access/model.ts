@@ -186,7 +186,9 @@ function scopeTree(subscriptionId: string, assignments: readonly AppliedAssignme
     .sort((x, y) => depth(y.scope) - depth(x.scope) || x.role.roleName.localeCompare(y.role.roleName));
   const build = (scope: string): ScopeNode => {
     const kind = scopeKind(scope);
-    const childScopes = [...scopes.values()].filter((s) => s !== scope && scopeKind(s) !== 'managementGroup' && scopeContains(scope, s)
+    // A management group contains every subscription listed, and the subscription is a root of its own: giving the
+    // group children would show the subscription's whole tree twice.
+    const childScopes = kind === 'managementGroup' ? [] : [...scopes.values()].filter((s) => s !== scope && scopeKind(s) !== 'managementGroup' && scopeContains(scope, s)
       && ![...scopes.values()].some((mid) => mid !== scope && mid !== s && scopeKind(mid) !== 'managementGroup' && scopeContains(scope, mid) && scopeContains(mid, s)));
     return {
       scope, kind, name: scopeName(scope), resourceType: kind === 'resource' ? resourceTypeOf(scope) : null,

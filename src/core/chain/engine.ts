@@ -39,6 +39,9 @@ export function chainOrder(version: string | undefined): CredentialName[] {
   return chainOrderFor(version);
 }
 
+/** The sources that run a developer tool as a separate process. */
+const TOOL_PROBES: ReadonlySet<CredentialName> = new Set(['AzureCliCredential', 'AzurePowerShellCredential', 'AzureDeveloperCliCredential']);
+
 // One queue per source: a second evaluation waits for the first one's `az` instead of starting another.
 const running = new Map<CredentialName, Promise<unknown>>();
 
@@ -86,7 +89,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     if (!(error instanceof InvalidAuthorityError)) throw error;
     chainError = { exceptionType: 'ValueError', message: error.message, credential: null };
   }
-  const plan = planExclusions(behaviour, inputs.keywordArguments.exclude ?? {}, env);
+  const plan = planExclusions(behaviour, inputs.keywordArguments.exclude ?? {}, env, inputs.keywordArguments.requireEnvvar);
   chainError ??= plan.error;
   for (const keyword of plan.unknownKeywords) notes.push(`${keyword} is not a keyword of ${behaviour.label}; it was ignored.`);
   if (inputs.keywordArguments.processTimeoutSeconds !== undefined && behaviour.processTimeout.keyword === null) {
@@ -101,6 +104,8 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     isExcluded: (credential) => plan.excluded[credential] === true,
     processTimeoutSeconds: processTimeoutSeconds(behaviour, inputs.keywordArguments.processTimeoutSeconds),
     brokerInstalled: inputs.brokerInstalled,
+    ...(inputs.brokerRuntimeInstalled !== undefined ? { brokerRuntimeInstalled: inputs.brokerRuntimeInstalled } : {}),
+    ...(inputs.msalVersion !== undefined ? { msalVersion: inputs.msalVersion } : {}),
     allowedHosts: inputs.allowedHosts ?? [],
     rememberSecret: (value) => { if (value.trim()) sentSecrets.add(value.trim()); },
     signal,
@@ -109,7 +114,13 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     wsl: platform === 'linux' && release().toLowerCase().includes('microsoft'),
   };
 
-  const records = await Promise.all(behaviour.order.map(async (credential): Promise<SourceRecord> => {
+  // The developer tools are the slow probes (a process each, seconds when a tool is slow): their processes start
+  // first, before any CPU goes to the others (TLS handshakes, file reads), so the verdict waits for the slowest tool
+  // plus a little. Records stay in chain order.
+  const launchOrder = [...behaviour.order].sort((a, b) => Number(TOOL_PROBES.has(b)) - Number(TOOL_PROBES.has(a)));
+  const launched = new Map(launchOrder.map((credential) => [credential, runProbe(credential)] as const));
+  const records = await Promise.all(behaviour.order.map((credential) => launched.get(credential)!));
+  async function runProbe(credential: CredentialName): Promise<SourceRecord> {
     if (plan.excluded[credential]) {
       return { credential, outcome: { kind: 'excluded', message: plan.reasons[credential] ?? 'Excluded.' }, elapsedMs: 0 };
     }
@@ -130,7 +141,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
       inputs.onProbe?.({ credential, phase: 'done', status, elapsedMs });
       return { credential, outcome, elapsedMs };
     });
-  }));
+  }
   if (signal?.aborted) throw abortError();
 
   const secrets = secretsOf(env, [...federatedTokenOf(env), ...sentSecrets]);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequestRaw, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequestRaw } from 'node:https';
 import { isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, rootCertificates } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 
 export interface HttpResponse {
   readonly status: number;
@@ -56,6 +56,22 @@ export function trustedCertificates(env: Readonly<Record<string, string>>): stri
     try { extra.push(readFileSync(file, 'utf8')); } catch { /* a missing bundle: the request fails TLS verification like Python's would */ }
   }
   return [...rootCertificates, ...extra];
+}
+
+// A TLS context holding ~150 root certificates costs tens of milliseconds of CPU to build; every probe's requests
+// share one per set of CA files (keyed by their content, so an edited bundle is picked up).
+const secureContexts = new Map<string, SecureContext>();
+
+function secureContextFor(env: Readonly<Record<string, string>>): SecureContext {
+  const ca = trustedCertificates(env);
+  const key = ca.slice(rootCertificates.length).join('\n');
+  let context = secureContexts.get(key);
+  if (!context) {
+    if (secureContexts.size > 16) secureContexts.clear();
+    context = createSecureContext({ ca });
+    secureContexts.set(key, context);
+  }
+  return context;
 }
 
 function proxyVariable(env: Readonly<Record<string, string>>, scheme: 'http' | 'https'): string | undefined {
@@ -129,6 +145,10 @@ function classify(url: URL, error: NodeJS.ErrnoException, connectTimeoutMs: numb
   }
   if (code === 'ABORT_ERR') return new NetworkError('aborted', 'The request was cancelled.', code);
   if (code === 'ECONNRESET') return new NetworkError('closed', `('Connection aborted.', ConnectionResetError(104, 'Connection reset by peer'))`, code);
+  if (code && ERRNO[code] && (error as ProxyConnectError).toProxy) {
+    // Through azure-core a proxy that cannot be reached reads as urllib3's ProxyError arguments.
+    return new NetworkError('connect', `('Cannot connect to proxy.', NewConnectionError('${conn}: Failed to establish a new connection: ${ERRNO[code]}'))`, code);
+  }
   if (code && ERRNO[code]) {
     const kind: NetworkErrorKind = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'dns' : 'connect';
     return new NetworkError(kind, `${conn}: Failed to establish a new connection: ${ERRNO[code]}`, code);
@@ -136,7 +156,8 @@ function classify(url: URL, error: NodeJS.ErrnoException, connectTimeoutMs: numb
   if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|ERR_TLS/.test(code)) {
     return new NetworkError('tls', pythonConnectionMessage(url, `SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:992)'))`), code);
   }
-  if (code === 'ERR_PROXY_TUNNEL') return new NetworkError('connect', pythonConnectionMessage(url, `ProxyError('Unable to connect to proxy', OSError('Tunnel connection failed: ${error.message}'))`), code);
+  // Through azure-core (every version run here) a proxy problem reads as urllib3's ProxyError arguments.
+  if (code === 'ERR_PROXY_TUNNEL') return new NetworkError('connect', `('Cannot connect to proxy.', OSError('Tunnel connection failed: ${error.message}'))`, code);
   // A server that accepts and then closes without answering: what an IMDS probe through an egress guard sees.
   return new NetworkError('closed', `('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))`, code);
 }
@@ -146,6 +167,9 @@ function errorWithCode(code: string, message = code): NodeJS.ErrnoException {
   error.code = code;
   return error;
 }
+
+/** An error connecting to the proxy itself (not to the host behind it). */
+type ProxyConnectError = NodeJS.ErrnoException & { toProxy?: boolean };
 
 /** Opens a CONNECT tunnel through an HTTP proxy; resolves with the raw socket to the target. */
 function openTunnel(proxy: URL, host: string, port: number, signal: AbortSignal): Promise<Socket> {
@@ -161,7 +185,10 @@ function openTunnel(proxy: URL, host: string, port: number, signal: AbortSignal)
         reject(errorWithCode('ERR_PROXY_TUNNEL', `${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trim()));
       }
     });
-    req.once('error', reject);
+    req.once('error', (error: ProxyConnectError) => {
+      error.toProxy = true;
+      reject(error);
+    });
     req.end();
   });
 }
@@ -190,7 +217,7 @@ export async function httpRequest(options: HttpRequestOptions): Promise<HttpResp
   const proxyText = bypassesProxy(options.env, url.hostname, port) ? undefined : proxyVariable(options.env, isHttps ? 'https' : 'http');
   const proxy = proxyText ? new URL(/^\w+:\/\//.test(proxyText) ? proxyText : `http://${proxyText}`) : undefined;
   try {
-    const ca = isHttps ? trustedCertificates(options.env) : undefined;
+    const secureContext = isHttps ? secureContextFor(options.env) : undefined;
     const rejectUnauthorized = options.verifyTls !== false;
     const response = await new Promise<HttpResponse>((resolve, reject) => {
       const onResponse = (res: IncomingMessage): void => {
@@ -210,7 +237,7 @@ export async function httpRequest(options: HttpRequestOptions): Promise<HttpResp
           const req = httpsRequestRaw(url, {
             // No `agent`: only then does Node use createConnection (our tunnelled TLS socket).
             method: options.method, headers, signal: controller.signal,
-            createConnection: () => tlsConnect({ socket: raw, servername: isIP(url.hostname) ? undefined : url.hostname, ca, rejectUnauthorized }),
+            createConnection: () => tlsConnect({ socket: raw, servername: isIP(url.hostname) ? undefined : url.hostname, secureContext, rejectUnauthorized }),
           }, onResponse);
           req.on('error', reject);
           req.end(body);
@@ -229,7 +256,7 @@ export async function httpRequest(options: HttpRequestOptions): Promise<HttpResp
         }
         const req = (isHttps ? httpsRequestRaw : httpRequestRaw)(url, {
           method: options.method, headers, signal: controller.signal, agent: false,
-          ...(isHttps ? { ca, rejectUnauthorized } : {}),
+          ...(isHttps ? { secureContext, rejectUnauthorized } : {}),
         }, onResponse);
         req.on('socket', (s: Socket) => s.once(isHttps ? 'secureConnect' : 'connect', connected));
         req.on('error', reject);

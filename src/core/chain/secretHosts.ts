@@ -27,8 +27,12 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+/** MSAL's regional endpoints (AZURE_REGIONAL_AUTHORITY_NAME): `<region>.login.microsoft.com`, one DNS label. */
+const REGIONAL_AUTHORITY = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.login\.microsoft\.com$/;
+
 export function isMicrosoftAuthorityHost(host: string): boolean {
-  return MICROSOFT_AUTHORITY_HOSTS.includes(normalizeHost(host));
+  const h = normalizeHost(host);
+  return MICROSOFT_AUTHORITY_HOSTS.includes(h) || REGIONAL_AUTHORITY.test(h);
 }
 
 /** May a probe send a secret to `host` without asking? */

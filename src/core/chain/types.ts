@@ -104,6 +104,8 @@ export interface ChainReport {
 export interface KeywordArguments {
   readonly exclude?: Readonly<Partial<Record<CredentialName, boolean>>>;
   readonly processTimeoutSeconds?: number;
+  /** `require_envvar=` (azure-identity 1.25+): DefaultAzureCredential() raises unless AZURE_TOKEN_CREDENTIALS is set. */
+  readonly requireEnvvar?: boolean;
 }
 
 /** The `exclude_*` keyword names by credential (the same in every version that has the credential). */
@@ -130,6 +132,16 @@ export interface ChainInputs {
   readonly versionSource: VersionSource;
   /** Whether azure-identity-broker is importable in the interpreter (1.24+ VS Code and Broker sources need it). */
   readonly brokerInstalled: boolean;
+  /**
+   * Whether MSAL's native broker runtime (pymsalruntime) is importable; undefined when not known. Without it the
+   * broker-based VS Code credential fails with MSAL's "install msal[broker]" error.
+   */
+  readonly brokerRuntimeInstalled?: boolean;
+  /**
+   * The msal package's version in the interpreter; undefined when not known (then the newest msal the modelled
+   * azure-identity accepts is assumed, as pip would install it). msal 1.38 changed Service Fabric managed identity.
+   */
+  readonly msalVersion?: string;
   /** Hosts the developer allowed to receive a secret although they are neither Microsoft's nor loopback. */
   readonly allowedHosts?: readonly string[];
   readonly signal?: AbortSignal;

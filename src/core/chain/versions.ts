@@ -1,10 +1,11 @@
 // How DefaultAzureCredential behaves in each azure-identity version family, as data. Everything the engine does
 // differently per version is read from here; the probes and the verdict never test a version number themselves.
-// Sources: the real library (1.13.0b2 and 1.23.1 observed by running them, and cross-checked by the agreement tests); 1.24+
-// from the upstream source and release notes).
+// Sources: the real library (1.13.0b2, 1.23.1 and 1.26.0b3 observed by running them, and cross-checked by the agreement
+// tests); what lies between from the upstream source and the release notes (the "Release History" that ships in
+// azure-identity's own package metadata), each change placed at the version whose notes name it.
 import { EXCLUDE_KEYWORDS, type CredentialName } from './types';
 
-export type FamilyId = 'legacy' | '1.13' | '1.23' | '1.24' | '1.25';
+export type FamilyId = 'legacy' | '1.13' | '1.23' | '1.24' | '1.25' | '1.25.1' | '1.26';
 
 export interface ParsedVersion {
   readonly major: number;
@@ -30,19 +31,26 @@ export function parseVersion(text: string): ParsedVersion | undefined {
   return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3] ?? 0), pre, text: text.trim() };
 }
 
-/** Which family a version belongs to; undefined or unparsable versions get the newest behaviour. */
+/**
+ * The newest azure-identity release (PyPI, 2026-03-12). A version that cannot be read gets its behaviour: it is what
+ * `pip install azure-identity` installs (pip skips the 1.26 betas unless asked for them).
+ */
+export const NEWEST_KNOWN_VERSION = '1.25.3';
+
+/** Which family a version belongs to; undefined or unparsable versions get NEWEST_KNOWN_VERSION's. */
 export function familyIdFor(version: string | undefined): FamilyId {
-  const parsed = version === undefined ? undefined : parseVersion(version);
-  if (!parsed) return '1.25';
+  const parsed = parseVersion(version ?? NEWEST_KNOWN_VERSION) ?? parseVersion(NEWEST_KNOWN_VERSION)!;
   if (parsed.major < 1) return 'legacy';
-  if (parsed.major > 1) return '1.25';
+  // A major version nobody has seen yet: the newest rules known.
+  if (parsed.major > 1) return '1.26';
   const { minor } = parsed;
   // 1.13.0 betas (Debian 12 carries a main-branch snapshot labelled 1.13.0b2) still behave like 1.12.
   if (minor < 13 || (minor === 13 && parsed.patch === 0 && parsed.pre !== undefined)) return 'legacy';
   if (minor <= 22) return '1.13';
   if (minor === 23) return '1.23';
   if (minor === 24) return '1.24';
-  return '1.25';
+  if (minor === 25) return parsed.patch === 0 ? '1.25' : '1.25.1';
+  return '1.26';
 }
 
 /** How the chain treats AZURE_TOKEN_CREDENTIALS. */
@@ -72,6 +80,8 @@ export interface ChainBehaviour {
   /** The exclude_* keyword of each credential that has one in this version. */
   readonly excludeKeywords: Readonly<Partial<Record<CredentialName, string>>>;
   readonly tokenCredentials: TokenCredentialsMode;
+  /** `require_envvar` keyword (1.25.0): DefaultAzureCredential() raises unless AZURE_TOKEN_CREDENTIALS is set. */
+  readonly requireEnvvarKeyword: boolean;
   /** `process_timeout` keyword name (null: not supported) and its default, used for az, azd and pwsh. */
   readonly processTimeout: { readonly keyword: string | null; readonly defaultSeconds: number };
   /**
@@ -92,6 +102,11 @@ export interface ChainBehaviour {
    * always: always constructed, constructor errors reported as "unavailable" (FailedDACCredential).
    */
   readonly workloadIdentity: 'none' | 'when-configured' | 'always';
+  /**
+   * How WorkloadIdentityCredential's constructor says what is missing: the first missing argument alone
+   * ('per-argument'), or "The workload options are not fully configured" with every missing one (1.24.0).
+   */
+  readonly workloadIdentityConfigMessage: 'per-argument' | 'missing-list';
   readonly managedIdentity: {
     /** 'first-request': probe IMDS before the first request, always; 'in-chain': only inside a chain (DAC). */
     readonly imdsProbe: 'first-request' | 'in-chain';
@@ -101,6 +116,10 @@ export interface ChainBehaviour {
     /** MI's own token-exchange mode is skipped when WorkloadIdentityCredential is excluded. */
     readonly tokenExchangeHonoursWorkloadExclusion: boolean;
     readonly tokenExchangeMissingClientIdMessage: string;
+    /** MSAL-based endpoints' error text: the error code alone, or "Token request error: (code) description" (1.25.1). */
+    readonly msalErrorDetail: 'code' | 'code-and-description';
+    /** AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential turns the IMDS probe off (1.25.1): full retries instead. */
+    readonly probeSkippedWhenSelectedByName: boolean;
     /**
      * Azure Arc: the key file the endpoint's challenge names is checked (Arc agent folder, `.key`, at most 4096
      * bytes) before it is read and sent. Versions without the check would send any file.
@@ -110,7 +129,13 @@ export interface ChainBehaviour {
   /** 'azure-account': the retired settings+libsecret credential; 'azure-resources': auth record + broker. */
   readonly visualStudioCode: 'azure-account' | 'azure-resources';
   readonly az: { readonly invocation: ToolInvocation; readonly usesExpiresOnField: boolean };
-  readonly azd: { readonly invocation: ToolInvocation; readonly noPrompt: boolean; readonly unexpectedOutputTool: string } | null;
+  readonly azd: {
+    readonly invocation: ToolInvocation;
+    readonly noPrompt: boolean;
+    readonly unexpectedOutputTool: string;
+    /** azd 1.23.7+ prints its errors as JSON lines; the message is their "error" (or legacy consoleMessage) text (1.26.0b3). */
+    readonly readsJsonErrors: boolean;
+  } | null;
   readonly pwsh: {
     readonly invocation: ToolInvocation;
     readonly flags: readonly string[];
@@ -121,8 +146,12 @@ export interface ChainBehaviour {
   };
   /** The Azure Account era VisualStudioCodeCredential: its "no token" text, and whether DAC turns its errors into "unavailable". */
   readonly azureAccountVsCode: { readonly noTokenMessage: string; readonly errorsContinue: boolean };
-  /** InteractiveBrowserCredential errors inside DAC become "unavailable" (1.15.0). */
-  readonly browserErrorsContinue: boolean;
+  /**
+   * InteractiveBrowserCredential where no browser can be started: MSAL prints the sign-in address and waits with no
+   * time limit ('waits', up to 1.14), or azure-identity raises "Failed to open a browser" and the chain goes on
+   * ('unavailable', 1.15.0's fix "does not hand over to next credential in chain if no browser is supported").
+   */
+  readonly browserWithoutBrowser: 'waits' | 'unavailable';
   readonly messages: {
     readonly environmentUnavailable: string;
     readonly aadErrorPrefix: string;
@@ -183,12 +212,14 @@ const LEGACY: ChainBehaviour = {
   defaultExcluded: ['VisualStudioCodeCredential', 'InteractiveBrowserCredential'],
   excludeKeywords: keywordsFor(LEGACY_ORDER),
   tokenCredentials: { kind: 'ignored' },
+  requireEnvvarKeyword: false,
   processTimeout: { keyword: null, defaultSeconds: 10 },
   devToolErrorsContinue: false,
   aadstsSuppressesLoginMessage: false,
   sharedCacheFile: 'msal.cache',
   sharedCacheRefreshErrorsContinue: false,
   workloadIdentity: 'none',
+  workloadIdentityConfigMessage: 'per-argument',
   managedIdentity: {
     imdsProbe: 'first-request',
     imdsProbeTimeoutMs: 300,
@@ -196,13 +227,15 @@ const LEGACY: ChainBehaviour = {
     tokenExchangeHonoursWorkloadExclusion: false,
     tokenExchangeMissingClientIdMessage: 'Configure the environment with a client ID or pass a value for "client_id" argument',
     arcValidatesKeyFile: false,
+    msalErrorDetail: 'code',
+    probeSkippedWhenSelectedByName: false,
   },
   visualStudioCode: 'azure-account',
   az: { invocation: 'shell', usesExpiresOnField: false },
   azd: null,
   pwsh: { invocation: 'shell', flags: ['-NonInteractive'], script: 'legacy', otherErrorMessage: 'Failed to invoke PowerShell' },
   azureAccountVsCode: { noTokenMessage: 'Failed to get Azure user details from Visual Studio Code.', errorsContinue: false },
-  browserErrorsContinue: false,
+  browserWithoutBrowser: 'waits',
   messages: { environmentUnavailable: `${ENV_MESSAGE_PREFIX}.this issue.`, aadErrorPrefix: 'Azure Active Directory error', ...AAD_MESSAGES },
 };
 
@@ -213,12 +246,14 @@ const FAMILY_1_13: ChainBehaviour = {
   defaultExcluded: ['VisualStudioCodeCredential', 'InteractiveBrowserCredential'],
   excludeKeywords: keywordsFor(ORDER_1_13),
   tokenCredentials: { kind: 'ignored' },
+  requireEnvvarKeyword: false,
   processTimeout: { keyword: 'process_timeout', defaultSeconds: 10 },
   devToolErrorsContinue: true,
   aadstsSuppressesLoginMessage: true,
   sharedCacheFile: 'msal.cache.nocae',
   sharedCacheRefreshErrorsContinue: false,
   workloadIdentity: 'when-configured',
+  workloadIdentityConfigMessage: 'per-argument',
   managedIdentity: {
     imdsProbe: 'in-chain',
     imdsProbeTimeoutMs: 1000,
@@ -226,10 +261,12 @@ const FAMILY_1_13: ChainBehaviour = {
     tokenExchangeHonoursWorkloadExclusion: true,
     tokenExchangeMissingClientIdMessage: 'Configure the environment with a client ID or pass a value for "client_id" argument',
     arcValidatesKeyFile: true,
+    msalErrorDetail: 'code',
+    probeSkippedWhenSelectedByName: false,
   },
   visualStudioCode: 'azure-account',
   az: { invocation: 'shell', usesExpiresOnField: true },
-  azd: { invocation: 'shell', noPrompt: false, unexpectedOutputTool: 'Azure CLI' },
+  azd: { invocation: 'shell', noPrompt: false, unexpectedOutputTool: 'Azure CLI', readsJsonErrors: false },
   pwsh: {
     invocation: 'shell', flags: ['-NoProfile', '-NonInteractive'], script: 'secure-string',
     otherErrorMessage: 'Failed to invoke PowerShell. Enable debug logging for additional information.',
@@ -240,7 +277,8 @@ const FAMILY_1_13: ChainBehaviour = {
       + 'https://github.com/Azure/azure-sdk-for-python/issues/25713',
     errorsContinue: true,
   },
-  browserErrorsContinue: true,
+  // 1.13.0 and 1.14 still waited like 1.12; the family follows its newer members.
+  browserWithoutBrowser: 'unavailable',
   messages: { environmentUnavailable: `${ENV_MESSAGE_PREFIX} this issue.`, aadErrorPrefix: 'Microsoft Entra ID error', ...ENTRA_MESSAGES },
 };
 
@@ -252,7 +290,7 @@ const FAMILY_1_23: ChainBehaviour = {
   managedIdentity: { ...FAMILY_1_13.managedIdentity, imdsClient: 'msal' },
   az: { invocation: 'exec', usesExpiresOnField: true },
   // 1.23 still starts PowerShell through /bin/sh -c.
-  azd: { invocation: 'exec', noPrompt: false, unexpectedOutputTool: 'Azure Developer CLI' },
+  azd: { invocation: 'exec', noPrompt: false, unexpectedOutputTool: 'Azure Developer CLI', readsJsonErrors: false },
 };
 
 const NAMES_1_24: readonly CredentialName[] = [
@@ -269,12 +307,18 @@ const FAMILY_1_24: ChainBehaviour = {
   excludeKeywords: keywordsFor(ORDER_1_24),
   tokenCredentials: {
     kind: 'groups-or-name',
-    // In the 1.24+ code a mode keeps only its own group: everything else, browser and broker included, is excluded.
-    devKeeps: ['SharedTokenCacheCredential', 'VisualStudioCodeCredential', 'AzureCliCredential', 'AzurePowerShellCredential', 'AzureDeveloperCliCredential'],
+    // A mode keeps only its own group. The broker belongs to dev since 1.24.0 ("brokered authentication was not
+    // included in the chain when AZURE_TOKEN_CREDENTIALS was set to dev", fixed after 1.24.0b1); the browser to none.
+    devKeeps: [
+      'SharedTokenCacheCredential', 'VisualStudioCodeCredential', 'AzureCliCredential', 'AzurePowerShellCredential',
+      'AzureDeveloperCliCredential', 'BrokerCredential',
+    ],
     prodKeeps: ['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential'],
     names: NAMES_1_24,
   },
   workloadIdentity: 'always',
+  // Came with the FailedDACCredential stand-in (1.24.0: "the reason WorkloadIdentityCredential failed will be included").
+  workloadIdentityConfigMessage: 'missing-list',
   managedIdentity: {
     ...FAMILY_1_23.managedIdentity,
     tokenExchangeMissingClientIdMessage: 'Workload identity was selected but no client ID was provided. '
@@ -286,20 +330,38 @@ const FAMILY_1_24: ChainBehaviour = {
 const FAMILY_1_25: ChainBehaviour = {
   ...FAMILY_1_24,
   family: '1.25',
-  label: 'azure-identity 1.25 and later',
+  label: 'azure-identity 1.25.0',
+  requireEnvvarKeyword: true,
   sharedCacheRefreshErrorsContinue: true,
   // 1.25.0 fixed azd prompting (AZD_DEBUG) by asking it never to prompt.
-  azd: { invocation: 'exec', noPrompt: true, unexpectedOutputTool: 'Azure Developer CLI' },
+  azd: { invocation: 'exec', noPrompt: true, unexpectedOutputTool: 'Azure Developer CLI', readsJsonErrors: false },
+};
+
+const FAMILY_1_25_1: ChainBehaviour = {
+  ...FAMILY_1_25,
+  family: '1.25.1',
+  label: 'azure-identity 1.25.1 – 1.25.x',
+  // 1.25.1: "error messages from ManagedIdentityCredential include the full error response", and
+  // AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential "skips the IMDS endpoint probe".
+  managedIdentity: { ...FAMILY_1_25.managedIdentity, msalErrorDetail: 'code-and-description', probeSkippedWhenSelectedByName: true },
+};
+
+const FAMILY_1_26: ChainBehaviour = {
+  ...FAMILY_1_25_1,
+  family: '1.26',
+  label: 'azure-identity 1.26 and later',
+  // 1.26.0b3: "correctly parse error messages from Azure Developer CLI v1.23.7 and later".
+  azd: { invocation: 'exec', noPrompt: true, unexpectedOutputTool: 'Azure Developer CLI', readsJsonErrors: true },
 };
 
 const FAMILIES: Readonly<Record<FamilyId, ChainBehaviour>> = {
-  legacy: LEGACY, '1.13': FAMILY_1_13, '1.23': FAMILY_1_23, '1.24': FAMILY_1_24, '1.25': FAMILY_1_25,
+  legacy: LEGACY, '1.13': FAMILY_1_13, '1.23': FAMILY_1_23, '1.24': FAMILY_1_24, '1.25': FAMILY_1_25, '1.25.1': FAMILY_1_25_1,
+  '1.26': FAMILY_1_26,
 };
 
-export const VERSION_FAMILIES: readonly ChainBehaviour[] = [LEGACY, FAMILY_1_13, FAMILY_1_23, FAMILY_1_24, FAMILY_1_25];
-
-/** The newest known behaviour applies when the version is unknown. */
-export const NEWEST_KNOWN_VERSION = '1.25.3';
+export const VERSION_FAMILIES: readonly ChainBehaviour[] = [
+  LEGACY, FAMILY_1_13, FAMILY_1_23, FAMILY_1_24, FAMILY_1_25, FAMILY_1_25_1, FAMILY_1_26,
+];
 
 export function familyFor(version: string | undefined): ChainBehaviour {
   return FAMILIES[familyIdFor(version)];
@@ -331,14 +393,20 @@ export interface ExclusionPlan {
   readonly error: ConstructorError | undefined;
 }
 
+/** DefaultAzureCredential(require_envvar=True) without AZURE_TOKEN_CREDENTIALS (1.25.0+). */
+export const REQUIRE_ENVVAR_MESSAGE = 'AZURE_TOKEN_CREDENTIALS environment variable is required but is not set or is empty. '
+  + "Set it to 'dev', 'prod', or a specific credential name.";
+
 /**
  * Applies defaults, `exclude_*` keywords and AZURE_TOKEN_CREDENTIALS in the order of the version's constructor.
- * `exclude` holds the keywords the user's code passes (true/false), by credential.
+ * `exclude` holds the keywords the user's code passes (true/false), by credential; `requireEnvvar` is
+ * `require_envvar=` as passed (undefined: not passed).
  */
 export function planExclusions(
   behaviour: ChainBehaviour,
   exclude: Readonly<Partial<Record<CredentialName, boolean>>>,
   env: Readonly<Record<string, string>>,
+  requireEnvvar?: boolean,
 ): ExclusionPlan {
   const excluded: Partial<Record<CredentialName, boolean>> = {};
   const reasons: Partial<Record<CredentialName, string>> = {};
@@ -346,6 +414,7 @@ export function planExclusions(
   for (const [name, value] of Object.entries(exclude) as [CredentialName, boolean | undefined][]) {
     if (value !== undefined && !behaviour.order.includes(name)) unknownKeywords.push(ALL_EXCLUDE_KEYWORDS[name]);
   }
+  if (requireEnvvar !== undefined && !behaviour.requireEnvvarKeyword) unknownKeywords.push('require_envvar');
   for (const name of behaviour.order) {
     const byDefault = behaviour.defaultExcluded.includes(name);
     excluded[name] = byDefault;
@@ -363,6 +432,10 @@ export function planExclusions(
   const mode = behaviour.tokenCredentials;
   const raw = env.AZURE_TOKEN_CREDENTIALS;
   const value = (raw ?? '').trim().toLowerCase();
+  // Checked before the variable is read for exclusions, so it wins over an invalid value's error too.
+  if (requireEnvvar === true && behaviour.requireEnvvarKeyword && !value) {
+    return { excluded, reasons, unknownKeywords, error: { exceptionType: 'ValueError', credential: null, message: REQUIRE_ENVVAR_MESSAGE } };
+  }
   if (mode.kind === 'ignored' || !value) {
     applyKeywords();
     return { excluded, reasons, unknownKeywords, error: undefined };

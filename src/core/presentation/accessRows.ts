@@ -1,26 +1,35 @@
 // The Access view's rows as pure data: labels, descriptions, icons, Markdown tooltips (every outside value escaped)
 // and the flags menus read. The tree view renders these; the tests read them too.
 import { portalUrl, type CloudEndpoints } from '../access/clouds';
-import { describePath, scopeContains } from '../access/model';
+import { describePath, scopeContains, scopeKind } from '../access/model';
 import { permissionsDeny, roleGrants } from '../access/permissions';
 import type {
-  AccessProblem, AccessReport, AppliedAssignment, AppliedDenyAssignment, EligibleRole, GroupMembership, Insight, RolePermissions, ScopeNode,
-  SubscriptionAccess,
+  AccessIdentity, AccessProblem, AccessReport, AppliedAssignment, AppliedDenyAssignment, EligibleRole, GroupMembership, Insight, RolePermissions,
+  ScopeNode, SubscriptionAccess,
 } from '../access/types';
 import { displayName, formatExpiry, markdownText } from './chainRows';
 
 export type AccessRowKind =
-  | 'identity' | 'problem' | 'groups' | 'group' | 'subscription' | 'scope' | 'assignment' | 'eligibleSection' | 'eligible'
-  | 'denySection' | 'deny' | 'insights' | 'insight' | 'message';
+  | 'identity' | 'problem' | 'fix' | 'groups' | 'group' | 'subscription' | 'scope' | 'assignment' | 'eligibleSection' | 'eligible'
+  | 'denySection' | 'deny' | 'insights' | 'insight' | 'message' | 'status';
+
+/** What a row (a click) or its tooltip (a link) offers; the extension maps each to a command. */
+export type AccessAction = 'signIn' | 'refresh' | 'openSettings' | 'showLog' | 'showChain';
+
+export interface AccessLink {
+  readonly title: string;
+  readonly action: AccessAction;
+}
 
 export interface AccessRowModel {
+  /** Unique in the whole tree and the same for the same thing in the next report, so expansion state survives. */
   readonly id: string;
   readonly kind: AccessRowKind;
   readonly label: string;
   readonly description: string;
   readonly icon: string;
   readonly color?: string;
-  /** Markdown. */
+  /** Markdown; values from Azure are escaped. Command links come separately (`links`). */
   readonly tooltip: string;
   /** Flags for menus ("canRemove", "hasScope", …). */
   readonly flags: readonly string[];
@@ -28,16 +37,40 @@ export interface AccessRowModel {
   /** Scope this row stands for (portal link, remove, copy). */
   readonly scope?: string;
   readonly assignmentId?: string;
+  /** Who holds the assignment, in words ("you (alice@contoso.com)", "group sg-dev-team"): the removal dialog names it. */
+  readonly principal?: string;
+  /** The scope's page in this cloud's portal (rows flagged hasScope). */
+  readonly portalUrl?: string;
   /** A URL the row opens (PIM activation). */
   readonly url?: string;
   readonly expanded?: boolean;
+  /** What a click on the row does. */
+  readonly click?: AccessAction;
+  /** Offered at the end of the tooltip as command links. */
+  readonly links?: readonly AccessLink[];
 }
 
 const REMOVE_ACTION = 'Microsoft.Authorization/roleAssignments/delete';
 
+/** A Markdown code span whose content cannot end it early. */
+export function codeSpan(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
+}
+
+/** A link target that stays one: no spaces or parentheses that would end it, and no other scheme than https. */
+export function linkTarget(url: string): string | undefined {
+  if (!/^https:\/\//i.test(url)) return undefined;
+  return encodeURI(url).replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
+
+function portalLink(url: string): string {
+  const target = linkTarget(url);
+  return target ? `[Open in the portal](${target})` : '';
+}
+
 function summarize(list: readonly string[], max = 6): string {
   if (list.length === 0) return 'none';
-  const shown = list.slice(0, max).map((a) => `\`${a.replace(/`/g, "'")}\``).join(', ');
+  const shown = list.slice(0, max).map(codeSpan).join(', ');
   return list.length > max ? `${shown} and ${list.length - max} more` : shown;
 }
 
@@ -57,92 +90,149 @@ export function canRemoveAt(scope: string, assignments: readonly AppliedAssignme
   return !denied && assignments.some((a) => scopeContains(a.scope, scope) && a.condition === null && roleGrants(a.role, REMOVE_ACTION, false));
 }
 
-function problemRow(id: string, problem: AccessProblem): AccessRowModel {
+/** Problems that a new sign-in fixes offer "Sign In…"; the others a refresh. */
+export function problemAction(problem: AccessProblem): AccessAction {
+  return problem.kind === 'sign-in-expired' || problem.kind === 'no-token' || problem.kind === 'wrong-tenant' ? 'signIn' : 'refresh';
+}
+
+const ACTION_TITLES: Readonly<Record<AccessAction, string>> = {
+  signIn: 'Sign In…', refresh: 'Refresh', openSettings: 'Open Settings', showLog: 'Show Log', showChain: 'Show Chain',
+};
+
+export function actionLink(action: AccessAction): AccessLink {
+  return { title: ACTION_TITLES[action], action };
+}
+
+/** A problem shown in place: its message, and under it the fix, so neither needs a hover. */
+export function problemRow(id: string, problem: AccessProblem): AccessRowModel {
   const icon = problem.kind === 'throttled' || problem.kind === 'timeout' ? 'watch' : problem.kind === 'forbidden' || problem.kind === 'graph-denied' ? 'lock' : 'warning';
+  const action = problemAction(problem);
+  const tooltip = `${markdownText(problem.message)}\n\n**Fix:** ${markdownText(problem.fix)}`;
   return {
     id, kind: 'problem', label: problem.message.split('\n')[0]!.slice(0, 160), description: '', icon, color: 'problemsWarningIcon.foreground',
-    tooltip: `${markdownText(problem.message)}\n\n**Fix:** ${markdownText(problem.fix)}`,
-    flags: [problem.kind === 'sign-in-expired' || problem.kind === 'no-token' || problem.kind === 'wrong-tenant' ? 'signIn' : 'refresh'], children: [],
+    tooltip, flags: [action], links: [actionLink(action)], expanded: true,
+    children: [{
+      id: `${id}|fix`, kind: 'fix', label: `Fix: ${problem.fix.split('\n')[0]!.slice(0, 200)}`, description: '', icon: 'lightbulb', tooltip,
+      flags: [action], links: [actionLink(action)], children: [], ...(action === 'signIn' ? { click: action } : {}),
+    }],
     ...(problem.scope ? { scope: problem.scope } : {}),
   };
 }
 
-function assignmentRow(a: AppliedAssignment, at: string, removable: boolean, idPrefix: string): AccessRowModel {
+/** How a person names a scope: the subscription's display name, a group's or resource's own name. */
+function scopeLabel(scope: string, sub: SubscriptionAccess): string {
+  const kind = scopeKind(scope);
+  const name = scope.replace(/\/+$/, '').split('/').pop() ?? scope;
+  if (kind === 'subscription') return `subscription ${sub.displayName}`;
+  if (kind === 'managementGroup') return `management group ${name}`;
+  return name;
+}
+
+function principalText(a: AppliedAssignment, identity: AccessIdentity): string {
+  if (a.via.kind === 'direct') return `you (${identity.upn ?? identity.appId ?? identity.objectId})`;
+  const group = a.via.path[a.via.path.length - 1] ?? a.via.groupId;
+  return a.via.path.length > 1 ? `group ${group} (you are in it through ${a.via.path.slice(0, -1).join(' → ')})` : `group ${group}`;
+}
+
+interface RowContext {
+  readonly sub: SubscriptionAccess;
+  readonly cloud: CloudEndpoints;
+  readonly identity: AccessIdentity;
+}
+
+function assignmentRow(a: AppliedAssignment, at: string, removable: boolean, parentId: string, ctx: RowContext): AccessRowModel {
   const inherited = a.scope.toLowerCase() !== at.toLowerCase();
   const parts = [describePath(a.via)];
-  if (inherited) parts.push(`inherited from ${a.scope.split('/').pop() ?? a.scope}`);
+  if (inherited) parts.push(`inherited from ${scopeLabel(a.scope, ctx.sub)}`);
   if (a.condition) parts.push('condition');
+  const portal = portalUrl(ctx.cloud, a.scope);
   const tooltip = [
     `**${markdownText(a.role.roleName)}** (${markdownText(a.role.type === 'BuiltInRole' ? 'built-in role' : a.role.type === 'CustomRole' ? 'custom role' : 'role')})`,
     '', markdownText(a.role.description), '',
     ...permissionsText(a.role.permissions), '',
-    `- applies: ${markdownText(describePath(a.via))}${inherited ? `, inherited from \`${a.scope.replace(/`/g, "'")}\`` : ''}`,
-    `- scope: \`${a.scope.replace(/`/g, "'")}\``,
-    `- assignment: \`${a.assignmentId.replace(/`/g, "'")}\``,
+    `- applies: ${markdownText(describePath(a.via))}${inherited ? `, inherited from ${codeSpan(a.scope)}` : ''}`,
+    `- scope: ${codeSpan(a.scope)}`,
+    `- assignment: ${codeSpan(a.assignmentId)}`,
     ...(a.createdOn ? [`- created on: ${markdownText(a.createdOn)}`] : []),
     ...(a.condition ? ['', `**Condition** (version ${markdownText(a.conditionVersion ?? '2.0')}): the role applies only where it holds`, '', '```text', a.condition.replace(/```/g, "'''"), '```'] : []),
+    ...(inherited ? ['', `Assigned at ${markdownText(scopeLabel(a.scope, ctx.sub))}: remove or change it there.`] : []),
+    '', portalLink(portal),
   ].join('\n');
   return {
-    id: `${idPrefix}|${a.assignmentId}`, kind: 'assignment', label: a.role.roleName, description: parts.join(' · '),
+    id: `${parentId}|${a.assignmentId}`, kind: 'assignment', label: a.role.roleName, description: parts.join(' · '),
     icon: a.condition ? 'filter' : a.via.kind === 'direct' ? 'person' : 'organization',
     ...(inherited ? { color: 'descriptionForeground' } : {}),
     tooltip, flags: ['hasScope', ...(removable && !inherited ? ['canRemove'] : [])], children: [], scope: a.scope, assignmentId: a.assignmentId,
+    principal: principalText(a, ctx.identity), portalUrl: portal,
   };
 }
 
-function scopeRow(node: ScopeNode, sub: SubscriptionAccess, cloud: CloudEndpoints): AccessRowModel {
-  const removable = canRemoveAt(node.scope, node.assignments, sub.deny);
+function scopeRow(node: ScopeNode, ctx: RowContext): AccessRowModel {
+  const id = `${ctx.sub.subscriptionId}|scope|${node.scope}`;
+  const removable = canRemoveAt(node.scope, node.assignments, ctx.sub.deny);
   const kindLabel = { managementGroup: 'management group', subscription: 'subscription', resourceGroup: 'resource group', resource: node.resourceType ?? 'resource' }[node.kind];
   const children = [
-    ...node.assignments.map((a) => assignmentRow(a, node.scope, removable, node.scope)),
+    ...node.assignments.map((a) => assignmentRow(a, node.scope, removable, id, ctx)),
     ...(node.assignments.length === 0 ? [{
-      id: `${node.scope}|none`, kind: 'message' as const, label: 'No role applies here', description: '', icon: 'circle-slash', tooltip: '', flags: [], children: [],
+      id: `${id}|none`, kind: 'message' as const, label: 'No role applies here', description: '', icon: 'circle-slash', tooltip: '', flags: [], children: [],
     }] : []),
-    ...node.children.map((c) => scopeRow(c, sub, cloud)),
+    ...node.children.map((c) => scopeRow(c, ctx)),
   ];
+  const portal = portalUrl(ctx.cloud, node.scope);
   return {
-    id: `scope|${node.scope}`, kind: 'scope', label: node.kind === 'subscription' ? 'Subscription scope' : node.name, description: kindLabel,
+    id, kind: 'scope', label: node.kind === 'subscription' ? 'Subscription scope' : node.name, description: kindLabel,
     icon: node.kind === 'managementGroup' ? 'organization' : node.kind === 'subscription' ? 'key' : node.kind === 'resourceGroup' ? 'folder' : 'symbol-field',
-    tooltip: `\`${node.scope.replace(/`/g, "'")}\`\n\n[Open in the portal](${portalUrl(cloud, node.scope)})`,
-    flags: ['hasScope', 'canAssign'], children, scope: node.scope, expanded: node.kind !== 'resource',
+    tooltip: `${codeSpan(node.scope)}\n\n${portalLink(portal)}`,
+    flags: ['hasScope', 'canAssign'], children, scope: node.scope, portalUrl: portal, expanded: node.kind !== 'resource',
   };
 }
 
-function eligibleRow(e: EligibleRole, index: number): AccessRowModel {
+function eligibleRow(e: EligibleRole, index: number, ctx: RowContext): AccessRowModel {
   return {
-    id: `eligible|${e.scope}|${e.roleGuid}|${index}`, kind: 'eligible', label: e.roleName, description: `eligible, activate in PIM · ${describePath(e.via)}`,
+    id: `${ctx.sub.subscriptionId}|eligible|${e.scope}|${e.roleGuid}|${index}`, kind: 'eligible', label: e.roleName,
+    description: `eligible at ${scopeLabel(e.scope, ctx.sub)} · activate in PIM · ${describePath(e.via)}`,
     icon: 'unlock',
-    tooltip: `**${markdownText(e.roleName)}** is eligible at \`${e.scope.replace(/`/g, "'")}\`: activate it in Privileged Identity Management before use.${e.endDateTime ? `\n\nEligible until ${markdownText(e.endDateTime)}.` : ''}`,
-    flags: ['openUrl'], children: [], scope: e.scope, url: e.activateUrl,
+    tooltip: `**${markdownText(e.roleName)}** is eligible at ${codeSpan(e.scope)}: activate it in Privileged Identity Management before use.${e.endDateTime ? `\n\nEligible until ${markdownText(e.endDateTime)}.` : ''}`,
+    flags: ['openUrl', 'hasScope'], children: [], scope: e.scope, url: e.activateUrl, portalUrl: portalUrl(ctx.cloud, e.scope),
   };
 }
 
-function denyRow(d: AppliedDenyAssignment): AccessRowModel {
+function denyRow(d: AppliedDenyAssignment, ctx: RowContext): AccessRowModel {
   return {
-    id: `deny|${d.id}`, kind: 'deny', label: d.name || 'Deny assignment', description: `applies ${d.appliesThrough} · at ${d.scope.split('/').pop() ?? d.scope}`,
+    id: `${ctx.sub.subscriptionId}|deny|${d.id}`, kind: 'deny', label: d.name || 'Deny assignment', description: `applies ${d.appliesThrough} · at ${scopeLabel(d.scope, ctx.sub)}`,
     icon: 'shield', color: 'errorForeground',
     tooltip: [`**Deny assignment** ${markdownText(d.name)}`, '', markdownText(d.description), '', 'A deny assignment blocks these operations whatever roles allow:', ...permissionsText(d.permissions),
-      `- scope: \`${d.scope.replace(/`/g, "'")}\`${d.doNotApplyToChildScopes ? ' (not its children)' : ''}`].join('\n'),
-    flags: ['hasScope'], children: [], scope: d.scope,
+      `- scope: ${codeSpan(d.scope)}${d.doNotApplyToChildScopes ? ' (not its children)' : ''}`].join('\n'),
+    flags: ['hasScope'], children: [], scope: d.scope, portalUrl: portalUrl(ctx.cloud, d.scope),
   };
 }
 
-function insightRow(i: Insight, index: number): AccessRowModel {
+function insightRow(i: Insight, index: number, cloud: CloudEndpoints): AccessRowModel {
   const icon = i.kind === 'control-plane-only' || i.kind === 'tenant-mismatch' ? 'warning' : i.kind === 'recent-assignment' ? 'history' : i.kind === 'access-policy-vault' ? 'key' : 'lightbulb';
   return {
     id: `insight|${i.kind}|${i.scope ?? ''}|${index}`, kind: 'insight', label: i.title, description: i.suggestion ? `→ ${i.suggestion}` : '',
     icon, ...(icon === 'warning' ? { color: 'problemsWarningIcon.foreground' } : {}),
     tooltip: [`**${markdownText(i.title)}**`, '', markdownText(i.detail), ...(i.suggestion ? ['', `**Fix:** ${markdownText(i.suggestion)}`] : [])].join('\n'),
-    flags: i.scope ? ['hasScope'] : [], children: [], ...(i.scope ? { scope: i.scope } : {}),
+    flags: i.scope ? ['hasScope'] : [], children: [], ...(i.scope ? { scope: i.scope, portalUrl: portalUrl(cloud, i.scope) } : {}),
   };
 }
 
 function groupRow(g: GroupMembership): AccessRowModel {
   return {
     id: `group|${g.id}`, kind: 'group', label: g.displayName ?? g.id, description: g.path.length > 1 ? `via ${g.path.slice(0, -1).join(' → ')}` : 'direct member',
-    icon: 'organization', tooltip: `Security group **${markdownText(g.displayName ?? g.id)}**\n\n- object id: \`${g.id}\`${g.path.length > 1 ? `\n- membership: ${markdownText(g.path.join(' → '))}` : ''}`,
+    icon: 'organization', tooltip: `Security group **${markdownText(g.displayName ?? g.id)}**\n\n- object id: ${codeSpan(g.id)}${g.path.length > 1 ? `\n- membership: ${markdownText(g.path.join(' → '))}` : ''}`,
     flags: ['group', 'canAssign'], children: [],
   };
+}
+
+/** Makes every id unique (a second row with the same id gets "#2"): VS Code rejects a tree with duplicate ids. */
+function uniqueIds(rows: readonly AccessRowModel[], seen = new Map<string, number>()): AccessRowModel[] {
+  return rows.map((row) => {
+    const count = (seen.get(row.id) ?? 0) + 1;
+    seen.set(row.id, count);
+    const id = count === 1 ? row.id : `${row.id}#${count}`;
+    return { ...row, id, children: uniqueIds(row.children, seen) };
+  });
 }
 
 /** The whole tree for a report. */
@@ -154,9 +244,9 @@ export function accessRows(report: AccessReport, cloud: CloudEndpoints, now = Da
     icon: id.kind === 'user' ? 'account' : 'server-process',
     tooltip: [
       `**${markdownText(id.displayName ?? who)}** — what your Python code signs in as`, '',
-      `- ${id.kind === 'user' ? 'user' : id.kind === 'managedIdentity' ? 'managed identity' : 'service principal'}${id.upn ? `: ${markdownText(id.upn)}` : ''}${id.appId ? `, app id \`${id.appId}\`` : ''}`,
-      `- object id: \`${id.objectId}\``,
-      `- tenant: ${id.tenantName ? `${markdownText(id.tenantName)} (\`${id.tenantId}\`)` : `\`${id.tenantId}\``}`,
+      `- ${id.kind === 'user' ? 'user' : id.kind === 'managedIdentity' ? 'managed identity' : 'service principal'}${id.upn ? `: ${markdownText(id.upn)}` : ''}${id.appId ? `, app id ${codeSpan(id.appId)}` : ''}`,
+      `- object id: ${codeSpan(id.objectId)}`,
+      `- tenant: ${id.tenantName ? `${markdownText(id.tenantName)} (${codeSpan(id.tenantId)})` : codeSpan(id.tenantId)}`,
       `- source: ${markdownText(displayName(id.source))}`,
       ...(id.expiresOn ? [`- token expires: ${markdownText(formatExpiry(id.expiresOn, now))}`] : []),
       `- cloud: ${markdownText(report.cloud)}`,
@@ -167,11 +257,12 @@ export function accessRows(report: AccessReport, cloud: CloudEndpoints, now = Da
   report.problems.forEach((p, i) => rows.push(problemRow(`problem|${i}`, p)));
   const tenantInsights = report.insights.filter((i) => i.kind === 'tenant-mismatch');
   const otherInsights = report.insights.filter((i) => i.kind !== 'tenant-mismatch');
-  tenantInsights.forEach((i, n) => rows.push(insightRow(i, n)));
+  tenantInsights.forEach((i, n) => rows.push(insightRow(i, n, cloud)));
   if (otherInsights.length) {
     rows.push({
       id: 'insights', kind: 'insights', label: 'Insights', description: String(otherInsights.length), icon: 'lightbulb',
-      tooltip: 'What the roles mean for your app\'s calls, computed from the role definitions.', flags: [], children: otherInsights.map(insightRow), expanded: true,
+      tooltip: 'What the roles mean for your app\'s calls, computed from the role definitions.', flags: [],
+      children: otherInsights.map((i, n) => insightRow(i, n, cloud)), expanded: true,
     });
   }
   rows.push({
@@ -180,36 +271,52 @@ export function accessRows(report: AccessReport, cloud: CloudEndpoints, now = Da
     flags: [], children: [...(report.groups.problem ? [problemRow('groups|problem', report.groups.problem)] : []), ...report.groups.items.map(groupRow)],
   });
   for (const sub of report.subscriptions) {
+    const ctx: RowContext = { sub, cloud, identity: id };
     const children: AccessRowModel[] = [
       ...sub.problems.map((p, i) => problemRow(`${sub.subscriptionId}|problem|${i}`, p)),
-      ...sub.scopes.map((s) => scopeRow(s, sub, cloud)),
+      ...sub.scopes.map((s) => scopeRow(s, ctx)),
     ];
     if (sub.eligible.length) {
       children.push({
         id: `${sub.subscriptionId}|eligible`, kind: 'eligibleSection', label: 'Eligible (PIM)', description: String(sub.eligible.length), icon: 'unlock',
-        tooltip: 'Roles you may activate in Privileged Identity Management; they do not apply until activated.', flags: [], children: sub.eligible.map(eligibleRow),
+        tooltip: 'Roles you may activate in Privileged Identity Management; they do not apply until activated.', flags: [],
+        children: sub.eligible.map((e, n) => eligibleRow(e, n, ctx)),
       });
     }
     if (sub.deny.length) {
       children.push({
         id: `${sub.subscriptionId}|deny`, kind: 'denySection', label: 'Deny assignments', description: String(sub.deny.length), icon: 'shield',
-        tooltip: 'Deny assignments block operations whatever roles allow: they explain a 403 no role can.', flags: [], children: sub.deny.map(denyRow),
+        tooltip: 'Deny assignments block operations whatever roles allow: they explain a 403 no role can.', flags: [], children: sub.deny.map((d) => denyRow(d, ctx)),
       });
     }
+    const scope = `/subscriptions/${sub.subscriptionId}`;
+    const portal = portalUrl(cloud, scope);
     rows.push({
       id: `subscription|${sub.subscriptionId}`, kind: 'subscription', label: sub.displayName, description: sub.subscriptionId,
-      icon: 'azure', tooltip: `Subscription **${markdownText(sub.displayName)}**\n\n- id: \`${sub.subscriptionId}\`${sub.tenantId ? `\n- tenant: \`${sub.tenantId}\`` : ''}\n\n[Open in the portal](${portalUrl(cloud, `/subscriptions/${sub.subscriptionId}`)})`,
-      flags: ['hasScope'], children, scope: `/subscriptions/${sub.subscriptionId}`, expanded: report.subscriptions.length <= 3,
+      icon: 'azure', tooltip: `Subscription **${markdownText(sub.displayName)}**\n\n- id: ${codeSpan(sub.subscriptionId)}${sub.tenantId ? `\n- tenant: ${codeSpan(sub.tenantId)}` : ''}\n\n${portalLink(portal)}`,
+      flags: ['hasScope'], children, scope, portalUrl: portal, expanded: report.subscriptions.length <= 3,
     });
   }
-  return rows;
+  return uniqueIds(rows);
 }
 
-/** The az commands equivalent to the view, for "Copy az Command". */
-export function equivalentCommands(report: AccessReport): string {
-  const oid = report.identity.objectId;
-  const groups = report.identity.kind === 'user'
+/** One shell word: safe characters as they are, anything else single-quoted (values come from tokens and Azure). */
+function shellWord(text: string): string {
+  return /^[\w.@:/=-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** The az commands that list what the view shows, for "Copy az Command": one assignment list per subscription. */
+export function equivalentCommands(report: AccessReport, cloud?: CloudEndpoints): string {
+  const oid = shellWord(report.identity.objectId);
+  const lines: string[] = [];
+  // az must be set to the same sovereign cloud; a custom cloud is az's own business (`az cloud register`).
+  if (cloud?.name === 'AzureChinaCloud' || cloud?.name === 'AzureUSGovernment') lines.push(`az cloud set --name ${cloud.name}`);
+  const list = `az role assignment list --assignee ${oid} --all --include-groups --include-inherited`;
+  if (report.subscriptions.length === 0) lines.push(`${list} --output table`);
+  for (const sub of report.subscriptions) lines.push(`${list} --subscription ${shellWord(sub.subscriptionId)} --output table`);
+  const graph = (cloud?.graph ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
+  lines.push(report.identity.kind === 'user'
     ? `az ad user get-member-groups --id ${oid} --security-enabled-only true --output table`
-    : `az rest --method get --url "https://graph.microsoft.com/v1.0/servicePrincipals/${oid}/transitiveMemberOf" --output table`;
-  return `az role assignment list --assignee ${oid} --all --include-groups --include-inherited --output table\n${groups}\n`;
+    : `az rest --method get --url ${shellWord(`${graph}/v1.0/servicePrincipals/${report.identity.objectId}/transitiveMemberOf`)} --output table`);
+  return `${lines.join('\n')}\n`;
 }

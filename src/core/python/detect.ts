@@ -1,6 +1,6 @@
 // Which azure-identity the user's interpreter would import, read in that interpreter (importlib.metadata, else the
 // package's own _version.py for distro packages without metadata), plus whether azure-identity-broker is there
-// (azure-identity 1.24+ needs it for the VS Code and Broker sources).
+// (azure-identity 1.24+ needs it for the VS Code and Broker sources) and MSAL's native broker runtime.
 import { tmpdir } from 'node:os';
 import { runProcess, type RunResult } from '../process/run';
 import { DETECT_SCRIPT, SCRIPT_MARKER } from './scripts';
@@ -11,6 +11,10 @@ export interface AzureIdentityDetection {
   /** Where the version came from: package metadata, or azure/identity/_version.py. */
   readonly versionSource: 'metadata' | '_version.py' | null;
   readonly brokerInstalled: boolean;
+  /** pymsalruntime (MSAL's native broker runtime) is importable. */
+  readonly brokerRuntimeInstalled: boolean;
+  /** The msal package's version, when its metadata says. */
+  readonly msalVersion: string | null;
   readonly pythonVersion: string | null;
   /** sys.executable as the interpreter reports it. */
   readonly executable: string | null;
@@ -66,7 +70,10 @@ export async function detectAzureIdentity(
   const result = await runProcess(python, ['-c', DETECT_SCRIPT], { env, cwd: options.cwd ?? tmpdir(), timeoutMs, signal });
   const record = scriptRecords(result.stdout).find((r) => r.kind === 'detect');
   if (!record) {
-    return { version: null, versionSource: null, brokerInstalled: false, pythonVersion: null, executable: null, problem: describeRunProblem(python, result, timeoutMs) };
+    return {
+      version: null, versionSource: null, brokerInstalled: false, brokerRuntimeInstalled: false, msalVersion: null, pythonVersion: null, executable: null,
+      problem: describeRunProblem(python, result, timeoutMs),
+    };
   }
   const source = record.versionSource === 'metadata' || record.versionSource === '_version.py' ? record.versionSource : null;
   const problem = str(record.problem);
@@ -74,6 +81,8 @@ export async function detectAzureIdentity(
     version: str(record.version),
     versionSource: source,
     brokerInstalled: record.brokerInstalled === true,
+    brokerRuntimeInstalled: record.brokerRuntimeInstalled === true,
+    msalVersion: str(record.msalVersion),
     pythonVersion: str(record.pythonVersion),
     executable: str(record.executable),
     ...(problem ? { problem } : {}),

@@ -1,4 +1,4 @@
-// DefaultAzureCredential's `exclude_*` keywords for the keyword arguments the user's code passes. The names are the
+// DefaultAzureCredential's `exclude_*` keywords (and `require_envvar`) for the keyword arguments the user's code passes. The names are the
 // same in every azure-identity version that has the credential at all (EXCLUDE_KEYWORDS, the shared contract);
 // whether the installed version knows a keyword is decided in the interpreter (see VERIFY_SCRIPT), not from a
 // version table.
@@ -15,9 +15,16 @@ export function excludeKeywords(keywordArguments: KeywordArguments): Record<stri
   return out;
 }
 
+/** Every True/False keyword the caller passes: the `exclude_*` ones and `require_envvar`. */
+export function booleanKeywords(keywordArguments: KeywordArguments): Record<string, boolean> {
+  const out = excludeKeywords(keywordArguments);
+  if (keywordArguments.requireEnvvar !== undefined) out.require_envvar = keywordArguments.requireEnvvar;
+  return out;
+}
+
 /** The Python call the keyword arguments stand for, e.g. `DefaultAzureCredential(exclude_cli_credential=True, process_timeout=5)`. */
 export function describeCall(keywordArguments: KeywordArguments): string {
-  const parts = Object.entries(excludeKeywords(keywordArguments)).map(([k, v]) => `${k}=${v ? 'True' : 'False'}`);
+  const parts = Object.entries(booleanKeywords(keywordArguments)).map(([k, v]) => `${k}=${v ? 'True' : 'False'}`);
   if (keywordArguments.processTimeoutSeconds !== undefined) parts.push(`process_timeout=${keywordArguments.processTimeoutSeconds}`);
   return `DefaultAzureCredential(${parts.join(', ')})`;
 }

@@ -56,7 +56,10 @@ def _version_from_source(locations):
     return None
 `;
 
-/** Prints one `kind: "detect"` record: azure-identity's version, whether the broker package is there, the interpreter. */
+/**
+ * Prints one `kind: "detect"` record: azure-identity's version, whether the broker package and MSAL's broker runtime
+ * are there, the interpreter.
+ */
 export const DETECT_SCRIPT = PREAMBLE + String.raw`
 import platform
 _locations = _identity_locations()
@@ -67,18 +70,25 @@ if not _version and _locations is not None:
     _source = "_version.py" if _version else None
 _broker = _dist_version("azure-identity-broker") is not None or any(
     os.path.isfile(os.path.join(folder, "broker", "__init__.py")) for folder in (_locations or []))
+# MSAL's native broker runtime, found without importing it (importing it starts native code).
+try:
+    import importlib.util
+    _runtime = importlib.util.find_spec("pymsalruntime") is not None
+except Exception:
+    _runtime = False
 _problem = None
 if _locations is None:
     _problem = "azure-identity is not installed in this interpreter"
 elif not _version:
     _problem = "azure-identity is installed but its version could not be read"
-_send("detect", version=_version, versionSource=_source, brokerInstalled=bool(_broker),
+_send("detect", version=_version, versionSource=_source, brokerInstalled=bool(_broker), brokerRuntimeInstalled=bool(_runtime),
+      msalVersion=_dist_version("msal"),
       pythonVersion=platform.python_version(), executable=sys.executable, problem=_problem)
 `;
 
 /**
  * Runs DefaultAzureCredential(**kwargs).get_token(scope) with azure.identity logging at DEBUG and relays what happened.
- * argv[1] is a JSON object: {"scope": str, "keywords": {exclude_*: bool}, "processTimeout": number | null}.
+ * argv[1] is a JSON object: {"scope": str, "keywords": {exclude_* | require_envvar: bool}, "processTimeout": number | null}.
  * Keywords the installed DefaultAzureCredential does not know are dropped (and reported), because an unknown keyword
  * would flow into the credentials' own **kwargs and change what is being verified; support is read from the
  * constructor's source, since version numbers alone mislead (Debian's "1.13.0b2" predates the 1.13.0b2 release's
@@ -174,7 +184,15 @@ except Exception as ex:
     _send("constructor-error", exception=type(ex).__name__, message=_message(ex), credential=_raised_in(ex.__traceback__),
           elapsedMs=round((time.monotonic() - _started) * 1000))
     sys.exit(0)
-_send("chain", credentials=[type(c).__name__ for c in getattr(_credential, "credentials", ())])
+# 1.24+ puts a stand-in (FailedDACCredential) where a WorkloadIdentityCredential's constructor raised: it reports
+# under the credential's name and logs nothing, so its name and the error it will raise are sent here.
+def _member(c):
+    name = getattr(c, "_credential_name", None)
+    return name if isinstance(name, str) and name else type(c).__name__
+_members = list(getattr(_credential, "credentials", ()))
+_send("chain", credentials=[_member(c) for c in _members],
+      standIns=[{"credential": _member(c), "message": _redact(getattr(c, "_error", ""))} for c in _members
+                if getattr(c, "_credential_name", None)])
 
 def _claims(token):
     try:

@@ -13,7 +13,7 @@ import { isCredentialName, type ChainReport, type CredentialName, type KeywordAr
 import { runProcess } from '../process/run';
 import { redactSecrets, secretsOf } from '../redact';
 import { describeRunProblem, scriptRecords } from './detect';
-import { excludeKeywords } from './keywords';
+import { booleanKeywords } from './keywords';
 import { VERIFY_SCRIPT } from './scripts';
 
 export const MANAGEMENT_SCOPE = 'https://management.azure.com/.default';
@@ -47,8 +47,10 @@ export interface PythonRun {
   readonly logs: readonly PythonLogRecord[];
   readonly importError: { readonly exception: string; readonly message: string; readonly version: string | null } | null;
   readonly constructorError: { readonly exception: string; readonly message: string; readonly credential: string | null; readonly elapsedMs: number } | null;
-  /** Class names of the members DefaultAzureCredential() built, in order. */
+  /** Class names of the members DefaultAzureCredential() built, in order (a stand-in under the name it reports). */
   readonly chain: readonly string[] | null;
+  /** Members that stand in for a credential whose constructor raised, with the error they raise (1.24+). */
+  readonly standIns?: readonly { readonly credential: string; readonly message: string }[];
   readonly token: { readonly credential: string | null; readonly identity: TokenIdentity | null; readonly expiresOn: number | null; readonly elapsedMs: number } | null;
   readonly failure: { readonly exception: string; readonly message: string; readonly elapsedMs: number } | null;
 }
@@ -104,6 +106,7 @@ export function parseVerifyOutput(stdout: string, knownSecrets: readonly string[
   let importError: PythonRun['importError'] = null;
   let constructorError: PythonRun['constructorError'] = null;
   let chain: PythonRun['chain'] = null;
+  let standIns: NonNullable<PythonRun['standIns']> = [];
   let token: PythonRun['token'] = null;
   let failure: PythonRun['failure'] = null;
   for (const r of scriptRecords(stdout)) {
@@ -126,6 +129,13 @@ export function parseVerifyOutput(stdout: string, knownSecrets: readonly string[
         break;
       case 'chain':
         chain = Array.isArray(r.credentials) ? r.credentials.filter((c): c is string => typeof c === 'string') : [];
+        standIns = Array.isArray(r.standIns)
+          ? r.standIns.flatMap((s: unknown) => {
+            const item = s && typeof s === 'object' ? s as Record<string, unknown> : {};
+            const credential = str(item.credential);
+            return credential ? [{ credential, message: str(item.message) ?? '' }] : [];
+          })
+          : [];
         break;
       case 'token': {
         const identity = r.identity && typeof r.identity === 'object' ? r.identity as Record<string, unknown> : null;
@@ -147,7 +157,7 @@ export function parseVerifyOutput(stdout: string, knownSecrets: readonly string[
         break;
     }
   }
-  return { meta, logs, importError, constructorError, chain, token, failure };
+  return { meta, logs, importError, constructorError, chain, standIns, token, failure };
 }
 
 function compactIdentity(identity: TokenIdentity): TokenIdentity | null {
@@ -164,6 +174,36 @@ export function credentialFromLogName(name: string): CredentialName | null {
 const MEMBER_LOG = /^(\w+)\.get_token(?:_info)? (?:(succeeded)|failed: ([\s\S]*))$/;
 const CHAIN_STOPPED = /^(?:DefaultAzureCredential|ChainedTokenCredential)\.get_token(?:_info)? failed: (\w+) raised unexpected error "([\s\S]*)"$/;
 const CHAIN_ACQUIRED = /^(?:DefaultAzureCredential|ChainedTokenCredential) acquired a token from (\w+)$/;
+const ATTEMPTED = '\nAttempted credentials:\n';
+
+/**
+ * The members a failed chain lists in its error ("Attempted credentials:" then one tab-indented
+ * "<Name>: <message>" per member it called; a message may span lines), by credential, with their messages.
+ */
+export function attemptedCredentials(message: string): Map<CredentialName, string> {
+  const listed = new Map<CredentialName, string>();
+  const start = message.indexOf(ATTEMPTED);
+  if (start < 0) return listed;
+  let body = message.slice(start + ATTEMPTED.length);
+  const end = body.lastIndexOf('\nTo mitigate this issue');
+  if (end >= 0) body = body.slice(0, end);
+  let current: CredentialName | undefined;
+  let lines: string[] = [];
+  const flush = (): void => { if (current) listed.set(current, lines.join('\n')); };
+  for (const line of body.split('\n')) {
+    const entry = /^\t(\w+)(?:: ([\s\S]*))?$/.exec(line);
+    const name = entry ? credentialFromLogName(entry[1]!) : null;
+    if (entry && name) {
+      flush();
+      current = name;
+      lines = [entry[2] ?? ''];
+    } else if (current) {
+      lines.push(line);
+    }
+  }
+  flush();
+  return listed;
+}
 
 /** Reads a run into the engine's terms. */
 export function interpretPythonRun(python: string, run: PythonRun): PythonOutcome {
@@ -205,12 +245,21 @@ export function interpretPythonRun(python: string, run: PythonRun): PythonOutcom
 
   const order = [...(chain ?? []), ...firstSeen.filter((c) => !chain?.includes(c))];
   const winner = (run.token?.credential ? credentialFromLogName(run.token.credential) : null) ?? acquiredFrom ?? null;
+  // Some members log nothing of their own (BrokerCredential, a stand-in): what they did follows from the chain.
+  // A failed chain lists every member it called; before a winner every member was unavailable.
+  const listed = run.failure ? attemptedCredentials(run.failure.message) : new Map<CredentialName, string>();
+  const standIn = new Map((run.standIns ?? []).map((s) => [credentialFromLogName(s.credential), s.message] as const));
+  const winnerAt = winner && chain ? chain.indexOf(winner) : -1;
   const attempts: PythonAttempt[] = [];
   for (const credential of order) {
     const seen = member.get(credential);
     if (seen?.ok || (!seen && credential === winner)) attempts.push({ credential, status: 'succeeded', message: '' });
     else if (stopped?.credential === credential) attempts.push({ credential, status: 'failed', message: seen?.message || stopped.message });
     else if (seen) attempts.push({ credential, status: 'unavailable', message: seen.message });
+    else if (listed.has(credential)) attempts.push({ credential, status: 'unavailable', message: listed.get(credential) ?? '' });
+    else if (chain && winnerAt > chain.indexOf(credential)) {
+      attempts.push({ credential, status: 'unavailable', message: standIn.get(credential) ?? '' });
+    }
   }
 
   if (run.importError) {
@@ -256,7 +305,7 @@ export async function runPythonDefaultAzureCredential(options: RunDefaultAzureCr
   const timeoutMs = options.timeoutMs ?? 120_000;
   const config = {
     scope: options.scope ?? MANAGEMENT_SCOPE,
-    keywords: excludeKeywords(options.keywordArguments),
+    keywords: booleanKeywords(options.keywordArguments),
     processTimeout: options.keywordArguments.processTimeoutSeconds ?? null,
   };
   const result = await runProcess(options.python, ['-c', VERIFY_SCRIPT, JSON.stringify(config)], {
@@ -405,7 +454,10 @@ export async function verifyWithPython(options: VerifyWithPythonOptions): Promis
   if (unchecked) {
     const problem = unchecked.unverifiedHost
       ? `Python would send a secret to ${unchecked.unverifiedHost} (${unchecked.credential}); allow that host first ("Check with ${unchecked.unverifiedHost}" or --allow-host ${unchecked.unverifiedHost}), then verify.`
-      : `Python would send a local file to the endpoint ${unchecked.credential} names: ${unchecked.message}`;
+      : unchecked.credential === 'InteractiveBrowserCredential'
+        // Running it would start the interactive sign-in the engine holds back (a browser, or a wait without end).
+        ? `Python would start an interactive sign-in: InteractiveBrowserCredential ${unchecked.message}`
+        : `Python would send a local file to the endpoint ${unchecked.credential} names: ${unchecked.message}`;
     return verificationFrom(options.report, {
       python: options.python, azureIdentityVersion: null, pythonVersion: null, executable: null, chain: null, attempts: [],
       verdict: null, identity: null, expiresOn: null, elapsedMs: null, ignoredKeywords: [], problem,

@@ -9,6 +9,7 @@ import type { CloudEndpoints } from '../access/clouds';
 
 export interface DirectoryGroup { readonly id: string; readonly displayName: string; readonly mailNickname: string | null; readonly description: string | null }
 export interface DirectoryUser { readonly id: string; readonly displayName: string; readonly userPrincipalName: string | null }
+export interface DirectoryServicePrincipal { readonly id: string; readonly displayName: string; readonly appId: string | null; readonly kind: string | null }
 export interface UserPage { readonly users: readonly DirectoryUser[]; readonly nextLink: string | null }
 
 export type MemberResult =
@@ -65,6 +66,20 @@ export class TeamDirectory {
     return (page.value ?? []).map((g) => ({ id: String(g.id), displayName: String(g.displayName ?? ''), mailNickname: typeof g.mailNickname === 'string' ? g.mailNickname : null, description: typeof g.description === 'string' ? g.description : null }));
   }
 
+  /** Groups whose display name starts with `prefix` (the assignee search of the role wizard). */
+  async searchGroups(prefix: string, top = 20): Promise<DirectoryGroup[]> {
+    const page = await this.client.api('/groups').filter(`startswith(displayName,${literal(prefix)})`).select('id,displayName,mailNickname,description').top(top).get() as { value?: Record<string, unknown>[] };
+    return (page.value ?? []).map((g) => ({ id: String(g.id), displayName: String(g.displayName ?? ''), mailNickname: typeof g.mailNickname === 'string' ? g.mailNickname : null, description: typeof g.description === 'string' ? g.description : null }));
+  }
+
+  /** Service principals by application (client) id when `query` is a GUID, else by display-name prefix. */
+  async searchServicePrincipals(query: string, top = 20): Promise<DirectoryServicePrincipal[]> {
+    const byAppId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(query.trim());
+    const filter = byAppId ? `appId eq ${literal(query.trim())}` : `startswith(displayName,${literal(query)})`;
+    const page = await this.client.api('/servicePrincipals').filter(filter).select('id,displayName,appId,servicePrincipalType').top(top).get() as { value?: Record<string, unknown>[] };
+    return (page.value ?? []).map((p) => ({ id: String(p.id), displayName: String(p.displayName ?? ''), appId: typeof p.appId === 'string' ? p.appId : null, kind: typeof p.servicePrincipalType === 'string' ? p.servicePrincipalType : null }));
+  }
+
   /** Users whose display name starts with `prefix`; `nextLink` continues the same search. */
   async searchUsers(prefix: string, nextLink?: string, pageSize = 25): Promise<UserPage> {
     const request = nextLink ? this.client.api(nextLink)
@@ -97,8 +112,9 @@ export class TeamDirectory {
         return { id: String(g.id), displayName: String(g.displayName ?? displayName), mailNickname, description };
       } catch (error) {
         const classified = classify(error, 'The group could not be created');
-        if (classified.kind !== 'network' || attempt > 0) throw classified;
-        // The request may have reached Graph before the connection dropped: look before sending it again.
+        if ((classified.kind !== 'network' && classified.kind !== 'failed') || attempt > 0) throw classified;
+        // The request may have reached Graph before the connection dropped (or before an answer that could not be
+        // read): look before sending it again.
         const existing = await this.findGroups(displayName).catch(() => []);
         if (existing.length === 1) return existing[0]!;
         if (existing.length > 1) throw new GraphWriteError('failed', `Several groups are named ${displayName}; pick one to reuse.`);

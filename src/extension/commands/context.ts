@@ -1,7 +1,8 @@
 import type * as vscode from 'vscode';
-import type { ChainEngineAdapter } from '../../core/engineFacade';
+import type { EngineFacade } from '../../core/engineFacade';
 import { isCredentialName, type ChainReport, type CredentialName } from '../../core/chain/types';
 import { assertNever, type ChainSnapshot } from '../../core/presentation/snapshot';
+import type { AccessController } from '../accessController';
 import type { AllowedHosts } from '../allowedHosts';
 import type { ChainController } from '../chainController';
 import type { FolderScopeTracker } from '../folderScope';
@@ -10,7 +11,8 @@ import type { CommandHost } from './registerCommand';
 /** What the commands of every feature work with. */
 export interface CommandContext extends CommandHost {
   readonly controller: ChainController;
-  readonly engine: () => Promise<ChainEngineAdapter>;
+  readonly access: AccessController;
+  readonly engine: () => Promise<EngineFacade>;
   readonly folders: FolderScopeTracker;
   readonly allowedHosts: AllowedHosts;
   /** Disposables a command creates that outlive it (terminal listeners). */

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { displayName } from '../../core/presentation/chainRows';
 import { PYTHON_CLIENTS, pythonSnippet } from '../../core/presentation/snippets';
+import { definedEnvironment } from '../../core/presentation/settings';
 import { failureReason, pythonFactsOf, type ChainSnapshot, type ReadySnapshot } from '../../core/presentation/snapshot';
 import { Commands } from '../ids';
-import { readSettings, writePythonPath } from '../settings';
+import { readAccessSettings, readSettings, writePythonPath } from '../settings';
 import type { CommandContext } from './context';
 import { confirmHost, unverifiedSources } from './hostCommands';
 import { CommandError, registerCommand, type NextStep } from './registerCommand';
@@ -14,7 +15,7 @@ export function registerPythonCommands(ctx: CommandContext): vscode.Disposable[]
     registerCommand(ctx, Commands.verify, () => verify(ctx)),
     registerCommand(ctx, Commands.installAzureIdentity, () => installAzureIdentity(ctx)),
     registerCommand(ctx, Commands.switchInterpreter, () => switchInterpreter(ctx)),
-    registerCommand(ctx, Commands.copySnippet, copySnippet),
+    registerCommand(ctx, Commands.copySnippet, () => copySnippet(ctx)),
   ];
 }
 
@@ -116,12 +117,21 @@ async function switchInterpreter(ctx: CommandContext): Promise<void> {
   if (path !== undefined) await writePythonPath(folder, path.trim());
 }
 
-async function copySnippet(): Promise<void> {
+async function copySnippet(ctx: CommandContext): Promise<void> {
+  // The cloud of azureDevAuth.cloud, as the Access view uses it: outside the public cloud the snippet names its
+  // authority and endpoints.
+  const folder = ctx.controller.folder;
+  const env = ctx.controller.sourceInputs(folder?.uri.toString() ?? '')?.env ?? definedEnvironment(process.env);
+  const resolved = (await ctx.engine()).resolveCloud(readAccessSettings(folder).cloud, env);
+  if (!resolved.ok) {
+    throw new CommandError(`The setting azureDevAuth.cloud is not usable: ${resolved.message}`, [step('Open Settings', Commands.openSettings)]);
+  }
   const picked = await vscode.window.showQuickPick(
     PYTHON_CLIENTS.map((c) => ({ label: c.label, description: c.packages.join(' '), client: c })),
     { title: 'Copy Python Snippet', placeHolder: 'Which Azure client will your code use?' },
   );
   if (!picked) return;
-  await vscode.env.clipboard.writeText(pythonSnippet(picked.client));
-  void vscode.window.showInformationMessage(`Copied the DefaultAzureCredential snippet for ${picked.client.label}.`);
+  await vscode.env.clipboard.writeText(pythonSnippet(picked.client, resolved.cloud));
+  const cloud = resolved.cloud.name === 'AzureCloud' ? '' : ` (${resolved.cloud.name})`;
+  void vscode.window.showInformationMessage(`Copied the DefaultAzureCredential snippet for ${picked.client.label}${cloud}.`);
 }

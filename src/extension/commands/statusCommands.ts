@@ -26,6 +26,8 @@ async function statusActions(ctx: CommandContext): Promise<void> {
     { label: '$(beaker) Verify with Python', command: Commands.verify },
     { label: '$(copy) Copy Python Snippet', command: Commands.copySnippet },
     { label: '$(symbol-namespace) Switch Interpreter', command: Commands.switchInterpreter },
+    { label: '$(organization) Create Local Development Group…', command: Commands.createLocalDevGroup },
+    { label: '$(key) Assign Role…', command: Commands.assignRole },
   );
   if ((vscode.workspace.workspaceFolders?.length ?? 0) > 1) {
     items.push({ label: '$(folder) Choose Workspace Folder…', command: Commands.chooseFolder });

@@ -25,6 +25,26 @@ function sanitize(output: string): string {
   return output.replace(/"token": "(.*?)("|$)/gm, '****');
 }
 
+/**
+ * azd 1.23.7+ reports errors as JSON lines: `{"error": "..."}` (preferred) or a legacy consoleMessage whose
+ * data.message is the whole "ERROR: …" text. The first such text, sanitized; undefined when there is none.
+ */
+export function azdErrorFromJsonLines(output: string): string | undefined {
+  let fallback: string | undefined;
+  for (const raw of output.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    let value: unknown;
+    try { value = JSON.parse(line); } catch { continue; }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
+    const record = value as Record<string, unknown>;
+    if (typeof record.error === 'string' && record.error.trim()) return sanitize(record.error.trim());
+    const data = record.data && typeof record.data === 'object' ? record.data as Record<string, unknown> : undefined;
+    if (fallback === undefined && typeof data?.message === 'string' && data.message.trim()) fallback = data.message.trim();
+  }
+  return fallback === undefined ? undefined : sanitize(fallback);
+}
+
 export const azureDeveloperCliProbe: Probe = {
   credential: 'AzureDeveloperCliCredential',
   async run(ctx: ProbeContext): Promise<ProbeResult> {
@@ -41,12 +61,16 @@ export const azureDeveloperCliProbe: Probe = {
       case 'exited': break;
     }
     const { exitCode, stdout, stderr } = run;
+    const readsJson = behaviour.azd?.readsJsonErrors === true;
     if (exitCode !== 0) {
       if (exitCode === 127 || stderr.startsWith("'azd' is not recognized")) return { kind: 'unavailable', message: AZD_NOT_FOUND };
-      if (stderr.includes(AZD_LOGIN_MARKER) && !(behaviour.aadstsSuppressesLoginMessage && stderr.includes('AADSTS'))) {
+      // 1.26 looks for the login hint in stdout too (azd's JSON error lines).
+      const text = readsJson ? `${stdout}\n${stderr}` : stderr;
+      if (text.includes(AZD_LOGIN_MARKER) && !(behaviour.aadstsSuppressesLoginMessage && text.includes('AADSTS'))) {
         return { kind: 'unavailable', message: AZD_NOT_LOGGED_IN };
       }
-      return softOrHard(stderr ? sanitize(stderr) : 'Failed to invoke Azure Developer CLI');
+      const extracted = readsJson ? azdErrorFromJsonLines(stdout) ?? azdErrorFromJsonLines(stderr) : undefined;
+      return softOrHard(extracted ?? (stderr ? sanitize(stderr) : 'Failed to invoke Azure Developer CLI'));
     }
     let json: unknown;
     try { json = JSON.parse(stdout); } catch { json = undefined; }
@@ -57,6 +81,7 @@ export const azureDeveloperCliProbe: Probe = {
         return { kind: 'token', facts: tokenFacts(String(record.token), expiresOn) };
       }
     }
-    return softOrHard(`Unexpected output from ${behaviour.azd?.unexpectedOutputTool ?? 'Azure Developer CLI'}: '${sanitize(stdout)}'. \n${UNEXPECTED_OUTPUT_HELP}`);
+    const extracted = readsJson ? azdErrorFromJsonLines(stdout) : undefined;
+    return softOrHard(extracted ?? `Unexpected output from ${behaviour.azd?.unexpectedOutputTool ?? 'Azure Developer CLI'}: '${sanitize(stdout)}'. \n${UNEXPECTED_OUTPUT_HELP}`);
   },
 };

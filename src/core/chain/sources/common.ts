@@ -21,6 +21,10 @@ export interface ProbeContext {
   readonly isExcluded: (credential: CredentialName) => boolean;
   readonly processTimeoutSeconds: number;
   readonly brokerInstalled: boolean;
+  /** pymsalruntime importable (undefined: not known). */
+  readonly brokerRuntimeInstalled?: boolean;
+  /** The interpreter's msal version (undefined: not known). */
+  readonly msalVersion?: string;
   /** Hosts the developer allowed to receive secrets (besides Microsoft's authorities and loopback). */
   readonly allowedHosts: readonly string[];
   /** Records a secret a probe sends (or reads to send), so every message of this evaluation redacts it. */

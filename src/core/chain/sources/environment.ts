@@ -102,6 +102,22 @@ function clientAssertion(cert: LoadedCertificate, clientId: string, audience: st
 }
 
 
+/** Public-cloud aliases whose regional token service is <region>.login.microsoft.com (MSAL's list). */
+const PUBLIC_CLOUD_INSTANCES = ['login.microsoftonline.com', 'login.microsoft.com', 'login.windows.net', 'sts.windows.net'];
+
+/**
+ * Where MSAL sends a confidential client's token request when AZURE_REGIONAL_AUTHORITY_NAME names a region (every
+ * version azure-identity passes it as azure_region): the regional token service, after discovery at the central
+ * authority. "tryautodetect"/"True" would ask IMDS for the region; that is not modelled (the central endpoint stays).
+ */
+function regionalTokenEndpoint(env: Readonly<Record<string, string>>, centralEndpoint: string): string {
+  const region = (env.AZURE_REGIONAL_AUTHORITY_NAME ?? '').trim();
+  if (!region || ['tryautodetect', 'true'].includes(region.toLowerCase())) return centralEndpoint;
+  const url = new URL(centralEndpoint);
+  url.host = PUBLIC_CLOUD_INSTANCES.includes(url.hostname) ? `${region}.login.microsoft.com` : `${region}.${url.host}`;
+  return url.toString();
+}
+
 export const environmentProbe: Probe = {
   credential: 'EnvironmentCredential',
   async run(ctx: ProbeContext): Promise<ProbeResult> {
@@ -121,7 +137,7 @@ export const environmentProbe: Probe = {
       if (!VALID_TENANT.test(tenant)) return fail('ValueError', m.invalidTenant);
       try {
         const endpoint = await msalDiscover(entraContext(ctx), ctx.authority, tenant);
-        const token = await postToken(entraContext(ctx), endpoint, {
+        const token = await postToken(entraContext(ctx), regionalTokenEndpoint(env, endpoint), {
           grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: MANAGEMENT_SCOPE,
         }, 'client secret');
         return { kind: 'token', facts: tokenFacts(token.accessToken, token.expiresOn) };
@@ -143,7 +159,7 @@ export const environmentProbe: Probe = {
       if (!VALID_TENANT.test(certTenant)) return fail('ValueError', m.invalidTenant);
       try {
         const endpoint = await msalDiscover(entraContext(ctx), ctx.authority, certTenant);
-        const token = await postToken(entraContext(ctx), endpoint, {
+        const token = await postToken(entraContext(ctx), regionalTokenEndpoint(env, endpoint), {
           grant_type: 'client_credentials', client_id: clientId, scope: MANAGEMENT_SCOPE,
           client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
           client_assertion: clientAssertion(cert, clientId, endpoint),

@@ -7,7 +7,7 @@ import { posix, win32 } from 'node:path';
 import { tokenFacts } from '../claims';
 import { httpRequest, jsonBody, NetworkError, type HttpResponse } from '../http';
 import { httpResponseErrorText, pythonInt, pythonRepr } from '../pythonText';
-import type { ChainBehaviour } from '../versions';
+import { parseVersion, type ChainBehaviour } from '../versions';
 import { hasValue, HTTP_TIMEOUT_MS, MANAGEMENT_RESOURCE, type Probe, type ProbeContext, type ProbeResult } from './common';
 import { exchangeFederatedToken, workloadIdentityConfigured } from './workloadIdentity';
 
@@ -21,6 +21,16 @@ export const IMDS_NO_RESPONSE = 'ManagedIdentityCredential authentication unavai
 const ARC_USER_ASSIGNED = 'User assigned managed identities are not supported by Azure Arc. To authenticate with the system '
   + 'assigned identity omit the client id when constructing the credential, and if authenticating with '
   + 'DefaultAzureCredential ensure the AZURE_CLIENT_ID environment variable is not set.';
+
+/**
+ * msal 1.38.0 and later (or an unknown msal: none of the modelled azure-identity versions caps it, so pip installs
+ * the newest) pin Service Fabric's certificate in a way azure-identity's HTTP client cannot pass.
+ */
+function msalPinsServiceFabric(msalVersion: string | undefined): boolean {
+  const parsed = msalVersion === undefined ? undefined : parseVersion(msalVersion);
+  if (!parsed) return true;
+  return parsed.major > 1 || (parsed.major === 1 && parsed.minor >= 38);
+}
 
 export type ManagedIdentityMode = 'service-fabric' | 'app-service' | 'azure-arc' | 'azure-ml' | 'cloud-shell' | 'token-exchange' | 'imds' | 'none';
 
@@ -131,12 +141,43 @@ async function legacyRequest(ctx: ProbeContext, request: MiRequest): Promise<Pro
   return legacyRequestFromResponse(response, requestTime);
 }
 
+/** Python's str() of a JSON value ("{}".format(x)). */
+function pythonStr(value: unknown): string {
+  return typeof value === 'string' ? value : pythonRepr(value ?? null);
+}
+
+/** Which host MSAL talks to: it turns each one's error answer into an OAuth error of its own. */
+type MsalHost = 'app-service' | 'azure-ml' | 'service-fabric' | 'imds';
+
+/** Service Fabric's error codes as MSAL maps them to OAuth errors. */
+const SERVICE_FABRIC_ERRORS: Readonly<Record<string, string>> = {
+  SecretHeaderNotFound: 'unauthorized_client', ManagedIdentityNotFound: 'invalid_client', ArgumentNullOrEmpty: 'invalid_scope',
+};
+
+/** The error MSAL makes of a host's non-token JSON answer: its code and description. */
+function msalError(host: MsalHost, record: Record<string, unknown>, body: string): { code: string; description: string } {
+  switch (host) {
+    case 'app-service':
+      return { code: 'invalid_scope', description: `${pythonStr(record.statusCode)}, ${pythonStr(record.message)}` };
+    case 'azure-ml':
+      return { code: 'invalid_scope', description: pythonRepr(record) };
+    case 'service-fabric': {
+      const error = record.error && typeof record.error === 'object' ? record.error as Record<string, unknown> : {};
+      return { code: SERVICE_FABRIC_ERRORS[String(error.code)] ?? 'invalid_request', description: body };
+    }
+    case 'imds':
+      return { code: String(record.error), description: typeof record.error_description === 'string' ? record.error_description : '' };
+  }
+}
+
 /**
  * MSAL's ManagedIdentityClient (1.23+ for App Service, Service Fabric, Azure ML, Arc and IMDS). App-Service-style
- * hosts: a non-token JSON answer becomes "<prefix> invalid_scope" (unavailable), anything else raises. IMDS: every
- * failure is unavailable — its error code, "no response" for transport errors, a bare sentence for non-JSON.
+ * hosts: a non-token JSON answer becomes "<prefix><code>" (unavailable; 1.25.1+: "<prefix>Token request error:
+ * (<code>) <description>"), anything else raises. IMDS: every failure is unavailable — its error code, "no
+ * response" for transport errors, a bare sentence for non-JSON.
  */
-async function msalRequest(ctx: ProbeContext, request: MiRequest, unavailablePrefix: string, style: 'app-service' | 'imds'): Promise<ProbeResult> {
+async function msalRequest(ctx: ProbeContext, request: MiRequest, unavailablePrefix: string, host: MsalHost): Promise<ProbeResult> {
+  const style = host === 'imds' ? 'imds' : 'app-service';
   const requestTime = Math.floor(Date.now() / 1000);
   let response: HttpResponse;
   try {
@@ -158,10 +199,13 @@ async function msalRequest(ctx: ProbeContext, request: MiRequest, unavailablePre
     const expiresOn = style === 'imds' ? requestTime + (pythonInt(record.expires_in) ?? 0) : (pythonInt(record.expires_on) ?? requestTime);
     return { kind: 'token', facts: tokenFacts(String(record.access_token), expiresOn) };
   }
-  if (style === 'app-service') return { kind: 'unavailable', message: `${unavailablePrefix}invalid_scope` };
-  // Without an "error" key azure-identity trips over its own unset variable and reports "no response".
-  if (typeof record.error !== 'string') return { kind: 'unavailable', message: IMDS_NO_RESPONSE };
-  return { kind: 'unavailable', message: `${unavailablePrefix}${record.error}` };
+  // Without an "error" key 1.23 trips over its own unset variable and reports "no response"; 1.25.1 adds nothing.
+  if (style === 'imds' && typeof record.error !== 'string') {
+    return { kind: 'unavailable', message: ctx.behaviour.managedIdentity.msalErrorDetail === 'code' ? IMDS_NO_RESPONSE : unavailablePrefix };
+  }
+  const { code, description } = msalError(host, record, response.body);
+  const detail = ctx.behaviour.managedIdentity.msalErrorDetail === 'code' ? code : `Token request error: (${code}) ${description}`;
+  return { kind: 'unavailable', message: `${unavailablePrefix}${detail}` };
 }
 
 /** str(json.JSONDecodeError) for the usual cases (empty body, a non-JSON first character). */
@@ -208,7 +252,12 @@ export const managedIdentityProbe: Probe = {
         if (msal && clientId) {
           return { kind: 'failed', message: 'Specifying a client_id or identity_config is not supported by the Service Fabric managed identity environment. The managed identity configuration is determined by the Service Fabric cluster resource configuration. See https://aka.ms/servicefabricmi for more information.' };
         }
-        return msal ? msalRequest(ctx, request, 'Service Fabric managed identity configuration not found in environment. ', 'app-service') : legacyRequest(ctx, request);
+        // msal 1.38 pins the endpoint's certificate with its own requests session and refuses any other HTTP
+        // client; azure-identity hands it its own (azure-core) client, so the request is never sent.
+        if (msal && msalPinsServiceFabric(ctx.msalVersion)) {
+          return { kind: 'failed', message: 'Service Fabric managed identity configuration not found in environment. Service Fabric managed identity requires a requests.Session with an HTTPAdapter or subclass.' };
+        }
+        return msal ? msalRequest(ctx, request, 'Service Fabric managed identity configuration not found in environment. ', 'service-fabric') : legacyRequest(ctx, request);
       }
       case 'azure-arc': {
         if (clientId) return { kind: 'failed', message: ARC_USER_ASSIGNED };
@@ -247,7 +296,7 @@ export const managedIdentityProbe: Probe = {
           url: withQuery(env.MSI_ENDPOINT!, { 'api-version': '2017-09-01', resource, ...(clientId ? { clientid: clientId } : {}) }),
           headers: { secret: env.MSI_SECRET! },
         };
-        return msal ? msalRequest(ctx, request, 'Azure ML managed identity configuration not found in environment. ', 'app-service') : legacyRequest(ctx, request);
+        return msal ? msalRequest(ctx, request, 'Azure ML managed identity configuration not found in environment. ', 'azure-ml') : legacyRequest(ctx, request);
       }
       case 'cloud-shell':
         return legacyRequest(ctx, {
@@ -287,7 +336,10 @@ async function imds(ctx: ProbeContext, clientId: string | undefined): Promise<Pr
   } catch {
     return { kind: 'failed', message: `Invalid URL '${imdsBase(env)}': No scheme supplied. Perhaps you meant https://${imdsBase(env)}?` };
   }
-  if (!Object.prototype.hasOwnProperty.call(env, 'AZURE_POD_IDENTITY_AUTHORITY_HOST')) {
+  // 1.25.1+: AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential asks for the full request with its retries instead.
+  const selectedByName = behaviour.managedIdentity.probeSkippedWhenSelectedByName
+    && (env.AZURE_TOKEN_CREDENTIALS ?? '').trim().toLowerCase() === 'managedidentitycredential';
+  if (!Object.prototype.hasOwnProperty.call(env, 'AZURE_POD_IDENTITY_AUTHORITY_HOST') && !selectedByName) {
     try {
       await send(ctx, { method: 'GET', url, headers: {} }, behaviour.managedIdentity.imdsProbeTimeoutMs);
     } catch (error) {

@@ -6,7 +6,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProcess } from '../../process/run';
 import { tokenFacts } from '../claims';
-import { aadClientFailureMessage, normalizeAuthority, postToken, tokenEndpoint } from '../entra';
+import { aadClientFailureMessage, msalDiscover, msalFailureMessage, normalizeAuthority, postToken, tokenEndpoint } from '../entra';
+import { NetworkError } from '../http';
 import { which } from '../pythonText';
 import { UncheckedHostError } from '../secretHosts';
 import { constructorError, entraContext, homeDir, MANAGEMENT_SCOPE, notChecked, type Probe, type ProbeContext, type ProbeResult } from './common';
@@ -127,7 +128,13 @@ export function loadAuthRecord(home: string): VsCodeAuthRecord | undefined {
   return undefined;
 }
 
-function azureResourcesCredential(ctx: ProbeContext): ProbeResult {
+/** MSAL's ImportError when a broker-enabled app is built without pymsalruntime, per platform. */
+function brokerRuntimeMissingMessage(platform: NodeJS.Platform): string {
+  const minimum = platform === 'win32' ? '1.20' : platform === 'darwin' ? '1.31' : '1.33';
+  return `Authentication failed: You must install dependency by: pip install "msal[broker]>=${minimum},<2"`;
+}
+
+async function azureResourcesCredential(ctx: ProbeContext): Promise<ProbeResult> {
   if (!ctx.brokerInstalled) {
     return {
       kind: 'unavailable',
@@ -152,12 +159,38 @@ function azureResourcesCredential(ctx: ProbeContext): ProbeResult {
         + 'Please ensure you have the Azure Resources extension installed and have signed in.',
     };
   }
-  // The broker (WAM) cannot be asked from here. Inside DefaultAzureCredential every broker error of this credential
-  // is reported as unavailable, which is what Python gets wherever no broker account has a token for this user.
+  // The broker credential is built on the record's authority and tenant; MSAL reads that authority's OpenID
+  // configuration first, and a failure there is this source's answer (inside DefaultAzureCredential every error of
+  // this credential is reported as unavailable).
+  let authority: string;
+  try {
+    authority = normalizeAuthority(record.authority);
+  } catch (error) {
+    // The broker credential's constructor raises ValueError, which the VS Code credential reports like a bad record.
+    return {
+      kind: 'unavailable',
+      message: `Failed to load authentication record from Visual Studio Code: ${(error as Error).message}. Please ensure you have the Azure Resources extension installed and signed in.`,
+    };
+  }
+  try {
+    await msalDiscover(entraContext(ctx), authority, record.tenantId);
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    return { kind: 'unavailable', message: msalFailureMessage(error) };
+  }
+  // Then MSAL loads its native broker runtime; without pymsalruntime that is an ImportError.
+  if (ctx.brokerRuntimeInstalled === false) return { kind: 'unavailable', message: brokerRuntimeMissingMessage(ctx.platform) };
+  // With the runtime, the broker itself (WAM, or the Linux identity broker) would be asked silently; that cannot be
+  // done from here. Inside DefaultAzureCredential its errors are "unavailable" too, which is what Python gets
+  // wherever no broker account has a token for this user.
   return {
     kind: 'unavailable',
     message: `The authentication broker gave no token for ${record.username} silently (modelled: Azure Dev Auth cannot query the broker; on Linux without WAM Python reports this source as unavailable).`,
   };
+}
+
+function isCancellation(error: unknown): boolean {
+  return (error instanceof DOMException && error.name === 'AbortError') || (error instanceof NetworkError && error.kind === 'aborted');
 }
 
 export const visualStudioCodeProbe: Probe = {

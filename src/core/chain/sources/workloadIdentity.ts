@@ -45,6 +45,25 @@ export async function exchangeFederatedToken(ctx: ProbeContext, tenant: string, 
   }
 }
 
+const WORKLOAD_CONFIG_ERROR = 'WorkloadIdentityCredential authentication unavailable. The workload options are not fully '
+  + 'configured. See the troubleshooting guide for more information: '
+  + 'https://aka.ms/azsdk/python/identity/workloadidentitycredential/troubleshoot';
+
+/** The constructor's ValueError text for what is missing, or undefined when nothing is. */
+function missingArgumentsMessage(
+  style: 'per-argument' | 'missing-list', given: { tenant: string; clientId: string; tokenFile: string },
+): string | undefined {
+  const missing = [
+    ...(given.tenant ? [] : [['tenant_id', 'AZURE_TENANT_ID']]),
+    ...(given.clientId ? [] : [['client_id', 'AZURE_CLIENT_ID']]),
+    ...(given.tokenFile ? [] : [['token_file_path', 'AZURE_FEDERATED_TOKEN_FILE']]),
+  ];
+  if (missing.length === 0) return undefined;
+  if (style === 'missing-list') return `${WORKLOAD_CONFIG_ERROR}. Missing required arguments: ${missing.map(([arg]) => `'${arg}'`).join(', ')}.`;
+  const [arg, variable] = missing[0]!;
+  return `'${arg}' is required. Please pass it in or set the ${variable} environment variable`;
+}
+
 export const workloadIdentityProbe: Probe = {
   credential: 'WorkloadIdentityCredential',
   async run(ctx: ProbeContext): Promise<ProbeResult> {
@@ -61,10 +80,7 @@ export const workloadIdentityProbe: Probe = {
     const tenant = env.AZURE_TENANT_ID || '';
     const clientId = env.AZURE_CLIENT_ID || '';
     const tokenFile = env.AZURE_FEDERATED_TOKEN_FILE || '';
-    let problem: string | undefined;
-    if (!tenant) problem = "'tenant_id' is required. Please pass it in or set the AZURE_TENANT_ID environment variable";
-    else if (!clientId) problem = "'client_id' is required. Please pass it in or set the AZURE_CLIENT_ID environment variable";
-    else if (!tokenFile) problem = "'token_file_path' is required. Please pass it in or set the AZURE_FEDERATED_TOKEN_FILE environment variable";
+    const problem = missingArgumentsMessage(behaviour.workloadIdentityConfigMessage, { tenant, clientId, tokenFile });
     if (problem) {
       // 1.24+ wraps the constructor's ValueError in FailedDACCredential (unavailable); before, DAC itself raised.
       return behaviour.workloadIdentity === 'always'

@@ -1,0 +1,134 @@
+// An AccessSnapshot as a person sees it: the Access view's rows, the message above them and the view's description.
+// Switches over the phase exhaustively; a report appears either current, or while it is being refreshed, or marked
+// stale after a failed load, never silently in place of a failure.
+import type { AccessProblem } from '../access/types';
+import { accessRows, actionLink, problemAction, problemRow, type AccessAction, type AccessRowModel } from './accessRows';
+import type { AccessSnapshot, FailedAccess, NoSourceAccess } from './accessSnapshot';
+import { displayName, markdownText } from './chainRows';
+import { assertNever, formatClock } from './snapshot';
+import { viewDescription } from './snapshotView';
+
+export interface AccessViewModel {
+  /** Empty: the view's welcome content. */
+  readonly rows: readonly AccessRowModel[];
+  /** The TreeView message: Azure's throttling while a load waits. */
+  readonly message: string | undefined;
+  /** Next to the title: the workspace folder, when there is more than one. */
+  readonly description: string | undefined;
+}
+
+export function accessViewModel(snapshot: AccessSnapshot, now = Date.now()): AccessViewModel {
+  const description = viewDescription(snapshot.scope);
+  switch (snapshot.phase) {
+    case 'idle':
+      return { rows: [], message: undefined, description };
+    case 'no-source':
+      return { rows: noSourceRows(snapshot), message: undefined, description };
+    case 'loading': {
+      const { subject, previous } = snapshot;
+      const status: AccessRowModel = previous
+        ? {
+          id: 'status|loading', kind: 'status', label: 'Refreshing…', description: `${subject.who} · ${displayName(subject.source)}`,
+          icon: 'loading~spin', tooltip: `Loading the access of ${markdownText(subject.who)} again; the rows below are from ${formatClock(previous.loadedAt)}.`,
+          flags: [], children: [],
+        }
+        : {
+          id: 'status|loading', kind: 'status', label: `Loading the access of ${subject.who}…`, description: displayName(subject.source),
+          icon: 'loading~spin', tooltip: `Asking Azure Resource Manager and Microsoft Graph what ${markdownText(subject.who)} may do, with a token from ${markdownText(displayName(subject.source))}.`,
+          flags: [], children: [],
+        };
+      return {
+        rows: [status, ...(previous ? accessRows(previous.report, previous.cloud, now) : [])],
+        message: snapshot.throttled,
+        description,
+      };
+    }
+    case 'ready':
+      return { rows: accessRows(snapshot.access.report, snapshot.access.cloud, now), message: undefined, description };
+    case 'failed':
+      return { rows: failedRows(snapshot, now), message: undefined, description };
+    default:
+      return assertNever(snapshot);
+  }
+}
+
+const SIGN_IN_TOOLTIP = 'Sign in with a developer tool (`az login`, `azd auth login`, `Connect-AzAccount`): the Credential Chain view '
+  + 'picks the new sign-in up by itself, and this view follows.';
+
+function noSourceRows(snapshot: NoSourceAccess): AccessRowModel[] {
+  const why = snapshot.why;
+  let label: string;
+  let icon: string;
+  let detail: string;
+  let action: AccessAction;
+  switch (why.kind) {
+    case 'chainFails':
+      label = `No token: ${why.headline}`;
+      icon = 'error';
+      detail = 'DefaultAzureCredential gets no token here, so there is no identity whose roles could be shown.';
+      action = 'signIn';
+      break;
+    case 'notChecked':
+      label = why.headline;
+      icon = 'shield';
+      detail = 'The source that decides would send a secret to a host nobody allowed, so who your code signs in as is unknown. '
+        + 'Check with that host in the Credential Chain view if you trust it, or sign in with a developer tool.';
+      action = 'showChain';
+      break;
+    case 'checkFailed':
+      label = `The credential chain could not be checked: ${why.reason}`;
+      icon = 'warning';
+      detail = 'Without a check there is no identity whose roles could be shown. The Credential Chain view says what failed.';
+      action = 'showChain';
+      break;
+    default:
+      return assertNever(why);
+  }
+  const tooltip = `**${markdownText(label)}**\n\n${detail}`;
+  return [
+    { id: 'status|no-source', kind: 'status', label, description: '', icon, color: icon === 'error' ? 'errorForeground' : 'problemsWarningIcon.foreground', tooltip, flags: [action], links: [actionLink(action)], children: [] },
+    { id: 'status|sign-in', kind: 'status', label: 'Sign In…', description: 'az login, azd auth login or Connect-AzAccount', icon: 'sign-in', tooltip: SIGN_IN_TOOLTIP, flags: ['signIn'], children: [], click: 'signIn' },
+  ];
+}
+
+/** The failure as a problem with its fix. */
+export function failureProblem(snapshot: FailedAccess): { problem: AccessProblem; action: AccessAction } {
+  const failure = snapshot.failure;
+  switch (failure.kind) {
+    case 'problem': return { problem: failure.problem, action: problemAction(failure.problem) };
+    case 'cloudSetting':
+      return {
+        problem: { kind: 'failed', message: `The setting azureDevAuth.cloud is not usable: ${failure.message}`, fix: 'Set azureDevAuth.cloud to AzureCloud, AzureChinaCloud, AzureUSGovernment or custom endpoints (or clear it).' },
+        action: 'openSettings',
+      };
+    default: return assertNever(failure);
+  }
+}
+
+function failedRows(snapshot: FailedAccess, now: number): AccessRowModel[] {
+  const { problem, action } = failureProblem(snapshot);
+  const stale = snapshot.stale;
+  const base = problemRow('status|failed', problem);
+  const clock = stale ? formatClock(stale.loadedAt) : '';
+  const headline: AccessRowModel = {
+    ...base,
+    label: stale ? `Loading access failed: ${base.label} — showing the result from ${clock}` : base.label,
+    icon: 'warning',
+    tooltip: `**Loading the access of ${markdownText(snapshot.subject.who)} failed at ${formatClock(snapshot.failedAt)}.**\n\n${base.tooltip}`
+      + (stale ? `\n\nThe rows below are **stale**: they show the result from ${clock}, which may no longer be true.` : ''),
+    flags: [action],
+    links: [actionLink(action), ...(action === 'refresh' ? [] : [actionLink('refresh')]), actionLink('showLog')],
+    children: base.children.map((fix) => ({ ...fix, flags: [action], links: [actionLink(action)], ...(action === 'refresh' ? {} : { click: action }) })),
+  };
+  return stale ? [headline, ...markStale(accessRows(stale.report, stale.cloud, now), clock, true)] : [headline];
+}
+
+/** Stale rows say so at the top level, and offer nothing that would act on what may no longer exist. */
+function markStale(rows: readonly AccessRowModel[], clock: string, top: boolean): AccessRowModel[] {
+  return rows.map((row) => ({
+    ...row,
+    description: top ? `${row.description ? `${row.description} ` : ''}(stale: from ${clock})` : row.description,
+    flags: [...row.flags.filter((f) => f !== 'canRemove'), 'stale'],
+    children: markStale(row.children, clock, false),
+  }));
+}

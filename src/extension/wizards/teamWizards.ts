@@ -1,0 +1,205 @@
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import type { CredentialName } from '../../core/chain/types';
+import { definedEnvironment } from '../../core/presentation/settings';
+import { redactSecrets } from '../../core/redact';
+import type { TeamFacade, TeamSession } from '../../core/team/facade';
+import {
+  failureSchema, initSchema, principalSchema, type WizardFailure, type WizardInit, type WizardPrincipal, type WizardRequest,
+} from '../../webview/protocol';
+import { reportOf, type CommandContext } from '../commands/context';
+import { registerCommand } from '../commands/registerCommand';
+import { Commands } from '../ids';
+import { readAccessSettings } from '../settings';
+import { WIZARD_VIEW_TYPE, WizardPanel, result } from './panelHost';
+
+const TOOLS: readonly CredentialName[] = ['AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential'];
+/** The wizards run a tool for a token now and then, not for every call of an app: a slow first az gets time. */
+const PROCESS_TIMEOUT_SECONDS = 30;
+const TITLES = { group: 'Create Local Development Group', role: 'Assign Role' } as const;
+
+let facade: TeamFacade | undefined;
+function loadFacade(): TeamFacade {
+  // A runtime path keeps the bundler from inlining the Azure SDKs into the extension bundle (see extension.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (facade ??= (require(join(__dirname, 'team.js')) as { createTeamFacade(): TeamFacade }).createTeamFacade());
+}
+
+/** Tools to try for the developer's token: those the chain found signed in first, then the others, az before azd before pwsh. */
+function toolOrder(ctx: CommandContext): { tools: CredentialName[]; vscodeSignedIn: boolean } {
+  const report = reportOf(ctx.controller.current)?.report;
+  const succeeded = new Set(report?.sources.filter((s) => s.status === 'succeeded').map((s) => s.credential) ?? []);
+  return {
+    tools: [...TOOLS.filter((t) => succeeded.has(t)), ...TOOLS.filter((t) => !succeeded.has(t))],
+    vscodeSignedIn: succeeded.has('VisualStudioCodeCredential'),
+  };
+}
+
+class NoSession extends Error {
+  constructor(readonly kind: 'no-sign-in' | 'vscode-only' | 'failed', message: string) { super(message); }
+}
+
+/** The state one panel keeps in the extension host: its session (with the credential) lives here, never in the page. */
+class WizardBackend {
+  private session: Promise<TeamSession> | undefined;
+  constructor(private readonly ctx: CommandContext) {}
+
+  private open(): Promise<TeamSession> {
+    const ctx = this.ctx;
+    return (this.session ??= (async () => {
+      const folder = ctx.folders.current().folder;
+      const inputs = folder ? ctx.controller.sourceInputs(folder.uri.toString()) : undefined;
+      const env = inputs?.env ?? definedEnvironment(process.env);
+      const { tools, vscodeSignedIn } = toolOrder(ctx);
+      const opened = await loadFacade().openSession({
+        env, cloudSetting: readAccessSettings(folder).cloud, processTimeoutSeconds: PROCESS_TIMEOUT_SECONDS, tools,
+        workspaceFolder: vscode.workspace.isTrusted && folder ? folder.uri.fsPath : undefined,
+      });
+      if (opened.ok) {
+        ctx.log.info(`Wizard acting as ${opened.session.actor.detail || opened.session.actor.displayName} through ${opened.session.tool}`);
+        return opened.session;
+      }
+      this.session = undefined;
+      const secrets = ctx.knownSecrets();
+      ctx.log.warn(`No developer tool gave the wizard a token: ${redactSecrets(opened.message, secrets)}`);
+      if (vscodeSignedIn) {
+        throw new NoSession('vscode-only', 'Only VS Code\'s own Microsoft sign-in is available. Its app is not pre-authorised to change the directory '
+          + '(Group.ReadWrite.All fails with AADSTS65002), so the wizard cannot create groups or add members with it. Sign in with the Azure CLI (az login), '
+          + 'the Azure Developer CLI or Azure PowerShell, or run the commands below yourself or hand them to an administrator.');
+      }
+      throw new NoSession('no-sign-in', 'No developer tool is signed in: the wizard uses the sign-in of the Azure CLI (az login), the Azure Developer CLI '
+        + '(azd auth login) or Azure PowerShell (Connect-AzAccount). Sign in, then try again, or use the commands below.');
+    })());
+  }
+
+  async handle(request: WizardRequest, post: (seconds: number, attempt: number) => void): Promise<unknown> {
+    switch (request.method) {
+      case 'whoAmI': {
+        this.session = undefined;
+        try {
+          const session = await this.open();
+          return result('whoAmI', { actor: { tool: session.tool, user: session.actor }, problem: null });
+        } catch (error) {
+          if (error instanceof NoSession) return result('whoAmI', { actor: null, problem: { kind: error.kind, message: error.message } });
+          throw error;
+        }
+      }
+      case 'findGroups': return result('findGroups', { groups: (await (await this.open()).findGroups(request.name)).slice(0, 50) });
+      case 'searchGroups': return result('searchGroups', { groups: (await (await this.open()).searchGroups(request.prefix)).slice(0, 50) });
+      case 'searchUsers': {
+        const page = await (await this.open()).searchUsers(request.prefix, request.nextLink);
+        return result('searchUsers', { users: [...page.users], nextLink: page.nextLink });
+      }
+      case 'searchServicePrincipals': return result('searchServicePrincipals', { principals: (await (await this.open()).searchServicePrincipals(request.query)).slice(0, 50) });
+      case 'createGroup': {
+        const session = await this.open();
+        const group = await session.createGroup(request.name, request.mailNickname, request.description);
+        this.ctx.log.info(`Created the security group ${group.displayName} (${group.id})`);
+        return result('createGroup', { group });
+      }
+      case 'addMembers': {
+        const session = await this.open();
+        const names = new Map(request.members.map((m) => [m.id.toLowerCase(), m.displayName]));
+        const results = await session.addMembers(request.groupId, request.members.map((m) => m.id));
+        this.ctx.log.info(`Members of ${request.groupId}: ${results.map((r) => `${r.id} ${r.outcome}`).join(', ')}`);
+        return result('addMembers', {
+          results: results.map((r) => ({ id: r.id, displayName: names.get(r.id.toLowerCase()) ?? r.id, outcome: r.outcome, ...(r.outcome === 'failed' ? { reason: r.reason.slice(0, 1_900) } : {}) })),
+        });
+      }
+      case 'listScopes': return result('listScopes', await (await this.open()).listScopes(request.parent));
+      case 'listRoles': return result('listRoles', { roles: await (await this.open()).listRoles(request.scope, request.principalId) });
+      case 'assignRole': {
+        const session = await this.open();
+        const outcome = await session.assignRole({ scope: request.scope, principal: request.principal, roleId: request.roleId, onWaiting: post });
+        this.ctx.log.info(`Role ${request.roleName} for ${request.principal.id} at ${request.scope}: ${outcome.kind === 'created' ? 'assigned' : 'already assigned'}`);
+        // The Access view shows the new role once it reloads; refreshing it is what the developer would do next.
+        void vscode.commands.executeCommand(Commands.refreshAccess);
+        return result('assignRole', { outcome: outcome.kind, assignmentId: outcome.assignmentId });
+      }
+      case 'copy':
+        await vscode.env.clipboard.writeText(request.text);
+        void vscode.window.setStatusBarMessage(`$(check) Copied ${request.what}`, 3_000);
+        return result('copy', {});
+      case 'openRoleWizard':
+        await openWizard(this.ctx, { wizard: 'role', assignee: request.assignee });
+        return result('openRoleWizard', {});
+      case 'signIn':
+        await vscode.commands.executeCommand(Commands.signIn);
+        return result('signIn', {});
+    }
+  }
+}
+
+function failureOf(ctx: CommandContext, error: unknown): WizardFailure {
+  const secrets = ctx.knownSecrets();
+  const kind: unknown = error && typeof error === 'object' ? Reflect.get(error, 'kind') : undefined;
+  const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets).slice(0, 3_900);
+  const parsed = failureSchema.safeParse({ kind: kind === 'vscode-only' ? 'no-sign-in' : kind, message });
+  return parsed.success ? parsed.data : { kind: 'failed', message };
+}
+
+const panels = new Set<WizardPanel>();
+
+function attach(ctx: CommandContext, panel: vscode.WebviewPanel, init: WizardInit, extensionUri: vscode.Uri): WizardPanel {
+  const backend = new WizardBackend(ctx);
+  const host = new WizardPanel(panel, extensionUri, {
+    title: TITLES[init.wizard], init, log: ctx.log, failure: (error) => failureOf(ctx, error),
+    handle: (request, { requestId, post }) => backend.handle(request, (seconds, attempt) => post({ event: 'waiting', requestId, seconds, attempt })),
+  });
+  panels.add(host);
+  panel.onDidDispose(() => panels.delete(host));
+  return host;
+}
+
+let extensionUri: vscode.Uri | undefined;
+
+async function openWizard(ctx: CommandContext, init: WizardInit): Promise<void> {
+  if (!extensionUri) throw new Error('The wizards are not registered.');
+  const panel = vscode.window.createWebviewPanel(WIZARD_VIEW_TYPE, TITLES[init.wizard], vscode.ViewColumn.Active, {
+    enableScripts: true, enableFindWidget: true,
+  });
+  attach(ctx, panel, init, extensionUri);
+}
+
+/** An Access view row: a group row (`group|<id>`) makes the group the assignee; a scope row preselects its scope. */
+function roleInitFrom(arg: unknown): WizardInit {
+  if (arg && typeof arg === 'object') {
+    const id: unknown = Reflect.get(arg, 'id');
+    const kind: unknown = Reflect.get(arg, 'kind');
+    const label: unknown = Reflect.get(arg, 'label');
+    const scope: unknown = Reflect.get(arg, 'scope');
+    if (kind === 'group' && typeof id === 'string' && typeof label === 'string') {
+      const assignee = principalSchema.safeParse({ id: id.replace(/^group\|/, '').split('#')[0], type: 'Group', displayName: label, detail: 'group' });
+      if (assignee.success) return { wizard: 'role', assignee: assignee.data };
+    }
+    if (typeof scope === 'string') {
+      const parsed = initSchema.safeParse({ wizard: 'role', scope });
+      if (parsed.success) return parsed.data;
+    }
+    const parsed = initSchema.safeParse(arg);
+    if (parsed.success && parsed.data.wizard === 'role') return parsed.data;
+  }
+  return { wizard: 'role' };
+}
+
+function folderName(ctx: CommandContext): string {
+  return ctx.folders.current().folder?.name ?? vscode.workspace.name ?? 'app';
+}
+
+export function registerWizards(ctx: CommandContext, context: vscode.ExtensionContext): vscode.Disposable[] {
+  extensionUri = context.extensionUri;
+  return [
+    registerCommand(ctx, Commands.createLocalDevGroup, () => openWizard(ctx, { wizard: 'group', folderName: folderName(ctx) })),
+    registerCommand(ctx, Commands.assignRole, (arg) => openWizard(ctx, roleInitFrom(arg))),
+    // After a window reload VS Code restores open wizards; the page restores its own state from getState().
+    vscode.window.registerWebviewPanelSerializer(WIZARD_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        const saved = state && typeof state === 'object' ? initSchema.safeParse(Reflect.get(state, 'init')) : undefined;
+        attach(ctx, panel, saved?.success ? saved.data : { wizard: 'group', folderName: folderName(ctx) }, context.extensionUri);
+      },
+    }),
+    { dispose: () => { for (const p of [...panels]) p.dispose(); } },
+  ];
+}
+
+export type { WizardPrincipal };

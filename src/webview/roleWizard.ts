@@ -1,0 +1,283 @@
+// "Assign Role…": who (the group just created, a group by name, the developer, a service principal), where
+// (subscription, resource group — recommended — and optionally one resource), which role (recommended data roles
+// first, roles already held marked), review with the exact az command, then the assignment.
+import { assignRoleCommand, type CommandArgs } from '../core/team/commands';
+import { onEvent, peekNextId, request, saveState } from './bridge';
+import { busy, button, commandsBlock, copyText, debounce, failureBox, failureOf, steps } from './common';
+import { h, replaceChildren } from './dom';
+import type { Actor, RoleItem, ScopeItem, WizardFailure, WizardInit, WizardPrincipal } from './protocol';
+
+export interface RoleState {
+  readonly wizard: 'role';
+  readonly init: WizardInit;
+  step: number;
+  assignee: WizardPrincipal | null;
+  subscription: ScopeItem | null;
+  resourceGroup: ScopeItem | null;
+  resource: ScopeItem | null;
+  /** The whole subscription, chosen on purpose. */
+  subscriptionScope: boolean;
+  role: { id: string; roleName: string } | null;
+  filter: string;
+  outcome: 'created' | 'exists' | null;
+}
+
+const STEP_NAMES = ['Assignee', 'Scope', 'Role', 'Review', 'Done'];
+
+function scopeItemFrom(scope: string): Pick<RoleState, 'subscription' | 'resourceGroup' | 'resource'> {
+  const parts = scope.split('/');
+  const sub: ScopeItem = { scope: parts.slice(0, 3).join('/'), name: parts[2] ?? '', kind: 'subscription' };
+  const rg: ScopeItem | null = parts[3]?.toLowerCase() === 'resourcegroups' && parts[4] ? { scope: parts.slice(0, 5).join('/'), name: parts[4], kind: 'resourceGroup' } : null;
+  const res: ScopeItem | null = rg && parts.length > 5 ? { scope, name: parts[parts.length - 1] ?? '', kind: 'resource', type: parts.slice(6, 8).join('/') } : null;
+  return { subscription: sub, resourceGroup: rg, resource: res };
+}
+
+export function initialRoleState(init: Extract<WizardInit, { wizard: 'role' }>): RoleState {
+  return {
+    wizard: 'role', init, step: init.assignee ? 1 : 0, assignee: init.assignee ?? null,
+    ...(init.scope ? scopeItemFrom(init.scope) : { subscription: null, resourceGroup: null, resource: null }),
+    subscriptionScope: !!init.scope && !scopeItemFrom(init.scope).resourceGroup, role: null, filter: '', outcome: null,
+  };
+}
+
+interface Transient {
+  actor: Actor | null;
+  actorProblem: string | null;
+  candidates: WizardPrincipal[];
+  searchKind: 'group' | 'sp';
+  query: string;
+  subscriptions: ScopeItem[] | null;
+  groups: ScopeItem[] | null;
+  resources: ScopeItem[] | null;
+  roles: RoleItem[] | null;
+  rolesFor: string;
+  working: string | null;
+  failure: WizardFailure | null;
+}
+
+const SHOWN_ROLES = 60;
+
+export function roleWizard(root: HTMLElement, state: RoleState): void {
+  const t: Transient = {
+    actor: null, actorProblem: null, candidates: [], searchKind: 'group', query: '', subscriptions: null, groups: null, resources: null, roles: null, rolesFor: '', working: null, failure: null,
+  };
+  const scope = (): string | null => state.resource?.scope ?? state.resourceGroup?.scope ?? (state.subscriptionScope ? state.subscription?.scope ?? null : null);
+  const save = () => saveState(state);
+  const commands = (): CommandArgs[] => (state.assignee && scope()
+    ? [assignRoleCommand(state.assignee.id, state.assignee.type, scope()!, state.role?.roleName ?? '<role name>')] : []);
+  const admin = () => ({
+    what: `assign the role "${state.role?.roleName ?? '…'}" to ${state.assignee?.displayName ?? '…'} (${state.assignee?.type ?? ''} ${state.assignee?.id ?? ''}) at ${scope() ?? '…'}`,
+    why: 'The app needs it to use these resources during local development. Assigning roles needs Owner, User Access Administrator or Role Based Access Control Administrator there.',
+  });
+  const render = () => {
+    save();
+    replaceChildren(root,
+      h('h1', {}, 'Assign Role'),
+      t.actor ? h('p', { class: 'hint' }, `Acting as ${t.actor.user.displayName}${t.actor.user.detail ? ` (${t.actor.user.detail})` : ''} through ${t.actor.tool}.`) : null,
+      t.actorProblem ? failureBox({ kind: 'no-sign-in', message: t.actorProblem }, [
+        button('Sign In…', () => void request({ method: 'signIn' }), { key: 'sign-in' }),
+        button('Try Again', () => void whoAmI(), { key: 'who-again', secondary: true }),
+      ]) : null,
+      steps(STEP_NAMES, state.step),
+      h('div', { class: 'step', id: 'step' }, ...[assigneeStep, scopeStep, roleStep, reviewStep, resultStep][state.step]!()),
+      h('div', { id: 'commands' }, commandsBlock(commands(), admin())),
+      h('p', { role: 'status', class: 'sr-only', id: 'status' }, t.working ?? ''),
+    );
+  };
+  const nav = (back: number | null, next: (() => void) | null, nextDisabled: boolean, nextLabel = 'Next') => h('div', { class: 'actions' },
+    back === null ? null : button('Back', () => { state.step = back; t.failure = null; render(); }, { key: `back-${state.step}`, secondary: true, disabled: !!t.working }),
+    next ? button(nextLabel, next, { key: `next-${state.step}`, id: `next-${state.step}`, disabled: nextDisabled || !!t.working }) : null);
+  const radio = (name: string, key: string, label: HTMLElement | string, checked: boolean, onPick: () => void, detail?: HTMLElement | string | null) => h('li', { class: 'choice' },
+    h('label', {}, h('input', { type: 'radio', name, 'data-key': key, checked, onchange: onPick }), h('span', { class: 'name' }, label)), detail ? h('div', { class: 'hint' }, detail) : null);
+
+  // ---------- assignee ----------
+  const searchAssignee = debounce(() => {
+    const query = t.query.trim();
+    if (!query) { t.candidates = []; render(); return; }
+    const task = t.searchKind === 'group'
+      ? request({ method: 'searchGroups', prefix: query }).then((r) => r.groups.map((g): WizardPrincipal => ({ id: g.id, type: 'Group', displayName: g.displayName, detail: g.description ?? 'group' })))
+      : request({ method: 'searchServicePrincipals', query }).then((r) => r.principals);
+    task.then((c) => { if (query === t.query.trim()) { t.candidates = c; t.failure = null; fillCandidates(); } })
+      .catch((error: unknown) => { t.failure = failureOf(error); fillCandidates(); });
+  }, 300);
+  const candidatesBlock = () => [
+    t.failure ? failureBox(t.failure) : null,
+    h('ul', { class: 'list', 'aria-label': 'Matches' }, t.candidates.map((c) => h('li', {},
+      h('span', { class: 'who' }, h('span', { class: 'name' }, c.displayName), h('span', { class: 'hint' }, c.detail)),
+      button('Choose', () => { state.assignee = c; state.step = 1; render(); }, { key: `choose-${c.id}`, secondary: true, ariaLabel: `Choose ${c.displayName}` })))),
+  ];
+  const fillCandidates = () => { const c = root.querySelector<HTMLElement>('#candidates'); if (c) replaceChildren(c, ...candidatesBlock()); };
+  const assigneeStep = (): (HTMLElement | null)[] => [
+    h('h2', {}, 'Who gets the role?'),
+    state.assignee ? h('p', {}, 'Chosen: ', h('span', { class: 'name' }, state.assignee.displayName), ` (${state.assignee.type}, ${state.assignee.id})`) : null,
+    h('ul', { class: 'choices', role: 'list' },
+      state.init.wizard === 'role' && state.init.assignee ? radio('assignee', 'given', `The group ${state.init.assignee.displayName}`, state.assignee?.id === state.init.assignee.id,
+        () => { state.assignee = state.init.wizard === 'role' ? state.init.assignee ?? null : null; render(); }) : null,
+      t.actor ? radio('assignee', 'me', `Me: ${t.actor.user.displayName}`, state.assignee?.id === t.actor.user.id, () => { state.assignee = t.actor!.user; render(); }, t.actor.user.detail) : null),
+    h('div', { class: 'field' },
+      h('fieldset', {}, h('legend', {}, 'Or find'),
+        h('label', {}, h('input', { type: 'radio', name: 'kind', 'data-key': 'kind-group', checked: t.searchKind === 'group', onchange: () => { t.searchKind = 'group'; searchAssignee(); } }), ' a group by name'),
+        h('label', {}, h('input', { type: 'radio', name: 'kind', 'data-key': 'kind-sp', checked: t.searchKind === 'sp', onchange: () => { t.searchKind = 'sp'; searchAssignee(); } }), ' a service principal by app id or name')),
+      h('vscode-textfield', { id: 'assignee-search', 'data-key': 'assignee-search', value: t.query, label: 'Name or app id', placeholder: 'Name or app id',
+        oninput: (e: Event) => { t.query = (e.target as HTMLInputElement).value; searchAssignee(); } })),
+    h('div', { id: 'candidates', 'aria-live': 'polite' }, ...candidatesBlock()),
+    nav(null, () => { state.step = 1; render(); }, !state.assignee),
+  ];
+
+  // ---------- scope ----------
+  const load = async (what: 'subscriptions' | 'groups' | 'resources') => {
+    try {
+      if (what === 'subscriptions') {
+        const r = await request({ method: 'listScopes' });
+        t.subscriptions = r.items;
+        if (!state.subscription && r.preselect) state.subscription = r.items.find((i) => i.scope === r.preselect) ?? null;
+        if (state.subscription) { const match = r.items.find((i) => i.scope.toLowerCase() === state.subscription!.scope.toLowerCase()); if (match) state.subscription = match; }
+      } else if (what === 'groups' && state.subscription) {
+        const r = await request({ method: 'listScopes', parent: state.subscription.scope });
+        t.groups = r.items;
+        if (!state.resourceGroup && !state.subscriptionScope && r.preselect) state.resourceGroup = r.items.find((i) => i.scope.toLowerCase() === r.preselect!.toLowerCase()) ?? null;
+      } else if (what === 'resources' && state.resourceGroup) {
+        t.resources = (await request({ method: 'listScopes', parent: state.resourceGroup.scope })).items;
+      }
+      t.failure = null;
+    } catch (error) {
+      t.failure = failureOf(error);
+    }
+    render();
+  };
+  const scopeStep = (): (HTMLElement | null)[] => {
+    if (t.subscriptions === null) queueMicrotask(() => void load('subscriptions'));
+    else if (state.subscription && t.groups === null) queueMicrotask(() => void load('groups'));
+    else if (state.resourceGroup && t.resources === null) queueMicrotask(() => void load('resources'));
+    return [
+      h('h2', {}, 'Where?'),
+      t.failure ? failureBox(t.failure) : null,
+      h('fieldset', {}, h('legend', {}, 'Subscription'),
+        t.subscriptions === null ? busy('Loading subscriptions…') : h('ul', { class: 'choices' }, t.subscriptions.map((s) => radio('subscription', `sub-${s.scope}`, s.name, state.subscription?.scope === s.scope,
+          () => { state.subscription = s; state.resourceGroup = null; state.resource = null; state.subscriptionScope = false; t.groups = null; t.resources = null; render(); })))),
+      state.subscription ? h('fieldset', {}, h('legend', {}, 'Resource group (recommended)'),
+        t.groups === null ? busy('Loading resource groups…') : h('ul', { class: 'choices' },
+          t.groups.map((g) => radio('group', `rg-${g.scope}`, g.name, state.resourceGroup?.scope === g.scope, () => { state.resourceGroup = g; state.resource = null; state.subscriptionScope = false; t.resources = null; render(); })),
+          radio('group', 'whole-subscription', 'The whole subscription', state.subscriptionScope, () => { state.resourceGroup = null; state.resource = null; state.subscriptionScope = true; render(); }))) : null,
+      state.subscriptionScope ? h('p', { class: 'caution', role: 'note' }, 'Caution: a role at subscription scope reaches every resource group and resource in it, including ones created later. Prefer the resource group your app uses.') : null,
+      state.resourceGroup ? h('fieldset', {}, h('legend', {}, 'Resource (optional)'),
+        t.resources === null ? busy('Loading resources…') : h('ul', { class: 'choices' },
+          radio('resource', 'no-resource', `The whole resource group ${state.resourceGroup.name}`, !state.resource, () => { state.resource = null; render(); }),
+          t.resources.map((r) => radio('resource', `res-${r.scope}`, r.name, state.resource?.scope === r.scope, () => { state.resource = r; render(); }, r.type)))) : null,
+      nav(0, () => { state.step = 2; render(); }, !scope()),
+    ];
+  };
+
+  // ---------- role ----------
+  const loadRoles = async () => {
+    const at = scope();
+    if (!at || !state.assignee) return;
+    t.rolesFor = `${at}|${state.assignee.id}`;
+    t.roles = null;
+    try {
+      t.roles = (await request({ method: 'listRoles', scope: at, principalId: state.assignee.id })).roles;
+      t.failure = null;
+    } catch (error) {
+      t.failure = failureOf(error);
+      t.roles = [];
+    }
+    render();
+  };
+  const matching = (): RoleItem[] => {
+    const f = state.filter.trim().toLowerCase();
+    return (t.roles ?? []).filter((r) => !f || r.roleName.toLowerCase().includes(f) || r.description.toLowerCase().includes(f));
+  };
+  const rolesBlock = (): HTMLElement => {
+    const all = matching();
+    const shown = all.slice(0, SHOWN_ROLES);
+    if (state.role && !shown.some((r) => r.id === state.role!.id)) {
+      const picked = all.find((r) => r.id === state.role!.id);
+      if (picked) shown.unshift(picked);
+    }
+    return h('div', {},
+      h('ul', { class: 'choices roles', 'aria-label': 'Roles' }, shown.map((r) => radio('role', `role-${r.guid}`,
+        h('span', {}, r.roleName, r.recommendedFor ? h('span', { class: 'tag recommended' }, 'recommended') : null, r.held ? h('span', { class: 'tag held' }, 'already assigned here') : null,
+          r.custom ? h('span', { class: 'tag' }, 'custom') : null),
+        state.role?.id === r.id, () => { state.role = { id: r.id, roleName: r.roleName }; fillNav(); refreshCommands(); },
+        h('span', {}, r.recommendedFor ? h('span', { class: 'why' }, `For: ${r.recommendedFor}. `) : null, r.description)))),
+      all.length > shown.length ? h('p', { class: 'hint' }, `Showing ${shown.length} of ${all.length} roles: type to narrow the list.`) : null);
+  };
+  const fillRoles = () => { save(); const r = root.querySelector<HTMLElement>('#roles'); if (r) replaceChildren(r, rolesBlock()); };
+  const fillNav = () => { save(); const n = root.querySelector<HTMLElement>('#next-2'); if (n) n.toggleAttribute('disabled', !state.role); };
+  const refreshCommands = () => { const c = root.querySelector<HTMLElement>('#commands'); if (c) replaceChildren(c, commandsBlock(commands(), admin())); };
+  const roleStep = (): (HTMLElement | null)[] => {
+    if (t.rolesFor !== `${scope()}|${state.assignee?.id}`) queueMicrotask(() => void loadRoles());
+    return [
+      h('h2', {}, 'Which role?'),
+      t.failure ? failureBox(t.failure) : null,
+      h('div', { class: 'field' }, h('vscode-label', { for: 'role-filter' }, 'Search roles'),
+        h('vscode-textfield', { id: 'role-filter', 'data-key': 'role-filter', value: state.filter, label: 'Search roles', placeholder: 'e.g. Storage Blob',
+          oninput: (e: Event) => { state.filter = (e.target as HTMLInputElement).value; fillRoles(); } })),
+      t.roles === null ? busy('Loading roles…') : h('div', { id: 'roles' }, rolesBlock()),
+      nav(1, () => { state.step = 3; render(); }, !state.role),
+    ];
+  };
+
+  // ---------- review and assign ----------
+  const assign = async () => {
+    const at = scope();
+    if (t.working || !at || !state.assignee || !state.role) return; // a second click while the first runs does nothing
+    const requestId = peekNextId();
+    t.working = 'Assigning the role…';
+    t.failure = null;
+    render();
+    onWaitingFor = requestId;
+    try {
+      const r = await request({ method: 'assignRole', scope: at, principal: state.assignee, roleId: state.role.id, roleName: state.role.roleName });
+      state.outcome = r.outcome;
+      state.step = 4;
+    } catch (error) {
+      t.failure = failureOf(error);
+    } finally {
+      onWaitingFor = -1;
+      t.working = null;
+      render();
+    }
+  };
+  let onWaitingFor = -1;
+  onEvent((event) => {
+    if (event.event !== 'waiting' || event.requestId !== onWaitingFor) return;
+    t.working = `Waiting for the new ${state.assignee?.type === 'Group' ? 'group' : 'principal'} to replicate (attempt ${event.attempt}, next try in ${event.seconds} s)…`;
+    render();
+  });
+  const reviewStep = (): (HTMLElement | null)[] => [
+    h('h2', {}, 'Review'),
+    h('dl', { class: 'summary' },
+      h('dt', {}, 'Assignee'), h('dd', {}, `${state.assignee?.displayName ?? ''} (${state.assignee?.type ?? ''}, ${state.assignee?.id ?? ''})`),
+      h('dt', {}, 'Scope'), h('dd', {}, h('code', {}, scope() ?? '')),
+      h('dt', {}, 'Role'), h('dd', {}, state.role?.roleName ?? '')),
+    t.failure ? failureBox(t.failure, [t.failure.kind === 'forbidden'
+      ? button('Copy Request for an Administrator', () => root.querySelector<HTMLElement>('#copy-admin')?.click(), { key: 'failure-admin' }) : null]) : null,
+    t.working ? h('div', { class: 'busy-line' }, busy(t.working)) : null,
+    nav(2, () => void assign(), false, 'Assign'),
+  ];
+  const resultStep = (): (HTMLElement | null)[] => [
+    h('h2', {}, state.outcome === 'exists' ? 'Already assigned' : 'Role assigned'),
+    h('p', { id: 'outcome' }, state.outcome === 'exists'
+      ? `${state.assignee?.displayName ?? ''} already holds ${state.role?.roleName ?? ''} at this scope: nothing changed.`
+      : `${state.assignee?.displayName ?? ''} now holds ${state.role?.roleName ?? ''} at ${scope() ?? ''}.`),
+    h('p', { class: 'note' }, 'Role changes can take up to 10 minutes to apply, and your app needs a new token to see them (and a new group membership): '
+      + 'sign in again, then restart the app.'),
+    h('div', { class: 'command' }, h('pre', { tabindex: '0', 'aria-label': 'command that gets a new token' }, h('code', {}, 'az login')),
+      button('Copy', () => copyText('az login', 'the sign-in command'), { key: 'copy-login', secondary: true, ariaLabel: 'Copy the sign-in command' })),
+    h('div', { class: 'actions' }, button('Assign Another Role', () => { state.role = null; state.outcome = null; state.step = 2; t.rolesFor = ''; render(); }, { key: 'another', secondary: true })),
+  ];
+
+  const whoAmI = async () => {
+    try {
+      const who = await request({ method: 'whoAmI' });
+      t.actor = who.actor;
+      t.actorProblem = who.problem?.message ?? null;
+    } catch (error) {
+      t.actorProblem = failureOf(error).message;
+    }
+    render();
+  };
+  render();
+  void whoAmI();
+}
