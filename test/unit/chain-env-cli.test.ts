@@ -54,7 +54,8 @@ test('usage errors exit 2 with a message on stderr; --help exits 0', async () =>
   process.stdout.write = ((chunk: string) => { writes.push(String(chunk)); return true; }) as typeof process.stdout.write;
   try {
     assert.equal(await main(['chain', '--exclude', 'Nope']), 2);
-    assert.equal(await main(['whoami']), 2);
+    assert.equal(await main(['frobnicate']), 2);
+    assert.equal(await main(['roles', '--subscription', 'not-a-guid']), 2);
     assert.equal(await main(['chain', '--env-file', join(scratch, 'absent.env')]), 2);
     assert.equal(await main(['--help']), 0);
   } finally {
@@ -63,7 +64,8 @@ test('usage errors exit 2 with a message on stderr; --help exits 0', async () =>
   }
   const text = writes.join('');
   assert.match(text, /--exclude Nope: not a credential class name/);
-  assert.match(text, /Unknown command whoami/);
+  assert.match(text, /Unknown command frobnicate/);
+  assert.match(text, /--subscription not-a-guid: expected a subscription id/);
   assert.match(text, /absent\.env does not exist/);
   assert.match(text, /Usage:\n {2}azure-dev-auth chain/);
 });
