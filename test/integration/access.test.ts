@@ -179,11 +179,17 @@ describe('insights', () => {
 });
 
 describe('errors in place', () => {
-  test('Graph denied: assignments through groups show the group id, and the groups row says why', async () => {
+  test('Graph denied: the groups row says why; group names come from getByIds, else the ids show', async () => {
     sb.control.injectFault({ route: '/graph/v1.0/me/transitiveMemberOf/**', status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });
+    const named = await cli('roles', homes.alice!, ['--json']);
+    assert.ok(named.report, named.stderr);
+    assert.equal(named.report.groups.problem?.kind, 'graph-denied');
+    const viaName = assignmentsAt(named.report, '/resourceGroups/rg-app').find((a) => a.role.roleName === 'Contributor')!;
+    assert.equal(describePath(viaName.via), 'via group sg-dev-team');
+
+    sb.control.injectFault({ route: '/graph/v1.0/directoryObjects/getByIds', status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });
     const { report, stderr } = await cli('roles', homes.alice!, ['--json']);
     assert.ok(report, stderr);
-    assert.equal(report.groups.problem?.kind, 'graph-denied');
     const contributor = assignmentsAt(report, '/resourceGroups/rg-app').find((a) => a.role.roleName === 'Contributor')!;
     assert.equal(contributor.via.kind, 'group');
     assert.match(describePath(contributor.via), /^via group [0-9a-f-]{36}$/);

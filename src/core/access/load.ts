@@ -366,8 +366,21 @@ export async function loadAccess(options: LoadAccessOptions): Promise<AccessRepo
     kind, displayName, upn: kind === 'user' ? claims.upn : null, appId: kind === 'user' ? null : claims.appId, objectId, tenantId, tenantName,
     source: options.source, expiresOn: new Date(claims.expiresOn * 1000).toISOString(),
   };
+  // Names of the other principals the answers name (groups Graph did not list, eligible or deny principals), in
+  // batches of 1000 ids: one request per batch, whatever the number of assignments.
+  const known = new Set([objectId.toLowerCase(), ...(groups ?? []).map((g) => g.id.toLowerCase())]);
+  const unknown = [...new Set(raws.flatMap((r) => [...(r.assignments ?? []), ...(r.eligible ?? [])].map((a) => a.principalId.toLowerCase())))]
+    .filter((id) => id && !known.has(id));
+  const principalNames: Record<string, string> = {};
+  for (let i = 0; i < unknown.length; i += 1000) {
+    try {
+      requests++;
+      const batch = await withTimeout(graph.api('/directoryObjects/getByIds').post({ ids: unknown.slice(i, i + 1000), types: ['group', 'user', 'servicePrincipal'] }) as Promise<GraphPage>, REQUEST_TIMEOUT_MS, signal);
+      for (const o of batch.value ?? []) if (typeof o.id === 'string' && typeof o.displayName === 'string') principalNames[o.id.toLowerCase()] = o.displayName;
+    } catch { /* ids stay ids: the groups row already says why Graph is not answering */ break; }
+  }
   return buildAccessReport({
-    cloud, identity, groups, groupsProblem, subscriptions: raws, references: options.references ?? [], problems, requests,
+    cloud, identity, groups, groupsProblem, principalNames, subscriptions: raws, references: options.references ?? [], problems, requests,
     tokenIssuedAt: claims.issuedAt, now: Date.now(),
   });
 }

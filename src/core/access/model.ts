@@ -78,6 +78,8 @@ export interface AccessInputs {
   /** Null when Graph could not list them (see groupsProblem). */
   readonly groups: readonly GroupMembership[] | null;
   readonly groupsProblem: AccessProblem | null;
+  /** Display names of other principals the answers name (directoryObjects/getByIds), by object id. */
+  readonly principalNames?: Readonly<Record<string, string>>;
   readonly subscriptions: readonly RawSubscription[];
   readonly references: readonly ResourceReference[];
   readonly problems: readonly AccessProblem[];
@@ -350,6 +352,10 @@ export function roleInfo(raw: RawRoleDefinition): RoleInfo {
 export function buildAccessReport(inputs: AccessInputs): AccessReport {
   const { identity, cloud } = inputs;
   const groups = groupIndex(inputs.groups);
+  // A principal Graph named although the group list could not be read still reads as a name, not an id.
+  for (const [id, name] of Object.entries(inputs.principalNames ?? {})) {
+    if (!groups.has(id.toLowerCase())) groups.set(id.toLowerCase(), { id, displayName: name, path: [name] });
+  }
   const allAssignments = new Map<string, AppliedAssignment[]>();
   const subscriptions = inputs.subscriptions.map((raw): SubscriptionAccess => {
     const roles = new Map((raw.definitions ?? []).map((d) => [roleGuid(d.id), roleInfo(d)]));
