@@ -185,7 +185,10 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
   };
   const matching = (): RoleItem[] => {
     const f = state.filter.trim().toLowerCase();
-    return (t.roles ?? []).filter((r) => !f || r.roleName.toLowerCase().includes(f) || r.description.toLowerCase().includes(f));
+    const found = (t.roles ?? []).filter((r) => !f || r.roleName.toLowerCase().includes(f) || r.description.toLowerCase().includes(f));
+    // The role whose name is what was typed comes first, then the recommended ones, then names that start with it.
+    const rank = (r: RoleItem) => { const n = r.roleName.toLowerCase(); return n === f ? 0 : r.recommendedFor ? 1 : n.startsWith(f) ? 2 : 3; };
+    return f ? found.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map(({ r }) => r) : found;
   };
   const rolesBlock = (): HTMLElement => {
     const all = matching();

@@ -126,7 +126,7 @@ suite.test('clicking the status bar offers the quick actions', async () => {
   const { vscode } = suite;
   await vscode.statusBarLocator(STATUS).click();
   const items = await vscode.quickPickItems();
-  assert.deepEqual(items, ['Show Chain', 'Sign In…', 'Verify with Python', 'Copy Python Snippet', 'Switch Interpreter', 'Settings']);
+  assert.deepEqual(items, ['Show Chain', 'Sign In…', 'Verify with Python', 'Copy Python Snippet', 'Switch Interpreter', 'Create Local Development Group…', 'Assign Role…', 'Settings']);
   await vscode.page.keyboard.press('Escape');
   await vscode.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 });

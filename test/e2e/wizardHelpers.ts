@@ -25,6 +25,14 @@ export async function closeAllEditors(vscode: VSCodeSession): Promise<void> {
   await vscode.page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
 }
 
+/** The visible webview's host frame (VS Code's own page around the wizard's content). */
+export async function hostFrame(vscode: VSCodeSession): Promise<Frame> {
+  const handle = await vscode.page.locator('iframe.webview.ready').first().elementHandle();
+  const outer = await handle?.contentFrame();
+  assert.ok(outer, 'the webview frame exists');
+  return outer;
+}
+
 /** The wizard's content frame as a Frame (for evaluate): the child of the visible webview iframe. */
 export async function contentFrame(vscode: VSCodeSession): Promise<Frame> {
   const handle = await vscode.page.locator('iframe.webview.ready').first().elementHandle();

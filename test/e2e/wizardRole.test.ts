@@ -87,7 +87,7 @@ suite.test('sg-dev-team gets Storage Blob Data Contributor on rg-app after Princ
   const before = assignments();
   sandbox.control.injectFault({ route: 'arm.roleAssignments.create', status: 400, times: 2, body: { error: { code: 'PrincipalNotFound', message: 'Principal dcbefc24c9994e98b6c09b8d4ba50fc4 does not exist in the directory.' } } });
   await frame.locator('#next-3').dblclick();
-  await frame.getByText(/Waiting for the new group to replicate \(attempt 1/).waitFor({ timeout: 20_000 });
+  await frame.locator('#step').getByText(/Waiting for the new group to replicate \(attempt 1/).waitFor({ timeout: 20_000 });
   await frame.locator('#outcome').waitFor({ timeout: 60_000 });
   assert.match(await frame.locator('#outcome').innerText(), /sg-dev-team now holds Storage Blob Data Contributor/);
   assert.equal(assignments(), before + 1, 'one assignment although Assign was clicked twice');
