@@ -15,11 +15,12 @@ import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-grap
 import type { CredentialName } from '../chain/types';
 import type { CloudEndpoints } from './clouds';
 import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './credentials';
+import { permissionsOf } from './permissions';
 import {
   buildAccessReport, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
   type RawRoleDefinition, type RawSubscription,
 } from './model';
-import type { AccessIdentity, AccessProblem, AccessReport, GroupMembership, PrincipalKind, RolePermissions } from './types';
+import type { AccessIdentity, AccessProblem, AccessReport, GroupMembership, PrincipalKind } from './types';
 import type { ResourceReference } from './workspaceResources';
 
 export interface LoadAccessOptions extends Omit<SourceCredentialOptions, 'cloud'> {
@@ -118,16 +119,6 @@ async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const dateText = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : typeof v === 'string' && v ? v : null);
-
-function permissionsOf(list: unknown): RolePermissions[] {
-  if (!Array.isArray(list)) return [];
-  return list.map((p: Record<string, unknown>) => ({
-    actions: Array.isArray(p.actions) ? p.actions.map(String) : [],
-    notActions: Array.isArray(p.notActions) ? p.notActions.map(String) : [],
-    dataActions: Array.isArray(p.dataActions) ? p.dataActions.map(String) : [],
-    notDataActions: Array.isArray(p.notDataActions) ? p.notDataActions.map(String) : [],
-  }));
-}
 
 interface GraphPage { value?: Record<string, unknown>[]; '@odata.nextLink'?: string }
 

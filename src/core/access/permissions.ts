@@ -3,6 +3,17 @@
 // needs. Insights are computed here, never from a list of role names.
 import type { RoleInfo, RolePermissions } from './types';
 
+/** A role or deny assignment's `permissions` as an SDK returns them, as plain lists (missing lists are empty). */
+export function permissionsOf(list: unknown): RolePermissions[] {
+  if (!Array.isArray(list)) return [];
+  return list.map((p: Record<string, unknown>) => ({
+    actions: Array.isArray(p.actions) ? p.actions.map(String) : [],
+    notActions: Array.isArray(p.notActions) ? p.notActions.map(String) : [],
+    dataActions: Array.isArray(p.dataActions) ? p.dataActions.map(String) : [],
+    notDataActions: Array.isArray(p.notDataActions) ? p.notDataActions.map(String) : [],
+  }));
+}
+
 /** ARM operation patterns: case-insensitive, `*` matches any run of characters (also across `/`). */
 export function operationMatches(pattern: string, operation: string): boolean {
   const p = pattern.toLowerCase();

@@ -8,7 +8,8 @@ import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import type { TokenCredential } from '@azure/identity';
 import { resolveCloud, type CloudEndpoints, type CloudSetting } from '../access/clouds';
 import { sourceCredential, tokenClaims } from '../access/credentials';
-import type { RoleInfo, RolePermissions } from '../access/types';
+import { permissionsOf } from '../access/permissions';
+import type { RoleInfo } from '../access/types';
 import { readWorkspaceTexts } from '../access/workspaceFiles';
 import { resourceReferences } from '../access/workspaceResources';
 import type { CredentialName } from '../chain/types';
@@ -87,16 +88,6 @@ async function collect<T>(iterator: AsyncIterable<T>, limit = 5_000): Promise<T[
   const out: T[] = [];
   for await (const item of iterator) { out.push(item); if (out.length >= limit) break; }
   return out;
-}
-
-function permissionsOf(list: unknown): RolePermissions[] {
-  if (!Array.isArray(list)) return [];
-  return list.map((p: Record<string, unknown>) => ({
-    actions: Array.isArray(p.actions) ? p.actions.map(String) : [],
-    notActions: Array.isArray(p.notActions) ? p.notActions.map(String) : [],
-    dataActions: Array.isArray(p.dataActions) ? p.dataActions.map(String) : [],
-    notDataActions: Array.isArray(p.notDataActions) ? p.notDataActions.map(String) : [],
-  }));
 }
 
 const subscriptionOf = (scope: string): string => /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? '';
