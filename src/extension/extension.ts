@@ -10,6 +10,7 @@ import { ChainController } from './chainController';
 import { ChainTreeProvider } from './chainView';
 import { registerAccessCommands } from './commands/accessCommands';
 import { registerChainCommands } from './commands/chainCommands';
+import { registerEnvCommands } from './commands/envCommands';
 import type { CommandContext } from './commands/context';
 import { registerHostCommands } from './commands/hostCommands';
 import { registerPythonCommands } from './commands/pythonCommands';
@@ -78,10 +79,11 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     accessView.onDidChangeVisibility((e) => accessController.setVisible(e.visible)),
     ...registerChainCommands(commands),
+    ...registerEnvCommands(commands),
     ...registerAccessCommands(commands),
     ...registerHostCommands(commands),
     ...registerPythonCommands(commands),
-    ...registerSignInCommands(commands),
+    ...registerSignInCommands(commands, context),
     ...registerStatusCommands(commands),
     ...registerWizards(commands, context),
     { dispose: () => lasting.forEach((d) => d.dispose()) },

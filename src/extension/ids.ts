@@ -30,6 +30,7 @@ export const Commands = {
   activateInPim: 'azureDevAuth.activateInPim',
   createLocalDevGroup: 'azureDevAuth.createLocalDevGroup',
   assignRole: 'azureDevAuth.assignRole',
+  moveAuthFileToEnv: 'azureDevAuth.moveAuthFileToEnv',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -60,6 +61,7 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [Commands.activateInPim]: 'Activate in PIM',
   [Commands.createLocalDevGroup]: 'Create Local Development Group…',
   [Commands.assignRole]: 'Assign Role…',
+  [Commands.moveAuthFileToEnv]: 'Move AZURE_AUTH_LOCATION Values into .env…',
 };
 
 /** workspaceState keys. */

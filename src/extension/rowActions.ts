@@ -14,6 +14,7 @@ export function actionCommand(action: RowAction, title: string): vscode.Command 
     case 'manageTrust': return { command: 'workbench.trust.manage', title };
     case 'refresh': return { command: Commands.refresh, title };
     case 'showLog': return { command: Commands.showLog, title };
+    case 'moveAuthFile': return { command: Commands.moveAuthFileToEnv, title };
     default: return assertNever(action);
   }
 }

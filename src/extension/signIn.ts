@@ -1,49 +1,46 @@
 import * as vscode from 'vscode';
-import { displayName } from '../core/presentation/chainRows';
+import type { CredentialName } from '../core/chain/types';
+import { definedEnvironment } from '../core/presentation/settings';
+import { azConfiguredCloud } from '../core/access/clouds';
+import { defaultCloud } from '../core/signin/signInPage';
+import { signInSteps, TOOL_CREDENTIALS, type SignInTool } from '../core/signin/signInPageCommands';
+import type { CommandContext } from './commands/context';
+import { runSignInTerminal } from './signInTerminal';
+import { openSignInWizard } from './wizards/signInWizard';
 
-/** A terminal sign-in: the tool is the terminal's process (an argument vector, never a shell string). */
-interface TerminalSignIn {
-  readonly credential: string;
-  readonly label: string;
-  readonly detail: string;
-  readonly program: string;
-  readonly args: readonly string[];
-}
-
-export const TERMINAL_SIGN_INS: readonly TerminalSignIn[] = [
-  { credential: 'AzureCliCredential', label: 'Azure CLI', detail: 'az login — used by AzureCliCredential', program: 'az', args: ['login'] },
-  { credential: 'AzureDeveloperCliCredential', label: 'Azure Developer CLI', detail: 'azd auth login — used by AzureDeveloperCliCredential', program: 'azd', args: ['auth', 'login'] },
-  { credential: 'AzurePowerShellCredential', label: 'Azure PowerShell', detail: 'Connect-AzAccount — used by AzurePowerShellCredential', program: 'pwsh', args: ['-NoProfile', '-Command', 'Connect-AzAccount'] },
-];
+/** Sources a chain row can sign in to directly: the developer tools, each run in a terminal. */
+export const TERMINAL_SIGN_INS: readonly { readonly credential: CredentialName; readonly tool: SignInTool }[] =
+  (Object.entries(TOOL_CREDENTIALS) as [SignInTool, CredentialName][]).map(([tool, credential]) => ({ tool, credential }));
 
 /**
- * Runs a tool's sign-in in a terminal. The chain refreshes by itself when the tool writes its sign-in files;
- * closing the terminal triggers a refresh too, for tools whose files we do not know.
+ * "Sign In with This Source" on a chain row. A developer tool signs in at once, with its default method, in the same
+ * terminal the sign-in page uses; a failure is explained with the page one click away. Sources without a tool of their
+ * own (VS Code, the browser, the environment) open the page at their row, which says what they need.
+ *
+ * Restricted Mode needs no other path: signing in runs the tools on PATH, never the workspace's interpreter or files,
+ * and the page itself leaves out only what would run the interpreter (installing azure-identity-broker).
  */
-export function signInInTerminal(credential: string, onClosed: () => void): vscode.Disposable | undefined {
-  const signIn = TERMINAL_SIGN_INS.find((s) => s.credential === credential);
-  if (!signIn) {
-    void vscode.window.showInformationMessage(`${displayName(credential)} has no sign-in of its own; see the row's tooltip for what it reads.`);
-    return undefined;
+export function signInWithSource(ctx: CommandContext, extensionUri: vscode.Uri, credential: CredentialName): void {
+  const tool = TERMINAL_SIGN_INS.find((s) => s.credential === credential)?.tool;
+  if (!tool) {
+    openSignInWizard(ctx, extensionUri, credential);
+    return;
   }
-  const terminal = vscode.window.createTerminal({
-    name: `Azure Dev Auth: ${signIn.program} ${signIn.args.join(' ')}`,
-    shellPath: signIn.program,
-    shellArgs: [...signIn.args],
-    iconPath: new vscode.ThemeIcon('sign-in'),
-    isTransient: true,
+  const env = definedEnvironment(process.env);
+  const azCloud = azConfiguredCloud(env) ?? 'AzureCloud';
+  const steps = signInSteps({ tool, method: 'browser', tenant: null, cloud: defaultCloud(azCloud), username: null }, azCloud);
+  const run = runSignInTerminal({
+    title: tool === 'pwsh' ? 'Connect-AzAccount' : [tool, ...steps.at(-1)!.args].join(' '), steps, env, username: null, secrets: ctx.knownSecrets(),
+    log: ctx.log, focus: true, onDeviceCode: () => undefined, onWaitingForInput: () => undefined,
   });
-  terminal.show();
-  return vscode.window.onDidCloseTerminal((closed) => {
-    if (closed === terminal) onClosed();
+  void run.done.then(async (outcome) => {
+    if (outcome.state === 'succeeded') {
+      ctx.controller.request(`${tool} sign-in finished`);
+      return;
+    }
+    if (outcome.state === 'cancelled' || !outcome.failure) return;
+    const { failure } = outcome;
+    const picked = await vscode.window.showWarningMessage(`Azure Dev Auth: ${failure.title}${failure.code ? ` (${failure.code})` : ''}. ${failure.meaning} ${failure.fix}`, 'Open Sign In…');
+    if (picked) openSignInWizard(ctx, extensionUri, credential);
   });
-}
-
-/** "Sign In…": a quick pick of the ways to sign in, until the sign-in wizard exists. */
-export async function pickSignIn(onClosed: () => void): Promise<vscode.Disposable | undefined> {
-  const picked = await vscode.window.showQuickPick(
-    TERMINAL_SIGN_INS.map((s) => ({ label: `$(sign-in) ${s.label}`, detail: s.detail, credential: s.credential })),
-    { title: 'Azure Dev Auth: Sign In', placeHolder: 'Which tool should your Python code get its token from?' },
-  );
-  return picked ? signInInTerminal(picked.credential, onClosed) : undefined;
 }

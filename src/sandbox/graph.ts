@@ -1,6 +1,7 @@
 // Microsoft Graph v1.0 stand-in for the directory calls the product makes: /me, users, groups (create a security
 // group, members/$ref), memberOf/transitiveMemberOf (with the ConsistencyLevel/$count rules for casts and
-// filters), checkMemberGroups/getMemberGroups, servicePrincipals, app registrations (create, addPassword),
+// filters), checkMemberGroups/getMemberGroups, servicePrincipals, app registrations (create, addPassword,
+// removePassword, delete; deleting one takes its service principal along),
 // directoryObjects/getByIds and organization. Writes obey the token: an application's roles, or a user's
 // delegated permissions (`scp`, which depend on the client app) plus the user's directory roles. Shapes and
 // errors follow test/fixtures/realdata/graph.
@@ -107,6 +108,8 @@ const APP_WRITE_SCOPES = ['Application.ReadWrite.All', 'Directory.AccessAsUser.A
 const DIRECTORY_READ_SCOPES = ['Directory.Read.All', 'Directory.ReadWrite.All', 'Directory.AccessAsUser.All'];
 /** Directory roles that may create groups and manage any group's members even when users may not. */
 const GROUP_ADMIN_ROLES = ['Global Administrator', 'Groups Administrator', 'User Administrator'];
+/** Directory roles that may register applications when users may not, and manage any app registration. */
+const APP_ADMIN_ROLES = ['Global Administrator', 'Application Administrator', 'Cloud Application Administrator'];
 
 function denied(ctx: RequestContext): HttpError {
   return graphError(ctx, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
@@ -120,6 +123,10 @@ function isGroupAdmin(caller: GraphCaller): boolean {
   return caller.user?.directoryRoles.some((r) => GROUP_ADMIN_ROLES.includes(r)) ?? false;
 }
 
+function isAppAdmin(caller: GraphCaller): boolean {
+  return caller.user?.directoryRoles.some((r) => APP_ADMIN_ROLES.includes(r)) ?? false;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Serialization
 
@@ -128,6 +135,7 @@ const DIRECTORY_ROLE_TEMPLATES: Record<string, { templateId: string; description
   'Groups Administrator': { templateId: 'fdd7a751-b60b-444a-984c-02652fe8fa1c', description: 'Members of this role can create/manage groups, create/manage groups settings like naming and expiration policies, and view groups activity and audit reports.' },
   'User Administrator': { templateId: 'fe930be7-5e62-47db-91af-98c3a49a38b1', description: 'Can manage all aspects of users and groups, including resetting passwords for limited admins.' },
   'Application Administrator': { templateId: '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3', description: 'Can create and manage all aspects of app registrations and enterprise apps.' },
+  'Cloud Application Administrator': { templateId: '158c047a-c907-4556-b7ef-446551a6b5f7', description: 'Can create and manage all aspects of app registrations and enterprise apps except App Proxy.' },
 };
 
 function directoryRole(rt: SandboxRuntime, name: string): Json {
@@ -622,8 +630,11 @@ async function createGroup(ctx: RequestContext, _p: string[], rt: SandboxRuntime
   }
   const group = rt.state.createGroup({ displayName, mailNickname, description: typeof description === 'string' ? description : null, securityEnabled, mailEnabled });
   for (const ref of references) {
-    if (ref.property.startsWith('members')) for (const id of ref.ids) group.members.add(id.toLowerCase());
+    const into = ref.property.startsWith('members') ? group.members : group.owners;
+    for (const id of ref.ids) into.add(id.toLowerCase());
   }
+  // A user who creates a group without naming owners owns it (so they may manage its members afterwards).
+  if (caller.kind === 'user' && group.owners.size === 0) group.owners.add(caller.objectId.toLowerCase());
   rt.state.membershipChanged();
   rt.control.count('graph.groups.created');
   send(ctx, 201, {
@@ -666,17 +677,21 @@ async function listMembers(ctx: RequestContext, p: string[], rt: SandboxRuntime)
   sendCollection(ctx, items, { entitySet: cast?.[0] ?? 'directoryObjects', resource: cast?.[1] ?? 'DirectoryObject', defaultTop: 100, countable: true });
 }
 
-/** An app needs a member-write role; a user needs a delegated permission that allows it and a role that may. */
-function canManageMembers(caller: GraphCaller): boolean {
+/**
+ * An app needs a member-write role (or to own the group); a user needs a delegated permission that allows it, and
+ * either a directory role that may or to be one of the group's owners (group-post-members: "Group owners").
+ */
+function canManageMembers(caller: GraphCaller, group: GroupObject): boolean {
+  const owner = group.owners.has(caller.objectId.toLowerCase());
   return caller.kind === 'app'
-    ? MEMBER_WRITE_ROLES.some((r) => caller.roles.has(r))
-    : MEMBER_WRITE_SCOPES.some((scope) => caller.scopes.has(scope)) && isGroupAdmin(caller);
+    ? MEMBER_WRITE_ROLES.some((r) => caller.roles.has(r)) || owner
+    : MEMBER_WRITE_SCOPES.some((scope) => caller.scopes.has(scope)) && (isGroupAdmin(caller) || owner);
 }
 
 async function addMember(ctx: RequestContext, p: string[], rt: SandboxRuntime): Promise<void> {
   const caller = await authenticate(ctx, rt);
   const group = requireGroup(ctx, rt, decodeURIComponent(p[1]!));
-  if (!canManageMembers(caller)) throw denied(ctx);
+  if (!canManageMembers(caller, group)) throw denied(ctx);
   const body = parseJson(await ctx.body());
   const reference = isRecord(body) ? body['@odata.id'] : undefined;
   if (typeof reference !== 'string') throw graphError(ctx, 400, 'Request_BadRequest', "Invalid value for property '@odata.id'.");
@@ -688,13 +703,14 @@ async function addMember(ctx: RequestContext, p: string[], rt: SandboxRuntime): 
   }
   group.members.add(member.objectId.toLowerCase());
   rt.state.membershipChanged();
+  rt.control.count('graph.groups.members.added');
   sendEmpty(ctx, 204, graphHeaders(ctx));
 }
 
 async function removeMember(ctx: RequestContext, p: string[], rt: SandboxRuntime): Promise<void> {
   const caller = await authenticate(ctx, rt);
   const group = requireGroup(ctx, rt, decodeURIComponent(p[1]!));
-  if (!canManageMembers(caller)) throw denied(ctx);
+  if (!canManageMembers(caller, group)) throw denied(ctx);
   const memberId = decodeURIComponent(p[2]!).toLowerCase();
   if (!group.members.has(memberId)) throw notFound(ctx, memberId);
   group.members.delete(memberId);
@@ -841,6 +857,18 @@ function canWriteApplications(caller: GraphCaller): boolean {
   return caller.kind === 'app' ? APP_WRITE_ROLES.some((r) => caller.roles.has(r)) : APP_WRITE_SCOPES.some((scope) => caller.scopes.has(scope));
 }
 
+/**
+ * Changing an existing app registration (its passwords, deleting it): an app with Application.ReadWrite.All, or one
+ * of its owners (Application.ReadWrite.OwnedBy for apps); a user with a delegated permission that allows it who owns
+ * the app or holds an application administrator role.
+ */
+function canManageApplication(caller: GraphCaller, app: ApplicationRecord): boolean {
+  const owner = app.owners.includes(caller.objectId.toLowerCase());
+  return caller.kind === 'app'
+    ? caller.roles.has('Application.ReadWrite.All') || (owner && APP_WRITE_ROLES.some((r) => caller.roles.has(r)))
+    : APP_WRITE_SCOPES.some((scope) => caller.scopes.has(scope)) && (owner || isAppAdmin(caller));
+}
+
 function directoryObjectLocation(rt: SandboxRuntime, id: string, type: 'Application' | 'ServicePrincipal'): string {
   return `https://graph.microsoft.com/v2/${rt.state.tenantId}/directoryObjects/${id}/Microsoft.DirectoryServices.${type}`;
 }
@@ -850,6 +878,8 @@ const SIGN_IN_AUDIENCES = ['AzureADMyOrg', 'AzureADMultipleOrgs', 'AzureADandPer
 async function createApplication(ctx: RequestContext, _p: string[], rt: SandboxRuntime): Promise<void> {
   const caller = await authenticate(ctx, rt);
   if (!canWriteApplications(caller)) throw denied(ctx);
+  // "Users can register applications" off: only the application administrator roles may (tenant flag).
+  if (caller.kind === 'user' && !rt.state.seed.tenant.usersCanRegisterApplications && !isAppAdmin(caller)) throw denied(ctx);
   const body = parseJson(await ctx.body());
   if (!isRecord(body)) throw graphError(ctx, 400, 'BadRequest', 'Empty Payload. JSON content expected.');
   const invalid = (property: string): HttpError => graphError(ctx, 400, 'Request_BadRequest', `Invalid value specified for property '${property}' of resource 'Application'.`);
@@ -862,6 +892,8 @@ async function createApplication(ctx: RequestContext, _p: string[], rt: SandboxR
     // The recorded answer (az ad app create, no audience given) says AzureADandPersonalMicrosoftAccount.
     signInAudience: typeof body.signInAudience === 'string' ? body.signInAudience : 'AzureADandPersonalMicrosoftAccount',
     createdDateTime: new Date().toISOString().replace('Z', '0000Z'), passwordCredentials: [],
+    // Entra makes the creator an owner (a user through a delegated call, an app through Application.ReadWrite.OwnedBy).
+    owners: [caller.objectId.toLowerCase()],
   };
   rt.state.applications.set(app.objectId.toLowerCase(), app);
   rt.control.count('graph.applications.created');
@@ -906,7 +938,7 @@ function optionalDate(ctx: RequestContext, value: unknown, property: string): st
 async function addPassword(ctx: RequestContext, p: string[], rt: SandboxRuntime): Promise<void> {
   const caller = await authenticate(ctx, rt);
   const app = requireApplication(ctx, rt, decodeURIComponent(p[1]!));
-  if (!canWriteApplications(caller)) throw denied(ctx);
+  if (!canWriteApplications(caller) || !canManageApplication(caller, app)) throw denied(ctx);
   const body = parseJson(await ctx.body());
   const requested = isRecord(body) && isRecord(body.passwordCredential) ? body.passwordCredential : {};
   const displayName = typeof requested.displayName === 'string' ? requested.displayName : null;
@@ -943,6 +975,51 @@ async function createServicePrincipal(ctx: RequestContext, _p: string[], rt: San
     { Location: directoryObjectLocation(rt, sp.objectId, 'ServicePrincipal') });
 }
 
+/**
+ * POST /applications/{id}/removePassword `{keyId}`: 204, and the secret no longer signs the app in. A key id the app
+ * does not have is a 400 (the wording of that message is not from a capture).
+ */
+async function removePassword(ctx: RequestContext, p: string[], rt: SandboxRuntime): Promise<void> {
+  const caller = await authenticate(ctx, rt);
+  const app = requireApplication(ctx, rt, decodeURIComponent(p[1]!));
+  if (!canWriteApplications(caller) || !canManageApplication(caller, app)) throw denied(ctx);
+  const body = parseJson(await ctx.body());
+  const keyId = isRecord(body) ? body.keyId : undefined;
+  if (typeof keyId !== 'string' || !isGuid(keyId)) {
+    throw graphError(ctx, 400, 'Request_BadRequest', "Invalid value specified for property 'keyId' of resource 'PasswordCredential'.");
+  }
+  const index = app.passwordCredentials.findIndex((c) => c.keyId.toLowerCase() === keyId.toLowerCase());
+  if (index < 0) throw graphError(ctx, 400, 'Request_BadRequest', `No password credential with keyId '${keyId}' exists on the application.`);
+  const [removed] = app.passwordCredentials.splice(index, 1);
+  const sp = rt.state.servicePrincipalByAppId(app.appId);
+  if (sp && removed) sp.secrets = sp.secrets.filter((secret) => secret !== removed.secret);
+  rt.control.count('graph.applications.passwordRemoved');
+  sendEmpty(ctx, 204, graphHeaders(ctx));
+}
+
+/** DELETE /applications/{id}: 204; its service principal, that one's role assignments and memberships go too. */
+async function deleteApplication(ctx: RequestContext, p: string[], rt: SandboxRuntime): Promise<void> {
+  const caller = await authenticate(ctx, rt);
+  const app = requireApplication(ctx, rt, decodeURIComponent(p[1]!));
+  if (!canWriteApplications(caller) || !canManageApplication(caller, app)) throw denied(ctx);
+  rt.state.deleteApplication(app);
+  rt.control.count('graph.applications.deleted');
+  sendEmpty(ctx, 204, graphHeaders(ctx));
+}
+
+/** DELETE /servicePrincipals/{id}: only the service principal of an app registration made through Graph; the app stays. */
+async function deleteServicePrincipal(ctx: RequestContext, p: string[], rt: SandboxRuntime): Promise<void> {
+  const caller = await authenticate(ctx, rt);
+  const id = decodeURIComponent(p[1]!);
+  const sp = rt.state.object(id);
+  if (!sp || sp.kind !== 'servicePrincipal') throw notFound(ctx, id);
+  const app = [...rt.state.applications.values()].find((a) => a.appId.toLowerCase() === sp.appId.toLowerCase());
+  // Seeded service principals and managed identities stay: the sandbox's scenarios depend on them.
+  if (!app || !canWriteApplications(caller) || !canManageApplication(caller, app)) throw denied(ctx);
+  rt.state.deleteServicePrincipal(sp);
+  sendEmpty(ctx, 204, graphHeaders(ctx));
+}
+
 const V = '/(v1\\.0|beta)';
 const ID = '([^/]+)';
 const CAST = '(/microsoft\\.graph\\.group)?';
@@ -972,6 +1049,9 @@ export const graphRoutes: Route<SandboxRuntime>[] = [
   { name: 'graph.applications.get', method: 'GET', pattern: new RegExp(`^${V}/applications/${ID}$`), handle: getApplication },
   { name: 'graph.applications.addPassword', method: 'POST', pattern: new RegExp(`^${V}/applications/${ID}/addPassword$`), handle: addPassword },
   { name: 'graph.servicePrincipals.create', method: 'POST', pattern: new RegExp(`^${V}/servicePrincipals$`), handle: createServicePrincipal },
+  { name: 'graph.applications.removePassword', method: 'POST', pattern: new RegExp(`^${V}/applications/${ID}/removePassword$`), handle: removePassword },
+  { name: 'graph.applications.delete', method: 'DELETE', pattern: new RegExp(`^${V}/applications/${ID}$`), handle: deleteApplication },
+  { name: 'graph.servicePrincipals.delete', method: 'DELETE', pattern: new RegExp(`^${V}/servicePrincipals/${ID}$`), handle: deleteServicePrincipal },
 ];
 
 export function graphNotFound(ctx: RequestContext): HttpError {

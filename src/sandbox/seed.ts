@@ -24,6 +24,11 @@ export const sandboxSeedSchema = z.object({
     countryCode: z.string().default('US'),
     /** Entra "Users can create security groups": when false only directory roles that allow it may POST /groups. */
     usersCanCreateSecurityGroups: z.boolean().default(true),
+    /**
+     * Entra "Users can register applications": when false, POST /applications by a user without the Application
+     * Administrator, Cloud Application Administrator or Global Administrator role answers 403 Authorization_RequestDenied.
+     */
+    usersCanRegisterApplications: z.boolean().default(true),
     /** How long a principal created through Graph stays invisible to ARM without `principalType` (replication delay). */
     replicationDelaySeconds: z.number().int().min(0).max(3600).default(30),
     /**
@@ -93,6 +98,8 @@ export const sandboxSeedSchema = z.object({
     description: z.string().nullable().default(null),
     /** Keys of users, service principals, managed identities or other groups. */
     members: z.array(key).default([]),
+    /** Keys of users or service principals that own the group (and so may change its members). */
+    owners: z.array(key).default([]),
   })),
   subscriptions: z.array(z.object({
     id: guid,
@@ -192,6 +199,9 @@ export function parseSeed(input: unknown): ParsedSeed {
   for (const group of seed.groups) {
     for (const member of group.members) {
       if (!keys.has(member)) throw new Error(`invalid sandbox seed: group '${group.key}' has unknown member '${member}'`);
+    }
+    for (const owner of group.owners) {
+      if (!keys.has(owner)) throw new Error(`invalid sandbox seed: group '${group.key}' has unknown owner '${owner}'`);
     }
   }
   for (const assignment of seed.roleAssignments) {

@@ -47,6 +47,8 @@ export interface GroupObject {
   securityEnabled: boolean;
   mailEnabled: boolean;
   members: Set<string>;
+  /** Object ids of the group's owners: besides some directory roles, only they may change its members. */
+  owners: Set<string>;
   createdDateTime: string;
   /** Set for groups created through Graph: ARM does not see them until the replication delay has passed. */
   createdThroughApiAt?: number;
@@ -114,6 +116,8 @@ export interface ApplicationRecord {
   signInAudience: string;
   createdDateTime: string;
   passwordCredentials: { keyId: string; displayName: string | null; hint: string; secret: string; startDateTime: string; endDateTime: string }[];
+  /** Object ids of its owners: whoever created it through a delegated or OwnedBy call (they may manage it later). */
+  owners: string[];
 }
 
 export interface ResourceGroupRecord { id: string; name: string; location: string; resources: ResourceRecord[] }
@@ -216,13 +220,14 @@ export class TenantState {
     for (const g of seed.groups) {
       this.add({
         kind: 'group', key: g.key, objectId: g.objectId, displayName: g.displayName, mailNickname: g.mailNickname,
-        description: g.description, securityEnabled: true, mailEnabled: false, members: new Set(),
+        description: g.description, securityEnabled: true, mailEnabled: false, members: new Set(), owners: new Set(),
         createdDateTime: '2024-01-01T00:00:00Z',
       });
     }
     for (const g of seed.groups) {
       const group = this.byKey.get(g.key) as GroupObject;
       for (const member of g.members) group.members.add(this.byKey.get(member)!.objectId.toLowerCase());
+      for (const owner of g.owners) group.owners.add(this.byKey.get(owner)!.objectId.toLowerCase());
     }
     const objectIdOf = (principalKey: string): string => this.byKey.get(principalKey)!.objectId;
     for (const s of seed.subscriptions) {
@@ -514,7 +519,7 @@ export class TenantState {
   createGroup(input: { displayName: string; mailNickname: string; description: string | null; securityEnabled: boolean; mailEnabled: boolean }): GroupObject {
     const objectId = randomUUID();
     const group: GroupObject = {
-      kind: 'group', key: `group-${objectId.slice(0, 8)}`, objectId, ...input, members: new Set(),
+      kind: 'group', key: `group-${objectId.slice(0, 8)}`, objectId, ...input, members: new Set(), owners: new Set(),
       createdDateTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), createdThroughApiAt: Date.now(),
     };
     this.add(group);
@@ -541,6 +546,24 @@ export class TenantState {
     };
     this.add(sp);
     return sp;
+  }
+
+  /** Removes a service principal with its group memberships and ownerships, role assignments and eligibilities. */
+  deleteServicePrincipal(sp: ServicePrincipalObject): void {
+    const id = sp.objectId.toLowerCase();
+    this.objects.delete(id);
+    this.byKey.delete(sp.key);
+    for (const g of this.groups()) { g.members.delete(id); g.owners.delete(id); }
+    this.roleAssignments = this.roleAssignments.filter((a) => a.principalId.toLowerCase() !== id);
+    this.roleEligibilities = this.roleEligibilities.filter((e) => e.principalId.toLowerCase() !== id);
+    this.membershipChanged();
+  }
+
+  /** Removes an app registration and, as Entra does, the service principal made for it. */
+  deleteApplication(app: ApplicationRecord): void {
+    this.applications.delete(app.objectId.toLowerCase());
+    const sp = this.servicePrincipalByAppId(app.appId);
+    if (sp && sp.servicePrincipalType === 'Application') this.deleteServicePrincipal(sp);
   }
 }
 

@@ -23,12 +23,13 @@ export function copyText(text: string, what: string): void {
 }
 
 /** The az commands of this step, in bash and PowerShell, each with a copy button, and the request for an administrator. */
-export function commandsBlock(commands: readonly CommandArgs[], admin: { what: string; why: string } | undefined): HTMLElement {
+export function commandsBlock(commands: readonly CommandArgs[], admin: { what: string; why: string } | undefined,
+  labels: { readonly title?: string; readonly empty?: string } = {}): HTMLElement {
   const bash = commands.map((c) => renderCommand(c, 'bash')).join('\n\n');
   const pwsh = commands.map((c) => renderCommand(c, 'powershell')).join('\n\n');
   return h('section', { class: 'commands', 'aria-labelledby': 'commands-title' },
-    h('h2', { id: 'commands-title' }, 'Equivalent commands'),
-    commands.length === 0 ? h('p', { class: 'hint' }, 'Nothing to run yet.') : [
+    h('h2', { id: 'commands-title' }, labels.title ?? 'Equivalent commands'),
+    commands.length === 0 ? h('p', { class: 'hint' }, labels.empty ?? 'Nothing to run yet.') : [
       h('div', { class: 'command' },
         h('div', { class: 'command-head' }, h('span', {}, 'bash'), button('Copy', () => copyText(bash, 'the bash commands'), { key: 'copy-bash', secondary: true, ariaLabel: 'Copy the bash commands' })),
         h('pre', { tabindex: '0', 'aria-label': 'bash commands' }, h('code', {}, bash))),

@@ -59,17 +59,27 @@ export function groupWizard(root: HTMLElement, state: GroupState): void {
       case 1: return [...(state.query ? [findUsersCommand(state.query)] : []), ...adds];
       case 2: return [...(state.reuse ? [] : [createGroupCommand(state.name, state.nickname, state.description)]), ...adds];
       default: {
-        const failed = new Set((state.results ?? []).filter((r) => r.outcome === 'failed').map((r) => r.id));
-        return state.members.filter((m) => failed.has(m.id)).map((m) => addMemberCommand(groupRef(), m.id));
+        // What is left for someone else when members failed; otherwise what was done, to repeat it elsewhere.
+        const failed = failedIds();
+        if (failed.size) return state.members.filter((m) => failed.has(m.id)).map((m) => addMemberCommand(groupRef(), m.id));
+        return [...(state.created ? [createGroupCommand(state.created.displayName, state.nickname, state.description)] : []), ...adds];
       }
     }
   };
-  const admin = () => ({
-    what: state.reuse || state.created ? `add ${state.members.length === 1 ? 'a member' : 'members'} to the security group "${state.reuse?.displayName ?? state.name}"`
-      : `create the security group "${state.name}" and add its members`,
-    why: `It gives the developers of ${state.init.wizard === 'group' ? state.init.folderName : 'the app'} the Azure roles its local development needs, `
-      + `without assigning roles to each person. Members (object ids): ${state.members.map((m) => `${m.displayName} ${m.id}`).join(', ') || 'none yet'}.`,
-  });
+  const failedIds = () => new Set((state.results ?? []).filter((r) => r.outcome === 'failed').map((r) => r.id));
+  const commandLabels = () => (state.step < 3 ? {}
+    : failedIds().size ? { title: 'Commands for the members not added' } : { title: 'Equivalent commands of what was done' });
+  const admin = () => {
+    // After an attempt, the request names only the members still missing.
+    const failed = state.step === 3 ? failedIds() : new Set<string>();
+    const members = failed.size ? state.members.filter((m) => failed.has(m.id)) : state.members;
+    return {
+      what: state.reuse || state.created ? `add ${members.length === 1 ? 'a member' : 'members'} to the security group "${state.reuse?.displayName ?? state.created?.displayName ?? state.name}"`
+        : `create the security group "${state.name}" and add its members`,
+      why: `It gives the developers of ${state.init.wizard === 'group' ? state.init.folderName : 'the app'} the Azure roles its local development needs, `
+        + `without assigning roles to each person. Members (object ids): ${members.map((m) => `${m.displayName} ${m.id}`).join(', ') || 'none yet'}.`,
+    };
+  };
 
   const render = () => {
     save();
@@ -82,11 +92,11 @@ export function groupWizard(root: HTMLElement, state: GroupState): void {
       ]) : null,
       steps(STEP_NAMES, state.step),
       h('div', { class: 'step', id: 'step' }, stepContent()),
-      h('div', { id: 'commands' }, commandsBlock(commands(), admin())),
+      h('div', { id: 'commands' }, commandsBlock(commands(), admin(), commandLabels())),
       h('p', { role: 'status', class: 'sr-only', id: 'status' }, t.working ?? ''),
     );
   };
-  const refreshCommands = () => { save(); const c = root.querySelector<HTMLElement>('#commands'); if (c) replaceChildren(c, commandsBlock(commands(), admin())); };
+  const refreshCommands = () => { save(); const c = root.querySelector<HTMLElement>('#commands'); if (c) replaceChildren(c, commandsBlock(commands(), admin(), commandLabels())); };
 
   const stepContent = (): (HTMLElement | null)[] => {
     switch (state.step) {
@@ -99,6 +109,8 @@ export function groupWizard(root: HTMLElement, state: GroupState): void {
 
   // ---------- step 1: name ----------
   const problems = (): string[] => [groupNameProblem(state.name), mailNicknameProblem(state.nickname)].filter((p): p is string => !!p);
+  // Built with its real state (not enabled later): a re-render must be able to give the focus back to it.
+  const nameBlocked = (): boolean => problems().length > 0 || (!!t.existing?.length && !state.reuse);
   const checkName = debounce(() => {
     const name = state.name.trim();
     if (!name || groupNameProblem(name)) return;
@@ -106,7 +118,12 @@ export function groupWizard(root: HTMLElement, state: GroupState): void {
       if (name !== state.name.trim()) return;
       t.existing = r.groups;
       fillExisting();
-    }).catch((error: unknown) => { t.failure = failureOf(error); fillExisting(); });
+    }).catch((error: unknown) => {
+      // No sign-in is said once, at the top, with its Sign In button; other failures of the check show here.
+      const failure = failureOf(error);
+      if (failure.kind !== 'no-sign-in') t.failure = failure;
+      fillExisting();
+    });
   }, 300);
   const existingBlock = (): HTMLElement | null => {
     if (state.reuse) {
@@ -125,8 +142,7 @@ export function groupWizard(root: HTMLElement, state: GroupState): void {
   const fillExisting = () => { const e = root.querySelector<HTMLElement>('#existing'); if (e) replaceChildren(e, existingBlock()); fillNext(); };
   const fillNext = () => {
     const n = root.querySelector<HTMLElement>('#details-next');
-    const blocked = problems().length > 0 || (!!t.existing?.length && !state.reuse);
-    if (n) n.toggleAttribute('disabled', blocked);
+    if (n) n.toggleAttribute('disabled', nameBlocked());
     const p = root.querySelector<HTMLElement>('#name-problems');
     if (p) replaceChildren(p, ...problems().map((x) => h('p', { class: 'problem' }, x)));
   };
@@ -156,7 +172,7 @@ export function groupWizard(root: HTMLElement, state: GroupState): void {
           oninput: (e: Event) => { state.description = (e.target as HTMLInputElement).value; refreshCommands(); } })),
       h('div', { id: 'name-problems', 'aria-live': 'polite' }),
       h('div', { id: 'existing' }),
-      h('div', { class: 'actions' }, button('Next', () => { state.step = 1; render(); }, { key: 'details-next', id: 'details-next', disabled: true })),
+      h('div', { class: 'actions' }, button('Next', () => { state.step = 1; render(); }, { key: 'details-next', id: 'details-next', disabled: nameBlocked() })),
     ];
     queueMicrotask(() => { fillExisting(); if (t.existing === null && !state.reuse) checkName(); });
     return fields;
@@ -268,7 +284,7 @@ export function groupWizard(root: HTMLElement, state: GroupState): void {
 
   // ---------- step 4: result ----------
   const retry = async () => {
-    const failed = new Set((state.results ?? []).filter((r) => r.outcome === 'failed').map((r) => r.id));
+    const failed = new Set((state.results ?? []).filter((r) => r.outcome === 'failed' && !r.forbidden).map((r) => r.id));
     const group = state.created ?? state.reuse;
     if (!group || t.working) return;
     t.working = 'Adding the remaining members…';
@@ -288,6 +304,8 @@ export function groupWizard(root: HTMLElement, state: GroupState): void {
   const resultStep = (): (HTMLElement | null)[] => {
     const group = state.created ?? state.reuse;
     const failed = (state.results ?? []).filter((r) => r.outcome === 'failed');
+    const refused = failed.filter((r) => r.forbidden);
+    const retryable = failed.filter((r) => !r.forbidden);
     return [
       h('h2', {}, state.created ? 'The group is ready' : 'The members are set'),
       group ? h('p', {}, h('span', { class: 'group-name' }, group.displayName), ' — object id ', h('code', { id: 'object-id' }, group.id), ' ',
@@ -295,7 +313,11 @@ export function groupWizard(root: HTMLElement, state: GroupState): void {
       h('ul', { class: 'list', 'aria-label': 'Members added' }, (state.results ?? []).map((r) => h('li', {},
         h('span', { class: 'who' }, h('span', { class: 'name' }, r.displayName), h('span', { class: `outcome ${r.outcome}` }, outcomeText[r.outcome])),
         r.reason ? h('p', { class: 'hint' }, r.reason) : null))),
-      failed.length ? h('div', { class: 'failure', role: 'alert' }, h('p', {}, `${failed.length} ${failed.length === 1 ? 'member was' : 'members were'} not added. Retry them, or send the request below to an administrator.`),
+      refused.length ? h('div', { class: 'failure', role: 'alert' },
+        h('p', {}, `You may not change the members of ${group?.displayName ?? 'this group'}: only its owners and some directory roles (Groups Administrator, `
+          + `User Administrator) may. ${refused.length === 1 ? 'One member was' : `${refused.length} members were`} not added. Send the request below to an owner of the group or an administrator.`),
+        button('Copy Request for an Administrator', () => root.querySelector<HTMLElement>('#copy-admin')?.click(), { key: 'refused-admin' })) : null,
+      retryable.length ? h('div', { class: 'failure', role: 'alert' }, h('p', {}, `${retryable.length} ${retryable.length === 1 ? 'member was' : 'members were'} not added. Retry them, or send the request below to an administrator.`),
         button('Retry the Remaining Members', () => void retry(), { key: 'retry', disabled: !!t.working })) : null,
       t.failure ? failureBox(t.failure) : null,
       t.working ? busy(t.working) : null,

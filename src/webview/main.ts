@@ -8,6 +8,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { ready, savedState } from './bridge';
 import { groupWizard, initialGroupState, type GroupState } from './groupWizard';
 import { initialRoleState, roleWizard, type RoleState } from './roleWizard';
+import { initialSignInState, restoredSignInState, signInWizard } from './signInWizard';
 import { initSchema, type WizardInit } from './protocol';
 
 const root = document.getElementById('app');
@@ -26,6 +27,10 @@ if (root) {
   ready((init) => {
     if (started) return;
     started = true;
+    if (init.wizard === 'signIn') {
+      signInWizard(root, restoredSignInState(savedState(), init) ?? initialSignInState(init));
+      return;
+    }
     const state = restored(init);
     if (init.wizard === 'group') groupWizard(root, (state as GroupState | undefined) ?? initialGroupState(init));
     else roleWizard(root, (state as RoleState | undefined) ?? initialRoleState(init));

@@ -3,12 +3,14 @@
 // like any other untrusted input, and the webview treats what it receives the same way). A message that does not
 // parse is dropped and logged by its type only, never by its content.
 import { z } from 'zod';
+import { ALL_CREDENTIALS } from '../core/chain/types';
+import { CLOUD_NAMES, SIGN_IN_METHODS, SIGN_IN_TOOLS, tenantProblem, usernameProblem } from '../core/signin/signInPageCommands';
 
 const text = (max = 2_000) => z.string().max(max);
 const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/);
 const scope = z.string().max(1_000).regex(/^\/subscriptions\/[0-9a-fA-F-]{36}(\/[^\s]*)?$/);
 
-export const WIZARDS = ['group', 'role'] as const;
+export const WIZARDS = ['group', 'role', 'signIn'] as const;
 export type WizardKind = (typeof WIZARDS)[number];
 
 export const principalTypeSchema = z.enum(['User', 'Group', 'ServicePrincipal']);
@@ -25,6 +27,8 @@ export type WizardPrincipal = z.infer<typeof principalSchema>;
 
 export const memberResultSchema = z.object({
   id: guid, displayName: text(256), outcome: z.enum(['added', 'already-member', 'failed']), reason: text().optional(),
+  /** The failure was a refusal (not an owner, no directory role): retrying will not help, an administrator can. */
+  forbidden: z.boolean().optional(),
 });
 export type WizardMemberResult = z.infer<typeof memberResultSchema>;
 
@@ -43,10 +47,96 @@ export type RoleItem = z.infer<typeof roleItemSchema>;
 export const actorSchema = z.object({ tool: text(64), user: principalSchema });
 export type Actor = z.infer<typeof actorSchema>;
 
+// ---------- the sign-in page ----------
+
+export const credentialSchema = z.enum(ALL_CREDENTIALS);
+export const signInToolSchema = z.enum(SIGN_IN_TOOLS);
+export const signInMethodSchema = z.enum(SIGN_IN_METHODS);
+export const cloudNameSchema = z.enum(CLOUD_NAMES);
+/** A tenant id or domain: the same check the page shows while the developer types. */
+const tenantSchema = z.string().max(253).refine((t) => t.trim() !== '' && tenantProblem(t) === null);
+const usernameSchema = z.string().max(256).refine((u) => usernameProblem(u) === null);
+
+const reachSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('active') }),
+  z.object({ kind: z.literal('tried') }),
+  z.object({ kind: z.literal('stops') }),
+  z.object({ kind: z.literal('earlier-wins'), winner: credentialSchema, winnerLabel: text(100), winnerHasToken: z.boolean() }),
+  z.object({ kind: z.literal('excluded'), reason: text() }),
+  z.object({ kind: z.literal('not-in-version'), since: text(20).nullable() }),
+  z.object({ kind: z.literal('unknown') }),
+]);
+
+const signInStateSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('signed-in'), who: text(300).nullable(), tenantId: text(100).nullable() }),
+  z.object({ kind: z.literal('signed-out'), message: text() }),
+  z.object({ kind: z.literal('not-installed'), message: text() }),
+  z.object({ kind: z.literal('error'), message: text() }),
+  z.object({ kind: z.literal('unknown') }),
+]);
+
+export const signInRowSchema = z.object({
+  credential: credentialSchema, label: text(100), kind: z.enum(['environment', 'sharedCache', 'vscode', 'tool', 'browser', 'broker']),
+  position: z.number().int().positive().nullable(), tool: signInToolSchema.nullable(), installed: z.boolean().nullable(),
+  signIn: signInStateSchema, reach: reachSchema,
+});
+export type SignInRowMessage = z.infer<typeof signInRowSchema>;
+
+/** The chain as the sign-in page shows it (see core/signin/signInPage.ts): never a token, only claims and messages. */
+export const signInPageSchema = z.object({
+  phase: z.enum(['idle', 'probing', 'ready', 'failed']),
+  stale: z.boolean(),
+  checkedAt: z.number().nullable(),
+  headline: text(),
+  azureIdentity: z.object({ version: text(40).nullable(), rules: text(100) }),
+  interpreter: text(1_000).nullable(),
+  trusted: z.boolean(),
+  active: z.object({ credential: credentialSchema, label: text(100), who: text(300).nullable(), tenantId: text(100).nullable(), objectId: text(100).nullable() }).nullable(),
+  roles: z.enum(['some', 'none', 'unknown']),
+  rows: z.array(signInRowSchema).max(20),
+  vscode: z.object({
+    implementation: z.enum(['azure-resources', 'azure-account']), azureResourcesSince: text(20), azureResourcesInstalled: z.boolean(), brokerInstalled: z.boolean().nullable(),
+  }),
+  clouds: z.array(z.object({ name: cloudNameSchema, label: text(100), authorityHost: z.string().max(300).regex(/^https:\/\/[^\s]+$/) })).max(3),
+  azCloud: text(100),
+});
+export type SignInPageMessage = z.infer<typeof signInPageSchema>;
+
+/** What a failed sign-in means (core/signin/signInFailures.ts). */
+export const signInFailureSchema = z.object({
+  code: text(20).nullable(), title: text(200), meaning: text(), fix: text(), retryWith: z.enum(['device-code', 'browser']).nullable(), detail: text().nullable(),
+});
+export type SignInFailureMessage = z.infer<typeof signInFailureSchema>;
+
+/** One sign-in run from the page: running, or how it ended. The device code is shown while it runs and never kept. */
+export const signInRunSchema = z.object({
+  runId: z.number().int().positive(),
+  tool: signInToolSchema,
+  method: signInMethodSchema,
+  state: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+  /** The tool asks for input in its terminal (the password). */
+  waitingForInput: z.boolean(),
+  exitCode: z.number().int().nullable(),
+  failure: signInFailureSchema.nullable(),
+  deviceCode: z.object({ code: z.string().regex(/^[A-Za-z0-9-]{4,20}$/), url: z.string().max(300).regex(/^https:\/\/[^\s]+$/).nullable() }).nullable(),
+  /** When it ended (the extension host's clock, like the page's checkedAt); null while it runs. */
+  finishedAt: z.number().nullable(),
+});
+export type SignInRunMessage = z.infer<typeof signInRunSchema>;
+
+/** Commands of the extension the sign-in page may run, by name: the page never names a command id itself. */
+export const PAGE_COMMANDS = [
+  'openAccessView', 'showChain', 'createLocalDevGroup', 'assignRole', 'excludeSource', 'pinSource', 'openSettings', 'switchInterpreter',
+  'showAzureResources', 'manageTrust',
+] as const;
+export type PageCommand = (typeof PAGE_COMMANDS)[number];
+
 /** What the panel opens with (from the command's arguments: an Access view row, the group wizard's result). */
 export const initSchema = z.discriminatedUnion('wizard', [
   z.object({ wizard: z.literal('group'), folderName: text(256) }),
   z.object({ wizard: z.literal('role'), assignee: principalSchema.optional(), scope: scope.optional() }),
+  /** `focus`: the source whose row the page starts at (a chain row's "Sign In with This Source"). */
+  z.object({ wizard: z.literal('signIn'), folderName: text(256), focus: credentialSchema.optional() }),
 ]);
 export type WizardInit = z.infer<typeof initSchema>;
 
@@ -66,6 +156,16 @@ export const requestSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('copy'), text: text(20_000), what: text(100) }),
   z.object({ method: z.literal('openRoleWizard'), assignee: principalSchema }),
   z.object({ method: z.literal('signIn') }),
+  z.object({ method: z.literal('signInPage') }),
+  z.object({
+    method: z.literal('startSignIn'), tool: signInToolSchema, signInMethod: signInMethodSchema, tenant: tenantSchema.nullable(), cloud: cloudNameSchema,
+    username: usernameSchema.nullable(),
+  }),
+  z.object({ method: z.literal('cancelSignIn'), runId: z.number().int().positive() }),
+  z.object({ method: z.literal('openDeviceLogin'), runId: z.number().int().positive() }),
+  z.object({ method: z.literal('vscodeSignIn') }),
+  z.object({ method: z.literal('installBroker') }),
+  z.object({ method: z.literal('runCommand'), command: z.enum(PAGE_COMMANDS), credential: credentialSchema.optional() }),
 ]);
 export type WizardRequest = z.infer<typeof requestSchema>;
 export type Method = WizardRequest['method'];
@@ -84,6 +184,13 @@ export const resultSchemas = {
   copy: z.object({}),
   openRoleWizard: z.object({}),
   signIn: z.object({}),
+  signInPage: z.object({ page: signInPageSchema, run: signInRunSchema.nullable() }),
+  startSignIn: z.object({ run: signInRunSchema }),
+  cancelSignIn: z.object({}),
+  openDeviceLogin: z.object({}),
+  vscodeSignIn: z.object({}),
+  installBroker: z.object({}),
+  runCommand: z.object({}),
 } satisfies Record<Method, z.ZodType>;
 export type ResultOf<M extends Method> = z.infer<(typeof resultSchemas)[M]>;
 
@@ -105,6 +212,10 @@ export type ToExtension = z.infer<typeof toExtensionSchema>;
 export const eventSchema = z.discriminatedUnion('event', [
   /** A role assignment waits for a new principal to replicate (PrincipalNotFound). */
   z.object({ event: z.literal('waiting'), requestId: z.number().int(), seconds: z.number(), attempt: z.number().int() }),
+  /** The chain's report changed (a sign-in tool wrote its files, .env changed, …): the sign-in page shows the new state. */
+  z.object({ event: z.literal('chain'), page: signInPageSchema }),
+  /** A sign-in run started from the page progressed or ended. */
+  z.object({ event: z.literal('signInRun'), run: signInRunSchema }),
 ]);
 export type WizardEvent = z.infer<typeof eventSchema>;
 

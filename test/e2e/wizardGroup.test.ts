@@ -122,6 +122,12 @@ suite.test('bob: member search across pages, a double click on Create makes one 
   await vscode.screenshot('wizard-group-result');
   const copied = await vscode.clipboardAfter(() => frame.getByRole('button', { name: 'Copy Object ID' }).click());
   assert.equal(copied, id);
+  // What was done, to repeat it elsewhere: the create and one add per member, naming the new group by its id.
+  await frame.getByRole('heading', { name: 'Equivalent commands of what was done' }).waitFor();
+  const done = await frame.locator('pre[aria-label="bash commands"]').innerText();
+  assert.match(done, /az ad group create \\\n {2}--display-name orders-local-dev/);
+  assert.equal(done.match(/az ad group member add/g)?.length, 2);
+  assert.match(done, new RegExp(`--group ${id}`));
   await frame.locator('#assign').waitFor();
   await closeAllEditors(vscode);
 });
@@ -220,4 +226,95 @@ suite.test('keyboard only; hidden and shown again keeps the answers; a malformed
   assert.doesNotMatch(log, /SECRET-PAYLOAD/);
   assert.equal(created(), before + 1, 'the malformed request created nothing');
   await closeAllEditors(vscode);
+});
+
+/** Members Graph added so far (the sandbox's counter). */
+const membersAdded = (): number => sandbox.control.counters()['graph.groups.members.added'] ?? 0;
+
+async function chooseMembers(frame: import('playwright-core').FrameLocator, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    await frame.locator('#search input').fill(name.split(' ')[0]!);
+    await frame.getByRole('button', { name: `Add ${name}` }).click({ timeout: 20_000 });
+  }
+}
+
+suite.test('one member addition fails: reported per member, Retry adds the rest, the commands list only what is left', async () => {
+  const { vscode } = suite;
+  await signIn('bob');
+  const frame = await openWizard(vscode, TITLE);
+  await frame.getByText(/Acting as Bob Platform/).waitFor({ timeout: 30_000 });
+  await frame.locator('#name input').fill('billing-local-dev');
+  await frame.locator('#details-next:not([disabled])').click();
+  await chooseMembers(frame, ['Carol Contractor', 'Dave Newhire']);
+  await frame.locator('#members-next').click();
+  const added = membersAdded();
+  // The connection drops on the first member's request (a 503 the Graph client would retry by itself); the other two go through.
+  sandbox.control.injectFault({ route: 'graph.groups.addMember', times: 1, drop: true });
+  await frame.locator('#create').click();
+  await frame.locator('#object-id').waitFor({ timeout: 30_000 });
+  const outcomes = frame.getByRole('list', { name: 'Members added' });
+  assert.deepEqual(await outcomes.locator('.outcome').allInnerTexts(), ['not added', 'added', 'added']);
+  assert.equal(membersAdded(), added + 2);
+  await frame.getByText('1 member was not added. Retry them, or send the request below to an administrator.').waitFor();
+  await frame.getByRole('heading', { name: 'Commands for the members not added' }).waitFor();
+  const left = await frame.locator('pre[aria-label="bash commands"]').innerText();
+  assert.equal(left.match(/az ad group member add/g)?.length, 1, 'only the missing member');
+  assert.match(left, new RegExp(sandbox.users.bob!.objectId));
+  await assertAccessible(vscode, 'partly failed');
+  await frame.getByRole('button', { name: 'Retry the Remaining Members' }).click();
+  await frame.getByRole('heading', { name: 'Equivalent commands of what was done' }).waitFor({ timeout: 30_000 });
+  assert.deepEqual(await outcomes.locator('.outcome').allInnerTexts(), ['added', 'added', 'added']);
+  assert.equal(membersAdded(), added + 3, 'the retry sent only the missing member');
+  await closeAllEditors(vscode);
+});
+
+suite.test('alice adds a member to a group she does not own: refused, with the administrator request; to a group she owns: added', async () => {
+  const { vscode } = suite;
+  await signIn('alice');
+  const added = membersAdded();
+  let frame = await openWizard(vscode, TITLE);
+  await frame.getByText(/Acting as Alice Developer/).waitFor({ timeout: 30_000 });
+  await frame.locator('#name input').fill('sg-dev-team');
+  await frame.getByRole('button', { name: 'Reuse the group sg-dev-team' }).click({ timeout: 20_000 });
+  await frame.getByRole('button', { name: 'Remove Alice Developer' }).click();
+  await chooseMembers(frame, ['Carol Contractor']);
+  await frame.locator('#members-next').click();
+  await frame.getByRole('button', { name: 'Add Members' }).click();
+  const alert = frame.locator('.failure[role=alert]').filter({ hasText: 'You may not change the members of sg-dev-team' });
+  await alert.waitFor({ timeout: 30_000 });
+  assert.match(await alert.innerText(), /only its owners and some directory roles/);
+  assert.equal(await frame.getByRole('button', { name: 'Retry the Remaining Members' }).count(), 0, 'a refusal is not retried');
+  assert.deepEqual(await frame.getByRole('list', { name: 'Members added' }).locator('.outcome').allInnerTexts(), ['not added']);
+  await assertAccessible(vscode, 'refused');
+  const request = await vscode.clipboardAfter(() => alert.getByRole('button', { name: 'Copy Request for an Administrator' }).click());
+  assert.match(request, /add a member to the security group "sg-dev-team"/);
+  assert.match(request, /--member-id 1ed46474-5720-4f32-a00e-aa62a576d86f/);
+  assert.equal(membersAdded(), added);
+  await closeAllEditors(vscode);
+
+  frame = await openWizard(vscode, TITLE);
+  await frame.locator('#name input').fill('sg-app-workloads');
+  await frame.getByRole('button', { name: 'Reuse the group sg-app-workloads' }).click({ timeout: 20_000 });
+  await chooseMembers(frame, ['Carol Contractor']);
+  await frame.locator('#members-next').click();
+  await frame.getByRole('button', { name: 'Add Members' }).click();
+  await frame.locator('#object-id').waitFor({ timeout: 30_000 });
+  assert.deepEqual(await frame.getByRole('list', { name: 'Members added' }).locator('.outcome').allInnerTexts(), ['added', 'added']);
+  assert.equal(membersAdded(), added + 2, 'an owner may add members');
+  await closeAllEditors(vscode);
+});
+
+suite.test('signed out of every developer tool: the wizard says which sign-ins it can use, and the commands still show', async () => {
+  const { vscode } = suite;
+  const env = { ...sandbox.toolEnv(home), PATH: `${sandbox.toolsBinDir}:${process.env.PATH}` };
+  await promisify(execFile)(join(sandbox.toolsBinDir, 'az'), ['logout'], { env, timeout: 30_000 });
+  const frame = await openWizard(vscode, TITLE);
+  const problem = frame.locator('.failure[role=alert]').filter({ hasText: 'No developer tool is signed in' });
+  await problem.waitFor({ timeout: 30_000 });
+  assert.match(await problem.innerText(), /az login.*azd auth login.*Connect-AzAccount/s);
+  await problem.getByRole('button', { name: 'Sign In…' }).waitFor();
+  await frame.locator('pre[aria-label="bash commands"]').filter({ hasText: 'az ad group create' }).waitFor();
+  await assertAccessible(vscode, 'signed out');
+  await closeAllEditors(vscode);
+  await signIn('alice');
 });

@@ -130,3 +130,51 @@ suite.test('AuthorizationFailed names the roles that may assign and offers the a
   assert.match(request, /az role assignment create/);
   await closeAllEditors(vscode);
 });
+
+suite.test('a service principal found by its app id gets a data role on rg-app; the command names it as ServicePrincipal', async () => {
+  const { vscode } = suite;
+  const sp = sandbox.servicePrincipal;
+  const frame = await openWizard(vscode, TITLE);
+  await frame.getByText(/Acting as Alice Developer/).waitFor({ timeout: 30_000 });
+  await frame.locator('input[data-key="kind-sp"]').check();
+  await frame.locator('#assignee-search input').fill(sp.clientId);
+  const match = frame.getByRole('list', { name: 'Matches' }).locator('li');
+  await match.filter({ hasText: `app id ${sp.clientId}` }).waitFor({ timeout: 20_000 });
+  await frame.getByRole('button', { name: 'Choose sandbox-ci' }).click();
+  await frame.locator('input[data-key$="/resourceGroups/rg-app"]:checked').waitFor({ timeout: 30_000 });
+  await frame.locator('#next-1').click();
+  await frame.locator('#role-filter input').fill('Storage Queue Data Contributor');
+  await frame.getByRole('list', { name: 'Roles' }).locator('input[data-key^="role-"]').first().check({ timeout: 30_000 });
+  await frame.locator('#next-2').click();
+  const bash = await frame.locator('pre[aria-label="bash commands"]').innerText();
+  assert.match(bash, new RegExp(`--assignee-object-id ${sp.objectId} \\\\\\n {2}--assignee-principal-type ServicePrincipal`));
+  const before = assignments();
+  await frame.locator('#next-3').click();
+  await frame.locator('#outcome').waitFor({ timeout: 60_000 });
+  assert.match(await frame.locator('#outcome').innerText(), /sandbox-ci now holds Storage Queue Data Contributor/);
+  const created = sandbox.control.requestLog().filter((e) => e.route === 'arm.roleAssignments.create' && e.status === 201);
+  assert.equal(created.length, before + 1);
+  await closeAllEditors(vscode);
+});
+
+suite.test('from the Access view: "Assign Role…" on a group row opens the wizard with that group chosen', async () => {
+  const { vscode } = suite;
+  await vscode.openContainer();
+  const rows = await vscode.waitForRows('Access', (rs) => rs.some((r) => r.label === 'Groups'), 90_000);
+  if (!rows.some((r) => r.label === 'sg-dev-team')) {
+    const pane = await vscode.openView('Access');
+    await pane.locator('[role=treeitem]').filter({ has: vscode.page.locator('.label-name', { hasText: /^\s*Groups\s*$/ }) }).first().click();
+    await vscode.waitForRows('Access', (rs) => rs.some((r) => r.label === 'sg-dev-team'));
+  }
+  await vscode.rowContextMenu('Access', 'sg-dev-team', 'Assign Role…');
+  const frame = vscode.webviewFrame();
+  await frame.locator('h1').waitFor({ state: 'visible', timeout: 30_000 });
+  // The assignee is settled: the wizard starts at the scope, with the workspace's resource group preselected.
+  await frame.locator('input[data-key$="/resourceGroups/rg-app"]:checked').waitFor({ timeout: 30_000 });
+  await frame.locator('pre[aria-label="bash commands"]').filter({ hasText: '--assignee-object-id dcbefc24-c999-4e98-b6c0-9b8d4ba50fc4' }).waitFor();
+  assert.match(await frame.locator('pre[aria-label="bash commands"]').innerText(), /--assignee-principal-type Group/);
+  await frame.getByRole('button', { name: 'Back' }).click();
+  await frame.getByText('Chosen: sg-dev-team (Group, dcbefc24-c999-4e98-b6c0-9b8d4ba50fc4)').waitFor({ timeout: 20_000 });
+  assert.equal(await frame.locator('input[data-key="given"]').isChecked(), true);
+  await closeAllEditors(vscode);
+});

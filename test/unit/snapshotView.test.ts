@@ -134,3 +134,23 @@ test('Restricted Mode: the restricted row comes first and the interpreter is not
   assert.equal(rows[0]!.model.label, 'Restricted Mode: limited check');
   assert.equal(rows[1]!.model.description, 'not run (untrusted workspace)');
 });
+
+test('AZURE_AUTH_LOCATION: the engine notes that DefaultAzureCredential ignores it; the view shows a row offering the move into .env', async () => {
+  const { evaluateChain } = await import('../../src/core/chain/engine');
+  const env = { AZURE_AUTH_LOCATION: '/home/dev/.azure/sdk-auth.json', PATH: '/nonexistent', HOME: '/nonexistent' };
+  const report = await evaluateChain({
+    env, azureIdentityVersion: '1.23.1', versionSource: 'python', keywordArguments: { exclude: { ManagedIdentityCredential: true } },
+    brokerInstalled: false,
+  });
+  assert.ok(report.notes?.some((n) => /^AZURE_AUTH_LOCATION is set, but DefaultAzureCredential ignores it/.test(n)));
+  const rows = chainViewRows({ phase: 'ready', scope, check: { ...good, report: { ...aliceReport, notes: report.notes ?? [] } } }, options);
+  const note = rows.find((r) => r.kind === 'note');
+  assert.equal(note?.model.label, 'AZURE_AUTH_LOCATION is set');
+  assert.equal(note?.model.description, 'DefaultAzureCredential ignores it');
+  assert.match(note!.model.contextValue, /^note;authFile/);
+  assert.deepEqual(note!.model.links.map((l) => l.action.kind), ['moveAuthFile']);
+  assert.deepEqual(rows.map((r) => r.kind), ['python', 'note', 'source', 'source', 'source']);
+  // Without the variable there is no such note.
+  const plain = chainViewRows({ phase: 'ready', scope, check: good }, options);
+  assert.equal(plain.some((r) => r.kind === 'note'), false);
+});

@@ -75,6 +75,13 @@ function federatedTokenOf(env: Readonly<Record<string, string>>): string[] {
   }
 }
 
+/**
+ * AZURE_AUTH_LOCATION names the JSON auth file of the retired `get_client_from_auth_file`; no credential of
+ * azure-identity reads it, so an app that relied on it silently uses another source (or none).
+ */
+export const AUTH_LOCATION_NOTE = 'AZURE_AUTH_LOCATION is set, but DefaultAzureCredential ignores it: only the retired get_client_from_auth_file '
+  + 'read that JSON file. EnvironmentCredential reads the same service principal from AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET.';
+
 export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   const { env, signal } = inputs;
   if (signal?.aborted) throw abortError();
@@ -95,6 +102,8 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   if (inputs.keywordArguments.processTimeoutSeconds !== undefined && behaviour.processTimeout.keyword === null) {
     notes.push(`${behaviour.label} has no process_timeout keyword: az and pwsh get its fixed ${behaviour.processTimeout.defaultSeconds} s.`);
   }
+
+  if (env.AZURE_AUTH_LOCATION) notes.push(AUTH_LOCATION_NOTE);
 
   const platform = process.platform;
   const sentSecrets = new Set<string>();

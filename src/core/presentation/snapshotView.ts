@@ -18,7 +18,8 @@ export type RowAction =
   | { readonly kind: 'installAzureIdentity' }
   | { readonly kind: 'manageTrust' }
   | { readonly kind: 'refresh' }
-  | { readonly kind: 'showLog' };
+  | { readonly kind: 'showLog' }
+  | { readonly kind: 'moveAuthFile' };
 
 export interface RowLink {
   readonly title: string;
@@ -45,6 +46,7 @@ export type ViewRow =
   | { readonly kind: 'restricted'; readonly model: RowModel }
   | { readonly kind: 'python'; readonly model: RowModel }
   | { readonly kind: 'headline'; readonly model: RowModel }
+  | { readonly kind: 'note'; readonly model: RowModel }
   | { readonly kind: 'source'; readonly credential: CredentialName; readonly model: RowModel };
 
 export interface ViewOptions {
@@ -67,8 +69,30 @@ export function chainViewRows(snapshot: ChainSnapshot, options: ViewOptions): Vi
   rows.push({ kind: 'python', model: pythonRow(snapshot) });
   const headline = headlineRow(snapshot, options.now ?? Date.now());
   if (headline) rows.push({ kind: 'headline', model: headline });
+  rows.push(...noteRows(snapshot));
   rows.push(...sourceRows(snapshot, options));
   return rows;
+}
+
+/** The report's remarks (keywords a version ignores, AZURE_AUTH_LOCATION), one row each, below the headline. */
+function noteRows(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): ViewRow[] {
+  const report = snapshot.phase === 'ready' ? snapshot.check.report : snapshot.phase === 'failed' ? snapshot.stale?.report : undefined;
+  return (report?.notes ?? []).map((note): ViewRow => {
+    const authFile = note.startsWith('AZURE_AUTH_LOCATION');
+    return {
+      kind: 'note',
+      model: {
+        label: authFile ? 'AZURE_AUTH_LOCATION is set' : firstLine(note),
+        description: authFile ? 'DefaultAzureCredential ignores it' : '',
+        icon: 'info',
+        color: undefined,
+        tooltip: markdownText(note),
+        links: authFile ? [{ title: 'Move Its Values into .env…', action: { kind: 'moveAuthFile' } }] : [],
+        contextValue: authFile ? 'note;authFile' : 'note',
+        click: undefined,
+      },
+    };
+  });
 }
 
 /** The view's description: the folder it describes, when there is more than one to choose from. */

@@ -13,6 +13,7 @@ import type { RoleInfo } from '../access/types';
 import { readWorkspaceTexts } from '../access/workspaceFiles';
 import { resourceReferences } from '../access/workspaceResources';
 import type { CredentialName } from '../chain/types';
+import { LocalDevApps, localDevAppName, type LocalDevApp, type LocalDevAppSummary, type RotateResult } from '../signin/servicePrincipals';
 import { GraphWriteError, TeamDirectory, type MemberResult } from './groups';
 import { appliesAt, recommendedRoles, type ScopeResource } from './recommend';
 import { AssignmentError, createRoleAssignment, type AssignmentOutcome } from './roleAssignments';
@@ -59,6 +60,22 @@ export interface TeamSession {
   listScopes(parent: string | undefined): Promise<{ items: ScopeEntry[]; preselect: string | null }>;
   listRoles(scope: string, principalId: string): Promise<RoleEntry[]>;
   assignRole(request: { scope: string; principal: SessionPrincipal; roleId: string; signal?: AbortSignal; onWaiting?: (seconds: number, attempt: number) => void }): Promise<AssignmentOutcome>;
+  /** The tenant of the session's token (its `tid`): AZURE_TENANT_ID for a service principal made here. */
+  readonly tenantId: string | null;
+  /** A service principal per developer for local development, made and managed as the signed-in developer. */
+  readonly localDevApps: LocalDevAppOperations;
+}
+
+export interface LocalDevAppOperations {
+  /** `<app>-local-dev-<user>` for the workspace folder and the signed-in developer. */
+  defaultName(folderName: string): string;
+  /** App registration, service principal and one client secret; the secret text is in the result only. */
+  create(request: { displayName: string; secretEndDateTime: string; signal?: AbortSignal }): Promise<LocalDevApp>;
+  find(displayNamePrefix: string, signal?: AbortSignal): Promise<LocalDevAppSummary[]>;
+  /** A new secret, then the old one removed (a failed removal is reported in the result, not thrown). */
+  rotate(request: { appObjectId: string; oldKeyId: string; secretEndDateTime: string; signal?: AbortSignal }): Promise<RotateResult>;
+  /** Deletes the app registration and, with it, its service principal. */
+  remove(appObjectId: string, signal?: AbortSignal): Promise<'deleted' | 'not-found'>;
 }
 
 export type OpenSessionResult = { readonly ok: true; readonly session: TeamSession } | { readonly ok: false; readonly message: string };
@@ -93,8 +110,10 @@ async function collect<T>(iterator: AsyncIterable<T>, limit = 5_000): Promise<T[
 const subscriptionOf = (scope: string): string => /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? '';
 const resourceGroupOf = (id: string): string | undefined => /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
 
-function makeSession(credential: TokenCredential, cloud: CloudEndpoints, tool: string, actor: SessionPrincipal, referenced: ReadonlySet<string>): TeamSession {
+function makeSession(credential: TokenCredential, cloud: CloudEndpoints, tool: string, actor: SessionPrincipal, referenced: ReadonlySet<string>, tenantId: string | null): TeamSession {
   const directory = new TeamDirectory(credential, cloud);
+  const apps = new LocalDevApps(credential, cloud, tenantId ?? '');
+  const needTenant = (): void => { if (!tenantId) throw new TeamError('failed', 'The sign-in\'s token names no tenant, so AZURE_TENANT_ID cannot be set.'); };
   const armOptions = { endpoint: cloud.resourceManager, credentialScopes: [`${cloud.resourceManagerAudience}/.default`] };
   const call = { requestOptions: { timeout: 30_000 } };
   const resources = (subscriptionId: string) => new ResourceManagementClient(credential, subscriptionId, armOptions);
@@ -108,7 +127,20 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, tool: s
     return `/subscriptions/${subscriptionId}/resourceGroups/${list.map((r) => resourceGroupOf(r.id ?? '')).find((g) => g?.toLowerCase() === name) ?? name}`;
   }
   return {
-    tool, actor,
+    tool, actor, tenantId,
+    localDevApps: {
+      defaultName: (folderName) => localDevAppName(folderName, actor.detail.includes('@') ? actor.detail : actor.displayName),
+      create: (request) => guarded('The service principal could not be created', () => {
+        needTenant();
+        return apps.createLocalDevApp({ displayName: request.displayName, secretEndDateTime: request.secretEndDateTime, ...(request.signal ? { signal: request.signal } : {}) });
+      }),
+      find: (prefix, signal) => guarded('The app registrations could not be listed', () => apps.findLocalDevApps(prefix, signal ? { signal } : {})),
+      rotate: (request) => guarded('The secret could not be rotated', () => {
+        needTenant();
+        return apps.rotateSecret(request.appObjectId, request.oldKeyId, request.secretEndDateTime, request.signal ? { signal: request.signal } : {});
+      }),
+      remove: (appObjectId, signal) => guarded('The app registration could not be deleted', () => apps.deleteLocalDevApp(appObjectId, signal ? { signal } : {})),
+    },
     findGroups: (name) => guarded('The groups could not be searched', async () => (await directory.findGroups(name)).map((g) => ({ id: g.id, displayName: g.displayName, description: g.description }))),
     searchGroups: (prefix) => guarded('The groups could not be searched', async () => (await directory.searchGroups(prefix)).map((g) => ({ id: g.id, displayName: g.displayName, description: g.description }))),
     searchUsers: (prefix, nextLink) => guarded('The users could not be searched', () => directory.searchUsers(prefix, nextLink, 10)),
@@ -207,7 +239,7 @@ export function createTeamFacade(): TeamFacade {
             id: claims.objectId, type: app ? 'ServicePrincipal' : 'User', displayName: claims.name ?? claims.upn ?? claims.objectId, detail: claims.upn ?? claims.appId ?? '',
           };
           const referenced = new Set(options.workspaceFolder ? resourceReferences(readWorkspaceTexts(options.workspaceFolder), cloud).map((r) => r.name.toLowerCase()) : []);
-          return { ok: true, session: makeSession(made.credential, cloud, TOOL_LABELS[tool] ?? tool, actor, referenced) };
+          return { ok: true, session: makeSession(made.credential, cloud, TOOL_LABELS[tool] ?? tool, actor, referenced, claims.tenantId) };
         } catch (error) {
           tried.push(`${TOOL_LABELS[tool] ?? tool}: ${firstLine(error instanceof Error ? error.message : String(error))}`);
         }

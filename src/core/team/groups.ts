@@ -23,18 +23,18 @@ export class GraphWriteError extends Error {
   }
 }
 
-interface GraphErrorLike { statusCode?: number; code?: string; message?: string; body?: unknown }
+export interface GraphErrorLike { statusCode?: number; code?: string; message?: string; body?: unknown }
 
-function graphError(error: unknown): GraphErrorLike {
+export function graphError(error: unknown): GraphErrorLike {
   return (error && typeof error === 'object' ? error : { message: String(error) }) as GraphErrorLike;
 }
 
 /** OData string literal: single quotes doubled. */
-function literal(text: string): string {
+export function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-function classify(error: unknown, what: string): GraphWriteError {
+export function classify(error: unknown, what: string): GraphWriteError {
   const e = graphError(error);
   const message = e.message ?? String(error);
   if (/AADSTS65002|AADSTS65001/.test(message)) {
@@ -48,17 +48,22 @@ function classify(error: unknown, what: string): GraphWriteError {
   return new GraphWriteError('failed', `${what}: ${message}`);
 }
 
+/** A Graph client for the cloud's Graph endpoint, with tokens for its audience from `credential`. */
+export function graphClient(credential: TokenCredential, cloud: CloudEndpoints): Client {
+  return Client.initWithMiddleware({
+    authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [`${cloud.graphAudience}/.default`] }),
+    baseUrl: `${cloud.graph}/`,
+    customHosts: new Set([new URL(cloud.graph).hostname]),
+  });
+}
+
 export class TeamDirectory {
   private readonly client: Client;
   /** Creates in flight, by name: a second click joins the first instead of creating again. */
   private readonly creating = new Map<string, Promise<DirectoryGroup>>();
 
   constructor(credential: TokenCredential, cloud: CloudEndpoints) {
-    this.client = Client.initWithMiddleware({
-      authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [`${cloud.graphAudience}/.default`] }),
-      baseUrl: `${cloud.graph}/`,
-      customHosts: new Set([new URL(cloud.graph).hostname]),
-    });
+    this.client = graphClient(credential, cloud);
   }
 
   async findGroups(displayName: string): Promise<DirectoryGroup[]> {

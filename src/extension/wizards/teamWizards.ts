@@ -16,7 +16,7 @@ import { WIZARD_VIEW_TYPE, WizardPanel, result } from './panelHost';
 const TOOLS: readonly CredentialName[] = ['AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential'];
 /** The wizards run a tool for a token now and then, not for every call of an app: a slow first az gets time. */
 const PROCESS_TIMEOUT_SECONDS = 30;
-const TITLES = { group: 'Create Local Development Group', role: 'Assign Role' } as const;
+const TITLES = { group: 'Create Local Development Group', role: 'Assign Role', signIn: 'Sign In to Azure' } as const;
 
 let facade: TeamFacade | undefined;
 function loadFacade(): TeamFacade {
@@ -103,7 +103,7 @@ class WizardBackend {
         const results = await session.addMembers(request.groupId, request.members.map((m) => m.id));
         this.ctx.log.info(`Members of ${request.groupId}: ${results.map((r) => `${r.id} ${r.outcome}`).join(', ')}`);
         return result('addMembers', {
-          results: results.map((r) => ({ id: r.id, displayName: names.get(r.id.toLowerCase()) ?? r.id, outcome: r.outcome, ...(r.outcome === 'failed' ? { reason: r.reason.slice(0, 1_900) } : {}) })),
+          results: results.map((r) => ({ id: r.id, displayName: names.get(r.id.toLowerCase()) ?? r.id, outcome: r.outcome, ...(r.outcome === 'failed' ? { reason: r.reason.slice(0, 1_900), forbidden: r.forbidden } : {}) })),
         });
       }
       case 'listScopes': return result('listScopes', await (await this.open()).listScopes(request.parent));

@@ -1,0 +1,344 @@
+// Writing a service principal's variables into a workspace `.env`, and keeping that file out of git. The edit is
+// planned as text first (so the caller can confirm replacements) and every line it does not own stays byte for byte:
+// comments, blank lines, other variables, `export ` prefixes, CRLF or LF endings, a missing final newline. Values are
+// quoted so that python-dotenv (what the app loads), the `dotenv` package (what this extension reads) and the Python
+// extension all read back exactly the value written; a value no quoting can carry that way is refused.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'dotenv';
+
+export type EnvFileErrorKind = 'invalid-key' | 'invalid-value' | 'unquotable-value' | 'invalid-file-name' | 'not-a-file' | 'too-large' | 'not-utf8' | 'changed' | 'git';
+
+/** Thrown for a refused edit or an unusable file. Messages name variables and files, never a value. */
+export class EnvFileError extends Error {
+  constructor(readonly kind: EnvFileErrorKind, message: string) {
+    super(message);
+    this.name = 'EnvFileError';
+  }
+}
+
+export interface EnvUpdatePlan {
+  /** The whole new file. */
+  readonly text: string;
+  /** Keys appended at the end, in the order given. */
+  readonly added: string[];
+  /** Keys whose current value differs and whose line is replaced in place (the caller confirms these first). */
+  readonly replaced: string[];
+  /** Keys that already hold the value; their lines are left alone. */
+  readonly unchanged: string[];
+}
+
+const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Whether the text holds a line break of any parser involved (dotenv's fast mode also breaks at U+2028/U+2029), NUL
+ * or another control character (a tab is allowed).
+ */
+export function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
+const MAX_FILE_BYTES = 1024 * 1024;
+
+function keyLabel(key: string): string {
+  return JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
+}
+
+/**
+ * The value as it goes after `KEY=`. Single quotes: python-dotenv decodes only `\\` and `\'` there and interpolates
+ * nothing, dotenv decodes nothing. Double quotes (for a value holding `'`): both decode only backslash escapes, so
+ * the value may hold no backslash. `${` is refused everywhere: python-dotenv expands it in double quotes, and the
+ * Python extension (and this extension's reader, which follows it) in any value; `\$` likewise turns into `$`.
+ */
+function quoted(key: string, value: string): string {
+  if (hasControlCharacter(value)) throw new EnvFileError('invalid-value', `The value of ${keyLabel(key)} contains a line break, NUL or another control character; .env cannot hold it.`);
+  const unquotable = (): EnvFileError => new EnvFileError('unquotable-value',
+    `The value of ${keyLabel(key)} cannot be written so that python-dotenv and the dotenv package both read it back unchanged (it combines quotes, backslashes or "\${"). Set it in the environment instead.`);
+  if (value.includes('${')) throw unquotable();
+  if (!value.includes("'")) {
+    const backslashSafe = !/\\[\\'$]/.test(value) && !value.endsWith('\\');
+    if (backslashSafe) return `'${value}'`;
+    throw unquotable();
+  }
+  if (!value.includes('"') && !value.includes('\\')) return `"${value}"`;
+  throw unquotable();
+}
+
+interface Assignment {
+  readonly key: string;
+  /** Offset of the line that assigns the key. */
+  readonly start: number;
+  /** Offset just after the value's last line, before its line ending. */
+  readonly end: number;
+  /** Indentation, a byte-order mark and `export `, kept when the line is replaced. */
+  readonly prefix: string;
+}
+
+/** Offset of the next line ending at or after `from` (or the text's length) and the ending's length. */
+function lineEnd(text: string, from: number): { at: number; length: number } {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return { at: i, length: 1 };
+    if (c === 13) return { at: i, length: text.charCodeAt(i + 1) === 10 ? 2 : 1 };
+  }
+  return { at: text.length, length: 0 };
+}
+
+const ASSIGNMENT = /^(\uFEFF?[ \t]*(?:export[ \t]+)?)([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*(?:=|:(?=[ \t]))[ \t]*/;
+
+/**
+ * Every `KEY=value` of the text with the span it occupies. A quoted value may run over several lines (both parsers
+ * allow that), so the lines up to its closing quote belong to it; `\'` (or `\"`) does not close it, as in
+ * python-dotenv's grammar. An unclosed quote makes the assignment one line long, as both parsers treat it.
+ */
+function assignments(text: string): Assignment[] {
+  const found: Assignment[] = [];
+  let pos = 0;
+  while (pos < text.length) {
+    const first = lineEnd(text, pos);
+    const match = ASSIGNMENT.exec(text.slice(pos, first.at));
+    if (!match) { pos = first.at + first.length; continue; }
+    let end = first.at;
+    let next = first.at + first.length;
+    const valueStart = pos + match[0].length;
+    const quote = text[valueStart];
+    if (quote === "'" || quote === '"') {
+      let i = valueStart + 1;
+      while (i < text.length) {
+        if (text[i] === '\\' && text[i + 1] === quote) { i += 2; continue; }
+        if (text[i] === quote) break;
+        i++;
+      }
+      if (i < text.length) {
+        const last = lineEnd(text, i);
+        end = last.at;
+        next = last.at + last.length;
+      }
+    }
+    found.push({ key: match[2]!, start: pos, end, prefix: match[1]! });
+    pos = next;
+  }
+  return found;
+}
+
+/** The line ending new lines get: the file's own (CRLF when it has any), LF for a new file. */
+function lineEnding(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+function endsWithLineBreak(text: string): boolean {
+  return text.endsWith('\n') || text.endsWith('\r');
+}
+
+/**
+ * Plans setting `values` in a `.env` whose current text is `existing` (undefined: no file yet). A key already
+ * assigned keeps its place: its last assignment (the one both parsers use) is replaced, earlier duplicates stay as
+ * they are. New keys are appended. Throws EnvFileError for an invalid key or a value `.env` cannot carry.
+ */
+export function planEnvUpdate(existing: string | undefined, values: Readonly<Record<string, string>>): EnvUpdatePlan {
+  const entries = Object.entries(values);
+  const lines = new Map<string, string>();
+  for (const [key, value] of entries) {
+    if (!KEY.test(key)) throw new EnvFileError('invalid-key', `${keyLabel(key)} is not a valid variable name (letters, digits and _, not starting with a digit).`);
+    if (typeof value !== 'string') throw new EnvFileError('invalid-value', `The value of ${keyLabel(key)} is not text.`);
+    lines.set(key, `${key}=${quoted(key, value)}`);
+  }
+  const text = existing ?? '';
+  const current = parse(text);
+  const spans = assignments(text);
+  const added: string[] = [];
+  const replaced: string[] = [];
+  const unchanged: string[] = [];
+  const edits: { start: number; end: number; text: string }[] = [];
+  const appended: string[] = [];
+  for (const [key, value] of entries) {
+    const last = spans.filter((s) => s.key === key).at(-1);
+    const has = Object.prototype.hasOwnProperty.call(current, key);
+    if (has && current[key] === value && last) { unchanged.push(key); continue; }
+    if (last) {
+      replaced.push(key);
+      edits.push({ start: last.start, end: last.end, text: `${last.prefix}${lines.get(key)!}` });
+    } else if (has) {
+      // dotenv reads an assignment this plan cannot place (an unusual spelling): a later line wins in both parsers.
+      replaced.push(key);
+      appended.push(lines.get(key)!);
+    } else {
+      added.push(key);
+      appended.push(lines.get(key)!);
+    }
+  }
+  let result = text;
+  for (const edit of edits.sort((a, b) => b.start - a.start)) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  if (appended.length > 0) {
+    const eol = lineEnding(text);
+    if (result.length > 0 && !endsWithLineBreak(result)) result += eol;
+    result += appended.map((line) => `${line}${eol}`).join('');
+  }
+  return { text: result, added, replaced, unchanged };
+}
+
+/** A .gitignore pattern that matches exactly this file name (glob characters and a leading `!`/`#` escaped). */
+function gitignorePattern(entry: string): string {
+  return entry.replace(/[*?[\]\\]/g, (c) => `\\${c}`).replace(/^([!#])/, '\\$1');
+}
+
+/** `.gitignore` text with `entry` appended as its own line; every existing byte is kept. */
+export function planGitignoreUpdate(existing: string | undefined, entry = '.env'): string {
+  if (!entry || hasControlCharacter(entry) || entry.trim() !== entry) throw new EnvFileError('invalid-file-name', `${keyLabel(entry)} cannot be a .gitignore entry.`);
+  const text = existing ?? '';
+  const eol = lineEnding(text);
+  return `${text}${text.length > 0 && !endsWithLineBreak(text) ? eol : ''}${gitignorePattern(entry)}${eol}`;
+}
+
+function checkFileName(fileName: string): void {
+  if (!fileName || fileName === '.' || fileName === '..' || /[/\\\0]/.test(fileName) || hasControlCharacter(fileName)) {
+    throw new EnvFileError('invalid-file-name', `${keyLabel(fileName)} is not a file name.`);
+  }
+}
+
+/** The file's text, or undefined when it does not exist. Refuses links, non-files, files over 1 MiB and non-UTF-8. */
+export async function readWorkspaceTextFile(folder: string, fileName = '.env'): Promise<string | undefined> {
+  checkFileName(fileName);
+  const path = join(folder, fileName);
+  let info;
+  try { info = await lstat(path); } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  // A link could point anywhere (a cloned repository chooses it): neither read through it nor replace it.
+  if (info.isSymbolicLink()) throw new EnvFileError('not-a-file', `${path} is a symbolic link; edit the file it points to yourself.`);
+  if (!info.isFile()) throw new EnvFileError('not-a-file', `${path} is not a regular file.`);
+  if (info.size > MAX_FILE_BYTES) throw new EnvFileError('too-large', `${path} is larger than 1 MiB.`);
+  const bytes = await readFile(path);
+  try {
+    // ignoreBOM keeps a byte-order mark in the text, so writing it back keeps it too.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new EnvFileError('not-utf8', `${path} is not UTF-8 text; it is left as it is.`);
+  }
+}
+
+export interface WriteOptions {
+  readonly fileName?: string;
+  /**
+   * The text the plan was made from (undefined: no file). When given, a file that changed since is not overwritten
+   * (EnvFileError 'changed').
+   */
+  readonly expected?: string | undefined;
+}
+
+/**
+ * Replaces the file atomically: a new file in the same folder (created exclusively, so nothing can be planted under
+ * its name) is written, flushed and renamed over the old one. A new file gets `newMode`; an existing one keeps its mode.
+ */
+async function atomicWrite(folder: string, fileName: string, text: string, newMode: number, options: WriteOptions): Promise<{ created: boolean }> {
+  checkFileName(fileName);
+  const path = join(folder, fileName);
+  let mode = newMode;
+  let created = true;
+  try {
+    const info = await lstat(path);
+    if (info.isSymbolicLink()) throw new EnvFileError('not-a-file', `${path} is a symbolic link; edit the file it points to yourself.`);
+    if (!info.isFile()) throw new EnvFileError('not-a-file', `${path} is not a regular file.`);
+    mode = info.mode & 0o7777;
+    created = false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if ('expected' in options) {
+    const now = await readWorkspaceTextFile(folder, fileName);
+    if (now !== options.expected) throw new EnvFileError('changed', `${path} changed since it was read; nothing was written.`);
+  }
+  const temp = join(folder, `.${fileName}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    // The umask may have narrowed the creation mode; an existing file's mode is restored exactly.
+    await chmod(temp, mode);
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  return { created };
+}
+
+/** Writes a planned `.env`: mode 0600 when it is new, the existing mode otherwise. */
+export function writeEnvFile(folder: string, plan: Pick<EnvUpdatePlan, 'text'>, options: WriteOptions = {}): Promise<{ created: boolean }> {
+  return atomicWrite(folder, options.fileName ?? '.env', plan.text, 0o600, options);
+}
+
+/** Writes a planned `.gitignore` (planGitignoreUpdate): mode 0644 when it is new, the existing mode otherwise. */
+export function writeGitignore(folder: string, text: string, options: Omit<WriteOptions, 'fileName'> = {}): Promise<{ created: boolean }> {
+  return atomicWrite(folder, '.gitignore', text, 0o644, options);
+}
+
+export interface GitIgnoreStatus {
+  /** The folder is inside a git work tree (false also when git is not installed). */
+  readonly inRepository: boolean;
+  /** git's ignore rules match the file (whether or not it is tracked). */
+  readonly ignored: boolean;
+  /** The file is in git's index: committing would publish it, ignore rules or not. */
+  readonly tracked: boolean;
+}
+
+export interface GitOptions {
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+  /** The environment git runs in (default: this process's, without variables that would point git elsewhere). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+interface GitExit { readonly code: number; readonly stderr: string }
+
+function gitEnvironment(base: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (value !== undefined && !/^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|COMMON_DIR|NAMESPACE|CONFIG_PARAMETERS|CONFIG_COUNT)$/.test(name)) env[name] = value;
+  }
+  return { ...env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
+}
+
+function runGit(args: readonly string[], options: GitOptions): Promise<GitExit | 'not-installed'> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  // A repository's own config can name a program for git to run (core.fsmonitor) when it reads the index; a
+  // cloned repository must not get to run code this way, so the command line turns it off.
+  const argv = ['-c', 'core.fsmonitor=false', ...args];
+  return new Promise((resolve, reject) => {
+    execFile('git', argv, { env: gitEnvironment(options.env ?? process.env), timeout: timeoutMs, killSignal: 'SIGKILL', windowsHide: true, maxBuffer: 64 * 1024, ...(options.signal ? { signal: options.signal } : {}) },
+      (error, _stdout, stderr) => {
+        if (!error) { resolve({ code: 0, stderr: String(stderr) }); return; }
+        const e = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
+        if (e.name === 'AbortError' || options.signal?.aborted) { reject(new EnvFileError('git', 'The git check was cancelled.')); return; }
+        if (e.code === 'ENOENT') { resolve('not-installed'); return; }
+        if (e.killed) { reject(new EnvFileError('git', `git did not answer within ${Math.round(timeoutMs / 1000)} s.`)); return; }
+        if (typeof e.code === 'number') { resolve({ code: e.code, stderr: String(stderr) }); return; }
+        reject(new EnvFileError('git', `git could not be run: ${e.message.split('\n')[0]}`));
+      });
+  });
+}
+
+/**
+ * Whether git would ignore `<folder>/<fileName>` and whether it is tracked, from `git check-ignore` and
+ * `git ls-files --error-unmatch`. `--no-index` makes check-ignore answer from the ignore rules even for a tracked
+ * file, so a `.gitignore` entry is not added twice. No git, or a folder outside a work tree: `inRepository` false.
+ * Rejects with EnvFileError('git') on timeout, cancellation or a git that cannot be started.
+ */
+export async function gitIgnoreStatus(folder: string, fileName = '.env', options: GitOptions = {}): Promise<GitIgnoreStatus> {
+  checkFileName(fileName);
+  const outside: GitIgnoreStatus = { inRepository: false, ignored: false, tracked: false };
+  const ignore = await runGit(['-C', folder, 'check-ignore', '--no-index', '-q', '--', fileName], options);
+  if (ignore === 'not-installed' || ignore.code > 1) return outside;
+  const listed = await runGit(['-C', folder, 'ls-files', '--error-unmatch', '--', fileName], options);
+  if (listed === 'not-installed' || listed.code > 1) return outside;
+  return { inRepository: true, ignored: ignore.code === 0, tracked: listed.code === 0 };
+}
