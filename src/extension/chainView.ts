@@ -6,8 +6,14 @@ import { TERMINAL_SIGN_INS } from './signIn';
 
 export type { ViewRow as ChainRow } from '../core/presentation/snapshotView';
 
-/** Sources whose row offers a terminal sign-in. */
-const SIGN_IN_SOURCES: ReadonlySet<string> = new Set(TERMINAL_SIGN_INS.map((s) => s.credential));
+/**
+ * Sources whose row offers "Sign In with This Source": the developer tools (a terminal sign-in), and the sources the
+ * Sign In page explains how to enable (the VS Code account, the browser and broker, a service principal in .env).
+ */
+const SIGN_IN_SOURCES: ReadonlySet<string> = new Set([
+  ...TERMINAL_SIGN_INS.map((s) => s.credential),
+  'VisualStudioCodeCredential', 'InteractiveBrowserCredential', 'BrokerCredential', 'EnvironmentCredential',
+]);
 
 /**
  * The Credential Chain tree: renders the rows core/presentation derives from a snapshot (Python row, headline,

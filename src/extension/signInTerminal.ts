@@ -84,6 +84,11 @@ class SignInPseudoterminal implements vscode.Pseudoterminal {
   private output = '';
   private line = '';
   private password: { resolve: (value: string | undefined) => void; typed: string } | undefined;
+  /** Passwords typed in this terminal: redacted from the output like the environment's secrets. */
+  private readonly typedSecrets: string[] = [];
+  private secrets(): readonly string[] {
+    return [...this.options.secrets, ...this.typedSecrets];
+  }
   private pending = '';
   private pendingTimer: NodeJS.Timeout | undefined;
   private cancelled = false;
@@ -185,7 +190,8 @@ class SignInPseudoterminal implements vscode.Pseudoterminal {
 
   /** Shows tool output: whole lines at once (redacted), a trailing partial line (a prompt) after a short pause. */
   private show(text: string): void {
-    this.output = (this.output + text).slice(-OUTPUT_LIMIT);
+    // Kept for the failure's explanation, which reaches the page: redacted like what the terminal shows.
+    this.output = (this.output + redactSecrets(text, this.secrets())).slice(-OUTPUT_LIMIT);
     if (!this.deviceCodeSeen) {
       const prompt = deviceCodeIn(this.output);
       if (prompt) { this.deviceCodeSeen = true; this.options.onDeviceCode(prompt); }
@@ -202,7 +208,7 @@ class SignInPseudoterminal implements vscode.Pseudoterminal {
 
   private flush(text: string): void {
     if (!text) return;
-    this.write(redactSecrets(text, this.options.secrets).replace(/\r?\n/g, '\r\n'));
+    this.write(redactSecrets(text, this.secrets()).replace(/\r?\n/g, '\r\n'));
   }
 
   private askPassword(): Promise<string | undefined> {
@@ -224,6 +230,8 @@ class SignInPseudoterminal implements vscode.Pseudoterminal {
         const password = await this.askPassword();
         if (password === undefined || this.cancelled) { exitCode = null; break; }
         args = [...args, '--password', password];
+        // A tool that repeats its arguments (an error quoting the command line) must not show the password.
+        if (password) this.typedSecrets.push(password);
       }
       this.write(`\x1b[2m> ${describeStep(step)}\x1b[0m\r\n`);
       this.options.log.info(`Sign-in: running ${describeStep(step)}`);

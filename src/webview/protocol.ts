@@ -140,6 +140,67 @@ export const initSchema = z.discriminatedUnion('wizard', [
 ]);
 export type WizardInit = z.infer<typeof initSchema>;
 
+// ---------- the service principal for local development ----------
+
+/** The longest a client secret made here may live: two years, the longest the Entra portal offers. */
+export const MAX_SECRET_DAYS = 730;
+const DAY_MS = 86_400_000;
+
+/** A time's date in UTC as YYYY-MM-DD: the page and the extension count days the same way. */
+export function utcDate(time: number): string {
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+/** The date `days` days after today (UTC). */
+export function daysFromToday(days: number, now = Date.now()): string {
+  return utcDate(now + days * DAY_MS);
+}
+
+/** Why `date` (YYYY-MM-DD) cannot end a client secret, or null: it must be after today and at most two years away. */
+export function secretEndDateProblem(date: string, now = Date.now()): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return 'Choose the date the secret ends.';
+  const time = Date.parse(`${date}T00:00:00Z`);
+  if (Number.isNaN(time) || utcDate(time) !== date) return `${date} is not a date.`;
+  if (date <= utcDate(now)) return 'The secret must end after today.';
+  if (date > daysFromToday(MAX_SECRET_DAYS, now)) return 'A secret may last at most two years: choose an earlier date.';
+  return null;
+}
+
+export const LOCAL_DEV_APP_NAME_MAX = 120;
+
+/** Why a display name cannot name the app registration, or null (the extension checks it again before Graph sees it). */
+export function localDevNameProblem(name: string): string | null {
+  if (!name.trim()) return 'The name is required.';
+  if (name.length > LOCAL_DEV_APP_NAME_MAX) return `The name may have at most ${LOCAL_DEV_APP_NAME_MAX} characters.`;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 0x2028 || c === 0x2029) return 'The name may not contain control characters or line breaks.';
+  }
+  return null;
+}
+
+const secretEndDateSchema = z.string().max(10).refine((d) => secretEndDateProblem(d) === null);
+const localDevNameSchema = z.string().max(LOCAL_DEV_APP_NAME_MAX).refine((n) => localDevNameProblem(n) === null);
+
+/** A service principal made here and remembered for the workspace folder: ids, names and dates, never its secret. */
+export const localDevAppSchema = z.object({
+  appObjectId: guid, appId: guid, servicePrincipalId: guid.nullable(), displayName: text(256), keyId: guid, secretEndDateTime: text(64), tenantId: text(253),
+});
+export type LocalDevAppMessage = z.infer<typeof localDevAppSchema>;
+
+/** What a write of `.env` did: the file, the variable names (never a value) and what git does with the file. */
+export const envWriteSchema = z.object({
+  file: text(1_000),
+  created: z.boolean(),
+  keys: z.array(z.enum(['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET'])).max(3),
+  /**
+   * ignored: git already ignored it; ignored-now: added to .gitignore; tracked: git tracks it (a commit would publish
+   * it); not-ignored: .gitignore could not be updated; no-repository: not in a git work tree (or no git).
+   */
+  git: z.enum(['ignored', 'ignored-now', 'tracked', 'not-ignored', 'no-repository']),
+});
+export type EnvWriteMessage = z.infer<typeof envWriteSchema>;
+
 // ---------- requests (webview → extension) and their results ----------
 
 export const requestSchema = z.discriminatedUnion('method', [
@@ -166,6 +227,12 @@ export const requestSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('vscodeSignIn') }),
   z.object({ method: z.literal('installBroker') }),
   z.object({ method: z.literal('runCommand'), command: z.enum(PAGE_COMMANDS), credential: credentialSchema.optional() }),
+  z.object({ method: z.literal('spState') }),
+  z.object({ method: z.literal('createLocalDevApp'), displayName: localDevNameSchema, secretEndDate: secretEndDateSchema, groupId: guid.nullable() }),
+  // No secret field: the extension asks for the secret itself, in VS Code's password input.
+  z.object({ method: z.literal('useExistingServicePrincipal'), clientId: guid, tenant: tenantSchema }),
+  z.object({ method: z.literal('rotateLocalDevSecret'), appObjectId: guid, secretEndDate: secretEndDateSchema }),
+  z.object({ method: z.literal('deleteLocalDevApp'), appObjectId: guid }),
 ]);
 export type WizardRequest = z.infer<typeof requestSchema>;
 export type Method = WizardRequest['method'];
@@ -191,6 +258,37 @@ export const resultSchemas = {
   vscodeSignIn: z.object({}),
   installBroker: z.object({}),
   runCommand: z.object({}),
+  spState: z.object({
+    folderName: text(256).nullable(),
+    trusted: z.boolean(),
+    actor: actorSchema.nullable(),
+    problem: z.object({ kind: z.enum(['vscode-only', 'no-sign-in', 'failed']), message: text() }).nullable(),
+    defaultName: text(LOCAL_DEV_APP_NAME_MAX).nullable(),
+    /** The tenant of the developer's sign-in (AZURE_TENANT_ID of a service principal made here). */
+    tenantId: text(100).nullable(),
+    /** The folder's local-development group, when it exists: a new service principal may join it. */
+    group: groupSchema.nullable(),
+    remembered: localDevAppSchema.nullable(),
+    /** Whom the folder's .env names in AZURE_CLIENT_ID: the remembered app, another, none, or unknown (unreadable, untrusted). */
+    envClient: z.enum(['remembered', 'other', 'none', 'unknown']),
+  }),
+  createLocalDevApp: z.object({
+    app: localDevAppSchema,
+    /** null: the developer declined replacing .env's values, so the secret was not written anywhere. */
+    env: envWriteSchema.nullable(),
+    membership: z.object({ group: groupSchema, outcome: z.enum(['added', 'already-member', 'failed']), reason: text().nullable() }).nullable(),
+  }),
+  useExistingServicePrincipal: z.object({ outcome: z.enum(['written', 'cancelled']), env: envWriteSchema.nullable() }),
+  rotateLocalDevSecret: z.object({
+    outcome: z.enum(['rotated', 'declined']), app: localDevAppSchema.nullable(), env: envWriteSchema.nullable(),
+    oldSecretRemoved: z.boolean(), removalProblem: text().nullable(),
+  }),
+  deleteLocalDevApp: z.object({
+    outcome: z.enum(['deleted', 'not-found', 'declined']),
+    /** removed: its three lines left .env; other-app: .env names another app and was left alone. */
+    env: z.enum(['removed', 'other-app', 'no-file', 'failed', 'untouched']),
+    envProblem: text().nullable(),
+  }),
 } satisfies Record<Method, z.ZodType>;
 export type ResultOf<M extends Method> = z.infer<(typeof resultSchemas)[M]>;
 

@@ -56,6 +56,7 @@ interface Transient {
 }
 
 const SHOWN_ROLES = 60;
+const GIVEN_KIND: Readonly<Record<WizardPrincipal['type'], string>> = { Group: 'The group', ServicePrincipal: 'The service principal', User: 'The user' };
 
 export function roleWizard(root: HTMLElement, state: RoleState): void {
   const t: Transient = {
@@ -111,7 +112,7 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
     h('h2', {}, 'Who gets the role?'),
     state.assignee ? h('p', {}, 'Chosen: ', h('span', { class: 'name' }, state.assignee.displayName), ` (${state.assignee.type}, ${state.assignee.id})`) : null,
     h('ul', { class: 'choices', role: 'list' },
-      state.init.wizard === 'role' && state.init.assignee ? radio('assignee', 'given', `The group ${state.init.assignee.displayName}`, state.assignee?.id === state.init.assignee.id,
+      state.init.wizard === 'role' && state.init.assignee ? radio('assignee', 'given', `${GIVEN_KIND[state.init.assignee.type]} ${state.init.assignee.displayName}`, state.assignee?.id === state.init.assignee.id,
         () => { state.assignee = state.init.wizard === 'role' ? state.init.assignee ?? null : null; render(); }) : null,
       t.actor ? radio('assignee', 'me', `Me: ${t.actor.user.displayName}`, state.assignee?.id === t.actor.user.id, () => { state.assignee = t.actor!.user; render(); }, t.actor.user.detail) : null),
     h('div', { class: 'field' },

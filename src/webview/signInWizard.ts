@@ -6,12 +6,18 @@ import {
   browserSnippet, choiceProblem, cloudCommands, deviceCodeSnippet, installBrokerCommand, signInCommands, tenantProblem, TOOL_CREDENTIALS, TOOL_METHODS,
   upgradeForVsCodeCommand, usernameProblem, type CloudName, type ShellCommands, type SignInChoice, type SignInMethod, type SignInTool,
 } from '../core/signin/signInPageCommands';
+import {
+  addAppOwnerCommand, addMemberCommand, administratorRequest, createAppCommand, createServicePrincipalCommand, deleteAppCommand, deleteCredentialCommand,
+  renderCommand, resetCredentialCommand, showServicePrincipalCommand, type CommandArgs,
+} from '../core/team/commands';
+import { defaultGroupName } from '../core/team/names';
 import { onEvent, request, saveState } from './bridge';
 import { busy, button, copyText, failureBox, failureOf } from './common';
 import { h, icon, replaceChildren } from './dom';
 import {
-  cloudNameSchema, signInRunSchema, type PageCommand, type SignInPageMessage, type SignInRowMessage, type SignInRunMessage, type WizardFailure,
-  type WizardInit,
+  cloudNameSchema, daysFromToday, LOCAL_DEV_APP_NAME_MAX, localDevNameProblem, MAX_SECRET_DAYS, secretEndDateProblem, signInRunSchema,
+  type EnvWriteMessage, type LocalDevAppMessage, type PageCommand, type ResultOf, type SignInPageMessage, type SignInRowMessage, type SignInRunMessage,
+  type WizardFailure, type WizardInit,
 } from './protocol';
 
 export interface SignInState {
@@ -26,12 +32,14 @@ export interface SignInState {
   lastRun: SignInRunMessage | null;
   /** The page has been brought to the row it was opened for. */
   focused: boolean;
+  /** The service principal section's answers (never a secret). */
+  sp: ServicePrincipalForm;
 }
 
 export function initialSignInState(init: Extract<WizardInit, { wizard: 'signIn' }>): SignInState {
   return {
     wizard: 'signIn', init, tenant: '', cloud: null, methods: { az: 'browser', azd: 'browser', pwsh: 'browser' }, username: '', lastRun: null,
-    focused: !init.focus,
+    focused: !init.focus, sp: initialServicePrincipalForm(),
   };
 }
 
@@ -59,6 +67,7 @@ export function restoredSignInState(saved: unknown, init: Extract<WizardInit, { 
     username: text('username', 256),
     lastRun: run.success ? { ...run.data, deviceCode: null } : null,
     focused: Reflect.get(saved, 'focused') === true || fresh.focused,
+    sp: restoredServicePrincipalForm(Reflect.get(saved, 'sp')),
   };
 }
 
@@ -86,21 +95,522 @@ export interface ServicePrincipalSection {
   update(context: ServicePrincipalSectionContext): void;
 }
 
+const SECRET_PRESETS = [30, 90, 180] as const;
+type SecretPreset = (typeof SECRET_PRESETS)[number];
+
+/** When a new secret ends: a preset number of days from today, or a date of the developer's choosing. */
+export interface SecretEndChoice {
+  preset: SecretPreset | null;
+  /** YYYY-MM-DD; used when preset is null. */
+  date: string;
+}
+
+/** The section's answers, saved with the page's state: names, ids and choices, never a secret. */
+export interface ServicePrincipalForm {
+  mode: 'create' | 'existing';
+  name: string;
+  /** The name was typed over: the default suggested for the signed-in developer no longer replaces it. */
+  nameEdited: boolean;
+  createEnd: SecretEndChoice;
+  rotateEnd: SecretEndChoice;
+  joinGroup: boolean;
+  clientId: string;
+  tenant: string;
+  tenantEdited: boolean;
+}
+
+export function initialServicePrincipalForm(): ServicePrincipalForm {
+  return {
+    mode: 'create', name: '', nameEdited: false, createEnd: { preset: 90, date: '' }, rotateEnd: { preset: 90, date: '' }, joinGroup: false,
+    clientId: '', tenant: '', tenantEdited: false,
+  };
+}
+
+/** The saved answers, checked like every input: what does not fit is replaced by the default. */
+export function restoredServicePrincipalForm(saved: unknown): ServicePrincipalForm {
+  const fresh = initialServicePrincipalForm();
+  if (!saved || typeof saved !== 'object') return fresh;
+  const text = (name: string, max: number): string => {
+    const value: unknown = Reflect.get(saved, name);
+    return typeof value === 'string' && value.length <= max ? value : '';
+  };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const value: unknown = Reflect.get(saved, name);
+    return typeof value === 'boolean' ? value : fallback;
+  };
+  const end = (name: string): SecretEndChoice => {
+    const value: unknown = Reflect.get(saved, name);
+    if (!value || typeof value !== 'object') return { preset: 90, date: '' };
+    const preset: unknown = Reflect.get(value, 'preset');
+    const date: unknown = Reflect.get(value, 'date');
+    return {
+      preset: preset === null || (SECRET_PRESETS as readonly unknown[]).includes(preset) ? preset as SecretPreset | null : 90,
+      date: typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '',
+    };
+  };
+  return {
+    mode: Reflect.get(saved, 'mode') === 'existing' ? 'existing' : 'create',
+    name: text('name', LOCAL_DEV_APP_NAME_MAX), nameEdited: flag('nameEdited', false),
+    createEnd: end('createEnd'), rotateEnd: end('rotateEnd'), joinGroup: flag('joinGroup', false),
+    clientId: text('clientId', 36), tenant: text('tenant', 253), tenantEdited: flag('tenantEdited', false),
+  };
+}
+
+const endDateOf = (choice: SecretEndChoice): string => (choice.preset !== null ? daysFromToday(choice.preset) : choice.date);
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const clientIdProblem = (value: string): string | null => (value.trim() === '' ? 'Enter the application (client) id.' : GUID.test(value.trim()) ? null : 'The client id is a GUID, such as 65b3768b-1234-4c8e-9a1b-2f3d4e5f6a7b.');
+/** Placeholders in the equivalent commands for what an earlier command prints. */
+const APP_ID = '<app-id>';
+const SP_OBJECT_ID = '<service-principal-object-id>';
+
+type SpState = ResultOf<'spState'>;
+type SpOutcome =
+  | { readonly op: 'create'; readonly result: ResultOf<'createLocalDevApp'> }
+  | { readonly op: 'existing'; readonly result: ResultOf<'useExistingServicePrincipal'>; readonly clientId: string }
+  | { readonly op: 'rotate'; readonly result: ResultOf<'rotateLocalDevSecret'> }
+  | { readonly op: 'delete'; readonly result: ResultOf<'deleteLocalDevApp'>; readonly name: string };
+type SpOperation = 'create' | 'existing' | 'rotate' | 'delete';
+/** Where a failure is shown: next to the action that failed. */
+type SpFailurePlace = SpOperation | 'state' | 'assign';
+
+/** The az commands of one step, in bash and PowerShell with copy buttons, a note, and the request for an administrator. */
+function spCommandsBlock(id: string, title: string, commands: readonly CommandArgs[], note: string | null,
+  admin: { readonly what: string; readonly why: string; readonly commands: readonly CommandArgs[] } | null): HTMLElement {
+  const bash = commands.map((c) => renderCommand(c, 'bash')).join('\n\n');
+  const pwsh = commands.map((c) => renderCommand(c, 'powershell')).join('\n\n');
+  const block = (shell: 'bash' | 'PowerShell', text: string, suffix: string) => h('div', { class: 'command' },
+    h('div', { class: 'command-head' }, h('span', {}, shell),
+      button('Copy', () => copyText(text, `the ${shell} commands`), { key: `${id}-copy-${suffix}`, secondary: true, ariaLabel: `Copy the ${shell} commands: ${title}` })),
+    h('pre', { tabindex: '0', id: `${id}-${suffix}`, 'aria-label': `${title}, ${shell}` }, h('code', {}, text)));
+  return h('div', { class: 'sp-commands', id, role: 'group', 'aria-labelledby': `${id}-title` },
+    h('h4', { id: `${id}-title` }, title),
+    block('bash', bash, 'bash'), block('PowerShell', pwsh, 'pwsh'),
+    note ? h('p', { class: 'note' }, note) : null,
+    admin ? button('Copy Request for an Administrator', () => copyText(administratorRequest(admin.what, admin.why, admin.commands), 'the request for an administrator'),
+      { key: `${id}-admin`, id: `${id}-admin`, secondary: true }) : null);
+}
+
+/** The secret's end: presets and a date field, never beyond two years. `changed` runs after every choice. */
+function secretEndField(id: string, legend: string, choice: SecretEndChoice, changed: () => void): HTMLElement {
+  const dateInput = h('input', {
+    type: 'date', id: `${id}-date`, 'data-key': `${id}-date`, min: daysFromToday(1), max: daysFromToday(MAX_SECRET_DAYS), value: endDateOf(choice),
+    'aria-describedby': `${id}-problem`,
+    oninput: (e: Event) => {
+      choice.preset = null;
+      choice.date = (e.target as HTMLInputElement).value;
+      const custom = document.getElementById(`${id}-custom`) as HTMLInputElement | null;
+      if (custom) custom.checked = true;
+      changed();
+    },
+  }) as HTMLInputElement;
+  const pick = (preset: SecretPreset | null) => {
+    choice.preset = preset;
+    if (preset !== null) dateInput.value = daysFromToday(preset);
+    else if (!choice.date) choice.date = dateInput.value;
+    changed();
+  };
+  return h('fieldset', { class: 'secret-end' }, h('legend', {}, legend),
+    ...SECRET_PRESETS.map((days) => h('label', {},
+      h('input', { type: 'radio', name: id, id: `${id}-${days}`, 'data-key': `${id}-${days}`, checked: choice.preset === days, onchange: () => pick(days) }),
+      ` In ${days} days`)),
+    h('label', {}, h('input', { type: 'radio', name: id, id: `${id}-custom`, 'data-key': `${id}-custom`, checked: choice.preset === null, onchange: () => pick(null) }), ' On this date:'),
+    h('label', { class: 'sr-only', for: `${id}-date` }, `${legend}: date`),
+    dateInput,
+    h('p', { class: 'hint' }, `At most two years (${daysFromToday(MAX_SECRET_DAYS)}). A shorter life limits what a leaked secret can do; rotating makes a new one at any time.`),
+    h('div', { id: `${id}-problem`, 'aria-live': 'polite' }, secretEndDateProblem(endDateOf(choice)) ? h('p', { class: 'problem' }, secretEndDateProblem(endDateOf(choice))) : null));
+}
+
 /**
  * "Service principal for local development" (`#sp-section`): the alternative to signing in with a tool, an application
  * of one's own whose client id, tenant and secret EnvironmentCredential reads from `.env`. The page creates it once, so
- * what is typed into it survives the page's updates.
+ * what is typed into it survives the page's updates. The secret never reaches this page: the extension writes it
+ * into `.env` itself, from Graph's answer or from VS Code's password box.
  */
-export function servicePrincipalSection(initial: ServicePrincipalSectionContext): ServicePrincipalSection {
-  const body = h('div', { id: 'sp-body' });
-  const element = h('section', { id: 'sp-section', 'aria-labelledby': 'sp-title' }, h('h2', { id: 'sp-title' }, 'Service principal for local development'), body);
-  const update = (context: ServicePrincipalSectionContext) => {
-    const position = context.environment?.position;
-    replaceChildren(body, h('p', {}, 'An application of your own can sign your Python code in instead of your account: EnvironmentCredential',
-      position ? ` (number ${position} in the chain)` : '',
-      ' reads its client id, tenant and secret from the variables AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET, for example in the workspace\'s .env.'));
+export function servicePrincipalSection(initial: ServicePrincipalSectionContext,
+  options: { readonly form?: ServicePrincipalForm; readonly save?: () => void } = {}): ServicePrincipalSection {
+  const form = options.form ?? initialServicePrincipalForm();
+  const save = () => options.save?.();
+  let context = initial;
+  let info: SpState | null = null;
+  let loading = false;
+  let working: string | null = null;
+  let failure: { readonly op: SpFailurePlace; readonly failure: WizardFailure } | null = null;
+  let outcome: SpOutcome | null = null;
+  /** The active source when the state was last asked for: a sign-in since then is worth asking again. */
+  let askedWith: string | null | undefined;
+
+  const intro = h('div', { id: 'sp-intro' });
+  const status = h('div', { id: 'sp-status', 'aria-live': 'polite' });
+  const result = h('div', { id: 'sp-outcome' });
+  const managed = h('div', { id: 'sp-managed' });
+  const paths = h('div', { id: 'sp-paths' });
+  const element = h('section', { id: 'sp-section', 'aria-labelledby': 'sp-title' },
+    h('h2', { id: 'sp-title' }, 'Service principal for local development'), intro, status, result, managed, paths);
+
+  const folderName = () => info?.folderName ?? 'this folder';
+  const groupName = () => defaultGroupName(info?.folderName ?? 'app');
+
+  // ---------- the explanation, from the chain's EnvironmentCredential row ----------
+
+  const whereInChain = (): (HTMLElement | string | null)[] => {
+    const row = context.environment;
+    const version = context.page?.azureIdentity.version;
+    if (!row) return [];
+    const r = row.reach;
+    const place = row.position !== null
+      ? `EnvironmentCredential is number ${row.position} in the chain of ${version ? `azure-identity ${version}` : 'this azure-identity version'}`
+        + (row.position === 1 ? ': it is tried first, so once .env holds the three variables it decides before any sign-in below.' : '.')
+      : 'EnvironmentCredential is not part of this azure-identity version\'s chain.';
+    const now: string | null = r.kind === 'active' ? `It is active now${row.signIn.kind === 'signed-in' && row.signIn.who ? `, as ${row.signIn.who}` : ''}.`
+      : r.kind === 'tried' ? 'Now it finds none of the variables, so Python moves on to the next source.'
+        : r.kind === 'stops' ? 'Now it stops the chain: the variables are set but do not sign in (see its row above).'
+          : r.kind === 'earlier-wins' ? `Now ${r.winnerLabel} comes first.`
+            : null;
+    return [h('p', { id: 'sp-chain-place' }, place, now ? ` ${now}` : ''),
+      r.kind === 'excluded' ? h('p', { class: 'note' }, 'It is excluded now (', h('span', { class: 'quote' }, r.reason), '): the variables would be ignored until it is included again.') : null];
   };
-  update(initial);
+  const renderIntro = () => replaceChildren(intro,
+    h('p', {}, 'The recommended setup signs your code in as you, with the roles of your team\'s group. The alternative is an app registration of your own, '
+      + 'one per developer, whose service principal holds the roles instead: your code reads its client id, tenant and secret from AZURE_CLIENT_ID, '
+      + 'AZURE_TENANT_ID and AZURE_CLIENT_SECRET (here in the workspace\'s .env) through EnvironmentCredential. Use it when your code must run as an '
+      + 'application, or when none of the sign-ins above can be used; a secret is a password that must be kept out of git and rotated.'),
+    ...whereInChain());
+
+  /** Whether the chain already signs in as `appId` through EnvironmentCredential. */
+  const chainNote = (appId: string, id = 'sp-chain-note'): HTMLElement => {
+    const row = context.environment;
+    const active = row?.reach.kind === 'active' && row.signIn.kind === 'signed-in' && (row.signIn.who ?? '').toLowerCase().includes(appId.toLowerCase());
+    return h('p', { id, role: 'status' }, active
+      ? [icon('pass-filled'), ' The chain shows EnvironmentCredential active as this app: your Python code signs in as it.']
+      : 'The Credential Chain shows EnvironmentCredential active as this app once it checks again; it watches .env, so that happens by itself.');
+  };
+
+  // ---------- the outcome of the last change ----------
+
+  const envLine = (env: EnvWriteMessage): HTMLElement => {
+    switch (env.git) {
+      case 'ignored':
+      case 'ignored-now':
+        return h('p', { id: 'sp-env-status' }, icon('check'), ` ${env.file} updated (git-ignored${env.git === 'ignored-now' ? ': added to .gitignore' : ''}).`);
+      case 'tracked':
+        return h('p', { id: 'sp-env-status', class: 'problem', role: 'alert' }, icon('warning'),
+          ` ${env.file} updated, but git tracks it: the next commit would publish the secret. Stop tracking it with git rm --cached ${env.file}.`);
+      case 'not-ignored':
+        return h('p', { id: 'sp-env-status', class: 'problem', role: 'alert' }, icon('warning'), ` ${env.file} updated, but git does not ignore it: add it to .gitignore.`);
+      case 'no-repository':
+        return h('p', { id: 'sp-env-status' }, icon('check'), ` ${env.file} updated (not in a git repository).`);
+    }
+  };
+
+  const outcomeBlock = (): HTMLElement | null => {
+    if (!outcome) return null;
+    switch (outcome.op) {
+      case 'create': {
+        const { app, env, membership } = outcome.result;
+        return h('div', { class: 'notice', role: 'status', id: 'sp-created' },
+          h('p', {}, h('strong', {}, 'Created ', app.displayName), ': its app registration, its service principal and one client secret.'),
+          env ? envLine(env) : h('p', { class: 'problem', id: 'sp-env-status' }, '.env was left as it was, so the secret went nowhere: Graph shows it only once. Rotate Secret makes a new one and writes it to .env.'),
+          membership ? h('p', { id: 'sp-membership', class: membership.outcome === 'failed' ? 'problem' : '' },
+            membership.outcome === 'failed' ? `It could not join ${membership.group.displayName}: ${membership.reason ?? 'unknown reason'}`
+              : `It ${membership.outcome === 'added' ? 'joined' : 'already was in'} ${membership.group.displayName}, so it holds the group's roles (role changes can take up to 10 minutes).`) : null);
+      }
+      case 'existing': return outcome.result.outcome === 'cancelled'
+        ? h('p', { class: 'hint', role: 'status', id: 'sp-existing-outcome' }, 'Cancelled: .env was not changed.')
+        : h('div', { class: 'notice', role: 'status', id: 'sp-existing-outcome' },
+          h('p', {}, `The service principal ${outcome.clientId} is in .env.`), outcome.result.env ? envLine(outcome.result.env) : null, chainNote(outcome.clientId, 'sp-existing-chain-note'));
+      case 'rotate': {
+        const r = outcome.result;
+        if (r.outcome === 'declined' || !r.app) return h('p', { class: 'hint', role: 'status', id: 'sp-rotated' }, 'Not rotated: nothing changed.');
+        return h('div', { class: r.oldSecretRemoved ? 'notice' : 'failure', role: r.oldSecretRemoved ? 'status' : 'alert', id: 'sp-rotated' },
+          h('p', {}, `New secret ending ${r.app.secretEndDateTime.slice(0, 10)} written to .env in place of the old one.`),
+          r.env ? envLine(r.env) : null,
+          r.oldSecretRemoved ? h('p', {}, 'The old secret was removed from the app: it no longer signs in.')
+            : h('p', { class: 'problem' }, 'The old secret could not be removed: ', h('span', { class: 'quote' }, r.removalProblem ?? 'unknown reason')));
+      }
+      case 'delete': {
+        const r = outcome.result;
+        if (r.outcome === 'declined') return h('p', { class: 'hint', role: 'status', id: 'sp-deleted' }, 'Not deleted: nothing changed.');
+        const envText = r.env === 'removed' ? ' Its AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET lines were removed from .env; the other lines are as they were.'
+          : r.env === 'other-app' ? ' .env names another app, so it was left as it is.'
+            : r.env === 'no-file' ? ' There is no .env to clean up.' : '';
+        return h('div', { class: r.envProblem ? 'failure' : 'notice', role: r.envProblem ? 'alert' : 'status', id: 'sp-deleted' },
+          h('p', {}, r.outcome === 'deleted' ? `Deleted ${outcome.name} in Azure.` : `${outcome.name} was already gone in Azure; it is forgotten here.`, envText),
+          r.envProblem ? h('p', { class: 'problem' }, r.envProblem) : null);
+      }
+    }
+  };
+
+  /** Where an administrator must act: app registration restricted to some directory roles. */
+  const adminRequest = (name: string) => {
+    const me = info?.actor?.user;
+    const owner = me?.type === 'User' ? me.id : '<your-object-id>';
+    return {
+      what: `create the app registration "${name}" with its service principal, and make me its owner`,
+      why: `This tenant lets only administrators (Application Administrator or Cloud Application Administrator) register applications. I need one for running ${folderName()} `
+        + `on my machine as an application (EnvironmentCredential). As its owner${me ? ` (object id ${me.id})` : ''} I then create its client secret myself `
+        + `(az ad app credential reset --id <app-id> --end-date ${endDateOf(form.createEnd)} --append prints it once; it goes into my .env and nowhere else), so the secret never leaves my machine. `
+        + 'In the commands, <app-id> is the appId the first command prints.',
+      commands: [createAppCommand(name), createServicePrincipalCommand(APP_ID), addAppOwnerCommand(APP_ID, owner)],
+    };
+  };
+
+  const failureBlock = (op: SpFailurePlace): HTMLElement | null => {
+    if (!failure || failure.op !== op) return null;
+    const f = failure.failure;
+    if (op === 'create' && f.kind === 'forbidden') {
+      const request = adminRequest(form.name.trim() || info?.defaultName || 'app-local-dev');
+      return h('div', { class: 'failure', role: 'alert', id: 'sp-failure' },
+        h('p', {}, icon('error'), ' ', h('strong', {}, 'You may not register applications in this tenant.'),
+          ' It lets only some directory roles create app registrations: an administrator with the Application Administrator or Cloud Application Administrator role can. ',
+          'Send them the request below: they create the app registration and its service principal and make you its owner; then you create its secret yourself ',
+          '(az ad app credential reset, below) and put it into .env with "Use an existing one".'),
+        h('p', { class: 'hint' }, 'Microsoft Graph said: ', h('span', { class: 'quote' }, f.message)),
+        h('div', { class: 'actions' }, button('Copy Request for an Administrator', () => copyText(administratorRequest(request.what, request.why, request.commands), 'the request for an administrator'),
+          { key: 'sp-failure-admin', id: 'sp-failure-admin' })));
+    }
+    return failureBox(f);
+  };
+
+  // ---------- the remembered service principal: rotate, delete, assign a role ----------
+
+  const rotateProblem = () => secretEndDateProblem(endDateOf(form.rotateEnd));
+  const refreshRotate = () => {
+    save();
+    const slot = managed.querySelector<HTMLElement>('#sp-rotate-end-problem');
+    if (slot) replaceChildren(slot, rotateProblem() ? h('p', { class: 'problem' }, rotateProblem()) : null);
+    managed.querySelector<HTMLElement>('#sp-rotate')?.toggleAttribute('disabled', !!working || !!rotateProblem() || !info?.actor);
+    const app = info?.remembered;
+    const cmds = managed.querySelector<HTMLElement>('#sp-rotate-cmds-slot');
+    if (cmds && app) replaceChildren(cmds, rotateCommands(app));
+  };
+  const rotateCommands = (app: LocalDevAppMessage) => spCommandsBlock('sp-rotate-cmds', 'Equivalent commands: rotate the secret',
+    [resetCredentialCommand(app.appId, endDateOf(form.rotateEnd)), deleteCredentialCommand(app.appId, app.keyId)],
+    'az ad app credential reset prints the new secret (its "password"): put it into .env as AZURE_CLIENT_SECRET, never paste it anywhere else (a chat, a ticket, a commit). '
+      + 'Then the second command removes the old secret.', null);
+
+  const managedBlock = (): (HTMLElement | null)[] => {
+    const app = info?.remembered;
+    if (!app) return [];
+    const envState = info?.envClient === 'remembered' ? '.env uses it.'
+      : info?.envClient === 'other' ? '.env names another app: Rotate Secret points it at this one.'
+        : info?.envClient === 'none' ? '.env does not set AZURE_CLIENT_ID: Rotate Secret writes a new secret there.' : '';
+    return [h('div', { class: 'sp-app', id: 'sp-app', role: 'group', 'aria-labelledby': 'sp-app-title' },
+      h('h3', { id: 'sp-app-title' }, `Your service principal for ${folderName()}`),
+      h('dl', { class: 'summary' },
+        h('dt', {}, 'Name'), h('dd', { id: 'sp-app-name' }, app.displayName),
+        h('dt', {}, 'Application (client) id'), h('dd', {}, h('code', { id: 'sp-app-id' }, app.appId)),
+        h('dt', {}, 'Object id (app registration)'), h('dd', {}, h('code', { id: 'sp-object-id' }, app.appObjectId)),
+        app.servicePrincipalId ? [h('dt', {}, 'Object id (service principal)'), h('dd', {}, h('code', { id: 'sp-principal-id' }, app.servicePrincipalId))] : null,
+        h('dt', {}, 'Tenant'), h('dd', {}, h('code', {}, app.tenantId)),
+        h('dt', {}, 'Secret expires'), h('dd', { id: 'sp-expiry' }, app.secretEndDateTime.slice(0, 10), ` (key id ${app.keyId})`)),
+      envState ? h('p', { class: 'hint', id: 'sp-env-uses' }, envState) : null,
+      chainNote(app.appId),
+      h('div', { class: 'actions' },
+        app.servicePrincipalId ? button('Assign a Role to It…', () => void request({
+          method: 'openRoleWizard', assignee: { id: app.servicePrincipalId!, type: 'ServicePrincipal', displayName: app.displayName, detail: `app id ${app.appId}` },
+        }).catch((error: unknown) => { failure = { op: 'assign', failure: failureOf(error) }; renderAll(); }), { key: 'sp-assign-role', id: 'sp-assign-role' }) : null,
+        button('Delete This Service Principal…', () => void remove(app), { key: 'sp-delete', id: 'sp-delete', secondary: true, disabled: !!working || !info?.actor })),
+      failureBlock('assign'),
+      failureBlock('delete'),
+      h('h4', {}, 'Rotate the secret'),
+      h('p', { class: 'hint' }, 'A new secret replaces the one in .env (no question asked: that is what rotating means), then the old one is removed from the app.'),
+      secretEndField('sp-rotate-end', 'The new secret ends', form.rotateEnd, refreshRotate),
+      h('div', { class: 'actions' }, button('Rotate Secret', () => void rotate(app), { key: 'sp-rotate', id: 'sp-rotate', disabled: !!working || !!rotateProblem() || !info?.actor })),
+      failureBlock('rotate'),
+      h('div', { id: 'sp-rotate-cmds-slot' }, rotateCommands(app)),
+      spCommandsBlock('sp-delete-cmds', 'Equivalent command: delete it', [deleteAppCommand(app.appId)],
+        'Deleting the app registration deletes its service principal, with its role assignments and group memberships.', null))];
+  };
+
+  // ---------- the two ways in: create one, or use an existing one ----------
+
+  const nameProblem = () => localDevNameProblem(form.name);
+  const createBlocked = () => !!working || !info?.actor || !!nameProblem() || !!secretEndDateProblem(endDateOf(form.createEnd));
+  const createCommands = (): HTMLElement => {
+    const name = form.name.trim() || 'app-local-dev-you';
+    const joining = !!info?.group && form.joinGroup;
+    return spCommandsBlock('sp-create-cmds', 'Equivalent commands', [
+      createAppCommand(name), createServicePrincipalCommand(APP_ID), resetCredentialCommand(APP_ID, endDateOf(form.createEnd)),
+      ...(joining && info?.group ? [addMemberCommand(info.group.displayName, SP_OBJECT_ID)] : []),
+    ], `${APP_ID} is the appId the first command prints${joining ? `, ${SP_OBJECT_ID} the id the second prints` : ''}. az ad app credential reset prints the secret once (its "password"): `
+      + 'write it into .env as AZURE_CLIENT_SECRET, next to AZURE_CLIENT_ID (the appId) and AZURE_TENANT_ID (its "tenant"), and never paste it anywhere else (a chat, a ticket, a commit).',
+    adminRequest(name));
+  };
+  const refreshCreate = () => {
+    save();
+    const problems = paths.querySelector<HTMLElement>('#sp-name-problem');
+    if (problems) replaceChildren(problems, nameProblem() && form.name !== '' ? h('p', { class: 'problem' }, nameProblem()) : null);
+    const endProblem = paths.querySelector<HTMLElement>('#sp-end-problem');
+    if (endProblem) replaceChildren(endProblem, secretEndDateProblem(endDateOf(form.createEnd)) ? h('p', { class: 'problem' }, secretEndDateProblem(endDateOf(form.createEnd))) : null);
+    paths.querySelector<HTMLElement>('#sp-create')?.toggleAttribute('disabled', createBlocked());
+    const cmds = paths.querySelector<HTMLElement>('#sp-create-cmds-slot');
+    if (cmds) replaceChildren(cmds, createCommands());
+  };
+  const createPath = (): (HTMLElement | null)[] => {
+    if (info?.remembered) {
+      return [h('p', { class: 'hint' }, `One service principal per developer and folder: delete ${info.remembered.displayName} above to create another, or use an existing one.`)];
+    }
+    const group = info?.group;
+    return [
+      h('div', { class: 'field' }, h('vscode-label', { for: 'sp-name' }, 'Name of the app registration'),
+        h('vscode-textfield', {
+          id: 'sp-name', 'data-key': 'sp-name', value: form.name, label: 'Name of the app registration', maxlength: String(LOCAL_DEV_APP_NAME_MAX), 'aria-describedby': 'sp-name-hint',
+          oninput: (e: Event) => { form.name = (e.target as HTMLInputElement).value; form.nameEdited = true; refreshCreate(); },
+        }),
+        h('p', { class: 'hint', id: 'sp-name-hint' }, '<app>-local-dev-<you>: one per developer, so that each secret can be rotated or revoked on its own.'),
+        h('div', { id: 'sp-name-problem', 'aria-live': 'polite' })),
+      secretEndField('sp-end', 'The secret ends', form.createEnd, refreshCreate),
+      group ? h('label', { class: 'checkbox' },
+        h('input', { type: 'checkbox', id: 'sp-join-group', 'data-key': 'sp-join-group', checked: form.joinGroup, onchange: (e: Event) => { form.joinGroup = (e.target as HTMLInputElement).checked; refreshCreate(); } }),
+        ` Add it to the group ${group.displayName} so it inherits the group's roles`)
+        : h('p', { class: 'hint', id: 'sp-no-group' }, `There is no group ${groupName()} to join: assign roles to the service principal once it exists (Assign a Role to It…), or create the group first.`),
+      h('div', { class: 'actions' }, button('Create', () => void create(), { key: 'sp-create', id: 'sp-create', disabled: createBlocked() })),
+      working && working.startsWith('Creating') ? busy(working) : null,
+      failureBlock('create'),
+      h('div', { id: 'sp-create-cmds-slot' }, createCommands()),
+    ];
+  };
+
+  const existingTenant = () => form.tenant.trim();
+  const existingBlocked = () => !!working || !!clientIdProblem(form.clientId) || !existingTenant() || !!tenantProblem(form.tenant);
+  const existingCommands = () => spCommandsBlock('sp-existing-cmds', 'Equivalent command: look it up', [showServicePrincipalCommand(form.clientId.trim() || '<client-id>')],
+    'It shows the name and object id of the service principal, never a secret. The .env lines are AZURE_CLIENT_ID (the client id), AZURE_TENANT_ID and AZURE_CLIENT_SECRET; '
+      + 'the secret is typed into VS Code\'s password box and goes into .env and nowhere else.', null);
+  const refreshExisting = () => {
+    save();
+    const problems = paths.querySelector<HTMLElement>('#sp-existing-problems');
+    if (problems) {
+      replaceChildren(problems, ...[form.clientId ? clientIdProblem(form.clientId) : null, form.tenant ? tenantProblem(form.tenant) : null]
+        .filter((p): p is string => !!p).map((p) => h('p', { class: 'problem' }, p)));
+    }
+    paths.querySelector<HTMLElement>('#sp-use-existing')?.toggleAttribute('disabled', existingBlocked());
+    const cmds = paths.querySelector<HTMLElement>('#sp-existing-cmds-slot');
+    if (cmds) replaceChildren(cmds, existingCommands());
+  };
+  /** The tenant the page's Tenant field names, else the developer's: prefilled until the field is typed in. */
+  const defaultTenant = () => context.tenant ?? info?.tenantId ?? '';
+  const existingPath = (): (HTMLElement | null)[] => {
+    if (!form.tenantEdited) form.tenant = defaultTenant();
+    return [
+      h('p', {}, 'An app registration you already have (made by an administrator, say): its client id and tenant here; its secret in VS Code\'s password box, which the extension asks for, so that it never passes through this page.'),
+      h('div', { class: 'field' }, h('vscode-label', { for: 'sp-client-id' }, 'Application (client) id'),
+        h('vscode-textfield', {
+          id: 'sp-client-id', 'data-key': 'sp-client-id', value: form.clientId, label: 'Application (client) id', maxlength: '36', placeholder: '00000000-0000-0000-0000-000000000000',
+          oninput: (e: Event) => { form.clientId = (e.target as HTMLInputElement).value; refreshExisting(); },
+        })),
+      h('div', { class: 'field' }, h('vscode-label', { for: 'sp-tenant' }, 'Tenant'),
+        h('vscode-textfield', {
+          id: 'sp-tenant', 'data-key': 'sp-tenant', value: form.tenant, label: 'Tenant', maxlength: '253', placeholder: 'contoso.onmicrosoft.com or the tenant id',
+          oninput: (e: Event) => { form.tenant = (e.target as HTMLInputElement).value; form.tenantEdited = true; refreshExisting(); },
+        })),
+      h('div', { id: 'sp-existing-problems', 'aria-live': 'polite' }),
+      h('div', { class: 'actions' }, button('Enter Its Secret and Write .env…', () => void useExisting(), { key: 'sp-use-existing', id: 'sp-use-existing', disabled: existingBlocked() })),
+      failureBlock('existing'),
+      h('div', { id: 'sp-existing-cmds-slot' }, existingCommands()),
+    ];
+  };
+
+  const pathsBlock = (): HTMLElement[] => [
+    h('fieldset', {}, h('legend', {}, info?.remembered ? 'Another service principal' : 'Which service principal'),
+      h('label', {}, h('input', { type: 'radio', name: 'sp-mode', id: 'sp-mode-create', 'data-key': 'sp-mode-create', checked: form.mode === 'create', onchange: () => { form.mode = 'create'; renderAll(); } }), ' Create one for me'),
+      h('label', {}, h('input', { type: 'radio', name: 'sp-mode', id: 'sp-mode-existing', 'data-key': 'sp-mode-existing', checked: form.mode === 'existing', onchange: () => { form.mode = 'existing'; renderAll(); } }), ' Use an existing one')),
+    h('div', { id: form.mode === 'create' ? 'sp-create-path' : 'sp-existing-path' }, ...(form.mode === 'create' ? createPath() : existingPath())),
+  ];
+
+  const statusBlock = (): (HTMLElement | null)[] => {
+    if (loading && !info) return [busy('Asking Azure who you are…')];
+    if (info?.actor) return [h('p', { class: 'hint', id: 'sp-actor' }, `Acting as ${info.actor.user.displayName}${info.actor.user.detail ? ` (${info.actor.user.detail})` : ''} through ${info.actor.tool}.`)];
+    if (info?.problem) return [h('p', { class: 'note', id: 'sp-no-session' }, info.problem.message, ' Using an existing service principal needs no sign-in.')];
+    return [failureBlock('state')];
+  };
+
+  // The parts are redrawn on their own: an update of the chain redraws the explanation and the chain note, never the
+  // fields being typed in.
+  const renderAll = () => {
+    save();
+    replaceChildren(status, ...statusBlock());
+    replaceChildren(result, outcomeBlock(), working && !working.startsWith('Creating') ? busy(working) : null);
+    replaceChildren(managed, ...managedBlock());
+    replaceChildren(paths, ...pathsBlock());
+    refreshCreate();
+    refreshExisting();
+  };
+
+  const load = async () => {
+    loading = true;
+    askedWith = context.page?.active?.credential ?? null;
+    renderAll();
+    try {
+      info = await request({ method: 'spState' });
+      if (failure?.op === 'state') failure = null;
+      if (!form.nameEdited && info.defaultName) form.name = info.defaultName;
+    } catch (error) {
+      failure = { op: 'state', failure: failureOf(error) };
+    } finally {
+      loading = false;
+      renderAll();
+    }
+  };
+
+  /** Runs one change; the state is asked for again afterwards (what is remembered, what .env names). */
+  const change = async (op: SpOperation, message: string, task: () => Promise<SpOutcome | null>) => {
+    if (working) return; // a second click while the first runs does nothing
+    working = message;
+    failure = null;
+    renderAll();
+    try {
+      const done = await task();
+      if (done) {
+        outcome = done;
+        // The change's own answer is shown at once; the state asked for next confirms it.
+        if (info && done.op === 'create') info = { ...info, remembered: done.result.app, envClient: done.result.env ? 'remembered' : info.envClient };
+        if (info && done.op === 'rotate' && done.result.app) info = { ...info, remembered: done.result.app, envClient: 'remembered' };
+        if (info && done.op === 'delete' && done.result.outcome !== 'declined') info = { ...info, remembered: null };
+      }
+    } catch (error) {
+      failure = { op, failure: failureOf(error) };
+    } finally {
+      working = null;
+    }
+    await load();
+  };
+
+  const create = () => change('create', 'Creating the app registration, its service principal and its secret…', async () => ({
+    op: 'create', result: await request({ method: 'createLocalDevApp', displayName: form.name.trim(), secretEndDate: endDateOf(form.createEnd), groupId: info?.group && form.joinGroup ? info.group.id : null }),
+  }));
+  const useExisting = () => change('existing', 'Waiting for the secret in VS Code\'s password box…', async () => ({
+    op: 'existing', clientId: form.clientId.trim().toLowerCase(), result: await request({ method: 'useExistingServicePrincipal', clientId: form.clientId.trim(), tenant: existingTenant() }),
+  }));
+  const rotate = (app: LocalDevAppMessage) => change('rotate', 'Rotating the secret…', async () => ({
+    op: 'rotate', result: await request({ method: 'rotateLocalDevSecret', appObjectId: app.appObjectId, secretEndDate: endDateOf(form.rotateEnd) }),
+  }));
+  const remove = (app: LocalDevAppMessage) => change('delete', 'Waiting for your answer, then deleting…', async () => ({
+    op: 'delete', name: app.displayName, result: await request({ method: 'deleteLocalDevApp', appObjectId: app.appObjectId }),
+  }));
+
+  const update = (next: ServicePrincipalSectionContext) => {
+    context = next;
+    renderIntro();
+    const note = managed.querySelector<HTMLElement>('#sp-chain-note');
+    const app = info?.remembered;
+    if (note && app) replaceChildren(note, ...Array.from(chainNote(app.appId).childNodes));
+    const existingNote = result.querySelector<HTMLElement>('#sp-existing-chain-note');
+    if (existingNote && outcome?.op === 'existing') replaceChildren(existingNote, ...Array.from(chainNote(outcome.clientId).childNodes));
+    // The tenant prefill follows the page's Tenant field until it is typed in.
+    const tenantField = paths.querySelector<HTMLInputElement>('#sp-tenant');
+    if (tenantField && !form.tenantEdited && form.tenant !== defaultTenant()) {
+      form.tenant = defaultTenant();
+      tenantField.value = form.tenant;
+      refreshExisting();
+    }
+    // Without a sign-in the state is asked for again once the chain has a new active source (a sign-in above).
+    const active = next.page?.active?.credential ?? null;
+    if (!loading && !working && info && !info.actor && next.page && active !== askedWith) void load();
+  };
+
+  renderIntro();
+  renderAll();
+  void load();
   return { element, update };
 }
 
@@ -402,7 +912,7 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
   const top = h('div', { id: 'top' });
   const where = h('div', { id: 'where-slot' });
   const sources = h('div', { id: 'sources-slot' });
-  const sp = servicePrincipalSection(spContext());
+  const sp = servicePrincipalSection(spContext(), { form: state.sp, save });
   replaceChildren(root,
     h('h1', {}, 'Sign In to Azure'),
     h('p', { class: 'hint' }, 'Every way your Python code\'s DefaultAzureCredential can get your token, and where each one stands.'),

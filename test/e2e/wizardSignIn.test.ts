@@ -162,6 +162,25 @@ suite.test('a device code approved by the sandbox signs the Azure Developer CLI 
   await closeAllEditors(vscode);
 });
 
+suite.test('Azure PowerShell with a device code approved by the sandbox: its row shows the account; Azure CLI still comes first', async () => {
+  const { vscode } = suite;
+  sandbox.control.settings({ autoApproveDeviceCodesAs: 'bob' });
+  try {
+    const frame = await openWizard(vscode, TITLE);
+    await frame.locator('#method-pwsh-device-code').check();
+    await frame.locator('#signin-pwsh:not([disabled])').click();
+    await frame.locator('#run-pwsh', { hasText: 'Azure PowerShell signed in.' }).waitFor({ timeout: 60_000 });
+    const pwsh = frame.locator('#row-AzurePowerShellCredential');
+    await pwsh.getByText(/Signed in as bob@contososandbox\.onmicrosoft\.com/).waitFor({ timeout: 15_000 });
+    assert.match(await pwsh.innerText(), /Not reached: Azure CLI comes first and gives Python its token/);
+    const invocations = sandbox.control.toolInvocations().filter((i) => i.tool === 'pwsh' && i.argv.join(' ').includes('Connect-AzAccount'));
+    assert.ok(invocations.some((i) => i.argv.join(' ').includes('-UseDeviceAuthentication')), 'the device-code method reached pwsh');
+  } finally {
+    sandbox.control.settings({ autoApproveDeviceCodesAs: null });
+  }
+  await closeAllEditors(vscode);
+});
+
 suite.test('the China cloud shows the az cloud set step and AZURE_AUTHORITY_HOST; hidden and shown again, the page keeps its answers', async () => {
   const { vscode } = suite;
   const frame = await openWizard(vscode, TITLE);

@@ -190,6 +190,20 @@ describe('fake az', () => {
   });
 });
 
+test('fake az cloud set records the cloud in the [cloud] section of az config, which the extension reads', async () => {
+  const { azConfiguredCloud } = await import('../../src/core/access/clouds');
+  const home = newHome();
+  assert.match((await tool('az', home, ['cloud', 'show', '--query', 'name', '-o', 'tsv'])).stdout, /^AzureCloud\s*$/);
+  assert.equal((await tool('az', home, ['cloud', 'set', '--name', 'AzureChinaCloud'])).code, 0);
+  assert.equal(azConfiguredCloud({ HOME: home }), 'AzureChinaCloud');
+  assert.match((await tool('az', home, ['cloud', 'show', '--query', 'name', '-o', 'tsv'])).stdout, /^AzureChinaCloud\s*$/);
+  const unknown = await tool('az', home, ['cloud', 'set', '-n', 'AzureGermanCloud']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /Unable to find cloud 'AzureGermanCloud'/);
+  assert.equal((await tool('az', home, ['cloud', 'set', '-n', 'AzureCloud'])).code, 0);
+  assert.equal(readFileSync(join(home, '.azure', 'config'), 'utf8'), '[cloud]\nname = AzureCloud\n');
+});
+
 describe('fake azd', () => {
   test('browser sign-in, auth token JSON, --check-status, logout', async () => {
     const home = newHome();

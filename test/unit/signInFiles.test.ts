@@ -57,3 +57,18 @@ test('rewriting a sign-in file with the same content does not trigger', async ()
     assert.equal(w.batches.length, 0);
   } finally { w.done(); }
 });
+
+test('azd auth login (azd 1.x keeps the current user in ~/.azd/auth.json) and azd auth logout are seen', async () => {
+  const w = watchedHome();
+  try {
+    mkdirSync(join(w.home, '.azd'));
+    await settle(20);
+    writeFileSync(join(w.home, '.azd', 'auth.json'), '{"auth":{"account":{"currentUser":{"homeAccountId":"a.b"}}}}');
+    await settle(200);
+    assert.ok(w.batches.flat().some((c) => c.path.endsWith('auth.json')), 'sign-in seen');
+    w.batches.length = 0;
+    rmSync(join(w.home, '.azd', 'auth.json'));
+    await settle(200);
+    assert.equal(w.batches.length, 1, 'sign-out seen');
+  } finally { w.done(); }
+});

@@ -181,6 +181,48 @@ export function planEnvUpdate(existing: string | undefined, values: Readonly<Rec
   return { text: result, added, replaced, unchanged };
 }
 
+export interface EnvRemovalPlan {
+  /** The whole new file. */
+  readonly text: string;
+  /** Keys whose assignments were taken out, in the order given. */
+  readonly removed: string[];
+  /**
+   * Keys the dotenv package still reads from the new text: an assignment in a spelling this plan does not place.
+   * The caller says so rather than claiming the variable is gone.
+   */
+  readonly remaining: string[];
+}
+
+/**
+ * Plans taking `keys` out of a `.env` whose current text is `existing`: every assignment of each key (earlier
+ * duplicates too, which would otherwise become the value read) is removed with its line ending, and every other
+ * byte stays as it is: comments, blank lines, other variables, CRLF or LF endings, a missing final newline.
+ */
+export function planEnvRemoval(existing: string, keys: readonly string[]): EnvRemovalPlan {
+  for (const key of keys) {
+    if (!KEY.test(key)) throw new EnvFileError('invalid-key', `${keyLabel(key)} is not a valid variable name (letters, digits and _, not starting with a digit).`);
+  }
+  const wanted = new Set(keys);
+  const spans = assignments(existing).filter((s) => wanted.has(s.key));
+  let text = '';
+  let at = 0;
+  for (const span of spans) {
+    const ending = lineEnd(existing, span.end);
+    // A byte-order mark belongs to the file, not to its first line.
+    const start = span.start === 0 && existing.startsWith('\uFEFF') ? 1 : span.start;
+    text += existing.slice(at, start);
+    at = ending.at + ending.length;
+  }
+  text += existing.slice(at);
+  const removedKeys = new Set(spans.map((s) => s.key));
+  const left = parse(text);
+  return {
+    text,
+    removed: keys.filter((k) => removedKeys.has(k)),
+    remaining: keys.filter((k) => Object.prototype.hasOwnProperty.call(left, k)),
+  };
+}
+
 /** A .gitignore pattern that matches exactly this file name (glob characters and a leading `!`/`#` escaped). */
 function gitignorePattern(entry: string): string {
   return entry.replace(/[*?[\]\\]/g, (c) => `\\${c}`).replace(/^([!#])/, '\\$1');

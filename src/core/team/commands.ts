@@ -49,6 +49,44 @@ export function assignRoleCommand(assigneeObjectId: string, principalType: 'User
   return ['az', 'role', 'assignment', 'create', '--assignee-object-id', assigneeObjectId, '--assignee-principal-type', principalType, '--scope', scope, '--role', roleName];
 }
 
+/** An app registration for one tenant only, as the wizard creates it (`POST /applications` with `AzureADMyOrg`). */
+export function createAppCommand(displayName: string): CommandArgs {
+  return ['az', 'ad', 'app', 'create', '--display-name', displayName, '--sign-in-audience', 'AzureADMyOrg'];
+}
+
+/** The service principal of an app registration (what role assignments and group memberships name). */
+export function createServicePrincipalCommand(appId: string): CommandArgs {
+  return ['az', 'ad', 'sp', 'create', '--id', appId];
+}
+
+/**
+ * A new client secret ending on `endDate` (YYYY-MM-DD), added next to the existing ones: without `--append`, az
+ * removes every other password and key of the app. az prints the secret once (its `password` field).
+ */
+export function resetCredentialCommand(appId: string, endDate: string): CommandArgs {
+  return ['az', 'ad', 'app', 'credential', 'reset', '--id', appId, '--end-date', endDate, '--append'];
+}
+
+/** Removes one client secret (by its key id) from an app registration. */
+export function deleteCredentialCommand(appId: string, keyId: string): CommandArgs {
+  return ['az', 'ad', 'app', 'credential', 'delete', '--id', appId, '--key-id', keyId];
+}
+
+/** Deletes an app registration; its service principal, role assignments and memberships go with it. */
+export function deleteAppCommand(appId: string): CommandArgs {
+  return ['az', 'ad', 'app', 'delete', '--id', appId];
+}
+
+/** Looks up an existing service principal by its client id (its name and object id, never a secret). */
+export function showServicePrincipalCommand(appId: string): CommandArgs {
+  return ['az', 'ad', 'sp', 'show', '--id', appId, '--query', '{name: displayName, appId: appId, objectId: id}'];
+}
+
+/** Makes someone an owner of an app registration, so that they may manage its secrets themselves. */
+export function addAppOwnerCommand(appId: string, ownerObjectId: string): CommandArgs {
+  return ['az', 'ad', 'app', 'owner', 'add', '--id', appId, '--owner-object-id', ownerObjectId];
+}
+
 /** The text a developer without the rights sends to an administrator: what, why, and the exact commands. */
 export function administratorRequest(what: string, why: string, commands: readonly CommandArgs[]): string {
   return [

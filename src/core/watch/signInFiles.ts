@@ -19,7 +19,7 @@ export const SIGN_IN_LOCATIONS: readonly SignInLocation[] = [
   // az: the account list (emptied by `az logout`), the cloud config; the Azure Resources extension's auth record.
   { folder: '.azure', tool: 'Azure CLI / VS Code', files: /^(azureProfile\.json|clouds\.config|ms-azuretools\.vscode-azureresourcegroups[/\\]authRecord\.json)$/ },
   // azd: its config (default account) and its MSAL cache folder.
-  { folder: '.azd', tool: 'Azure Developer CLI', files: /^(config\.json|auth[/\\].*)$/ },
+  { folder: '.azd', tool: 'Azure Developer CLI', files: /^(config\.json|auth\.json|auth[/\\].*)$/ },
   // Azure PowerShell: the saved context of Connect-AzAccount.
   { folder: '.Azure', tool: 'Azure PowerShell', files: /^(AzureRmContext\.json|AzureRmContextSettings\.json|TokenCache\.dat|msal\.cache.*)$/ },
   // The shared token cache (Visual Studio, older VS Code, azure-identity's own persistence).

@@ -18,6 +18,7 @@ import { reportOf, type CommandContext } from '../commands/context';
 import { ACCESS_VIEW_ID, Commands } from '../ids';
 import { findExecutable, runSignInTerminal, type SignInTerminalRun } from '../signInTerminal';
 import { WizardPanel, result } from './panelHost';
+import { isServicePrincipalRequest, ServicePrincipalBackend } from './servicePrincipalBackend';
 
 /** Its own view type, so that VS Code restores a sign-in page to this host after a reload, not to the team wizards'. */
 export const SIGN_IN_VIEW_TYPE = 'azureDevAuth.signInWizard';
@@ -92,8 +93,11 @@ class SignInBackend implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private pushTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** The service principal section's requests: Azure and .env changes made as the signed-in developer. */
+  private readonly servicePrincipals: ServicePrincipalBackend;
 
-  constructor(private readonly ctx: CommandContext, private readonly post: (event: WizardEvent) => void) {
+  constructor(private readonly ctx: CommandContext, private readonly post: (event: WizardEvent) => void, state: vscode.Memento) {
+    this.servicePrincipals = new ServicePrincipalBackend(ctx, state);
     const push = () => {
       if (this.pushTimer) clearTimeout(this.pushTimer);
       this.pushTimer = setTimeout(() => this.pushPage(), PUSH_DEBOUNCE_MS);
@@ -126,6 +130,7 @@ class SignInBackend implements vscode.Disposable {
   }
 
   async handle(request: WizardRequest): Promise<unknown> {
+    if (isServicePrincipalRequest(request)) return this.servicePrincipals.handle(request);
     switch (request.method) {
       case 'signInPage': return result('signInPage', { page: checkedPage(this.ctx, pageFor(this.ctx)), run: this.run?.status ?? null });
       case 'startSignIn': return result('startSignIn', { run: this.start({ tool: request.tool, method: request.signInMethod, tenant: request.tenant?.trim() || null, cloud: request.cloud, username: request.username?.trim() ?? null }) });
@@ -227,22 +232,29 @@ class SignInBackend implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     if (this.pushTimer) clearTimeout(this.pushTimer);
+    this.servicePrincipals.dispose();
     // A sign-in keeps running in its terminal when the page closes: the developer may still complete it there.
     for (const d of this.disposables) d.dispose();
   }
 }
 
 function failureOf(ctx: CommandContext, error: unknown): WizardFailure {
-  const kind: unknown = error instanceof PageFailure ? error.kind : 'failed';
+  // A PageFailure, the service principal backend's failures and the team session's errors (read by duck typing:
+  // they come from another bundle) carry their kind; VS Code's sign-in lacking a permission counts as no sign-in.
+  const own: unknown = error && typeof error === 'object' ? Reflect.get(error, 'kind') : undefined;
+  const kind: unknown = own === 'vscode-only' ? 'no-sign-in' : own ?? 'failed';
   const message = redactSecrets(error instanceof Error ? error.message : String(error), ctx.knownSecrets()).slice(0, 3_900);
   const parsed = failureSchema.safeParse({ kind, message });
   return parsed.success ? parsed.data : { kind: 'failed', message };
 }
 
 let current: { host: WizardPanel; backend: SignInBackend } | undefined;
+/** The extension's workspaceState, where the service principal made for each folder is remembered (never its secret). */
+let workspaceState: vscode.Memento | undefined;
 
 function attach(ctx: CommandContext, panel: vscode.WebviewPanel, init: Extract<WizardInit, { wizard: 'signIn' }>, extensionUri: vscode.Uri): void {
-  const backend = new SignInBackend(ctx, (event) => { void panel.webview.postMessage({ type: 'event', event }); });
+  if (!workspaceState) throw new Error('The sign-in page is not registered.');
+  const backend = new SignInBackend(ctx, (event) => { void panel.webview.postMessage({ type: 'event', event }); }, workspaceState);
   const host = new WizardPanel(panel, extensionUri, {
     title: TITLE, init, log: ctx.log, failure: (error) => failureOf(ctx, error),
     handle: (request) => backend.handle(request),
@@ -269,6 +281,7 @@ export function openSignInWizard(ctx: CommandContext, extensionUri: vscode.Uri, 
 }
 
 export function registerSignInWizard(ctx: CommandContext, context: vscode.ExtensionContext): vscode.Disposable[] {
+  workspaceState = context.workspaceState;
   return [
     // After a window reload VS Code restores an open sign-in page; the page restores its own answers from getState().
     vscode.window.registerWebviewPanelSerializer(SIGN_IN_VIEW_TYPE, {

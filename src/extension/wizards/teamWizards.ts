@@ -35,8 +35,40 @@ function toolOrder(ctx: CommandContext): { tools: CredentialName[]; vscodeSigned
   };
 }
 
-class NoSession extends Error {
+const GROUP_PURPOSE = { cannot: 'create groups or add members', permission: 'Group.ReadWrite.All' } as const;
+
+/** Why no session could be opened; `kind` says what the page offers (a sign-in, the commands). */
+export class NoSession extends Error {
   constructor(readonly kind: 'no-sign-in' | 'vscode-only' | 'failed', message: string) { super(message); }
+}
+
+/**
+ * A session acting as the developer signed in to az, azd or Azure PowerShell, for the folder the views describe.
+ * `purpose` names what VS Code's own sign-in may not do, and the Graph permission it lacks for it. Throws NoSession
+ * when no tool gives a token.
+ */
+export async function openTeamSession(ctx: CommandContext, purpose: { readonly cannot: string; readonly permission: string } = GROUP_PURPOSE): Promise<TeamSession> {
+  const folder = ctx.folders.current().folder;
+  const inputs = folder ? ctx.controller.sourceInputs(folder.uri.toString()) : undefined;
+  const env = inputs?.env ?? definedEnvironment(process.env);
+  const { tools, vscodeSignedIn } = toolOrder(ctx);
+  const opened = await loadFacade().openSession({
+    env, cloudSetting: readAccessSettings(folder).cloud, processTimeoutSeconds: PROCESS_TIMEOUT_SECONDS, tools,
+    workspaceFolder: vscode.workspace.isTrusted && folder ? folder.uri.fsPath : undefined,
+  });
+  if (opened.ok) {
+    ctx.log.info(`Wizard acting as ${opened.session.actor.detail || opened.session.actor.displayName} through ${opened.session.tool}`);
+    return opened.session;
+  }
+  const secrets = ctx.knownSecrets();
+  ctx.log.warn(`No developer tool gave the wizard a token: ${redactSecrets(opened.message, secrets)}`);
+  if (vscodeSignedIn) {
+    throw new NoSession('vscode-only', 'Only VS Code\'s own Microsoft sign-in is available. Its app is not pre-authorised to change the directory '
+      + `(${purpose.permission} fails with AADSTS65002), so the wizard cannot ${purpose.cannot} with it. Sign in with the Azure CLI (az login), `
+      + 'the Azure Developer CLI or Azure PowerShell, or run the commands below yourself or hand them to an administrator.');
+  }
+  throw new NoSession('no-sign-in', 'No developer tool is signed in: the wizard uses the sign-in of the Azure CLI (az login), the Azure Developer CLI '
+    + '(azd auth login) or Azure PowerShell (Connect-AzAccount). Sign in, then try again, or use the commands below.');
 }
 
 /** The state one panel keeps in the extension host: its session (with the credential) lives here, never in the page. */
@@ -45,31 +77,11 @@ class WizardBackend {
   constructor(private readonly ctx: CommandContext) {}
 
   private open(): Promise<TeamSession> {
-    const ctx = this.ctx;
-    return (this.session ??= (async () => {
-      const folder = ctx.folders.current().folder;
-      const inputs = folder ? ctx.controller.sourceInputs(folder.uri.toString()) : undefined;
-      const env = inputs?.env ?? definedEnvironment(process.env);
-      const { tools, vscodeSignedIn } = toolOrder(ctx);
-      const opened = await loadFacade().openSession({
-        env, cloudSetting: readAccessSettings(folder).cloud, processTimeoutSeconds: PROCESS_TIMEOUT_SECONDS, tools,
-        workspaceFolder: vscode.workspace.isTrusted && folder ? folder.uri.fsPath : undefined,
-      });
-      if (opened.ok) {
-        ctx.log.info(`Wizard acting as ${opened.session.actor.detail || opened.session.actor.displayName} through ${opened.session.tool}`);
-        return opened.session;
-      }
+    return (this.session ??= openTeamSession(this.ctx).catch((error: unknown) => {
+      // A failed opening is not kept: the next request tries again (the developer may have signed in meanwhile).
       this.session = undefined;
-      const secrets = ctx.knownSecrets();
-      ctx.log.warn(`No developer tool gave the wizard a token: ${redactSecrets(opened.message, secrets)}`);
-      if (vscodeSignedIn) {
-        throw new NoSession('vscode-only', 'Only VS Code\'s own Microsoft sign-in is available. Its app is not pre-authorised to change the directory '
-          + '(Group.ReadWrite.All fails with AADSTS65002), so the wizard cannot create groups or add members with it. Sign in with the Azure CLI (az login), '
-          + 'the Azure Developer CLI or Azure PowerShell, or run the commands below yourself or hand them to an administrator.');
-      }
-      throw new NoSession('no-sign-in', 'No developer tool is signed in: the wizard uses the sign-in of the Azure CLI (az login), the Azure Developer CLI '
-        + '(azd auth login) or Azure PowerShell (Connect-AzAccount). Sign in, then try again, or use the commands below.');
-    })());
+      throw error;
+    }));
   }
 
   async handle(request: WizardRequest, post: (seconds: number, attempt: number) => void): Promise<unknown> {

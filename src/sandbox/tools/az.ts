@@ -6,6 +6,7 @@
 //             [--tenant T] [--allow-no-subscriptions]   (no method given: browser sign-in with PKCE; the sandbox
 //             completes it when settings.autoSignInAs is set, else a person/browser must finish it)
 //           az logout | az account show|list [--all]|set -s SUB|clear | az ad signed-in-user show
+//           az cloud set --name AzureCloud|AzureChinaCloud|AzureUSGovernment | az cloud show
 //           az account get-access-token [--resource R | --scope S] [--tenant T] [--subscription S] [--query K -o tsv]
 //           az --version | az version
 //
@@ -17,6 +18,7 @@
 //     | aadsts (exit 1, AADSTS70043 refresh-token error + "az login" hint) | hang (never exits)
 //     | not-logged-in (the real "Please run 'az login'" message, exit 1)
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Args, AZURE_CLI_CLIENT_ID, EntraError, MsalCacheFile, ToolExit, behaviourFor, decodeJwtClaims, entraMessage, hangForever,
@@ -57,7 +59,46 @@ const paths = {
   cache: () => join(configDir(), 'msal_token_cache.json'),
   servicePrincipals: () => join(configDir(), 'service_principal_entries.json'),
   clouds: () => join(configDir(), 'clouds.config'),
+  config: () => join(configDir(), 'config'),
 };
+
+const KNOWN_CLOUDS = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'];
+
+function readTextFile(path: string): string {
+  try { return readFileSync(path, 'utf8'); } catch { return ''; }
+}
+
+/** The `[cloud] name` of az's INI config; AzureCloud when never set. */
+function currentCloud(): string {
+  let section = '';
+  for (const raw of readTextFile(paths.config()).split(/\r?\n/)) {
+    const line = raw.trim();
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) { section = header[1]!.trim().toLowerCase(); continue; }
+    const pair = /^name\s*=\s*(.+)$/.exec(line);
+    if (section === 'cloud' && pair) return pair[1]!.trim();
+  }
+  return 'AzureCloud';
+}
+
+/**
+ * `az cloud set --name X`: az records the choice in its config's [cloud] section (other sections kept). The sandbox
+ * stands in for every cloud, so sign-ins still reach it; the choice matters to whoever reads the config.
+ */
+function cloudSet(args: Args): string {
+  const name = args.get('--name');
+  if (!name) throw new ToolExit(2, 'ERROR: the following arguments are required: --name/-n\n');
+  if (!KNOWN_CLOUDS.includes(name)) throw new ToolExit(1, `ERROR: Unable to find cloud '${name}'. Use one of ${KNOWN_CLOUDS.join(', ')}.\n`);
+  const kept: string[] = [];
+  let section = '';
+  for (const line of readTextFile(paths.config()).split(/\r?\n/)) {
+    const header = /^\[(.+)\]$/.exec(line.trim());
+    if (header) section = header[1]!.trim().toLowerCase();
+    if (section !== 'cloud' && line.trim()) kept.push(line);
+  }
+  writeFile(paths.config(), `${[...kept, '[cloud]', `name = ${name}`].join('\n')}\n`);
+  return '';
+}
 
 function loadProfile(): Profile {
   const profile = readJsonFile<Partial<Profile>>(paths.profile(), {});
@@ -298,7 +339,7 @@ async function main(): Promise<number> {
   const behaviour = await behaviourFor('az', argv);
   if (behaviour.delayMs > 0) await sleep(behaviour.delayMs);
   const version = behaviour.version ?? DEFAULT_VERSION;
-  const args = new Args(argv, { '-u': '--username', '-p': '--password', '-t': '--tenant', '-s': '--subscription', '-o': '--output' },
+  const args = new Args(argv, { '-u': '--username', '-p': '--password', '-t': '--tenant', '-s': '--subscription', '-o': '--output', '-n': '--name' },
     ['--use-device-code', '--service-principal', '--allow-no-subscriptions', '--all', '--version', '--identity', '--only-show-errors']);
   const [group, command] = args.positional;
   let out: string;
@@ -326,7 +367,9 @@ async function main(): Promise<number> {
     removeFile(paths.servicePrincipals());
     removeFile(paths.clouds());
     out = '';
-  } else if (group === 'ad' && command === 'signed-in-user' && args.positional[2] === 'show') out = await signedInUser(args);
+  } else if (group === 'cloud' && command === 'set') out = cloudSet(args);
+  else if (group === 'cloud' && command === 'show') out = print({ isActive: true, name: currentCloud(), profile: 'latest' }, args);
+  else if (group === 'ad' && command === 'signed-in-user' && args.positional[2] === 'show') out = await signedInUser(args);
   else {
     throw new ToolExit(2, `ERROR: '${argv.join(' ')}' is misspelled or not recognized by the system.\n`);
   }
