@@ -722,12 +722,37 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
         oninput: (e: Event) => { state.tenant = (e.target as HTMLInputElement).value; save(); refreshChoices(); sp.update(spContext()); },
       }),
       h('p', { class: 'hint', id: 'tenant-hint' }, 'Empty: the account\'s home tenant. A GUID or one of the tenant\'s domains signs in to that tenant (a guest account\'s other tenant, for example).'),
-      h('div', { id: 'tenant-problem', 'aria-live': 'polite' }, tenantProblem(state.tenant) ? h('p', { class: 'problem' }, tenantProblem(state.tenant)) : null)),
+      h('div', { id: 'tenant-problem', 'aria-live': 'polite' }, tenantProblem(state.tenant) ? h('p', { class: 'problem' }, tenantProblem(state.tenant)) : null),
+      h('div', { id: 'known-tenants' }, ...knownTenantsBlock())),
     h('fieldset', {}, h('legend', {}, 'Cloud'),
       (t.page?.clouds ?? []).map((c) => h('label', {},
         h('input', { type: 'radio', name: 'cloud', id: `cloud-${c.name}`, 'data-key': `cloud-${c.name}`, checked: cloud() === c.name, onchange: () => { state.cloud = c.name; render(); } }),
         ` ${c.label}`))),
     cloudSteps());
+
+  /** The tenants az's account reaches, each a click away from the Tenant field (the field stays for any other). */
+  const knownTenantsBlock = (): HTMLElement[] => {
+    const tenants = t.page?.knownTenants ?? [];
+    if (tenants.length === 0) return [];
+    const typed = state.tenant.trim().toLowerCase();
+    return [
+      h('p', { class: 'hint', id: 'known-tenants-title' }, tenants.length === 1 ? 'The tenant your Azure CLI account reaches:' : 'Tenants your Azure CLI account reaches:'),
+      h('ul', { class: 'list', 'aria-labelledby': 'known-tenants-title' }, tenants.map((k) => {
+        const chosen = typed === k.id || (!!k.domain && typed === k.domain.toLowerCase());
+        return h('li', {},
+          h('span', { class: 'who' }, h('span', { class: 'name' }, k.name ?? k.domain ?? k.id), h('span', { class: 'hint' }, [k.domain, k.id].filter(Boolean).join(' · '))),
+          chosen ? h('span', { class: 'hint' }, 'chosen')
+            : button('Use', () => {
+              state.tenant = k.id;
+              const field = root.querySelector<HTMLInputElement>('#tenant');
+              if (field) field.value = k.id;
+              save();
+              refreshChoices();
+              sp.update(spContext());
+            }, { key: `tenant-${k.id}`, secondary: true, ariaLabel: `Use the tenant ${k.name ?? k.domain ?? k.id}` }));
+      })),
+    ];
+  };
 
   // ---------- one source ----------
 
@@ -885,6 +910,8 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
   const refreshChoices = () => {
     const problem = root.querySelector<HTMLElement>('#tenant-problem');
     if (problem) replaceChildren(problem, tenantProblem(state.tenant) ? h('p', { class: 'problem' }, tenantProblem(state.tenant)) : null);
+    const known = root.querySelector<HTMLElement>('#known-tenants');
+    if (known) replaceChildren(known, ...knownTenantsBlock());
     const page = t.page;
     if (!page) return;
     for (const row of page.rows) {

@@ -96,6 +96,15 @@ suite.test('Azure CLI from the page (browser): the page shows alice through Azur
     await (await contentFrame(vscode)).evaluate(() => window.scrollTo(0, 0));
     await vscode.screenshot('wizard-sign-in');
     assert.deepEqual(azLogins().at(-1), ['login']);
+    // The tenant az's account reaches is offered in the Tenant field; a click puts it into the sign-in commands.
+    const known = frame.locator('#known-tenants');
+    await known.getByText('Contoso Sandbox').waitFor({ timeout: 15_000 });
+    assert.match(await known.innerText(), new RegExp(`contososandbox\\.onmicrosoft\\.com · ${sandbox.tenantId}`));
+    await known.getByRole('button', { name: 'Use the tenant Contoso Sandbox' }).click();
+    assert.equal(await frame.locator('#tenant input').inputValue(), sandbox.tenantId);
+    await known.getByText('chosen').waitFor();
+    assert.match(await frame.locator('#cmd-az-bash').innerText(), new RegExp(`--tenant ${sandbox.tenantId}`));
+    await frame.locator('#tenant input').fill('');
   } finally {
     sandbox.control.settings({ autoSignInAs: null });
   }

@@ -2,6 +2,7 @@
 // installed azure-identity, each with whether its tool is installed, whether it is signed in and as whom, and whether
 // the chain reaches it (or an earlier source wins, or it is excluded, and why). Built from the chain report the views
 // already show, never by probing anything itself. Pure and browser-safe; the extension sends it to the page.
+import type { KnownTenant } from './knownTenants';
 import { familyFor, VERSION_FAMILIES, type FamilyId } from '../chain/versions';
 import type { ChainReport, CredentialName, SourceResult } from '../chain/types';
 import { displayName, firstLine, fullIdentity, verdictHeadline } from '../presentation/chainRows';
@@ -110,6 +111,8 @@ export interface SignInPage {
   readonly clouds: readonly CloudChoice[];
   /** The cloud `az cloud set` chose (AzureCloud when never set). */
   readonly azCloud: string;
+  /** Tenants the az account reaches (az's profile), offered in the Tenant field. */
+  readonly knownTenants: readonly KnownTenant[];
 }
 
 /** What the page is built from. */
@@ -133,6 +136,8 @@ export interface SignInPageInputs {
   readonly roles: 'some' | 'none' | 'unknown';
   readonly clouds: readonly CloudChoice[];
   readonly azCloud: string;
+  /** Tenants the az account reaches (knownTenants.ts); none when not known. */
+  readonly knownTenants?: readonly KnownTenant[];
 }
 
 /** "1.24" for the family that introduced a behaviour. */
@@ -259,6 +264,7 @@ export function signInPage(inputs: SignInPageInputs): SignInPage {
     },
     clouds: inputs.clouds,
     azCloud: inputs.azCloud,
+    knownTenants: inputs.knownTenants ?? [],
   };
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { azConfiguredCloud, KNOWN_CLOUDS } from '../../core/access/clouds';
+import { knownTenants } from '../../core/signin/knownTenants';
 import type { CredentialName } from '../../core/chain/types';
 import { redactSecrets } from '../../core/redact';
 import { definedEnvironment } from '../../core/presentation/settings';
@@ -67,6 +68,7 @@ export function pageFor(ctx: CommandContext, snapshot: ChainSnapshot = ctx.contr
     roles: rolesOf(ctx.access.current, active?.identity?.objectId ?? null),
     clouds: CLOUD_NAMES.map((name) => ({ name, label: CLOUD_LABELS[name], authorityHost: KNOWN_CLOUDS[name].authorityHost })),
     azCloud: azConfiguredCloud(env) ?? 'AzureCloud',
+    knownTenants: knownTenants(env),
   });
 }
 
