@@ -318,3 +318,24 @@ suite.test('signed out of every developer tool: the wizard says which sign-ins i
   await closeAllEditors(vscode);
   await signIn('alice');
 });
+
+suite.test('the window reloads: VS Code restores the wizard, which picks up where it was from its saved state', async () => {
+  const { vscode } = suite;
+  const frame = await openWizard(vscode, TITLE);
+  await frame.getByText(/Acting as/).waitFor({ timeout: 30_000 });
+  await frame.locator('#name input').fill('reload-local-dev');
+  await frame.locator('#details-next:not([disabled])').click();
+  await chooseMembers(frame, ['Carol Contractor']);
+  // Let the webview hand its state to the workbench before the page goes away.
+  await vscode.page.waitForTimeout(3_000);
+  // The workbench's own reload: it shuts down in order (saving which editors are open), as a person's reload does.
+  await vscode.runCommand('Developer: Reload Window');
+  await vscode.page.waitForEvent('load', { timeout: 30_000 }).catch(() => undefined);
+  await vscode.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  const again = vscode.webviewFrame();
+  await again.getByRole('heading', { name: 'Members', exact: true }).waitFor({ timeout: 60_000 });
+  assert.deepEqual(await again.getByRole('list', { name: 'Members' }).locator('.name').allInnerTexts(), ['Alice Developer', 'Carol Contractor']);
+  await again.getByRole('button', { name: 'Back' }).click();
+  assert.equal(await fieldValue(again, 'name'), 'reload-local-dev');
+  await closeAllEditors(vscode);
+});

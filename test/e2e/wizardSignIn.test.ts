@@ -226,3 +226,20 @@ suite.test('the China cloud shows the az cloud set step and AZURE_AUTHORITY_HOST
     /^Connect-AzAccount -Environment AzureChinaCloud -Tenant '48337339-9daf-40bb-b2c4-6fdbad938cad' -UseDeviceAuthentication$/);
   await closeAllEditors(vscode);
 });
+
+suite.test('the window reloads: VS Code restores the Sign In page with its answers', async () => {
+  const { vscode } = suite;
+  const frame = await openWizard(vscode, TITLE);
+  await frame.locator('#row-AzureCliCredential').waitFor();
+  await frame.locator('#cloud-AzureUSGovernment').check();
+  await frame.locator('#tenant input').fill(TENANT_DOMAIN);
+  await vscode.page.waitForTimeout(2_000);
+  await vscode.runCommand('Developer: Reload Window');
+  await vscode.page.waitForEvent('load', { timeout: 30_000 }).catch(() => undefined);
+  const again = vscode.webviewFrame();
+  await again.locator('#row-AzureCliCredential').waitFor({ timeout: 60_000 });
+  assert.equal(await again.locator('#cloud-AzureUSGovernment').isChecked(), true);
+  assert.equal(await again.locator('#tenant input').inputValue(), TENANT_DOMAIN);
+  assert.equal(await again.locator('#authority-host').innerText(), 'AZURE_AUTHORITY_HOST=https://login.microsoftonline.us');
+  await closeAllEditors(vscode);
+});

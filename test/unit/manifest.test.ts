@@ -49,6 +49,6 @@ test('icons exist in media/', () => {
   }
 });
 
-test('activation is lazy: onStartupFinished only (views and commands activate the extension implicitly)', () => {
-  assert.deepEqual(manifest.activationEvents, ['onStartupFinished']);
+test('activation is lazy: onStartupFinished, plus the wizard panels VS Code restores after a reload (views and commands activate implicitly)', () => {
+  assert.deepEqual(manifest.activationEvents, ['onStartupFinished', 'onWebviewPanel:azureDevAuth.wizard', 'onWebviewPanel:azureDevAuth.signInWizard']);
 });
