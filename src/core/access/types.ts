@@ -102,7 +102,7 @@ export interface AppliedDenyAssignment {
 
 export type AccessProblemKind =
   | 'forbidden' | 'graph-denied' | 'wrong-tenant' | 'sign-in-expired' | 'throttled' | 'timeout' | 'network'
-  | 'no-subscription' | 'no-token' | 'failed';
+  | 'no-subscription' | 'no-token' | 'claims-challenge' | 'failed';
 
 /** A problem shown in place, with its fix. */
 export interface AccessProblem {

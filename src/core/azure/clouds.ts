@@ -1,0 +1,107 @@
+// The Azure clouds the Access view can talk to, with their endpoints as azure-cli 2.45 and azure-identity's
+// AzureAuthorityHosts name them (see test/fixtures/realdata/clouds), and the default: the cloud `az` is set to.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface CloudEndpoints {
+  readonly name: string;
+  /** Entra authority host, https://…, no trailing slash. */
+  readonly authorityHost: string;
+  readonly resourceManager: string;
+  /** Token audience for ARM (the scope is `<audience>/.default`). */
+  readonly resourceManagerAudience: string;
+  readonly graph: string;
+  readonly graphAudience: string;
+  readonly portal: string;
+  /** "core.windows.net": storage account hosts end in .blob.<suffix>. */
+  readonly storageSuffix: string;
+  /** "vault.azure.net". */
+  readonly keyVaultSuffix: string;
+  /** "servicebus.windows.net" (Service Bus and Event Hubs namespaces). */
+  readonly serviceBusSuffix: string;
+}
+
+export const KNOWN_CLOUDS: Readonly<Record<'AzureCloud' | 'AzureChinaCloud' | 'AzureUSGovernment', CloudEndpoints>> = {
+  AzureCloud: {
+    name: 'AzureCloud', authorityHost: 'https://login.microsoftonline.com',
+    resourceManager: 'https://management.azure.com', resourceManagerAudience: 'https://management.azure.com',
+    graph: 'https://graph.microsoft.com', graphAudience: 'https://graph.microsoft.com', portal: 'https://portal.azure.com',
+    storageSuffix: 'core.windows.net', keyVaultSuffix: 'vault.azure.net', serviceBusSuffix: 'servicebus.windows.net',
+  },
+  AzureChinaCloud: {
+    name: 'AzureChinaCloud', authorityHost: 'https://login.chinacloudapi.cn',
+    resourceManager: 'https://management.chinacloudapi.cn', resourceManagerAudience: 'https://management.chinacloudapi.cn',
+    graph: 'https://microsoftgraph.chinacloudapi.cn', graphAudience: 'https://microsoftgraph.chinacloudapi.cn', portal: 'https://portal.azure.cn',
+    storageSuffix: 'core.chinacloudapi.cn', keyVaultSuffix: 'vault.azure.cn', serviceBusSuffix: 'servicebus.chinacloudapi.cn',
+  },
+  AzureUSGovernment: {
+    name: 'AzureUSGovernment', authorityHost: 'https://login.microsoftonline.us',
+    resourceManager: 'https://management.usgovcloudapi.net', resourceManagerAudience: 'https://management.usgovcloudapi.net',
+    graph: 'https://graph.microsoft.us', graphAudience: 'https://graph.microsoft.us', portal: 'https://portal.azure.us',
+    storageSuffix: 'core.usgovcloudapi.net', keyVaultSuffix: 'vault.usgovcloudapi.net', serviceBusSuffix: 'servicebus.usgovcloudapi.net',
+  },
+};
+
+export type CloudSetting = string | Partial<CloudEndpoints> | null | undefined;
+
+const trim = (url: string): string => url.replace(/\/+$/, '');
+
+/** The cloud `az cloud set` chose: `[cloud] name = …` in $AZURE_CONFIG_DIR/config or ~/.azure/config. */
+export function azConfiguredCloud(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const dir = env.AZURE_CONFIG_DIR || (env.HOME ? join(env.HOME, '.azure') : undefined);
+  if (!dir) return undefined;
+  let text: string;
+  try { text = readFileSync(join(dir, 'config'), 'utf8'); } catch { return undefined; }
+  let section = '';
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) { section = header[1]!.trim().toLowerCase(); continue; }
+    const pair = /^name\s*[=:]\s*(.+)$/i.exec(line);
+    if (section === 'cloud' && pair) return pair[1]!.trim();
+  }
+  return undefined;
+}
+
+export class CloudSettingError extends Error {}
+
+function httpsUrl(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw new CloudSettingError(`azureDevAuth.cloud.${field} is missing.`);
+  let url: URL;
+  try { url = new URL(value); } catch { throw new CloudSettingError(`azureDevAuth.cloud.${field} is not a URL: ${value}`); }
+  if (url.protocol !== 'https:') throw new CloudSettingError(`azureDevAuth.cloud.${field} must be an https URL: ${value}`);
+  return trim(url.toString());
+}
+
+/**
+ * The cloud from the setting: a known name, custom endpoints (authority host, ARM endpoint and audience, Graph endpoint
+ * and audience, portal), or nothing (the cloud `az` is set to, else AzureCloud).
+ */
+export function resolveCloud(setting: CloudSetting, env: Readonly<Record<string, string | undefined>>): CloudEndpoints {
+  if (setting && typeof setting === 'object') {
+    const base = KNOWN_CLOUDS.AzureCloud;
+    const resourceManager = httpsUrl(setting.resourceManager, 'resourceManager');
+    const graph = httpsUrl(setting.graph, 'graph');
+    return {
+      name: typeof setting.name === 'string' && setting.name ? setting.name : 'Custom',
+      authorityHost: httpsUrl(setting.authorityHost, 'authorityHost'),
+      resourceManager,
+      resourceManagerAudience: setting.resourceManagerAudience ? httpsUrl(setting.resourceManagerAudience, 'resourceManagerAudience') : resourceManager,
+      graph,
+      graphAudience: setting.graphAudience ? httpsUrl(setting.graphAudience, 'graphAudience') : graph,
+      portal: setting.portal ? httpsUrl(setting.portal, 'portal') : base.portal,
+      storageSuffix: setting.storageSuffix ?? base.storageSuffix,
+      keyVaultSuffix: setting.keyVaultSuffix ?? base.keyVaultSuffix,
+      serviceBusSuffix: setting.serviceBusSuffix ?? base.serviceBusSuffix,
+    };
+  }
+  const name = (typeof setting === 'string' && setting) ? setting : azConfiguredCloud(env) ?? 'AzureCloud';
+  const known = Object.values(KNOWN_CLOUDS).find((c) => c.name.toLowerCase() === name.toLowerCase());
+  if (!known) throw new CloudSettingError(`Unknown cloud "${name}": use AzureCloud, AzureChinaCloud, AzureUSGovernment or custom endpoints.`);
+  return known;
+}
+
+/** The portal link for a scope (a resource, resource group or subscription). */
+export function portalUrl(cloud: CloudEndpoints, scope: string): string {
+  return `${cloud.portal}/#@/resource${scope}`;
+}

@@ -1,0 +1,157 @@
+// What can go wrong between this product and Azure, in one error type and one classifier for ARM, Graph and Entra
+// (and the developer tools that hand out tokens): every feature shows the same words and fix for the same failure.
+import type { AccessProblem, AccessProblemKind } from '../access/types';
+
+export type AzureErrorKind =
+  /** Answered with an HTTP error status (see status and code). */
+  | 'http'
+  /** Azure asked for a wait longer than the cap, or the retries ran out. */
+  | 'throttled'
+  /** The operation's deadline passed. */
+  | 'deadline'
+  /** A single request got no answer in time. */
+  | 'timeout'
+  | 'cancelled'
+  | 'network'
+  /** A next link on another origin, or one already followed. */
+  | 'paging'
+  /** The request would have carried a token to an origin it does not belong to. */
+  | 'off-origin'
+  /** 401 with WWW-Authenticate error="insufficient_claims": sign in again with the claims. */
+  | 'claims-challenge'
+  /** The credential gave no token. */
+  | 'token';
+
+export interface ClaimsChallenge {
+  /** As Azure sent it (base64), what the tools' re-authentication flags take. */
+  readonly encoded: string;
+  /** The decoded JSON, for the message. */
+  readonly decoded: string;
+}
+
+export class AzureRequestError extends Error {
+  readonly kind: AzureErrorKind;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly claims: ClaimsChallenge | undefined;
+  /** Seconds Azure asked to wait (throttled). */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(kind: AzureErrorKind, message: string, details: { status?: number; code?: string; claims?: ClaimsChallenge; retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'AzureRequestError';
+    this.kind = kind;
+    this.status = details.status;
+    this.code = details.code;
+    this.claims = details.claims;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+
+  /** Compatible with the shape the older SDK errors had, for code that still reads statusCode. */
+  get statusCode(): number | undefined {
+    return this.status;
+  }
+}
+
+/** Parses `WWW-Authenticate: Bearer realm="", error="insufficient_claims", claims="<base64>"`. */
+export function parseClaimsChallenge(header: string | undefined | null): ClaimsChallenge | undefined {
+  if (!header) return undefined;
+  const params = new Map<string, string>();
+  for (const match of header.matchAll(/([A-Za-z_]+)\s*=\s*"([^"]*)"/g)) params.set(match[1]!.toLowerCase(), match[2]!);
+  const encoded = params.get('claims');
+  if (params.get('error') !== 'insufficient_claims' || !encoded || encoded.length > 8192 || !/^[A-Za-z0-9+/_=-]+$/.test(encoded)) return undefined;
+  let decoded: string;
+  try {
+    decoded = Buffer.from(encoded.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+    JSON.parse(decoded);
+  } catch {
+    return undefined;
+  }
+  return { encoded, decoded };
+}
+
+/** The developer tool whose sign-in a re-authentication renews. */
+export type ReauthTool = 'az' | 'pwsh' | 'azd' | 'other';
+
+/**
+ * The command that signs in again with the claims Azure asked for (az login --claims-challenge, available since
+ * azure-cli 2.76; Connect-AzAccount -ClaimsChallenge, Az.Accounts 5.2 / Az 14.3; azd keeps the claims of the
+ * failed token request and asks for them on the next `azd auth login`). Every value in it is checked to be a GUID,
+ * a URL or base64 text, so the line is safe to paste into a shell.
+ */
+export function reauthCommand(tool: ReauthTool, claims: ClaimsChallenge, tenantId: string | null, scope: string): string | null {
+  const tenant = tenantId && /^[0-9a-f-]{36}$/i.test(tenantId) ? tenantId : null;
+  const safeScope = /^https:\/\/[A-Za-z0-9.:/-]+$/.test(scope) ? scope : null;
+  switch (tool) {
+    case 'az':
+      return `az login${tenant ? ` --tenant ${tenant}` : ''}${safeScope ? ` --scope ${safeScope}` : ''} --claims-challenge ${claims.encoded}`;
+    case 'pwsh':
+      return `Connect-AzAccount${tenant ? ` -Tenant ${tenant}` : ''} -ClaimsChallenge ${claims.encoded}`;
+    case 'azd':
+      return `azd auth login${tenant ? ` --tenant-id ${tenant}` : ''}`;
+    default:
+      return null;
+  }
+}
+
+export function reauthToolOf(source: string): ReauthTool {
+  if (source === 'AzureCliCredential') return 'az';
+  if (source === 'AzurePowerShellCredential') return 'pwsh';
+  if (source === 'AzureDeveloperCliCredential') return 'azd';
+  return 'other';
+}
+
+interface ErrorLike { statusCode?: number; status?: number; code?: string; message?: string; name?: string }
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.slice(0, 400);
+}
+
+/** The Entra sign-in errors that mean "sign in again" (expired, revoked, MFA or consent needed). */
+const SIGN_IN_AGAIN = /AADSTS(700082|50173|50078|50076|70043|500133|50079|53003)|refresh token has expired|az login|azd auth login|Connect-AzAccount|please run|not logged in|sign in/i;
+
+/**
+ * One problem, with its fix, for anything an ARM, Graph or Entra request (or a tool asked for a token) threw.
+ * `tool` decides the re-authentication a claims challenge names.
+ */
+export function classifyAzureError(error: unknown, what: string, options: { scope?: string; tool?: ReauthTool; tenantId?: string | null; audience?: string } = {}): AccessProblem {
+  const at = options.scope ? { scope: options.scope } : {};
+  const problem = (kind: AccessProblemKind, message: string, fix: string): AccessProblem => ({ kind, message, fix, ...at });
+  const e = (error && typeof error === 'object' ? error : { message: String(error) }) as ErrorLike;
+  const message = firstLine(e.message ?? String(error));
+  const status = e.statusCode ?? e.status;
+  if (error instanceof AzureRequestError) {
+    switch (error.kind) {
+      case 'cancelled': return problem('timeout', `${what}: cancelled.`, 'Refresh.');
+      case 'deadline': return problem('timeout', `${what}: ${message}`, 'Refresh; if it persists, check the network or proxy settings, or narrow the subscriptions.');
+      case 'timeout': return problem('timeout', `${what}: ${message}`, 'Refresh; if it persists, check the network or proxy settings.');
+      case 'throttled': return problem('throttled', `${what}: ${message}`, 'Wait as long as Azure asked, then refresh.');
+      case 'network': return problem('network', `${what}: ${message}`, 'Check the network or proxy settings (HTTPS_PROXY, NO_PROXY, http.proxy), then refresh.');
+      case 'paging': return problem('failed', `${what}: ${message}`, 'The server\'s answer is not trustworthy; nothing more was requested. Report it if it persists.');
+      case 'off-origin': return problem('failed', `${what}: ${message}`, 'No token was sent. Check the cloud endpoints you configured.');
+      case 'claims-challenge': {
+        const command = error.claims ? reauthCommand(options.tool ?? 'other', error.claims, options.tenantId ?? null, `${options.audience ?? 'https://management.azure.com'}/.default`) : null;
+        return problem('claims-challenge', `${what}: Azure requires a fresh sign-in that satisfies its policy (multi-factor authentication or continuous access evaluation)${error.claims ? `: ${error.claims.decoded}` : ''}.`,
+          command ? `Sign in again with: ${command}` : 'Sign in again interactively (multi-factor authentication), then retry.');
+      }
+      case 'token': break;
+      case 'http': break;
+    }
+  }
+  if (e.name === 'AbortError' || /cancel/i.test(message)) return problem('timeout', `${what}: cancelled.`, 'Refresh.');
+  if (/no token within|timed? ?out|ETIMEDOUT/i.test(message)) return problem('timeout', `${what}: no answer in time (${message}).`, 'Refresh; if it persists, check the network or proxy settings.');
+  if (e.code === 'InvalidAuthenticationTokenTenant' || /wrong issuer|InvalidAuthenticationTokenTenant/i.test(message)) {
+    return problem('wrong-tenant', `${what}: the token is for another tenant (${message}).`, 'Sign in to the subscription\'s tenant: az login --tenant <tenant-id>, or set AZURE_TENANT_ID.');
+  }
+  if (status === 403 || e.code === 'AuthorizationFailed' || e.code === 'Authorization_RequestDenied') {
+    return problem('forbidden', `${what}: not allowed (${e.code ?? 403}: ${message}).`, 'Ask for a role that can read role assignments here (Reader is enough), or for Graph read rights.');
+  }
+  if (status === 429) return problem('throttled', `${what}: Azure kept throttling the requests (429).`, 'Wait a minute, then refresh.');
+  if (status === 401 || SIGN_IN_AGAIN.test(message) || e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationRequiredError') {
+    return problem('sign-in-expired', `${what}: the sign-in is expired, revoked or missing (${message}).`, 'Sign in again (Azure Dev Auth: Sign In…).');
+  }
+  if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|socket hang up|network|certificate|self.signed/i.test(message) || e.code === 'REQUEST_SEND_ERROR') {
+    return problem('network', `${what}: ${message}`, 'Check the network or proxy settings (HTTPS_PROXY, NO_PROXY, http.proxy), then refresh.');
+  }
+  return problem('failed', `${what}: ${message}`, 'Refresh; the log has details.');
+}
