@@ -295,7 +295,7 @@ export type ResultOf<M extends Method> = z.infer<(typeof resultSchemas)[M]>;
 
 /** Why a request failed, in a sentence, with what the developer can do. */
 export const failureSchema = z.object({
-  kind: z.enum(['forbidden', 'not-preauthorized', 'no-sign-in', 'invalid', 'network', 'principal-not-found', 'failed']),
+  kind: z.enum(['forbidden', 'not-preauthorized', 'no-sign-in', 'invalid', 'network', 'principal-not-found', 'claims-challenge', 'failed']),
   message: text(4_000),
 });
 export type WizardFailure = z.infer<typeof failureSchema>;

@@ -35,6 +35,11 @@ class CachingCredential implements TokenCredential {
   private readonly cache = new Map<string, AccessToken>();
   constructor(private readonly inner: TokenCredential, private readonly timeoutMs: number) {}
 
+  /** Forgets every kept token: after a claims challenge the next request must ask the tool for a new one. */
+  forget(): void {
+    this.cache.clear();
+  }
+
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
     const key = [scopes].flat().join(' ');
     const cached = this.cache.get(key);
@@ -57,6 +62,11 @@ class CachingCredential implements TokenCredential {
       outer?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** Drops the tokens a source credential keeps, so the next request gets one from the new sign-in. */
+export function forgetCachedTokens(credential: TokenCredential): void {
+  if (credential instanceof CachingCredential) credential.forget();
 }
 
 function authorityOf(env: Readonly<Record<string, string>>, cloud: CloudEndpoints): string {

@@ -1,9 +1,11 @@
 // Removing one role assignment, as the identity the Access view shows (the active chain source's credential), so the
 // removal is allowed or refused by exactly the rights the view computed `canRemove` from.
-import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { armClient, azureOperation, scopePath } from '../azure/client';
+import { ARM_API } from '../azure/apiVersions';
+import { AzureRequestError, classifyAzureError, reauthToolOf } from '../azure/errors';
+import type { NetworkSettings } from '../azure/network';
 import type { CloudEndpoints } from './clouds';
-import { sourceCredential, type SourceCredentialOptions } from './credentials';
-import { classifyError } from './load';
+import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './credentials';
 import type { AccessProblem } from './types';
 import type { CredentialName } from '../chain/types';
 
@@ -13,6 +15,9 @@ export interface RemoveAssignmentOptions extends Omit<SourceCredentialOptions, '
   /** The full id: `{scope}/providers/Microsoft.Authorization/roleAssignments/{name}`. */
   readonly assignmentId: string;
   readonly signal?: AbortSignal;
+  readonly network?: NetworkSettings;
+  /** The step's deadline (default 60 s). */
+  readonly deadlineMs?: number;
 }
 
 export type RemoveAssignmentResult =
@@ -29,16 +34,25 @@ export async function removeRoleAssignment(options: RemoveAssignmentOptions): Pr
   }
   const made = sourceCredential(options.source, options);
   if (!made.ok) return { ok: false, problem: { kind: 'no-token', message: made.reason, fix: made.fix } };
-  const { cloud } = options;
-  // deleteById needs no subscription; the client's constructor still wants one.
-  const client = new AuthorizationManagementClient(made.credential, '00000000-0000-0000-0000-000000000000', {
-    endpoint: cloud.resourceManager,
-    credentialScopes: [`${cloud.resourceManagerAudience}/.default`],
-  });
+  // DELETE by id is idempotent: after a claims challenge and a new sign-in, the same request is simply sent again.
+  const arm = armClient({ credential: made.credential, cloud: options.cloud, ...(options.network ? { network: options.network } : {}) });
   try {
-    const deleted = await client.roleAssignments.deleteById(options.assignmentId, { abortSignal: options.signal, requestOptions: { timeout: 30_000 } });
-    return { ok: true, removed: Boolean(deleted?.id) };
+    const answer = await arm.send<{ id?: unknown }>(azureOperation(options.deadlineMs ?? 60_000, options.signal), {
+      method: 'DELETE', path: scopePath(options.assignmentId), query: { 'api-version': ARM_API.authorization },
+    });
+    return { ok: true, removed: answer.status === 200 && Boolean(answer.body?.id) };
   } catch (error) {
-    return { ok: false, problem: classifyError(error, options.assignmentId.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, ''), 'The role assignment was not removed') };
+    // The re-authentication command names the tenant of the token Azure refused (its claims, from the cache).
+    const tenantId = error instanceof AzureRequestError && error.kind === 'claims-challenge'
+      ? await tokenClaims(made.credential, `${options.cloud.resourceManagerAudience}/.default`).then((c) => c.tenantId, () => null) : null;
+    return {
+      ok: false,
+      problem: classifyAzureError(error, 'The role assignment was not removed', {
+        scope: options.assignmentId.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, ''),
+        tool: reauthToolOf(options.source), tenantId, audience: options.cloud.resourceManagerAudience,
+      }),
+    };
+  } finally {
+    arm.close();
   }
 }

@@ -182,7 +182,9 @@ export class AzureClient {
   resolve(path: string, query?: Readonly<Record<string, string>>): URL {
     const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(`${this.base.href.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
     if (url.pathname.includes('//')) throw new Error(`${this.options.service}: the path ${url.pathname} has an empty segment.`);
-    for (const [name, value] of Object.entries(query ?? {})) url.searchParams.set(name, value);
+    // %20 for spaces (not '+', which OData reads literally) and `$` kept as OData writes it.
+    const pairs = Object.entries(query ?? {}).map(([name, value]) => `${encodeURIComponent(name).replace(/^%24/, '$')}=${encodeURIComponent(value)}`);
+    if (pairs.length) url.search = `${url.search ? `${url.search}&` : '?'}${pairs.join('&')}`;
     return url;
   }
 

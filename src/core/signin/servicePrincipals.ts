@@ -4,7 +4,7 @@
 // Rotating adds a secret and removes the old one; deleting the app registration takes its service principal with it.
 // The secret text is handed to the caller and nowhere else: not into a log line, not into an error message.
 import type { TokenCredential } from '@azure/identity';
-import type { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
+import type { GraphApi, GraphRequestBuilder as GraphRequest } from '../azure/graphRequest';
 import { z } from 'zod';
 import type { CloudEndpoints } from '../access/clouds';
 import { appSlug } from '../team/names';
@@ -140,7 +140,7 @@ function notReplicatedYet(error: unknown): boolean {
 }
 
 export class LocalDevApps {
-  private readonly client: Client;
+  private readonly client: GraphApi;
   private readonly graphHost: string;
   private readonly timeoutMs: number;
   private readonly backoff: readonly number[];

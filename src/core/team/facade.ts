@@ -2,10 +2,10 @@
 // opens, like the engine. It acts as the developer signed in to az, azd or Azure PowerShell: their first-party apps
 // hold the delegated Graph permissions that `az ad group create` uses, which VS Code's own sign-in lacks. The
 // credential and its tokens stay inside the session object; what leaves is names, ids and outcomes.
-import { ResourceManagementClient } from '@azure/arm-resources';
-import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
-import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import type { TokenCredential } from '@azure/identity';
+import { ARM_API } from '../azure/apiVersions';
+import { armClient, azureOperation, scopePath, type AzureClient } from '../azure/client';
+import { classifyAzureError, reauthToolOf } from '../azure/errors';
 import { resolveCloud, type CloudEndpoints, type CloudSetting } from '../access/clouds';
 import { sourceCredential, tokenClaims } from '../access/credentials';
 import { permissionsOf } from '../access/permissions';
@@ -18,7 +18,7 @@ import { GraphWriteError, TeamDirectory, type MemberResult } from './groups';
 import { appliesAt, recommendedRoles, type ScopeResource } from './recommend';
 import { AssignmentError, createRoleAssignment, type AssignmentOutcome } from './roleAssignments';
 
-export type TeamFailureKind = 'forbidden' | 'not-preauthorized' | 'no-sign-in' | 'invalid' | 'network' | 'principal-not-found' | 'failed';
+export type TeamFailureKind = 'forbidden' | 'not-preauthorized' | 'no-sign-in' | 'invalid' | 'network' | 'principal-not-found' | 'claims-challenge' | 'failed';
 
 /** Thrown by every session method: `kind` says what the wizard offers next. Read by duck typing across bundles. */
 export class TeamError extends Error {
@@ -90,41 +90,51 @@ function teamError(error: unknown, what: string): TeamError {
   if (error instanceof TeamError) return error;
   if (error instanceof GraphWriteError) return new TeamError(error.kind === 'failed' ? 'failed' : error.kind, error.message);
   if (error instanceof AssignmentError) return new TeamError(error.kind, error.message);
-  const e = (error && typeof error === 'object' ? error : {}) as { statusCode?: number; code?: string; message?: string };
-  const message = firstLine(e.message ?? String(error));
-  if (e.statusCode === 403 || e.code === 'AuthorizationFailed' || e.code === 'Authorization_RequestDenied') return new TeamError('forbidden', `${what}: not allowed (${message}).`);
-  if (e.statusCode === undefined && /ECONN|socket|network|ETIMEDOUT/i.test(message)) return new TeamError('network', `${what}: ${message}`);
-  return new TeamError('failed', `${what}: ${message}`);
+  // Everything else through the Azure layer's one classifier.
+  const problem = classifyAzureError(error, what);
+  const message = firstLine(problem.message);
+  if (problem.kind === 'forbidden') return new TeamError('forbidden', message);
+  if (problem.kind === 'network' || problem.kind === 'timeout') return new TeamError('network', message);
+  if (problem.kind === 'claims-challenge') return new TeamError('claims-challenge', `${message} ${problem.fix}`);
+  return new TeamError('failed', message);
 }
 
 async function guarded<T>(what: string, task: () => Promise<T>): Promise<T> {
   try { return await task(); } catch (error) { throw teamError(error, what); }
 }
 
-async function collect<T>(iterator: AsyncIterable<T>, limit = 5_000): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterator) { out.push(item); if (out.length >= limit) break; }
-  return out;
+/** One wizard step's deadline. */
+const STEP_DEADLINE_MS = 60_000;
+
+/** Every item of an ARM list, up to `limit`. */
+function armItems(arm: AzureClient, path: string, query: Record<string, string>, limit = 5_000): Promise<Record<string, unknown>[]> {
+  return arm.list(azureOperation(STEP_DEADLINE_MS), path, query, { maxItems: limit });
 }
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+const props = (v: unknown): Record<string, unknown> => {
+  const p = v && typeof v === 'object' ? (v as Record<string, unknown>).properties : undefined;
+  return p && typeof p === 'object' ? p as Record<string, unknown> : {};
+};
 
 const subscriptionOf = (scope: string): string => /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? '';
 const resourceGroupOf = (id: string): string | undefined => /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
 
-function makeSession(credential: TokenCredential, cloud: CloudEndpoints, tool: string, actor: SessionPrincipal, referenced: ReadonlySet<string>, tenantId: string | null): TeamSession {
+function makeSession(credential: TokenCredential, cloud: CloudEndpoints, source: CredentialName, actor: SessionPrincipal, referenced: ReadonlySet<string>, tenantId: string | null): TeamSession {
+  const tool = TOOL_LABELS[source] ?? source;
+  const arm = armClient({ credential, cloud });
   const directory = new TeamDirectory(credential, cloud);
   const apps = new LocalDevApps(credential, cloud, tenantId ?? '');
   const needTenant = (): void => { if (!tenantId) throw new TeamError('failed', 'The sign-in\'s token names no tenant, so AZURE_TENANT_ID cannot be set.'); };
-  const armOptions = { endpoint: cloud.resourceManager, credentialScopes: [`${cloud.resourceManagerAudience}/.default`] };
-  const call = { requestOptions: { timeout: 30_000 } };
-  const resources = (subscriptionId: string) => new ResourceManagementClient(credential, subscriptionId, armOptions);
+  const resourcesIn = (scope: string, limit?: number): Promise<Record<string, unknown>[]> => armItems(arm, scopePath(scope, 'resources'), { 'api-version': ARM_API.resources }, limit);
   /** The resource group that holds every resource the workspace names, when they live in one. */
   async function workspaceGroup(subscriptionId: string): Promise<string | null> {
     if (referenced.size === 0) return null;
-    const list = await collect(resources(subscriptionId).resources.list(call)).catch(() => []);
-    const groups = new Set(list.filter((r) => referenced.has((r.name ?? '').toLowerCase())).map((r) => resourceGroupOf(r.id ?? '')?.toLowerCase()).filter(Boolean));
+    const list = await resourcesIn(`/subscriptions/${subscriptionId}`).catch(() => []);
+    const groups = new Set(list.filter((r) => referenced.has(text(r.name).toLowerCase())).map((r) => resourceGroupOf(text(r.id))?.toLowerCase()).filter(Boolean));
     if (groups.size !== 1) return null;
     const [name] = [...groups];
-    return `/subscriptions/${subscriptionId}/resourceGroups/${list.map((r) => resourceGroupOf(r.id ?? '')).find((g) => g?.toLowerCase() === name) ?? name}`;
+    return `/subscriptions/${subscriptionId}/resourceGroups/${list.map((r) => resourceGroupOf(text(r.id))).find((g) => g?.toLowerCase() === name) ?? name}`;
   }
   return {
     tool, actor, tenantId,
@@ -153,8 +163,8 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, tool: s
     addMembers: (groupId, memberIds) => guarded('The members could not be added', () => directory.addMembers(groupId, memberIds, `${cloud.graphAudience}/v1.0`)),
     listScopes: (parent) => guarded('The scopes could not be listed', async () => {
       if (!parent) {
-        const subs = (await collect(new SubscriptionClient(credential, armOptions).subscriptions.list(call)))
-          .filter((s) => s.subscriptionId).map((s): ScopeEntry => ({ scope: `/subscriptions/${s.subscriptionId}`, name: s.displayName ?? s.subscriptionId!, kind: 'subscription' }))
+        const subs = (await armItems(arm, 'subscriptions', { 'api-version': ARM_API.subscriptions }))
+          .filter((s) => text(s.subscriptionId)).map((s): ScopeEntry => ({ scope: `/subscriptions/${text(s.subscriptionId)}`, name: text(s.displayName) || text(s.subscriptionId), kind: 'subscription' }))
           .sort((a, b) => a.name.localeCompare(b.name));
         let preselect: string | null = subs.length === 1 ? subs[0]!.scope : null;
         if (referenced.size > 0) {
@@ -164,19 +174,18 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, tool: s
       }
       const sid = subscriptionOf(parent);
       if (!resourceGroupOf(parent)) {
-        const groups = (await collect(resources(sid).resourceGroups.list(call)))
-          .map((g): ScopeEntry => ({ scope: `/subscriptions/${sid}/resourceGroups/${g.name}`, name: g.name ?? '', kind: 'resourceGroup' }))
+        const groups = (await armItems(arm, scopePath(parent, 'resourcegroups'), { 'api-version': ARM_API.resources }))
+          .map((g): ScopeEntry => ({ scope: `/subscriptions/${sid}/resourceGroups/${text(g.name)}`, name: text(g.name), kind: 'resourceGroup' }))
           .sort((a, b) => a.name.localeCompare(b.name));
         return { items: groups, preselect: await workspaceGroup(sid) };
       }
-      const items = (await collect(resources(sid).resources.listByResourceGroup(resourceGroupOf(parent)!, call)))
-        .map((r): ScopeEntry => ({ scope: r.id ?? '', name: r.name ?? '', kind: 'resource', type: r.type ?? '' }))
+      const items = (await resourcesIn(`/subscriptions/${sid}/resourceGroups/${resourceGroupOf(parent)!}`))
+        .map((r): ScopeEntry => ({ scope: text(r.id), name: text(r.name), kind: 'resource', type: text(r.type) }))
         .filter((r) => r.scope).sort((a, b) => a.name.localeCompare(b.name));
       return { items, preselect: null };
     }),
     listRoles: (scope, principalId) => guarded('The roles could not be listed', async () => {
       const sid = subscriptionOf(scope);
-      const authorization = new AuthorizationManagementClient(credential, sid, armOptions);
       const rg = resourceGroupOf(scope);
       const isResource = /\/providers\//i.test(scope.slice(`/subscriptions/${sid}`.length));
       const inScope = async (): Promise<ScopeResource[]> => {
@@ -185,19 +194,22 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, tool: s
           const at = parts.findIndex((p) => p.toLowerCase() === 'providers');
           return [{ name: parts[parts.length - 1] ?? '', type: `${parts[at + 1]}/${parts[at + 2]}` }];
         }
-        const list = rg ? resources(sid).resources.listByResourceGroup(rg, call) : resources(sid).resources.list(call);
-        return (await collect(list, 500)).map((r) => ({ name: r.name ?? '', type: r.type ?? '' }));
+        const list = await resourcesIn(rg ? `/subscriptions/${sid}/resourceGroups/${rg}` : `/subscriptions/${sid}`, 500);
+        return list.map((r) => ({ name: text(r.name), type: text(r.type) }));
       };
+      const authorization = { 'api-version': ARM_API.authorization };
       const [definitions, held, scoped] = await Promise.all([
-        collect(authorization.roleDefinitions.list(scope, call)),
-        collect(authorization.roleAssignments.listForScope(scope, { ...call, filter: `principalId eq '${principalId}'` })).catch(() => []),
+        armItems(arm, scopePath(scope, 'providers/Microsoft.Authorization/roleDefinitions'), authorization),
+        armItems(arm, scopePath(scope, 'providers/Microsoft.Authorization/roleAssignments'), { ...authorization, $filter: `principalId eq '${principalId}'` }).catch(() => []),
         inScope().catch(() => []),
       ]);
-      const roles: RoleInfo[] = definitions.map((d) => ({
-        guid: (d.name ?? d.id?.split('/').pop() ?? '').toLowerCase(), roleName: d.roleName ?? '', description: d.description ?? '', type: d.roleType ?? '', permissions: permissionsOf(d.permissions),
-      }));
-      const ids = new Map(definitions.map((d) => [(d.name ?? d.id?.split('/').pop() ?? '').toLowerCase(), d.id ?? '']));
-      const heldGuids = new Set(held.filter((a) => appliesAt(a.scope ?? '', scope)).map((a) => (a.roleDefinitionId ?? '').split('/').pop()!.toLowerCase()));
+      const guidOf = (d: Record<string, unknown>): string => (text(d.name) || text(d.id).split('/').pop() || '').toLowerCase();
+      const roles: RoleInfo[] = definitions.map((d) => {
+        const p = props(d);
+        return { guid: guidOf(d), roleName: text(p.roleName), description: text(p.description), type: text(p.type), permissions: permissionsOf(p.permissions) };
+      });
+      const ids = new Map(definitions.map((d) => [guidOf(d), text(d.id)]));
+      const heldGuids = new Set(held.map(props).filter((a) => appliesAt(text(a.scope), scope)).map((a) => text(a.roleDefinitionId).split('/').pop()!.toLowerCase()));
       const recommended = recommendedRoles(roles, scoped);
       const order = [...recommended.keys()];
       return roles
@@ -215,7 +227,7 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, tool: s
     assignRole: (request) => guarded('The role could not be assigned', () => createRoleAssignment({
       credential, cloud, scope: request.scope, principalId: request.principal.id, principalType: request.principal.type, roleDefinitionId: request.roleId,
       ...(request.signal ? { signal: request.signal } : {}), ...(request.onWaiting ? { onWaiting: request.onWaiting } : {}),
-      backoffSeconds: [2, 4, 8, 15, 30], maxWaitMs: 4 * 60_000,
+      backoffSeconds: [2, 4, 8, 15, 30], maxWaitMs: 4 * 60_000, tool: reauthToolOf(source),
     })),
   };
 }
@@ -239,7 +251,7 @@ export function createTeamFacade(): TeamFacade {
             id: claims.objectId, type: app ? 'ServicePrincipal' : 'User', displayName: claims.name ?? claims.upn ?? claims.objectId, detail: claims.upn ?? claims.appId ?? '',
           };
           const referenced = new Set(options.workspaceFolder ? resourceReferences(readWorkspaceTexts(options.workspaceFolder), cloud).map((r) => r.name.toLowerCase()) : []);
-          return { ok: true, session: makeSession(made.credential, cloud, TOOL_LABELS[tool] ?? tool, actor, referenced, claims.tenantId) };
+          return { ok: true, session: makeSession(made.credential, cloud, tool, actor, referenced, claims.tenantId) };
         } catch (error) {
           tried.push(`${TOOL_LABELS[tool] ?? tool}: ${firstLine(error instanceof Error ? error.message : String(error))}`);
         }

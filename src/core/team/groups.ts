@@ -1,11 +1,12 @@
-// Microsoft Graph operations of the team wizard, with @microsoft/microsoft-graph-client: find a group by name, search
+// Microsoft Graph operations of the team wizard, through the one Azure layer (src/core/azure): find a group by name, search
 // users by display-name prefix (paged), create a security group exactly once, add members one by one with a result for
 // each. Writes use a token from the developer's own tool (az, azd or Azure PowerShell): their first-party apps hold
 // the delegated Graph permissions `az ad group create` uses.
 import type { TokenCredential } from '@azure/identity';
-import { Client } from '@microsoft/microsoft-graph-client';
-import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import type { CloudEndpoints } from '../access/clouds';
+import { classifyAzureError, type ReauthTool } from '../azure/errors';
+import { GraphApi } from '../azure/graphRequest';
+import type { NetworkSettings } from '../azure/network';
 
 export interface DirectoryGroup { readonly id: string; readonly displayName: string; readonly mailNickname: string | null; readonly description: string | null }
 export interface DirectoryUser { readonly id: string; readonly displayName: string; readonly userPrincipalName: string | null }
@@ -17,7 +18,7 @@ export type MemberResult =
   | { readonly id: string; readonly outcome: 'failed'; readonly reason: string; readonly forbidden: boolean };
 
 export class GraphWriteError extends Error {
-  constructor(readonly kind: 'forbidden' | 'not-preauthorized' | 'invalid' | 'network' | 'failed', message: string) {
+  constructor(readonly kind: 'forbidden' | 'not-preauthorized' | 'invalid' | 'network' | 'claims-challenge' | 'failed', message: string) {
     super(message);
     this.name = 'GraphWriteError';
   }
@@ -34,31 +35,28 @@ export function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-export function classify(error: unknown, what: string): GraphWriteError {
+/** The Azure layer's one classifier, in the wizards' words. */
+export function classify(error: unknown, what: string, tool: ReauthTool = 'other'): GraphWriteError {
   const e = graphError(error);
   const message = e.message ?? String(error);
   if (/AADSTS65002|AADSTS65001/.test(message)) {
     return new GraphWriteError('not-preauthorized', `${what}: this sign-in's app may not change the directory (${message.split('\n')[0]}). Sign in with the Azure CLI (az login) and try again, or hand the commands to an administrator.`);
   }
-  if (e.statusCode === 403 || e.code === 'Authorization_RequestDenied') {
-    return new GraphWriteError('forbidden', `${what}: insufficient privileges. ${message}`);
-  }
+  const problem = classifyAzureError(error, what, { tool });
+  if (problem.kind === 'forbidden') return new GraphWriteError('forbidden', `${what}: insufficient privileges. ${message}`);
+  if (problem.kind === 'claims-challenge') return new GraphWriteError('claims-challenge', `${problem.message} ${problem.fix}`);
   if (e.statusCode === 400) return new GraphWriteError('invalid', `${what}: ${message}`);
-  if (e.statusCode === undefined || e.statusCode === -1) return new GraphWriteError('network', `${what}: ${message}`);
+  if (problem.kind === 'network' || problem.kind === 'timeout') return new GraphWriteError('network', problem.message);
   return new GraphWriteError('failed', `${what}: ${message}`);
 }
 
-/** A Graph client for the cloud's Graph endpoint, with tokens for its audience from `credential`. */
-export function graphClient(credential: TokenCredential, cloud: CloudEndpoints): Client {
-  return Client.initWithMiddleware({
-    authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [`${cloud.graphAudience}/.default`] }),
-    baseUrl: `${cloud.graph}/`,
-    customHosts: new Set([new URL(cloud.graph).hostname]),
-  });
+/** A Graph client for the cloud's Graph endpoint, with tokens for its audience from `credential`, on the Azure layer. */
+export function graphClient(credential: TokenCredential, cloud: CloudEndpoints, network?: NetworkSettings): GraphApi {
+  return new GraphApi({ credential, cloud, ...(network ? { network } : {}) });
 }
 
 export class TeamDirectory {
-  private readonly client: Client;
+  private readonly client: GraphApi;
   /** Creates in flight, by name: a second click joins the first instead of creating again. */
   private readonly creating = new Map<string, Promise<DirectoryGroup>>();
 

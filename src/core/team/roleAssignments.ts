@@ -2,11 +2,16 @@
 // name derived from scope, principal and role, so a retry or a double click can never create a second assignment;
 // `principalType` set, so a group created a moment ago is accepted before it has replicated; PrincipalNotFound
 // retried with backoff ("waiting for the new group to replicate"); RoleAssignmentExists (409) counted as success;
-// AuthorizationFailed explained with the roles that may assign.
+// AuthorizationFailed explained with the roles that may assign; a claims challenge (MFA required for writes) explained
+// with the tool's re-authentication, after which the same PUT is simply sent again.
 import { createHash } from 'node:crypto';
-import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import type { TokenCredential } from '@azure/identity';
 import type { CloudEndpoints } from '../access/clouds';
+import { forgetCachedTokens, tokenClaims } from '../access/credentials';
+import { ARM_API } from '../azure/apiVersions';
+import { armClient, azureOperation, scopePath } from '../azure/client';
+import { AzureRequestError, classifyAzureError, type ReauthTool } from '../azure/errors';
+import type { NetworkSettings } from '../azure/network';
 
 /** A GUID from scope, principal and role: the same three always give the same assignment name. */
 export function assignmentName(scope: string, principalId: string, roleDefinitionId: string): string {
@@ -25,7 +30,7 @@ export type AssignmentOutcome =
   | { readonly kind: 'exists'; readonly assignmentId: string };
 
 export class AssignmentError extends Error {
-  constructor(readonly kind: 'forbidden' | 'principal-not-found' | 'invalid' | 'failed', message: string) {
+  constructor(readonly kind: 'forbidden' | 'principal-not-found' | 'invalid' | 'claims-challenge' | 'network' | 'failed', message: string) {
     super(message);
     this.name = 'AssignmentError';
   }
@@ -46,9 +51,10 @@ export interface CreateAssignmentOptions {
   readonly maxWaitMs?: number;
   /** For tests: the waits, in seconds, before the cap. */
   readonly backoffSeconds?: readonly number[];
+  /** Whose sign-in the credential is: decides the re-authentication a claims challenge names. */
+  readonly tool?: ReauthTool;
+  readonly network?: NetworkSettings;
 }
-
-interface RestErrorLike { statusCode?: number; code?: string; message?: string }
 
 function subscriptionOf(scope: string): string {
   const match = /^\/subscriptions\/([^/]+)/i.exec(scope);
@@ -65,38 +71,52 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export async function createRoleAssignment(options: CreateAssignmentOptions): Promise<AssignmentOutcome> {
   const subscriptionId = subscriptionOf(options.scope);
-  const client = new AuthorizationManagementClient(options.credential, subscriptionId, {
-    endpoint: options.cloud.resourceManager, credentialScopes: [`${options.cloud.resourceManagerAudience}/.default`],
-  });
+  const arm = armClient({ credential: options.credential, cloud: options.cloud, ...(options.network ? { network: options.network } : {}) });
   const name = assignmentName(options.scope, options.principalId, options.roleDefinitionId);
   const assignmentId = `${options.scope.replace(/\/+$/, '')}/providers/Microsoft.Authorization/roleAssignments/${name}`;
   const roleDefinitionId = options.roleDefinitionId.startsWith('/') ? options.roleDefinitionId
     : `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${options.roleDefinitionId}`;
   const waits = options.backoffSeconds ?? [5, 10, 20, 30, 30, 30, 30, 30];
-  const deadline = Date.now() + (options.maxWaitMs ?? 3 * 60_000);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await client.roleAssignments.create(options.scope, name, { roleDefinitionId, principalId: options.principalId, principalType: options.principalType }, {
-        abortSignal: options.signal, requestOptions: { timeout: 60_000 },
-      });
-      return { kind: 'created', assignmentId };
-    } catch (error) {
-      const e = (error && typeof error === 'object' ? error : {}) as RestErrorLike;
-      if (e.statusCode === 409 || e.code === 'RoleAssignmentExists') return { kind: 'exists', assignmentId };
-      if (e.code === 'AuthorizationFailed' || e.statusCode === 403) {
-        throw new AssignmentError('forbidden', `You may not assign roles at ${options.scope}. Roles that may: ${ROLES_THAT_ASSIGN.join(', ')}. ${e.message ?? ''}`.trim());
-      }
-      if (e.code === 'PrincipalNotFound') {
-        const wait = waits[Math.min(attempt, waits.length - 1)]!;
-        if (Date.now() + wait * 1000 > deadline) {
-          throw new AssignmentError('principal-not-found', `The principal ${options.principalId} is still not known to Azure Resource Manager after waiting for replication. Try again in a few minutes.`);
+  const maxWaitMs = options.maxWaitMs ?? 3 * 60_000;
+  const deadline = Date.now() + maxWaitMs;
+  // One step: the waits for replication plus a minute for the requests themselves.
+  const operation = azureOperation(maxWaitMs + 60_000, options.signal);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await arm.send(operation, {
+          method: 'PUT', path: scopePath(assignmentId), query: { 'api-version': ARM_API.authorization },
+          body: { properties: { roleDefinitionId, principalId: options.principalId, principalType: options.principalType } },
+        });
+        return { kind: 'created', assignmentId };
+      } catch (error) {
+        const e = error instanceof AzureRequestError ? error : undefined;
+        if (e?.status === 409 || e?.code === 'RoleAssignmentExists') return { kind: 'exists', assignmentId };
+        if (e?.code === 'AuthorizationFailed' || e?.status === 403) {
+          throw new AssignmentError('forbidden', `You may not assign roles at ${options.scope}. Roles that may: ${ROLES_THAT_ASSIGN.join(', ')}. ${e?.message ?? ''}`.trim());
         }
-        options.onWaiting?.(wait, attempt + 1);
-        await sleep(wait * 1000, options.signal);
-        continue;
+        if (e?.code === 'PrincipalNotFound') {
+          const wait = waits[Math.min(attempt, waits.length - 1)]!;
+          if (Date.now() + wait * 1000 > deadline) {
+            throw new AssignmentError('principal-not-found', `The principal ${options.principalId} is still not known to Azure Resource Manager after waiting for replication. Try again in a few minutes.`);
+          }
+          options.onWaiting?.(wait, attempt + 1);
+          await sleep(wait * 1000, options.signal);
+          continue;
+        }
+        if (e?.code === 'InvalidRoleDefinitionId') throw new AssignmentError('invalid', e.message);
+        if (e?.kind === 'claims-challenge') {
+          // The kept token is the one Azure refused: the retry after the new sign-in must fetch a fresh one.
+          forgetCachedTokens(options.credential);
+          const tenantId = await tokenClaims(options.credential, `${options.cloud.resourceManagerAudience}/.default`).then((c) => c.tenantId, () => null).finally(() => forgetCachedTokens(options.credential));
+          const problem = classifyAzureError(e, 'The role was not assigned', { tool: options.tool ?? 'other', tenantId, audience: options.cloud.resourceManagerAudience });
+          throw new AssignmentError('claims-challenge', `${problem.message} ${problem.fix} Then assign again: the same assignment is requested, never a second one.`);
+        }
+        const problem = classifyAzureError(error, 'The role was not assigned');
+        throw new AssignmentError(problem.kind === 'network' || problem.kind === 'timeout' ? 'network' : 'failed', problem.message);
       }
-      if (e.code === 'InvalidRoleDefinitionId') throw new AssignmentError('invalid', e.message ?? 'The role definition is not valid.');
-      throw new AssignmentError('failed', e.message ?? String(error));
     }
+  } finally {
+    arm.close();
   }
 }
