@@ -2,8 +2,8 @@
 // honour Retry-After up to a cap, deadlines, paging that stops at loops and foreign hosts, claims challenges, the
 // proxy (with NO_PROXY) and extra certificate authorities.
 import assert from 'node:assert/strict';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:https';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import { connect as netConnect, type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { TokenCredential } from '@azure/identity';
