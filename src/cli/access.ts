@@ -1,11 +1,9 @@
 // `azure-dev-auth whoami` and `azure-dev-auth roles`: the identity the active chain source yields, and what it may do.
 // The active source is the chain's (same rules and options as `chain`), or the one --source names.
-import { resolveCloud, CloudSettingError, type CloudEndpoints, type CloudSetting } from '../core/access/clouds';
-import { AccessUnavailableError, loadAccess } from '../core/access/load';
+import { accessOutcome } from '../core/access/entry';
+import { ACCESS_LOAD_DEADLINE_MS } from '../core/access/load';
 import { describePath, scopeContains } from '../core/access/model';
 import type { AccessReport, AppliedAssignment, ScopeNode } from '../core/access/types';
-import { readWorkspaceTexts } from '../core/access/workspaceFiles';
-import { resourceReferences } from '../core/access/workspaceResources';
 import { ALL_CREDENTIALS, type ChainReport, type CredentialName } from '../core/chain/types';
 import { displayName, verdictHeadline } from '../core/presentation/chainRows';
 import type { ChainOptions } from './main';
@@ -16,7 +14,9 @@ const COMMON = `  --json                          print the report as JSON
   --source NAME                   use this credential source instead of the chain's active one (e.g. AzureCliCredential)
   --cloud NAME|JSON               AzureCloud, AzureChinaCloud, AzureUSGovernment, or custom endpoints as JSON
                                   {"authorityHost","resourceManager","resourceManagerAudience","graph","graphAudience","portal"};
-                                  default: $AZURE_DEV_AUTH_CLOUD, else the cloud az is set to, else AzureCloud
+                                  default: $AZURE_DEV_AUTH_CLOUD of this shell, else the cloud az is set to, else AzureCloud
+                                  (never from --env-file or a workspace's .env: those do not choose where tokens go)
+  --timeout SECONDS               give up after this long (default ${ACCESS_LOAD_DEADLINE_MS / 1000}); Ctrl+C cancels at once
   and every option of \`azure-dev-auth chain\` (--python, --env-file, --exclude, --allow-host, …), which decide the source.
 Exit status: 0 answered, 1 no token or the load failed, 2 usage or input error.
 `;
@@ -44,6 +44,7 @@ interface AccessOptions {
   subscriptions: string[];
   scope: string | undefined;
   workspace: string;
+  timeoutSeconds: number | undefined;
 }
 
 export interface AccessDeps {
@@ -52,7 +53,7 @@ export interface AccessDeps {
 }
 
 function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { access: AccessOptions; chainArgs: string[] } {
-  const access: AccessOptions = { json: false, source: undefined, cloud: undefined, subscriptions: [], scope: undefined, workspace: process.cwd() };
+  const access: AccessOptions = { json: false, source: undefined, cloud: undefined, subscriptions: [], scope: undefined, workspace: process.cwd(), timeoutSeconds: undefined };
   const chainArgs: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const raw = args[i]!;
@@ -74,6 +75,12 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
         break;
       }
       case '--cloud': access.cloud = value(); break;
+      case '--timeout': {
+        const seconds = Number(value());
+        if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new AccessUsageError('--timeout: expected seconds between 1 and 3600.');
+        access.timeoutSeconds = seconds;
+        break;
+      }
       case '--subscription':
       case '--scope':
       case '--workspace':
@@ -95,20 +102,6 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
   return { access, chainArgs };
 }
 
-function cloudFrom(text: string | undefined, env: Readonly<Record<string, string>>): CloudEndpoints {
-  const raw = text ?? env.AZURE_DEV_AUTH_CLOUD;
-  let setting: CloudSetting = raw;
-  if (raw && raw.trim().startsWith('{')) {
-    try { setting = JSON.parse(raw) as CloudSetting; } catch { throw new AccessUsageError('--cloud: not valid JSON.'); }
-  }
-  try {
-    return resolveCloud(setting, env);
-  } catch (error) {
-    if (error instanceof CloudSettingError) throw new AccessUsageError(error.message);
-    throw error;
-  }
-}
-
 function who(report: AccessReport): string {
   const id = report.identity;
   return id.upn ?? id.appId ?? id.objectId;
@@ -123,7 +116,8 @@ export function formatWhoami(report: AccessReport): string {
     ...(id.appId ? [`  app id:    ${id.appId}`] : []),
     `  tenant:    ${id.tenantName ? `${id.tenantName} (${id.tenantId})` : id.tenantId}`,
     `  source:    ${displayName(id.source)}`,
-    `  token until ${id.expiresOn ?? 'unknown'} (cloud ${report.cloud})`,
+    `  cloud:     ${report.cloud}${report.cloudFrom ? ` (${report.cloudFrom})` : ''}`,
+    `  token until ${id.expiresOn ?? 'unknown'}`,
   ];
   for (const p of report.problems) lines.push(`  ! ${p.message} ${p.fix}`);
   return `${lines.join('\n')}\n`;
@@ -184,22 +178,24 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
     }
     source = chain.verdict.credential;
   }
-  const cloud = cloudFrom(access.cloud, env);
-  const references = command === 'roles' ? resourceReferences(readWorkspaceTexts(access.workspace), cloud) : [];
-  try {
-    const report = await loadAccess({
-      source, cloud, env, signal, references, subscriptions: access.subscriptions, identityOnly: command === 'whoami',
-      processTimeoutSeconds: chainOptions.processTimeout ?? 10, allowedHosts: chainOptions.allowHosts,
-      onProgress: (message) => { if (!access.json) process.stderr.write(`${message}\n`); },
-    });
-    process.stdout.write(access.json ? `${JSON.stringify(report, null, 2)}\n` : command === 'whoami' ? formatWhoami(report) : formatRoles(report, access.scope));
+  // The same entry point as the Access view: the same inputs, the same redaction. The cloud comes from --cloud or this
+  // shell's environment, never from --env-file; the proxy and certificate authorities from this shell's environment.
+  const outcome = await accessOutcome({
+    source, env, processEnv: process.env, processTimeoutSeconds: chainOptions.processTimeout ?? 10, allowedHosts: chainOptions.allowHosts,
+    cloudSetting: access.cloud, cloudGivenBy: 'flag', subscriptions: access.subscriptions,
+    workspaceFolder: command === 'roles' ? access.workspace : undefined, identityOnly: command === 'whoami', signal,
+    deadlineMs: (access.timeoutSeconds ?? ACCESS_LOAD_DEADLINE_MS / 1000) * 1000,
+    onProgress: (message) => { if (!access.json) process.stderr.write(`${message}\n`); },
+  });
+  const notes = outcome.ok ? outcome.report.notes ?? [] : outcome.notes ?? [];
+  for (const note of notes) process.stderr.write(`Note: ${note}\n`);
+  if (outcome.ok) {
+    process.stdout.write(access.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : command === 'whoami' ? formatWhoami(outcome.report) : formatRoles(outcome.report, access.scope));
     return 0;
-  } catch (error) {
-    if (error instanceof AccessUnavailableError) {
-      if (access.json) process.stdout.write(`${JSON.stringify({ problem: error.problem }, null, 2)}\n`);
-      process.stderr.write(`azure-dev-auth: ${displayName(source)}: ${error.problem.message}\n  ${error.problem.fix}\n`);
-      return 1;
-    }
-    throw error;
   }
+  if (outcome.failure.kind === 'cloudSetting') throw new AccessUsageError(outcome.failure.message);
+  const { problem } = outcome.failure;
+  if (access.json) process.stdout.write(`${JSON.stringify({ problem }, null, 2)}\n`);
+  process.stderr.write(`azure-dev-auth: ${displayName(source)}: ${problem.message}\n  ${problem.fix}\n`);
+  return 1;
 }

@@ -1,12 +1,11 @@
 // The engine as the extension uses it: chain evaluation, Python detection and verification, `.env` merging,
 // exclusion advice, and the Access view's loading, rendering and role-assignment removal behind one small interface. Bundled on its own (dist/engine.js) and loaded on first use, not at
 // activation, so the Azure SDKs it carries cost nothing until a view or command needs them.
-import { resolveCloud, type CloudEndpoints, type CloudSetting } from './access/clouds';
-import { AccessCache, AccessUnavailableError, classifyError, loadAccess } from './access/load';
+import { trustedCloud, type CloudEndpoints, type CloudSetting } from './azure/clouds';
+import { accessOutcome, redactProblem } from './access/entry';
+import { AccessCache } from './access/load';
 import { removeRoleAssignment, type RemoveAssignmentResult } from './access/remove';
-import type { AccessProblem, AccessReport } from './access/types';
-import { readWorkspaceTexts } from './access/workspaceFiles';
-import { resourceReferences } from './access/workspaceResources';
+import type { AccessReport } from './access/types';
 import { evaluateChain } from './chain/engine';
 import { mergeDotEnv } from './chain/env';
 import { type ChainInputs, type ChainReport, type CredentialName, type KeywordArguments, type SourceStatus, type Verification } from './chain/types';
@@ -16,7 +15,7 @@ import type { AccessFailure, AccessSnapshot } from './presentation/accessSnapsho
 import { accessViewModel, type AccessViewModel } from './presentation/accessViewModel';
 import { exclusionAdvice, type ExclusionAdvice, type TokenCredentialsSupport, type VersionFacts } from './presentation/exclusionAdvice';
 import { detectAzureIdentity, verifyWithPython } from './python';
-import { redactSecrets, secretsOf } from './redact';
+import { secretsOf } from './redact';
 
 export type { ExclusionAdvice } from './presentation/exclusionAdvice';
 
@@ -68,6 +67,8 @@ export interface AccessLoadRequest extends AccessSourceInputs {
   readonly signal: AbortSignal;
   /** Throttling and other waits, in a sentence. */
   readonly onProgress: (message: string) => void;
+  /** VS Code's http.proxy and http.noProxy, which win over HTTPS_PROXY / NO_PROXY. */
+  readonly proxy?: { readonly proxy?: string; readonly noProxy?: readonly string[] };
 }
 
 export type AccessLoadOutcome =
@@ -125,52 +126,23 @@ function chainInputs(request: EvaluateRequest): ChainInputs {
   };
 }
 
-function cloudOf(setting: CloudSetting, env: Readonly<Record<string, string>>): CloudResolution {
+/** The cloud from the setting or this process's environment; `env` (with the workspace's .env) never chooses it. */
+function cloudOf(setting: CloudSetting, _env: Readonly<Record<string, string>>): CloudResolution {
   try {
-    return { ok: true, cloud: resolveCloud(setting, env) };
+    return { ok: true, cloud: trustedCloud({ given: setting, givenBy: 'setting', processEnv: process.env }).cloud };
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
 }
 
-function abortError(): Error {
-  return Object.assign(new Error('The access load was cancelled.'), { name: 'AbortError' });
-}
-
-/**
- * Problems quote what Azure and the tools answered (az's error output, an error body): they pass through the one
- * redaction before they leave the engine, as every chain message does.
- */
-function redactProblem(problem: AccessProblem, secrets: readonly string[]): AccessProblem {
-  return { ...problem, message: redactSecrets(problem.message, secrets), fix: redactSecrets(problem.fix, secrets) };
-}
-
-function redactReport(report: AccessReport, secrets: readonly string[]): AccessReport {
-  return {
-    ...report,
-    problems: report.problems.map((p) => redactProblem(p, secrets)),
-    groups: { ...report.groups, problem: report.groups.problem && redactProblem(report.groups.problem, secrets) },
-    subscriptions: report.subscriptions.map((s) => ({ ...s, problems: s.problems.map((p) => redactProblem(p, secrets)) })),
-  };
-}
-
-async function loadAccessOutcome(request: AccessLoadRequest, cache: AccessCache): Promise<AccessLoadOutcome> {
-  const resolved = cloudOf(request.cloudSetting, request.env);
-  if (!resolved.ok) return { ok: false, failure: { kind: 'cloudSetting', message: resolved.message }, cloud: undefined };
-  const { cloud } = resolved;
-  const references = request.workspaceFolder ? resourceReferences(readWorkspaceTexts(request.workspaceFolder), cloud) : [];
-  try {
-    const report = await loadAccess({
-      source: request.source, cloud, env: request.env, processTimeoutSeconds: request.processTimeoutSeconds, allowedHosts: request.allowedHosts,
-      subscriptions: request.subscriptions, references, signal: request.signal, onProgress: request.onProgress, cache,
-    });
-    return { ok: true, report: redactReport(report, secretsOf(request.env)), cloud };
-  } catch (error) {
-    // A cancelled load is superseded by another one (or ran out of time, which the caller knows): not a problem to show.
-    if (request.signal.aborted) throw abortError();
-    const problem = error instanceof AccessUnavailableError ? error.problem : classifyError(error, undefined, 'The access could not be loaded');
-    return { ok: false, failure: { kind: 'problem', problem: redactProblem(problem, secretsOf(request.env)) }, cloud };
-  }
+/** The Access view's load: the same entry point, inputs and redaction as `whoami` and `roles`. */
+function loadAccessOutcome(request: AccessLoadRequest, cache: AccessCache): Promise<AccessLoadOutcome> {
+  return accessOutcome({
+    source: request.source, env: request.env, processEnv: process.env, processTimeoutSeconds: request.processTimeoutSeconds,
+    allowedHosts: request.allowedHosts, cloudSetting: request.cloudSetting, cloudGivenBy: 'setting', subscriptions: request.subscriptions,
+    workspaceFolder: request.workspaceFolder, signal: request.signal, onProgress: request.onProgress, cache,
+    ...(request.proxy ? { proxy: request.proxy } : {}),
+  });
 }
 
 export function createEngineFacade(): EngineFacade {

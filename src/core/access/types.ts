@@ -146,4 +146,8 @@ export interface AccessReport {
   /** How many HTTP requests the load made (for the benchmark and the log). */
   readonly requests: number;
   readonly loadedAt: string;
+  /** Where the cloud came from ("from --cloud", "the default", …), set by the access entry point. */
+  readonly cloudFrom?: string;
+  /** What the load ignored and why (a workspace .env naming a cloud). */
+  readonly notes?: readonly string[];
 }

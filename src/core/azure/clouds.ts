@@ -105,3 +105,70 @@ export function resolveCloud(setting: CloudSetting, env: Readonly<Record<string,
 export function portalUrl(cloud: CloudEndpoints, scope: string): string {
   return `${cloud.portal}/#@/resource${scope}`;
 }
+
+/** Where the cloud's endpoints came from: never a workspace's files. */
+export type CloudOrigin = 'setting' | 'flag' | 'environment' | 'az' | 'default';
+
+export interface TrustedCloud {
+  readonly cloud: CloudEndpoints;
+  readonly origin: CloudOrigin;
+  /** "from --cloud", "from the azureDevAuth.cloud setting", … */
+  readonly from: string;
+  /** What was ignored, and why (a workspace .env naming a cloud). */
+  readonly notes: readonly string[];
+}
+
+const ORIGIN_WORDS: Record<CloudOrigin, string> = {
+  setting: 'from the azureDevAuth.cloud setting',
+  flag: 'from --cloud',
+  environment: 'from AZURE_DEV_AUTH_CLOUD in this process\'s environment',
+  az: 'the cloud az is set to (az cloud set)',
+  default: 'the default',
+};
+
+/** Names a workspace .env could use to steer tokens; only the user's own settings, flags and environment count. */
+export const CLOUD_VARIABLES = ['AZURE_DEV_AUTH_CLOUD'] as const;
+
+function parsedSetting(raw: string | undefined): CloudSetting {
+  if (raw && raw.trim().startsWith('{')) {
+    try { return JSON.parse(raw) as CloudSetting; } catch { throw new CloudSettingError('AZURE_DEV_AUTH_CLOUD is not valid JSON.'); }
+  }
+  return raw;
+}
+
+/**
+ * The cloud, from the user's setting or flag (`given`), else this process's environment (AZURE_DEV_AUTH_CLOUD, the
+ * az configuration of its HOME / AZURE_CONFIG_DIR), else AzureCloud. `workspaceEnv` (the environment with a
+ * workspace's .env merged in) is only read to say that a cloud it names is ignored: a cloned repository must not
+ * decide where the user's ARM and Graph tokens go.
+ */
+export function trustedCloud(options: {
+  readonly given: CloudSetting;
+  readonly givenBy: 'setting' | 'flag';
+  readonly processEnv: Readonly<Record<string, string | undefined>>;
+  readonly workspaceEnv?: Readonly<Record<string, string | undefined>>;
+}): TrustedCloud {
+  const notes: string[] = [];
+  for (const name of CLOUD_VARIABLES) {
+    const fromWorkspace = options.workspaceEnv?.[name];
+    if (fromWorkspace !== undefined && fromWorkspace !== options.processEnv[name]) {
+      notes.push(`${name} in the workspace's .env is ignored: the cloud's endpoints come only from your settings, --cloud or this process's environment.`);
+    }
+  }
+  const given = options.given;
+  const hasGiven = given !== undefined && given !== null && given !== '';
+  let origin: CloudOrigin;
+  let setting: CloudSetting;
+  if (hasGiven) {
+    origin = options.givenBy;
+    setting = typeof given === 'string' && options.givenBy === 'flag' ? parsedSetting(given) : given;
+  } else if (options.processEnv.AZURE_DEV_AUTH_CLOUD) {
+    origin = 'environment';
+    setting = parsedSetting(options.processEnv.AZURE_DEV_AUTH_CLOUD);
+  } else {
+    origin = azConfiguredCloud(options.processEnv) ? 'az' : 'default';
+    setting = undefined;
+  }
+  const cloud = resolveCloud(setting, options.processEnv);
+  return { cloud, origin, from: ORIGIN_WORDS[origin], notes };
+}

@@ -6,7 +6,7 @@ import type { TokenCredential } from '@azure/identity';
 import { ARM_API } from '../azure/apiVersions';
 import { armClient, azureOperation, scopePath, type AzureClient } from '../azure/client';
 import { classifyAzureError, reauthToolOf } from '../azure/errors';
-import { resolveCloud, type CloudEndpoints, type CloudSetting } from '../access/clouds';
+import { trustedCloud, type CloudEndpoints, type CloudSetting } from '../azure/clouds';
 import { sourceCredential, tokenClaims } from '../access/credentials';
 import { permissionsOf } from '../access/permissions';
 import type { RoleInfo } from '../access/types';
@@ -236,7 +236,8 @@ export function createTeamFacade(): TeamFacade {
   return {
     async openSession(options) {
       let cloud: CloudEndpoints;
-      try { cloud = resolveCloud(options.cloudSetting, options.env); } catch (error) {
+      // The cloud from the user's setting or this process's environment, never from the workspace's .env.
+      try { cloud = trustedCloud({ given: options.cloudSetting, givenBy: 'setting', processEnv: process.env }).cloud; } catch (error) {
         return { ok: false, message: `azureDevAuth.cloud: ${error instanceof Error ? error.message : String(error)}` };
       }
       const tried: string[] = [];
