@@ -10,7 +10,7 @@ import type { ChainSnapshot, SnapshotScope } from '../core/presentation/snapshot
 import { redactSecrets } from '../core/redact';
 import type { AllowedHosts } from './allowedHosts';
 import type { ChainController } from './chainController';
-import { affectsAccess, readAccessSettings } from './settings';
+import { affectsAccess, readAccessSettings, readProxySettings } from './settings';
 
 /** Bursts (a sign-in writes several files, the chain re-checks) collapse into one load. */
 const DEBOUNCE_MS = 250;
@@ -197,6 +197,7 @@ export class AccessController implements vscode.Disposable {
         // Reading the workspace's files is for trusted workspaces only, as reading `.env` is.
         workspaceFolder: vscode.workspace.isTrusted && folder ? folder.uri.fsPath : undefined,
         signal: abort.signal,
+        proxy: readProxySettings(),
         onProgress: (message) => {
           if (!current()) return;
           this.log.info(`  ${message}`);
@@ -215,6 +216,7 @@ export class AccessController implements vscode.Disposable {
         this.log.info(`Access of ${subject.who} (${outcome.cloud.name}): ${report.groups.count} groups, ${report.subscriptions.length} subscriptions, `
           + `${assignments} role assignments, ${report.insights.length} insights, ${report.problems.length + report.subscriptions.reduce((n, s) => n + s.problems.length, 0)} problems; `
           + `${report.requests} requests in ${Date.now() - started} ms`);
+        for (const note of report.notes ?? []) this.log.warn(`  ${note}`);
       } else {
         this.fail(subject, key, outcome.failure);
       }

@@ -98,3 +98,17 @@ export async function writeExclusions(
     if (typeof excluded === 'boolean') await config.update(key, excluded, targetFor(folder));
   }
 }
+
+/**
+ * VS Code's own proxy settings (http.proxy, http.noProxy), from the user's settings only: the Azure layer sends
+ * through them, over HTTPS_PROXY / NO_PROXY. A workspace's settings never choose where tokens travel.
+ */
+export function readProxySettings(): { proxy?: string; noProxy?: readonly string[] } {
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy = http.inspect<string>('proxy')?.globalValue;
+  const noProxy = http.inspect<unknown>('noProxy')?.globalValue;
+  return {
+    ...(typeof proxy === 'string' && proxy.trim() ? { proxy: proxy.trim() } : {}),
+    ...(Array.isArray(noProxy) ? { noProxy: noProxy.filter((h): h is string => typeof h === 'string') } : {}),
+  };
+}

@@ -111,6 +111,8 @@ export interface AccessProblem {
   readonly fix: string;
   /** The scope it concerns, when it concerns one. */
   readonly scope?: string;
+  /** A command line that fixes it (the re-authentication a claims challenge asks for); only GUIDs, URLs and base64 in it. */
+  readonly command?: string;
 }
 
 export interface SubscriptionAccess {

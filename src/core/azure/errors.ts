@@ -131,8 +131,11 @@ export function classifyAzureError(error: unknown, what: string, options: { scop
       case 'off-origin': return problem('failed', `${what}: ${message}`, 'No token was sent. Check the cloud endpoints you configured.');
       case 'claims-challenge': {
         const command = error.claims ? reauthCommand(options.tool ?? 'other', error.claims, options.tenantId ?? null, `${options.audience ?? 'https://management.azure.com'}/.default`) : null;
-        return problem('claims-challenge', `${what}: Azure requires a fresh sign-in that satisfies its policy (multi-factor authentication or continuous access evaluation)${error.claims ? `: ${error.claims.decoded}` : ''}.`,
-          command ? `Sign in again with: ${command}` : 'Sign in again interactively (multi-factor authentication), then retry.');
+        return {
+          ...problem('claims-challenge', `${what}: Azure requires a fresh sign-in that satisfies its policy (multi-factor authentication or continuous access evaluation)${error.claims ? `: ${error.claims.decoded}` : ''}.`,
+            command ? `Sign in again with: ${command} — then retry.` : 'Sign in again interactively (multi-factor authentication), then retry.'),
+          ...(command ? { command } : {}),
+        };
       }
       case 'token': break;
       case 'http': break;

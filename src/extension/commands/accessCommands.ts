@@ -103,8 +103,16 @@ async function removeAssignment(ctx: CommandContext, arg: AccessRowModel | undef
   );
   if (!result.ok) {
     const { problem } = result;
-    const steps = problem.kind === 'sign-in-expired' || problem.kind === 'no-token' || problem.kind === 'wrong-tenant'
-      ? [{ title: 'Sign In…', run: () => vscode.commands.executeCommand(Commands.signIn) }] : [REFRESH_STEP];
+    const command = problem.command;
+    // A claims challenge: sign in again with the claims (the command, copied), then the same DELETE is sent again.
+    const steps = problem.kind === 'claims-challenge'
+      ? [
+        ...(command ? [{ title: 'Copy Sign-In Command', run: () => vscode.env.clipboard.writeText(command) }] : []),
+        // The same row, so the same assignment id: DELETE is idempotent (asked to confirm again, as any removal).
+        { title: 'Retry Removal', run: () => vscode.commands.executeCommand(Commands.removeRoleAssignment, arg) },
+      ]
+      : problem.kind === 'sign-in-expired' || problem.kind === 'no-token' || problem.kind === 'wrong-tenant'
+        ? [{ title: 'Sign In…', run: () => vscode.commands.executeCommand(Commands.signIn) }] : [REFRESH_STEP];
     throw new CommandError(`${problem.message} ${problem.fix}`, steps);
   }
   ctx.log.info(`Removed the role assignment ${assignmentId} (${row.label} of ${principal})${result.removed ? '' : ': Azure no longer had it'}`);
