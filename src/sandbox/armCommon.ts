@@ -121,7 +121,7 @@ export function page<T>(ctx: RequestContext, items: T[], pageSize: number, skipT
 }
 
 
-export interface ArmRuntime extends SandboxRuntime { armPageSize: number }
+export interface ArmRuntime extends SandboxRuntime { armPageSize: number; /** The second listener's origin (the 'foreign' next-link fault). */ foreignUrl: string }
 
 export const AUTHZ = '/providers/Microsoft.Authorization';
 

@@ -11,8 +11,14 @@ export const faultSchema = z.object({
   status: z.number().int().min(100).max(599).optional(),
   body: z.unknown().optional(),
   latencyMs: z.number().int().min(0).max(120_000).optional(),
-  /** Seconds, sent as Retry-After (with status 429 or 503). */
-  retryAfter: z.number().int().min(0).max(3600).optional(),
+  /** Seconds, sent as Retry-After (with status 429 or 503); up to a million, as a misbehaving server might. */
+  retryAfter: z.number().int().min(0).max(1_000_000).optional(),
+  /**
+   * Rewrite the real answer's next link (ARM nextLink, Graph @odata.nextLink): 'loop' points it at the request
+   * itself, 'foreign' at the same path on the sandbox's second listener (another origin, which records whether a
+   * bearer token arrived).
+   */
+  nextLink: z.enum(['loop', 'foreign']).optional(),
   /** Send the real answer's headers and only the first half of its body, then cut the connection. */
   truncate: z.boolean().optional(),
   /** Close the connection without answering. */
@@ -124,6 +130,8 @@ export class ControlState {
   settings: SandboxSettings = { ...defaultSettings };
   tools: Record<ToolName, ToolBehaviour> = { az: {}, azd: {}, pwsh: {} };
   toolInvocations: ToolInvocation[] = [];
+  /** What the second listener (another origin) received: requests, and how many carried a bearer token. */
+  foreign = { requests: 0, withBearer: 0 };
 
   count(name: string, by = 1): void {
     this.counters[name] = (this.counters[name] ?? 0) + by;
@@ -166,5 +174,6 @@ export class ControlState {
     this.settings = { ...defaultSettings };
     this.tools = { az: {}, azd: {}, pwsh: {} };
     this.toolInvocations = [];
+    this.foreign = { requests: 0, withBearer: 0 };
   }
 }

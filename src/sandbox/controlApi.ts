@@ -6,6 +6,7 @@
 //   POST /_sandbox/reseed                    body: a seed (see seed.ts); 400 with the validation message if invalid
 //   GET  /_sandbox/faults   POST (FaultSpec) -> {id}   DELETE (all)   DELETE /_sandbox/faults/{id}
 //   GET  /_sandbox/log      DELETE /_sandbox/log       GET /_sandbox/counters
+//   GET  /_sandbox/foreign                   {url, requests, withBearer}: what the second listener (another origin) got
 //   GET  /_sandbox/settings PATCH (partial SandboxSettings)
 //   GET  /_sandbox/tools/{az|azd|pwsh}   PUT (ToolBehaviour, replaces)   GET /_sandbox/tools/invocations
 //   POST /_sandbox/tools/{tool}/invocations   (the fake tools report argv; answers with the tool's behaviour)
@@ -64,6 +65,7 @@ export function controlRoutes(control: SandboxControl, info: () => { url: string
     r('log', 'GET', /^\/_sandbox\/log$/, (ctx) => sendJson(ctx, 200, control.requestLog())),
     r('log', 'DELETE', /^\/_sandbox\/log$/, (ctx) => { control.clearLog(); sendEmpty(ctx, 204); }),
     r('counters', 'GET', /^\/_sandbox\/counters$/, (ctx) => sendJson(ctx, 200, control.counters())),
+    r('foreign', 'GET', /^\/_sandbox\/foreign$/, (ctx) => sendJson(ctx, 200, control.foreign())),
     r('settings', 'GET', /^\/_sandbox\/settings$/, (ctx) => sendJson(ctx, 200, control.settings())),
     r('settings', 'PATCH', /^\/_sandbox\/settings$/, async (ctx) => sendJson(ctx, 200, control.settings(validated(settingsSchema.partial().strict(), await jsonBody(ctx))))),
     r('tools', 'GET', /^\/_sandbox\/tools\/invocations$/, (ctx) => sendJson(ctx, 200, control.toolInvocations())),

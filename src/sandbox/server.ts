@@ -62,6 +62,8 @@ export interface SandboxControl {
    * tool behaviour. Issued refresh tokens stay valid, so HOMEs signed in with the fake tools keep working.
    */
   reset(): void;
+  /** What the second listener received. */
+  foreign(): { url: string; requests: number; withBearer: number };
   reseed(seed: SandboxSeed): void;
   /** Returns the fault's id. */
   injectFault(spec: FaultSpec): string;
@@ -102,6 +104,11 @@ export interface Sandbox {
   chromiumFlags: string[];
   /** http://127.0.0.1:<port>: HTTPS_PROXY/HTTP_PROXY value (see proxy.ts). */
   proxyUrl: string;
+  /**
+   * https://localhost:<port>: a second listener, another origin under the same CA, where the 'foreign' next-link
+   * fault points; it answers an empty list and counts requests and bearer tokens (control.foreign()).
+   */
+  foreignUrl: string;
   toolsBinDir: string;
   tenantId: string;
   servicePrincipal: { clientId: string; clientSecret: string; objectId: string; certificatePath: string };
@@ -197,12 +204,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     loopbackUrl: '',
     identityHeader: randomBytes(24).toString('hex'),
     armPageSize: options.pageSize ?? 1000,
+    foreignUrl: '',
   };
 
   const server = createHttpsServer({ key: tls.server.keyPem, cert: tls.server.certPem, requestTimeout: 60_000, headersTimeout: 30_000 });
   const proxy = createEgressProxy(server, control);
   const port = await listen(server, options.port ?? 0);
   const proxyPort = await listen(proxy, options.proxyPort ?? 0);
+  const foreign = createHttpsServer({ key: tls.server.keyPem, cert: tls.server.certPem, requestTimeout: 10_000, headersTimeout: 10_000 }, (req, res) => {
+    control.foreign.requests++;
+    if (req.headers.authorization) control.foreign.withBearer++;
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"value":[]}');
+  });
+  foreign.on('clientError', (_error, socket) => socket.destroy());
+  const foreignUrl = `https://localhost:${await listen(foreign, 0)}`;
+  runtime.foreignUrl = foreignUrl;
   const url = `https://127.0.0.1:${port}`;
   runtime.loopbackUrl = url;
   const proxyUrl = `http://127.0.0.1:${proxyPort}`;
@@ -210,6 +227,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   writeToolShims(toolsBinDir, options.toolsDistDir ?? join(repoRoot(), 'dist', 'tools'), url, caFile);
 
   const sandboxControl: SandboxControl = {
+    foreign: () => ({ url: foreignUrl, ...control.foreign }),
     reset() {
       runtime.state = new TenantState(seed);
       control.reset();
@@ -294,6 +312,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     caFile,
     chromiumFlags: [`--ignore-certificate-errors-spki-list=${spkiHash(tls.server.certPem)}`],
     proxyUrl,
+    foreignUrl,
     toolsBinDir,
     get tenantId() { return runtime.state.tenantId; },
     get servicePrincipal() {
@@ -361,7 +380,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     control: sandboxControl,
     async stop() {
-      await Promise.all([closeServer(server), closeServer(proxy)]);
+      await Promise.all([closeServer(server), closeServer(proxy), closeServer(foreign)]);
       if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
     },
   };
@@ -419,8 +438,13 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, d: Dispa
   let service: Service | undefined = interceptedService(hostName);
   const isLoopback = hostHeader === loopback.host || hostHeader === `localhost:${loopback.port}`;
   let parsed: URL | undefined;
-  try { parsed = new URL(req.url ?? '/', `https://${isLoopback || service ? hostHeader : loopback.host}`); } catch { parsed = undefined; }
-  const rawPath = (parsed?.pathname ?? '/').replace(/\/{2,}/g, '/');
+  // The request target is parsed as a path (origin-form), never resolved as a reference: `//subscriptions/x` is a
+  // path with an empty segment, not a URL whose host is "subscriptions".
+  const target = req.url ?? '/';
+  const base = `https://${isLoopback || service ? hostHeader : loopback.host}`;
+  try { parsed = /^https?:\/\//i.test(target) ? new URL(target) : new URL(`${base}${target.startsWith('/') ? '' : '/'}${target}`); } catch { parsed = undefined; }
+  const rawPath = parsed?.pathname ?? '/';
+  const emptySegment = rawPath.includes('//');
   let path = rawPath;
   let prefix = '';
   if (!service && isLoopback) {
@@ -454,13 +478,20 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, d: Dispa
   });
   try {
     if (!service) throw new HttpError(421, { error: { code: 'MisdirectedRequest', message: `This sandbox does not serve host '${hostHeader}'.` } });
+    if (emptySegment) {
+      // A client that joins a scope starting with '/' to '/{scope}' sends one; answered like any malformed request.
+      const message = `The request path '${rawPath.slice(0, 200)}' has an empty segment.`;
+      if (service === 'arm') throw armError(400, 'InvalidRequestUri', message);
+      if (service === 'entra') throw new HttpError(400, { error: 'invalid_request', error_description: message });
+      throw new HttpError(400, { error: { code: 'BadRequest', message } });
+    }
     const routes = d.services[service];
     const candidates = routes.map((route) => ({ route, match: route.pattern.exec(path) })).filter((c) => c.match !== null);
     const chosen = candidates.find((c) => c.route.method === method);
     if (chosen) ctx.routeName = chosen.route.name;
     if (service !== 'control') {
       fault = d.control.takeFault(method, ctx.routeName, `${prefix}${path}`);
-      if (fault && await applyFault(ctx, fault, service)) return;
+      if (fault && await applyFault(ctx, fault, service, parsed?.search ?? '', d.runtime.foreignUrl)) return;
     }
     if (!chosen) {
       if (candidates.length > 0) throw new HttpError(405, { error: { code: 'MethodNotAllowed', message: `The requested resource does not support http method '${method}'.` } });
@@ -488,8 +519,31 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, d: Dispa
 }
 
 /** Applies an injected fault; true when the fault answered (or dropped) the request itself. */
-async function applyFault(ctx: RequestContext, fault: ActiveFault, service: Service): Promise<boolean> {
+async function applyFault(ctx: RequestContext, fault: ActiveFault, service: Service, search: string, foreignUrl: string): Promise<boolean> {
   if (fault.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+  if (fault.nextLink) {
+    // Let the real handler answer, then point its next link at the request itself or at another origin.
+    const key = service === 'graph' ? '@odata.nextLink' : 'nextLink';
+    const link = fault.nextLink === 'loop' ? `${ctx.serviceBase}${ctx.path}${search}` : `${foreignUrl}${ctx.path}${search}`;
+    const res = ctx.res;
+    const writeHead = res.writeHead.bind(res) as (status: number, headers?: Record<string, string>) => ServerResponse;
+    res.writeHead = ((status: number, headers?: Record<string, string>) => {
+      const rest = { ...(headers ?? {}) };
+      delete rest['Content-Length'];
+      return writeHead(status, rest);
+    }) as typeof res.writeHead;
+    const end = res.end.bind(res);
+    res.end = ((chunk?: unknown) => {
+      if (Buffer.isBuffer(chunk) && res.statusCode === 200) {
+        try {
+          const body = JSON.parse(chunk.toString('utf8')) as Record<string, unknown>;
+          if (Array.isArray(body.value)) return end(Buffer.from(JSON.stringify({ ...body, [key]: link })));
+        } catch { /* not JSON: sent as it was */ }
+      }
+      return end(chunk as Buffer);
+    }) as typeof res.end;
+    return false;
+  }
   if (fault.drop) {
     ctx.req.socket.destroy();
     return true;

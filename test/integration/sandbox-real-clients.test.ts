@@ -184,12 +184,14 @@ describe('JavaScript SDKs', () => {
     const out = JSON.parse(res.stdout) as {
       assignmentCount: number; atScopeCount: number; readers: { roleName: string; id: string }[]; definitionCount: number;
       readerById: { roleName: string }; group: { id: string; displayName: string }; memberIds: string[]; duplicateError: { statusCode: number; code: string };
+      emptySegmentStatus: number;
     };
     assert.equal(out.assignmentCount, 15, 'at, below and (the management group) above the subscription');
     assert.equal(out.atScopeCount, 10);
     assert.deepEqual(out.readers, [{ roleName: 'Reader', id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7` }]);
     assert.ok(out.definitionCount >= 928);
     assert.equal(out.readerById.roleName, 'Reader');
+    assert.equal(out.emptySegmentStatus, 400, 'a scope with its leading slash makes "//", which is refused');
     assert.equal(out.group.displayName, 'sg-created-by-sdk');
     assert.deepEqual(out.memberIds, [sb.users.alice!.objectId]);
     assert.deepEqual(out.duplicateError, { statusCode: 400, code: 'Request_BadRequest' });

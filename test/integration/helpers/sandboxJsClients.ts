@@ -29,13 +29,21 @@ async function main(): Promise<void> {
   });
   const assignments = [];
   for await (const a of authorization.roleAssignments.listForSubscription()) assignments.push(a);
+  // The SDK joins '/{scope}': a scope given with its leading slash makes a path with an empty segment ('//'), which
+  // the sandbox refuses (400) as a malformed request. Scopes go without it.
   const scoped = [];
-  for await (const a of authorization.roleAssignments.listForScope(`/subscriptions/${subscriptionId}/resourceGroups/rg-app`, { filter: 'atScope()' })) scoped.push(a);
+  for await (const a of authorization.roleAssignments.listForScope(`subscriptions/${subscriptionId}/resourceGroups/rg-app`, { filter: 'atScope()' })) scoped.push(a);
   const readers = [];
-  for await (const d of authorization.roleDefinitions.list(`/subscriptions/${subscriptionId}`, { filter: "roleName eq 'Reader'" })) readers.push(d);
+  for await (const d of authorization.roleDefinitions.list(`subscriptions/${subscriptionId}`, { filter: "roleName eq 'Reader'" })) readers.push(d);
   const allDefinitions = [];
-  for await (const d of authorization.roleDefinitions.list('/')) allDefinitions.push(d);
-  const reader = await authorization.roleDefinitions.getById('/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7');
+  for await (const d of authorization.roleDefinitions.list(`subscriptions/${subscriptionId}`)) allDefinitions.push(d);
+  const reader = await authorization.roleDefinitions.getById('providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7');
+  let emptySegmentStatus = 0;
+  try {
+    await authorization.roleDefinitions.getById('/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7');
+  } catch (error) {
+    emptySegmentStatus = (error as { statusCode?: number }).statusCode ?? -1;
+  }
 
   const graph = Client.initWithMiddleware({
     authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: ['https://graph.microsoft.com/.default'] }),
@@ -62,6 +70,7 @@ async function main(): Promise<void> {
     readers: readers.map((d) => ({ roleName: d.roleName, id: d.id })),
     definitionCount: allDefinitions.length,
     readerById: { roleName: reader.roleName, permissions: reader.permissions },
+    emptySegmentStatus,
     group: { id: group.id, displayName: group.displayName },
     memberIds: members.value.map((m) => m.id),
     duplicateError,
