@@ -77,6 +77,15 @@ class TrustingProxyAgent extends HttpsProxyAgent<string> {
   override connect(req: ClientRequest, opts: AgentConnectOpts): ReturnType<HttpsProxyAgent<string>['connect']> {
     return super.connect(req, this.ca ? { ...opts, ca: [...this.ca] } as AgentConnectOpts : opts);
   }
+
+  /**
+   * One pool key per target host and port. agent-base guesses https from the call stack, which differs between
+   * placing a request and freeing its socket, so kept-alive tunnels were never found again (a CONNECT and a TLS
+   * handshake per request).
+   */
+  override getName(options?: { host?: string | null; hostname?: string | null; port?: number | string | null }): string {
+    return `${options?.hostname ?? options?.host ?? ''}:${options?.port ?? ''}`;
+  }
 }
 
 /** One agent per (settings, proxy or not); sockets kept alive between requests, never keeping a process alive. */
