@@ -3,10 +3,11 @@
 // Sign In page shows a sign-in made outside VS Code. Benchmarks print numbers, never assert.
 const which = process.argv.slice(2).find((a) => !a.startsWith('-') && !/^\d+$/.test(a)) ?? 'chain';
 if (which === 'access') void import('./access-bench');
+else if (which === 'access-scale') void import('./access-scale').then((m) => m.printScale(Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3));
 else if (which === 'chain') void import('./chain-bench');
 else if (which === 'signin') void import('./signin-bench');
 else {
-  console.error(`unknown benchmark "${which}": use chain, access or signin`);
+  console.error(`unknown benchmark "${which}": use chain, access, access-scale or signin`);
   process.exitCode = 2;
 }
 export {};
