@@ -18,13 +18,29 @@ const common = {
   legalComments: 'none',
 };
 
+/** Resolves `name` to what dist/engine.js exports as `name`, loaded at run time from beside the bundle. */
+function fromEngine(name) {
+  return {
+    name: `${name}-from-engine`,
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${name}$`) }, () => ({ path: name, namespace: 'from-engine' }));
+      build.onLoad({ filter: /.*/, namespace: 'from-engine' }, (args) => ({
+        contents: `module.exports = require(require('node:path').join(__dirname, 'engine.js')).${args.path};`, loader: 'js',
+      }));
+    },
+  };
+}
+
 const nodeBundles = [
+  // Activation loads only this: it wires views and commands (`vscode` is the host's).
   { entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
-  // The engine is its own bundle so that activation does not load it (and the Azure SDKs inside it).
-  { entryPoints: { engine: 'src/core/engineFacade.ts' } },
-  // The team wizards' Azure side, loaded when a wizard opens.
-  { entryPoints: { team: 'src/core/team/facade.ts' } },
-  { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  // The wizards' host side, loaded when a wizard or the sign-in page opens. Its schema library is the engine's copy
+  // (the wizards' Azure side is in the engine anyway), so zod is not bundled twice for Node.
+  { entryPoints: { wizards: 'src/extension/wizards/entry.ts' }, external: ['vscode'], plugins: [fromEngine('zod')] },
+  // The engine, the team wizards' Azure side and the CLI, with the Azure SDKs once: loaded on first use, not at
+  // activation; the CLI's own file only starts it.
+  { entryPoints: { engine: 'src/engine.ts' } },
+  { entryPoints: { cli: 'src/cli/bin.ts' }, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { sandbox: 'src/sandbox/main.ts' }, optional: true },
   { entryPoints: { 'tools/az': 'src/sandbox/tools/az.ts', 'tools/azd': 'src/sandbox/tools/azd.ts', 'tools/pwsh': 'src/sandbox/tools/pwsh.ts' }, optional: true },
 ].filter((b) => !b.optional || Object.values(b.entryPoints).every((p) => existsSync(p)))

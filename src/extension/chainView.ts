@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ChainSnapshot } from '../core/presentation/snapshot';
 import { chainViewRows, type ViewRow } from '../core/presentation/snapshotView';
 import { actionCommand, tooltipWithLinks } from './rowActions';
-import { TERMINAL_SIGN_INS } from './signIn';
+import { TERMINAL_SIGN_INS } from './signInSources';
 
 export type { ViewRow as ChainRow } from '../core/presentation/snapshotView';
 

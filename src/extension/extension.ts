@@ -22,11 +22,12 @@ import { createLog } from './log';
 import { PythonEnvironment } from './pythonEnvironment';
 import { readSettings } from './settings';
 import { StatusBarIndicator } from './statusBar';
-import { registerWizards } from './wizards/teamWizards';
+import { registerWizards } from './wizards/register';
 
 /**
- * Wires the pieces together and nothing else. Activation stays cheap: the engine (with the Azure SDKs) is a
- * separate bundle loaded on first use, and the first probe starts after activation has returned.
+ * Wires the pieces together and nothing else. Activation stays cheap: the engine (with the Azure SDKs) and the
+ * wizards (with their message schemas) are separate bundles loaded on first use, and the first probe starts after
+ * activation has returned.
  */
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
@@ -79,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     accessView.onDidChangeVisibility((e) => accessController.setVisible(e.visible)),
     ...registerChainCommands(commands),
-    ...registerEnvCommands(commands),
+    ...registerEnvCommands(commands, context),
     ...registerAccessCommands(commands),
     ...registerHostCommands(commands),
     ...registerPythonCommands(commands),

@@ -4,6 +4,10 @@ export const CHAIN_VIEW_ID = 'azureDevAuth.chain';
 export const ACCESS_VIEW_ID = 'azureDevAuth.access';
 export const STATUS_BAR_ITEM_ID = 'azureDevAuth.status';
 export const OUTPUT_CHANNEL_NAME = 'Azure Dev Auth';
+/** Webview panel types (the manifest's onWebviewPanel activation events name them). */
+export const WIZARD_VIEW_TYPE = 'azureDevAuth.wizard';
+/** Its own view type, so that VS Code restores a sign-in page to its host after a reload, not to the team wizards'. */
+export const SIGN_IN_VIEW_TYPE = 'azureDevAuth.signInWizard';
 
 export const Commands = {
   refresh: 'azureDevAuth.refresh',

@@ -3,14 +3,11 @@ import type { CredentialName } from '../core/chain/types';
 import { definedEnvironment } from '../core/presentation/settings';
 import { azConfiguredCloud } from '../core/access/clouds';
 import { defaultCloud } from '../core/signin/signInPage';
-import { signInSteps, TOOL_CREDENTIALS, type SignInTool } from '../core/signin/signInPageCommands';
+import { signInSteps } from '../core/signin/signInPageCommands';
 import type { CommandContext } from './commands/context';
+import { TERMINAL_SIGN_INS } from './signInSources';
 import { runSignInTerminal } from './signInTerminal';
 import { openSignInWizard } from './wizards/signInWizard';
-
-/** Sources a chain row can sign in to directly: the developer tools, each run in a terminal. */
-export const TERMINAL_SIGN_INS: readonly { readonly credential: CredentialName; readonly tool: SignInTool }[] =
-  (Object.entries(TOOL_CREDENTIALS) as [SignInTool, CredentialName][]).map(([tool, credential]) => ({ tool, credential }));
 
 /**
  * "Sign In with This Source" on a chain row. A developer tool signs in at once, with its default method, in the same

@@ -1,6 +1,8 @@
 // Benchmark (not a test): the Access view's load on a large tenant (the sandbox's large seed: 50 subscriptions, 300
 // groups, 5,000 role assignments), for a user in 120 nested groups. Prints the requests made, the time to data, the
 // time to build the tree (goal under 500 ms) and the requests per subscription (goal: constant as subscriptions grow).
+// Then one subscription with 500 and 4,000 assignments: report plus rows in milliseconds, their ratio and peak memory
+// (access-scale.ts; alone: `npm run bench -- access-scale`).
 //
 //   npm run bench -- access [--runs N]
 //
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { signInDemoDeveloper } from '../../src/sandbox/demo';
 import { largeSeed, startSandbox } from '../../src/sandbox/server';
 import { ensureToolsBuilt, repoRoot, run } from '../integration/helpers/sandbox';
+import { printScale } from './access-scale';
 
 function reexecInNetns(): number | undefined {
   if (process.env.AZURE_DEV_AUTH_NETNS === '1') return undefined;
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     const perSubB = (fifty.requests - ten.requests) / (fifty.subscriptions - ten.subscriptions);
     console.log(`  requests per added subscription: ${perSubA.toFixed(2)} (1→10), ${perSubB.toFixed(2)} (10→50) — goal: constant`);
     console.log(`  time to build the tree at 50 subscriptions: ${fifty.treeMs} ms — goal: under 500 ms`);
+    printScale(runs);
   } finally {
     await sb.stop();
     rmSync(home, { recursive: true, force: true });

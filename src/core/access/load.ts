@@ -12,6 +12,7 @@ import type { NetworkSettings } from '../azure/network';
 import type { CredentialName } from '../chain/types';
 import type { CloudEndpoints } from './clouds';
 import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './credentials';
+import { AccessCache } from './definitionCache';
 import { permissionsOf } from './permissions';
 import {
   buildAccessReport, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
@@ -55,21 +56,8 @@ export class AccessUnavailableError extends Error {
   }
 }
 
-/** Role definitions change rarely: kept per subscription for an hour, shared by every load. */
-export class AccessCache {
-  private readonly definitions = new Map<string, { at: number; value: RawRoleDefinition[] }>();
-  constructor(private readonly ttlMs = 60 * 60_000) {}
-  getDefinitions(key: string): RawRoleDefinition[] | undefined {
-    const hit = this.definitions.get(key);
-    return hit && Date.now() - hit.at < this.ttlMs ? hit.value : undefined;
-  }
-  setDefinitions(key: string, value: RawRoleDefinition[]): void {
-    this.definitions.set(key, { at: Date.now(), value });
-  }
-  clear(): void {
-    this.definitions.clear();
-  }
-}
+/** Role definitions, shared by every load for an hour and bounded in memory (see definitionCache.ts). */
+export { AccessCache };
 
 const sharedCache = new AccessCache();
 /** One problem, with its fix, from whatever a request threw: the Azure layer's one classifier. */

@@ -6,6 +6,7 @@ import type {
   AccessIdentity, AccessProblem, AccessReport, AppliedAssignment, AppliedDenyAssignment, AssignmentPath, EligibleRole, GroupMembership,
   Insight, RoleInfo, RolePermissions, ScopeKind, ScopeNode, SubscriptionAccess,
 } from './types';
+import { keyContains, scopeChildren, scopeKey, ScopeIndex } from './scopeIndex';
 import type { ResourceReference } from './workspaceResources';
 
 export interface RawRoleAssignment {
@@ -98,21 +99,17 @@ export function roleGuid(roleDefinitionId: string): string {
 
 const EVERYONE = '00000000-0000-0000-0000-000000000000';
 
-function lower(text: string): string {
-  return text.toLowerCase().replace(/\/+$/, '');
-}
-
 /** Is `outer` the scope `inner` or one of its ancestors? Management groups are above every subscription listed. */
 export function scopeContains(outer: string, inner: string): boolean {
-  const o = lower(outer);
-  const i = lower(inner);
-  if (o === '' || o === '/') return true;
-  if (o.startsWith('/providers/microsoft.management/managementgroups/')) return i.startsWith('/subscriptions/') || i === o;
-  return i === o || i.startsWith(`${o}/`);
+  return keyContains(scopeKey(outer), scopeKey(inner));
 }
 
 export function scopeKind(scope: string): ScopeKind {
-  const parts = lower(scope).split('/').filter(Boolean);
+  return kindOfKey(scopeKey(scope));
+}
+
+function kindOfKey(key: string): ScopeKind {
+  const parts = key.split('/').filter(Boolean);
   if (parts[0] === 'providers' && parts[1] === 'microsoft.management') return 'managementGroup';
   if (parts.length <= 2) return 'subscription';
   if (parts.length <= 4) return 'resourceGroup';
@@ -158,51 +155,63 @@ function applied(raw: RawRoleAssignment, roles: Map<string, RoleInfo>, identity:
   };
 }
 
-/** How far down a scope is: management groups sit above every subscription. */
-function depth(scope: string): number {
-  return scopeKind(scope) === 'managementGroup' ? 0 : lower(scope).split('/').length;
+/** How far down a scope is (by its key): management groups sit above every subscription. */
+function depthOfKey(key: string): number {
+  return kindOfKey(key) === 'managementGroup' ? 0 : key.split('/').length;
 }
 
-/** Scopes to show: every scope an assignment names, the subscription, and the resources the workspace names. */
+const RESOURCE_GROUP = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)/i;
+
+/**
+ * Scopes to show: every scope an assignment names, the subscription, and the resources the workspace names. Each
+ * scope's key is computed once; what applies at a scope comes from a trie of the assignments' scopes, and the
+ * tree's edges from the scopes' own paths, so the cost grows with the assignments and the rows, not their product.
+ */
 function scopeTree(subscriptionId: string, assignments: readonly AppliedAssignment[], extraResources: readonly RawResource[]): ScopeNode[] {
   const subscriptionScope = `/subscriptions/${subscriptionId}`;
+  const subscriptionKey = scopeKey(subscriptionScope);
+  /** Key → the scope as first written (without trailing slashes). */
   const scopes = new Map<string, string>();
-  const add = (scope: string): void => { if (!scopes.has(lower(scope))) scopes.set(lower(scope), scope.replace(/\/+$/, '')); };
-  add(subscriptionScope);
-  for (const a of assignments) {
-    if (scopeKind(a.scope) === 'managementGroup') add(a.scope);
-    else if (scopeContains(subscriptionScope, a.scope)) {
-      add(a.scope);
+  const add = (scope: string, key = scopeKey(scope)): void => { if (!scopes.has(key)) scopes.set(key, scope.replace(/\/+$/, '')); };
+  add(subscriptionScope, subscriptionKey);
+  const keyed = assignments.map((a, index) => ({ a, index, key: scopeKey(a.scope) }));
+  for (const { a, key } of keyed) {
+    if (kindOfKey(key) === 'managementGroup') add(a.scope, key);
+    else if (keyContains(subscriptionKey, key)) {
+      add(a.scope, key);
       // A resource's resource group is shown too, so the tree reads subscription → group → resource.
-      const rg = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)/i.exec(a.scope);
+      const rg = RESOURCE_GROUP.exec(a.scope);
       if (rg) add(rg[1]!);
     }
   }
   for (const r of extraResources) {
     add(r.id);
-    const rg = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)/i.exec(r.id);
+    const rg = RESOURCE_GROUP.exec(r.id);
     if (rg) add(rg[1]!);
   }
-  const applying = (scope: string): AppliedAssignment[] => assignments.filter((a) => scopeContains(a.scope, scope))
-    // Nearest scope first: the assignment made here, then those inherited from further up.
-    .sort((x, y) => depth(y.scope) - depth(x.scope) || x.role.roleName.localeCompare(y.role.roleName));
-  const build = (scope: string): ScopeNode => {
-    const kind = scopeKind(scope);
+  // Nearest scope first: the assignment made here, then those inherited from further up (ties: by role name, then
+  // as Azure listed them). Sorted once; the index hands each scope its assignments in this order.
+  const depths = new Map(keyed.map((k) => [k, depthOfKey(k.key)]));
+  const ordered = [...keyed].sort((x, y) => depths.get(y)! - depths.get(x)! || x.a.role.roleName.localeCompare(y.a.role.roleName) );
+  const index = new ScopeIndex<AppliedAssignment>();
+  for (const { a, key } of ordered) index.add(key, a);
+  const children = scopeChildren(subscriptionScope, [...scopes.keys()].filter((key) => kindOfKey(key) !== 'managementGroup'));
+  const build = (key: string): ScopeNode => {
+    const scope = scopes.get(key)!;
+    const kind = kindOfKey(key);
     // A management group contains every subscription listed, and the subscription is a root of its own: giving the
     // group children would show the subscription's whole tree twice.
-    const childScopes = kind === 'managementGroup' ? [] : [...scopes.values()].filter((s) => s !== scope && scopeKind(s) !== 'managementGroup' && scopeContains(scope, s)
-      && ![...scopes.values()].some((mid) => mid !== scope && mid !== s && scopeKind(mid) !== 'managementGroup' && scopeContains(scope, mid) && scopeContains(mid, s)));
+    const below = kind === 'managementGroup' ? [] : [...(children.get(key) ?? [])].sort((a, b) => scopes.get(a)!.localeCompare(scopes.get(b)!));
     return {
       scope, kind, name: scopeName(scope), resourceType: kind === 'resource' ? resourceTypeOf(scope) : null,
-      assignments: applying(scope), children: childScopes.sort((a, b) => a.localeCompare(b)).map(build),
+      assignments: index.applying(key), children: below.map(build),
     };
   };
-  const managementGroups = [...scopes.values()].filter((s) => scopeKind(s) === 'managementGroup').sort();
-  return [...managementGroups.map(build), build(subscriptionScope)];
+  const managementGroups = [...scopes.entries()].filter(([key]) => kindOfKey(key) === 'managementGroup').sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return [...managementGroups.map(([key]) => build(key)), build(subscriptionKey)];
 }
 
-function appliedDeny(raw: RawDenyAssignment, identity: AccessIdentity, groups: Map<string, GroupMembership>): AppliedDenyAssignment | undefined {
-  const ids = new Set([identity.objectId.toLowerCase(), ...groups.keys()]);
+function appliedDeny(raw: RawDenyAssignment, identity: AccessIdentity, groups: Map<string, GroupMembership>, ids: ReadonlySet<string>): AppliedDenyAssignment | undefined {
   if (raw.excludePrincipals.some((p) => ids.has(p.id.toLowerCase()))) return undefined;
   let through: string | undefined;
   for (const p of raw.principals) {
@@ -228,8 +237,13 @@ export interface DataAccess {
 }
 
 export function dataAccess(service: DataService, resourceId: string, assignments: readonly AppliedAssignment[], deny: readonly AppliedDenyAssignment[]): DataAccess {
-  const reaching = assignments.filter((a) => scopeContains(a.scope, resourceId));
-  const denying = deny.filter((d) => scopeContains(d.scope, resourceId) && !(d.doNotApplyToChildScopes && lower(d.scope) !== lower(resourceId)));
+  const key = scopeKey(resourceId);
+  return dataAccessOf(service, key, assignments.filter((a) => keyContains(scopeKey(a.scope), key)), deny.filter((d) => keyContains(scopeKey(d.scope), key)));
+}
+
+/** dataAccess from the assignments and deny assignments whose scopes contain the resource (a ScopeIndex's answer). */
+function dataAccessOf(service: DataService, resourceKey: string, reaching: readonly AppliedAssignment[], containing: readonly AppliedDenyAssignment[]): DataAccess {
+  const denying = containing.filter((d) => !(d.doNotApplyToChildScopes && scopeKey(d.scope) !== resourceKey));
   const holds = (op: string, data: boolean): AppliedAssignment[] => permissionsDeny(denying.flatMap((d) => d.permissions), op, data)
     ? [] : reaching.filter((a) => roleGrants(a.role, op, data));
   const readBy = service.read.flatMap((op) => holds(op, true));
@@ -265,10 +279,21 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
   const principalIds = new Set([identity.objectId.toLowerCase(), ...groups.keys()]);
   const referenced = new Set(inputs.references.map((r) => `${r.service}:${r.name}`));
   const seenReferences = new Set<string>();
+  const byId = new Map<string, SubscriptionAccess>();
+  for (const s of subscriptions) if (!byId.has(s.subscriptionId)) byId.set(s.subscriptionId, s);
   for (const raw of raws) {
-    const subscription = subscriptions.find((s) => s.subscriptionId === raw.subscriptionId)!;
+    const subscription = byId.get(raw.subscriptionId)!;
     const assignments = allAssignments.get(raw.subscriptionId) ?? [];
-    const roles = (raw.definitions ?? []).map(roleInfo);
+    // Each resource asks only the assignments and deny assignments above it; the role to suggest depends on the
+    // service alone, so the definitions are ranked once per service, not once per resource.
+    const reaching = new ScopeIndex(assignments, (a) => a.scope);
+    const denying = new ScopeIndex(subscription.deny, (d) => d.scope);
+    let roles: RoleInfo[] | undefined;
+    const suggestions = new Map<DataService['key'], string | null>();
+    const suggestionFor = (service: DataService): string | null => {
+      if (!suggestions.has(service.key)) suggestions.set(service.key, suggestDataRoles(service, roles ??= (raw.definitions ?? []).map(roleInfo)));
+      return suggestions.get(service.key)!;
+    };
     if (raw.tenantId && raw.tenantId.toLowerCase() !== identity.tenantId.toLowerCase()) {
       insights.push({
         kind: 'tenant-mismatch', scope: `/subscriptions/${raw.subscriptionId}`,
@@ -296,8 +321,9 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         });
         continue;
       }
-      const access = dataAccess(service, resource.id, assignments, subscription.deny);
-      const suggestion = suggestDataRoles(service, roles);
+      const resourceKey = scopeKey(resource.id);
+      const access = dataAccessOf(service, resourceKey, reaching.applying(resourceKey), denying.applying(resourceKey));
+      const suggestion = suggestionFor(service);
       if (access.canManage && !access.read && !access.write) {
         insights.push({
           kind: 'control-plane-only', scope: resource.id,
@@ -357,13 +383,15 @@ export function buildAccessReport(inputs: AccessInputs): AccessReport {
     if (!groups.has(id.toLowerCase())) groups.set(id.toLowerCase(), { id, displayName: name, path: [name] });
   }
   const allAssignments = new Map<string, AppliedAssignment[]>();
+  const principalIds = new Set([identity.objectId.toLowerCase(), ...groups.keys()]);
+  const referenced = new Set(inputs.references.map((ref) => `${ref.service}:${ref.name}`));
   const subscriptions = inputs.subscriptions.map((raw): SubscriptionAccess => {
     const roles = new Map((raw.definitions ?? []).map((d) => [roleGuid(d.id), roleInfo(d)]));
     const assignments = (raw.assignments ?? []).map((a) => applied(a, roles, identity, groups));
     allAssignments.set(raw.subscriptionId, assignments);
     const extra = (raw.resources ?? []).filter((r) => {
       const service = dataServiceFor(r.type);
-      return service && inputs.references.some((ref) => ref.name === r.name.toLowerCase() && (ref.service === service.key));
+      return service && referenced.has(`${service.key}:${r.name.toLowerCase()}`);
     });
     const eligible = (raw.eligible ?? []).filter((e) => e.principalId.toLowerCase() === identity.objectId.toLowerCase() || groups.has(e.principalId.toLowerCase()))
       .map((e): EligibleRole => {
@@ -378,7 +406,7 @@ export function buildAccessReport(inputs: AccessInputs): AccessReport {
       subscriptionId: raw.subscriptionId, displayName: raw.displayName, tenantId: raw.tenantId,
       scopes: raw.assignments ? scopeTree(raw.subscriptionId, assignments, extra) : [],
       eligible,
-      deny: (raw.deny ?? []).map((d) => appliedDeny(d, identity, groups)).filter((d): d is AppliedDenyAssignment => d !== undefined),
+      deny: (raw.deny ?? []).map((d) => appliedDeny(d, identity, groups, principalIds)).filter((d): d is AppliedDenyAssignment => d !== undefined),
       problems: raw.problems,
     };
   });

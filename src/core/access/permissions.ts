@@ -14,13 +14,22 @@ export function permissionsOf(list: unknown): RolePermissions[] {
   }));
 }
 
+/** Compiled wildcard patterns: the built-in roles use a few thousand distinct ones. Bounded all the same. */
+const compiled = new Map<string, RegExp>();
+const MAX_COMPILED = 10_000;
+
 /** ARM operation patterns: case-insensitive, `*` matches any run of characters (also across `/`). */
 export function operationMatches(pattern: string, operation: string): boolean {
   const p = pattern.toLowerCase();
   const o = operation.toLowerCase();
   if (!p.includes('*')) return p === o;
-  const parts = p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('.*')}$`).test(o);
+  let regex = compiled.get(p);
+  if (!regex) {
+    const parts = p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(p, regex = new RegExp(`^${parts.join('.*')}$`));
+  }
+  return regex.test(o);
 }
 
 function grantedBy(permission: RolePermissions, operation: string, data: boolean): boolean {
@@ -29,9 +38,17 @@ function grantedBy(permission: RolePermissions, operation: string, data: boolean
   return allow.some((a) => operationMatches(a, operation)) && !except.some((n) => operationMatches(n, operation));
 }
 
+/** Answers per role object: every row and insight of a report asks the same few questions of the same roles. */
+const grants = new WeakMap<RoleInfo, Map<string, boolean>>();
+
 /** Does a role grant this (control-plane or data) operation? */
 export function roleGrants(role: RoleInfo, operation: string, data: boolean): boolean {
-  return role.permissions.some((p) => grantedBy(p, operation, data));
+  let answers = grants.get(role);
+  if (!answers) grants.set(role, answers = new Map());
+  const question = `${data ? 'd' : 'a'}:${operation}`;
+  let answer = answers.get(question);
+  if (answer === undefined) answers.set(question, answer = role.permissions.some((p) => grantedBy(p, operation, data)));
+  return answer;
 }
 
 /** Does a deny assignment's permission set deny this operation? */

@@ -3,6 +3,7 @@
 import { portalUrl, type CloudEndpoints } from '../access/clouds';
 import { describePath, scopeContains, scopeKind } from '../access/model';
 import { permissionsDeny, roleGrants } from '../access/permissions';
+import { scopeKey, ScopeIndex } from '../access/scopeIndex';
 import type {
   AccessIdentity, AccessProblem, AccessReport, AppliedAssignment, AppliedDenyAssignment, EligibleRole, GroupMembership, Insight, RolePermissions,
   ScopeNode, SubscriptionAccess,
@@ -74,7 +75,16 @@ function summarize(list: readonly string[], max = 6): string {
   return list.length > max ? `${shown} and ${list.length - max} more` : shown;
 }
 
+/** A role's permissions read the same in every row that shows the role: written once per report. */
+const permissionLines = new WeakMap<readonly RolePermissions[], string[]>();
+
 function permissionsText(permissions: readonly RolePermissions[]): string[] {
+  let lines = permissionLines.get(permissions);
+  if (!lines) permissionLines.set(permissions, lines = writePermissions(permissions));
+  return lines;
+}
+
+function writePermissions(permissions: readonly RolePermissions[]): string[] {
   const all = (pick: (p: RolePermissions) => readonly string[]): string[] => permissions.flatMap(pick);
   return [
     `- actions: ${summarize(all((p) => p.actions))}`,
@@ -86,8 +96,13 @@ function permissionsText(permissions: readonly RolePermissions[]): string[] {
 
 /** May the identity remove role assignments at this scope (its own roles grant it, and no deny assignment stops it)? */
 export function canRemoveAt(scope: string, assignments: readonly AppliedAssignment[], deny: readonly AppliedDenyAssignment[]): boolean {
-  const denied = permissionsDeny(deny.filter((d) => scopeContains(d.scope, scope)).flatMap((d) => d.permissions), REMOVE_ACTION, false);
-  return !denied && assignments.some((a) => scopeContains(a.scope, scope) && a.condition === null && roleGrants(a.role, REMOVE_ACTION, false));
+  return removableWith(assignments.filter((a) => scopeContains(a.scope, scope)), deny.filter((d) => scopeContains(d.scope, scope)));
+}
+
+/** canRemoveAt, given only the assignments and deny assignments whose scopes contain the scope. */
+function removableWith(applying: readonly AppliedAssignment[], denying: readonly AppliedDenyAssignment[]): boolean {
+  return !permissionsDeny(denying.flatMap((d) => d.permissions), REMOVE_ACTION, false)
+    && applying.some((a) => a.condition === null && roleGrants(a.role, REMOVE_ACTION, false));
 }
 
 /** Problems that a new sign-in fixes offer "Sign In…"; the others a refresh. */
@@ -136,6 +151,8 @@ function principalText(a: AppliedAssignment, identity: AccessIdentity): string {
 
 interface RowContext {
   readonly sub: SubscriptionAccess;
+  /** The subscription's deny assignments by scope: each scope row asks only those above it. */
+  readonly deny: ScopeIndex<AppliedDenyAssignment>;
   readonly cloud: CloudEndpoints;
   readonly identity: AccessIdentity;
 }
@@ -169,7 +186,8 @@ function assignmentRow(a: AppliedAssignment, at: string, removable: boolean, par
 
 function scopeRow(node: ScopeNode, ctx: RowContext): AccessRowModel {
   const id = `${ctx.sub.subscriptionId}|scope|${node.scope}`;
-  const removable = canRemoveAt(node.scope, node.assignments, ctx.sub.deny);
+  // A node's assignments are exactly those whose scopes contain it (see the report's scope tree).
+  const removable = removableWith(node.assignments, ctx.deny.applying(scopeKey(node.scope)));
   const kindLabel = { managementGroup: 'management group', subscription: 'subscription', resourceGroup: 'resource group', resource: node.resourceType ?? 'resource' }[node.kind];
   const children = [
     ...node.assignments.map((a) => assignmentRow(a, node.scope, removable, id, ctx)),
@@ -271,7 +289,7 @@ export function accessRows(report: AccessReport, cloud: CloudEndpoints, now = Da
     flags: [], children: [...(report.groups.problem ? [problemRow('groups|problem', report.groups.problem)] : []), ...report.groups.items.map(groupRow)],
   });
   for (const sub of report.subscriptions) {
-    const ctx: RowContext = { sub, cloud, identity: id };
+    const ctx: RowContext = { sub, deny: new ScopeIndex(sub.deny, (d) => d.scope), cloud, identity: id };
     const children: AccessRowModel[] = [
       ...sub.problems.map((p, i) => problemRow(`${sub.subscriptionId}|problem|${i}`, p)),
       ...sub.scopes.map((s) => scopeRow(s, ctx)),

@@ -1,4 +1,4 @@
-// The team wizards' Azure side, as the extension uses it: bundled on its own (dist/team.js) and loaded when a wizard
+// The team wizards' Azure side, as the extension uses it: in the engine's bundle (dist/engine.js), loaded when a wizard
 // opens, like the engine. It acts as the developer signed in to az, azd or Azure PowerShell: their first-party apps
 // hold the delegated Graph permissions that `az ad group create` uses, which VS Code's own sign-in lacks. The
 // credential and its tokens stay inside the session object; what leaves is names, ids and outcomes.

@@ -1,18 +1,22 @@
-import type * as vscode from 'vscode';
-import { Commands } from '../ids';
-import { signInWithSource } from '../signIn';
-import { openSignInWizard, registerSignInWizard } from '../wizards/signInWizard';
+import * as vscode from 'vscode';
+import { Commands, SIGN_IN_VIEW_TYPE } from '../ids';
+import { loadWizards } from '../wizards/load';
 import { sourceArgument, type CommandContext } from './context';
 import { registerCommand } from './registerCommand';
 
-/** Signing in: the sign-in page, or the tool of a source row in a terminal. */
+/** Signing in: the sign-in page, or the tool of a source row in a terminal (both load with the wizards, on first use). */
 export function registerSignInCommands(ctx: CommandContext, context: vscode.ExtensionContext): vscode.Disposable[] {
   return [
-    registerCommand(ctx, Commands.signIn, () => openSignInWizard(ctx, context.extensionUri)),
+    registerCommand(ctx, Commands.signIn, () => loadWizards(context).openSignInWizard(ctx, context.extensionUri)),
     registerCommand(ctx, Commands.signInWithSource, (arg) => {
       const credential = sourceArgument(arg)?.credential;
-      if (credential) signInWithSource(ctx, context.extensionUri, credential);
+      if (credential) loadWizards(context).signInWithSource(ctx, context.extensionUri, credential);
     }),
-    ...registerSignInWizard(ctx, context),
+    // After a window reload VS Code restores an open sign-in page; the page restores its own answers from getState().
+    vscode.window.registerWebviewPanelSerializer(SIGN_IN_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        loadWizards(context).restoreSignInWizard(ctx, context.extensionUri, panel, state);
+      },
+    }),
   ];
 }

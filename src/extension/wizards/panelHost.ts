@@ -5,7 +5,7 @@ import {
   type WizardRequest,
 } from '../../webview/protocol';
 
-export const WIZARD_VIEW_TYPE = 'azureDevAuth.wizard';
+export { WIZARD_VIEW_TYPE } from '../ids';
 
 /** Answers one request of a panel; throws a WizardFailure-like error (`kind`, `message`) when it cannot. */
 export type RequestHandler = (request: WizardRequest, context: { readonly requestId: number; readonly post: (event: WizardEvent) => void }) => Promise<unknown>;

@@ -16,13 +16,11 @@ import {
   type WizardFailure, type WizardInit, type WizardRequest,
 } from '../../webview/protocol';
 import { reportOf, type CommandContext } from '../commands/context';
-import { ACCESS_VIEW_ID, Commands } from '../ids';
+import { ACCESS_VIEW_ID, Commands, SIGN_IN_VIEW_TYPE } from '../ids';
 import { findExecutable, runSignInTerminal, type SignInTerminalRun } from '../signInTerminal';
 import { WizardPanel, result } from './panelHost';
 import { isServicePrincipalRequest, ServicePrincipalBackend } from './servicePrincipalBackend';
 
-/** Its own view type, so that VS Code restores a sign-in page to this host after a reload, not to the team wizards'. */
-export const SIGN_IN_VIEW_TYPE = 'azureDevAuth.signInWizard';
 const TITLE = 'Sign In to Azure';
 const AZURE_RESOURCES_EXTENSION = 'ms-azuretools.vscode-azureresourcegroups';
 /** The Azure Resources extension's sign-in; it writes the auth record VisualStudioCodeCredential (1.24+) reads. */
@@ -282,18 +280,19 @@ export function openSignInWizard(ctx: CommandContext, extensionUri: vscode.Uri, 
   attach(ctx, panel, { wizard: 'signIn', folderName: folderName(ctx), ...(focus ? { focus } : {}) }, extensionUri);
 }
 
-export function registerSignInWizard(ctx: CommandContext, context: vscode.ExtensionContext): vscode.Disposable[] {
-  workspaceState = context.workspaceState;
-  return [
-    // After a window reload VS Code restores an open sign-in page; the page restores its own answers from getState().
-    vscode.window.registerWebviewPanelSerializer(SIGN_IN_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        const saved = state && typeof state === 'object' ? initSchema.safeParse(Reflect.get(state, 'init')) : undefined;
-        const init = saved?.success && saved.data.wizard === 'signIn' ? saved.data : { wizard: 'signIn' as const, folderName: folderName(ctx) };
-        if (current) { panel.dispose(); return; }
-        attach(ctx, panel, init, context.extensionUri);
-      },
-    }),
-    { dispose: () => current?.host.dispose() },
-  ];
+/** Called once when the wizards' bundle loads (see register.ts, which registers the page's serializer at activation). */
+export function initSignInWizard(state: vscode.Memento): void {
+  workspaceState = state;
+}
+
+/** After a window reload VS Code restores an open sign-in page; the page restores its own answers from getState(). */
+export function restoreSignInWizard(ctx: CommandContext, extensionUri: vscode.Uri, panel: vscode.WebviewPanel, state: unknown): void {
+  const saved = state && typeof state === 'object' ? initSchema.safeParse(Reflect.get(state, 'init')) : undefined;
+  const init = saved?.success && saved.data.wizard === 'signIn' ? saved.data : { wizard: 'signIn' as const, folderName: folderName(ctx) };
+  if (current) { panel.dispose(); return; }
+  attach(ctx, panel, init, extensionUri);
+}
+
+export function disposeSignInWizard(): void {
+  current?.host.dispose();
 }

@@ -8,7 +8,6 @@ import {
   failureSchema, initSchema, principalSchema, type WizardFailure, type WizardInit, type WizardPrincipal, type WizardRequest,
 } from '../../webview/protocol';
 import { reportOf, type CommandContext } from '../commands/context';
-import { registerCommand } from '../commands/registerCommand';
 import { Commands } from '../ids';
 import { readAccessSettings } from '../settings';
 import { WIZARD_VIEW_TYPE, WizardPanel, result } from './panelHost';
@@ -20,9 +19,10 @@ const TITLES = { group: 'Create Local Development Group', role: 'Assign Role', s
 
 let facade: TeamFacade | undefined;
 function loadFacade(): TeamFacade {
-  // A runtime path keeps the bundler from inlining the Azure SDKs into the extension bundle (see extension.ts).
+  // A runtime path keeps the bundler from inlining the Azure SDKs into this bundle: they are in the engine's (see
+  // extension.ts), which the chain check has usually loaded already.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (facade ??= (require(join(__dirname, 'team.js')) as { createTeamFacade(): TeamFacade }).createTeamFacade());
+  return (facade ??= (require(join(__dirname, 'engine.js')) as { createTeamFacade(): TeamFacade }).createTeamFacade());
 }
 
 /** Tools to try for the developer's token: those the chain found signed in first, then the others, az before azd before pwsh. */
@@ -198,20 +198,28 @@ function folderName(ctx: CommandContext): string {
   return ctx.folders.current().folder?.name ?? vscode.workspace.name ?? 'app';
 }
 
-export function registerWizards(ctx: CommandContext, context: vscode.ExtensionContext): vscode.Disposable[] {
-  extensionUri = context.extensionUri;
-  return [
-    registerCommand(ctx, Commands.createLocalDevGroup, () => openWizard(ctx, { wizard: 'group', folderName: folderName(ctx) })),
-    registerCommand(ctx, Commands.assignRole, (arg) => openWizard(ctx, roleInitFrom(arg))),
-    // After a window reload VS Code restores open wizards; the page restores its own state from getState().
-    vscode.window.registerWebviewPanelSerializer(WIZARD_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        const saved = state && typeof state === 'object' ? initSchema.safeParse(Reflect.get(state, 'init')) : undefined;
-        attach(ctx, panel, saved?.success ? saved.data : { wizard: 'group', folderName: folderName(ctx) }, context.extensionUri);
-      },
-    }),
-    { dispose: () => { for (const p of [...panels]) p.dispose(); } },
-  ];
+/** Called once when the wizards' bundle loads (see register.ts, which registers the commands at activation). */
+export function initTeamWizards(uri: vscode.Uri): void {
+  extensionUri = uri;
+}
+
+export function openGroupWizard(ctx: CommandContext): Promise<void> {
+  return openWizard(ctx, { wizard: 'group', folderName: folderName(ctx) });
+}
+
+export function openRoleWizard(ctx: CommandContext, arg: unknown): Promise<void> {
+  return openWizard(ctx, roleInitFrom(arg));
+}
+
+/** After a window reload VS Code restores open wizards; the page restores its own state from getState(). */
+export function restoreTeamWizard(ctx: CommandContext, panel: vscode.WebviewPanel, state: unknown): void {
+  if (!extensionUri) throw new Error('The wizards are not registered.');
+  const saved = state && typeof state === 'object' ? initSchema.safeParse(Reflect.get(state, 'init')) : undefined;
+  attach(ctx, panel, saved?.success ? saved.data : { wizard: 'group', folderName: folderName(ctx) }, extensionUri);
+}
+
+export function disposeTeamWizards(): void {
+  for (const p of [...panels]) p.dispose();
 }
 
 export type { WizardPrincipal };

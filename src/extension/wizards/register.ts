@@ -1,0 +1,20 @@
+import * as vscode from 'vscode';
+import type { CommandContext } from '../commands/context';
+import { registerCommand } from '../commands/registerCommand';
+import { Commands, WIZARD_VIEW_TYPE } from '../ids';
+import { disposeWizards, loadWizards } from './load';
+
+/** The team wizards' commands and their panels' serializer; the wizards themselves load on first use. */
+export function registerWizards(ctx: CommandContext, context: vscode.ExtensionContext): vscode.Disposable[] {
+  return [
+    registerCommand(ctx, Commands.createLocalDevGroup, () => loadWizards(context).openGroupWizard(ctx)),
+    registerCommand(ctx, Commands.assignRole, (arg) => loadWizards(context).openRoleWizard(ctx, arg)),
+    // After a window reload VS Code restores open wizards; the page restores its own state from getState().
+    vscode.window.registerWebviewPanelSerializer(WIZARD_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        loadWizards(context).restoreTeamWizard(ctx, panel, state);
+      },
+    }),
+    { dispose: disposeWizards },
+  ];
+}
