@@ -165,7 +165,12 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
 export async function chainReportFor(options: ChainOptions, signal: AbortSignal): Promise<{ report: ChainReport; python: string | undefined; pythonUsed: boolean; env: Record<string, string> }> {
   let env = processEnvironment();
   if (options.envFile) {
-    try { env = mergeDotEnv(env, options.envFile); } catch (error) { throw new UsageError((error as Error).message); }
+    try {
+      env = await mergeDotEnv(env, options.envFile, signal);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'AbortError') throw error;
+      throw new UsageError((error as Error).message);
+    }
   }
 
   let version = options.version;

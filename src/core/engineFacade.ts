@@ -44,7 +44,7 @@ export interface ChainEngineAdapter {
   chainOrder(azureIdentityVersion: string | undefined): CredentialName[];
   evaluate(request: EvaluateRequest): Promise<ChainReport>;
   verify(request: EvaluateRequest & { readonly interpreter: string; readonly report: ChainReport }): Promise<Verification>;
-  withDotEnv(base: Readonly<Record<string, string>>, envFile: string): Record<string, string>;
+  withDotEnv(base: Readonly<Record<string, string>>, envFile: string, signal?: AbortSignal): Promise<Record<string, string>>;
   /** How to exclude or pin a source in the user's code for this version (env var value and/or keyword snippet). */
   exclusionAdvice(credential: CredentialName, azureIdentityVersion: string | undefined, mode: 'exclude' | 'pin'): ExclusionAdvice;
 }
@@ -191,7 +191,7 @@ export function createEngineFacade(): EngineFacade {
       report: request.report,
       signal: request.signal,
     }),
-    withDotEnv: (base, envFile) => mergeDotEnv(base, envFile),
+    withDotEnv: (base, envFile, signal) => mergeDotEnv(base, envFile, signal),
     exclusionAdvice: (credential, version, mode) => exclusionAdvice(credential, versionFacts(version), mode),
     resolveCloud: cloudOf,
     loadAccess: (request) => loadAccessOutcome(request, accessCache),

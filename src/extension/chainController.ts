@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { existsSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { unwatchFile, watchFile, type Stats } from 'node:fs';
+import { pathExists } from '../core/files/boundedRead';
 import { homedir } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { SignInFileWatcher } from '../core/watch/signInFiles';
@@ -264,7 +265,7 @@ export class ChainController implements vscode.Disposable {
     this.watchInterpreter(interpreter.path);
     const previousOrder = this.lastGood.get(folderKey)?.report.sources.map((s) => s.credential) ?? [];
     publishProbing(new Map(), previousOrder);
-    const env = await this.environment(folder, trusted, settings, engine);
+    const env = await this.environment(folder, trusted, settings, engine, signal);
     this.secrets = secretsOf(env);
 
     let python: PythonFacts;
@@ -310,7 +311,7 @@ export class ChainController implements vscode.Disposable {
     engine: ChainEngineAdapter, interpreter: InterpreterChoice, env: Record<string, string>, signal: AbortSignal,
   ): Promise<PythonFacts> {
     // A path that names a file that is gone (a deleted venv) gets a plain answer without starting anything.
-    if ((isAbsolute(interpreter.path) || interpreter.path.includes('/')) && !existsSync(interpreter.path)) {
+    if ((isAbsolute(interpreter.path) || interpreter.path.includes('/')) && !(await pathExists(interpreter.path))) {
       return { kind: 'unusable', interpreter, reason: 'missing', message: `${interpreter.path} does not exist` };
     }
     const facts = await engine.detectPython(interpreter.path, env, signal);
@@ -343,7 +344,7 @@ export class ChainController implements vscode.Disposable {
 
   /** The environment the user's Python code gets: the process environment plus the Python side's variables. */
   private async environment(
-    folder: vscode.WorkspaceFolder | undefined, trusted: boolean, settings: FolderSettings, engine: ChainEngineAdapter,
+    folder: vscode.WorkspaceFolder | undefined, trusted: boolean, settings: FolderSettings, engine: ChainEngineAdapter, signal: AbortSignal,
   ): Promise<Record<string, string>> {
     const base = definedEnvironment(process.env);
     if (!trusted) return base;
@@ -351,8 +352,8 @@ export class ChainController implements vscode.Disposable {
     if (fromPythonExtension) return { ...base, ...fromPythonExtension };
     const envFile = this.python.envFile(folder, settings);
     // No .env is the usual case, not an error: Python's code then sees the process environment alone.
-    if (!envFile || !existsSync(envFile.fsPath)) return base;
-    return engine.withDotEnv(base, envFile.fsPath);
+    if (!envFile || !(await pathExists(envFile.fsPath))) return base;
+    return engine.withDotEnv(base, envFile.fsPath, signal);
   }
 
   /**
