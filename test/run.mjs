@@ -135,6 +135,8 @@ if (!inNetns) {
 }
 
 mkdirSync(outDir, { recursive: true });
+const hostileTally = join(outDir, 'hostile-inputs.jsonl');
+rmSync(hostileTally, { force: true });
 if (inNetns) {
   const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout.trim().split('\n');
   console.log(`[test] network namespace interfaces: ${links.map((l) => l.split(':')[1]?.trim()).join(', ')}`);
@@ -147,5 +149,14 @@ for (const suite of suites) {
   lines.push(`  ${suite.padEnd(12)} ${c.pass} passed, ${c.fail} failed, ${c.skipped} skipped`);
 }
 console.log(`\n[test] summary\n${lines.join('\n')}`);
+// Written by test/harness/hostileTally.ts: every hostile input a test fed the product, and how many were handled.
+if (existsSync(hostileTally)) {
+  const hostile = { tried: 0, handled: 0 };
+  for (const line of readFileSync(hostileTally, 'utf8').split('\n').filter(Boolean)) {
+    const entry = JSON.parse(line);
+    hostile.tried += entry.tried; hostile.handled += entry.handled;
+  }
+  console.log(`hostile inputs: ${hostile.tried} tried, ${hostile.handled} handled`);
+}
 console.log(`${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(totals.fail > 0 || totals.pass === 0 ? 1 : 0);

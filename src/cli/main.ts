@@ -230,9 +230,18 @@ async function runChain(args: readonly string[], signal: AbortSignal): Promise<n
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl+C or SIGTERM cancels everything (processes, requests, file reads); whatever does not settle within
+  // 800 ms is left behind: the CLI ends within a second of the signal, whatever it was doing.
+  let forced: NodeJS.Timeout | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    controller.abort();
+    forced ??= setTimeout(() => {
+      process.stderr.write('azure-dev-auth: cancelled\n');
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
+    }, 800).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(HELP);
