@@ -17,7 +17,7 @@ const COMMON = `  --json                          print the report as JSON
   --cloud NAME|JSON               AzureCloud, AzureChinaCloud, AzureUSGovernment, or custom endpoints as JSON
                                   {"authorityHost","resourceManager","resourceManagerAudience","graph","graphAudience","portal"};
                                   default: $AZURE_DEV_AUTH_CLOUD, else the cloud az is set to, else AzureCloud
-  and every option of \`azure-dev-auth chain\` (--python, --env-file, --exclude, --allow-host, …), which decide the source.
+  and every option of \`azure-dev-auth chain\` (--python, --dotenv, --exclude, --allow-host, …), which decide the source.
 Exit status: 0 answered, 1 no token or the load failed, 2 usage or input error.
 `;
 

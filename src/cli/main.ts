@@ -7,6 +7,8 @@ import { ALL_CREDENTIALS, type ChainReport, type CredentialName, type KeywordArg
 import { chainOrderFor, familyFor, parseVersion } from '../core/chain/versions';
 import { describeSource, displayName, firstLine, formatExpiry, verdictHeadline } from '../core/presentation/chainRows';
 import { detectAzureIdentity, verifyWithPython } from '../core/python';
+import { which } from '../core/chain/pythonText';
+import { resolveProgram, WorkspaceProgramError } from '../core/chain/workspacePrograms';
 import { accessHelp, AccessUsageError, runAccess } from './access';
 
 const HELP = `azure-dev-auth — which DefaultAzureCredential source your Python code will use
@@ -21,7 +23,9 @@ chain options:
   --json                          print the report as JSON (the ChainReport shape)
   --python PATH                   interpreter whose azure-identity version (and azure-identity-broker) decides the rules
   --azure-identity-version V      model this azure-identity version (wins over --python's)
-  --env-file FILE                 merge this .env file into the environment (its values win, as in the Python extension)
+  --dotenv FILE                   merge this .env file into the environment (its values win, as in the Python extension);
+                                  --env-file FILE is the same, but Node 20 takes --env-file for itself unless it
+                                  follows a "--" (node dist/cli.js -- chain --env-file .env)
   --exclude NAME                  exclude_<…>=True for this credential class (repeatable), e.g. --exclude AzureCliCredential
   --include NAME                  exclude_<…>=False for this credential class (repeatable)
   --process-timeout S             process_timeout=S (seconds) for az, azd and Azure PowerShell
@@ -30,6 +34,8 @@ chain options:
   --allow-host HOST               let probes send a secret, federated token or assertion to HOST although it is
                                   neither a Microsoft Entra authority nor loopback (repeatable); without it such a
                                   source is reported "not checked" and nothing is sent
+  --allow-workspace-programs      run az, azd, pwsh and python3 also where a PATH entry that --dotenv adds finds
+                                  them (a repository's own bin/az); without it such a source is "not checked"
 
 Credential names: ${ALL_CREDENTIALS.join(', ')}.
 Without --python, the python3 on PATH decides when it has azure-identity; otherwise the newest rules apply.
@@ -48,6 +54,7 @@ export interface ChainOptions {
   processTimeout: number | undefined;
   verify: boolean;
   allowHosts: string[];
+  allowWorkspacePrograms: boolean;
 }
 
 function credentialName(value: string, flag: string): CredentialName {
@@ -57,7 +64,7 @@ function credentialName(value: string, flag: string): CredentialName {
 }
 
 export function parseChainArgs(args: readonly string[]): ChainOptions {
-  const options: ChainOptions = { json: false, python: undefined, version: undefined, envFile: undefined, exclude: {}, processTimeout: undefined, verify: false, allowHosts: [] };
+  const options: ChainOptions = { json: false, python: undefined, version: undefined, envFile: undefined, exclude: {}, processTimeout: undefined, verify: false, allowHosts: [], allowWorkspacePrograms: false };
   for (let i = 0; i < args.length; i++) {
     const raw = args[i]!;
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -73,7 +80,9 @@ export function parseChainArgs(args: readonly string[]): ChainOptions {
     switch (flag) {
       case '--json': noValue(); options.json = true; break;
       case '--verify': noValue(); options.verify = true; break;
+      case '--allow-workspace-programs': noValue(); options.allowWorkspacePrograms = true; break;
       case '--python': options.python = value(); break;
+      case '--dotenv':
       case '--env-file': options.envFile = value(); break;
       case '--azure-identity-version': {
         const v = value();
@@ -147,6 +156,9 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
   if (report.verdict.outcome !== 'token') lines.push('', report.verdict.message);
   const unchecked = [...new Set(report.sources.filter((s) => s.reached && s.unverifiedHost).map((s) => s.unverifiedHost))];
   for (const host of unchecked) lines.push(`To check it, run again with --allow-host ${host} (only if you trust ${host}).`);
+  if (report.sources.some((s) => s.reached && s.unverifiedProgram)) {
+    lines.push('To run the workspace\'s programs, run again with --allow-workspace-programs (only if you trust this repository).');
+  }
   for (const note of report.notes ?? []) lines.push(`Note: ${note}`);
   const verification = report.verification;
   if (verification) {
@@ -164,6 +176,8 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
 /** The chain report for parsed options (and the interpreter that decided the version, when one did). */
 export async function chainReportFor(options: ChainOptions, signal: AbortSignal): Promise<{ report: ChainReport; python: string | undefined; pythonUsed: boolean; env: Record<string, string> }> {
   let env = processEnvironment();
+  // PATH as the user has it: a tool found through an entry only the .env adds is not run without consent.
+  const trustedPath = options.allowWorkspacePrograms ? undefined : env.PATH ?? '';
   if (options.envFile) {
     try {
       env = await mergeDotEnv(env, options.envFile, signal);
@@ -179,7 +193,8 @@ export async function chainReportFor(options: ChainOptions, signal: AbortSignal)
   // What else of the interpreter changes the answer: MSAL's broker runtime (VS Code source) and msal's version.
   let interpreterFacts: { brokerRuntimeInstalled?: boolean; msalVersion?: string } = {};
   // Like the extension: without --python, the python3 on PATH (an activated venv's) decides, when it has azure-identity.
-  const python = options.python ?? (options.verify || !options.version ? 'python3' : undefined);
+  let python = options.python ?? (options.verify || !options.version ? 'python3' : undefined);
+  if (python === 'python3' && !options.python) python = trustedPython(env, trustedPath);
   let pythonUsed = Boolean(options.python) || options.verify;
   if (python) {
     const detection = await detectAzureIdentity(python, env, signal);
@@ -212,12 +227,30 @@ export async function chainReportFor(options: ChainOptions, signal: AbortSignal)
   };
   let report: ChainReport = await evaluateChain({
     env, keywordArguments, azureIdentityVersion: version, versionSource, brokerInstalled, ...interpreterFacts, signal, allowedHosts: options.allowHosts,
+    ...(trustedPath !== undefined ? { trustedPath } : {}),
   });
   if (options.verify && python) {
     const verification = await verifyWithPython({ python, env, keywordArguments, signal, report });
     report = { ...report, verification };
   }
   return { report, python, pythonUsed, env };
+}
+
+/**
+ * python3 as the user's own PATH finds it when the .env's PATH would find the workspace's (a repository's
+ * bin/python3 is not run without --allow-workspace-programs); a note says so.
+ */
+function trustedPython(env: Readonly<Record<string, string>>, trustedPath: string | undefined): string {
+  try {
+    resolveProgram('python3', env, { trustedPath, allowedPrograms: [] });
+    return 'python3';
+  } catch (error) {
+    if (!(error instanceof WorkspaceProgramError)) throw error;
+    const own = which('python3', { PATH: trustedPath ?? '' });
+    process.stderr.write(`Note: ${error.file} (found through the .env's PATH entry ${JSON.stringify(error.entry)}) was not run; `
+      + `${own ?? 'no python3'} on your own PATH decides the azure-identity version. --allow-workspace-programs runs it.\n`);
+    return own ?? 'python3-not-on-your-path';
+  }
 }
 
 async function runChain(args: readonly string[], signal: AbortSignal): Promise<number> {
@@ -228,7 +261,8 @@ async function runChain(args: readonly string[], signal: AbortSignal): Promise<n
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  // `node dist/cli.js -- chain …`: the "--" only keeps Node from taking options such as --env-file for itself.
+  const [command, ...rest] = argv[0] === '--' ? argv.slice(1) : argv;
   const controller = new AbortController();
   // Ctrl+C or SIGTERM cancels everything (processes, requests, file reads); whatever does not settle within
   // 800 ms is left behind: the CLI ends within a second of the signal, whatever it was doing.

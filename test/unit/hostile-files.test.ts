@@ -8,12 +8,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { evaluateChain } from '../../src/core/chain/engine';
 import { mergeDotEnv } from '../../src/core/chain/env';
 import { ALL_CREDENTIALS, type CredentialName } from '../../src/core/chain/types';
 import { FileRefusedError, readBoundedFile, readBoundedTextSync } from '../../src/core/files/boundedRead';
 import { hostile } from '../harness/hostileTally';
 
+/** tsx by absolute URL: the CLI runs in other working directories. */
+const TSX = pathToFileURL(require.resolve('tsx')).href;
 const scratch = mkdtempSync(join(tmpdir(), 'hostile-files-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -112,7 +115,7 @@ test('the chain: a /dev/zero or FIFO token file and certificate give rows that e
 /** The CLI in a child process, as a user runs it; resolves with its exit code and how long it took after `kill`. */
 function cliUntilSignal(args: string[], signal: NodeJS.Signals, afterMs: number): Promise<{ code: number | null; stderr: string; afterSignalMs: number }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'cli', 'main.ts'))}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, '-e', `require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'cli', 'main.ts'))}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     let signalled = 0;
@@ -123,8 +126,8 @@ function cliUntilSignal(args: string[], signal: NodeJS.Signals, afterMs: number)
 
 test('the CLI refuses a FIFO .env at once, and ends within a second of SIGTERM or Ctrl+C while a check runs', async () => {
   await hostile('files', async () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', `require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'cli', 'main.ts'))}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`,
-      'chain', '--azure-identity-version', '1.23.1', '--env-file', fifo('cli.env')], { encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, ['--import', TSX, '-e', `require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'cli', 'main.ts'))}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`,
+      'chain', '--azure-identity-version', '1.23.1', '--dotenv', fifo('cli.env')], { encoding: 'utf8', timeout: 20_000 });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /named pipe \(FIFO\), not a regular file/);
   });
@@ -136,7 +139,7 @@ test('the CLI refuses a FIFO .env at once, and ends within a second of SIGTERM o
     await hostile('signals', async () => {
       const envFile = join(scratch, `slow-${signal}.env`);
       writeFileSync(envFile, `PATH=${bin}:/usr/bin:/bin\n`);
-      const r = await cliUntilSignal(['chain', '--azure-identity-version', '1.23.1', '--exclude', 'ManagedIdentityCredential', '--process-timeout', '60', '--allow-workspace-programs', '--env-file', envFile], signal, 2_500);
+      const r = await cliUntilSignal(['chain', '--azure-identity-version', '1.23.1', '--exclude', 'ManagedIdentityCredential', '--process-timeout', '60', '--allow-workspace-programs', '--dotenv', envFile], signal, 2_500);
       assert.ok(r.afterSignalMs >= 0 && r.afterSignalMs < 1_000, `ended ${Math.round(r.afterSignalMs)} ms after ${signal}`);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /cancelled/);

@@ -17,6 +17,7 @@ import { readBoundedText } from '../files/boundedRead';
 import { redactSecrets, secretsOf } from '../redact';
 import type { ChainInputs, ChainReport, CredentialName } from './types';
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
+import { WorkspaceProgramError } from './workspacePrograms';
 import {
   chainOrderFor, familyFor, NEWEST_KNOWN_VERSION, planExclusions, processTimeoutSeconds, type ConstructorError,
 } from './versions';
@@ -120,6 +121,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     authority,
     platform,
     wsl: platform === 'linux' && release().toLowerCase().includes('microsoft'),
+    programPolicy: { trustedPath: inputs.trustedPath, allowedPrograms: inputs.allowedPrograms ?? [] },
   };
 
   // The developer tools are the slow probes (a process each, seconds when a tool is slow): their processes start
@@ -141,7 +143,8 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
         outcome = await PROBES[credential].run(ctx);
       } catch (error) {
         if (isAbort(error) || signal?.aborted) throw abortError();
-        outcome = { kind: 'failed', message: `Azure Dev Auth could not check this source: ${error instanceof Error ? error.message : String(error)}` };
+        if (error instanceof WorkspaceProgramError) outcome = { kind: 'not-checked', message: error.message, program: error.file };
+        else outcome = { kind: 'failed', message: `Azure Dev Auth could not check this source: ${error instanceof Error ? error.message : String(error)}` };
       }
       const elapsedMs = Math.round(performance.now() - started);
       const status = outcome.kind === 'token' ? 'succeeded' : outcome.kind === 'unavailable' ? 'unavailable'

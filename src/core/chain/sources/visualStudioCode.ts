@@ -8,7 +8,7 @@ import { runProcess } from '../../process/run';
 import { tokenFacts } from '../claims';
 import { aadClientFailureMessage, msalDiscover, msalFailureMessage, normalizeAuthority, postToken, tokenEndpoint } from '../entra';
 import { NetworkError } from '../http';
-import { which } from '../pythonText';
+import { resolveProgram } from '../workspacePrograms';
 import { UncheckedHostError } from '../secretHosts';
 import { constructorError, entraContext, homeDir, MANAGEMENT_SCOPE, notChecked, type Probe, type ProbeContext, type ProbeResult } from './common';
 
@@ -46,7 +46,7 @@ async function readUserSettings(ctx: ProbeContext): Promise<Record<string, unkno
 /** The refresh token the Azure Account extension kept in libsecret, read with secret-tool where it exists. */
 async function libsecretRefreshToken(ctx: ProbeContext, cloud: string): Promise<string | undefined> {
   if (ctx.platform !== 'linux') return undefined;
-  const tool = which('secret-tool', ctx.env);
+  const tool = resolveProgram('secret-tool', ctx.env, ctx.programPolicy);
   if (!tool) return undefined;
   const result = await runProcess(tool, ['lookup', 'service', 'VS Code Azure', 'account', cloud], { env: ctx.env, timeoutMs: 5_000, signal: ctx.signal });
   const value = result.exitCode === 0 ? result.stdout.trim() : '';
