@@ -9,6 +9,7 @@ import { resourceReferences } from '../core/access/workspaceResources';
 import { ALL_CREDENTIALS, type ChainReport, type CredentialName } from '../core/chain/types';
 import { displayName, verdictHeadline } from '../core/presentation/chainRows';
 import type { ChainOptions } from './main';
+import { inert, inertStrings } from './terminalText';
 
 export class AccessUsageError extends Error {}
 
@@ -179,7 +180,7 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
   let source = access.source;
   if (!source) {
     if (chain.verdict.outcome !== 'token' || !chain.verdict.credential) {
-      process.stderr.write(`azure-dev-auth: DefaultAzureCredential gets no token here: ${verdictHeadline(chain.verdict, chain.sources)}\n`);
+      process.stderr.write(`azure-dev-auth: DefaultAzureCredential gets no token here: ${inert(verdictHeadline(chain.verdict, chain.sources))}\n`);
       return 1;
     }
     source = chain.verdict.credential;
@@ -190,14 +191,16 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
     const report = await loadAccess({
       source, cloud, env, signal, references, subscriptions: access.subscriptions, identityOnly: command === 'whoami',
       processTimeoutSeconds: chainOptions.processTimeout ?? 10, allowedHosts: chainOptions.allowHosts,
-      onProgress: (message) => { if (!access.json) process.stderr.write(`${message}\n`); },
+      onProgress: (message) => { if (!access.json) process.stderr.write(`${inert(message)}\n`); },
     });
-    process.stdout.write(access.json ? `${JSON.stringify(report, null, 2)}\n` : command === 'whoami' ? formatWhoami(report) : formatRoles(report, access.scope));
+    // Every name in the text comes from the tenant: made inert (no terminal escapes, no forged lines, elided).
+    const shown = inertStrings(report, Math.max(40, (process.stdout.columns || 120) - 20));
+    process.stdout.write(access.json ? `${JSON.stringify(report, null, 2)}\n` : command === 'whoami' ? formatWhoami(shown) : formatRoles(shown, access.scope));
     return 0;
   } catch (error) {
     if (error instanceof AccessUnavailableError) {
       if (access.json) process.stdout.write(`${JSON.stringify({ problem: error.problem }, null, 2)}\n`);
-      process.stderr.write(`azure-dev-auth: ${displayName(source)}: ${error.problem.message}\n  ${error.problem.fix}\n`);
+      process.stderr.write(`azure-dev-auth: ${displayName(source)}: ${inert(error.problem.message)}\n  ${inert(error.problem.fix)}\n`);
       return 1;
     }
     throw error;

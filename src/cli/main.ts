@@ -10,6 +10,7 @@ import { detectAzureIdentity, verifyWithPython } from '../core/python';
 import { which } from '../core/chain/pythonText';
 import { resolveProgram, WorkspaceProgramError } from '../core/chain/workspacePrograms';
 import { accessHelp, AccessUsageError, runAccess } from './access';
+import { inert, inertStrings } from './terminalText';
 
 const HELP = `azure-dev-auth — which DefaultAzureCredential source your Python code will use
 
@@ -124,16 +125,27 @@ export function parseChainArgs(args: readonly string[]): ChainOptions {
 }
 
 function pad(text: string, width: number): string {
-  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+  const length = [...text].length;
+  return length >= width ? text : text + ' '.repeat(width - length);
 }
 
-function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+/** A multi-line message (the chain's aggregate error): each line inert, the lines kept. */
+function inertLines(text: string, width: number): string {
+  return text.split('\n').map((line) => inert(line, width)).join('\n');
 }
 
 /** The readable table: one row per source in chain order, then the verdict. */
 export function formatReport(report: ChainReport, context: { pythonPath?: string; columns?: number }): string {
   const columns = Math.max(80, context.columns ?? 120);
+  // Messages and names come from tools, files and the tenant: every one is made inert before it is laid out.
+  // Messages keep their lines (the table shows a first line, the verdict all of them); names fold theirs.
+  const width = columns * 4;
+  report = {
+    ...inertStrings(report, width),
+    sources: report.sources.map((s) => ({ ...inertStrings(s, width), message: inertLines(s.message, width) })),
+    verdict: { ...inertStrings(report.verdict, width), message: inertLines(report.verdict.message, width) },
+  };
+  if (context.pythonPath !== undefined) context = { ...context, pythonPath: inert(context.pythonPath, columns) };
   const lines: string[] = [];
   const from = report.versionSource === 'python' ? `from ${context.pythonPath ?? 'the interpreter'}`
     : report.versionSource === 'flag' ? 'from --azure-identity-version' : 'not detected: newest rules';
@@ -141,12 +153,12 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
   const rows = report.sources.map((source, index) => {
     const model = describeSource(source);
     const time = source.status === 'excluded' ? '—' : `${source.elapsedMs} ms`;
-    return [String(index + 1), displayName(source.credential), model.description, time, firstLine(source.message)];
+    return [String(index + 1), displayName(source.credential), inert(model.description, 60), time, firstLine(source.message)];
   });
   const header = ['#', 'Source', 'Result', 'Time', 'Details'];
-  const widths = [0, 1, 2, 3].map((c) => Math.max(header[c]!.length, ...rows.map((r) => r[c]!.length)));
+  const widths = [0, 1, 2, 3].map((c) => Math.max(header[c]!.length, ...rows.map((r) => [...r[c]!].length)));
   const detailWidth = Math.max(20, columns - widths.reduce((a, b) => a + b + 2, 0) - 2);
-  const render = (r: string[]): string => `  ${r.slice(0, 4).map((cell, c) => pad(cell, widths[c]!)).join('  ')}  ${truncate(r[4]!, detailWidth)}`.trimEnd();
+  const render = (r: string[]): string => `  ${r.slice(0, 4).map((cell, c) => pad(cell, widths[c]!)).join('  ')}  ${inert(r[4]!, detailWidth)}`.trimEnd();
   lines.push(render(header));
   for (const row of rows) lines.push(render(row));
   lines.push('');
