@@ -6,6 +6,7 @@
 // `--json` output keeps the data exact (JSON escapes every control itself).
 
 /** C0 controls, DEL and C1 controls (U+0080–U+009F, where U+009B is a one-character CSI). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu;
 /** Bidirectional embeddings, overrides, isolates and marks: they reorder what a terminal shows. */
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;

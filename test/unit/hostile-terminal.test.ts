@@ -12,6 +12,7 @@ import type { ChainReport } from '../../src/core/chain/types';
 import { hostileSync } from '../harness/hostileTally';
 
 /** Anything a terminal acts on instead of printing. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const ACTIVE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
 
 const ATTACKS = [
