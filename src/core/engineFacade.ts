@@ -35,6 +35,10 @@ export interface EvaluateRequest {
   readonly brokerInstalled: boolean;
   /** Hosts the developer allowed ("Check with <host>") to receive a secret though neither Microsoft's nor loopback. */
   readonly allowedHosts?: readonly string[];
+  /** PATH of the user's own environment: tools a PATH entry of .env finds run only when in allowedPrograms. */
+  readonly trustedPath?: string;
+  /** Workspace programs the developer allowed ("Run This Workspace Program"). */
+  readonly allowedPrograms?: readonly string[];
   readonly signal: AbortSignal;
   readonly onSourceDone?: (credential: CredentialName, elapsedMs: number, status: SourceStatus) => void;
 }
@@ -116,6 +120,8 @@ function chainInputs(request: EvaluateRequest): ChainInputs {
     versionSource: request.azureIdentityVersion ? 'python' : 'default',
     brokerInstalled: request.brokerInstalled,
     allowedHosts: request.allowedHosts ?? [],
+    ...(request.trustedPath !== undefined ? { trustedPath: request.trustedPath } : {}),
+    allowedPrograms: request.allowedPrograms ?? [],
     signal: request.signal,
     onProbe: request.onSourceDone
       ? (event) => {

@@ -295,8 +295,12 @@ export class ChainController implements vscode.Disposable {
     const keywordArguments = keywordArgumentsFromSettings(settings.defaultAzureCredential);
     this.lastInputs = { env, keywordArguments, folderKey };
     const allowedHosts = this.allowedHosts.list();
+    // PATH as VS Code's own environment has it: az, azd or pwsh that only the workspace's .env puts on PATH is not run
+    // unless the developer allowed that program.
+    const trustedPath = definedEnvironment(process.env).PATH ?? '';
     const report = await engine.evaluate({
       env, keywordArguments, azureIdentityVersion: version, brokerInstalled, allowedHosts, signal,
+      trustedPath, allowedPrograms: this.allowedHosts.programs(),
       onSourceDone: (credential, elapsedMs, status) => {
         finished.set(credential, status);
         this.log.info(`  ${credential}: ${status} in ${elapsedMs} ms`);

@@ -3,7 +3,7 @@
 // .env merge, the chain's rows (workload identity, certificate) and the CLI, which ends within a second of a signal.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,15 +112,23 @@ test('the chain: a /dev/zero or FIFO token file and certificate give rows that e
   }
 });
 
-/** The CLI in a child process, as a user runs it; resolves with its exit code and how long it took after `kill`. */
-function cliUntilSignal(args: string[], signal: NodeJS.Signals, afterMs: number): Promise<{ code: number | null; stderr: string; afterSignalMs: number }> {
+/**
+ * The CLI in a child process, as a user runs it, signalled once `started` exists (the check is running its tools);
+ * resolves with its exit code and how long it took after the signal.
+ */
+function cliUntilSignal(args: string[], signal: NodeJS.Signals, started: string): Promise<{ code: number | null; stderr: string; afterSignalMs: number }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', TSX, '-e', `require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'cli', 'main.ts'))}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     let signalled = 0;
-    setTimeout(() => { signalled = performance.now(); child.kill(signal); }, afterMs);
-    child.on('exit', (code) => resolve({ code, stderr, afterSignalMs: signalled ? performance.now() - signalled : -1 }));
+    const poll = setInterval(() => {
+      if (!existsSync(started)) return;
+      clearInterval(poll);
+      signalled = performance.now();
+      child.kill(signal);
+    }, 20);
+    child.on('exit', (code) => { clearInterval(poll); resolve({ code, stderr, afterSignalMs: signalled ? performance.now() - signalled : -1 }); });
   });
 }
 
@@ -134,12 +142,14 @@ test('the CLI refuses a FIFO .env at once, and ends within a second of SIGTERM o
   // A tool that never answers keeps the check busy; the signal must still end the CLI.
   const bin = join(scratch, 'slow-bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'az'), '#!/bin/sh\nexec sleep 60\n', { mode: 0o755 });
+  const started = join(scratch, 'az-started');
+  writeFileSync(join(bin, 'az'), `#!/bin/sh\ntouch ${JSON.stringify(started)}\nexec sleep 60\n`, { mode: 0o755 });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    rmSync(started, { force: true });
     await hostile('signals', async () => {
       const envFile = join(scratch, `slow-${signal}.env`);
       writeFileSync(envFile, `PATH=${bin}:/usr/bin:/bin\n`);
-      const r = await cliUntilSignal(['chain', '--azure-identity-version', '1.23.1', '--exclude', 'ManagedIdentityCredential', '--process-timeout', '60', '--allow-workspace-programs', '--dotenv', envFile], signal, 2_500);
+      const r = await cliUntilSignal(['chain', '--azure-identity-version', '1.23.1', '--exclude', 'ManagedIdentityCredential', '--process-timeout', '60', '--allow-workspace-programs', '--dotenv', envFile], signal, started);
       assert.ok(r.afterSignalMs >= 0 && r.afterSignalMs < 1_000, `ended ${Math.round(r.afterSignalMs)} ms after ${signal}`);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /cancelled/);

@@ -176,15 +176,18 @@ export function readBoundedTextSync(path: string, kind: FileKind, maxBytes = FIL
     const stats = fstatSync(fd);
     const limit = Math.min(maxBytes, FILE_RULES[kind].maxBytes);
     if (!stats.isFile() || stats.size > limit) return undefined;
-    const buffer = Buffer.allocUnsafe(limit + 1);
+    // In chunks, at most one byte past the limit: a file that grows meanwhile is not read without end.
+    const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const n = readSync(fd, buffer, total, buffer.length - total, null);
+      const chunk = Buffer.allocUnsafe(Math.min(64 * KiB, limit + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
       total += n;
       if (total > limit) return undefined;
     }
-    return buffer.subarray(0, total).toString('utf8');
+    return Buffer.concat(chunks, total).toString('utf8');
   } catch {
     return undefined;
   } finally {
