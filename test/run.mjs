@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CHROMIUM_PATH, ensureCodeServer, ensureDebianPackages } from './harness/toolchain.mjs';
+import { CHROMIUM_PATH, ensureCodeServer, ensureDebianPackages, ensureNode22, ensureNode24 } from './harness/toolchain.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(repo, '.test-output');
@@ -47,6 +47,8 @@ async function prepare() {
     process.exit(1);
   }
   if (suites.includes('e2e')) ensureCodeServer();
+  // The CLI's documented invocations run on Node 20 (this one), 22 and 24 in the integration suite.
+  if (suites.includes('integration')) { ensureNode22(); ensureNode24(); }
   const pythonEnvs = join(repo, 'test', 'harness', 'python-envs.mjs');
   if ((suites.includes('integration') || suites.includes('e2e')) && existsSync(pythonEnvs)) {
     const { ensurePythonAzureIdentityEnvs } = await import(pathToFileURL(pythonEnvs).href);
