@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { KNOWN_CLOUDS } from '../../src/core/access/clouds';
+import { sourceCredential } from '../../src/core/access/credentials';
 import { evaluateChain } from '../../src/core/chain/engine';
 import { mergeDotEnv } from '../../src/core/chain/env';
 import { ALL_CREDENTIALS, type CredentialName } from '../../src/core/chain/types';
@@ -153,6 +155,22 @@ test('the CLI refuses a FIFO .env at once, and ends within a second of SIGTERM o
       assert.ok(r.afterSignalMs >= 0 && r.afterSignalMs < 1_000, `ended ${Math.round(r.afterSignalMs)} ms after ${signal}`);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /cancelled/);
+    });
+  }
+});
+
+test('the Access view\'s credentials: @azure/identity is never handed a FIFO or /dev/zero to read whole', async () => {
+  const env = { AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.com', AZURE_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47', AZURE_CLIENT_ID: '00000000-0000-0000-0000-000000000001' };
+  const cases: Array<[CredentialName, Record<string, string>, RegExp]> = [
+    ['WorkloadIdentityCredential', { AZURE_FEDERATED_TOKEN_FILE: '/dev/zero' }, /character device/],
+    ['WorkloadIdentityCredential', { AZURE_FEDERATED_TOKEN_FILE: fifo('access-token-fifo') }, /named pipe/],
+    ['EnvironmentCredential', { AZURE_CLIENT_CERTIFICATE_PATH: '/dev/zero' }, /certificate file \/dev\/zero: it is a character device/],
+  ];
+  for (const [source, extra, reason] of cases) {
+    await hostile('files', () => {
+      const made = sourceCredential(source, { env: { ...env, ...extra }, cloud: KNOWN_CLOUDS.AzureCloud, processTimeoutSeconds: 10, allowedHosts: [] });
+      assert.equal(made.ok, false);
+      assert.match((made as { reason: string }).reason, reason);
     });
   }
 });

@@ -194,3 +194,24 @@ export function readBoundedTextSync(path: string, kind: FileKind, maxBytes = FIL
     closeSync(fd);
   }
 }
+
+/**
+ * Why a library that reads `path` itself (without limits) must not be handed it: not a regular file (a FIFO would
+ * hang it, /dev/zero exhaust memory) or larger than the kind allows. Undefined when the file may be handed over or
+ * does not exist (the library then reports that itself). Never blocks: O_NONBLOCK open, fstat, no read.
+ */
+export function unboundedReadProblem(path: string, kind: FileKind): string | undefined {
+  let fd: number;
+  try { fd = openSync(path, OPEN_FLAGS); } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENXIO' || code === 'EOPNOTSUPP' ? `Azure Dev Auth did not read ${FILE_RULES[kind].label} ${path}: it is a socket, not a regular file.` : undefined;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return `Azure Dev Auth did not read ${FILE_RULES[kind].label} ${path}: it is ${typeOf(stats)}, not a regular file.`;
+    if (stats.size > FILE_RULES[kind].maxBytes) return tooLarge(path, kind, FILE_RULES[kind].maxBytes).message;
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
