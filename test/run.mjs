@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CHROMIUM_PATH, ensureCodeServer, ensureDebianPackages } from './harness/toolchain.mjs';
+import { CHROMIUM_PATH, ensureCodeServer, ensureDebianPackages, ensureNode22, ensureNode24 } from './harness/toolchain.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(repo, '.test-output');
@@ -47,6 +47,8 @@ async function prepare() {
     process.exit(1);
   }
   if (suites.includes('e2e')) ensureCodeServer();
+  // The CLI's documented invocations run on Node 20 (this one), 22 and 24 in the integration suite.
+  if (suites.includes('integration')) { ensureNode22(); ensureNode24(); }
   const pythonEnvs = join(repo, 'test', 'harness', 'python-envs.mjs');
   if ((suites.includes('integration') || suites.includes('e2e')) && existsSync(pythonEnvs)) {
     const { ensurePythonAzureIdentityEnvs } = await import(pathToFileURL(pythonEnvs).href);
@@ -135,6 +137,8 @@ if (!inNetns) {
 }
 
 mkdirSync(outDir, { recursive: true });
+const hostileTally = join(outDir, 'hostile-inputs.jsonl');
+rmSync(hostileTally, { force: true });
 if (inNetns) {
   const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout.trim().split('\n');
   console.log(`[test] network namespace interfaces: ${links.map((l) => l.split(':')[1]?.trim()).join(', ')}`);
@@ -147,5 +151,14 @@ for (const suite of suites) {
   lines.push(`  ${suite.padEnd(12)} ${c.pass} passed, ${c.fail} failed, ${c.skipped} skipped`);
 }
 console.log(`\n[test] summary\n${lines.join('\n')}`);
+// Written by test/harness/hostileTally.ts: every hostile input a test fed the product, and how many were handled.
+if (existsSync(hostileTally)) {
+  const hostile = { tried: 0, handled: 0 };
+  for (const line of readFileSync(hostileTally, 'utf8').split('\n').filter(Boolean)) {
+    const entry = JSON.parse(line);
+    hostile.tried += entry.tried; hostile.handled += entry.handled;
+  }
+  console.log(`hostile inputs: ${hostile.tried} tried, ${hostile.handled} handled`);
+}
 console.log(`${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(totals.fail > 0 || totals.pass === 0 ? 1 : 0);

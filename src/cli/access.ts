@@ -7,6 +7,7 @@ import type { AccessReport, AppliedAssignment, ScopeNode } from '../core/access/
 import { ALL_CREDENTIALS, type ChainReport, type CredentialName } from '../core/chain/types';
 import { displayName, verdictHeadline } from '../core/presentation/chainRows';
 import type { ChainOptions } from './main';
+import { inert, inertStrings } from './terminalText';
 
 export class AccessUsageError extends Error {}
 
@@ -15,9 +16,9 @@ const COMMON = `  --json                          print the report as JSON
   --cloud NAME|JSON               AzureCloud, AzureChinaCloud, AzureUSGovernment, or custom endpoints as JSON
                                   {"authorityHost","resourceManager","resourceManagerAudience","graph","graphAudience","portal"};
                                   default: $AZURE_DEV_AUTH_CLOUD of this shell, else the cloud az is set to, else AzureCloud
-                                  (never from --env-file or a workspace's .env: those do not choose where tokens go)
+                                  (never from --dotenv or a workspace's .env: those do not choose where tokens go)
   --timeout SECONDS               give up after this long (default ${ACCESS_LOAD_DEADLINE_MS / 1000}); Ctrl+C cancels at once
-  and every option of \`azure-dev-auth chain\` (--python, --env-file, --exclude, --allow-host, …), which decide the source.
+  and every option of \`azure-dev-auth chain\` (--python, --dotenv, --exclude, --allow-host, …), which decide the source.
 Exit status: 0 answered, 1 no token or the load failed, 2 usage or input error.
 `;
 
@@ -173,7 +174,7 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
   let source = access.source;
   if (!source) {
     if (chain.verdict.outcome !== 'token' || !chain.verdict.credential) {
-      process.stderr.write(`azure-dev-auth: DefaultAzureCredential gets no token here: ${verdictHeadline(chain.verdict, chain.sources)}\n`);
+      process.stderr.write(`azure-dev-auth: DefaultAzureCredential gets no token here: ${inert(verdictHeadline(chain.verdict, chain.sources))}\n`);
       return 1;
     }
     source = chain.verdict.credential;
@@ -185,17 +186,19 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
     cloudSetting: access.cloud, cloudGivenBy: 'flag', subscriptions: access.subscriptions,
     workspaceFolder: command === 'roles' ? access.workspace : undefined, identityOnly: command === 'whoami', signal,
     deadlineMs: (access.timeoutSeconds ?? ACCESS_LOAD_DEADLINE_MS / 1000) * 1000,
-    onProgress: (message) => { if (!access.json) process.stderr.write(`${message}\n`); },
+    onProgress: (message) => { if (!access.json) process.stderr.write(`${inert(message)}\n`); },
   });
   const notes = outcome.ok ? outcome.report.notes ?? [] : outcome.notes ?? [];
-  for (const note of notes) process.stderr.write(`Note: ${note}\n`);
+  for (const note of notes) process.stderr.write(`Note: ${inert(note)}\n`);
   if (outcome.ok) {
-    process.stdout.write(access.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : command === 'whoami' ? formatWhoami(outcome.report) : formatRoles(outcome.report, access.scope));
+    // Every name in the text comes from the tenant: made inert (no terminal escapes, no forged lines, elided).
+    const shown = inertStrings(outcome.report, Math.max(40, (process.stdout.columns || 120) - 20));
+    process.stdout.write(access.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : command === 'whoami' ? formatWhoami(shown) : formatRoles(shown, access.scope));
     return 0;
   }
   if (outcome.failure.kind === 'cloudSetting') throw new AccessUsageError(outcome.failure.message);
   const { problem } = outcome.failure;
   if (access.json) process.stdout.write(`${JSON.stringify({ problem }, null, 2)}\n`);
-  process.stderr.write(`azure-dev-auth: ${displayName(source)}: ${problem.message}\n  ${problem.fix}\n`);
+  process.stderr.write(`azure-dev-auth: ${displayName(source)}: ${inert(problem.message)}\n  ${inert(problem.fix)}\n`);
   return 1;
 }

@@ -7,7 +7,10 @@ import { ALL_CREDENTIALS, type ChainReport, type CredentialName, type KeywordArg
 import { chainOrderFor, familyFor, parseVersion } from '../core/chain/versions';
 import { describeSource, displayName, firstLine, formatExpiry, verdictHeadline } from '../core/presentation/chainRows';
 import { detectAzureIdentity, verifyWithPython } from '../core/python';
+import { which } from '../core/chain/pythonText';
+import { resolveProgram, WorkspaceProgramError } from '../core/chain/workspacePrograms';
 import { accessHelp, AccessUsageError, runAccess } from './access';
+import { inert, inertStrings } from './terminalText';
 
 const HELP = `azure-dev-auth — which DefaultAzureCredential source your Python code will use
 
@@ -21,7 +24,9 @@ chain options:
   --json                          print the report as JSON (the ChainReport shape)
   --python PATH                   interpreter whose azure-identity version (and azure-identity-broker) decides the rules
   --azure-identity-version V      model this azure-identity version (wins over --python's)
-  --env-file FILE                 merge this .env file into the environment (its values win, as in the Python extension)
+  --dotenv FILE                   merge this .env file into the environment (its values win, as in the Python extension);
+                                  --env-file FILE is the same, but Node 20 takes --env-file for itself unless it
+                                  follows a "--" (node dist/cli.js -- chain --env-file .env)
   --exclude NAME                  exclude_<…>=True for this credential class (repeatable), e.g. --exclude AzureCliCredential
   --include NAME                  exclude_<…>=False for this credential class (repeatable)
   --process-timeout S             process_timeout=S (seconds) for az, azd and Azure PowerShell
@@ -30,6 +35,8 @@ chain options:
   --allow-host HOST               let probes send a secret, federated token or assertion to HOST although it is
                                   neither a Microsoft Entra authority nor loopback (repeatable); without it such a
                                   source is reported "not checked" and nothing is sent
+  --allow-workspace-programs      run az, azd, pwsh and python3 also where a PATH entry that --dotenv adds finds
+                                  them (a repository's own bin/az); without it such a source is "not checked"
 
 Credential names: ${ALL_CREDENTIALS.join(', ')}.
 Without --python, the python3 on PATH decides when it has azure-identity; otherwise the newest rules apply.
@@ -48,6 +55,7 @@ export interface ChainOptions {
   processTimeout: number | undefined;
   verify: boolean;
   allowHosts: string[];
+  allowWorkspacePrograms: boolean;
 }
 
 function credentialName(value: string, flag: string): CredentialName {
@@ -57,7 +65,7 @@ function credentialName(value: string, flag: string): CredentialName {
 }
 
 export function parseChainArgs(args: readonly string[]): ChainOptions {
-  const options: ChainOptions = { json: false, python: undefined, version: undefined, envFile: undefined, exclude: {}, processTimeout: undefined, verify: false, allowHosts: [] };
+  const options: ChainOptions = { json: false, python: undefined, version: undefined, envFile: undefined, exclude: {}, processTimeout: undefined, verify: false, allowHosts: [], allowWorkspacePrograms: false };
   for (let i = 0; i < args.length; i++) {
     const raw = args[i]!;
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -73,7 +81,9 @@ export function parseChainArgs(args: readonly string[]): ChainOptions {
     switch (flag) {
       case '--json': noValue(); options.json = true; break;
       case '--verify': noValue(); options.verify = true; break;
+      case '--allow-workspace-programs': noValue(); options.allowWorkspacePrograms = true; break;
       case '--python': options.python = value(); break;
+      case '--dotenv':
       case '--env-file': options.envFile = value(); break;
       case '--azure-identity-version': {
         const v = value();
@@ -115,16 +125,27 @@ export function parseChainArgs(args: readonly string[]): ChainOptions {
 }
 
 function pad(text: string, width: number): string {
-  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+  const length = [...text].length;
+  return length >= width ? text : text + ' '.repeat(width - length);
 }
 
-function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+/** A multi-line message (the chain's aggregate error): each line inert, the lines kept. */
+function inertLines(text: string, width: number): string {
+  return text.split('\n').map((line) => inert(line, width)).join('\n');
 }
 
 /** The readable table: one row per source in chain order, then the verdict. */
 export function formatReport(report: ChainReport, context: { pythonPath?: string; columns?: number }): string {
   const columns = Math.max(80, context.columns ?? 120);
+  // Messages and names come from tools, files and the tenant: every one is made inert before it is laid out.
+  // Messages keep their lines (the table shows a first line, the verdict all of them); names fold theirs.
+  const width = columns * 4;
+  report = {
+    ...inertStrings(report, width),
+    sources: report.sources.map((s) => ({ ...inertStrings(s, width), message: inertLines(s.message, width) })),
+    verdict: { ...inertStrings(report.verdict, width), message: inertLines(report.verdict.message, width) },
+  };
+  if (context.pythonPath !== undefined) context = { ...context, pythonPath: inert(context.pythonPath, columns) };
   const lines: string[] = [];
   const from = report.versionSource === 'python' ? `from ${context.pythonPath ?? 'the interpreter'}`
     : report.versionSource === 'flag' ? 'from --azure-identity-version' : 'not detected: newest rules';
@@ -132,12 +153,12 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
   const rows = report.sources.map((source, index) => {
     const model = describeSource(source);
     const time = source.status === 'excluded' ? '—' : `${source.elapsedMs} ms`;
-    return [String(index + 1), displayName(source.credential), model.description, time, firstLine(source.message)];
+    return [String(index + 1), displayName(source.credential), inert(model.description, 60), time, firstLine(source.message)];
   });
   const header = ['#', 'Source', 'Result', 'Time', 'Details'];
-  const widths = [0, 1, 2, 3].map((c) => Math.max(header[c]!.length, ...rows.map((r) => r[c]!.length)));
+  const widths = [0, 1, 2, 3].map((c) => Math.max(header[c]!.length, ...rows.map((r) => [...r[c]!].length)));
   const detailWidth = Math.max(20, columns - widths.reduce((a, b) => a + b + 2, 0) - 2);
-  const render = (r: string[]): string => `  ${r.slice(0, 4).map((cell, c) => pad(cell, widths[c]!)).join('  ')}  ${truncate(r[4]!, detailWidth)}`.trimEnd();
+  const render = (r: string[]): string => `  ${r.slice(0, 4).map((cell, c) => pad(cell, widths[c]!)).join('  ')}  ${inert(r[4]!, detailWidth)}`.trimEnd();
   lines.push(render(header));
   for (const row of rows) lines.push(render(row));
   lines.push('');
@@ -147,6 +168,9 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
   if (report.verdict.outcome !== 'token') lines.push('', report.verdict.message);
   const unchecked = [...new Set(report.sources.filter((s) => s.reached && s.unverifiedHost).map((s) => s.unverifiedHost))];
   for (const host of unchecked) lines.push(`To check it, run again with --allow-host ${host} (only if you trust ${host}).`);
+  if (report.sources.some((s) => s.reached && s.unverifiedProgram)) {
+    lines.push('To run the workspace\'s programs, run again with --allow-workspace-programs (only if you trust this repository).');
+  }
   for (const note of report.notes ?? []) lines.push(`Note: ${note}`);
   const verification = report.verification;
   if (verification) {
@@ -164,8 +188,15 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
 /** The chain report for parsed options (and the interpreter that decided the version, when one did). */
 export async function chainReportFor(options: ChainOptions, signal: AbortSignal): Promise<{ report: ChainReport; python: string | undefined; pythonUsed: boolean; env: Record<string, string> }> {
   let env = processEnvironment();
+  // PATH as the user has it: a tool found through an entry only the .env adds is not run without consent.
+  const trustedPath = options.allowWorkspacePrograms ? undefined : env.PATH ?? '';
   if (options.envFile) {
-    try { env = mergeDotEnv(env, options.envFile); } catch (error) { throw new UsageError((error as Error).message); }
+    try {
+      env = await mergeDotEnv(env, options.envFile, signal);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'AbortError') throw error;
+      throw new UsageError((error as Error).message);
+    }
   }
 
   let version = options.version;
@@ -174,7 +205,8 @@ export async function chainReportFor(options: ChainOptions, signal: AbortSignal)
   // What else of the interpreter changes the answer: MSAL's broker runtime (VS Code source) and msal's version.
   let interpreterFacts: { brokerRuntimeInstalled?: boolean; msalVersion?: string } = {};
   // Like the extension: without --python, the python3 on PATH (an activated venv's) decides, when it has azure-identity.
-  const python = options.python ?? (options.verify || !options.version ? 'python3' : undefined);
+  let python = options.python ?? (options.verify || !options.version ? 'python3' : undefined);
+  if (python === 'python3' && !options.python) python = trustedPython(env, trustedPath);
   let pythonUsed = Boolean(options.python) || options.verify;
   if (python) {
     const detection = await detectAzureIdentity(python, env, signal);
@@ -207,12 +239,30 @@ export async function chainReportFor(options: ChainOptions, signal: AbortSignal)
   };
   let report: ChainReport = await evaluateChain({
     env, keywordArguments, azureIdentityVersion: version, versionSource, brokerInstalled, ...interpreterFacts, signal, allowedHosts: options.allowHosts,
+    ...(trustedPath !== undefined ? { trustedPath } : {}),
   });
   if (options.verify && python) {
     const verification = await verifyWithPython({ python, env, keywordArguments, signal, report });
     report = { ...report, verification };
   }
   return { report, python, pythonUsed, env };
+}
+
+/**
+ * python3 as the user's own PATH finds it when the .env's PATH would find the workspace's (a repository's
+ * bin/python3 is not run without --allow-workspace-programs); a note says so.
+ */
+function trustedPython(env: Readonly<Record<string, string>>, trustedPath: string | undefined): string {
+  try {
+    resolveProgram('python3', env, { trustedPath, allowedPrograms: [] });
+    return 'python3';
+  } catch (error) {
+    if (!(error instanceof WorkspaceProgramError)) throw error;
+    const own = which('python3', { PATH: trustedPath ?? '' });
+    process.stderr.write(`Note: ${error.file} (found through the .env's PATH entry ${JSON.stringify(error.entry)}) was not run; `
+      + `${own ?? 'no python3'} on your own PATH decides the azure-identity version. --allow-workspace-programs runs it.\n`);
+    return own ?? 'python3-not-on-your-path';
+  }
 }
 
 async function runChain(args: readonly string[], signal: AbortSignal): Promise<number> {
@@ -223,11 +273,21 @@ async function runChain(args: readonly string[], signal: AbortSignal): Promise<n
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  // `node dist/cli.js -- chain …`: the "--" only keeps Node from taking options such as --env-file for itself.
+  const [command, ...rest] = argv[0] === '--' ? argv.slice(1) : argv;
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl+C or SIGTERM cancels everything (processes, requests, file reads); whatever does not settle within
+  // 800 ms is left behind: the CLI ends within a second of the signal, whatever it was doing.
+  let forced: NodeJS.Timeout | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    controller.abort();
+    forced ??= setTimeout(() => {
+      process.stderr.write('azure-dev-auth: cancelled\n');
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
+    }, 800).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(HELP);

@@ -34,6 +34,10 @@ export interface EvaluateRequest {
   readonly brokerInstalled: boolean;
   /** Hosts the developer allowed ("Check with <host>") to receive a secret though neither Microsoft's nor loopback. */
   readonly allowedHosts?: readonly string[];
+  /** PATH of the user's own environment: tools a PATH entry of .env finds run only when in allowedPrograms. */
+  readonly trustedPath?: string;
+  /** Workspace programs the developer allowed ("Run This Workspace Program"). */
+  readonly allowedPrograms?: readonly string[];
   readonly signal: AbortSignal;
   readonly onSourceDone?: (credential: CredentialName, elapsedMs: number, status: SourceStatus) => void;
 }
@@ -43,7 +47,7 @@ export interface ChainEngineAdapter {
   chainOrder(azureIdentityVersion: string | undefined): CredentialName[];
   evaluate(request: EvaluateRequest): Promise<ChainReport>;
   verify(request: EvaluateRequest & { readonly interpreter: string; readonly report: ChainReport }): Promise<Verification>;
-  withDotEnv(base: Readonly<Record<string, string>>, envFile: string): Record<string, string>;
+  withDotEnv(base: Readonly<Record<string, string>>, envFile: string, signal?: AbortSignal): Promise<Record<string, string>>;
   /** How to exclude or pin a source in the user's code for this version (env var value and/or keyword snippet). */
   exclusionAdvice(credential: CredentialName, azureIdentityVersion: string | undefined, mode: 'exclude' | 'pin'): ExclusionAdvice;
 }
@@ -117,6 +121,8 @@ function chainInputs(request: EvaluateRequest): ChainInputs {
     versionSource: request.azureIdentityVersion ? 'python' : 'default',
     brokerInstalled: request.brokerInstalled,
     allowedHosts: request.allowedHosts ?? [],
+    ...(request.trustedPath !== undefined ? { trustedPath: request.trustedPath } : {}),
+    allowedPrograms: request.allowedPrograms ?? [],
     signal: request.signal,
     onProbe: request.onSourceDone
       ? (event) => {
@@ -163,7 +169,7 @@ export function createEngineFacade(): EngineFacade {
       report: request.report,
       signal: request.signal,
     }),
-    withDotEnv: (base, envFile) => mergeDotEnv(base, envFile),
+    withDotEnv: (base, envFile, signal) => mergeDotEnv(base, envFile, signal),
     exclusionAdvice: (credential, version, mode) => exclusionAdvice(credential, versionFacts(version), mode),
     resolveCloud: cloudOf,
     loadAccess: (request) => loadAccessOutcome(request, accessCache),

@@ -23,6 +23,22 @@ export class AllowedHosts implements vscode.Disposable {
     return this.list().includes(normalize(host));
   }
 
+  /**
+   * Programs (absolute paths) the developer allowed a check to run although a PATH entry the workspace's .env adds
+   * finds them (a repository's own bin/az): asked once per program, kept per workspace like the hosts.
+   */
+  programs(): readonly string[] {
+    const stored = this.state.get<unknown>(StateKeys.allowedPrograms);
+    return Array.isArray(stored) ? stored.filter((p): p is string => typeof p === 'string') : [];
+  }
+
+  async allowProgram(path: string): Promise<void> {
+    if (this.programs().includes(path)) return;
+    await this.state.update(StateKeys.allowedPrograms, [...this.programs(), path]);
+    await this.publishContext();
+    this.changed.fire(this.list());
+  }
+
   async allow(host: string): Promise<void> {
     if (this.has(host)) return;
     await this.state.update(StateKeys.allowedHosts, [...this.list(), normalize(host)]);
@@ -32,15 +48,16 @@ export class AllowedHosts implements vscode.Disposable {
 
   /** Forgets every allowed host; returns the ones that were allowed. */
   async forget(): Promise<readonly string[]> {
-    const was = this.list();
+    const was = [...this.list(), ...this.programs()];
     await this.state.update(StateKeys.allowedHosts, undefined);
+    await this.state.update(StateKeys.allowedPrograms, undefined);
     await this.publishContext();
     if (was.length) this.changed.fire([]);
     return was;
   }
 
   private async publishContext(): Promise<void> {
-    await vscode.commands.executeCommand('setContext', ContextKeys.hasAllowedHosts, this.list().length > 0);
+    await vscode.commands.executeCommand('setContext', ContextKeys.hasAllowedHosts, this.list().length + this.programs().length > 0);
   }
 
   dispose(): void {

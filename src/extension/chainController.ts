@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { existsSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { unwatchFile, watchFile, type Stats } from 'node:fs';
+import { pathExists } from '../core/files/boundedRead';
 import { homedir } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { SignInFileWatcher } from '../core/watch/signInFiles';
@@ -264,7 +265,7 @@ export class ChainController implements vscode.Disposable {
     this.watchInterpreter(interpreter.path);
     const previousOrder = this.lastGood.get(folderKey)?.report.sources.map((s) => s.credential) ?? [];
     publishProbing(new Map(), previousOrder);
-    const env = await this.environment(folder, trusted, settings, engine);
+    const env = await this.environment(folder, trusted, settings, engine, signal);
     this.secrets = secretsOf(env);
 
     let python: PythonFacts;
@@ -294,8 +295,12 @@ export class ChainController implements vscode.Disposable {
     const keywordArguments = keywordArgumentsFromSettings(settings.defaultAzureCredential);
     this.lastInputs = { env, keywordArguments, folderKey };
     const allowedHosts = this.allowedHosts.list();
+    // PATH as VS Code's own environment has it: az, azd or pwsh that only the workspace's .env puts on PATH is not run
+    // unless the developer allowed that program.
+    const trustedPath = definedEnvironment(process.env).PATH ?? '';
     const report = await engine.evaluate({
       env, keywordArguments, azureIdentityVersion: version, brokerInstalled, allowedHosts, signal,
+      trustedPath, allowedPrograms: this.allowedHosts.programs(),
       onSourceDone: (credential, elapsedMs, status) => {
         finished.set(credential, status);
         this.log.info(`  ${credential}: ${status} in ${elapsedMs} ms`);
@@ -310,7 +315,7 @@ export class ChainController implements vscode.Disposable {
     engine: ChainEngineAdapter, interpreter: InterpreterChoice, env: Record<string, string>, signal: AbortSignal,
   ): Promise<PythonFacts> {
     // A path that names a file that is gone (a deleted venv) gets a plain answer without starting anything.
-    if ((isAbsolute(interpreter.path) || interpreter.path.includes('/')) && !existsSync(interpreter.path)) {
+    if ((isAbsolute(interpreter.path) || interpreter.path.includes('/')) && !(await pathExists(interpreter.path))) {
       return { kind: 'unusable', interpreter, reason: 'missing', message: `${interpreter.path} does not exist` };
     }
     const facts = await engine.detectPython(interpreter.path, env, signal);
@@ -343,7 +348,7 @@ export class ChainController implements vscode.Disposable {
 
   /** The environment the user's Python code gets: the process environment plus the Python side's variables. */
   private async environment(
-    folder: vscode.WorkspaceFolder | undefined, trusted: boolean, settings: FolderSettings, engine: ChainEngineAdapter,
+    folder: vscode.WorkspaceFolder | undefined, trusted: boolean, settings: FolderSettings, engine: ChainEngineAdapter, signal: AbortSignal,
   ): Promise<Record<string, string>> {
     const base = definedEnvironment(process.env);
     if (!trusted) return base;
@@ -351,8 +356,8 @@ export class ChainController implements vscode.Disposable {
     if (fromPythonExtension) return { ...base, ...fromPythonExtension };
     const envFile = this.python.envFile(folder, settings);
     // No .env is the usual case, not an error: Python's code then sees the process environment alone.
-    if (!envFile || !existsSync(envFile.fsPath)) return base;
-    return engine.withDotEnv(base, envFile.fsPath);
+    if (!envFile || !(await pathExists(envFile.fsPath))) return base;
+    return engine.withDotEnv(base, envFile.fsPath, signal);
   }
 
   /**

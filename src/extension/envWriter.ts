@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { basename, dirname, relative, isAbsolute } from 'node:path';
 import { envFilePath } from '../core/presentation/settings';
 import {
-  gitIgnoreStatus, planEnvUpdate, planGitignoreUpdate, readWorkspaceTextFile, writeEnvFile, writeGitignore, type GitIgnoreStatus,
+  gitIgnoreStatus, planEnvUpdate, planGitignoreUpdate, readWorkspaceTextFile, updateEnvFile, writeGitignore, type GitIgnoreStatus,
 } from '../core/signin/envFile';
 import { readSettings } from './settings';
 
@@ -17,6 +17,8 @@ export interface EnvWriteResult {
   readonly ignoredNow: boolean;
   /** git tracks the file: a commit would publish the secret whatever `.gitignore` says. */
   readonly tracked: boolean;
+  /** The file's earlier mode when others could read it; it is 0600 now that it holds a secret. */
+  readonly narrowedFrom?: number;
 }
 
 /**
@@ -52,7 +54,11 @@ export async function writeToWorkspaceEnv(folder: vscode.WorkspaceFolder, values
     );
     if (answer !== replace) return undefined;
   }
-  const { created } = await writeEnvFile(target.dir, plan, { fileName: target.name, expected: existing });
+  // Under the file's lock; a change another writer made meanwhile is kept (the plan is made again), but a key the
+  // developer did not agree to replace is not replaced.
+  const confirmed = new Set(plan.replaced);
+  const written = await updateEnvFile(target.dir, values, { fileName: target.name, mayReplace: (keys) => keys.every((k) => confirmed.has(k)) });
+  const { created } = written;
   let status: GitIgnoreStatus = { inRepository: false, ignored: false, tracked: false };
   let ignoredNow = false;
   try {
@@ -65,13 +71,17 @@ export async function writeToWorkspaceEnv(folder: vscode.WorkspaceFolder, values
   } catch {
     // git is optional; without it nothing can be committed by accident either.
   }
-  return { path: target.path, created, keys: [...plan.added, ...plan.replaced, ...plan.unchanged], ignoredNow, tracked: status.tracked };
+  const keys = [...written.plan.added, ...written.plan.replaced, ...written.plan.unchanged];
+  return { path: target.path, created, keys, ignoredNow, tracked: status.tracked, ...(written.narrowedFrom !== undefined ? { narrowedFrom: written.narrowedFrom } : {}) };
 }
 
 /** The notification after a write: which keys, where, and what git would do with the file. */
 export function announceEnvWrite(result: EnvWriteResult): void {
   const where = vscode.workspace.asRelativePath(result.path);
-  const message = `Wrote ${result.keys.join(', ')} to ${where}${result.created ? ' (new file)' : ''}${result.ignoredNow ? `, and added ${basename(result.path)} to .gitignore` : ''}.`;
+  const narrowed = result.narrowedFrom !== undefined
+    ? ` ${where} was readable by others (mode ${result.narrowedFrom.toString(8)}); it now holds a secret, so it is readable by you only (mode 600).`
+    : '';
+  const message = `Wrote ${result.keys.join(', ')} to ${where}${result.created ? ' (new file)' : ''}${result.ignoredNow ? `, and added ${basename(result.path)} to .gitignore` : ''}.${narrowed}`;
   if (result.tracked) {
     void vscode.window.showWarningMessage(`${message} git tracks ${where}: the next commit would publish the secret. Stop tracking it with \`git rm --cached ${basename(result.path)}\`.`);
   } else {

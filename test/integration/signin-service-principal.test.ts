@@ -115,10 +115,10 @@ describe('a service principal for local development', () => {
     chmodSync(join(envFolder, '.env'), 0o644);
     const plan = planEnvUpdate(await readWorkspaceTextFile(envFolder), { AZURE_CLIENT_ID: app.appId, AZURE_TENANT_ID: app.tenantId, AZURE_CLIENT_SECRET: app.secret.secretText });
     assert.deepEqual([plan.replaced, plan.added], [['AZURE_CLIENT_ID'], ['AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET']]);
-    assert.deepEqual(await writeEnvFile(envFolder, plan, { expected: existing }), { created: false });
+    assert.deepEqual(await writeEnvFile(envFolder, plan, { expected: existing }), { created: false, narrowedFrom: 0o644 });
     const written = readFileSync(join(envFolder, '.env'), 'utf8');
     assert.ok(written.startsWith('# Orders API\r\nSTORAGE_URL=https://stsandboxapp.blob.core.windows.net\r\nexport AZURE_CLIENT_ID='), written.split('\r\n')[0]);
-    assert.equal(statSync(join(envFolder, '.env')).mode & 0o777, 0o644, 'an existing file keeps its mode');
+    assert.equal(statSync(join(envFolder, '.env')).mode & 0o777, 0o600, 'a file that now holds a secret is readable by its owner only');
 
     const probe = await run(PYTHON, ['-c', 'import azure.identity'], { timeoutMs: 30_000 });
     if (probe.code !== 0) { t.skip(`Debian's azure-identity is missing (apt-get install python3-azure): ${probe.stderr.trim()}`); return; }

@@ -12,7 +12,7 @@ import type { ChainReport } from '../../src/core/chain/types';
 const scratch = mkdtempSync(join(tmpdir(), 'chain-env-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-test('.env values override the process environment; ${NAME} expands from earlier lines, then the process env', () => {
+test('.env values override the process environment; ${NAME} expands from earlier lines, then the process env', async () => {
   const file = join(scratch, '.env');
   writeFileSync(file, [
     '# service principal for local runs',
@@ -22,14 +22,14 @@ test('.env values override the process environment; ${NAME} expands from earlier
     'GREETING=${USER_NAME}-${AZURE_CLIENT_ID}',
     'PRICE=\\$5',
   ].join('\n'));
-  const merged = mergeDotEnv({ AZURE_CLIENT_ID: 'from-process', USER_NAME: 'dev', PATH: '/usr/bin' }, file);
+  const merged = await mergeDotEnv({ AZURE_CLIENT_ID: 'from-process', USER_NAME: 'dev', PATH: '/usr/bin' }, file);
   assert.equal(merged.AZURE_CLIENT_ID, 'from-dotenv');
   assert.equal(merged.AZURE_TENANT_ID, 'tenant-in-quotes');
   assert.equal(merged.EMPTY, '', 'an empty value is set (EnvironmentCredential treats it as set)');
   assert.equal(merged.GREETING, 'dev-from-dotenv');
   assert.equal(merged.PRICE, '$5');
   assert.equal(merged.PATH, '/usr/bin');
-  assert.throws(() => mergeDotEnv({}, join(scratch, 'missing.env')), /does not exist/);
+  await assert.rejects(mergeDotEnv({}, join(scratch, 'missing.env')), /does not exist/);
   assert.deepEqual(parseDotEnv('A=${MISSING}x', {}), { A: 'x' });
 });
 

@@ -207,7 +207,7 @@ test('the commands the page shows, in bash and PowerShell; the password is never
   assert.equal(password.bash, 'az login \\\n  --username carol@contoso.com');
   const pwsh = signInCommands({ tool: 'pwsh', method: 'browser', tenant: null, cloud: 'AzureUSGovernment', username: null }, 'AzureCloud');
   assert.equal(pwsh.powershell, 'Connect-AzAccount -Environment AzureUSGovernment');
-  assert.equal(pwsh.bash, 'pwsh -NoProfile -Command "Connect-AzAccount -Environment AzureUSGovernment"');
+  assert.equal(pwsh.bash, "pwsh -NoProfile -Command 'Connect-AzAccount -Environment AzureUSGovernment'");
   const china = cloudCommands(CLOUDS[1]!);
   assert.equal(china.azCloudSet.bash, 'az cloud set \\\n  --name AzureChinaCloud');
   assert.equal(china.dotEnvLine, 'AZURE_AUTHORITY_HOST=https://login.chinacloudapi.cn');

@@ -12,6 +12,7 @@ import { workloadIdentityConfigured } from '../chain/sources/workloadIdentity';
 import { secretMayGoTo } from '../chain/secretHosts';
 import type { CredentialName } from '../chain/types';
 import type { CloudEndpoints } from './clouds';
+import { unboundedReadProblem, type FileKind } from '../files/boundedRead';
 
 export interface SourceCredentialOptions {
   readonly env: Readonly<Record<string, string>>;
@@ -81,6 +82,11 @@ export function sourceCredential(source: CredentialName, options: SourceCredenti
   const processTimeoutInMs = Math.round(options.processTimeoutSeconds * 1000);
   const wrap = (credential: TokenCredential): SourceCredential => ({ ok: true, credential: new CachingCredential(credential, timeoutMs) });
   const authorityHost = authorityOf(env, cloud);
+  // @azure/identity reads these files whole: a FIFO or /dev/zero named by a workspace's .env must not reach it.
+  const fileGate = (path: string, kind: FileKind, variable: string): SourceCredential | undefined => {
+    const problem = unboundedReadProblem(path, kind);
+    return problem ? { ok: false, reason: problem, fix: `Point ${variable} at the real file.` } : undefined;
+  };
   const gate = (what: string): SourceCredential | undefined => {
     const host = new URL(authorityHost).hostname;
     return secretMayGoTo(host, options.allowedHosts) ? undefined : {
@@ -101,7 +107,7 @@ export function sourceCredential(source: CredentialName, options: SourceCredenti
       const clientId = env.AZURE_CLIENT_ID ?? '';
       if (configuration === 'secret') return gate('client secret') ?? wrap(new ClientSecretCredential(tenant, clientId, env.AZURE_CLIENT_SECRET ?? '', { authorityHost }));
       if (configuration === 'certificate') {
-        return gate('certificate assertion') ?? wrap(new ClientCertificateCredential(tenant, clientId, {
+        return gate('certificate assertion') ?? fileGate(env.AZURE_CLIENT_CERTIFICATE_PATH ?? '', 'certificate', 'AZURE_CLIENT_CERTIFICATE_PATH') ?? wrap(new ClientCertificateCredential(tenant, clientId, {
           certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH ?? '', ...(env.AZURE_CLIENT_CERTIFICATE_PASSWORD ? { certificatePassword: env.AZURE_CLIENT_CERTIFICATE_PASSWORD } : {}),
         }, { authorityHost }));
       }
@@ -112,7 +118,7 @@ export function sourceCredential(source: CredentialName, options: SourceCredenti
     }
     case 'WorkloadIdentityCredential':
       if (!workloadIdentityConfigured(env)) return { ok: false, reason: 'Workload identity is not configured.', fix: 'Set AZURE_AUTHORITY_HOST, AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE.' };
-      return gate('federated token') ?? wrap(new WorkloadIdentityCredential({
+      return gate('federated token') ?? fileGate(env.AZURE_FEDERATED_TOKEN_FILE!, 'federatedToken', 'AZURE_FEDERATED_TOKEN_FILE') ?? wrap(new WorkloadIdentityCredential({
         tenantId: env.AZURE_TENANT_ID!, clientId: env.AZURE_CLIENT_ID ?? '', tokenFilePath: env.AZURE_FEDERATED_TOKEN_FILE!, authorityHost,
       }));
     case 'ManagedIdentityCredential':

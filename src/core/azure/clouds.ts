@@ -1,7 +1,7 @@
 // The Azure clouds the Access view can talk to, with their endpoints as azure-cli 2.45 and azure-identity's
 // AzureAuthorityHosts name them (see test/fixtures/realdata/clouds), and the default: the cloud `az` is set to.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readBoundedTextSync } from '../files/boundedRead';
 
 export interface CloudEndpoints {
   readonly name: string;
@@ -50,8 +50,9 @@ const trim = (url: string): string => url.replace(/\/+$/, '');
 export function azConfiguredCloud(env: Readonly<Record<string, string | undefined>>): string | undefined {
   const dir = env.AZURE_CONFIG_DIR || (env.HOME ? join(env.HOME, '.azure') : undefined);
   if (!dir) return undefined;
-  let text: string;
-  try { text = readFileSync(join(dir, 'config'), 'utf8'); } catch { return undefined; }
+  // The config may be a FIFO or /dev/zero (a HOME or AZURE_CONFIG_DIR set up by someone else): read it bounded.
+  const text = readBoundedTextSync(join(dir, 'config'), 'toolSettings');
+  if (text === undefined) return undefined;
   let section = '';
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();

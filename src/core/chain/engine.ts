@@ -1,6 +1,5 @@
 // The chain engine: decide the version's rules, run every source's probe in parallel (each at most once at a
 // time, also across overlapping evaluations), then apply the chain's semantics in order. Reads only its inputs.
-import { readFileSync, statSync } from 'node:fs';
 import { release } from 'node:os';
 import { defaultAuthority, InvalidAuthorityError, PUBLIC_AUTHORITY } from './entra';
 import { azureCliProbe } from './sources/azureCli';
@@ -14,9 +13,11 @@ import { managedIdentityProbe } from './sources/managedIdentity';
 import { sharedTokenCacheProbe } from './sources/sharedTokenCache';
 import { visualStudioCodeProbe } from './sources/visualStudioCode';
 import { workloadIdentityConfigured, workloadIdentityProbe } from './sources/workloadIdentity';
+import { readBoundedText } from '../files/boundedRead';
 import { redactSecrets, secretsOf } from '../redact';
 import type { ChainInputs, ChainReport, CredentialName } from './types';
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
+import { WorkspaceProgramError } from './workspacePrograms';
 import {
   chainOrderFor, familyFor, NEWEST_KNOWN_VERSION, planExclusions, processTimeoutSeconds, type ConstructorError,
 } from './versions';
@@ -63,13 +64,12 @@ function abortError(): Error {
 }
 
 /** The federated token file's content, when it is small enough to be one: an endpoint may echo it back. */
-function federatedTokenOf(env: Readonly<Record<string, string>>): string[] {
+async function federatedTokenOf(env: Readonly<Record<string, string>>, signal: AbortSignal | undefined): Promise<string[]> {
   // Read only where the library reads it too: when workload identity is configured.
   const file = env.AZURE_FEDERATED_TOKEN_FILE;
   if (!file || !workloadIdentityConfigured(env)) return [];
   try {
-    if (statSync(file).size > 64 * 1024) return [];
-    return [readFileSync(file, 'utf8').trim()];
+    return [(await readBoundedText(file, 'federatedToken', { signal })).trim()];
   } catch {
     return [];
   }
@@ -121,6 +121,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     authority,
     platform,
     wsl: platform === 'linux' && release().toLowerCase().includes('microsoft'),
+    programPolicy: { trustedPath: inputs.trustedPath, allowedPrograms: inputs.allowedPrograms ?? [] },
   };
 
   // The developer tools are the slow probes (a process each, seconds when a tool is slow): their processes start
@@ -142,7 +143,8 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
         outcome = await PROBES[credential].run(ctx);
       } catch (error) {
         if (isAbort(error) || signal?.aborted) throw abortError();
-        outcome = { kind: 'failed', message: `Azure Dev Auth could not check this source: ${error instanceof Error ? error.message : String(error)}` };
+        if (error instanceof WorkspaceProgramError) outcome = { kind: 'not-checked', message: error.message, program: error.file };
+        else outcome = { kind: 'failed', message: `Azure Dev Auth could not check this source: ${error instanceof Error ? error.message : String(error)}` };
       }
       const elapsedMs = Math.round(performance.now() - started);
       const status = outcome.kind === 'token' ? 'succeeded' : outcome.kind === 'unavailable' ? 'unavailable'
@@ -153,7 +155,8 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   }
   if (signal?.aborted) throw abortError();
 
-  const secrets = secretsOf(env, [...federatedTokenOf(env), ...sentSecrets]);
+  const secrets = secretsOf(env, [...await federatedTokenOf(env, signal), ...sentSecrets]);
+  if (signal?.aborted) throw abortError();
   const { sources, verdict } = applyVerdict(behaviour, records, chainError, (text) => redactSecrets(text, secrets));
   return {
     azureIdentityVersion: inputs.azureIdentityVersion ?? NEWEST_KNOWN_VERSION,

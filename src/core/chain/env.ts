@@ -3,8 +3,8 @@
 // environment (vscode-python merges the file into a copy of process.env with overwrite on), and "${NAME}" in a value
 // is replaced by an earlier .env entry or else the process environment's value (empty when neither has it; "\$"
 // keeps a literal "$"). Parsing itself is dotenv's (quotes, comments, `export`-less KEY=VALUE lines).
-import { readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
+import { FileRefusedError, readBoundedText } from '../files/boundedRead';
 
 const SUBSTITUTION = /\$\{([a-zA-Z]\w*)?([^}\w].*)?\}/g;
 
@@ -26,14 +26,19 @@ export function parseDotEnv(text: string, base: Readonly<Record<string, string>>
   return result;
 }
 
-/** base + the file's variables (the file wins). Throws a readable Error when the file cannot be read. */
-export function mergeDotEnv(base: Readonly<Record<string, string>>, envFile: string): Record<string, string> {
+/**
+ * base + the file's variables (the file wins). Throws a readable Error when the file cannot be read, is not a
+ * regular file (a FIFO or /dev/zero committed as `.env`) or is larger than any real .env.
+ */
+export async function mergeDotEnv(base: Readonly<Record<string, string>>, envFile: string, signal?: AbortSignal): Promise<Record<string, string>> {
   let text: string;
   try {
-    text = readFileSync(envFile, 'utf8');
+    text = await readBoundedText(envFile, 'dotenv', { signal });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `The .env file ${envFile} does not exist.` : `Cannot read the .env file ${envFile}: ${(error as Error).message}`, { cause: error });
+    if (error instanceof FileRefusedError) {
+      throw new Error(error.reason === 'missing' ? `The .env file ${envFile} does not exist.` : error.message, { cause: error });
+    }
+    throw error;
   }
   return { ...base, ...parseDotEnv(text, base) };
 }

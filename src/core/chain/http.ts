@@ -2,7 +2,7 @@
 // bundle it names (the engine's own Node process may have started before that CA existed), and HTTPS_PROXY /
 // HTTP_PROXY / NO_PROXY. Every request has a timeout and honours an AbortSignal. Errors carry the text Python's
 // stack (requests/urllib3 inside azure-core) would show, since that text ends up in the chain's messages.
-import { readFileSync } from 'node:fs';
+import { readBoundedText } from '../files/boundedRead';
 import { request as httpRequestRaw, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequestRaw } from 'node:https';
 import { isIP, type Socket } from 'node:net';
@@ -48,12 +48,13 @@ export interface HttpRequestOptions {
 const CA_VARIABLES = ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'SSL_CERT_FILE', 'NODE_EXTRA_CA_CERTS'] as const;
 
 /** The system roots plus every CA file the environment names (unreadable files are skipped, as a missing bundle would fail later anyway). */
-export function trustedCertificates(env: Readonly<Record<string, string>>): string[] {
+export async function trustedCertificates(env: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<string[]> {
   const extra: string[] = [];
   for (const name of CA_VARIABLES) {
     const file = env[name];
     if (!file) continue;
-    try { extra.push(readFileSync(file, 'utf8')); } catch { /* a missing bundle: the request fails TLS verification like Python's would */ }
+    // A missing, non-regular or oversized bundle is skipped: the request then fails TLS verification like Python's would.
+    try { extra.push(await readBoundedText(file, 'caBundle', { signal })); } catch { /* skipped */ }
   }
   return [...rootCertificates, ...extra];
 }
@@ -62,8 +63,8 @@ export function trustedCertificates(env: Readonly<Record<string, string>>): stri
 // share one per set of CA files (keyed by their content, so an edited bundle is picked up).
 const secureContexts = new Map<string, SecureContext>();
 
-function secureContextFor(env: Readonly<Record<string, string>>): SecureContext {
-  const ca = trustedCertificates(env);
+async function secureContextFor(env: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<SecureContext> {
+  const ca = await trustedCertificates(env, signal);
   const key = ca.slice(rootCertificates.length).join('\n');
   let context = secureContexts.get(key);
   if (!context) {
@@ -217,7 +218,7 @@ export async function httpRequest(options: HttpRequestOptions): Promise<HttpResp
   const proxyText = bypassesProxy(options.env, url.hostname, port) ? undefined : proxyVariable(options.env, isHttps ? 'https' : 'http');
   const proxy = proxyText ? new URL(/^\w+:\/\//.test(proxyText) ? proxyText : `http://${proxyText}`) : undefined;
   try {
-    const secureContext = isHttps ? secureContextFor(options.env) : undefined;
+    const secureContext = isHttps ? await secureContextFor(options.env, controller.signal) : undefined;
     const rejectUnauthorized = options.verifyTls !== false;
     const response = await new Promise<HttpResponse>((resolve, reject) => {
       const onResponse = (res: IncomingMessage): void => {

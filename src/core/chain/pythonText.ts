@@ -45,12 +45,17 @@ function isExecutableFile(path: string): boolean {
 
 /** shutil.which(name) with the modelled PATH (os.defpath when PATH is absent). */
 export function which(name: string, env: Readonly<Record<string, string>>): string | undefined {
-  if (name.includes('/')) return isExecutableFile(name) ? name : undefined;
+  return whichEntry(name, env)?.file;
+}
+
+/** which(), and the PATH entry (as written in PATH) the program was found through; undefined entry for a path. */
+export function whichEntry(name: string, env: Readonly<Record<string, string>>): { file: string; entry: string | undefined } | undefined {
+  if (name.includes('/')) return isExecutableFile(name) ? { file: name, entry: undefined } : undefined;
   const path = env.PATH ?? '/bin:/usr/bin';
   for (const dir of path.split(delimiter)) {
     // An empty PATH entry means the current directory, as for the shell.
     const candidate = join(dir || '.', name);
-    if (isExecutableFile(candidate)) return isAbsolute(candidate) ? candidate : join(process.cwd(), candidate);
+    if (isExecutableFile(candidate)) return { file: isAbsolute(candidate) ? candidate : join(process.cwd(), candidate), entry: dir };
   }
   return undefined;
 }

@@ -61,6 +61,8 @@ export interface SourceResult {
   readonly elapsedMs: number;
   /** For 'not-checked': the host the secret would go to (what "Check with <host>" allows). */
   readonly unverifiedHost?: string;
+  /** For 'not-checked': the program a workspace's PATH entry finds, which the check did not run (what "Run <program>" allows). */
+  readonly unverifiedProgram?: string;
 }
 
 /** 'not-checked': the decisive source would send a secret to a host nobody allowed, so the outcome is unknown. */
@@ -144,6 +146,13 @@ export interface ChainInputs {
   readonly msalVersion?: string;
   /** Hosts the developer allowed to receive a secret although they are neither Microsoft's nor loopback. */
   readonly allowedHosts?: readonly string[];
+  /**
+   * PATH as the user's own environment has it, before .env: a tool found through any other entry of env.PATH is
+   * run only when it is in allowedPrograms. Undefined: every entry of env.PATH is the user's own.
+   */
+  readonly trustedPath?: string;
+  /** Programs (absolute paths) the developer allowed to run although a workspace's PATH entry finds them. */
+  readonly allowedPrograms?: readonly string[];
   readonly signal?: AbortSignal;
   /** Called as each probe starts and finishes (views show progress per row). */
   readonly onProbe?: (event: { readonly credential: CredentialName; readonly phase: 'start' | 'done'; readonly status?: SourceStatus; readonly elapsedMs?: number }) => void;

@@ -53,6 +53,7 @@ function sourceResult(record: SourceRecord, reached: boolean, decisive: boolean,
     case 'failed':
       return row('failed', outcome.message);
     case 'not-checked':
+      if (outcome.program !== undefined) return { ...row('not-checked', outcome.message), unverifiedProgram: outcome.program };
       return outcome.host === undefined ? row('not-checked', outcome.message) : { ...row('not-checked', outcome.message), unverifiedHost: outcome.host };
     case 'constructor-error':
       return row('failed', `${outcome.error.exceptionType}: ${outcome.error.message}`);

@@ -6,7 +6,7 @@ import type { SourceResult, TokenIdentity, Verdict } from '../chain/types';
 
 /** One source as the engine reports it (the shape of `chain --json`'s `sources[]`). */
 export type PresentableSource = Pick<SourceResult,
-  'credential' | 'status' | 'reached' | 'decisive' | 'message' | 'identity' | 'expiresOn' | 'elapsedMs' | 'unverifiedHost'>;
+  'credential' | 'status' | 'reached' | 'decisive' | 'message' | 'identity' | 'expiresOn' | 'elapsedMs' | 'unverifiedHost' | 'unverifiedProgram'>;
 
 export type PresentableIdentity = TokenIdentity;
 
@@ -87,7 +87,12 @@ export function consequence(state: RowState, source: PresentableSource): string 
       ? 'Would yield a token, but an earlier source decides first, so Python never gets here.'
       : 'An earlier source decides first, so Python never tries this one.';
     case 'excluded': return 'Not part of the chain with the current settings, so Python skips it.';
-    case 'notChecked': return `Python would send ${unverifiedPayload(source)} to ${source.unverifiedHost ?? 'this host'} when your app runs. `
+    case 'notChecked': if (source.unverifiedProgram) {
+      return `Python would run ${source.unverifiedProgram} when your app runs: a PATH entry that the workspace's .env adds finds it. `
+        + 'Azure Dev Auth does not run a program the workspace names on its own, so it cannot tell what Python would get. '
+        + 'Run it only if you trust this workspace.';
+    }
+    return `Python would send ${unverifiedPayload(source)} to ${source.unverifiedHost ?? 'this host'} when your app runs. `
       + 'That host is neither a Microsoft Entra authority nor this machine, so Azure Dev Auth did not send it and cannot tell what Python would get. '
       + 'Check with this host to find out.';
     case 'probing': return 'Being checked.';
@@ -155,7 +160,8 @@ export function unverifiedPayload(source: Pick<PresentableSource, 'message' | 'u
 }
 
 /** "not checked: would send the federated token to evil.example" — the row's description. */
-export function notCheckedDescription(source: Pick<PresentableSource, 'message' | 'unverifiedHost'>): string {
+export function notCheckedDescription(source: Pick<PresentableSource, 'message' | 'unverifiedHost' | 'unverifiedProgram'>): string {
+  if (source.unverifiedProgram) return `not checked: would run the workspace's ${source.unverifiedProgram}`;
   return `not checked: would send ${unverifiedPayload(source)} to ${source.unverifiedHost ?? 'an unverified host'}`;
 }
 
@@ -179,6 +185,7 @@ export function verdictHeadline(verdict: PresentableVerdict, sources: readonly P
   if (verdict.outcome === 'not-checked') {
     const source = sources.find((s) => s.credential === verdict.credential);
     const where = verdict.credential ? displayName(verdict.credential) : 'A source';
+    if (source?.unverifiedProgram) return `Not checked: ${where} would run the workspace's ${source.unverifiedProgram}`;
     return source?.unverifiedHost
       ? `Not checked: ${where} would send ${unverifiedPayload(source)} to ${source.unverifiedHost}`
       : `Not checked: ${where} would send a secret to an unverified host`;

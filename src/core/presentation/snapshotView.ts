@@ -14,6 +14,7 @@ import {
 /** Something a row or tooltip offers; the extension maps each to a command. */
 export type RowAction =
   | { readonly kind: 'checkWithHost'; readonly credential: CredentialName; readonly host: string }
+  | { readonly kind: 'runWorkspaceProgram'; readonly credential: CredentialName; readonly program: string }
   | { readonly kind: 'switchInterpreter' }
   | { readonly kind: 'installAzureIdentity' }
   | { readonly kind: 'manageTrust' }
@@ -346,6 +347,9 @@ function reportRows(check: CompletedCheck, failed: FailedSnapshot | undefined, o
       description = `${description} (stale: from ${at})`;
       tooltip = `**Stale:** from the check at ${at}; the check at ${formatClock(failed.failedAt)} failed `
         + `(${markdownText(failureReason(failed.failure))}).\n\n---\n\n${tooltip}`;
+    } else if (model.state === 'notChecked' && source.unverifiedProgram) {
+      flags.push('canRunProgram');
+      links.push({ title: `Run ${source.unverifiedProgram}`, action: { kind: 'runWorkspaceProgram', credential: source.credential, program: source.unverifiedProgram } });
     } else if (model.state === 'notChecked' && source.unverifiedHost) {
       flags.push('canCheckHost');
       links.push({ title: `Check with ${source.unverifiedHost}`, action: { kind: 'checkWithHost', credential: source.credential, host: source.unverifiedHost } });

@@ -9,7 +9,7 @@ import { chmod, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 
-export type EnvFileErrorKind = 'invalid-key' | 'invalid-value' | 'unquotable-value' | 'invalid-file-name' | 'not-a-file' | 'too-large' | 'not-utf8' | 'changed' | 'git';
+export type EnvFileErrorKind = 'invalid-key' | 'invalid-value' | 'unquotable-value' | 'invalid-file-name' | 'not-a-file' | 'too-large' | 'not-utf8' | 'changed' | 'locked' | 'git';
 
 /** Thrown for a refused edit or an unusable file. Messages name variables and files, never a value. */
 export class EnvFileError extends Error {
@@ -273,21 +273,71 @@ export interface WriteOptions {
   readonly expected?: string | undefined;
 }
 
+/** What a write did: whether it made the file, and the mode it had when that mode let others read a secret. */
+export interface WriteOutcome {
+  readonly created: boolean;
+  /** The file's earlier mode (e.g. 0o644) when it was wider than owner-only and the write narrowed it to 0600. */
+  readonly narrowedFrom?: number;
+}
+
+/** How long a writer waits for another one's lock before it gives up with a reason; a lock this old is stale. */
+const LOCK_WAIT_MS = 3_000;
+const STALE_LOCK_MS = 30_000;
+
+/**
+ * Holds `<folder>/<name>.lock` (created exclusively) while `task` runs: of two writers of the same file, the second
+ * waits for the first, then sees its change (the `expected` check), instead of silently replacing it.
+ */
+async function withFileLock<T>(folder: string, fileName: string, task: () => Promise<T>): Promise<T> {
+  const lock = join(folder, `${fileName}.lock`);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const handle = await open(lock, 'wx', 0o600);
+      await handle.writeFile(`${process.pid}\n`).finally(() => handle.close());
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const info = await lstat(lock).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > STALE_LOCK_MS) { await unlink(lock).catch(() => undefined); continue; }
+      if (Date.now() > deadline) {
+        throw new EnvFileError('locked', `Another write to ${join(folder, fileName)} is in progress (${lock} exists); nothing was written. Try again in a moment.`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  try {
+    return await task();
+  } finally {
+    await unlink(lock).catch(() => undefined);
+  }
+}
+
 /**
  * Replaces the file atomically: a new file in the same folder (created exclusively, so nothing can be planted under
- * its name) is written, flushed and renamed over the old one. A new file gets `newMode`; an existing one keeps its mode.
+ * its name) is written, flushed and renamed over the old one, under the file's lock. A new file gets `newMode`; an
+ * existing one keeps its mode, unless `ownerOnly` (the text holds a secret): then it becomes 0600.
  */
-async function atomicWrite(folder: string, fileName: string, text: string, newMode: number, options: WriteOptions): Promise<{ created: boolean }> {
+async function atomicWrite(folder: string, fileName: string, text: string, newMode: number, options: WriteOptions & { ownerOnly?: boolean }): Promise<WriteOutcome> {
   checkFileName(fileName);
+  return withFileLock(folder, fileName, () => atomicWriteLocked(folder, fileName, text, newMode, options));
+}
+
+async function atomicWriteLocked(folder: string, fileName: string, text: string, newMode: number, options: WriteOptions & { ownerOnly?: boolean }): Promise<WriteOutcome> {
   const path = join(folder, fileName);
   let mode = newMode;
   let created = true;
+  let narrowedFrom: number | undefined;
   try {
     const info = await lstat(path);
     if (info.isSymbolicLink()) throw new EnvFileError('not-a-file', `${path} is a symbolic link; edit the file it points to yourself.`);
     if (!info.isFile()) throw new EnvFileError('not-a-file', `${path} is not a regular file.`);
     mode = info.mode & 0o7777;
     created = false;
+    if (options.ownerOnly && (mode & 0o077) !== 0) {
+      narrowedFrom = mode;
+      mode = 0o600;
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
@@ -311,12 +361,43 @@ async function atomicWrite(folder: string, fileName: string, text: string, newMo
     await unlink(temp).catch(() => undefined);
     throw error;
   }
-  return { created };
+  return narrowedFrom === undefined ? { created } : { created, narrowedFrom };
 }
 
-/** Writes a planned `.env`: mode 0600 when it is new, the existing mode otherwise. */
-export function writeEnvFile(folder: string, plan: Pick<EnvUpdatePlan, 'text'>, options: WriteOptions = {}): Promise<{ created: boolean }> {
-  return atomicWrite(folder, options.fileName ?? '.env', plan.text, 0o600, options);
+/** Variables whose value is a secret: a file that holds one is readable by its owner only. */
+const SECRET_KEYS = ['AZURE_CLIENT_SECRET', 'AZURE_PASSWORD', 'AZURE_CLIENT_CERTIFICATE_PASSWORD'];
+
+/**
+ * Writes a planned `.env`: mode 0600 when it is new, the existing mode otherwise — except that a file that holds a
+ * secret afterwards is made 0600 (`narrowedFrom` tells its earlier, wider mode, so the developer can be told).
+ */
+export function writeEnvFile(folder: string, plan: Pick<EnvUpdatePlan, 'text'>, options: WriteOptions = {}): Promise<WriteOutcome> {
+  const values = parse(plan.text);
+  const ownerOnly = SECRET_KEYS.some((key) => Boolean(values[key]));
+  return atomicWrite(folder, options.fileName ?? '.env', plan.text, 0o600, { ...options, ownerOnly });
+}
+
+/**
+ * Sets `values` in the file, re-reading and re-planning when another writer changed it in between (its change is
+ * kept). `mayReplace` says whether keys that now hold other values may be replaced (a confirmation the caller got
+ * for the first plan); when it says no, the write is refused with 'changed'.
+ */
+export async function updateEnvFile(
+  folder: string, values: Readonly<Record<string, string>>, options: { fileName?: string; mayReplace?: (keys: readonly string[]) => boolean } = {},
+): Promise<WriteOutcome & { plan: EnvUpdatePlan }> {
+  const fileName = options.fileName ?? '.env';
+  for (let attempt = 0; ; attempt++) {
+    const existing = await readWorkspaceTextFile(folder, fileName);
+    const plan = planEnvUpdate(existing, values);
+    if (plan.replaced.length && options.mayReplace && !options.mayReplace(plan.replaced)) {
+      throw new EnvFileError('changed', `${join(folder, fileName)} changed: ${plan.replaced.join(', ')} now ${plan.replaced.length > 1 ? 'hold' : 'holds'} other values; nothing was written.`);
+    }
+    try {
+      return { ...await writeEnvFile(folder, plan, { fileName, expected: existing }), plan };
+    } catch (error) {
+      if (!(error instanceof EnvFileError && error.kind === 'changed') || attempt >= 4) throw error;
+    }
+  }
 }
 
 /** Writes a planned `.gitignore` (planGitignoreUpdate): mode 0644 when it is new, the existing mode otherwise. */

@@ -3,7 +3,7 @@
 // in its Tenant field, so signing in to another tenant is a pick rather than a GUID to look up. The file is the
 // developer's (under their home or AZURE_CONFIG_DIR), never the workspace's; it is read with a size limit and
 // validated, and only ids, names and domains leave this module.
-import { readFileSync, statSync } from 'node:fs';
+import { readBoundedTextSync } from '../files/boundedRead';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -52,10 +52,10 @@ export function knownTenants(env: Readonly<Record<string, string | undefined>>):
   const dir = env.AZURE_CONFIG_DIR || (env.HOME ? join(env.HOME, '.azure') : undefined);
   if (!dir) return [];
   const file = join(dir, 'azureProfile.json');
+  const text = readBoundedTextSync(file, 'toolSettings', MAX_PROFILE_BYTES);
+  if (text === undefined) return [];
   try {
-    const info = statSync(file);
-    if (!info.isFile() || info.size > MAX_PROFILE_BYTES) return [];
-    return parseKnownTenants(readFileSync(file, 'utf8'));
+    return parseKnownTenants(text);
   } catch {
     return [];
   }

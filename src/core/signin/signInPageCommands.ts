@@ -54,7 +54,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // A DNS name with at least two labels and an alphabetic top-level label: contoso.onmicrosoft.com, contoso.com.
 const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 // user@domain, with the characters user principal names allow in their local part.
-const USERNAME = /^(?=.{3,256}$)[A-Za-z0-9._%+'-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+// The first character is no "-": the name reaches az's argument vector, where it would read as an option.
+const USERNAME = /^(?=.{3,256}$)[A-Za-z0-9._%+'][A-Za-z0-9._%+'-]*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 /** Why a tenant value cannot be used (null: usable, or empty, which means "the account's home tenant"). */
 export function tenantProblem(value: string): string | null {
@@ -101,7 +102,7 @@ export interface SignInStep {
 function connectScript(choice: SignInChoice): string {
   const parts = ['Connect-AzAccount'];
   if (choice.cloud !== 'AzureCloud') parts.push('-Environment', choice.cloud);
-  if (choice.tenant) parts.push('-Tenant', `'${choice.tenant}'`);
+  if (choice.tenant) parts.push('-Tenant', `'${choice.tenant.replace(/['\u2018-\u201b]/g, (q) => q + q)}'`);
   if (choice.method === 'device-code') parts.push('-UseDeviceAuthentication');
   return parts.join(' ');
 }
@@ -159,7 +160,7 @@ function both(commands: readonly CommandArgs[]): ShellCommands {
 export function signInCommands(choice: SignInChoice, currentAzCloud: string): ShellCommands {
   if (choice.tool === 'pwsh') {
     const script = connectScript(choice);
-    return { bash: `pwsh -NoProfile -Command "${script}"`, powershell: script };
+    return { bash: renderCommand(['pwsh', '-NoProfile', '-Command', script], 'bash'), powershell: script };
   }
   return both(signInSteps(choice, currentAzCloud).map((step) => [step.program, ...step.args]));
 }

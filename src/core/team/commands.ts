@@ -7,30 +7,82 @@ export type Shell = 'bash' | 'powershell';
 /** One command as an argument vector; rendered per shell. */
 export type CommandArgs = readonly string[];
 
-function quoteBash(arg: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+/**
+ * The options these commands use, with how many values each takes. Only these are printed as options; every other
+ * argument is a value, quoted for its shell, so a name that looks like an option (`--x; touch f`) stays a value.
+ */
+const OPTIONS: Readonly<Record<string, 0 | 1>> = {
+  '--display-name': 1, '--mail-nickname': 1, '--description': 1, '--group': 1, '--member-id': 1, '--filter': 1, '--query': 1,
+  '--output': 1, '--assignee-object-id': 1, '--assignee-principal-type': 1, '--scope': 1, '--role': 1, '--sign-in-audience': 1,
+  '--id': 1, '--end-date': 1, '--append': 0, '--key-id': 1, '--owner-object-id': 1, '--tenant': 1, '--tenant-id': 1,
+  '--use-device-code': 0, '--username': 1, '--name': 1, '--upgrade': 0, '--assignee': 1, '--subscription': 1,
+};
+
+/** Characters that are one bash word unquoted. */
+const BASH_PLAIN = /^[A-Za-z0-9_./:@%+=,-]+$/;
+/** Characters that are one PowerShell argument unquoted: no "," (array), "@" (splatting), "-" or dashes first. */
+const POWERSHELL_PLAIN = /^[A-Za-z0-9_./:][A-Za-z0-9_./:=-]*$/;
+/** Every character PowerShell reads as a single quote: ' and the typographic ‘ ’ ‚ ‛ (its language grammar). */
+const POWERSHELL_SINGLE_QUOTES = /['\u2018\u2019\u201a\u201b]/g;
+
+export function quoteBash(arg: string): string {
+  return BASH_PLAIN.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-function quotePowerShell(arg: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(arg) && !arg.startsWith('-') ? arg : `'${arg.replace(/'/g, "''")}'`;
+/** A PowerShell verbatim string: each single-quote character doubled, so the string ends only where it should. */
+export function quotePowerShell(arg: string): string {
+  return POWERSHELL_PLAIN.test(arg) ? arg : `'${arg.replace(POWERSHELL_SINGLE_QUOTES, (q) => q + q)}'`;
+}
+
+/** One line of a rendered command: an option from the fixed list (or the command words) and its values. */
+interface Line { readonly option: string | undefined; readonly values: string[] }
+
+/**
+ * The argument vector the pasted text gives: the command's, except that a value starting with "-" is joined to
+ * its option (`--display-name=-x`), the one form in which az's argument parser takes it as a value.
+ */
+export function pastedArgv(args: CommandArgs): string[] {
+  return layout(args).flatMap((line) => {
+    if (line.option === undefined) return line.values;
+    const [first, ...rest] = line.values;
+    if (first !== undefined && OPTIONS[line.option] === 1 && first.startsWith('-')) return [`${line.option}=${first}`, ...rest];
+    return [line.option, ...line.values];
+  });
+}
+
+function layout(args: CommandArgs): Line[] {
+  if (args.some((a) => a.includes('\0'))) throw new Error('A command argument cannot contain a NUL character.');
+  const lines: Line[] = [{ option: undefined, values: [] }];
+  let pending = 0;
+  for (const arg of args) {
+    const current = lines[lines.length - 1]!;
+    if (pending === 0 && Object.prototype.hasOwnProperty.call(OPTIONS, arg)) {
+      lines.push({ option: arg, values: [] });
+      pending = OPTIONS[arg]!;
+    } else {
+      current.values.push(arg);
+      if (pending > 0) pending--;
+    }
+  }
+  return lines;
 }
 
 /** `az group … \` lines: one option (with its value) per line after the command words. */
 export function renderCommand(args: CommandArgs, shell: Shell): string {
-  const quote = shell === 'bash' ? quoteBash : (a: string) => (a.startsWith('--') ? a : quotePowerShell(a));
+  const quote = shell === 'bash' ? quoteBash : quotePowerShell;
   const continuation = shell === 'bash' ? ' \\' : ' `';
-  const words: string[] = [];
-  const lines: string[] = [];
-  let i = 0;
-  while (i < args.length && !args[i]!.startsWith('--')) words.push(quote(args[i++]!));
-  lines.push(words.join(' '));
-  while (i < args.length) {
-    const option = args[i++]!;
-    const values: string[] = [];
-    while (i < args.length && !args[i]!.startsWith('--')) values.push(quote(args[i++]!));
-    lines.push(`  ${[option, ...values].join(' ')}`);
-  }
-  return lines.join(`${continuation}\n`);
+  const rendered = layout(args).map((line, index) => {
+    let words: string[];
+    if (line.option === undefined) words = line.values.map(quote);
+    else {
+      const [first, ...rest] = line.values;
+      words = first !== undefined && OPTIONS[line.option] === 1 && first.startsWith('-')
+        ? [quote(`${line.option}=${first}`), ...rest.map(quote)]
+        : [line.option, ...line.values.map(quote)];
+    }
+    return `${index === 0 ? '' : '  '}${words.join(' ')}`;
+  });
+  return rendered.join(`${continuation}\n`);
 }
 
 export function createGroupCommand(name: string, nickname: string, description: string): CommandArgs {

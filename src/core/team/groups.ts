@@ -55,13 +55,35 @@ export function graphClient(credential: TokenCredential, cloud: CloudEndpoints, 
   return new GraphApi({ credential, cloud, ...(network ? { network } : {}) });
 }
 
+/**
+ * A follow-up link (`@odata.nextLink`) handed back by the webview, checked before it is requested with the session's
+ * token: https, the session's Graph origin (no user info), the user search's path. Anything else is refused.
+ */
+export function userSearchFollowUp(link: string, cloud: Pick<CloudEndpoints, 'graph'>): string {
+  let url: URL;
+  try { url = new URL(link); } catch { throw new GraphWriteError('invalid', 'The search could not be continued: its follow-up link is not a URL.'); }
+  const graph = new URL(cloud.graph);
+  if (url.protocol !== 'https:' || url.origin !== graph.origin || url.username || url.password) {
+    throw new GraphWriteError('invalid', `The search could not be continued: its follow-up link is not on ${graph.origin}.`);
+  }
+  // A Graph endpoint may sit under a path (a sovereign proxy, the sandbox): the user search is below it.
+  const base = graph.pathname.replace(/\/+$/, '');
+  const path = url.pathname.startsWith(`${base}/`) ? url.pathname.slice(base.length) : '';
+  if (!/^\/(v1\.0|beta)\/users\/?$/.test(path)) {
+    throw new GraphWriteError('invalid', 'The search could not be continued: its follow-up link does not continue a user search.');
+  }
+  return url.toString();
+}
+
 export class TeamDirectory {
   private readonly client: GraphApi;
+  private readonly cloud: CloudEndpoints;
   /** Creates in flight, by name: a second click joins the first instead of creating again. */
   private readonly creating = new Map<string, Promise<DirectoryGroup>>();
 
   constructor(credential: TokenCredential, cloud: CloudEndpoints) {
     this.client = graphClient(credential, cloud);
+    this.cloud = cloud;
   }
 
   async findGroups(displayName: string): Promise<DirectoryGroup[]> {
@@ -85,7 +107,7 @@ export class TeamDirectory {
 
   /** Users whose display name starts with `prefix`; `nextLink` continues the same search. */
   async searchUsers(prefix: string, nextLink?: string, pageSize = 25): Promise<UserPage> {
-    const request = nextLink ? this.client.api(nextLink)
+    const request = nextLink ? this.client.api(userSearchFollowUp(nextLink, this.cloud))
       : this.client.api('/users').filter(`startswith(displayName,${literal(prefix)})`).select('id,displayName,userPrincipalName').top(pageSize);
     const page = await request.get() as { value?: Record<string, unknown>[]; '@odata.nextLink'?: string };
     return {

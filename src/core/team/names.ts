@@ -6,7 +6,9 @@ const FORBIDDEN_IN_NICKNAME = /[@()\\[\]";:<>,./'\s]/;
 
 /** "My App" → "my-app": lower case, runs of anything else turned into one dash. */
 export function appSlug(folderName: string): string {
-  const slug = folderName.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  // At most 64 characters: a folder name of any length still gives a group name Graph accepts (256 at most).
+  const slug = folderName.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
+    .slice(0, 64).replace(/-+$/, '');
   return slug || 'app';
 }
 

@@ -3,7 +3,8 @@
 // (inotify through fs.watch), no polling. Only the files that record sign-in state count: a probe itself runs
 // `az account get-access-token`, which writes logs and refreshed tokens, and must not trigger another probe.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { readBoundedTextSync } from '../files/boundedRead';
 import { join, relative, sep } from 'node:path';
 
 export interface SignInLocation {
@@ -137,9 +138,7 @@ export class SignInFileWatcher {
 }
 
 function fingerprint(path: string): string {
-  try {
-    return createHash('sha256').update(readFileSync(path)).digest('hex');
-  } catch {
-    return 'absent';
-  }
+  // Bounded like every read of a file a tool or the environment names: a FIFO or device there reads as absent.
+  const text = readBoundedTextSync(path, 'toolCache');
+  return text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex');
 }

@@ -16,6 +16,7 @@ export function registerHostCommands(ctx: CommandContext): vscode.Disposable[] {
   return [
     registerCommand(ctx, Commands.checkWithHost, (arg) => checkWithHost(ctx, arg)),
     registerCommand(ctx, Commands.forgetAllowedHosts, () => forgetAllowedHosts(ctx)),
+    registerCommand(ctx, Commands.runWorkspaceProgram, (arg) => runWorkspaceProgram(ctx, arg)),
   ];
 }
 
@@ -74,6 +75,40 @@ async function checkWithHost(ctx: CommandContext, arg: unknown): Promise<void> {
   }
   if (!(await confirmHost(ctx, source, 'check this source'))) return;
   await vscode.window.withProgress({ location: { viewId: CHAIN_VIEW_ID } }, () => ctx.controller.refreshNow(`checking with ${source.host}`));
+}
+
+/**
+ * "Run <program>": a source whose tool only a PATH entry of the workspace's .env finds (a repository's bin/az) is
+ * not checked until the developer allows that very program, once per workspace.
+ */
+async function runWorkspaceProgram(ctx: CommandContext, arg: unknown): Promise<void> {
+  const wanted = sourceArgument(arg);
+  const program: unknown = arg && typeof arg === 'object' ? Reflect.get(arg, 'program') : undefined;
+  const snapshot = ctx.controller.current;
+  const report = snapshot.phase === 'ready' ? snapshot.check.report : undefined;
+  // The link may be older than the view: act only on a source that still waits for this very program.
+  const source = report?.sources.find((s) => s.unverifiedProgram && rowState(s) === 'notChecked'
+    && (!wanted || s.credential === wanted.credential) && (typeof program !== 'string' || s.unverifiedProgram === program));
+  if (!source?.unverifiedProgram) {
+    throw new CommandError('That source no longer waits for a workspace program: the chain has changed since. Refresh to see it.',
+      [{ title: 'Refresh', run: () => vscode.commands.executeCommand(Commands.refresh) }]);
+  }
+  const path = source.unverifiedProgram;
+  const run = 'Run It';
+  const picked = await vscode.window.showWarningMessage(
+    `Run ${path} to check ${displayName(source.credential)}?`,
+    {
+      modal: true,
+      detail: `The workspace's .env puts its folder on PATH, so Python would run this program instead of your own when your app runs. `
+        + 'Azure Dev Auth did not run it. Allow it only if you trust this repository: the program can do anything you can. Your answer is '
+        + 'remembered for this workspace; "Forget Hosts Allowed for Checks" takes it back.',
+    },
+    run,
+  );
+  if (picked !== run) return;
+  await ctx.allowedHosts.allowProgram(path);
+  ctx.log.info(`Allowed checks of this workspace to run ${path}.`);
+  await vscode.window.withProgress({ location: { viewId: CHAIN_VIEW_ID } }, () => ctx.controller.refreshNow(`running ${path}`));
 }
 
 async function forgetAllowedHosts(ctx: CommandContext): Promise<void> {

@@ -137,7 +137,7 @@ export class ServicePrincipalBackend implements vscode.Disposable {
    * A file that changes between reading and writing is read and planned again once.
    */
   private async replaceInEnv(target: EnvTarget, values: Readonly<Record<string, string>>): Promise<EnvWriteResult> {
-    let written: { created: boolean } | undefined;
+    let written: { created: boolean; narrowedFrom?: number } | undefined;
     let keys: string[] = [];
     for (let attempt = 0; !written; attempt++) {
       const existing = await readWorkspaceTextFile(target.dir, target.name);
@@ -163,7 +163,7 @@ export class ServicePrincipalBackend implements vscode.Disposable {
     } catch {
       // git is optional; without it nothing can be committed by accident either.
     }
-    return { path: target.path, created: written.created, keys, ignoredNow, tracked };
+    return { path: target.path, created: written.created, keys, ignoredNow, tracked, ...(written.narrowedFrom !== undefined ? { narrowedFrom: written.narrowedFrom } : {}) };
   }
 
   /** Whom `.env` names in AZURE_CLIENT_ID, relative to the remembered app. */

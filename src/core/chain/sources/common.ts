@@ -6,6 +6,7 @@ import type { ChainBehaviour, ConstructorError } from '../versions';
 import type { CredentialName } from '../types';
 import type { EntraRequestContext } from '../entra';
 import type { UncheckedHostError } from '../secretHosts';
+import type { ProgramPolicy } from '../workspacePrograms';
 
 /** The scope the model asks for, as an ARM client would. */
 export const MANAGEMENT_SCOPE = 'https://management.azure.com/.default';
@@ -35,6 +36,8 @@ export interface ProbeContext {
   readonly platform: NodeJS.Platform;
   /** Linux under WSL (MSAL's test: "microsoft" in the kernel release). */
   readonly wsl: boolean;
+  /** Which programs found on PATH a check may run (undefined: all, for callers that know no other PATH). */
+  readonly programPolicy?: ProgramPolicy;
 }
 
 export type ProbeResult =
@@ -50,7 +53,7 @@ export type ProbeResult =
    * The source would send a secret where Azure Dev Auth will not: nothing was sent, so the outcome is unknown.
    * `host`: the developer may allow it ("Check with <host>"); absent when no answer would make it safe.
    */
-  | { readonly kind: 'not-checked'; readonly message: string; readonly host?: string }
+  | { readonly kind: 'not-checked'; readonly message: string; readonly host?: string; readonly program?: string }
   /** DefaultAzureCredential does not add this credential to the chain in this environment. */
   | { readonly kind: 'not-in-chain'; readonly message: string };
 

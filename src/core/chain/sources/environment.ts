@@ -2,8 +2,8 @@
 // environment variables. Python tests each set with `is not None`, so an empty value counts as set — and then the
 // credential's constructor rejects it, which makes DefaultAzureCredential() itself raise.
 import { createHash, createPrivateKey, createSign, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
+import { FileRefusedError, readBoundedFile } from '../../files/boundedRead';
 import { tokenFacts } from '../claims';
 import { msalDiscover, msalFailureMessage, msalUserRealm, postToken } from '../entra';
 import { UncheckedHostError } from '../secretHosts';
@@ -43,15 +43,18 @@ class CertificateLoadError extends Error {
 }
 
 /** get_client_credential(): PEM (key + certificate) or PKCS12, with the optional password. */
-export function loadCertificate(path: string, password: string | undefined): LoadedCertificate {
+export async function loadCertificate(path: string, password: string | undefined, signal?: AbortSignal): Promise<LoadedCertificate> {
   if (!path) {
     throw new CertificateLoadError('ValueError', 'CertificateCredential requires a value for either "certificate_path" or "certificate_data"');
   }
   let data: Buffer;
   try {
-    data = readFileSync(path);
+    data = await readBoundedFile(path, 'certificate', { signal });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    if (!(error instanceof FileRefusedError)) throw error;
+    // Where Python would hang (a FIFO) or read without end (/dev/zero), the row says why nothing was read.
+    if ((error.reason === 'not-regular' && error.code !== 'EISDIR') || error.reason === 'too-large') throw new CertificateLoadError('OSError', error.message);
+    const code = error.code;
     if (code === 'ENOENT') throw new CertificateLoadError('FileNotFoundError', fileNotFoundMessage(path));
     if (code === 'EISDIR') throw new CertificateLoadError('IsADirectoryError', `[Errno 21] Is a directory: '${path}'`);
     if (code === 'EACCES') throw new CertificateLoadError('PermissionError', `[Errno 13] Permission denied: '${path}'`);
@@ -149,7 +152,7 @@ export const environmentProbe: Probe = {
     if (configuration === 'certificate') {
       let cert: LoadedCertificate;
       try {
-        cert = loadCertificate(env.AZURE_CLIENT_CERTIFICATE_PATH ?? '', env.AZURE_CLIENT_CERTIFICATE_PASSWORD || undefined);
+        cert = await loadCertificate(env.AZURE_CLIENT_CERTIFICATE_PATH ?? '', env.AZURE_CLIENT_CERTIFICATE_PASSWORD || undefined, ctx.signal);
       } catch (error) {
         if (error instanceof CertificateLoadError) return fail(error.exceptionType, error.message);
         throw error;

@@ -2,7 +2,8 @@
 // Service, Service Fabric, Azure Arc, Azure ML, Cloud Shell, token exchange) and otherwise IMDS, whose host
 // AZURE_POD_IDENTITY_AUTHORITY_HOST replaces (and then no probe is sent). The IMDS probe is the short request without
 // the Metadata header azure-identity sends first: no HTTP answer means "unavailable".
-import { readFileSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { readBoundedText } from '../../files/boundedRead';
 import { posix, win32 } from 'node:path';
 import { tokenFacts } from '../claims';
 import { httpRequest, jsonBody, NetworkError, type HttpResponse } from '../http';
@@ -71,11 +72,11 @@ export function arcKeyFolder(ctx: Pick<ProbeContext, 'platform' | 'env'>): strin
  * azure-identity 1.23+'s _validate_key_file, with its messages: the file exists, sits directly in the agent's
  * folder, ends in `.key` and holds at most 4096 bytes. Undefined when the file may be read.
  */
-export function arcKeyFileProblem(keyFile: string, ctx: Pick<ProbeContext, 'platform' | 'env'>): string | undefined {
+export async function arcKeyFileProblem(keyFile: string, ctx: Pick<ProbeContext, 'platform' | 'env'>): Promise<string | undefined> {
   if (!keyFile) return 'The file path must not be empty.';
   let size: number;
   try {
-    size = statSync(keyFile).size;
+    size = (await stat(keyFile)).size;
   } catch {
     return `The file path does not exist: ${keyFile}`;
   }
@@ -272,7 +273,7 @@ export const managedIdentityProbe: Probe = {
         if (keyFile === undefined) return { kind: 'failed', message: `Did not receive a correct value from WWW-Authenticate header: ${header}` };
         // The endpoint comes from the environment (a cloned repository's .env included), so the file it names is
         // checked the way azure-identity 1.23+ checks it, whatever version is modelled: nothing else is ever read.
-        const problem = arcKeyFileProblem(keyFile, ctx);
+        const problem = await arcKeyFileProblem(keyFile, ctx);
         if (problem !== undefined) {
           if (behaviour.managedIdentity.arcValidatesKeyFile) return { kind: 'failed', message: `The key file path is invalid: ${problem}` };
           return {
@@ -283,7 +284,7 @@ export const managedIdentityProbe: Probe = {
         }
         let key: string;
         try {
-          key = readFileSync(keyFile, 'utf8');
+          key = await readBoundedText(keyFile, 'arcKey', { signal: ctx.signal });
           ctx.rememberSecret(key);
         } catch (error) {
           return { kind: 'failed', message: `Could not read file ${keyFile} contents: ${(error as Error).message}` };

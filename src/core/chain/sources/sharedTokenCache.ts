@@ -2,7 +2,7 @@
 // library tries libsecret first and, where that is unusable (no D-Bus session), reads the plaintext file that
 // this probe reads. Account selection and messages follow azure-identity's shared_token_cache.py; a valid cached
 // access token is used offline, otherwise the refresh token is redeemed at the authority.
-import { readFileSync } from 'node:fs';
+import { readBoundedText } from '../../files/boundedRead';
 import { join } from 'node:path';
 import { tokenFacts } from '../claims';
 import { aadClientFailureMessage, postToken, tokenEndpoint } from '../entra';
@@ -56,7 +56,12 @@ export const sharedTokenCacheProbe: Probe = {
     let cache: Record<string, unknown> = {};
     if (path) {
       let text: string | undefined;
-      try { text = readFileSync(path, 'utf8'); } catch { text = undefined; }
+      try {
+        text = await readBoundedText(path, 'toolCache', { signal: ctx.signal });
+      } catch (error) {
+        if (error instanceof Error && error.name === 'AbortError') throw error;
+        text = undefined;
+      }
       if (text !== undefined && text.trim()) {
         try {
           const parsed: unknown = JSON.parse(text);

@@ -2,7 +2,7 @@
 // extra environment and timeout. Versions that used `/bin/sh -c "<string>"` are modelled by resolving the program
 // on PATH ourselves (what the shell would do) and running it with an argument vector — never a shell string.
 import { runProcess, type RunResult } from '../../process/run';
-import { which } from '../pythonText';
+import { resolveProgram } from '../workspacePrograms';
 import type { ToolInvocation } from '../versions';
 import type { ProbeContext } from './common';
 
@@ -30,7 +30,8 @@ export function pythonArgv(command: ToolCommand, resolved: string | undefined): 
 }
 
 export async function runTool(ctx: ProbeContext, command: ToolCommand): Promise<ToolRun> {
-  const file = which(command.program, ctx.env);
+  // Throws WorkspaceProgramError for a program the workspace's PATH entry finds: the engine reports "not checked".
+  const file = resolveProgram(command.program, ctx.env, ctx.programPolicy);
   if (!file) return { kind: 'not-found' };
   const result: RunResult = await runProcess(file, command.args, {
     env: { ...ctx.env, ...command.extraEnv },

@@ -2,13 +2,13 @@
 // extension's refresh token (VS Code settings + the libsecret item "VS Code Azure"); from 1.24 the one that reads
 // the Azure Resources extension's authentication record and asks the authentication broker (azure-identity-broker)
 // for a token.
-import { readFileSync, statSync } from 'node:fs';
+import { FileRefusedError, readBoundedText } from '../../files/boundedRead';
 import { join } from 'node:path';
 import { runProcess } from '../../process/run';
 import { tokenFacts } from '../claims';
 import { aadClientFailureMessage, msalDiscover, msalFailureMessage, normalizeAuthority, postToken, tokenEndpoint } from '../entra';
 import { NetworkError } from '../http';
-import { which } from '../pythonText';
+import { resolveProgram } from '../workspacePrograms';
 import { UncheckedHostError } from '../secretHosts';
 import { constructorError, entraContext, homeDir, MANAGEMENT_SCOPE, notChecked, type Probe, type ProbeContext, type ProbeResult } from './common';
 
@@ -32,11 +32,11 @@ function userSettingsPath(ctx: ProbeContext): string | undefined {
 }
 
 /** get_user_settings(): json.load of settings.json; any error (missing file, comments) gives {}. */
-function readUserSettings(ctx: ProbeContext): Record<string, unknown> {
+async function readUserSettings(ctx: ProbeContext): Promise<Record<string, unknown>> {
   const path = userSettingsPath(ctx);
   if (!path) return {};
   try {
-    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const parsed: unknown = JSON.parse(await readBoundedText(path, 'toolSettings', { signal: ctx.signal }));
     return parsed && typeof parsed === 'object' ? parsed as Record<string, unknown> : {};
   } catch {
     return {};
@@ -46,7 +46,7 @@ function readUserSettings(ctx: ProbeContext): Record<string, unknown> {
 /** The refresh token the Azure Account extension kept in libsecret, read with secret-tool where it exists. */
 async function libsecretRefreshToken(ctx: ProbeContext, cloud: string): Promise<string | undefined> {
   if (ctx.platform !== 'linux') return undefined;
-  const tool = which('secret-tool', ctx.env);
+  const tool = resolveProgram('secret-tool', ctx.env, ctx.programPolicy);
   if (!tool) return undefined;
   const result = await runProcess(tool, ['lookup', 'service', 'VS Code Azure', 'account', cloud], { env: ctx.env, timeoutMs: 5_000, signal: ctx.signal });
   const value = result.exitCode === 0 ? result.stdout.trim() : '';
@@ -54,7 +54,7 @@ async function libsecretRefreshToken(ctx: ProbeContext, cloud: string): Promise<
 }
 
 async function azureAccountCredential(ctx: ProbeContext): Promise<ProbeResult> {
-  const settings = readUserSettings(ctx);
+  const settings = await readUserSettings(ctx);
   const cloud = typeof settings['azure.cloud'] === 'string' ? settings['azure.cloud'] : 'AzureCloud';
   let authority = ctx.env.AZURE_AUTHORITY_HOST || CLOUD_AUTHORITIES[cloud];
   if (!authority) {
@@ -97,14 +97,21 @@ export interface VsCodeAuthRecord {
 }
 
 /** load_vscode_auth_record(): undefined when absent; throws Error(ValueError text) when unusable. */
-export function loadAuthRecord(home: string): VsCodeAuthRecord | undefined {
+export async function loadAuthRecord(home: string, signal?: AbortSignal): Promise<VsCodeAuthRecord | undefined> {
   for (const parts of AUTH_RECORD_PATHS) {
     const path = join(home, ...parts);
-    let size: number;
-    try { size = statSync(path).size; } catch { continue; }
-    if (size > 10 * 1024) throw new Error('VS Code auth record file is unexpectedly large. Please check the file for corruption or unexpected content.');
+    let text: string;
+    try {
+      // azure-identity refuses a record above 10 KB with this message; a FIFO or device is refused unread.
+      text = await readBoundedText(path, 'authRecord', { signal, maxBytes: 10 * 1024 });
+    } catch (error) {
+      if (!(error instanceof FileRefusedError)) throw error;
+      if (error.reason === 'missing') continue;
+      if (error.reason === 'too-large') throw new Error('VS Code auth record file is unexpectedly large. Please check the file for corruption or unexpected content.', { cause: error });
+      throw new Error(error.message, { cause: error });
+    }
     let data: unknown;
-    try { data = JSON.parse(readFileSync(path, 'utf8')); } catch (error) { throw new Error((error as Error).message, { cause: error }); }
+    try { data = JSON.parse(text); } catch (error) { throw new Error((error as Error).message, { cause: error }); }
     const record = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
     const errors: string[] = [];
     const need = (key: string): string | undefined => {
@@ -145,7 +152,7 @@ async function azureResourcesCredential(ctx: ProbeContext): Promise<ProbeResult>
   const home = homeDir(ctx.env);
   let record: VsCodeAuthRecord | undefined;
   try {
-    record = home ? loadAuthRecord(home) : undefined;
+    record = home ? await loadAuthRecord(home, ctx.signal) : undefined;
   } catch (error) {
     return {
       kind: 'unavailable',

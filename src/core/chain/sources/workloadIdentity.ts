@@ -1,6 +1,6 @@
 // WorkloadIdentityCredential (and ManagedIdentityCredential's token-exchange mode): the Kubernetes service
 // account token in AZURE_FEDERATED_TOKEN_FILE is the client assertion of a client-credentials grant.
-import { readFileSync } from 'node:fs';
+import { FileRefusedError, readBoundedText } from '../../files/boundedRead';
 import { tokenFacts } from '../claims';
 import { aadClientFailureMessage, postToken, tokenEndpoint } from '../entra';
 import { UncheckedHostError } from '../secretHosts';
@@ -15,11 +15,15 @@ export function workloadIdentityConfigured(env: Readonly<Record<string, string>>
   return WORKLOAD_IDENTITY_VARS.every((name) => hasValue(env, name));
 }
 
-function readAssertion(path: string): { ok: true; assertion: string } | { ok: false; message: string } {
+async function readAssertion(path: string, signal: AbortSignal | undefined): Promise<{ ok: true; assertion: string } | { ok: false; message: string }> {
   try {
-    return { ok: true, assertion: readFileSync(path, 'utf8') };
+    return { ok: true, assertion: await readBoundedText(path, 'federatedToken', { signal }) };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    if (!(error instanceof FileRefusedError)) throw error;
+    // Python's own messages where Python would fail the same way; ours where Python would hang or exhaust memory.
+    if (error.reason === 'not-regular' && error.code !== 'EISDIR') return { ok: false, message: error.message };
+    if (error.reason === 'too-large') return { ok: false, message: error.message };
+    const code = error.code;
     if (code === 'ENOENT') return { ok: false, message: fileNotFoundMessage(path) };
     if (code === 'EACCES') return { ok: false, message: `[Errno 13] Permission denied: '${path}'` };
     if (code === 'EISDIR') return { ok: false, message: `[Errno 21] Is a directory: '${path}'` };
@@ -29,7 +33,7 @@ function readAssertion(path: string): { ok: true; assertion: string } | { ok: fa
 
 /** get_token of a ClientAssertionCredential fed by the token file (AadClient: direct POST, AadClient messages). */
 export async function exchangeFederatedToken(ctx: ProbeContext, tenant: string, clientId: string, tokenFile: string): Promise<ProbeResult> {
-  const assertion = readAssertion(tokenFile);
+  const assertion = await readAssertion(tokenFile, ctx.signal);
   if (!assertion.ok) return { kind: 'failed', message: assertion.message };
   try {
     const token = await postToken(entraContext(ctx), tokenEndpoint(ctx.authority, tenant), {

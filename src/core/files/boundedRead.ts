@@ -1,0 +1,217 @@
+// The one way the chain, the wizards and the CLI read a file that a workspace, its .env or the environment names.
+// Such a path is attacker-controlled: it may name a FIFO (an open() that never returns, a read that never ends),
+// /dev/zero (a read that never ends and fills memory), a socket, a directory or a 1 GB file. So every read here is
+// asynchronous (the extension host and the CLI's signal handlers keep running), opens with O_NONBLOCK before
+// looking at the file (a FIFO without a writer cannot hang the open), refuses anything but a regular file, stops at
+// a size limit chosen per kind of file, and stops when its AbortSignal fires.
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
+
+/** What a file is for, which decides how large it may be. */
+export type FileKind =
+  | 'dotenv' | 'federatedToken' | 'certificate' | 'caBundle' | 'toolCache' | 'toolSettings' | 'authRecord' | 'arcKey' | 'workspaceSource';
+
+interface KindRule {
+  /** How the file is named in messages: "the .env file", "the federated token file". */
+  readonly label: string;
+  readonly maxBytes: number;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/**
+ * Limits far above any real file of the kind (a Kubernetes service account token is about 1 KB, a PEM or PKCS#12
+ * certificate a few KB, a CA bundle about 250 KB, an MSAL cache some hundred KB), far below what hurts a process.
+ */
+export const FILE_RULES: Readonly<Record<FileKind, KindRule>> = {
+  dotenv: { label: 'the .env file', maxBytes: 1 * MiB },
+  federatedToken: { label: 'the federated token file', maxBytes: 64 * KiB },
+  certificate: { label: 'the certificate file', maxBytes: 1 * MiB },
+  caBundle: { label: 'the CA bundle', maxBytes: 16 * MiB },
+  toolCache: { label: 'the token cache', maxBytes: 32 * MiB },
+  toolSettings: { label: 'the settings file', maxBytes: 4 * MiB },
+  authRecord: { label: 'the authentication record', maxBytes: 64 * KiB },
+  arcKey: { label: 'the Azure Arc key file', maxBytes: 4 * KiB },
+  workspaceSource: { label: 'the source file', maxBytes: 1 * MiB },
+};
+
+export type RefusalReason = 'missing' | 'denied' | 'not-regular' | 'too-large' | 'unreadable';
+
+/** A file that was not read, with a sentence a row can show. `code` keeps the system's errno name when there is one. */
+export class FileRefusedError extends Error {
+  override readonly name = 'FileRefusedError';
+  constructor(
+    readonly path: string,
+    readonly kind: FileKind,
+    readonly reason: RefusalReason,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a non-regular file is, in words. */
+function typeOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean; isSymbolicLink(): boolean }): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+function abortError(): Error {
+  return new DOMException('The read was cancelled.', 'AbortError');
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= MiB ? `${Math.round(bytes / MiB)} MB` : `${Math.max(1, Math.round(bytes / KiB))} KB`;
+}
+
+// O_NONBLOCK: opening a FIFO for reading otherwise waits for a writer, forever. It changes nothing for a regular
+// file. O_NOCTTY: a terminal device named by a hostile path must not become the process's controlling terminal.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
+export interface ReadOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** A smaller limit than the kind's (never a larger one). */
+  readonly maxBytes?: number;
+}
+
+/**
+ * The bytes of a regular file of at most the kind's size. Throws FileRefusedError with a readable message for a
+ * missing, unreadable, non-regular or too large file, and an AbortError when the signal fires.
+ */
+export async function readBoundedFile(path: string, kind: FileKind, options: ReadOptions = {}): Promise<Buffer> {
+  const { signal } = options;
+  const rule = FILE_RULES[kind];
+  const maxBytes = Math.min(rule.maxBytes, options.maxBytes ?? rule.maxBytes);
+  if (signal?.aborted) throw abortError();
+  let handle: FileHandle;
+  try {
+    handle = await open(path, OPEN_FLAGS);
+  } catch (error) {
+    throw await openFailure(path, kind, error);
+  }
+  try {
+    const stats = await handle.stat();
+    if (signal?.aborted) throw abortError();
+    if (!stats.isFile()) {
+      throw new FileRefusedError(path, kind, 'not-regular',
+        `Azure Dev Auth did not read ${rule.label} ${path}: it is ${typeOf(stats)}, not a regular file.`, stats.isDirectory() ? 'EISDIR' : undefined);
+    }
+    if (stats.size > maxBytes) throw tooLarge(path, kind, maxBytes);
+    // The size can change between fstat and the reads (a file still being written): read at most one byte past
+    // the limit, so a file that grew is refused too instead of being read without end.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const chunkSize = 64 * KiB;
+    for (;;) {
+      if (signal?.aborted) throw abortError();
+      const buffer = Buffer.allocUnsafe(Math.min(chunkSize, maxBytes + 1 - total));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) throw tooLarge(path, kind, maxBytes);
+    }
+    return Buffer.concat(chunks, total);
+  } catch (error) {
+    if (error instanceof FileRefusedError || (error instanceof Error && error.name === 'AbortError')) throw error;
+    throw failure(path, kind, error);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** readBoundedFile as UTF-8 text. */
+export async function readBoundedText(path: string, kind: FileKind, options: ReadOptions = {}): Promise<string> {
+  return (await readBoundedFile(path, kind, options)).toString('utf8');
+}
+
+function tooLarge(path: string, kind: FileKind, maxBytes: number): FileRefusedError {
+  return new FileRefusedError(path, kind, 'too-large',
+    `Azure Dev Auth did not read ${FILE_RULES[kind].label} ${path}: it is larger than ${sizeText(maxBytes)}, far more than such a file holds.`);
+}
+
+async function openFailure(path: string, kind: FileKind, error: unknown): Promise<FileRefusedError> {
+  const code = (error as NodeJS.ErrnoException).code;
+  // open() of a Unix socket fails with ENXIO; say what the path is rather than the errno.
+  if (code === 'ENXIO' || code === 'EOPNOTSUPP') {
+    const stats = await lstat(path).catch(() => undefined);
+    if (stats) {
+      return new FileRefusedError(path, kind, 'not-regular',
+        `Azure Dev Auth did not read ${FILE_RULES[kind].label} ${path}: it is ${typeOf(stats)}, not a regular file.`, code);
+    }
+  }
+  return failure(path, kind, error);
+}
+
+function failure(path: string, kind: FileKind, error: unknown): FileRefusedError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const label = FILE_RULES[kind].label;
+  const Label = label.charAt(0).toUpperCase() + label.slice(1);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new FileRefusedError(path, kind, 'missing', `${Label} ${path} does not exist.`, code);
+  if (code === 'EACCES' || code === 'EPERM') return new FileRefusedError(path, kind, 'denied', `${Label} ${path} cannot be read: permission denied.`, code);
+  if (code === 'EISDIR') return new FileRefusedError(path, kind, 'not-regular', `Azure Dev Auth did not read ${label} ${path}: it is a directory, not a regular file.`, code);
+  return new FileRefusedError(path, kind, 'unreadable', `${Label} ${path} cannot be read: ${(error as Error).message}`, code);
+}
+
+/** Whether a path names an existing file system entry (following links; stat never opens, so a FIFO cannot hang it). */
+export async function pathExists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+/**
+ * The same checks for the few callers whose contract is synchronous (small configuration files read while a
+ * setting resolves): O_NONBLOCK open, fstat before any read, regular files only, at most the kind's size. Never
+ * blocks on a FIFO or a device; returns undefined for any file it does not read.
+ */
+export function readBoundedTextSync(path: string, kind: FileKind, maxBytes = FILE_RULES[kind].maxBytes): string | undefined {
+  let fd: number;
+  try { fd = openSync(path, OPEN_FLAGS); } catch { return undefined; }
+  try {
+    const stats = fstatSync(fd);
+    const limit = Math.min(maxBytes, FILE_RULES[kind].maxBytes);
+    if (!stats.isFile() || stats.size > limit) return undefined;
+    // In chunks, at most one byte past the limit: a file that grows meanwhile is not read without end.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(64 * KiB, limit + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > limit) return undefined;
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Why a library that reads `path` itself (without limits) must not be handed it: not a regular file (a FIFO would
+ * hang it, /dev/zero exhaust memory) or larger than the kind allows. Undefined when the file may be handed over or
+ * does not exist (the library then reports that itself). Never blocks: O_NONBLOCK open, fstat, no read.
+ */
+export function unboundedReadProblem(path: string, kind: FileKind): string | undefined {
+  let fd: number;
+  try { fd = openSync(path, OPEN_FLAGS); } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENXIO' || code === 'EOPNOTSUPP' ? `Azure Dev Auth did not read ${FILE_RULES[kind].label} ${path}: it is a socket, not a regular file.` : undefined;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return `Azure Dev Auth did not read ${FILE_RULES[kind].label} ${path}: it is ${typeOf(stats)}, not a regular file.`;
+    if (stats.size > FILE_RULES[kind].maxBytes) return tooLarge(path, kind, FILE_RULES[kind].maxBytes).message;
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
