@@ -18,7 +18,7 @@ import { redactSecrets, secretsOf } from '../redact';
 import type { ChainInputs, ChainReport, CredentialName } from './types';
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
 import {
-  chainOrderFor, familyFor, NEWEST_KNOWN_VERSION, planExclusions, processTimeoutSeconds, type ConstructorError,
+  chainOrderFor, familyFor, NEWEST_KNOWN_VERSION, planExclusions, processTimeoutSeconds, rulesProvenance, type ConstructorError,
 } from './versions';
 
 export const PROBES: Readonly<Record<CredentialName, Probe>> = {
@@ -155,13 +155,15 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
 
   const secrets = secretsOf(env, [...federatedTokenOf(env), ...sentSecrets]);
   const { sources, verdict } = applyVerdict(behaviour, records, chainError, (text) => redactSecrets(text, secrets));
+  const version = inputs.azureIdentityVersion ?? NEWEST_KNOWN_VERSION;
   return {
-    azureIdentityVersion: inputs.azureIdentityVersion ?? NEWEST_KNOWN_VERSION,
+    azureIdentityVersion: version,
     versionSource: inputs.azureIdentityVersion === undefined ? 'default' : inputs.versionSource,
     sources,
     verdict,
     verification: null,
     behaviour: behaviour.label,
+    rules: rulesProvenance(version),
     ...(notes.length ? { notes } : {}),
   };
 }
