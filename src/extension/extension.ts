@@ -23,6 +23,7 @@ import { PythonEnvironment } from './pythonEnvironment';
 import { readSettings } from './settings';
 import { StatusBarIndicator } from './statusBar';
 import { registerWizards } from './wizards/teamWizards';
+import { offerVerification } from './verifyOffer';
 
 /**
  * Wires the pieces together and nothing else. Activation stays cheap: the engine (with the Azure SDKs) is a
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): void {
       chain.update(snapshot);
       status.update(snapshot);
       chainView.description = viewDescription(snapshot.scope);
+      offerVerification(snapshot, context.globalState);
     }),
     accessController.onDidChange((snapshot) => {
       // Only a snapshot past 'idle' exists, and it exists only after the chain's first check loaded the engine; the

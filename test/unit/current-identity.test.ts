@@ -17,7 +17,7 @@ import {
 import { chainInputsFor, interpreterFactsOf } from '../../src/core/engineInput';
 import { keywordArgumentsFromSettings } from '../../src/core/presentation/settings';
 import type { ChainSnapshot } from '../../src/core/presentation/snapshot';
-import { chainViewRows, track1UpgradeCommand } from '../../src/core/presentation/snapshotView';
+import { chainViewRows, track1UpgradeCommand, verificationOffer } from '../../src/core/presentation/snapshotView';
 import type { AzureIdentityDetection } from '../../src/core/python/detect';
 
 test('rules provenance: the three versions run here are checked, older ones read, 1.26.0, 1.27.0 and anything newer assumed', () => {
@@ -156,4 +156,20 @@ test('the upgrade command, pasted into a shell, runs the interpreter with exactl
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the first check of a version whose rules were not checked offers Verify with Python once, in a trusted workspace only', async () => {
+  const report = await evaluateChain({
+    env: EMPTY_ENV, keywordArguments: { exclude: { ManagedIdentityCredential: true } }, azureIdentityVersion: '1.27.0', versionSource: 'python', brokerInstalled: false,
+  });
+  const check = { report, python: { kind: 'answered' as const, interpreter, azureIdentityVersion: '1.27.0', brokerInstalled: false }, checkedAt: 0 };
+  const ready: ChainSnapshot = { phase: 'ready', scope, check };
+  assert.deepEqual(verificationOffer(ready, []), {
+    version: '1.27.0',
+    message: 'azure-identity 1.27.0: rules not read from its release; those of 1.26.0b3 are assumed, not yet checked against it here — Verify with Python',
+  });
+  assert.equal(verificationOffer(ready, ['1.27.0']), undefined, 'offered once per version');
+  assert.equal(verificationOffer({ ...ready, scope: { ...scope, trusted: false } }, []), undefined, 'never in Restricted Mode');
+  const checked = await evaluateChain({ ...{ env: EMPTY_ENV, keywordArguments: { exclude: { ManagedIdentityCredential: true } } }, azureIdentityVersion: '1.23.1', versionSource: 'python', brokerInstalled: false });
+  assert.equal(verificationOffer({ phase: 'ready', scope, check: { ...check, report: checked } }, []), undefined, 'nothing to offer for a checked version');
 });

@@ -535,3 +535,19 @@ function minutesAgo(epochMs: number, now: number): string {
 function fence(text: string): string {
   return ['```text', text.replace(/```/g, "'''"), '```'].join('\n');
 }
+
+// ---------- verification offer ----------
+
+/**
+ * The notification the first check of an azure-identity version whose rules were not checked here deserves: the
+ * same sentence as the Python row, with Verify with Python as its button. Only for a trusted workspace whose
+ * interpreter answered (verification runs that interpreter), and once per version (`offered` lists those already
+ * offered).
+ */
+export function verificationOffer(snapshot: ChainSnapshot, offered: readonly string[]): { readonly version: string; readonly message: string } | undefined {
+  if (snapshot.phase !== 'ready' || !snapshot.scope.trusted) return undefined;
+  const { report, python } = snapshot.check;
+  if (python.kind !== 'answered' || !python.azureIdentityVersion || report.versionSource !== 'python') return undefined;
+  if (!report.rules?.verifyAdvised || offered.includes(report.azureIdentityVersion)) return undefined;
+  return { version: report.azureIdentityVersion, message: `${report.rules.summary} — Verify with Python` };
+}
