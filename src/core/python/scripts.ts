@@ -76,9 +76,10 @@ try:
     _runtime = importlib.util.find_spec("pymsalruntime") is not None
 except Exception:
     _runtime = False
-# azure-mgmt-* libraries of the track-1 generation: built on msrest, without azure-core (azure-mgmt-core in track 2).
+# azure-mgmt-* libraries of the track-1 generation: built on msrestazure, without azure-core (azure-mgmt-core in track 2).
 # Their clients call credentials.signed_session(), which azure-identity's credentials do not have. Read from each
-# distribution's declared requirements; nothing is imported.
+# distribution's declared requirements; nothing is imported. A distribution that declares none (Debian's egg-info)
+# says nothing either way and is not reported.
 _track1 = []
 try:
     from importlib import metadata as _md
@@ -90,7 +91,7 @@ try:
             continue
         _seen.add(_key)
         _requires = [re.split(r"[\s;<>=!~\[(]", r.strip(), 1)[0].lower().replace("_", "-") for r in (_dist.requires or [])]
-        if "azure-mgmt-core" not in _requires and "azure-core" not in _requires:
+        if "msrestazure" in _requires and "azure-mgmt-core" not in _requires and "azure-core" not in _requires:
             _track1.append({"name": _key, "version": _dist.version})
 except Exception:
     pass
