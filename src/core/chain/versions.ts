@@ -2,7 +2,9 @@
 // differently per version is read from here; the probes and the verdict never test a version number themselves.
 // Sources: the real library (1.13.0b2, 1.23.1 and 1.26.0b3 observed by running them, and cross-checked by the agreement
 // tests); what lies between from the upstream source and the release notes (the "Release History" that ships in
-// azure-identity's own package metadata), each change placed at the version whose notes name it.
+// azure-identity's own package metadata), each change placed at the version whose notes name it. The releases after
+// 1.26.0b3 (1.26.0, 1.27.0) are known only from PyPI's listing: their notes and sources could not be read here, so
+// they get 1.26.0b3's rules and every report about them says so (RELEASES, rulesProvenance).
 import { EXCLUDE_KEYWORDS, type CredentialName, type RulesEvidence, type RulesProvenance } from './types';
 
 export type FamilyId = 'legacy' | '1.13' | '1.23' | '1.24' | '1.25' | '1.25.1' | '1.26';
@@ -412,6 +414,9 @@ const FAMILY_1_25_1: ChainBehaviour = {
   managedIdentity: { ...FAMILY_1_25.managedIdentity, msalErrorDetail: 'code-and-description', probeSkippedWhenSelectedByName: true },
 };
 
+// 1.26.0b3 observed (Debian sid's python3-azure 20260602): require_envvar's message, process_credential_exclusions
+// (the variable first, explicit exclude_* keywords last), the browser and the broker as in 1.24/1.25. 1.26.0 and
+// 1.27.0 are assumed to be the same (see RELEASES).
 const FAMILY_1_26: ChainBehaviour = {
   ...FAMILY_1_25_1,
   family: '1.26',
