@@ -17,7 +17,7 @@ import {
 import { chainInputsFor, interpreterFactsOf } from '../../src/core/engineInput';
 import { keywordArgumentsFromSettings } from '../../src/core/presentation/settings';
 import type { ChainSnapshot } from '../../src/core/presentation/snapshot';
-import { chainViewRows, track1UpgradeCommand, verificationOffer } from '../../src/core/presentation/snapshotView';
+import { chainViewRows, statusBarModel, track1UpgradeCommand, verificationOffer } from '../../src/core/presentation/snapshotView';
 import type { AzureIdentityDetection } from '../../src/core/python/detect';
 
 test('rules provenance: the three versions run here are checked, older ones read, 1.26.0, 1.27.0 and anything newer assumed', () => {
@@ -172,4 +172,13 @@ test('the first check of a version whose rules were not checked offers Verify wi
   assert.equal(verificationOffer({ ...ready, scope: { ...scope, trusted: false } }, []), undefined, 'never in Restricted Mode');
   const checked = await evaluateChain({ ...{ env: EMPTY_ENV, keywordArguments: { exclude: { ManagedIdentityCredential: true } } }, azureIdentityVersion: '1.23.1', versionSource: 'python', brokerInstalled: false });
   assert.equal(verificationOffer({ phase: 'ready', scope, check: { ...check, report: checked } }, []), undefined, 'nothing to offer for a checked version');
+});
+
+test('the status bar tooltip says when the version\'s rules were not checked', async () => {
+  const report = await evaluateChain({
+    env: EMPTY_ENV, keywordArguments: { exclude: { ManagedIdentityCredential: true } }, azureIdentityVersion: '1.27.0', versionSource: 'python', brokerInstalled: false,
+  });
+  const python = { kind: 'answered' as const, interpreter, azureIdentityVersion: '1.27.0', brokerInstalled: false };
+  const tooltip = plain(statusBarModel({ phase: 'ready', scope, check: { report, python, checkedAt: 0 } }).tooltip);
+  assert.match(tooltip, /- azure-identity: 1\.27\.0 — rules not checked against it here/);
 });

@@ -508,7 +508,8 @@ export function statusBarModel(snapshot: ChainSnapshot, now = Date.now()): Statu
   if (interpreter) lines.push(`- Interpreter: ${markdownText(interpreter.path)}`);
   if (snapshot.phase === 'ready') {
     const report = snapshot.check.report;
-    lines.push(`- azure-identity: ${markdownText(report.azureIdentityVersion)}${report.versionSource === 'default' ? ' (assumed: newest)' : ''}`);
+    lines.push(`- azure-identity: ${markdownText(report.azureIdentityVersion)}${report.versionSource === 'default' ? ' (assumed: newest)' : ''}`
+      + `${report.rules?.verifyAdvised ? ' — rules not checked against it here' : ''}`);
   }
   if (!scope.trusted) lines.push('- Restricted Mode: `.env` not read, interpreter not run');
   lines.push('', 'Click for actions.');
