@@ -180,7 +180,7 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
     source = chain.verdict.credential;
   }
   // The same entry point as the Access view: the same inputs, the same redaction. The cloud comes from --cloud or this
-  // shell's environment, never from --env-file; the proxy and certificate authorities from this shell's environment.
+  // shell's environment, never from --dotenv; the proxy and certificate authorities from this shell's environment.
   const outcome = await accessOutcome({
     source, env, processEnv: process.env, processTimeoutSeconds: chainOptions.processTimeout ?? 10, allowedHosts: chainOptions.allowHosts,
     cloudSetting: access.cloud, cloudGivenBy: 'flag', subscriptions: access.subscriptions,

@@ -2,8 +2,9 @@
 // user's Python code gets its token from, as the installed azure-identity decides, with --json giving exactly the
 // ChainReport shape. Exit codes: 0 token, 1 the chain fails (or DefaultAzureCredential() raises), 2 usage/input error.
 import { evaluateChain } from '../core/chain/engine';
+import { chainInputsFor, interpreterFactsOf, type InterpreterFacts } from '../core/engineInput';
 import { mergeDotEnv, processEnvironment } from '../core/chain/env';
-import { ALL_CREDENTIALS, type ChainReport, type CredentialName, type KeywordArguments, type VersionSource } from '../core/chain/types';
+import { ALL_CREDENTIALS, type ChainReport, type CredentialName, type KeywordArguments } from '../core/chain/types';
 import { chainOrderFor, familyFor, parseVersion } from '../core/chain/versions';
 import { describeSource, displayName, firstLine, formatExpiry, verdictHeadline } from '../core/presentation/chainRows';
 import { detectAzureIdentity, verifyWithPython } from '../core/python';
@@ -30,6 +31,8 @@ chain options:
   --exclude NAME                  exclude_<…>=True for this credential class (repeatable), e.g. --exclude AzureCliCredential
   --include NAME                  exclude_<…>=False for this credential class (repeatable)
   --process-timeout S             process_timeout=S (seconds) for az, azd and Azure PowerShell
+  --require-envvar                require_envvar=True (azure-identity 1.25+): DefaultAzureCredential() raises unless
+                                  AZURE_TOKEN_CREDENTIALS is set
   --verify                        also run the real DefaultAzureCredential in the interpreter and compare
                                   (uses --python, else python3 on PATH)
   --allow-host HOST               let probes send a secret, federated token or assertion to HOST although it is
@@ -53,6 +56,8 @@ export interface ChainOptions {
   envFile: string | undefined;
   exclude: Partial<Record<CredentialName, boolean>>;
   processTimeout: number | undefined;
+  /** require_envvar=True; undefined: not passed. */
+  requireEnvvar: boolean | undefined;
   verify: boolean;
   allowHosts: string[];
   allowWorkspacePrograms: boolean;
@@ -65,7 +70,10 @@ function credentialName(value: string, flag: string): CredentialName {
 }
 
 export function parseChainArgs(args: readonly string[]): ChainOptions {
-  const options: ChainOptions = { json: false, python: undefined, version: undefined, envFile: undefined, exclude: {}, processTimeout: undefined, verify: false, allowHosts: [], allowWorkspacePrograms: false };
+  const options: ChainOptions = {
+    json: false, python: undefined, version: undefined, envFile: undefined, exclude: {}, processTimeout: undefined, requireEnvvar: undefined,
+    verify: false, allowHosts: [], allowWorkspacePrograms: false,
+  };
   for (let i = 0; i < args.length; i++) {
     const raw = args[i]!;
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -82,6 +90,7 @@ export function parseChainArgs(args: readonly string[]): ChainOptions {
       case '--json': noValue(); options.json = true; break;
       case '--verify': noValue(); options.verify = true; break;
       case '--allow-workspace-programs': noValue(); options.allowWorkspacePrograms = true; break;
+      case '--require-envvar': noValue(); options.requireEnvvar = true; break;
       case '--python': options.python = value(); break;
       case '--dotenv':
       case '--env-file': options.envFile = value(); break;
@@ -149,7 +158,14 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
   const lines: string[] = [];
   const from = report.versionSource === 'python' ? `from ${context.pythonPath ?? 'the interpreter'}`
     : report.versionSource === 'flag' ? 'from --azure-identity-version' : 'not detected: newest rules';
-  lines.push(`azure-identity ${report.azureIdentityVersion} (${from})${report.behaviour ? ` · rules of ${report.behaviour}` : ''}`, '');
+  lines.push(`azure-identity ${report.azureIdentityVersion} (${from})${report.behaviour ? ` · rules of ${report.behaviour}` : ''}`);
+  if (report.rules) {
+    lines.push(report.rules.verifyAdvised
+      ? `${report.rules.summary} — run again with --verify to check it with Python.`
+      : `${report.rules.summary}.`);
+    lines.push(`Predictions are checked against the real azure-identity ${report.rules.checkedVersions.join(', ')}.`);
+  }
+  lines.push('');
   const rows = report.sources.map((source, index) => {
     const model = describeSource(source);
     const time = source.status === 'excluded' ? '—' : `${source.elapsedMs} ms`;
@@ -186,8 +202,10 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
 }
 
 /** The chain report for parsed options (and the interpreter that decided the version, when one did). */
-export async function chainReportFor(options: ChainOptions, signal: AbortSignal): Promise<{ report: ChainReport; python: string | undefined; pythonUsed: boolean; env: Record<string, string> }> {
-  let env = processEnvironment();
+export async function chainReportFor(
+  options: ChainOptions, signal: AbortSignal, baseEnv: Record<string, string> = processEnvironment(),
+): Promise<{ report: ChainReport; python: string | undefined; pythonUsed: boolean; env: Record<string, string> }> {
+  let env = baseEnv;
   // PATH as the user has it: a tool found through an entry only the .env adds is not run without consent.
   const trustedPath = options.allowWorkspacePrograms ? undefined : env.PATH ?? '';
   if (options.envFile) {
@@ -199,11 +217,9 @@ export async function chainReportFor(options: ChainOptions, signal: AbortSignal)
     }
   }
 
-  let version = options.version;
-  let versionSource: VersionSource = options.version ? 'flag' : 'default';
-  let brokerInstalled = false;
-  // What else of the interpreter changes the answer: MSAL's broker runtime (VS Code source) and msal's version.
-  let interpreterFacts: { brokerRuntimeInstalled?: boolean; msalVersion?: string } = {};
+  const version = options.version;
+  // What the interpreter says (version, broker package and runtime, msal's version): the extension passes the same.
+  let interpreterFacts: InterpreterFacts | undefined;
   // Like the extension: without --python, the python3 on PATH (an activated venv's) decides, when it has azure-identity.
   let python = options.python ?? (options.verify || !options.version ? 'python3' : undefined);
   if (python === 'python3' && !options.python) python = trustedPython(env, trustedPath);
@@ -216,31 +232,28 @@ export async function chainReportFor(options: ChainOptions, signal: AbortSignal)
       }
     } else {
       pythonUsed = true;
-      brokerInstalled = detection.brokerInstalled;
-      interpreterFacts = { brokerRuntimeInstalled: detection.brokerRuntimeInstalled, ...(detection.msalVersion ? { msalVersion: detection.msalVersion } : {}) };
-      if (!options.version) {
-        version = detection.version;
-        versionSource = 'python';
-      }
+      interpreterFacts = interpreterFactsOf(detection);
     }
     if (options.verify && !detection.version) {
       throw new UsageError(`--verify needs an interpreter with azure-identity: ${python}: ${detection.problem ?? 'azure-identity not found'}.`);
     }
   }
 
-  const known = new Set(chainOrderFor(version));
+  const modelled = version ?? interpreterFacts?.azureIdentityVersion ?? undefined;
+  const known = new Set(chainOrderFor(modelled));
   const ignored = Object.keys(options.exclude).filter((name) => !known.has(name as CredentialName));
   if (ignored.length && !options.json) {
-    process.stderr.write(`Note: ${ignored.join(', ')} ${ignored.length > 1 ? 'are' : 'is'} not part of ${familyFor(version).label}; the keyword is ignored.\n`);
+    process.stderr.write(`Note: ${ignored.join(', ')} ${ignored.length > 1 ? 'are' : 'is'} not part of ${familyFor(modelled).label}; the keyword is ignored.\n`);
   }
   const keywordArguments: KeywordArguments = {
     exclude: options.exclude,
     ...(options.processTimeout !== undefined ? { processTimeoutSeconds: options.processTimeout } : {}),
+    ...(options.requireEnvvar !== undefined ? { requireEnvvar: options.requireEnvvar } : {}),
   };
-  let report: ChainReport = await evaluateChain({
-    env, keywordArguments, azureIdentityVersion: version, versionSource, brokerInstalled, ...interpreterFacts, signal, allowedHosts: options.allowHosts,
+  let report: ChainReport = await evaluateChain(chainInputsFor({
+    env, keywordArguments, interpreter: interpreterFacts, ...(version ? { versionOverride: version } : {}), signal, allowedHosts: options.allowHosts,
     ...(trustedPath !== undefined ? { trustedPath } : {}),
-  });
+  }));
   if (options.verify && python) {
     const verification = await verifyWithPython({ python, env, keywordArguments, signal, report });
     report = { ...report, verification };

@@ -14,14 +14,14 @@ import { equivalentCommands } from './presentation/accessRows';
 import type { AccessFailure, AccessSnapshot } from './presentation/accessSnapshot';
 import { accessViewModel, type AccessViewModel } from './presentation/accessViewModel';
 import { exclusionAdvice, type ExclusionAdvice, type TokenCredentialsSupport, type VersionFacts } from './presentation/exclusionAdvice';
+import { chainInputsFor, interpreterFactsOf, onSourceDoneProbe, type InterpreterFacts } from './engineInput';
 import { detectAzureIdentity, verifyWithPython } from './python';
 import { secretsOf } from './redact';
 
 export type { ExclusionAdvice } from './presentation/exclusionAdvice';
 
-export interface PythonDetection {
-  readonly azureIdentityVersion: string | null;
-  readonly brokerInstalled: boolean;
+/** The interpreter's facts (the same the CLI reads), or why it could not be asked. */
+export interface PythonDetection extends InterpreterFacts {
   /** Why the interpreter could not be asked (missing, timed out…); undefined when it answered. */
   readonly problem: string | undefined;
 }
@@ -29,9 +29,8 @@ export interface PythonDetection {
 export interface EvaluateRequest {
   readonly env: Readonly<Record<string, string>>;
   readonly keywordArguments: KeywordArguments;
-  /** Installed azure-identity version; undefined = unknown (the newest behaviour is assumed). */
-  readonly azureIdentityVersion: string | undefined;
-  readonly brokerInstalled: boolean;
+  /** What the interpreter said (undefined when it was not asked): the same facts the CLI passes to the engine. */
+  readonly interpreter: InterpreterFacts | undefined;
   /** Hosts the developer allowed ("Check with <host>") to receive a secret though neither Microsoft's nor loopback. */
   readonly allowedHosts?: readonly string[];
   /** PATH of the user's own environment: tools a PATH entry of .env finds run only when in allowedPrograms. */
@@ -46,7 +45,7 @@ export interface ChainEngineAdapter {
   detectPython(interpreter: string, env: Readonly<Record<string, string>>, signal: AbortSignal): Promise<PythonDetection>;
   chainOrder(azureIdentityVersion: string | undefined): CredentialName[];
   evaluate(request: EvaluateRequest): Promise<ChainReport>;
-  verify(request: EvaluateRequest & { readonly interpreter: string; readonly report: ChainReport }): Promise<Verification>;
+  verify(request: EvaluateRequest & { readonly interpreterPath: string; readonly report: ChainReport }): Promise<Verification>;
   withDotEnv(base: Readonly<Record<string, string>>, envFile: string, signal?: AbortSignal): Promise<Record<string, string>>;
   /** How to exclude or pin a source in the user's code for this version (env var value and/or keyword snippet). */
   exclusionAdvice(credential: CredentialName, azureIdentityVersion: string | undefined, mode: 'exclude' | 'pin'): ExclusionAdvice;
@@ -114,22 +113,16 @@ export function versionFacts(azureIdentityVersion: string | undefined): VersionF
 }
 
 function chainInputs(request: EvaluateRequest): ChainInputs {
-  return {
+  return chainInputsFor({
     env: request.env,
     keywordArguments: request.keywordArguments,
-    azureIdentityVersion: request.azureIdentityVersion,
-    versionSource: request.azureIdentityVersion ? 'python' : 'default',
-    brokerInstalled: request.brokerInstalled,
+    interpreter: request.interpreter,
     allowedHosts: request.allowedHosts ?? [],
     ...(request.trustedPath !== undefined ? { trustedPath: request.trustedPath } : {}),
     allowedPrograms: request.allowedPrograms ?? [],
     signal: request.signal,
-    onProbe: request.onSourceDone
-      ? (event) => {
-        if (event.phase === 'done') request.onSourceDone?.(event.credential, event.elapsedMs ?? 0, event.status ?? 'unavailable');
-      }
-      : undefined,
-  };
+    onProbe: onSourceDoneProbe(request.onSourceDone),
+  });
 }
 
 /** The cloud from the setting or this process's environment; `env` (with the workspace's .env) never chooses it. */
@@ -158,12 +151,12 @@ export function createEngineFacade(): EngineFacade {
       const found = await detectAzureIdentity(interpreter, env, signal);
       // "not installed" is an answer, not a problem: the view offers to install it.
       const notInstalled = found.version === null && found.pythonVersion !== null;
-      return { azureIdentityVersion: found.version, brokerInstalled: found.brokerInstalled, problem: notInstalled ? undefined : found.problem };
+      return { ...interpreterFactsOf(found), problem: notInstalled ? undefined : found.problem };
     },
     chainOrder: (version) => chainOrderFor(version),
     evaluate: (request) => evaluateChain(chainInputs(request)),
     verify: (request) => verifyWithPython({
-      python: request.interpreter,
+      python: request.interpreterPath,
       env: request.env,
       keywordArguments: request.keywordArguments,
       report: request.report,

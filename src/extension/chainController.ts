@@ -286,7 +286,8 @@ export class ChainController implements vscode.Disposable {
       progress.python = python;
     }
     const version = python.kind === 'answered' ? python.azureIdentityVersion ?? undefined : undefined;
-    const brokerInstalled = python.kind === 'answered' && python.brokerInstalled;
+    // The same facts the CLI passes (broker package and runtime, msal's version): one engine input for both.
+    const interpreterFacts = python.kind === 'answered' ? python : undefined;
     const order = engine.chainOrder(version);
     progress.stage = 'sources';
     const finished = new Map<CredentialName, SourceStatus>();
@@ -299,7 +300,7 @@ export class ChainController implements vscode.Disposable {
     // unless the developer allowed that program.
     const trustedPath = definedEnvironment(process.env).PATH ?? '';
     const report = await engine.evaluate({
-      env, keywordArguments, azureIdentityVersion: version, brokerInstalled, allowedHosts, signal,
+      env, keywordArguments, interpreter: interpreterFacts, allowedHosts, signal,
       trustedPath, allowedPrograms: this.allowedHosts.programs(),
       onSourceDone: (credential, elapsedMs, status) => {
         finished.set(credential, status);
@@ -323,7 +324,8 @@ export class ChainController implements vscode.Disposable {
       const missing = /not found|ENOENT/i.test(facts.problem);
       return { kind: 'unusable', interpreter, reason: missing ? 'missing' : 'cannotRun', message: redactSecrets(facts.problem, this.secrets) };
     }
-    return { kind: 'answered', interpreter, azureIdentityVersion: facts.azureIdentityVersion, brokerInstalled: facts.brokerInstalled };
+    const { problem: _problem, ...answered } = facts;
+    return { kind: 'answered', interpreter, ...answered };
   }
 
   /**
@@ -340,9 +342,8 @@ export class ChainController implements vscode.Disposable {
     const engine = await this.engine();
     const { env, keywordArguments } = this.lastInputs;
     return engine.verify({
-      env, keywordArguments, interpreter: python.interpreter.path, report,
-      azureIdentityVersion: python.azureIdentityVersion, brokerInstalled: python.brokerInstalled,
-      allowedHosts: this.allowedHosts.list(), signal,
+      env, keywordArguments, interpreterPath: python.interpreter.path, report,
+      interpreter: python, allowedHosts: this.allowedHosts.list(), signal,
     });
   }
 

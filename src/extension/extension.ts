@@ -22,6 +22,7 @@ import { createLog } from './log';
 import { PythonEnvironment } from './pythonEnvironment';
 import { readSettings } from './settings';
 import { StatusBarIndicator } from './statusBar';
+import { offerVerification } from './verifyOffer';
 import { registerWizards } from './wizards/register';
 
 /**
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
       chain.update(snapshot);
       status.update(snapshot);
       chainView.description = viewDescription(snapshot.scope);
+      offerVerification(snapshot, context.globalState);
     }),
     accessController.onDidChange((snapshot) => {
       // Only a snapshot past 'idle' exists, and it exists only after the chain's first check loaded the engine; the

@@ -17,6 +17,7 @@ export function actionCommand(action: RowAction, title: string): vscode.Command 
     case 'refresh': return { command: Commands.refresh, title };
     case 'showLog': return { command: Commands.showLog, title };
     case 'moveAuthFile': return { command: Commands.moveAuthFileToEnv, title };
+    case 'verify': return { command: Commands.verify, title };
     default: return assertNever(action);
   }
 }

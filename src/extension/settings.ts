@@ -22,6 +22,7 @@ export function readSettings(folder: vscode.WorkspaceFolder | undefined): Folder
     exclude[credential] = typeof value === 'boolean' ? value : null;
   }
   const processTimeout = dac.get<unknown>('processTimeout');
+  const requireEnvvar = dac.get<unknown>('requireEnvvar');
   const checkTimeout = config.get<unknown>('checkTimeout');
   const pythonPath = config.get<unknown>('pythonPath');
   const envFile = vscode.workspace.getConfiguration('python', scope).get<unknown>('envFile');
@@ -29,7 +30,11 @@ export function readSettings(folder: vscode.WorkspaceFolder | undefined): Folder
     checkOnStartup: config.get<unknown>('checkOnStartup') !== false,
     pythonPath: typeof pythonPath === 'string' ? pythonPath.trim() : '',
     checkTimeoutSeconds: typeof checkTimeout === 'number' ? checkTimeout : DEFAULT_CHECK_TIMEOUT_SECONDS,
-    defaultAzureCredential: { exclude, processTimeout: typeof processTimeout === 'number' ? processTimeout : null },
+    defaultAzureCredential: {
+      exclude,
+      processTimeout: typeof processTimeout === 'number' ? processTimeout : null,
+      requireEnvvar: typeof requireEnvvar === 'boolean' ? requireEnvvar : null,
+    },
     pythonEnvFile: typeof envFile === 'string' ? envFile : DEFAULT_ENV_FILE,
   };
 }

@@ -15,11 +15,12 @@ test('version strings map to the documented families (unknown → the newest rel
     ['1.24.0b1', '1.24'], ['1.24.0', '1.24'],
     ['1.25.0', '1.25'], ['1.25.1', '1.25.1'], ['1.25.3', '1.25.1'],
     ['1.26.0b1', '1.26'], ['1.26.0b3', '1.26'], ['1.27.0', '1.26'], ['2.0.0', '1.26'],
-    // What pip installs today (NEWEST_KNOWN_VERSION) when the version cannot be read.
-    [undefined, '1.25.1'], ['not a version', '1.25.1'],
+    // What pip installs today (NEWEST_KNOWN_VERSION, 1.27.0) when the version cannot be read.
+    [undefined, '1.26'], ['not a version', '1.26'],
   ];
   for (const [version, family] of cases) assert.equal(familyIdFor(version), family, String(version));
-  assert.equal(familyIdFor(NEWEST_KNOWN_VERSION), '1.25.1');
+  assert.equal(NEWEST_KNOWN_VERSION, '1.27.0');
+  assert.equal(familyIdFor(NEWEST_KNOWN_VERSION), '1.26');
 });
 
 test('parseVersion reads PEP 440 pre-releases and rejects garbage', () => {

@@ -19,7 +19,7 @@ import type { ChainInputs, ChainReport, CredentialName } from './types';
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
 import { WorkspaceProgramError } from './workspacePrograms';
 import {
-  chainOrderFor, familyFor, NEWEST_KNOWN_VERSION, planExclusions, processTimeoutSeconds, type ConstructorError,
+  chainOrderFor, familyFor, NEWEST_KNOWN_VERSION, planExclusions, processTimeoutSeconds, rulesProvenance, type ConstructorError,
 } from './versions';
 
 export const PROBES: Readonly<Record<CredentialName, Probe>> = {
@@ -158,13 +158,15 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   const secrets = secretsOf(env, [...await federatedTokenOf(env, signal), ...sentSecrets]);
   if (signal?.aborted) throw abortError();
   const { sources, verdict } = applyVerdict(behaviour, records, chainError, (text) => redactSecrets(text, secrets));
+  const version = inputs.azureIdentityVersion ?? NEWEST_KNOWN_VERSION;
   return {
-    azureIdentityVersion: inputs.azureIdentityVersion ?? NEWEST_KNOWN_VERSION,
+    azureIdentityVersion: version,
     versionSource: inputs.azureIdentityVersion === undefined ? 'default' : inputs.versionSource,
     sources,
     verdict,
     verification: null,
     behaviour: behaviour.label,
+    rules: rulesProvenance(version),
     ...(notes.length ? { notes } : {}),
   };
 }

@@ -90,6 +90,28 @@ export interface Verification {
 
 export type VersionSource = 'python' | 'flag' | 'default';
 
+/** How the engine knows the rules it applies to a version. */
+export type RulesEvidence =
+  /** This very version runs in the agreement tests against the real library. */
+  | 'checked'
+  /** The rules come from its release notes and sources; it has not run here. */
+  | 'read'
+  /** Newer than every version whose rules were read (or not readable here): the newest read version's rules are assumed. */
+  | 'assumed';
+
+/** Where a report's rules come from: modelled from what was read, or observed with the real library. */
+export interface RulesProvenance {
+  readonly evidence: RulesEvidence;
+  /** The versions the engine's predictions are checked against with the real library. */
+  readonly checkedVersions: readonly string[];
+  /** For 'assumed': the version whose rules stand in. */
+  readonly modelledOn?: string;
+  /** One sentence, e.g. "azure-identity 1.25.3: rules read from its release, not yet checked against it here". */
+  readonly summary: string;
+  /** Verify with Python is how to find out (everything but 'checked'). */
+  readonly verifyAdvised: boolean;
+}
+
 export interface ChainReport {
   readonly azureIdentityVersion: string;
   readonly versionSource: VersionSource;
@@ -100,6 +122,8 @@ export interface ChainReport {
   readonly notes?: readonly string[];
   /** The version family whose rules were applied, e.g. "azure-identity 1.23". */
   readonly behaviour?: string;
+  /** Whether these rules were checked against this version of the real library, only read, or assumed. */
+  readonly rules?: RulesProvenance;
 }
 
 /** `exclude_*` keywords (by credential class name; true = exclude_…=True, false = exclude_…=False) and `process_timeout`. */

@@ -2,8 +2,10 @@
 // differently per version is read from here; the probes and the verdict never test a version number themselves.
 // Sources: the real library (1.13.0b2, 1.23.1 and 1.26.0b3 observed by running them, and cross-checked by the agreement
 // tests); what lies between from the upstream source and the release notes (the "Release History" that ships in
-// azure-identity's own package metadata), each change placed at the version whose notes name it.
-import { EXCLUDE_KEYWORDS, type CredentialName } from './types';
+// azure-identity's own package metadata), each change placed at the version whose notes name it. The releases after
+// 1.26.0b3 (1.26.0, 1.27.0) are known only from PyPI's listing: their notes and sources could not be read here, so
+// they get 1.26.0b3's rules and every report about them says so (RELEASES, rulesProvenance).
+import { EXCLUDE_KEYWORDS, type CredentialName, type RulesEvidence, type RulesProvenance } from './types';
 
 export type FamilyId = 'legacy' | '1.13' | '1.23' | '1.24' | '1.25' | '1.25.1' | '1.26';
 
@@ -32,10 +34,76 @@ export function parseVersion(text: string): ParsedVersion | undefined {
 }
 
 /**
- * The newest azure-identity release (PyPI, 2026-03-12). A version that cannot be read gets its behaviour: it is what
- * `pip install azure-identity` installs (pip skips the 1.26 betas unless asked for them).
+ * The newest azure-identity release (PyPI lists 1.27.0, 2026-10; 1.26.0 before it). A version that cannot be read is
+ * taken to be this one: it is what `pip install azure-identity` installs. Its rules are not read (see RELEASES).
  */
-export const NEWEST_KNOWN_VERSION = '1.25.3';
+export const NEWEST_KNOWN_VERSION = '1.27.0';
+
+/**
+ * The versions whose predictions are checked against the real library here: the agreement tests run every scenario
+ * through the engine and through the real DefaultAzureCredential of each (Debian 12, Debian 13, Debian sid).
+ */
+export const CHECKED_VERSIONS: readonly string[] = ['1.13.0b2', '1.23.1', '1.26.0b3'];
+
+/**
+ * How much is known of a release's rules, for the releases after the last one whose text was read.
+ *   read:     its CHANGELOG entry or sources were read; the rules of its family come from there.
+ *   not-read: it is known to exist (PyPI's listing) but neither its CHANGELOG entry nor its sources could be read
+ *             here (the repository snapshot is larger than the source tool brings over, PyPI is not reachable from
+ *             this machine, and Debian carries only the 1.26.0b3 snapshot), so it gets the rules of the newest
+ *             version that was read (NEWEST_READ_VERSION) — an assumption the product says out loud.
+ * Versions up to NEWEST_READ_VERSION are 'read' (each family above names its evidence), or checked (CHECKED_VERSIONS).
+ */
+export const RELEASES: readonly { readonly version: string; readonly released: string; readonly rules: 'read' | 'not-read' }[] = [
+  // PyPI listing (2026-10 for 1.27.0); no 1.26.0/1.27.0 CHANGELOG text or source was reachable.
+  { version: '1.26.0', released: 'before 2026-10', rules: 'not-read' },
+  { version: '1.27.0', released: '2026-10', rules: 'not-read' },
+];
+
+/** The newest version whose rules were read (or observed): everything newer is modelled on it. */
+export const NEWEST_READ_VERSION = '1.26.0b3';
+
+/** Orders two parsed versions as PEP 440 does for the forms parseVersion accepts (dev < a < b < rc < final). */
+export function compareVersions(a: ParsedVersion, b: ParsedVersion): number {
+  const rank = (v: ParsedVersion): number => (v.pre === undefined ? 4 : { dev: 0, a: 1, b: 2, rc: 3 }[v.pre.kind]);
+  return a.major - b.major || a.minor - b.minor || a.patch - b.patch || rank(a) - rank(b) || (a.pre?.number ?? 0) - (b.pre?.number ?? 0);
+}
+
+export function rulesEvidenceFor(version: string): RulesEvidence {
+  const parsed = parseVersion(version);
+  if (!parsed) return 'assumed';
+  const same = (other: string): boolean => compareVersions(parsed, parseVersion(other)!) === 0;
+  if (CHECKED_VERSIONS.some(same)) return 'checked';
+  if (RELEASES.some((r) => r.rules === 'not-read' && same(r.version))) return 'assumed';
+  return compareVersions(parsed, parseVersion(NEWEST_READ_VERSION)!) <= 0 ? 'read' : 'assumed';
+}
+
+export function rulesProvenance(version: string): RulesProvenance {
+  const evidence = rulesEvidenceFor(version);
+  const checkedVersions = [...CHECKED_VERSIONS];
+  switch (evidence) {
+    case 'checked':
+      return {
+        evidence, checkedVersions, verifyAdvised: false,
+        summary: `azure-identity ${version}: rules checked against this version of the real library here`,
+      };
+    case 'read':
+      return {
+        evidence, checkedVersions, verifyAdvised: true,
+        summary: `azure-identity ${version}: rules read from its release, not yet checked against it here`,
+      };
+    case 'assumed':
+      return {
+        evidence, checkedVersions, verifyAdvised: true, modelledOn: NEWEST_READ_VERSION,
+        summary: `azure-identity ${version}: rules not read from its release; those of ${NEWEST_READ_VERSION} are assumed, `
+          + 'not yet checked against it here',
+      };
+    default: {
+      const never: never = evidence;
+      return never;
+    }
+  }
+}
 
 /** Which family a version belongs to; undefined or unparsable versions get NEWEST_KNOWN_VERSION's. */
 export function familyIdFor(version: string | undefined): FamilyId {
@@ -346,6 +414,9 @@ const FAMILY_1_25_1: ChainBehaviour = {
   managedIdentity: { ...FAMILY_1_25.managedIdentity, msalErrorDetail: 'code-and-description', probeSkippedWhenSelectedByName: true },
 };
 
+// 1.26.0b3 observed (Debian sid's python3-azure 20260602): require_envvar's message, process_credential_exclusions
+// (the variable first, explicit exclude_* keywords last), the browser and the broker as in 1.24/1.25. 1.26.0 and
+// 1.27.0 are assumed to be the same (see RELEASES).
 const FAMILY_1_26: ChainBehaviour = {
   ...FAMILY_1_25_1,
   family: '1.26',

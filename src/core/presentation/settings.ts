@@ -10,6 +10,8 @@ export interface DefaultAzureCredentialSettings {
   readonly exclude: Readonly<Partial<Record<CredentialName, boolean | null>>>;
   /** `processTimeout` in seconds; null leaves the library default. */
   readonly processTimeout: number | null;
+  /** `requireEnvvar`: require_envvar= as the code passes it (1.25+); null/absent: not passed. */
+  readonly requireEnvvar?: boolean | null;
 }
 
 /** Every `azureDevAuth.*` setting as one workspace folder sees it (plus the Python extension's `python.envFile`). */
@@ -47,6 +49,7 @@ export function keywordArgumentsFromSettings(settings: DefaultAzureCredentialSet
   return {
     exclude,
     processTimeoutSeconds: typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+    ...(typeof settings.requireEnvvar === 'boolean' ? { requireEnvvar: settings.requireEnvvar } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
 // Pure types and accessors: the extension's controller produces these, renderers in this folder turn them into
 // rows and status text.
 import type { ChainReport, CredentialName, SourceResult, SourceStatus } from '../chain/types';
+import type { InterpreterFacts } from '../engineInput';
 
 /** Which interpreter the user's Python code runs with, and where that answer came from. */
 export interface InterpreterChoice {
@@ -16,12 +17,10 @@ export type PythonFacts =
   /** Restricted Mode: the interpreter is not run at all. */
   | { readonly kind: 'untrusted'; readonly interpreter: InterpreterChoice }
   /** It ran; azure-identity is installed in this version, or not at all (null). */
-  | {
+  | ({
     readonly kind: 'answered';
     readonly interpreter: InterpreterChoice;
-    readonly azureIdentityVersion: string | null;
-    readonly brokerInstalled: boolean;
-  }
+  } & InterpreterFacts)
   /** It could not be run: the file is gone, or it failed to start or to answer. */
   | {
     readonly kind: 'unusable';

@@ -2,7 +2,8 @@
 // renderer switches over the snapshot's phase exhaustively, so a failed check is always shown as failed, and an
 // older report appears only marked as stale ("(stale: from 14:02)"). Pure: the extension turns these models into
 // TreeItems and a StatusBarItem, and maps the actions to its commands.
-import type { ChainReport, CredentialName, SourceStatus } from '../chain/types';
+import type { ChainReport, CredentialName, RulesProvenance, SourceStatus } from '../chain/types';
+import type { Track1Package } from '../python/detect';
 import {
   describeSource, displayName, firstLine, formatExpiry, fullIdentity, markdownText, shortIdentity, verdictHeadline,
 } from './chainRows';
@@ -20,7 +21,8 @@ export type RowAction =
   | { readonly kind: 'manageTrust' }
   | { readonly kind: 'refresh' }
   | { readonly kind: 'showLog' }
-  | { readonly kind: 'moveAuthFile' };
+  | { readonly kind: 'moveAuthFile' }
+  | { readonly kind: 'verify' };
 
 export interface RowLink {
   readonly title: string;
@@ -203,6 +205,13 @@ function pythonRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): RowMode
       description = `azure-identity ${answered?.azureIdentityVersion ?? ''}${answered?.brokerInstalled ? ' + broker' : ''}`;
       icon = 'symbol-namespace';
       color = undefined;
+      const track1 = answered?.track1Packages ?? [];
+      if (track1.length) {
+        description += ` · ${track1.length === 1 ? 'a track-1 library' : `${track1.length} track-1 libraries`}`;
+        icon = 'warning';
+        color = 'problemsWarningIcon.foreground';
+        lines.push(...track1Lines(path, track1));
+      }
       break;
     }
     case 'notChecked':
@@ -217,6 +226,14 @@ function pythonRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): RowMode
   if (snapshot.phase === 'ready') {
     const report = snapshot.check.report;
     lines.push(`The chain below follows azure-identity **${markdownText(report.azureIdentityVersion)}**${report.versionSource === 'default' ? ' (the newest known, because the installed version is unknown)' : ''}.`);
+    if (report.rules) {
+      lines.push(rulesSentence(report.rules));
+      // Verification runs the workspace interpreter: offered only where the interpreter answered.
+      if (report.rules.verifyAdvised && state === 'installed') {
+        description += ' · rules not checked';
+        links.push({ title: 'Verify with Python', action: { kind: 'verify' } });
+      }
+    }
   }
   const problem = state === 'missing' || state === 'cannotRun' || state === 'timedOut';
   return {
@@ -229,6 +246,46 @@ function pythonRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): RowMode
     contextValue: `python;${problem ? 'problem' : state}`,
     click: undefined,
   };
+}
+
+/** "azure-identity 1.27.0: rules … — Verify with Python", and the versions the engine is checked against. */
+export function rulesSentence(rules: RulesProvenance): string {
+  const checked = rules.checkedVersions.map((v) => markdownText(v));
+  const list = checked.length > 1 ? `${checked.slice(0, -1).join(', ')} and ${checked[checked.length - 1]}` : checked.join('');
+  const summary = markdownText(rules.summary);
+  return `${rules.verifyAdvised ? `**${summary} — Verify with Python**` : `${summary}.`} `
+    + `Predictions are checked against the real azure-identity ${list}.`;
+}
+
+/**
+ * Track-1 azure-mgmt-* libraries: their clients sign requests with credentials.signed_session(), which no
+ * azure-identity credential has, so they fail with DefaultAzureCredential whatever the chain finds.
+ */
+export function track1Lines(python: string, packages: readonly Track1Package[]): string[] {
+  const names = packages.map((p) => `${markdownText(p.name)} ${markdownText(p.version)}`).join(', ');
+  return [
+    `**Track-1 Azure libraries:** ${names}. These are built on msrest, without azure-core: their clients fail with `
+      + "`DefaultAzureCredential` (`AttributeError: 'DefaultAzureCredential' object has no attribute 'signed_session'`), "
+      + 'whatever source the chain below finds. Upgrade them to a current release:',
+    codeBlock(track1UpgradeCommand(python, packages)),
+  ];
+}
+
+/** A POSIX shell word: as is when it is plainly safe, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The pip command that upgrades the track-1 libraries, one line for a POSIX shell (each word quoted as needed). */
+export function track1UpgradeCommand(python: string, packages: readonly Track1Package[]): string {
+  return [python, '-m', 'pip', 'install', '--upgrade', ...packages.map((p) => p.name)].map(shellWord).join(' ');
+}
+
+/** A fenced code block that no backtick run in the text can close early (an interpreter path is anyone's text). */
+function codeBlock(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fenceMark = '`'.repeat(Math.max(3, longest + 1));
+  return [`${fenceMark}sh`, text, fenceMark].join('\n');
 }
 
 function headlineRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>, now: number): RowModel | undefined {
@@ -455,7 +512,8 @@ export function statusBarModel(snapshot: ChainSnapshot, now = Date.now()): Statu
   if (interpreter) lines.push(`- Interpreter: ${markdownText(interpreter.path)}`);
   if (snapshot.phase === 'ready') {
     const report = snapshot.check.report;
-    lines.push(`- azure-identity: ${markdownText(report.azureIdentityVersion)}${report.versionSource === 'default' ? ' (assumed: newest)' : ''}`);
+    lines.push(`- azure-identity: ${markdownText(report.azureIdentityVersion)}${report.versionSource === 'default' ? ' (assumed: newest)' : ''}`
+      + `${report.rules?.verifyAdvised ? ' — rules not checked against it here' : ''}`);
   }
   if (!scope.trusted) lines.push('- Restricted Mode: `.env` not read, interpreter not run');
   lines.push('', 'Click for actions.');
@@ -481,4 +539,20 @@ function minutesAgo(epochMs: number, now: number): string {
 
 function fence(text: string): string {
   return ['```text', text.replace(/```/g, "'''"), '```'].join('\n');
+}
+
+// ---------- verification offer ----------
+
+/**
+ * The notification the first check of an azure-identity version whose rules were not checked here deserves: the
+ * same sentence as the Python row, with Verify with Python as its button. Only for a trusted workspace whose
+ * interpreter answered (verification runs that interpreter), and once per version (`offered` lists those already
+ * offered).
+ */
+export function verificationOffer(snapshot: ChainSnapshot, offered: readonly string[]): { readonly version: string; readonly message: string } | undefined {
+  if (snapshot.phase !== 'ready' || !snapshot.scope.trusted) return undefined;
+  const { report, python } = snapshot.check;
+  if (python.kind !== 'answered' || !python.azureIdentityVersion || report.versionSource !== 'python') return undefined;
+  if (!report.rules?.verifyAdvised || offered.includes(report.azureIdentityVersion)) return undefined;
+  return { version: report.azureIdentityVersion, message: `${report.rules.summary} — Verify with Python` };
 }

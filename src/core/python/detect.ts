@@ -5,6 +5,13 @@ import { tmpdir } from 'node:os';
 import { runProcess, type RunResult } from '../process/run';
 import { DETECT_SCRIPT, SCRIPT_MARKER } from './scripts';
 
+/** An azure-mgmt-* library of the track-1 generation (msrest-based): DefaultAzureCredential cannot sign its requests. */
+export interface Track1Package {
+  /** Normalised distribution name, e.g. "azure-mgmt-resource". */
+  readonly name: string;
+  readonly version: string;
+}
+
 export interface AzureIdentityDetection {
   /** e.g. "1.23.1"; null when azure-identity is not importable there (see `problem`). */
   readonly version: string | null;
@@ -15,6 +22,8 @@ export interface AzureIdentityDetection {
   readonly brokerRuntimeInstalled: boolean;
   /** The msal package's version, when its metadata says. */
   readonly msalVersion: string | null;
+  /** Track-1 azure-mgmt-* libraries in the interpreter (empty when none, or when it could not be asked). */
+  readonly track1Packages: readonly Track1Package[];
   readonly pythonVersion: string | null;
   /** sys.executable as the interpreter reports it. */
   readonly executable: string | null;
@@ -60,6 +69,25 @@ export function scriptRecords(stdout: string): Record<string, unknown>[] {
 
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
+/** A distribution name as pip spells it, and nothing that could become markup or a shell word. */
+const DIST_NAME = /^azure-mgmt-[a-z0-9][a-z0-9.-]{0,80}$/;
+const DIST_VERSION = /^[A-Za-z0-9.+!_-]{1,40}$/;
+
+/** The script's track-1 list, validated: an interpreter's metadata is read from files anyone could have written. */
+function track1Of(value: unknown): Track1Package[] {
+  if (!Array.isArray(value)) return [];
+  const found: Track1Package[] = [];
+  for (const item of value.slice(0, 50)) {
+    if (!item || typeof item !== 'object') continue;
+    const name: unknown = Reflect.get(item, 'name');
+    const version: unknown = Reflect.get(item, 'version');
+    if (typeof name === 'string' && typeof version === 'string' && DIST_NAME.test(name) && DIST_VERSION.test(version)) {
+      found.push({ name, version });
+    }
+  }
+  return found;
+}
+
 export async function detectAzureIdentity(
   python: string,
   env: Readonly<Record<string, string>>,
@@ -71,7 +99,8 @@ export async function detectAzureIdentity(
   const record = scriptRecords(result.stdout).find((r) => r.kind === 'detect');
   if (!record) {
     return {
-      version: null, versionSource: null, brokerInstalled: false, brokerRuntimeInstalled: false, msalVersion: null, pythonVersion: null, executable: null,
+      version: null, versionSource: null, brokerInstalled: false, brokerRuntimeInstalled: false, msalVersion: null, track1Packages: [],
+      pythonVersion: null, executable: null,
       problem: describeRunProblem(python, result, timeoutMs),
     };
   }
@@ -83,6 +112,7 @@ export async function detectAzureIdentity(
     brokerInstalled: record.brokerInstalled === true,
     brokerRuntimeInstalled: record.brokerRuntimeInstalled === true,
     msalVersion: str(record.msalVersion),
+    track1Packages: track1Of(record.track1Packages),
     pythonVersion: str(record.pythonVersion),
     executable: str(record.executable),
     ...(problem ? { problem } : {}),

@@ -58,7 +58,7 @@ def _version_from_source(locations):
 
 /**
  * Prints one `kind: "detect"` record: azure-identity's version, whether the broker package and MSAL's broker runtime
- * are there, the interpreter.
+ * are there, msal's version, the track-1 azure-mgmt-* libraries (at most 50), the interpreter.
  */
 export const DETECT_SCRIPT = PREAMBLE + String.raw`
 import platform
@@ -76,13 +76,33 @@ try:
     _runtime = importlib.util.find_spec("pymsalruntime") is not None
 except Exception:
     _runtime = False
+# azure-mgmt-* libraries of the track-1 generation: built on msrestazure, without azure-core (azure-mgmt-core in track 2).
+# Their clients call credentials.signed_session(), which azure-identity's credentials do not have. Read from each
+# distribution's declared requirements; nothing is imported. A distribution that declares none (Debian's egg-info)
+# says nothing either way and is not reported.
+_track1 = []
+try:
+    from importlib import metadata as _md
+    _seen = set()
+    for _dist in _md.distributions():
+        _name = (_dist.metadata.get("Name") or "").strip()
+        _key = _name.lower().replace("_", "-")
+        if not _key.startswith("azure-mgmt-") or _key == "azure-mgmt-core" or _key in _seen:
+            continue
+        _seen.add(_key)
+        _requires = [re.split(r"[\s;<>=!~\[(]", r.strip(), 1)[0].lower().replace("_", "-") for r in (_dist.requires or [])]
+        if "msrestazure" in _requires and "azure-mgmt-core" not in _requires and "azure-core" not in _requires:
+            _track1.append({"name": _key, "version": _dist.version})
+except Exception:
+    pass
+_track1.sort(key=lambda p: p["name"])
 _problem = None
 if _locations is None:
     _problem = "azure-identity is not installed in this interpreter"
 elif not _version:
     _problem = "azure-identity is installed but its version could not be read"
 _send("detect", version=_version, versionSource=_source, brokerInstalled=bool(_broker), brokerRuntimeInstalled=bool(_runtime),
-      msalVersion=_dist_version("msal"),
+      msalVersion=_dist_version("msal"), track1Packages=_track1[:50],
       pythonVersion=platform.python_version(), executable=sys.executable, problem=_problem)
 `;
 
