@@ -245,7 +245,7 @@ export function servicePrincipalSection(initial: ServicePrincipalSectionContext,
   const managed = h('div', { id: 'sp-managed' });
   const paths = h('div', { id: 'sp-paths' });
   const element = h('section', { id: 'sp-section', 'aria-labelledby': 'sp-title' },
-    h('h2', { id: 'sp-title' }, 'Service principal for local development'), intro, status, result, managed, paths);
+    h('h2', { id: 'sp-title', tabindex: '-1' }, 'Service principal for local development'), intro, status, result, managed, paths);
 
   const folderName = () => info?.folderName ?? 'this folder';
   const groupName = () => defaultGroupName(info?.folderName ?? 'app');
@@ -956,7 +956,7 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
     if (!state.focused && t.page && state.init.wizard === 'signIn' && state.init.focus) {
       state.focused = true;
       save();
-      const heading = root.querySelector<HTMLElement>(`#title-${CSS.escape(state.init.focus)}`);
+      const heading = root.querySelector<HTMLElement>(state.init.focus === 'servicePrincipal' ? '#sp-title' : `#title-${CSS.escape(state.init.focus)}`);
       heading?.scrollIntoView({ block: 'start' });
       heading?.focus();
     }

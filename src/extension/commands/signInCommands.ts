@@ -9,6 +9,7 @@ import { registerCommand } from './registerCommand';
 export function registerSignInCommands(ctx: CommandContext, context: vscode.ExtensionContext): vscode.Disposable[] {
   return [
     registerCommand(ctx, Commands.signIn, () => openSignInWizard(ctx, context.extensionUri)),
+    registerCommand(ctx, Commands.servicePrincipalForLocalDev, () => openSignInWizard(ctx, context.extensionUri, 'servicePrincipal')),
     registerCommand(ctx, Commands.signInWithSource, (arg) => {
       const credential = sourceArgument(arg)?.credential;
       if (credential) signInWithSource(ctx, context.extensionUri, credential);
