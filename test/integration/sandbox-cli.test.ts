@@ -67,7 +67,7 @@ printf '%s\n' "$out" > "$WORK/printed.txt"
 eval "$out"
 pid=$(printf '%s\n' "$out" | sed -n 's/.*Stop it: kill \([0-9][0-9]*\)$/\1/p')
 trap 'kill "$pid" 2>/dev/null || true' EXIT
-export HOME="$WORK/home"; mkdir -p "$HOME"
+export HOME="$WORK/home-$PRESET"; mkdir -p "$HOME"
 az login -u alice@contososandbox.onmicrosoft.com -p 'Alice-Sandbox-Pa55!' > /dev/null
 token=$(az account get-access-token --resource https://graph.microsoft.com --query accessToken -o tsv)
 curl -s -o /dev/null -w '%{http_code}\n' --noproxy '*' --cacert "$NODE_EXTRA_CA_CERTS" -X POST "$AZURE_DEV_AUTH_GRAPH/v1.0/groups" \
@@ -86,7 +86,7 @@ echo "still running"
       for (const line of printed) assert.match(line, /^(export [A-Z_]+=|# )/, `only exports and comments on stdout: ${line}`);
       assert.ok(printed.some((line) => line.startsWith('export AZURE_DEV_AUTH_GRAPH=')));
     }
-    assert.deepEqual(readdirSync(work).sort(), ['home', 'printed.txt'], 'nothing printed was run as a command that made files');
+    assert.deepEqual(readdirSync(work).sort(), ['home-default', 'home-demo', 'printed.txt'], 'nothing printed was run as a command that made files');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
