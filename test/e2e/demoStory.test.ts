@@ -99,9 +99,14 @@ suite.test('alice: the chain, her access, a group with bob, a data role at rg-ap
 
   // 5. The Access view: the role through the new group, and writing blobs allowed.
   const after = await vscode.waitForRows(ACCESS, (rs) => row(rs, STORAGE)?.label === 'stsandboxapp (named in the workspace): read yes, write yes', 90_000);
-  assert.ok(after.some((r) => r.label === GROUP), `the new group is listed: ${after.map((r) => r.label).join(' | ')}`);
   assert.ok(after.some((r) => r.label === 'Storage Blob Data Contributor' && r.description === `via group ${GROUP}`),
     after.filter((r) => r.label === 'Storage Blob Data Contributor').map((r) => r.description).join(' | '));
+  // Her groups (a collapsed row, opened with a click as a person would) now include the new one.
+  const pane = await vscode.openView(ACCESS);
+  const groups = pane.locator('[role=treeitem]').filter({ has: vscode.page.locator('.label-name', { hasText: /^\s*Groups\s*$/ }) }).first();
+  if ((await groups.getAttribute('aria-expanded')) === 'false') await groups.click();
+  const withGroups = await vscode.waitForRows(ACCESS, (rs) => rs.some((r) => r.label === GROUP), 20_000);
+  assert.ok(row(withGroups, 'sg-dev-team'));
   await vscode.screenshot('demo-access-after');
   assert.deepEqual(dialogs, []);
 });
