@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { EngineFacade } from '../core/engineFacade';
 import { shownAccess } from '../core/presentation/accessSnapshot';
+import { pythonFactsOf } from '../core/presentation/snapshot';
 import { viewDescription } from '../core/presentation/snapshotView';
 import { AccessController } from './accessController';
 import { AccessTreeProvider } from './accessView';
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const accessView = vscode.window.createTreeView(ACCESS_VIEW_ID, { treeDataProvider: access });
   const lasting: vscode.Disposable[] = [];
   let accessHasReport = false;
+  let azureIdentityMissing = false;
   const commands: CommandContext = {
     controller, access: accessController, engine: loadEngine, folders, allowedHosts, log,
     knownSecrets: () => controller.knownSecrets(),
@@ -66,6 +68,9 @@ export function activate(context: vscode.ExtensionContext): void {
       status.update(snapshot);
       chainView.description = viewDescription(snapshot.scope);
       offerVerification(snapshot, context.globalState);
+      const python = pythonFactsOf(snapshot);
+      const missing = python?.kind === 'answered' && python.azureIdentityVersion === null;
+      if (missing !== azureIdentityMissing) void vscode.commands.executeCommand('setContext', ContextKeys.azureIdentityMissing, (azureIdentityMissing = missing));
     }),
     accessController.onDidChange((snapshot) => {
       // Only a snapshot past 'idle' exists, and it exists only after the chain's first check loaded the engine; the

@@ -13,6 +13,7 @@ export const Commands = {
   refresh: 'azureDevAuth.refresh',
   showChain: 'azureDevAuth.showChain',
   signIn: 'azureDevAuth.signIn',
+  servicePrincipalForLocalDev: 'azureDevAuth.servicePrincipalForLocalDev',
   showLog: 'azureDevAuth.showLog',
   openSettings: 'azureDevAuth.openSettings',
   verify: 'azureDevAuth.verify',
@@ -42,9 +43,10 @@ export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 /** The manifest's titles, for messages about a command ("Verify with Python failed: …"). */
 export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
-  [Commands.refresh]: 'Refresh',
+  [Commands.refresh]: 'Refresh Chain',
   [Commands.showChain]: 'Show Chain',
   [Commands.signIn]: 'Sign In…',
+  [Commands.servicePrincipalForLocalDev]: 'Service Principal for Local Development…',
   [Commands.showLog]: 'Show Log',
   [Commands.openSettings]: 'Open Settings',
   [Commands.verify]: 'Verify with Python',
@@ -82,4 +84,6 @@ export const ContextKeys = {
   hasAllowedHosts: 'azureDevAuth.hasAllowedHosts',
   /** The Access view shows a report (current, refreshing or stale): Copy az Command has something to copy. */
   hasAccessReport: 'azureDevAuth.hasAccessReport',
+  /** The interpreter answered and has no azure-identity: Install azure-identity applies. */
+  azureIdentityMissing: 'azureDevAuth.azureIdentityMissing',
 } as const;

@@ -1,5 +1,5 @@
 // CLI: node dist/sandbox.js [--print-env] [--port N] [--proxy-port N] [--state-dir DIR] [--page-size N]
-//                           [--seed FILE | --seed-preset default|large] [--demo-home DIR [--demo-user KEY]]
+//                           [--seed FILE | --seed-preset default|demo|large] [--demo-home DIR [--demo-user KEY]]
 // Starts the sandbox tenant and serves until SIGINT/SIGTERM. With --print-env it prints `export NAME=VALUE` lines
 // (shell-quoted) for the service principal, the endpoints, the CA and PATH with the fake tools first; written to a
 // file (`... --print-env > sandbox.env &`, then `. sandbox.env`) they configure a shell. Under `npm run` the
@@ -7,12 +7,16 @@
 // default) into the fake az, azd and Azure PowerShell under that HOME before serving. Progress goes to stderr,
 // never secrets; a line `[sandbox] ready` on stderr tells a parent process it may start using it. --seed-preset
 // large serves the benchmark tenant (largeSeed.ts: 50 subscriptions, 300 groups, 5,000 role assignments).
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signInDemoDeveloper } from './demo';
+import { demoSeed } from './demoSeed';
 import { defaultSeed, largeSeed, startSandbox, type SandboxSeed } from './server';
 
-const SEED_PRESETS: Record<string, () => SandboxSeed> = { default: defaultSeed, large: largeSeed };
+const SEED_PRESETS: Record<string, () => SandboxSeed> = { default: defaultSeed, demo: demoSeed, large: largeSeed };
 
 function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'print-env': { type: 'boolean', default: false },
+      detach: { type: 'boolean', default: false },
       port: { type: 'string' },
       'proxy-port': { type: 'string' },
       'state-dir': { type: 'string' },
@@ -51,7 +56,12 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('usage: node dist/sandbox.js [--print-env] [--port N] [--proxy-port N] [--state-dir DIR] [--page-size N] [--seed FILE | --seed-preset default|large] [--demo-home DIR [--demo-user KEY]]\n');
+    process.stdout.write('usage: node dist/sandbox.js [--print-env [--detach]] [--port N] [--proxy-port N] [--state-dir DIR] [--page-size N] [--seed FILE | --seed-preset default|demo|large] [--demo-home DIR [--demo-user KEY]]\n');
+    return;
+  }
+  if (values.detach) {
+    if (!values['print-env']) throw new Error('--detach needs --print-env (it prints the lines to evaluate, then returns)');
+    await detach(process.argv.slice(2).filter((a) => a !== '--detach'));
     return;
   }
   const pageSize = values['page-size'] === undefined ? undefined : Number(values['page-size']);
@@ -93,11 +103,49 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.on('SIGHUP', stop);
-  // Under `npm run sandbox` the parent is npm's `sh -c`, which does not pass npm's SIGTERM on: stop with it.
-  if (process.env.npm_lifecycle_event) {
+  // Under `npm run sandbox` the parent is npm's `sh -c`, which does not pass npm's SIGTERM on: stop with it. A
+  // detached sandbox outlives its launcher on purpose.
+  if (process.env.npm_lifecycle_event && !process.env[DETACHED]) {
     const parent = process.ppid;
     setInterval(() => { if (process.ppid !== parent) stop(); }, 500).unref();
   }
+}
+
+const DETACHED = 'AZURE_DEV_AUTH_SANDBOX_DETACHED';
+const DETACH_READY_TIMEOUT_MS = 120_000;
+
+/**
+ * `--print-env --detach`: starts the sandbox as a background process of its own (its messages in a log file), waits
+ * for `[sandbox] ready`, prints only its `export` lines and how to stop it, and returns, so that
+ * `eval "$(npm run --silent sandbox -- --print-env --detach)"` configures the shell and leaves the sandbox serving.
+ */
+async function detach(args: readonly string[]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'azure-dev-auth-sandbox-'));
+  const envFile = join(dir, 'env.sh');
+  const logFile = join(dir, 'sandbox.log');
+  const out = openSync(envFile, 'w');
+  const err = openSync(logFile, 'w');
+  const script = process.argv[1];
+  if (!script) throw new Error('cannot tell which script to start in the background');
+  const child = spawn(process.execPath, [script, ...args], { detached: true, stdio: ['ignore', out, err], env: { ...process.env, [DETACHED]: '1' } });
+  closeSync(out);
+  closeSync(err);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + DETACH_READY_TIMEOUT_MS;
+  for (;;) {
+    const log = readFileSync(logFile, 'utf8');
+    if (log.includes('[sandbox] ready\n')) break;
+    const code = await Promise.race([exited, new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), 100))]);
+    if (code !== 'waiting') throw new Error(`the sandbox stopped before it was ready (exit ${String(code)}):\n${log.trim()}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`the sandbox was not ready within ${DETACH_READY_TIMEOUT_MS / 1000} s; its log: ${logFile}`);
+    }
+  }
+  process.stdout.write(readFileSync(envFile, 'utf8'));
+  rmSync(envFile, { force: true });
+  process.stdout.write(`# The sandbox serves in the background (process ${String(child.pid)}; log ${logFile}). Stop it: kill ${String(child.pid)}\n`);
+  child.unref();
 }
 
 main().catch((error: unknown) => {

@@ -37,6 +37,7 @@ import { createSigningKey } from './tokens';
 
 export type { SandboxSeed } from './seed';
 export { defaultSeed } from './seed';
+export { demoSeed } from './demoSeed';
 export { largeSeed, LARGE_SEED_SIZE } from './largeSeed';
 export type { FaultSpec, RequestLogEntry, SandboxSettings, ToolBehaviour, ToolInvocation, ToolName } from './control';
 

@@ -36,7 +36,7 @@ export function commandsBlock(commands: readonly CommandArgs[], admin: { what: s
       h('div', { class: 'command' },
         h('div', { class: 'command-head' }, h('span', {}, 'PowerShell'), button('Copy', () => copyText(pwsh, 'the PowerShell commands'), { key: 'copy-pwsh', secondary: true, ariaLabel: 'Copy the PowerShell commands' })),
         h('pre', { tabindex: '0', 'aria-label': 'PowerShell commands' }, h('code', {}, pwsh))),
-      admin ? button('Copy request for an administrator', () => copyText(administratorRequest(admin.what, admin.why, commands), 'the request for an administrator'),
+      admin ? button('Copy Request for an Administrator', () => copyText(administratorRequest(admin.what, admin.why, commands), 'the request for an administrator'),
         { key: 'copy-admin', secondary: true, id: 'copy-admin' }) : null,
     ]);
 }

@@ -72,6 +72,8 @@ export function groupWizard(root: HTMLElement, state: GroupState): void {
   const admin = () => {
     // After an attempt, the request names only the members still missing.
     const failed = state.step === 3 ? failedIds() : new Set<string>();
+    // A group made with every member added needs nothing from an administrator.
+    if (state.step === 3 && state.results && failed.size === 0) return undefined;
     const members = failed.size ? state.members.filter((m) => failed.has(m.id)) : state.members;
     return {
       what: state.reuse || state.created ? `add ${members.length === 1 ? 'a member' : 'members'} to the security group "${state.reuse?.displayName ?? state.created?.displayName ?? state.name}"`

@@ -136,8 +136,11 @@ export type PageCommand = (typeof PAGE_COMMANDS)[number];
 export const initSchema = z.discriminatedUnion('wizard', [
   z.object({ wizard: z.literal('group'), folderName: text(256) }),
   z.object({ wizard: z.literal('role'), assignee: principalSchema.optional(), scope: scope.optional() }),
-  /** `focus`: the source whose row the page starts at (a chain row's "Sign In with This Source"). */
-  z.object({ wizard: z.literal('signIn'), folderName: text(256), focus: credentialSchema.optional() }),
+  /**
+   * `focus`: where the page starts: a source's row (a chain row's "Sign In with This Source") or the section of the
+   * service principal for local development (its own command).
+   */
+  z.object({ wizard: z.literal('signIn'), folderName: text(256), focus: z.union([credentialSchema, z.literal('servicePrincipal')]).optional() }),
 ]);
 export type WizardInit = z.infer<typeof initSchema>;
 

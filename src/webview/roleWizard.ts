@@ -66,7 +66,8 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
   const save = () => saveState(state);
   const commands = (): CommandArgs[] => (state.assignee && scope()
     ? [assignRoleCommand(state.assignee.id, state.assignee.type, scope()!, state.role?.roleName ?? '<role name>')] : []);
-  const admin = () => ({
+  // Once the role is assigned there is nothing to ask an administrator for.
+  const admin = () => (state.outcome ? undefined : {
     what: `assign the role "${state.role?.roleName ?? '…'}" to ${state.assignee?.displayName ?? '…'} (${state.assignee?.type ?? ''} ${state.assignee?.id ?? ''}) at ${scope() ?? '…'}`,
     why: 'The app needs it to use these resources during local development. Assigning roles needs Owner, User Access Administrator or Role Based Access Control Administrator there.',
   });

@@ -245,7 +245,7 @@ export function servicePrincipalSection(initial: ServicePrincipalSectionContext,
   const managed = h('div', { id: 'sp-managed' });
   const paths = h('div', { id: 'sp-paths' });
   const element = h('section', { id: 'sp-section', 'aria-labelledby': 'sp-title' },
-    h('h2', { id: 'sp-title' }, 'Service principal for local development'), intro, status, result, managed, paths);
+    h('h2', { id: 'sp-title', tabindex: '-1' }, 'Service principal for local development'), intro, status, result, managed, paths);
 
   const folderName = () => info?.folderName ?? 'this folder';
   const groupName = () => defaultGroupName(info?.folderName ?? 'app');
@@ -756,6 +756,9 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
 
   // ---------- one source ----------
 
+  /** The shared token cache only reads what other tools saved: nothing signs in to it, so nothing offers to. */
+  const signsIn = (row: SignInRowMessage): boolean => row.kind !== 'sharedCache';
+
   const stateLines = (row: SignInRowMessage): HTMLElement => {
     const items: (HTMLElement | null)[] = [];
     if (row.tool) items.push(h('li', { class: row.installed ? '' : 'problem' }, row.installed ? `${row.tool} is installed.` : `${row.tool} is not installed (not on PATH).`));
@@ -770,15 +773,17 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
     const r = row.reach;
     switch (r.kind) {
       case 'active': items.push(h('li', { class: 'reach active' }, icon('pass-filled'), ' Active: your Python code gets its token here.')); break;
-      case 'tried': items.push(h('li', { class: 'reach' }, 'Reached: Python tries it, finds no token and moves on. Signing in here makes it the active source.')); break;
+      case 'tried': items.push(h('li', { class: 'reach' }, signsIn(row)
+        ? 'Reached: Python tries it, finds no token and moves on. Signing in here makes it the active source.'
+        : 'Reached: Python tries it, finds no account and moves on.')); break;
       case 'stops': items.push(h('li', { class: 'reach problem' }, 'Stops the chain: Python raises here, so later sources are never tried.')); break;
       case 'earlier-wins': items.push(h('li', { class: 'reach' }, `Not reached: ${r.winnerLabel} comes first and ${r.winnerHasToken ? 'gives Python its token' : 'ends the chain with its error'}.`,
         h('span', { class: 'inline-actions' },
           button(`Exclude ${r.winnerLabel}…`, () => command('excludeSource', r.winner), { key: `${row.credential}-exclude-winner`, secondary: true }),
-          button(`Use Only ${row.label}…`, () => command('pinSource', row.credential), { key: `${row.credential}-pin`, secondary: true })))); break;
+          signsIn(row) ? button(`Use Only ${row.label}…`, () => command('pinSource', row.credential), { key: `${row.credential}-pin`, secondary: true }) : null))); break;
       case 'excluded': items.push(h('li', { class: 'reach' }, 'Excluded: ', h('span', { class: 'quote' }, r.reason), ' ',
         h('span', { class: 'inline-actions' },
-          button(`Use Only ${row.label}…`, () => command('pinSource', row.credential), { key: `${row.credential}-pin`, secondary: true }),
+          signsIn(row) ? button(`Use Only ${row.label}…`, () => command('pinSource', row.credential), { key: `${row.credential}-pin`, secondary: true }) : null,
           button('Open Settings', () => command('openSettings'), { key: `${row.credential}-settings`, secondary: true })))); break;
       case 'not-in-version': items.push(h('li', { class: 'reach hint' }, `Not part of this azure-identity version's chain${r.since ? `: it arrived in ${r.since}` : ''}.`)); break;
       case 'unknown': break;
@@ -897,10 +902,12 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
     return h('section', { id: 'sources', 'aria-labelledby': 'sources-title' },
       h('h2', { id: 'sources-title' }, 'Ways to sign in, in chain order'),
       h('p', { class: 'hint' }, 'DefaultAzureCredential tries these in this order; the first with a token wins.'),
-      h('ol', { class: 'sources', 'aria-label': 'Sources in chain order' }, page.rows.map((row) => h('li', {
+      // Numbered as listed: the chain's other sources (managed identity, workload identity) are no way to sign in
+      // and are left out, so their positions are not counted.
+      h('ol', { class: 'sources', 'aria-label': 'Sources in chain order' }, page.rows.map((row, index) => h('li', {
         class: `source reach-${row.reach.kind}`, id: `row-${row.credential}`, 'data-credential': row.credential, 'aria-labelledby': `title-${row.credential}`,
       },
-      h('h3', { id: `title-${row.credential}`, tabindex: '-1' }, row.position !== null ? `${row.position}. ${row.label}` : row.label,
+      h('h3', { id: `title-${row.credential}`, tabindex: '-1' }, row.position !== null ? `${index + 1}. ${row.label}` : row.label,
         row.reach.kind === 'active' ? h('span', { class: 'tag' }, 'active') : null),
       stateLines(row),
       ...rowDetails(row, page)))));
@@ -956,7 +963,7 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
     if (!state.focused && t.page && state.init.wizard === 'signIn' && state.init.focus) {
       state.focused = true;
       save();
-      const heading = root.querySelector<HTMLElement>(`#title-${CSS.escape(state.init.focus)}`);
+      const heading = root.querySelector<HTMLElement>(state.init.focus === 'servicePrincipal' ? '#sp-title' : `#title-${CSS.escape(state.init.focus)}`);
       heading?.scrollIntoView({ block: 'start' });
       heading?.focus();
     }

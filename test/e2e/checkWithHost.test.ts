@@ -77,7 +77,7 @@ suite.test('Check with This Host asks once; allowed, the check goes to evil.exam
   assert.equal(row(rows, SOURCE)!.description, 'stops the chain');
   assert.ok(tunnelsToEvil().length > 0, 'the check went to evil.example (through the loopback egress guard)');
   // Remembered: a later check includes the host without asking again.
-  await vscode.runCommand('Azure Dev Auth: Refresh');
+  await vscode.runCommand('Azure Dev Auth: Refresh Chain');
   await vscode.waitForRows(CHAIN, (rs) => settled(rs) && row(rs, SOURCE)?.description === 'stops the chain', 30_000);
   assert.equal(await vscode.dialogOpen(), false);
 });

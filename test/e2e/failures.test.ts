@@ -111,7 +111,7 @@ suite.test('the interpreter is back: Refresh shows a current result, with nothin
   const { vscode } = suite;
   createVenv();
   writeFileSync(join(vscode.workspace, '.vscode', 'settings.json'), '{}');
-  await vscode.runCommand('Azure Dev Auth: Refresh');
+  await vscode.runCommand('Azure Dev Auth: Refresh Chain');
   const rows = await vscode.waitForRows(CHAIN, (rs) => row(rs, 'Azure CLI')?.description === 'alice · active', 30_000);
   assert.equal(rows[0]!.description, 'azure-identity 1.13.0b2');
   assert.ok(!headline(rows), 'no failure headline');

@@ -58,8 +58,8 @@ suite.test('the page lists every source in chain order, each with its state', as
   const headings = frame.locator('#sources li.source h3');
   await frame.locator('#headline', { hasText: 'The chain fails' }).waitFor({ timeout: 60_000 });
   const expected = newer
-    ? ['1. Environment', '4. Shared Token Cache', '5. Visual Studio Code', '6. Azure CLI', '7. Azure PowerShell', '8. Azure Developer CLI', '9. Interactive Browser', 'Broker']
-    : ['1. Environment', '3. Shared Token Cache', '4. Visual Studio Code', '5. Azure CLI', '6. Azure PowerShell', '7. Interactive Browser', 'Azure Developer CLI', 'Broker'];
+    ? ['1. Environment', '2. Shared Token Cache', '3. Visual Studio Code', '4. Azure CLI', '5. Azure PowerShell', '6. Azure Developer CLI', '7. Interactive Browser', 'Broker']
+    : ['1. Environment', '2. Shared Token Cache', '3. Visual Studio Code', '4. Azure CLI', '5. Azure PowerShell', '6. Interactive Browser', 'Azure Developer CLI', 'Broker'];
   assert.deepEqual(await headings.allInnerTexts(), expected);
   const az = frame.locator('#row-AzureCliCredential');
   assert.match(await az.innerText(), /az is installed\./);

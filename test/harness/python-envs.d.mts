@@ -16,3 +16,6 @@ export function ensurePythonAzureIdentityEnvs(): Promise<{
   /** Debian sid's azure-identity without the azure-identity-broker package. */
   readonly debiansidNoBroker: PythonAzureIdentityEnv;
 }>;
+
+/** The Debian archive of this machine's own apt sources (its URI and keyring). */
+export function machineDebianArchive(files?: readonly { path: string; text: string }[]): { uri: string; keyring: string };

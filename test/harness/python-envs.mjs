@@ -124,8 +124,67 @@ function aptOptions(root) {
   ];
 }
 
+/**
+ * The Debian archive this machine's own apt is set up with (its deb822 `.sources` files or one-line `.list` files),
+ * so the private source lists follow the machine's mirror instead of naming one: the first `deb` entry for a
+ * Debian release (not its security archive) and its keyring.
+ */
+export function machineDebianArchive(files = aptSourceFiles()) {
+  const releases = /^(buster|bullseye|bookworm|trixie|forky|sid|unstable|testing|stable|oldstable)(-updates|-backports)?$/;
+  for (const { path, text } of files) {
+    const entries = path.endsWith('.sources') ? deb822Entries(text) : oneLineEntries(text);
+    for (const entry of entries) {
+      if (!entry.types.includes('deb') || !entry.suites.some((suite) => releases.test(suite))) continue;
+      const uri = entry.uris.find((u) => /^https?:\/\//.test(u));
+      if (uri) return { uri: uri.replace(/\/+$/, ''), keyring: entry.signedBy && existsSync(entry.signedBy) ? entry.signedBy : KEYRING };
+    }
+  }
+  throw new Error('no Debian archive found in /etc/apt/sources.list or /etc/apt/sources.list.d (a `deb` entry for a Debian release)');
+}
+
+function aptSourceFiles() {
+  const files = [];
+  const add = (path) => {
+    try { files.push({ path, text: readFileSync(path, 'utf8') }); } catch { /* absent or unreadable */ }
+  };
+  add('/etc/apt/sources.list');
+  const dir = '/etc/apt/sources.list.d';
+  if (existsSync(dir)) for (const name of readdirSync(dir).sort()) if (/\.(list|sources)$/.test(name)) add(join(dir, name));
+  return files;
+}
+
+/** deb822 stanzas (`Types:`, `URIs:`, `Suites:`, `Signed-By:`), separated by blank lines; `Enabled: no` skipped. */
+function deb822Entries(text) {
+  const entries = [];
+  for (const stanza of text.split(/\n\s*\n/)) {
+    const fields = {};
+    for (const line of stanza.split('\n')) {
+      const m = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
+      if (m && !line.startsWith('#')) fields[m[1].toLowerCase()] = m[2].trim();
+    }
+    if (!fields.types || (fields.enabled ?? 'yes').toLowerCase() === 'no') continue;
+    const words = (name) => (fields[name] ?? '').split(/\s+/).filter(Boolean);
+    entries.push({ types: words('types'), uris: words('uris'), suites: words('suites'), signedBy: fields['signed-by'] });
+  }
+  return entries;
+}
+
+/** `deb [options] URI SUITE COMPONENT…` lines. */
+function oneLineEntries(text) {
+  const entries = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/#.*$/, '').trim();
+    const m = /^(deb|deb-src)\s+(?:\[([^\]]*)\]\s+)?(\S+)\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const signedBy = (/(?:^|\s)signed-by=(\S+)/.exec(m[2] ?? '') ?? [])[1];
+    entries.push({ types: [m[1]], uris: [m[3]], suites: [m[4]], signedBy });
+  }
+  return entries;
+}
+
 function sourceLine(suite) {
-  return `deb [signed-by=${KEYRING}] http://deb.debian.org/debian ${suite} main`;
+  const { uri, keyring } = machineDebianArchive();
+  return `deb [signed-by=${keyring}] ${uri} ${suite} main`;
 }
 
 /** Downloads a release's .debs into `<staging>/debs` with apt state that lives and dies in `<staging>/apt`. */

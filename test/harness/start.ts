@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signInDemoDeveloper } from '../../src/sandbox/demo';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { defaultSeed, demoSeed, startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { ensurePythonAzureIdentityEnvs } from './python-envs.mjs';
 import { sandboxAccessSettings } from './sandboxCloud';
 import { REPO_ROOT, startCodeServer, type RunningCodeServer } from './vscode';
 // @ts-expect-error plain ESM helper without type declarations
@@ -73,8 +74,18 @@ function shutdown(exitCode: number): Promise<never> {
   return shuttingDown;
 }
 
-/** The interpreter the extension will find: `python3` on PATH, unless only Debian's has azure-identity. */
-function demoPythonSettings(pathPrepend: string): Record<string, unknown> {
+/**
+ * The demo interpreter: the newest real azure-identity the tests use (Debian sid's build in a virtual environment
+ * in the test cache), so the demo chain shows the current order (workload identity, azd, broker). Without it (no
+ * network for the first download), `python3` on PATH or Debian's, with a warning.
+ */
+async function demoPythonSettings(pathPrepend: string): Promise<Record<string, unknown>> {
+  const newest = (await ensurePythonAzureIdentityEnvs()).debiansid;
+  if (!newest.problem && newest.python) {
+    console.log(`Demo interpreter: azure-identity ${newest.azureIdentityVersion ?? '?'} (${newest.python})`);
+    return { 'azureDevAuth.pythonPath': newest.python };
+  }
+  console.warn(`WARNING: the demo interpreter with the newest azure-identity is not available (${newest.problem ?? 'unknown'}); using the system's`);
   const env = { ...process.env, PATH: `${pathPrepend}:${process.env.PATH ?? '/usr/bin:/bin'}` };
   const probe = (python: string) => spawnSync(python, ['-c', 'import azure.identity'], { env, stdio: 'ignore', timeout: 20_000 }).status === 0;
   if (probe('python3') || !existsSync(SYSTEM_PYTHON) || !probe(SYSTEM_PYTHON)) return {};
@@ -97,7 +108,10 @@ async function main(): Promise<void> {
   root = mkdtempSync(join(tmpdir(), 'azure-dev-auth-start-'));
   const home = join(root, 'home');
   mkdirSync(home, { recursive: true });
-  sandbox = await startSandbox({ stateDir: join(root, 'sandbox') });
+  // The demo tenant lets alice walk the whole setup; `npm start -- --restricted` serves the default seed, where users
+  // may not create security groups (the group wizard's refusal and the request for an administrator).
+  const restricted = process.argv.slice(2).includes('--restricted');
+  sandbox = await startSandbox({ stateDir: join(root, 'sandbox'), seed: restricted ? defaultSeed() : demoSeed() });
   await signInDemoDeveloper(sandbox, home, DEMO_USER);
   const user = sandbox.users[DEMO_USER]!;
 
@@ -111,7 +125,7 @@ async function main(): Promise<void> {
     root, workspaceFiles, env, home,
     pathPrepend: [sandbox.toolsBinDir],
     // The Access view asks the sandbox's Resource Manager and Graph, as it would ask a sovereign cloud's.
-    settings: { ...demoPythonSettings(sandbox.toolsBinDir), ...sandboxAccessSettings(sandbox) },
+    settings: { ...await demoPythonSettings(sandbox.toolsBinDir), ...sandboxAccessSettings(sandbox) },
   };
   const port = Number(process.env.PORT ?? 8080);
   starting = startCodeServer({ ...options, port }).catch(async (error: unknown) => {
@@ -127,7 +141,7 @@ async function main(): Promise<void> {
     void shutdown(code ?? 0);
   });
 
-  console.log(`\nSandbox tenant "${sandbox.tenantId}" at ${sandbox.url}; ${user.upn} is signed in to az, azd and Azure PowerShell.`);
+  console.log(`\nSandbox tenant "${sandbox.tenantId}" (${restricted ? 'restricted: users may not create security groups' : 'demo'}) at ${sandbox.url}; ${user.upn} is signed in to az, azd and Azure PowerShell.`);
   console.log(`Azure Dev Auth is running in VS Code at ${server.openUrl}`);
   console.log('Open that address in a browser. Press Ctrl+C to stop.\n');
 }

@@ -84,11 +84,10 @@ export function ensureCodeServer() {
   const node24 = ensureNode24();
   const dir = installOnce(`code-server-${CODE_SERVER_VERSION}`, (staging) => {
     console.log(`[toolchain] installing code-server ${CODE_SERVER_VERSION} from the npm registry (about 2 minutes, once)`);
-    run('npm', ['install', '--no-save', '--unsafe-perm', '--prefix', staging, `code-server@${CODE_SERVER_VERSION}`], {
+    run('npm', ['install', '--no-save', '--prefix', staging, `code-server@${CODE_SERVER_VERSION}`], {
       env: npmEnv({
         PATH: `${node24.binDir}:${process.env.PATH}`,
         npm_config_nodedir: node24.headersDir,
-        npm_config_unsafe_perm: 'true',
       }),
     });
   });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureToolsBuilt, repoRoot, run } from './helpers/sandbox';
@@ -49,5 +49,45 @@ test('--print-env prints the exports, --demo-home signs alice in everywhere, SIG
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(home, { recursive: true, force: true });
     rmSync(stateDir, { recursive: true, force: true });
+  }
+});
+
+// What the README's first screen tells a newcomer to type: a shell evaluates the sandbox's printed lines (nothing
+// but exports and comments reach standard output, so npm's banner cannot create files or run words), the sandbox
+// keeps serving in the background, and in the demo tenant alice may create the security group the group wizard
+// makes, which the default (restricted) tenant refuses.
+test('eval "$(npm run --silent sandbox -- --print-env --detach …)" configures a shell; the demo tenant lets alice create a group', async () => {
+  await ensureToolsBuilt();
+  const work = mkdtempSync(join(tmpdir(), 'sandbox-eval-'));
+  const script = String.raw`
+set -eu
+cd "$REPO"
+out=$(npm run --silent sandbox -- --print-env --detach --seed-preset "$PRESET")
+printf '%s\n' "$out" > "$WORK/printed.txt"
+eval "$out"
+pid=$(printf '%s\n' "$out" | sed -n 's/.*Stop it: kill \([0-9][0-9]*\)$/\1/p')
+trap 'kill "$pid" 2>/dev/null || true' EXIT
+export HOME="$WORK/home-$PRESET"; mkdir -p "$HOME"
+az login -u alice@contososandbox.onmicrosoft.com -p 'Alice-Sandbox-Pa55!' > /dev/null
+token=$(az account get-access-token --resource https://graph.microsoft.com --query accessToken -o tsv)
+curl -s -o /dev/null -w '%{http_code}\n' --noproxy '*' --cacert "$NODE_EXTRA_CA_CERTS" -X POST "$AZURE_DEV_AUTH_GRAPH/v1.0/groups" \
+  -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"displayName":"app-local-dev","mailEnabled":false,"mailNickname":"app-local-dev","securityEnabled":true}'
+kill "$pid"
+for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || { echo stopped; exit 0; }; sleep 0.1; done
+echo "still running"
+`;
+  try {
+    for (const [preset, status] of [['demo', '201'], ['default', '403']] as const) {
+      const r = await run('bash', ['-c', script], { cwd: work, env: { ...process.env, REPO: repoRoot, WORK: work, PRESET: preset }, timeoutMs: 120_000 });
+      assert.equal(r.code, 0, `${preset}: ${r.stderr}`);
+      assert.deepEqual(r.stdout.trim().split('\n'), [status, 'stopped'], `${preset}: ${r.stderr}`);
+      const printed = readFileSync(join(work, 'printed.txt'), 'utf8').trim().split('\n');
+      for (const line of printed) assert.match(line, /^(export [A-Z_]+=|# )/, `only exports and comments on stdout: ${line}`);
+      assert.ok(printed.some((line) => line.startsWith('export AZURE_DEV_AUTH_GRAPH=')));
+    }
+    assert.deepEqual(readdirSync(work).sort(), ['home-default', 'home-demo', 'printed.txt'], 'nothing printed was run as a command that made files');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
 });

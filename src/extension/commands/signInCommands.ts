@@ -8,6 +8,7 @@ import { registerCommand } from './registerCommand';
 export function registerSignInCommands(ctx: CommandContext, context: vscode.ExtensionContext): vscode.Disposable[] {
   return [
     registerCommand(ctx, Commands.signIn, () => loadWizards(context).openSignInWizard(ctx, context.extensionUri)),
+    registerCommand(ctx, Commands.servicePrincipalForLocalDev, () => loadWizards(context).openSignInWizard(ctx, context.extensionUri, 'servicePrincipal')),
     registerCommand(ctx, Commands.signInWithSource, (arg) => {
       const credential = sourceArgument(arg)?.credential;
       if (credential) loadWizards(context).signInWithSource(ctx, context.extensionUri, credential);

@@ -271,7 +271,7 @@ function folderName(ctx: CommandContext): string {
 }
 
 /** Opens the sign-in page (or brings the open one forward); `focus` starts it at one source's row. */
-export function openSignInWizard(ctx: CommandContext, extensionUri: vscode.Uri, focus?: CredentialName): void {
+export function openSignInWizard(ctx: CommandContext, extensionUri: vscode.Uri, focus?: CredentialName | 'servicePrincipal'): void {
   if (current) {
     current.host.panel.reveal();
     return;

@@ -150,16 +150,37 @@ function failureOf(ctx: CommandContext, error: unknown): WizardFailure {
   return parsed.success ? parsed.data : { kind: 'failed', message };
 }
 
-const panels = new Set<WizardPanel>();
+/** Open panels by what they are for: opening the same wizard for the same target again shows that panel. */
+const panels = new Map<string, WizardPanel>();
+
+/** What a panel is for: the group wizard per folder; the role wizard per assignee and scope (either may be unset). */
+function targetKey(init: WizardInit): string {
+  switch (init.wizard) {
+    case 'group': return `group|${init.folderName}`;
+    case 'role': return `role|${init.assignee?.id.toLowerCase() ?? ''}|${init.scope?.toLowerCase() ?? ''}`;
+    case 'signIn': return 'signIn';
+  }
+}
+
+/** The tab's title names the target, so two panels of one wizard can be told apart. */
+function titleOf(init: WizardInit): string {
+  const name = init.wizard === 'role' ? init.assignee?.displayName : undefined;
+  if (!name) return TITLES[init.wizard];
+  // Plain text in the tab (never markup); bounded, with controls removed, as a tenant chooses the name.
+  const clean = name.replace(/[\p{Cc}\p{Cf}]/gu, ' ').trim();
+  return `${TITLES[init.wizard]}: ${clean.length > 40 ? `${clean.slice(0, 39)}…` : clean}`;
+}
 
 function attach(ctx: CommandContext, panel: vscode.WebviewPanel, init: WizardInit, extensionUri: vscode.Uri): WizardPanel {
   const backend = new WizardBackend(ctx);
   const host = new WizardPanel(panel, extensionUri, {
-    title: TITLES[init.wizard], init, log: ctx.log, failure: (error) => failureOf(ctx, error),
+    title: titleOf(init), init, log: ctx.log, failure: (error) => failureOf(ctx, error),
     handle: (request, { requestId, post }) => backend.handle(request, (seconds, attempt) => post({ event: 'waiting', requestId, seconds, attempt })),
   });
-  panels.add(host);
-  panel.onDidDispose(() => panels.delete(host));
+  const key = targetKey(init);
+  panels.get(key)?.dispose();
+  panels.set(key, host);
+  panel.onDidDispose(() => { if (panels.get(key) === host) panels.delete(key); });
   return host;
 }
 
@@ -167,7 +188,12 @@ let extensionUri: vscode.Uri | undefined;
 
 async function openWizard(ctx: CommandContext, init: WizardInit): Promise<void> {
   if (!extensionUri) throw new Error('The wizards are not registered.');
-  const panel = vscode.window.createWebviewPanel(WIZARD_VIEW_TYPE, TITLES[init.wizard], vscode.ViewColumn.Active, {
+  const open = panels.get(targetKey(init));
+  if (open) {
+    open.panel.reveal();
+    return;
+  }
+  const panel = vscode.window.createWebviewPanel(WIZARD_VIEW_TYPE, titleOf(init), vscode.ViewColumn.Active, {
     enableScripts: true, enableFindWidget: true,
   });
   attach(ctx, panel, init, extensionUri);
@@ -219,7 +245,7 @@ export function restoreTeamWizard(ctx: CommandContext, panel: vscode.WebviewPane
 }
 
 export function disposeTeamWizards(): void {
-  for (const p of [...panels]) p.dispose();
+  for (const p of [...panels.values()]) p.dispose();
 }
 
 export type { WizardPrincipal };

@@ -1,0 +1,46 @@
+// Python source parsed by the tree-sitter Python grammar in WebAssembly (VS Code's own build of it,
+// @vscode/tree-sitter-wasm), never by regular expressions: calls that span lines, aliases, comments and strings that
+// merely look like code are told apart the way Python's own grammar does. The runtime and the grammar load once, on
+// first use, from a folder the caller names (the extension's and the CLI's `dist/`, or the package in a checkout).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Language, Parser, Tree } from '@vscode/tree-sitter-wasm';
+
+export const PYTHON_WASM_FILES = ['tree-sitter.wasm', 'tree-sitter-python.wasm'] as const;
+
+/** Where the two .wasm files are: next to the bundle (`dist/`), else the package folder of a checkout. */
+export function defaultWasmDir(): string {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  if (existsSync(join(here, PYTHON_WASM_FILES[1]))) return here;
+  return dirname(require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter-python.wasm'));
+}
+
+interface Loaded { readonly parser: Parser; readonly language: Language }
+let loading: Promise<Loaded> | undefined;
+
+async function load(wasmDir: string): Promise<Loaded> {
+  const treeSitter = await import('@vscode/tree-sitter-wasm');
+  const { Parser: ParserClass, Language: LanguageClass } = (treeSitter as unknown as { default?: typeof treeSitter }).default ?? treeSitter;
+  await ParserClass.init({ locateFile: (file: string) => join(wasmDir, file) });
+  const language = await LanguageClass.load(readFileSync(join(wasmDir, PYTHON_WASM_FILES[1])));
+  const parser = new ParserClass();
+  parser.setLanguage(language);
+  return { parser, language };
+}
+
+/** The parser, loaded once per process. A failed load is not cached, so a later call can try again. */
+export function pythonParser(wasmDir: string = defaultWasmDir()): Promise<Loaded> {
+  loading ??= load(wasmDir).catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
+
+/** A syntax tree of `text`; the caller deletes it (`tree.delete()`) when done, as WebAssembly memory is not collected. */
+export async function parsePython(text: string, wasmDir?: string): Promise<Tree> {
+  const { parser } = await pythonParser(wasmDir);
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('the Python parser gave no tree');
+  return tree;
+}

@@ -1,0 +1,112 @@
+// The README's demo story, from a fresh profile to the end, in a real VS Code against the demo tenant that
+// `npm start` serves: alice (signed in to az) sees the chain and her access, creates the local-development group
+// with bob, gives it a data role at the resource group the workspace's .env points to, and the Access view shows the
+// role through the new group and that the app may now write blobs. The interpreter is the one `npm start` uses,
+// Debian sid's azure-identity. Screenshots of each step are the README's pictures.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { promisify } from 'node:util';
+import { demoSeed, startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { describeInVSCode } from '../harness/e2e';
+import { ensurePythonAzureIdentityEnvs } from '../harness/python-envs.mjs';
+import { sandboxAccessSettings } from '../harness/sandboxCloud';
+import { REPO_ROOT, type TreeRow } from '../harness/vscode';
+import { closeAllEditors, openWizard } from './wizardHelpers';
+
+const CHAIN = 'Credential Chain';
+const ACCESS = 'Access';
+const GROUP = 'workspace-local-dev';
+let sandbox: Sandbox;
+let home: string;
+
+const suite = describeInVSCode(async () => {
+  const python = (await ensurePythonAzureIdentityEnvs()).debiansid;
+  assert.ok(!python.problem, `the demo interpreter: ${python.problem ?? ''}`);
+  sandbox = await startSandbox({ seed: demoSeed() });
+  home = mkdtempSync(join(tmpdir(), 'ada-home-'));
+  const alice = sandbox.users.alice!;
+  const env = { ...sandbox.toolEnv(home), PATH: `${sandbox.toolsBinDir}:${process.env.PATH}` };
+  await promisify(execFile)(join(sandbox.toolsBinDir, 'az'), ['login', '--username', alice.upn, '--password', alice.password], { env, timeout: 30_000 });
+  const { PATH: _path, ...toolEnv } = sandbox.toolEnv(home);
+  const demo = join(REPO_ROOT, 'test', 'fixtures', 'demo-workspace');
+  return {
+    home, env: { ...toolEnv, ...sandbox.managedIdentityEnv('none') }, pathPrepend: [sandbox.toolsBinDir],
+    settings: { 'azureDevAuth.pythonPath': python.python, ...sandboxAccessSettings(sandbox) },
+    workspaceFiles: Object.fromEntries(readdirSync(demo).map((f) => [f, readFileSync(join(demo, f), 'utf8')])),
+    viewport: { width: 1400, height: 1300 },
+  };
+});
+
+after(async () => {
+  await sandbox?.stop();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+const row = (rows: TreeRow[], label: string | RegExp) => rows.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
+const STORAGE = /^stsandboxapp \(named in the workspace\): read (yes|no), write (yes|no)$/;
+
+suite.test('alice: the chain, her access, a group with bob, a data role at rg-app, and the Access view showing it', async () => {
+  const { vscode } = suite;
+  const dialogs: string[] = [];
+  vscode.page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+
+  // 1. The chain of today's azure-identity, Azure CLI active as alice.
+  await vscode.openContainer();
+  const chain = await vscode.waitForRows(CHAIN, (rs) => row(rs, 'Azure CLI')?.description === 'alice · active', 90_000);
+  assert.ok(row(chain, 'Workload Identity'), `the current chain has workload identity: ${chain.map((r) => r.label).join(' | ')}`);
+  assert.ok(row(chain, 'Azure Developer CLI'), 'and azd');
+  await vscode.screenshot('demo-chain');
+
+  // 2. Her access: the storage account the workspace's .env names may be read, not written.
+  const access = await vscode.waitForRows(ACCESS, (rs) => row(rs, STORAGE) !== undefined, 90_000);
+  assert.equal(row(access, STORAGE)!.label, 'stsandboxapp (named in the workspace): read yes, write no');
+
+  // 3. The local-development group with bob: alice may create it in the demo tenant.
+  const created = sandbox.control.counters()['graph.groups.created'] ?? 0;
+  let frame = await openWizard(vscode, 'Create Local Development Group…');
+  await frame.getByText(/Acting as Alice Developer .* through Azure CLI/).waitFor({ timeout: 30_000 });
+  await frame.locator('#details-next:not([disabled])').click();
+  await frame.locator('#search input').fill('Bob');
+  await frame.getByRole('button', { name: 'Add Bob Platform' }).click({ timeout: 30_000 });
+  assert.deepEqual(await frame.getByRole('list', { name: 'Members' }).locator('.name').allInnerTexts(), ['Alice Developer', 'Bob Platform']);
+  await frame.locator('#members-next').click();
+  await frame.locator('#create').click();
+  await frame.locator('#object-id').waitFor({ timeout: 30_000 });
+  assert.equal(sandbox.control.counters()['graph.groups.created'], created + 1);
+  assert.deepEqual(await frame.getByRole('list', { name: 'Members added' }).locator('.outcome').allInnerTexts(), ['added', 'added']);
+  await vscode.screenshot('demo-group-result');
+
+  // 4. A data role for the group at the resource group .env points to, the recommended one first.
+  await frame.locator('#assign').click();
+  frame = vscode.webviewFrame();
+  await frame.locator('input[data-key$="/resourceGroups/rg-app"]:checked').waitFor({ timeout: 30_000 });
+  await frame.locator('#next-1').click();
+  const roles = frame.getByRole('list', { name: 'Roles' });
+  await roles.locator('li').first().waitFor({ timeout: 30_000 });
+  assert.match(await roles.locator('li').first().innerText(), /^Storage Blob Data Contributor\s*recommended/);
+  await roles.locator('li').first().locator('input').check();
+  await frame.locator('#next-2').click();
+  assert.match(await frame.locator('pre[aria-label="bash commands"]').innerText(), /--assignee-principal-type Group/);
+  await frame.locator('#next-3').click();
+  await frame.locator('#outcome').waitFor({ timeout: 60_000 });
+  assert.match(await frame.locator('#outcome').innerText(), new RegExp(`${GROUP} now holds Storage Blob Data Contributor`));
+  await vscode.screenshot('demo-role-result');
+  await closeAllEditors(vscode);
+
+  // 5. The Access view: the role through the new group, and writing blobs allowed.
+  const after = await vscode.waitForRows(ACCESS, (rs) => row(rs, STORAGE)?.label === 'stsandboxapp (named in the workspace): read yes, write yes', 90_000);
+  assert.ok(after.some((r) => r.label === 'Storage Blob Data Contributor' && r.description === `via group ${GROUP}`),
+    after.filter((r) => r.label === 'Storage Blob Data Contributor').map((r) => r.description).join(' | '));
+  // Her groups (a collapsed row, opened with a click as a person would) now include the new one.
+  const pane = await vscode.openView(ACCESS);
+  const groups = pane.locator('[role=treeitem]').filter({ has: vscode.page.locator('.label-name', { hasText: /^\s*Groups\s*$/ }) }).first();
+  if ((await groups.getAttribute('aria-expanded')) === 'false') await groups.click();
+  const withGroups = await vscode.waitForRows(ACCESS, (rs) => rs.some((r) => r.label === GROUP), 20_000);
+  assert.ok(row(withGroups, 'sg-dev-team'));
+  await vscode.screenshot('demo-access-after');
+  assert.deepEqual(dialogs, []);
+});
