@@ -137,7 +137,8 @@ suite.test('create: the app, its service principal and one secret; .env gets thr
   await assertAccessible(vscode, 'service principal (create)');
 
   await frame.locator('#sp-create:not([disabled])').click();
-  await vscode.waitForNotification(/^Wrote AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_CLIENT_SECRET to \.env, and added \.env to \.gitignore\.$/, 60_000);
+  // The workspace's .env was readable by everyone (0644): it now holds a secret, so it is made owner-only, and said.
+  await vscode.waitForNotification(/^Wrote AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_CLIENT_SECRET to \.env, and added \.env to \.gitignore\. \.env was readable by others \(mode 644\); it now holds a secret, so it is readable by you only \(mode 600\)\.$/, 60_000);
   await frame.locator('#sp-created').waitFor({ timeout: 30_000 });
 
   // The sandbox holds the app, its service principal and exactly one secret; the principal is in the group.
