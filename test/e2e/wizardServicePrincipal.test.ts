@@ -8,7 +8,7 @@
 // sandbox issued appears in the logs, settings, the instance's files, the browser's storage, the page or the clipboard.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after } from 'node:test';
@@ -140,6 +140,7 @@ suite.test('create: the app, its service principal and one secret; .env gets thr
   // The workspace's .env was readable by everyone (0644): it now holds a secret, so it is made owner-only, and said.
   await vscode.waitForNotification(/^Wrote AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_CLIENT_SECRET to \.env, and added \.env to \.gitignore\. \.env was readable by others \(mode 644\); it now holds a secret, so it is readable by you only \(mode 600\)\.$/, 60_000);
   await frame.locator('#sp-created').waitFor({ timeout: 30_000 });
+  assert.equal(statSync(join(vscode.workspace, '.env')).mode & 0o777, 0o600, '.env is readable by its owner only');
 
   // The sandbox holds the app, its service principal and exactly one secret; the principal is in the group.
   const apps = await appsNamed(APP_NAME);
