@@ -183,6 +183,12 @@ async function login(args: Args, version: string): Promise<string> {
     const claims = decodeJwtClaims(response.access_token);
     const username = String(claims.upn ?? args.get('--username') ?? '');
     const { homeAccountId } = cache.add(response, AZURE_CLI_CLIENT_ID, authority, [LOGIN_SCOPE], username);
+    // The sandbox's assumption for a sign-in that answers a claims challenge: the account's earlier access tokens
+    // (which Azure refused) are not handed out again; the next get-access-token redeems the new session.
+    if (challenge !== undefined && homeAccountId) {
+      cache.dropAccessTokens(homeAccountId);
+      cache.add(response, AZURE_CLI_CLIENT_ID, authority, [LOGIN_SCOPE], username);
+    }
     // Like az: enumerate the tenants, then get a token per tenant and list its subscriptions.
     const tenants = new Map<string, { displayName: string; defaultDomain: string }>();
     const subs: ArmSubscription[] = [];

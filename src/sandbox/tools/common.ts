@@ -381,6 +381,11 @@ export class MsalCacheFile {
   }
 
   /** A cached access token for these scopes that is good for at least five more minutes (MSAL's silent rule). */
+  /** Forgets every access token of an account (the ones a claims challenge refused must not be handed out again). */
+  dropAccessTokens(homeAccountId: string): void {
+    for (const [k, v] of Object.entries(this.data.AccessToken)) if (v.home_account_id === homeAccountId) delete this.data.AccessToken[k];
+  }
+
   findAccessToken(clientId: string, homeAccountId: string | null, realm: string, scopes: string[]): { secret: string; expiresOn: number } | undefined {
     const now = Math.floor(Date.now() / 1000);
     for (const entry of Object.values(this.data.AccessToken)) {
