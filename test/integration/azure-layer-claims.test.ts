@@ -32,7 +32,7 @@ after(async () => {
 interface Outcome {
   firstAssignError?: { kind: string; message: string }; assignCommand: string | null; assignRelogin?: { code: number | null; stderr: string };
   retryAssign?: { kind: string; assignmentId: string }; retryAssignError?: { kind: string; message: string };
-  plainRelogin: number | null;
+  policyChanged: number;
   firstRemove: { ok: boolean; problem?: { kind: string; message: string; fix: string; command?: string } };
   removeCommand: string | null; removeRelogin?: { code: number | null; stderr: string };
   retryRemove: { ok: boolean; removed?: boolean; problem?: { message: string } };
@@ -42,10 +42,9 @@ test('a claims challenge on assigning and removing a role: the message, the comm
   // ARM writes need the "p1" authentication context; the fake az's browser sign-in completes as alice by itself.
   sb.control.settings({ armWritesRequireAcrs: 'p1', autoSignInAs: 'alice' });
   const cloud = { name: 'Sandbox', authorityHost: sb.authorityHost.replace(/\/+$/, ''), resourceManager: sb.resourceManager, resourceManagerAudience: 'https://management.azure.com', graph: sb.graph, graphAudience: 'https://graph.microsoft.com' };
-  const alice = sb.users.alice!;
   const r = await run(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'integration', 'helpers', 'claimsRun.ts'), JSON.stringify({
     cloud, scope: `/subscriptions/${SUB}/resourceGroups/rg-app`, principalId: sb.users.dave!.objectId, roleId: READER,
-    relogin: ['login', '-u', alice.upn, '-p', alice.password],
+    control: sb.url, secondContext: 'p2',
   })], { env: { ...sb.toolEnv(home), ...sb.managedIdentityEnv('none') }, cwd: home, timeoutMs: 180_000 });
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Outcome;
@@ -59,11 +58,12 @@ test('a claims challenge on assigning and removing a role: the message, the comm
   assert.equal(out.retryAssignError, undefined, out.retryAssignError?.message);
   assert.equal(out.retryAssign?.kind, 'created');
 
-  // Remove Role Assignment after a sign-in without the claims: the challenge, the command, the retry.
-  assert.equal(out.plainRelogin, 0);
+  // Remove Role Assignment under a second policy: the challenge, the command, the retry.
+  assert.equal(out.policyChanged, 200);
   assert.equal(out.firstRemove.ok, false);
   assert.equal(out.firstRemove.problem?.kind, 'claims-challenge');
   assert.match(out.firstRemove.problem?.fix ?? '', /az login .*--claims-challenge /);
+  assert.match(out.firstRemove.problem?.message ?? '', /"p2"/);
   assert.ok(out.removeCommand);
   assert.equal(out.removeRelogin?.code, 0, out.removeRelogin?.stderr);
   assert.deepEqual({ ok: out.retryRemove.ok, removed: out.retryRemove.removed }, { ok: true, removed: true }, out.retryRemove.problem?.message);

@@ -8,7 +8,7 @@ import { removeRoleAssignment } from '../../../src/core/access/remove';
 import { createTeamFacade, type TeamSession } from '../../../src/core/team/facade';
 
 const input = JSON.parse(process.argv[2] ?? '{}') as {
-  cloud: Record<string, string>; scope: string; principalId: string; roleId: string; relogin: string[];
+  cloud: Record<string, string>; scope: string; principalId: string; roleId: string; control: string; secondContext: string;
 };
 
 function errorOf(error: unknown): { kind: string; message: string } {
@@ -39,9 +39,12 @@ async function main(): Promise<void> {
   if (assignCommand) out.assignRelogin = runPasted(assignCommand);
   try { out.retryAssign = await assign(); } catch (error) { out.retryAssignError = errorOf(error); }
 
-  // 2. Remove Role Assignment: signed in again without the claims, so the removal meets the challenge too.
-  const relogin = spawnSync('az', input.relogin, { env: process.env, encoding: 'utf8', timeout: 60_000 });
-  out.plainRelogin = relogin.status;
+  // 2. Remove Role Assignment: ARM now asks for another authentication context (as a new policy would), so the
+  // removal meets a challenge too.
+  const patched = await fetch(`${input.control}/_sandbox/settings`, {
+    method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ armWritesRequireAcrs: input.secondContext }),
+  });
+  out.policyChanged = patched.status;
   const assignmentId = (out.retryAssign as { assignmentId?: string } | undefined)?.assignmentId ?? '';
   const remove = () => removeRoleAssignment({
     source: 'AzureCliCredential', env, cloud: input.cloud as never, processTimeoutSeconds: 30, allowedHosts: [], assignmentId,
