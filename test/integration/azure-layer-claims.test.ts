@@ -45,7 +45,7 @@ test('a claims challenge on assigning and removing a role: the message, the comm
   const r = await run(process.execPath, ['--import', 'tsx', join(repoRoot, 'test', 'integration', 'helpers', 'claimsRun.ts'), JSON.stringify({
     cloud, scope: `/subscriptions/${SUB}/resourceGroups/rg-app`, principalId: sb.users.dave!.objectId, roleId: READER,
     control: sb.url, secondContext: 'p2',
-  })], { env: { ...sb.toolEnv(home), ...sb.managedIdentityEnv('none') }, cwd: home, timeoutMs: 180_000 });
+  })], { env: { ...sb.toolEnv(home), ...sb.managedIdentityEnv('none') }, cwd: repoRoot, timeoutMs: 180_000 });
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Outcome;
 
