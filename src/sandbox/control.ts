@@ -51,6 +51,13 @@ export const settingsSchema = z.object({
   autoApproveDeviceCodesAs: z.string().nullable(),
   /** When set, the authorize page signs this seeded user in at once instead of showing the account picker. */
   autoSignInAs: z.string().nullable(),
+  /**
+   * When set (an authentication context such as "p1"), ARM answers a write (PUT, PATCH, POST, DELETE) made with a
+   * user token that lacks it in its `acrs` claim with a claims challenge (401, WWW-Authenticate error=
+   * "insufficient_claims"), as Azure's mandatory MFA for resource changes and continuous access evaluation do.
+   * Signing in again with that claims challenge (az login --claims-challenge …) gives tokens that pass.
+   */
+  armWritesRequireAcrs: z.string().regex(/^[\w-]{1,32}$/).nullable(),
 });
 export type SandboxSettings = z.infer<typeof settingsSchema>;
 
@@ -60,6 +67,7 @@ export const defaultSettings: SandboxSettings = {
   deviceCodeLifetimeSeconds: 900,
   autoApproveDeviceCodesAs: null,
   autoSignInAs: null,
+  armWritesRequireAcrs: null,
 };
 
 export interface RequestLogEntry {

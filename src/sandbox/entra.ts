@@ -199,8 +199,21 @@ function lifetime(rt: SandboxRuntime): number {
   return rt.control.settings.accessTokenLifetimeSeconds;
 }
 
-function userSubject(user: UserObject, mfa: boolean): TokenSubject {
-  return { kind: 'user', objectId: user.objectId, upn: user.userPrincipalName, name: user.displayName, givenName: user.givenName, surname: user.surname, mfa };
+function userSubject(user: UserObject, mfa: boolean, acrs: string[] = []): TokenSubject {
+  return { kind: 'user', objectId: user.objectId, upn: user.userPrincipalName, name: user.displayName, givenName: user.givenName, surname: user.surname, mfa, ...(acrs.length ? { acrs } : {}) };
+}
+
+/** The authentication contexts a `claims` request parameter asks for: {"access_token":{"acrs":{"values":[…]}}}. */
+function requestedAcrs(claims: string | null): string[] {
+  if (!claims) return [];
+  try {
+    const parsed = JSON.parse(claims) as { access_token?: { acrs?: { values?: unknown; value?: unknown } } };
+    const acrs = parsed.access_token?.acrs;
+    const values = Array.isArray(acrs?.values) ? acrs.values : typeof acrs?.value === 'string' ? [acrs.value] : [];
+    return values.filter((v): v is string => typeof v === 'string' && /^[\w-]{1,32}$/.test(v)).slice(0, 10);
+  } catch {
+    return [];
+  }
 }
 
 function isPublicClient(rt: SandboxRuntime, appId: string): boolean {
@@ -251,7 +264,7 @@ function publicClient(rt: SandboxRuntime, appId: string): SandboxRuntime['state'
   return rt.state.seed.publicClients.find((c) => c.appId.toLowerCase() === appId.toLowerCase());
 }
 
-interface UserGrant { user: UserObject; clientAppId: string; scope: string; mfa: boolean; nonce?: string; interactive?: boolean }
+interface UserGrant { user: UserObject; clientAppId: string; scope: string; mfa: boolean; nonce?: string; interactive?: boolean; acrs?: string[] }
 
 async function issueUserTokens(ctx: RequestContext, rt: SandboxRuntime, form: URLSearchParams, grant: UserGrant): Promise<void> {
   const parsed = parseScope(ctx, rt, grant.scope);
@@ -265,10 +278,15 @@ async function issueUserTokens(ctx: RequestContext, rt: SandboxRuntime, form: UR
   }
   if (grant.user.conditionalAccessBlocked) throw conditionalAccessBlocked(ctx);
   if (grant.user.mfaRequired && !grant.mfa) throw mfaRequired(ctx, parsed.resource);
+  // A claims challenge asking for authentication contexts: an interactive sign-in (which did MFA) satisfies it and
+  // the session keeps them; a silent grant cannot.
+  const asked = requestedAcrs(form.get('claims'));
+  if (asked.length && !grant.interactive) throw mfaRequired(ctx, parsed.resource);
+  const acrs = [...new Set([...(grant.acrs ?? []), ...asked])];
   const delegated = delegatedPermissions(rt, grant.clientAppId, parsed.resource);
   const { token, expiresOn } = await mintAccessToken(rt.signingKey, {
     tenantId: rt.state.tenantId, audience: parsed.requested, clientAppId: grant.clientAppId,
-    subject: userSubject(grant.user, grant.mfa), scp: delegated, lifetimeSeconds: lifetime(rt),
+    subject: userSubject(grant.user, grant.mfa, acrs), scp: delegated, lifetimeSeconds: lifetime(rt),
   });
   rt.control.count('token.issued');
   const grantedScopes = parsed.resource.appId === KNOWN_RESOURCES[1]!.appId && !parsed.requested.includes('://')
@@ -282,7 +300,7 @@ async function issueUserTokens(ctx: RequestContext, rt: SandboxRuntime, form: UR
     access_token: token,
   };
   const refreshToken = newOpaqueToken('1');
-  rt.sessions.refreshTokens.set(refreshToken, { userObjectId: grant.user.objectId, clientAppId: grant.clientAppId, issuedAt: Date.now(), mfa: grant.mfa, expired: false });
+  rt.sessions.refreshTokens.set(refreshToken, { userObjectId: grant.user.objectId, clientAppId: grant.clientAppId, issuedAt: Date.now(), mfa: grant.mfa, expired: false, ...(acrs.length ? { acrs } : {}) });
   body.refresh_token = refreshToken;
   if (parsed.oidc.has('openid')) {
     body.id_token = await mintIdToken(rt.signingKey, {
@@ -458,7 +476,7 @@ async function tokenEndpoint(ctx: RequestContext, params: string[], rt: SandboxR
       if (!user || user.kind !== 'user') {
         throw aadError(ctx, 400, 'invalid_grant', 50034, `The user account {EUII Hidden} does not exist in the ${rt.state.tenantId} directory. To sign into this application, the account must be added to the directory.`);
       }
-      await issueUserTokens(ctx, rt, form, { user, clientAppId, scope: form.get('scope') ?? 'openid profile offline_access', mfa: record.mfa });
+      await issueUserTokens(ctx, rt, form, { user, clientAppId, scope: form.get('scope') ?? 'openid profile offline_access', mfa: record.mfa, ...(record.acrs ? { acrs: record.acrs } : {}) });
       return;
     }
     case 'urn:ietf:params:oauth:grant-type:device_code':

@@ -13,6 +13,8 @@ export interface RefreshTokenRecord {
   mfa: boolean;
   /** Set by the control API to simulate AADSTS700082 (expired through inactivity). */
   expired: boolean;
+  /** Authentication contexts the session satisfied (a sign-in with a claims challenge asking for them). */
+  acrs?: string[];
 }
 
 export interface DeviceCodeRecord {

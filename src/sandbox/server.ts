@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { armError, armNotFound, armRequestHeaders, armRoutes, type ArmRuntime } from './arm';
 import { ControlState, redactPath, type ActiveFault, type FaultSpec, type RequestLogEntry, type SandboxSettings, type ToolBehaviour, type ToolInvocation, type ToolName } from './control';
 import { controlRoutes } from './controlApi';
@@ -501,6 +501,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, d: Dispa
       throw new HttpError(404, { error: 'not_found', error_description: `No sandbox endpoint at ${path}` });
     }
     if (service === 'arm') for (const [k, v] of Object.entries(armRequestHeaders())) res.setHeader(k, v);
+    if (service === 'arm' && method !== 'GET' && method !== 'HEAD') claimsChallengeForWrite(ctx, d.control.settings.armWritesRequireAcrs);
     await chosen.route.handle(ctx, chosen.match!.slice(1).map((p) => p ?? ''), d.runtime);
   } catch (error) {
     if (res.headersSent) { res.destroy(); return; }
@@ -517,6 +518,26 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, d: Dispa
       sendJson(ctx, 500, { error: { code: 'InternalServerError', message: 'The sandbox failed to process the request.' } });
     }
   }
+}
+
+/**
+ * A user token without the authentication context the setting names gets the claims challenge ARM sends for writes
+ * under mandatory MFA. The token itself is verified by the route afterwards; here only its claims are read.
+ */
+function claimsChallengeForWrite(ctx: RequestContext, acrs: string | null): void {
+  if (!acrs) return;
+  const bearer = /^Bearer (\S+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1];
+  if (!bearer) return;
+  let claims: Record<string, unknown>;
+  try { claims = decodeJwt(bearer) as Record<string, unknown>; } catch { return; }
+  if (claims.idtyp === 'app' || typeof claims.upn !== 'string') return;
+  if (Array.isArray(claims.acrs) && claims.acrs.includes(acrs)) return;
+  const challenge = Buffer.from(JSON.stringify({ access_token: { acrs: { essential: true, values: [acrs] } } })).toString('base64');
+  throw new HttpError(401, {
+    error: { code: 'InvalidAuthenticationToken', message: 'The access token has insufficient claims: this operation requires multi-factor authentication. Sign in again with the claims challenge.' },
+  }, {
+    'WWW-Authenticate': `Bearer authorization_uri="${ctx.loopbackUrl}/common/oauth2/authorize", error="insufficient_claims", claims="${challenge}"`,
+  });
 }
 
 /** Applies an injected fault; true when the fault answered (or dropped) the request itself. */

@@ -25,7 +25,7 @@ export function jwks(key: SigningKey): { keys: JWK[] } {
 
 /** Who the token is for. Users carry `upn`; applications (service principals, managed identities) do not. */
 export type TokenSubject =
-  | { kind: 'user'; objectId: string; upn: string; name: string; givenName: string | null; surname: string | null; mfa: boolean }
+  | { kind: 'user'; objectId: string; upn: string; name: string; givenName: string | null; surname: string | null; mfa: boolean; acrs?: string[] }
   | { kind: 'app'; objectId: string; appId: string; displayName: string; credential: 'secret' | 'certificate' | 'federated' | 'managedIdentity'; managedIdentityResourceId?: string };
 
 export interface AccessTokenRequest {
@@ -72,6 +72,7 @@ export async function mintAccessToken(key: SigningKey, request: AccessTokenReque
     ? {
         ...common,
         acr: '1',
+        ...(subject.acrs?.length ? { acrs: subject.acrs } : {}),
         amr: subject.mfa ? ['pwd', 'mfa'] : ['pwd'],
         appidacr: '0',
         family_name: subject.surname ?? undefined,

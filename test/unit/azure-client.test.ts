@@ -111,7 +111,7 @@ describe('AzureClient', () => {
     const started = Date.now();
     await assert.rejects(arm.get(azureOperation(10_000), 'x'), (error: unknown) =>
       error instanceof AzureRequestError && error.kind === 'throttled' && /100000 s/.test(error.message) && error.retryAfterSeconds === 100000);
-    assert.ok(Date.now() - started < 2_000);
+    assert.ok(Date.now() - started < 15_000, 'not the 100,000 s asked for');
     assert.equal(seen.length, 1);
   });
 
@@ -139,7 +139,7 @@ describe('AzureClient', () => {
     const arm = client(base, {}, { requestTimeoutMs: 60_000 });
     const started = Date.now();
     await assert.rejects(arm.get(azureOperation(400), 'x'), (error: unknown) => error instanceof AzureRequestError && error.kind === 'deadline');
-    assert.ok(Date.now() - started < 3_000);
+    assert.ok(Date.now() - started < 15_000, 'the deadline, not the 60 s request timeout');
   });
 
   test('cancellation ends a wait for Retry-After at once', async () => {
@@ -149,7 +149,7 @@ describe('AzureClient', () => {
     const started = Date.now();
     setTimeout(() => controller.abort(), 200);
     await assert.rejects(arm.get(azureOperation(60_000, controller.signal), 'x'), (error: unknown) => error instanceof AzureRequestError && error.kind === 'cancelled');
-    assert.ok(Date.now() - started < 2_000);
+    assert.ok(Date.now() - started < 15_000, 'not the 30 s Retry-After');
   });
 
   test('a claims challenge becomes an error with the claims and the tools\' re-authentication', async () => {

@@ -3,6 +3,7 @@
 // json.dumps layout), msal_token_cache.json (MSAL schema), service_principal_entries.json and clouds.config.
 //
 // Commands: az login [--use-device-code | -u USER -p PASSWORD | --service-principal -u APPID -p SECRET --tenant T]
+//                    [--claims-challenge BASE64] [--scope S]
 //             [--tenant T] [--allow-no-subscriptions]   (no method given: browser sign-in with PKCE; the sandbox
 //             completes it when settings.autoSignInAs is set, else a person/browser must finish it)
 //           az logout | az account show|list [--all]|set -s SUB|clear | az ad signed-in-user show
@@ -155,17 +156,25 @@ async function login(args: Args, version: string): Promise<string> {
     user = { name: appId, type: 'servicePrincipal' };
   } else {
     const authority = tenantArg ?? 'organizations';
+    // az login --claims-challenge <base64> (azure-cli 2.76+): the decoded claims go with the sign-in's token request.
+    const extra: Record<string, string> = {};
+    const challenge = args.get('--claims-challenge');
+    if (challenge !== undefined) {
+      const decoded = Buffer.from(challenge, 'base64').toString('utf8');
+      try { JSON.parse(decoded); } catch { throw new ToolExit(2, 'ERROR: --claims-challenge must be a base64-encoded claims challenge.\n'); }
+      extra.claims = decoded;
+    }
     let response: TokenResponse;
     try {
       if (args.has('--username') && args.has('--password')) {
-        response = await signInWithPassword(AZURE_CLI_CLIENT_ID, authority, args.get('--username')!, args.get('--password')!, LOGIN_SCOPE);
+        response = await signInWithPassword(AZURE_CLI_CLIENT_ID, authority, args.get('--username')!, args.get('--password')!, LOGIN_SCOPE, extra);
       } else if (args.has('--use-device-code')) {
-        response = await signInWithDeviceCode(AZURE_CLI_CLIENT_ID, authority, LOGIN_SCOPE, (message) => process.stderr.write(`${message}\n`));
+        response = await signInWithDeviceCode(AZURE_CLI_CLIENT_ID, authority, LOGIN_SCOPE, (message) => process.stderr.write(`${message}\n`), extra);
       } else {
         response = await signInWithBrowser(AZURE_CLI_CLIENT_ID, authority, LOGIN_SCOPE, (url) => {
           process.stderr.write(`A web browser has been opened at ${url.split('?')[0]}. Please continue the login in the web browser. If no web browser is available or if the web browser fails to open, use device code flow with \`az login --use-device-code\`.\n`);
           process.stderr.write(`Sign-in URL: ${url}\n`);
-        });
+        }, undefined, extra);
       }
     } catch (error) {
       if (error instanceof ToolExit) throw error;
@@ -174,6 +183,12 @@ async function login(args: Args, version: string): Promise<string> {
     const claims = decodeJwtClaims(response.access_token);
     const username = String(claims.upn ?? args.get('--username') ?? '');
     const { homeAccountId } = cache.add(response, AZURE_CLI_CLIENT_ID, authority, [LOGIN_SCOPE], username);
+    // The sandbox's assumption for a sign-in that answers a claims challenge: the account's earlier access tokens
+    // (which Azure refused) are not handed out again; the next get-access-token redeems the new session.
+    if (challenge !== undefined && homeAccountId) {
+      cache.dropAccessTokens(homeAccountId);
+      cache.add(response, AZURE_CLI_CLIENT_ID, authority, [LOGIN_SCOPE], username);
+    }
     // Like az: enumerate the tenants, then get a token per tenant and list its subscriptions.
     const tenants = new Map<string, { displayName: string; defaultDomain: string }>();
     const subs: ArmSubscription[] = [];

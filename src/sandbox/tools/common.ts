@@ -218,12 +218,13 @@ export function decodeJwtClaims(token: string): Record<string, unknown> {
 
 export interface UserSignIn { response: TokenResponse; tenantRealm: string }
 
-export async function signInWithPassword(clientId: string, tenant: string, username: string, password: string, scope: string): Promise<TokenResponse> {
-  return tokenRequest(tenant, { grant_type: 'password', client_id: clientId, username, password, scope: `${scope} offline_access openid profile`, client_info: '1' });
+/** `extra`: further token-request parameters, such as `claims` (a sign-in answering a claims challenge). */
+export async function signInWithPassword(clientId: string, tenant: string, username: string, password: string, scope: string, extra: Record<string, string> = {}): Promise<TokenResponse> {
+  return tokenRequest(tenant, { grant_type: 'password', client_id: clientId, username, password, scope: `${scope} offline_access openid profile`, client_info: '1', ...extra });
 }
 
 /** Device code flow: prints Entra's message on stderr (as the real tools do) and polls at Entra's interval. */
-export async function signInWithDeviceCode(clientId: string, tenant: string, scope: string, announce: (message: string) => void): Promise<TokenResponse> {
+export async function signInWithDeviceCode(clientId: string, tenant: string, scope: string, announce: (message: string) => void, extra: Record<string, string> = {}): Promise<TokenResponse> {
   const { status, body } = await post(`${sandboxUrl()}/${tenant}/oauth2/v2.0/devicecode`, { client_id: clientId, scope: `${scope} offline_access openid profile` });
   const flow = body as { device_code?: string; message?: string; interval?: number; expires_in?: number } & EntraErrorBody;
   if (status !== 200 || !flow.device_code) throw new EntraError(flow);
@@ -232,7 +233,7 @@ export async function signInWithDeviceCode(clientId: string, tenant: string, sco
   for (;;) {
     await sleep(Math.max(flow.interval ?? 5, 0) * 1000 || 200);
     try {
-      return await tokenRequest(tenant, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: clientId, device_code: flow.device_code, client_info: '1' });
+      return await tokenRequest(tenant, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: clientId, device_code: flow.device_code, client_info: '1', ...extra });
     } catch (error) {
       if (error instanceof EntraError && error.body.error === 'authorization_pending' && Date.now() < deadline) continue;
       throw error;
@@ -246,7 +247,7 @@ export async function signInWithDeviceCode(clientId: string, tenant: string, sco
  * the authorize request redirects at once; otherwise the URL is printed and a person or a test's browser
  * completes it against the loopback listener.
  */
-export async function signInWithBrowser(clientId: string, tenant: string, scope: string, announce: (url: string) => void, timeoutMs = 300_000): Promise<TokenResponse> {
+export async function signInWithBrowser(clientId: string, tenant: string, scope: string, announce: (url: string) => void, timeoutMs = 300_000, extra: Record<string, string> = {}): Promise<TokenResponse> {
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const state = randomUUID();
@@ -290,7 +291,7 @@ export async function signInWithBrowser(clientId: string, tenant: string, scope:
     const code = await codePromise;
     return await tokenRequest(tenant, {
       grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: redirectUri, code_verifier: verifier,
-      scope: `${scope} offline_access openid profile`, client_info: '1',
+      scope: `${scope} offline_access openid profile`, client_info: '1', ...extra,
     });
   } finally {
     clearTimeout(timer);
@@ -380,6 +381,11 @@ export class MsalCacheFile {
   }
 
   /** A cached access token for these scopes that is good for at least five more minutes (MSAL's silent rule). */
+  /** Forgets every access token of an account (the ones a claims challenge refused must not be handed out again). */
+  dropAccessTokens(homeAccountId: string): void {
+    for (const [k, v] of Object.entries(this.data.AccessToken)) if (v.home_account_id === homeAccountId) delete this.data.AccessToken[k];
+  }
+
   findAccessToken(clientId: string, homeAccountId: string | null, realm: string, scopes: string[]): { secret: string; expiresOn: number } | undefined {
     const now = Math.floor(Date.now() / 1000);
     for (const entry of Object.values(this.data.AccessToken)) {

@@ -7,7 +7,7 @@
 //   pwsh -NoProfile -NonInteractive -Command "<script with Get-AzAccessToken ... ConvertTo-Json>"   @azure/identity (JS):
 //       prints {"ExpiresOn": "...", "Token": "..."}
 //   pwsh /?   (JS probes for PowerShell this way) | pwsh -Version
-//   pwsh -Command "Connect-AzAccount -UseDeviceAuthentication [-Tenant T]"   device code sign-in (approve it with
+//   pwsh -Command "Connect-AzAccount -UseDeviceAuthentication [-Tenant T] [-ClaimsChallenge BASE64]"   device code sign-in (approve it with
 //       POST /_sandbox/device-codes/approve or settings.autoApproveDeviceCodesAs)
 //   pwsh -Command "Connect-AzAccount -AccountId <upn>"   sandbox-only password sign-in; the password comes from
 //       AZURE_DEV_AUTH_FAKE_PWSH_PASSWORD (real Connect-AzAccount would prompt)
@@ -145,17 +145,30 @@ async function connect(script: string): Promise<string> {
       cache.add(response, appId, tenant, [LOGIN_SCOPE]);
       cache.save();
     } else {
+      // Connect-AzAccount -ClaimsChallenge <base64> (Az.Accounts 5.2+): the decoded claims go with the token request.
+      const extra: Record<string, string> = {};
+      const challenge = option(script, 'ClaimsChallenge');
+      if (challenge !== undefined) {
+        const decoded = Buffer.from(challenge, 'base64').toString('utf8');
+        try { JSON.parse(decoded); } catch { throw new ToolExit(1, 'Connect-AzAccount: -ClaimsChallenge must be a base64-encoded claims challenge.\n'); }
+        extra.claims = decoded;
+      }
       const accountId = option(script, 'AccountId');
       if (accountId && !/-UseDeviceAuthentication\b/i.test(script)) {
         const password = process.env.AZURE_DEV_AUTH_FAKE_PWSH_PASSWORD;
         if (!password) throw new ToolExit(1, 'Connect-AzAccount: the fake pwsh needs AZURE_DEV_AUTH_FAKE_PWSH_PASSWORD for -AccountId sign-in (or use -UseDeviceAuthentication).\n');
-        response = await signInWithPassword(AZURE_POWERSHELL_CLIENT_ID, tenant, accountId, password, LOGIN_SCOPE);
+        response = await signInWithPassword(AZURE_POWERSHELL_CLIENT_ID, tenant, accountId, password, LOGIN_SCOPE, extra);
       } else {
-        response = await signInWithDeviceCode(AZURE_POWERSHELL_CLIENT_ID, tenant, LOGIN_SCOPE, (message) => process.stdout.write(`WARNING: ${message}\n`));
+        response = await signInWithDeviceCode(AZURE_POWERSHELL_CLIENT_ID, tenant, LOGIN_SCOPE, (message) => process.stdout.write(`WARNING: ${message}\n`), extra);
       }
       const claims = decodeJwtClaims(response.access_token);
       const cache = new MsalCacheFile(paths.cache());
       const { homeAccountId } = cache.add(response, AZURE_POWERSHELL_CLIENT_ID, String(claims.tid ?? tenant), [LOGIN_SCOPE], String(claims.upn ?? ''));
+      // As the fake az: the access tokens the challenge refused are not handed out again.
+      if (challenge !== undefined && homeAccountId) {
+        cache.dropAccessTokens(homeAccountId);
+        cache.add(response, AZURE_POWERSHELL_CLIENT_ID, String(claims.tid ?? tenant), [LOGIN_SCOPE], String(claims.upn ?? ''));
+      }
       cache.save();
       account = { Id: String(claims.upn ?? accountId ?? ''), Type: 'User', ExtendedProperties: { HomeAccountId: homeAccountId ?? '' } };
     }
