@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { KNOWN_CLOUDS } from '../../src/core/access/clouds';
 import { buildAccessReport, scopeContains, type AccessInputs, type RawDenyAssignment, type RawResource, type RawRoleAssignment, type RawRoleDefinition } from '../../src/core/access/model';
 import { scopeKey, ScopeIndex } from '../../src/core/access/scopeIndex';
-import type { AccessIdentity, ScopeNode } from '../../src/core/access/types';
+import type { AccessIdentity, AppliedAssignment, ScopeNode } from '../../src/core/access/types';
+import { accessRows, canRemoveAt, type AccessRowModel } from '../../src/core/presentation/accessRows';
 
 // ---- The reference: the obvious all-pairs definitions. -------------------------------------------------------------
 
@@ -130,7 +131,7 @@ function inputsOf(t: Tenant): AccessInputs {
     id: `deny-${n}`, name: `deny ${n}`, description: '', scope: d.scope, doNotApplyToChildScopes: d.doNotApplyToChildScopes,
     permissions: [d.data
       ? { actions: [], notActions: [], dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'], notDataActions: [] }
-      : { actions: ['*/write'], notActions: [], dataActions: [], notDataActions: [] }],
+      : { actions: ['*/write', 'Microsoft.Authorization/*/delete'], notActions: [], dataActions: [], notDataActions: [] }],
     principals: [{ id: ME, type: 'User' }], excludePrincipals: [],
   }));
   return {
@@ -185,6 +186,24 @@ describe('scope logic against the all-pairs reference', () => {
         const write = !denied && reaching.some((a) => a.role === 'Storage Blob Data Contributor');
         const insight = report.insights.find((i) => i.kind === 'workspace-resource' && i.scope === r.id);
         assert.equal(insight?.title, `${r.name} (named in the workspace): read ${read ? 'yes' : 'no'}, write ${write ? 'yes' : 'no'}`);
+      }
+    }), { numRuns: 300 });
+  });
+
+  test('the rows: Remove is offered on an assignment made at a scope exactly when the roles and deny assignments above allow it', () => {
+    fc.assert(fc.property(tenant, (t) => {
+      const inputs = inputsOf(t);
+      const report = buildAccessReport(inputs);
+      const sub = report.subscriptions[0]!;
+      const nodes = (list: readonly ScopeNode[]): ScopeNode[] => list.flatMap((n) => [n, ...nodes(n.children)]);
+      const every: AppliedAssignment[] = [...new Map(nodes(sub.scopes).flatMap((n) => n.assignments.map((a) => [a.assignmentId, a] as const))).values()];
+      const rows = (list: readonly AccessRowModel[]): AccessRowModel[] => list.flatMap((r) => [r, ...rows(r.children)]);
+      const scopeRows = rows(accessRows(report, KNOWN_CLOUDS.AzureCloud)).filter((r) => r.kind === 'scope');
+      for (const row of scopeRows) {
+        // The scope's own assignments (not inherited) carry canRemove when removal is allowed there.
+        const own = row.children.filter((c) => c.kind === 'assignment' && c.scope?.toLowerCase() === row.scope?.toLowerCase());
+        const expected = canRemoveAt(row.scope!, every, sub.deny);
+        for (const a of own) assert.equal(a.flags.includes('canRemove'), expected, `${a.label} at ${row.scope}`);
       }
     }), { numRuns: 300 });
   });

@@ -174,7 +174,7 @@ function scopeTree(subscriptionId: string, assignments: readonly AppliedAssignme
   const scopes = new Map<string, string>();
   const add = (scope: string, key = scopeKey(scope)): void => { if (!scopes.has(key)) scopes.set(key, scope.replace(/\/+$/, '')); };
   add(subscriptionScope, subscriptionKey);
-  const keyed = assignments.map((a, index) => ({ a, index, key: scopeKey(a.scope) }));
+  const keyed = assignments.map((a) => ({ a, key: scopeKey(a.scope) }));
   for (const { a, key } of keyed) {
     if (kindOfKey(key) === 'managementGroup') add(a.scope, key);
     else if (keyContains(subscriptionKey, key)) {
@@ -190,9 +190,9 @@ function scopeTree(subscriptionId: string, assignments: readonly AppliedAssignme
     if (rg) add(rg[1]!);
   }
   // Nearest scope first: the assignment made here, then those inherited from further up (ties: by role name, then
-  // as Azure listed them). Sorted once; the index hands each scope its assignments in this order.
+  // as Azure listed them: the sort is stable). Sorted once; the index hands each scope its assignments in this order.
   const depths = new Map(keyed.map((k) => [k, depthOfKey(k.key)]));
-  const ordered = [...keyed].sort((x, y) => depths.get(y)! - depths.get(x)! || x.a.role.roleName.localeCompare(y.a.role.roleName) );
+  const ordered = [...keyed].sort((x, y) => depths.get(y)! - depths.get(x)! || x.a.role.roleName.localeCompare(y.a.role.roleName));
   const index = new ScopeIndex<AppliedAssignment>();
   for (const { a, key } of ordered) index.add(key, a);
   const children = scopeChildren(subscriptionScope, [...scopes.keys()].filter((key) => kindOfKey(key) !== 'managementGroup'));
