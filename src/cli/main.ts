@@ -208,6 +208,7 @@ export async function chainReportFor(options: ChainOptions, signal: AbortSignal)
   let python = options.python ?? (options.verify || !options.version ? 'python3' : undefined);
   if (python === 'python3' && !options.python) python = trustedPython(env, trustedPath);
   let pythonUsed = Boolean(options.python) || options.verify;
+  if (options.verify && !python) throw new UsageError('--verify needs an interpreter: no python3 on your own PATH (pass --python or --allow-workspace-programs).');
   if (python) {
     const detection = await detectAzureIdentity(python, env, signal);
     if (!detection.version) {
@@ -252,7 +253,7 @@ export async function chainReportFor(options: ChainOptions, signal: AbortSignal)
  * python3 as the user's own PATH finds it when the .env's PATH would find the workspace's (a repository's
  * bin/python3 is not run without --allow-workspace-programs); a note says so.
  */
-function trustedPython(env: Readonly<Record<string, string>>, trustedPath: string | undefined): string {
+function trustedPython(env: Readonly<Record<string, string>>, trustedPath: string | undefined): string | undefined {
   try {
     resolveProgram('python3', env, { trustedPath, allowedPrograms: [] });
     return 'python3';
@@ -261,7 +262,7 @@ function trustedPython(env: Readonly<Record<string, string>>, trustedPath: strin
     const own = which('python3', { PATH: trustedPath ?? '' });
     process.stderr.write(`Note: ${error.file} (found through the .env's PATH entry ${JSON.stringify(error.entry)}) was not run; `
       + `${own ?? 'no python3'} on your own PATH decides the azure-identity version. --allow-workspace-programs runs it.\n`);
-    return own ?? 'python3-not-on-your-path';
+    return own;
   }
 }
 

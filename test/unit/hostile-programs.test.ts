@@ -74,3 +74,16 @@ test('the engine: a program allowed by path runs, one found through the user\'s 
   await run({ trustedPath: env.PATH });
   assert.ok(existsSync(repo.marker), 'a program on the user\'s own PATH runs as before');
 });
+
+test('the CLI\'s default interpreter: python3 that only the .env\'s PATH finds is not run; the user\'s own decides', async () => {
+  const repo = repository('python');
+  const marker = join(repo.dir, 'python-ran');
+  writeFileSync(join(repo.dir, 'bin', 'python3'), `#!/bin/sh\ntouch ${JSON.stringify(marker)}\nexit 1\n`, { mode: 0o755 });
+  await hostile('programs', () => {
+    const r = spawnSync(process.execPath, ['--import', TSX, '-e', `require(${JSON.stringify(CLI_MAIN)}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`,
+      'chain', '--json', ...ALL_CREDENTIALS.map((c) => ['--exclude', c]).flat(), '--dotenv', '.env'],
+    { cwd: repo.dir, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PATH: '/usr/bin:/bin' } });
+    assert.equal(existsSync(marker), false, 'the repository\'s python3 did not run');
+    assert.match(r.stderr, /bin\/python3 \(found through the \.env's PATH entry "\.\/bin"\) was not run/);
+  });
+});
