@@ -306,14 +306,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
   } catch (error) {
     if (error instanceof UsageError || error instanceof AccessUsageError) {
-      process.stderr.write(`azure-dev-auth: ${error.message}\n`);
+      process.stderr.write(`azure-dev-auth: ${inert(error.message)}\n`);
       return 2;
     }
     if (error instanceof Error && error.name === 'AbortError') {
       process.stderr.write('azure-dev-auth: cancelled\n');
       return 130;
     }
-    process.stderr.write(`azure-dev-auth: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`azure-dev-auth: ${inert(error instanceof Error ? error.message : String(error))}\n`);
     return 2;
   } finally {
     process.off('SIGINT', onSignal);
