@@ -87,3 +87,22 @@ test('the CLI\'s default interpreter: python3 that only the .env\'s PATH finds i
     assert.match(r.stderr, /bin\/python3 \(found through the \.env's PATH entry "\.\/bin"\) was not run/);
   });
 });
+
+test('the view: a workspace program\'s row is not checked, names the program and offers to run it', async () => {
+  const { chainViewRows } = await import('../../src/core/presentation/snapshotView');
+  const program = '/w/api/bin/az';
+  const report: ChainReport = {
+    azureIdentityVersion: '1.23.1', versionSource: 'python', verification: null,
+    sources: [{ credential: 'AzureCliCredential', status: 'not-checked', reached: true, decisive: true, message: 'Python would run /w/api/bin/az, …', identity: null, expiresOn: null, elapsedMs: 1, unverifiedProgram: program }],
+    verdict: { outcome: 'not-checked', credential: 'AzureCliCredential', message: 'AzureCliCredential Python would run /w/api/bin/az' },
+  };
+  const rows = chainViewRows({
+    phase: 'ready', scope: { trusted: true, folder: { name: 'api', uri: 'file:///w/api', choice: 'only' }, multiRoot: false },
+    check: { report, python: { kind: 'answered', interpreter: { path: '/usr/bin/python3', source: 'setting' }, azureIdentityVersion: '1.23.1', brokerInstalled: false }, checkedAt: 0 },
+  }, { signInSources: new Set(), now: 0 });
+  const row = rows.find((r) => r.model.label === 'Azure CLI')!.model;
+  assert.equal(row.description, `not checked: would run the workspace's ${program}`);
+  assert.match(row.contextValue, /;canRunProgram/);
+  assert.deepEqual(row.links.map((l) => l.action), [{ kind: 'runWorkspaceProgram', credential: 'AzureCliCredential', program }]);
+  assert.ok(rows.some((r) => r.model.label === `Not checked: Azure CLI would run the workspace's ${program}`), rows.map((r) => r.model.label).join(' | '));
+});
