@@ -106,3 +106,20 @@ test('the view: a workspace program\'s row is not checked, names the program and
   assert.deepEqual(row.links.map((l) => l.action), [{ kind: 'runWorkspaceProgram', credential: 'AzureCliCredential', program }]);
   assert.ok(rows.some((r) => r.model.label === `Not checked: Azure CLI would run the workspace's ${program}`), rows.map((r) => r.model.label).join(' | '));
 });
+
+test('Verify with Python does not run Python while the workspace program it would run is not allowed', async () => {
+  const { verifyWithPython } = await import('../../src/core/python/verify');
+  const marker = join(scratch, 'python-for-verify-ran');
+  const python = join(scratch, 'python-for-verify');
+  writeFileSync(python, `#!/bin/sh\ntouch ${JSON.stringify(marker)}\nexit 1\n`, { mode: 0o755 });
+  const report: ChainReport = {
+    azureIdentityVersion: '1.23.1', versionSource: 'python', verification: null,
+    sources: [{ credential: 'AzureCliCredential', status: 'not-checked', reached: true, decisive: true, message: 'Python would run /w/bin/az', identity: null, expiresOn: null, elapsedMs: 1, unverifiedProgram: '/w/bin/az' }],
+    verdict: { outcome: 'not-checked', credential: 'AzureCliCredential', message: '' },
+  };
+  await hostile('programs', async () => {
+    const verification = await verifyWithPython({ python, env: { PATH: '/w/bin:/usr/bin' }, keywordArguments: {}, report });
+    assert.match(JSON.stringify(verification), /Python would run \/w\/bin\/az, which the workspace's \.env puts on PATH/);
+    assert.equal(existsSync(marker), false, 'the interpreter was not started');
+  });
+});
