@@ -129,9 +129,9 @@ function pad(text: string, width: number): string {
   return length >= width ? text : text + ' '.repeat(width - length);
 }
 
-/** A multi-line message (the chain's aggregate error): each line inert, the lines kept. */
+/** A multi-line message (the chain's aggregate error): each line inert, the lines (and their tab indents) kept. */
 function inertLines(text: string, width: number): string {
-  return text.split('\n').map((line) => inert(line, width)).join('\n');
+  return text.split('\n').map((line) => line.split('\t').map((part) => inert(part, width)).join('\t')).join('\n');
 }
 
 /** The readable table: one row per source in chain order, then the verdict. */
