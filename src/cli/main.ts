@@ -138,9 +138,9 @@ function pad(text: string, width: number): string {
   return length >= width ? text : text + ' '.repeat(width - length);
 }
 
-/** A multi-line message (the chain's aggregate error): each line inert, the lines kept. */
+/** A multi-line message (the chain's aggregate error): each line inert, the lines (and their tab indents) kept. */
 function inertLines(text: string, width: number): string {
-  return text.split('\n').map((line) => inert(line, width)).join('\n');
+  return text.split('\n').map((line) => line.split('\t').map((part) => inert(part, width)).join('\t')).join('\n');
 }
 
 /** The readable table: one row per source in chain order, then the verdict. */
@@ -224,6 +224,7 @@ export async function chainReportFor(
   let python = options.python ?? (options.verify || !options.version ? 'python3' : undefined);
   if (python === 'python3' && !options.python) python = trustedPython(env, trustedPath);
   let pythonUsed = Boolean(options.python) || options.verify;
+  if (options.verify && !python) throw new UsageError('--verify needs an interpreter: no python3 on your own PATH (pass --python or --allow-workspace-programs).');
   if (python) {
     const detection = await detectAzureIdentity(python, env, signal);
     if (!detection.version) {
@@ -265,7 +266,7 @@ export async function chainReportFor(
  * python3 as the user's own PATH finds it when the .env's PATH would find the workspace's (a repository's
  * bin/python3 is not run without --allow-workspace-programs); a note says so.
  */
-function trustedPython(env: Readonly<Record<string, string>>, trustedPath: string | undefined): string {
+function trustedPython(env: Readonly<Record<string, string>>, trustedPath: string | undefined): string | undefined {
   try {
     resolveProgram('python3', env, { trustedPath, allowedPrograms: [] });
     return 'python3';
@@ -274,7 +275,7 @@ function trustedPython(env: Readonly<Record<string, string>>, trustedPath: strin
     const own = which('python3', { PATH: trustedPath ?? '' });
     process.stderr.write(`Note: ${error.file} (found through the .env's PATH entry ${JSON.stringify(error.entry)}) was not run; `
       + `${own ?? 'no python3'} on your own PATH decides the azure-identity version. --allow-workspace-programs runs it.\n`);
-    return own ?? 'python3-not-on-your-path';
+    return own;
   }
 }
 
@@ -318,14 +319,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
   } catch (error) {
     if (error instanceof UsageError || error instanceof AccessUsageError) {
-      process.stderr.write(`azure-dev-auth: ${error.message}\n`);
+      process.stderr.write(`azure-dev-auth: ${inert(error.message)}\n`);
       return 2;
     }
     if (error instanceof Error && error.name === 'AbortError') {
       process.stderr.write('azure-dev-auth: cancelled\n');
       return 130;
     }
-    process.stderr.write(`azure-dev-auth: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`azure-dev-auth: ${inert(error instanceof Error ? error.message : String(error))}\n`);
     return 2;
   } finally {
     process.off('SIGINT', onSignal);

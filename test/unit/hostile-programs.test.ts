@@ -74,3 +74,52 @@ test('the engine: a program allowed by path runs, one found through the user\'s 
   await run({ trustedPath: env.PATH });
   assert.ok(existsSync(repo.marker), 'a program on the user\'s own PATH runs as before');
 });
+
+test('the CLI\'s default interpreter: python3 that only the .env\'s PATH finds is not run; the user\'s own decides', async () => {
+  const repo = repository('python');
+  const marker = join(repo.dir, 'python-ran');
+  writeFileSync(join(repo.dir, 'bin', 'python3'), `#!/bin/sh\ntouch ${JSON.stringify(marker)}\nexit 1\n`, { mode: 0o755 });
+  await hostile('programs', () => {
+    const r = spawnSync(process.execPath, ['--import', TSX, '-e', `require(${JSON.stringify(CLI_MAIN)}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; })`,
+      'chain', '--json', ...ALL_CREDENTIALS.map((c) => ['--exclude', c]).flat(), '--dotenv', '.env'],
+    { cwd: repo.dir, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PATH: '/usr/bin:/bin' } });
+    assert.equal(existsSync(marker), false, 'the repository\'s python3 did not run');
+    assert.match(r.stderr, /bin\/python3 \(found through the \.env's PATH entry "\.\/bin"\) was not run/);
+  });
+});
+
+test('the view: a workspace program\'s row is not checked, names the program and offers to run it', async () => {
+  const { chainViewRows } = await import('../../src/core/presentation/snapshotView');
+  const program = '/w/api/bin/az';
+  const report: ChainReport = {
+    azureIdentityVersion: '1.23.1', versionSource: 'python', verification: null,
+    sources: [{ credential: 'AzureCliCredential', status: 'not-checked', reached: true, decisive: true, message: 'Python would run /w/api/bin/az, …', identity: null, expiresOn: null, elapsedMs: 1, unverifiedProgram: program }],
+    verdict: { outcome: 'not-checked', credential: 'AzureCliCredential', message: 'AzureCliCredential Python would run /w/api/bin/az' },
+  };
+  const rows = chainViewRows({
+    phase: 'ready', scope: { trusted: true, folder: { name: 'api', uri: 'file:///w/api', choice: 'only' }, multiRoot: false },
+    check: { report, python: { kind: 'answered', interpreter: { path: '/usr/bin/python3', source: 'setting' }, azureIdentityVersion: '1.23.1', brokerInstalled: false }, checkedAt: 0 },
+  }, { signInSources: new Set(), now: 0 });
+  const row = rows.find((r) => r.model.label === 'Azure CLI')!.model;
+  assert.equal(row.description, `not checked: would run the workspace's ${program}`);
+  assert.match(row.contextValue, /;canRunProgram/);
+  assert.deepEqual(row.links.map((l) => l.action), [{ kind: 'runWorkspaceProgram', credential: 'AzureCliCredential', program }]);
+  assert.ok(rows.some((r) => r.model.label === `Not checked: Azure CLI would run the workspace's ${program}`), rows.map((r) => r.model.label).join(' | '));
+});
+
+test('Verify with Python does not run Python while the workspace program it would run is not allowed', async () => {
+  const { verifyWithPython } = await import('../../src/core/python/verify');
+  const marker = join(scratch, 'python-for-verify-ran');
+  const python = join(scratch, 'python-for-verify');
+  writeFileSync(python, `#!/bin/sh\ntouch ${JSON.stringify(marker)}\nexit 1\n`, { mode: 0o755 });
+  const report: ChainReport = {
+    azureIdentityVersion: '1.23.1', versionSource: 'python', verification: null,
+    sources: [{ credential: 'AzureCliCredential', status: 'not-checked', reached: true, decisive: true, message: 'Python would run /w/bin/az', identity: null, expiresOn: null, elapsedMs: 1, unverifiedProgram: '/w/bin/az' }],
+    verdict: { outcome: 'not-checked', credential: 'AzureCliCredential', message: '' },
+  };
+  await hostile('programs', async () => {
+    const verification = await verifyWithPython({ python, env: { PATH: '/w/bin:/usr/bin' }, keywordArguments: {}, report });
+    assert.match(JSON.stringify(verification), /Python would run \/w\/bin\/az, which the workspace's \.env puts on PATH/);
+    assert.equal(existsSync(marker), false, 'the interpreter was not started');
+  });
+});

@@ -452,7 +452,10 @@ export async function verifyWithPython(options: VerifyWithPythonOptions): Promis
   // challenge names): running it is the developer's call, made by allowing the host first, never a side effect.
   const unchecked = options.report.sources.find((s) => s.reached && s.status === 'not-checked');
   if (unchecked) {
-    const problem = unchecked.unverifiedHost
+    const problem = unchecked.unverifiedProgram
+      // The workspace's own program (a repository's bin/az on the .env's PATH): running Python would run it.
+      ? `Python would run ${unchecked.unverifiedProgram}, which the workspace's .env puts on PATH (${unchecked.credential}); allow it first ("Run This Workspace Program" or --allow-workspace-programs), then verify.`
+      : unchecked.unverifiedHost
       ? `Python would send a secret to ${unchecked.unverifiedHost} (${unchecked.credential}); allow that host first ("Check with ${unchecked.unverifiedHost}" or --allow-host ${unchecked.unverifiedHost}), then verify.`
       : unchecked.credential === 'InteractiveBrowserCredential'
         // Running it would start the interactive sign-in the engine holds back (a browser, or a wait without end).
