@@ -280,6 +280,8 @@ export class ChainController implements vscode.Disposable {
       }
       if (python.kind === 'answered') {
         this.log.info(`Interpreter ${interpreter.path} (${interpreter.source}): azure-identity ${python.azureIdentityVersion ?? 'not installed'}${python.brokerInstalled ? ', broker installed' : ''}`);
+        const track1 = python.track1Packages ?? [];
+        if (track1.length) this.log.warn(`  track-1 libraries, which fail with DefaultAzureCredential: ${track1.map((p) => `${p.name} ${p.version}`).join(', ')}`);
       }
     } else {
       python = { kind: 'untrusted', interpreter };
