@@ -183,6 +183,14 @@ describe('insights', () => {
     assert.ok(report.insights.some((i) => i.kind === 'recent-assignment'));
   });
 
+  test('an assignment that reaches the identity through two groups is one "assigned recently" insight, with how long ago', () => {
+    // sg-b is nested in sg-a: the assignment to sg-b applies through both paths.
+    const recent = assignment(RG, 'Storage Blob Data Contributor', SG_B, { createdOn: '2026-05-31T23:57:00Z' });
+    const report = buildAccessReport(inputs({ assignments: [recent, { ...recent }] }));
+    const insights = report.insights.filter((i) => i.kind === 'recent-assignment');
+    assert.deepEqual(insights.map((i) => i.title), ['Storage Blob Data Contributor was assigned 3 min ago']);
+  });
+
   test('a subscription in another tenant: the fix names the tenant', () => {
     const report = buildAccessReport(inputs({ tenantId: 'tenant-2' }));
     const insight = report.insights.find((i) => i.kind === 'tenant-mismatch')!;

@@ -346,10 +346,14 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
     }
     const recent = assignments.filter((a) => a.createdOn && inputs.now - Date.parse(a.createdOn) < 10 * 60_000
       || (inputs.tokenIssuedAt !== null && a.createdOn !== null && Date.parse(a.createdOn) / 1000 > inputs.tokenIssuedAt));
+    // One insight per assignment: the same assignment reaches the identity once per group path.
+    const seenAssignments = new Set<string>();
     for (const a of recent) {
+      if (seenAssignments.has(a.assignmentId.toLowerCase())) continue;
+      seenAssignments.add(a.assignmentId.toLowerCase());
       insights.push({
         kind: 'recent-assignment', scope: a.scope,
-        title: `${a.role.roleName} was assigned recently (${a.createdOn})`,
+        title: `${a.role.roleName} was assigned ${sinceText(Date.parse(a.createdOn!), inputs.now)}`,
         detail: 'Role changes take up to 10 minutes to apply, and a token issued before the change does not carry them: your app needs a new token.',
         suggestion: 'az account get-access-token --output none  (or sign in again) after a few minutes',
       });
@@ -429,3 +433,13 @@ export function buildAccessReport(inputs: AccessInputs): AccessReport {
   };
 }
 
+/** "3 min ago", "just now", or the local date and time for older moments (the model runs where the user is). */
+function sinceText(at: number, now: number): string {
+  if (Number.isNaN(at)) return 'recently';
+  const minutes = Math.round((now - at) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const when = new Date(at);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `on ${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())} at ${pad(when.getHours())}:${pad(when.getMinutes())}`;
+}
