@@ -354,10 +354,16 @@ export class ChainController implements vscode.Disposable {
     if (!python.azureIdentityVersion) throw new Error(`azure-identity is not installed in ${python.interpreter.path}`);
     const engine = await this.engine();
     const { env, keywordArguments } = this.lastInputs;
-    return engine.verify({
+    const verification = await engine.verify({
       env, keywordArguments, interpreterPath: python.interpreter.path, report,
       interpreter: python, allowedHosts: this.allowedHosts.list(), signal,
     });
+    // The answer stays in the view (a row under the Python row) for as long as this check is the one shown.
+    const now = this.snapshot;
+    if (now.phase === 'ready' && now.check === snapshot.check) {
+      this.publish({ ...now, check: { ...now.check, verified: { at: Date.now(), verification } } });
+    }
+    return verification;
   }
 
   /** The environment the user's Python code gets: the process environment plus the Python side's variables. */
