@@ -298,6 +298,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
       insights.push({
         kind: 'tenant-mismatch', scope: `/subscriptions/${raw.subscriptionId}`,
         title: `${raw.displayName} is in tenant ${raw.tenantId}, the token is for ${identity.tenantId}`,
+        label: `Other tenant: ${raw.displayName}`,
         detail: 'Tokens are issued per tenant: this identity is a guest there or the app is multi-tenant, and calls to this subscription need a token from its tenant.',
         suggestion: `az login --tenant ${raw.tenantId}  ·  AZURE_TENANT_ID=${raw.tenantId}  ·  DefaultAzureCredential(additionally_allowed_tenants=["${raw.tenantId}"])`,
       });
@@ -314,6 +315,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         insights.push({
           kind: 'access-policy-vault', scope: resource.id,
           title: `${resource.name} uses access policies, not roles`,
+          label: `${resource.name}: access policies`,
           detail: policies.length
             ? `Access policies give this identity${policies.some((p) => p.objectId.toLowerCase() !== identity.objectId.toLowerCase()) ? ' (through its groups)' : ''}: secrets ${perms('secrets')}; keys ${perms('keys')}; certificates ${perms('certificates')}. Data roles such as Key Vault Secrets User do not apply to this vault.`
             : 'No access policy names this identity or its groups, so it cannot read secrets, keys or certificates. Data roles do not apply to this vault: an access policy does (or switch the vault to Azure RBAC).',
@@ -328,6 +330,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         insights.push({
           kind: 'control-plane-only', scope: resource.id,
           title: `Control-plane only on ${service.label} ${resource.name}`,
+          label: `Control plane only: ${resource.name}`,
           detail: service.armDataRoles
             ? `This identity can manage ${resource.name} but holds no role that reaches its data: your app's data calls get 403${service.key === 'storage' ? ' (AuthorizationPermissionMismatch)' : ' (Forbidden)'}.`
             : `This identity can manage ${resource.name}, but Cosmos DB's data is reached through its own SQL role assignments, not Azure roles.`,
@@ -339,6 +342,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         insights.push({
           kind: 'workspace-resource', scope: resource.id,
           title: `${resource.name} (named in the workspace): read ${yesNo(access.read)}, write ${yesNo(access.write)}`,
+          label: `${resource.name}: read ${yesNo(access.read)}, write ${yesNo(access.write)}`,
           detail: `${access.read ? 'Reads work' : 'Reads do not work'}; ${access.write ? 'writes work' : 'writes do not'}${access.conditional ? ' (an ABAC condition limits where)' : ''}.`,
           suggestion: missing,
         });
@@ -354,6 +358,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
       insights.push({
         kind: 'recent-assignment', scope: a.scope,
         title: `${a.role.roleName} was assigned ${sinceText(Date.parse(a.createdOn!), inputs.now)}`,
+        label: `New: ${a.role.roleName}`,
         detail: 'Role changes take up to 10 minutes to apply, and a token issued before the change does not carry them: your app needs a new token.',
         suggestion: 'az account get-access-token --output none  (or sign in again) after a few minutes',
       });
@@ -367,6 +372,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
     insights.push({
       kind: 'workspace-resource', scope: null,
       title: `${ref.host} is named in the workspace but not found`,
+      label: `Not found: ${ref.host}`,
       detail: 'No visible subscription holds a resource of that name: it may be in another tenant or subscription, or this identity cannot see it.',
       suggestion: null,
     });
