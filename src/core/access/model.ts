@@ -1,5 +1,6 @@
 // From what Azure answered to what the Access view shows: pure, so every rule (how an assignment applies, what is
 // inherited, which deny assignment applies, what the insights say) is unit-tested without a network.
+import type { CredentialName } from '../chain/types';
 import type { CloudEndpoints } from './clouds';
 import { dataServiceFor, permissionsDeny, roleGrants, rolesGranting, type DataService } from './permissions';
 import type {
@@ -300,7 +301,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         title: `${raw.displayName} is in tenant ${raw.tenantId}, the token is for ${identity.tenantId}`,
         label: `Other tenant: ${raw.displayName}`,
         detail: 'Tokens are issued per tenant: this identity is a guest there or the app is multi-tenant, and calls to this subscription need a token from its tenant.',
-        suggestion: `az login --tenant ${raw.tenantId}  ·  AZURE_TENANT_ID=${raw.tenantId}  ·  DefaultAzureCredential(additionally_allowed_tenants=["${raw.tenantId}"])`,
+        suggestion: tenantFix(identity.source, raw.tenantId),
       });
     }
     for (const resource of raw.resources ?? []) {
@@ -360,7 +361,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         title: `${a.role.roleName} was assigned ${sinceText(Date.parse(a.createdOn!), inputs.now)}`,
         label: `New: ${a.role.roleName}`,
         detail: 'Role changes take up to 10 minutes to apply, and a token issued before the change does not carry them: your app needs a new token.',
-        suggestion: 'az account get-access-token --output none  (or sign in again) after a few minutes',
+        suggestion: newTokenFix(identity.source),
       });
     }
   }
@@ -448,4 +449,30 @@ function sinceText(at: number, now: number): string {
   const when = new Date(at);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `on ${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())} at ${pad(when.getHours())}:${pad(when.getMinutes())}`;
+}
+
+/**
+ * How the identity's own source gets a token for another tenant: each developer tool has its own flag, an app
+ * identity its variable; `additionally_allowed_tenants` lets DefaultAzureCredential accept it in any case.
+ */
+function tenantFix(source: CredentialName, tenant: string): string {
+  const inCode = `DefaultAzureCredential(additionally_allowed_tenants=["${tenant}"])`;
+  switch (source) {
+    case 'AzureCliCredential': return `az login --tenant ${tenant}  ·  ${inCode}`;
+    case 'AzureDeveloperCliCredential': return `azd auth login --tenant-id ${tenant}  ·  ${inCode}`;
+    case 'AzurePowerShellCredential': return `Connect-AzAccount -Tenant ${tenant}  ·  ${inCode}`;
+    case 'EnvironmentCredential':
+    case 'WorkloadIdentityCredential': return `AZURE_TENANT_ID=${tenant} in .env (an app registered in that tenant)  ·  ${inCode}`;
+    default: return inCode;
+  }
+}
+
+/** How the identity's own source gets a token that carries a new role or group, a few minutes after the change. */
+function newTokenFix(source: CredentialName): string {
+  switch (source) {
+    case 'AzureCliCredential': return 'after a few minutes, az login again (az keeps its token until it expires)';
+    case 'AzureDeveloperCliCredential': return 'after a few minutes, azd auth login again';
+    case 'AzurePowerShellCredential': return 'after a few minutes, Connect-AzAccount again';
+    default: return 'after a few minutes, restart your app: it asks for a new token when it starts';
+  }
 }
