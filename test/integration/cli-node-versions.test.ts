@@ -51,7 +51,7 @@ for (const [version, node] of nodes) {
     for (const [what, file, args] of runs) {
       const r = spawnSync(file, args, { cwd: scratch, env, encoding: 'utf8', timeout: 60_000 });
       assert.equal(r.status, 1, `${what} on Node ${version}: exit ${r.status}, stderr ${r.stderr}`);
-      assert.match(environmentRow(r.stdout), /Invalid tenant id provided/, `${what} on Node ${version} read the .env`);
+      assert.match(environmentRow(r.stdout), /Invalid tenant id provided/i, `${what} on Node ${version} read the .env`);
     }
   });
 }

@@ -128,5 +128,5 @@ test('`sandbox --seed-preset large` serves the benchmark tenant; an unknown pres
   refused.stderr.on('data', (c: Buffer) => { refusal += c.toString(); });
   const code = await new Promise<number | null>((resolve) => refused.on('exit', (c) => resolve(c)));
   assert.equal(code, 1);
-  assert.match(refusal, /--seed-preset must be one of default, large, got 'huge'/);
+  assert.match(refusal, /--seed-preset must be one of default, demo, large, got 'huge'/);
 });
