@@ -56,13 +56,20 @@ function copyCodicons() {
   for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
 }
 
+/** The Python grammar and its runtime (WebAssembly), read by the engine from beside it (dist/) on first use. */
+function copyPythonGrammar() {
+  for (const f of ['tree-sitter.wasm', 'tree-sitter-python.wasm']) cpSync(`node_modules/@vscode/tree-sitter-wasm/wasm/${f}`, `dist/${f}`);
+}
+
 const all = [...nodeBundles, ...browserBundles];
 if (watch) {
   for (const options of all) await (await esbuild.context(options)).watch();
   copyCodicons();
+  copyPythonGrammar();
 } else {
   await Promise.all(all.map((options) => esbuild.build(options)));
   copyCodicons();
+  copyPythonGrammar();
   if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
   const meta = JSON.parse(readFileSync('package.json', 'utf8'));
   writeFileSync('dist/build-info.json', JSON.stringify({ version: meta.version, production }) + '\n');

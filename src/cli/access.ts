@@ -5,36 +5,41 @@ import { ACCESS_LOAD_DEADLINE_MS } from '../core/access/load';
 import { describePath, scopeContains } from '../core/access/model';
 import type { AccessReport, AppliedAssignment, ScopeNode } from '../core/access/types';
 import { ALL_CREDENTIALS, type ChainReport, type CredentialName } from '../core/chain/types';
-import { displayName, verdictHeadline } from '../core/presentation/chainRows';
+import { displayName, formatExpiry, verdictHeadline } from '../core/presentation/chainRows';
 import type { ChainOptions } from './main';
 import { inert, inertStrings } from './terminalText';
 
 export class AccessUsageError extends Error {}
 
-const COMMON = `  --json                          print the report as JSON
-  --source NAME                   use this credential source instead of the chain's active one (e.g. AzureCliCredential)
-  --cloud NAME|JSON               AzureCloud, AzureChinaCloud, AzureUSGovernment, or custom endpoints as JSON
-                                  {"authorityHost","resourceManager","resourceManagerAudience","graph","graphAudience","portal"};
-                                  default: $AZURE_DEV_AUTH_CLOUD of this shell, else the cloud az is set to, else AzureCloud
-                                  (never from --dotenv or a workspace's .env: those do not choose where tokens go)
-  --timeout SECONDS               give up after this long (default ${ACCESS_LOAD_DEADLINE_MS / 1000}); Ctrl+C cancels at once
-  and every option of \`azure-dev-auth chain\` (--python, --dotenv, --exclude, --allow-host, …), which decide the source.
-Exit status: 0 answered, 1 no token or the load failed, 2 usage or input error.
+const COMMON = `  --json              print the report as JSON
+  --source NAME       use this source instead of the chain's active one (e.g. AzureCliCredential)
+  --cloud NAME|JSON   AzureCloud, AzureChinaCloud, AzureUSGovernment, or custom endpoints as JSON:
+                      {"authorityHost", "resourceManager", "resourceManagerAudience", "graph",
+                      "graphAudience", "portal"}; default: $AZURE_DEV_AUTH_CLOUD of this shell,
+                      else the cloud az is set to, else AzureCloud (never --dotenv or a
+                      workspace's .env: those do not choose where your tokens go)
+  --timeout SECONDS   give up after this long (default ${ACCESS_LOAD_DEADLINE_MS / 1000}); Ctrl+C cancels at once
+  --utc               times in UTC (default: this machine's time zone)
+  and every option of \`azure-dev-auth chain\` (--python, --dotenv, --exclude, --allow-host, …), which
+  decide the source.
+Exit status: 0 answered, 1 no token or the load failed, 2 usage or input error, 130 cancelled.
 `;
 
 export function accessHelp(command: 'whoami' | 'roles'): string {
   if (command === 'whoami') {
-    return `azure-dev-auth whoami — the identity your Python code signs in as: name, UPN or app id, object id, tenant, source, expiry
+    return `azure-dev-auth whoami: the identity your Python code signs in as (name, UPN or app id,
+object id, tenant, source, token expiry)
 
 Usage: azure-dev-auth whoami [options]
 ${COMMON}`;
   }
-  return `azure-dev-auth roles — groups, role assignments (direct, through groups, inherited), eligible roles, deny assignments and insights
+  return `azure-dev-auth roles: groups, role assignments (direct, through groups, inherited), eligible
+roles, deny assignments and insights of the identity your Python code signs in as
 
 Usage: azure-dev-auth roles [options]
-  --subscription ID               only this subscription (repeatable); default: every subscription in the token's tenant
-  --scope SCOPE                   only assignments that apply at, above or below this scope
-  --workspace DIR                 where .env and code name resources for the insights (default: the current folder)
+  --subscription ID   only this subscription (repeatable; default: every one in the token's tenant)
+  --scope SCOPE       only assignments that apply at, above or below this scope
+  --workspace DIR     where .env and code name resources for the insights (default: this folder)
 ${COMMON}`;
 }
 
@@ -118,7 +123,7 @@ export function formatWhoami(report: AccessReport): string {
     `  tenant:    ${id.tenantName ? `${id.tenantName} (${id.tenantId})` : id.tenantId}`,
     `  source:    ${displayName(id.source)}`,
     `  cloud:     ${report.cloud}${report.cloudFrom ? ` (${report.cloudFrom})` : ''}`,
-    `  token until ${id.expiresOn ?? 'unknown'}`,
+    `  token until ${id.expiresOn ? formatExpiry(id.expiresOn) : 'unknown'}`,
   ];
   for (const p of report.problems) lines.push(`  ! ${p.message} ${p.fix}`);
   return `${lines.join('\n')}\n`;
@@ -151,7 +156,7 @@ export function formatRoles(report: AccessReport, scope: string | undefined): st
     for (const node of sub.scopes) nodeLines(node, 1, scope, out);
     if (sub.eligible.length) {
       out.push('  Eligible (PIM): activate in PIM');
-      for (const e of sub.eligible) out.push(`    ${e.roleName} at ${e.scope} · ${describePath(e.via)}${e.endDateTime ? ` · until ${e.endDateTime}` : ''}`);
+      for (const e of sub.eligible) out.push(`    ${e.roleName} at ${e.scope} · ${describePath(e.via)}${e.endDateTime ? ` · until ${formatExpiry(e.endDateTime)}` : ''}`);
     }
     if (sub.deny.length) {
       out.push('  Deny assignments');

@@ -13,39 +13,55 @@ import { resolveProgram, WorkspaceProgramError } from '../core/chain/workspacePr
 import { accessHelp, AccessUsageError, runAccess } from './access';
 import { inert, inertStrings } from './terminalText';
 
-const HELP = `azure-dev-auth — which DefaultAzureCredential source your Python code will use
+// Help texts fit 100 columns; each command has its own.
+const HELP = `azure-dev-auth: which DefaultAzureCredential source your Python code will use, as whom
 
 Usage:
-  azure-dev-auth chain [options]
-  azure-dev-auth whoami [options]      who the active source signs in as (azure-dev-auth whoami --help)
-  azure-dev-auth roles [options]       groups, role assignments and insights (azure-dev-auth roles --help)
-  azure-dev-auth --help
+  azure-dev-auth chain [options]     the chain: the active source, and why not the others
+  azure-dev-auth whoami [options]    who the active source signs in as
+  azure-dev-auth roles [options]     groups, role assignments and insights of that identity
+  azure-dev-auth COMMAND --help      the options of a command
 
-chain options:
-  --json                          print the report as JSON (the ChainReport shape)
-  --python PATH                   interpreter whose azure-identity version (and azure-identity-broker) decides the rules
-  --azure-identity-version V      model this azure-identity version (wins over --python's)
-  --dotenv FILE                   merge this .env file into the environment (its values win, as in the Python extension);
-                                  --env-file FILE is the same, but Node 20 takes --env-file for itself unless it
-                                  follows a "--" (node dist/cli.js -- chain --env-file .env)
-  --exclude NAME                  exclude_<…>=True for this credential class (repeatable), e.g. --exclude AzureCliCredential
-  --include NAME                  exclude_<…>=False for this credential class (repeatable)
-  --process-timeout S             process_timeout=S (seconds) for az, azd and Azure PowerShell
-  --require-envvar                require_envvar=True (azure-identity 1.25+): DefaultAzureCredential() raises unless
-                                  AZURE_TOKEN_CREDENTIALS is set
-  --verify                        also run the real DefaultAzureCredential in the interpreter and compare
-                                  (uses --python, else python3 on PATH)
-  --allow-host HOST               let probes send a secret, federated token or assertion to HOST although it is
-                                  neither a Microsoft Entra authority nor loopback (repeatable); without it such a
-                                  source is reported "not checked" and nothing is sent
-  --allow-workspace-programs      run az, azd, pwsh and python3 also where a PATH entry that --dotenv adds finds
-                                  them (a repository's own bin/az); without it such a source is "not checked"
-
-Credential names: ${ALL_CREDENTIALS.join(', ')}.
-Without --python, the python3 on PATH decides when it has azure-identity; otherwise the newest rules apply.
-Exit status: 0 the chain yields a token, 1 it fails, DefaultAzureCredential() raises or the deciding source was
-not checked, 2 usage or input error.
+Exit status: 0 answered (chain: a token), 1 the chain fails, raises or was not checked (whoami,
+roles: no token or the load failed), 2 usage or input error, 130 cancelled (Ctrl+C).
 `;
+
+const CHAIN_HELP = `azure-dev-auth chain: your azure-identity's chain: the active source, why not the others
+
+Usage: azure-dev-auth chain [options]
+  --json                      print the report as JSON (the ChainReport shape)
+  --python PATH               interpreter whose azure-identity decides the rules
+                              (default: python3 on PATH when it has azure-identity)
+  --azure-identity-version V  model this azure-identity version (wins over --python's)
+  --dotenv FILE               merge this .env file into the environment (its values win);
+                              --env-file is the same where Node leaves it alone (after "--")
+  --exclude NAME              exclude_<…>=True for this credential class (repeatable)
+  --include NAME              exclude_<…>=False for this credential class (repeatable)
+  --process-timeout S         process_timeout=S seconds for az, azd and Azure PowerShell
+  --require-envvar            require_envvar=True (1.25+): raise without AZURE_TOKEN_CREDENTIALS
+  --verify                    also run the real DefaultAzureCredential in the interpreter, compare
+  --allow-host HOST           let a check send a secret to HOST although it is neither a Microsoft
+                              Entra authority nor loopback (repeatable); else "not checked"
+  --allow-workspace-programs  also run az, azd, pwsh and python3 that only a PATH entry of --dotenv
+                              finds (a repository's own bin/az); else "not checked"
+  --utc                       times in UTC (default: this machine's time zone)
+
+Credential names: ${wrapList(ALL_CREDENTIALS, 96)}
+Exit status: 0 the chain yields a token, 1 it fails, DefaultAzureCredential() raises or the deciding
+source was not checked, 2 usage or input error.
+`;
+
+/** Words joined with ", ", broken into lines of at most `width` columns. */
+function wrapList(words: readonly string[], width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    const next = line ? `${line}, ${word}` : word;
+    if (next.length + 1 > width && line) { lines.push(`${line},`); line = word; } else line = next;
+  }
+  lines.push(`${line}.`);
+  return `\n  ${lines.join('\n  ')}`;
+}
 
 class UsageError extends Error {}
 
@@ -288,7 +304,8 @@ async function runChain(args: readonly string[], signal: AbortSignal): Promise<n
 
 export async function main(argv: readonly string[]): Promise<number> {
   // `node dist/cli.js -- chain …`: the "--" only keeps Node from taking options such as --env-file for itself.
-  const [command, ...rest] = argv[0] === '--' ? argv.slice(1) : argv;
+  const [command, ...given] = argv[0] === '--' ? argv.slice(1) : argv;
+  let rest = given;
   const controller = new AbortController();
   // Ctrl+C or SIGTERM cancels everything (processes, requests, file reads); whatever does not settle within
   // 800 ms is left behind: the CLI ends within a second of the signal, whatever it was doing.
@@ -309,8 +326,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (command !== 'chain' && command !== 'whoami' && command !== 'roles') throw new UsageError(`Unknown command ${command}. Run azure-dev-auth --help.`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(command === 'chain' ? HELP : accessHelp(command));
+      process.stdout.write(command === 'chain' ? CHAIN_HELP : accessHelp(command));
       return 0;
+    }
+    // Times are printed in this machine's time zone; --utc prints them in UTC (Node reads TZ at each use).
+    if (rest.includes('--utc')) {
+      process.env.TZ = 'UTC';
+      rest = rest.filter((a) => a !== '--utc');
     }
     if (command === 'chain') return await runChain(rest, controller.signal);
     return await runAccess(command, rest, controller.signal, {

@@ -17,6 +17,9 @@ import { exclusionAdvice, type ExclusionAdvice, type TokenCredentialsSupport, ty
 import { chainInputsFor, interpreterFactsOf, onSourceDoneProbe, type InterpreterFacts } from './engineInput';
 import { detectAzureIdentity, verifyWithPython } from './python';
 import { secretsOf } from './redact';
+import { findCredentialCalls, keywordArgumentsOf, type CredentialCall, type ModelledKeywords } from './code/credentialCalls';
+import { modelledCallDetail, modelledCallLens } from './presentation/credentialLens';
+import type { ChainSnapshot } from './presentation/snapshot';
 
 export type { ExclusionAdvice } from './presentation/exclusionAdvice';
 
@@ -91,7 +94,18 @@ export interface AccessEngineAdapter {
   clearAccessCache(): void;
 }
 
-export type EngineFacade = ChainEngineAdapter & AccessEngineAdapter;
+/** The user's code, read with the Python grammar (loaded on first use, from beside the engine). */
+export interface CodeEngineAdapter {
+  /** The credentials `text` builds (a Python file's content), in source order. */
+  credentialCalls(text: string): Promise<CredentialCall[]>;
+  /** The keyword arguments a `DefaultAzureCredential(...)` call passes that the chain model reads. */
+  modelledKeywords(call: CredentialCall): ModelledKeywords;
+  /** What the editor shows above the modelled call. */
+  credentialLens(snapshot: ChainSnapshot): string;
+  credentialLensDetail(modelled: ModelledKeywords): string;
+}
+
+export type EngineFacade = ChainEngineAdapter & AccessEngineAdapter & CodeEngineAdapter;
 
 /** The version table's facts in the shape the advice needs. */
 export function versionFacts(azureIdentityVersion: string | undefined): VersionFacts {
@@ -154,6 +168,10 @@ export function createEngineFacade(): EngineFacade {
       return { ...interpreterFactsOf(found), problem: notInstalled ? undefined : found.problem };
     },
     chainOrder: (version) => chainOrderFor(version),
+    credentialCalls: (text) => findCredentialCalls(text),
+    modelledKeywords: (call) => keywordArgumentsOf(call),
+    credentialLens: (snapshot) => modelledCallLens(snapshot),
+    credentialLensDetail: (modelled) => modelledCallDetail(modelled),
     evaluate: (request) => evaluateChain(chainInputs(request)),
     verify: (request) => verifyWithPython({
       python: request.interpreterPath,

@@ -7,7 +7,8 @@ import { SignInFileWatcher } from '../core/watch/signInFiles';
 import type { ChainEngineAdapter } from '../core/engineFacade';
 import type { CredentialName, KeywordArguments, SourceStatus, Verification } from '../core/chain/types';
 import { redactSecrets, secretsOf } from '../core/redact';
-import { checkTimeoutMs, definedEnvironment, keywordArgumentsFromSettings, type FolderSettings } from '../core/presentation/settings';
+import { checkTimeoutMs, definedEnvironment, keywordArgumentsFromSettings, withCodeKeywords, type FolderSettings } from '../core/presentation/settings';
+import type { CodeCredentials } from './code/codeCredentials';
 import {
   activeSource, failureReason, formatClock, type ChainSnapshot, type CompletedCheck, type EvaluationFailure, type InterpreterChoice, type PythonFacts,
   type ReadySnapshot, type SnapshotScope,
@@ -81,6 +82,8 @@ export class ChainController implements vscode.Disposable {
     private readonly folders: FolderScopeTracker,
     private readonly allowedHosts: AllowedHosts,
     private readonly log: vscode.LogOutputChannel,
+    /** The code's own DefaultAzureCredential(...) call, when the editor shows one; settings override it. */
+    private readonly code?: CodeCredentials,
   ) {
     this.snapshot = { phase: 'idle', scope: this.scopeOf(folders.current()) };
   }
@@ -101,6 +104,14 @@ export class ChainController implements vscode.Disposable {
   sourceInputs(folderKey: string): { env: Readonly<Record<string, string>>; processTimeoutSeconds: number | undefined } | undefined {
     if (!this.lastInputs || this.lastInputs.folderKey !== folderKey) return undefined;
     return { env: this.lastInputs.env, processTimeoutSeconds: this.lastInputs.keywordArguments.processTimeoutSeconds };
+  }
+
+  /** The literal keyword arguments of the modelled DefaultAzureCredential(...) call, when it is in this folder. */
+  private codeKeywords(folderKey: string): KeywordArguments | undefined {
+    const modelled = this.code?.current();
+    if (!modelled) return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder(modelled.uri)?.uri.toString() ?? '';
+    return folder === folderKey ? modelled.keywords.keywordArguments : undefined;
   }
 
   /** Secret values known from the environment of the last check (never logged; for redaction only). */
@@ -134,7 +145,9 @@ export class ChainController implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.request('the workspace is now trusted')),
       this.folders.onDidChange((described) => this.folderChanged(described)),
       this.allowedHosts.onDidChange(() => this.request('the hosts allowed for checks changed')),
+      ...(this.code ? [this.code.onDidChange((why) => this.request(why))] : []),
     );
+    this.code?.start();
     this.request('first check');
   }
 
@@ -295,7 +308,7 @@ export class ChainController implements vscode.Disposable {
     const finished = new Map<CredentialName, SourceStatus>();
     publishProbing(new Map(finished), order);
 
-    const keywordArguments = keywordArgumentsFromSettings(settings.defaultAzureCredential);
+    const keywordArguments = withCodeKeywords(this.codeKeywords(folderKey), keywordArgumentsFromSettings(settings.defaultAzureCredential));
     this.lastInputs = { env, keywordArguments, folderKey };
     const allowedHosts = this.allowedHosts.list();
     // PATH as VS Code's own environment has it: az, azd or pwsh that only the workspace's .env puts on PATH is not run
@@ -343,10 +356,16 @@ export class ChainController implements vscode.Disposable {
     if (!python.azureIdentityVersion) throw new Error(`azure-identity is not installed in ${python.interpreter.path}`);
     const engine = await this.engine();
     const { env, keywordArguments } = this.lastInputs;
-    return engine.verify({
+    const verification = await engine.verify({
       env, keywordArguments, interpreterPath: python.interpreter.path, report,
       interpreter: python, allowedHosts: this.allowedHosts.list(), signal,
     });
+    // The answer stays in the view (a row under the Python row) for as long as this check is the one shown.
+    const now = this.snapshot;
+    if (now.phase === 'ready' && now.check === snapshot.check) {
+      this.publish({ ...now, check: { ...now.check, verified: { at: Date.now(), verification } } });
+    }
+    return verification;
   }
 
   /** The environment the user's Python code gets: the process environment plus the Python side's variables. */

@@ -11,6 +11,8 @@ import { ChainController } from './chainController';
 import { ChainTreeProvider } from './chainView';
 import { registerAccessCommands } from './commands/accessCommands';
 import { registerChainCommands } from './commands/chainCommands';
+import { registerCodeCommands } from './commands/codeCommands';
+import { CodeCredentials } from './code/codeCredentials';
 import { registerEnvCommands } from './commands/envCommands';
 import type { CommandContext } from './commands/context';
 import { registerHostCommands } from './commands/hostCommands';
@@ -45,7 +47,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const python = new PythonEnvironment(log);
   const folders = new FolderScopeTracker(context.workspaceState);
   const allowedHosts = new AllowedHosts(context.workspaceState);
-  const controller = new ChainController(loadEngine, python, folders, allowedHosts, log);
+  const code = new CodeCredentials(loadEngine, log);
+  const controller = new ChainController(loadEngine, python, folders, allowedHosts, log, code);
   const accessController = new AccessController(loadEngine, controller, allowedHosts, log);
   const chain = new ChainTreeProvider();
   const access = new AccessTreeProvider();
@@ -62,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   context.subscriptions.push(
-    log, python, folders, allowedHosts, controller, accessController, chain, access, status, chainView, accessView,
+    log, python, folders, allowedHosts, code, controller, accessController, chain, access, status, chainView, accessView,
     controller.onDidChange((snapshot) => {
       chain.update(snapshot);
       status.update(snapshot);
@@ -87,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     accessView.onDidChangeVisibility((e) => accessController.setVisible(e.visible)),
     ...registerChainCommands(commands),
+    ...registerCodeCommands(commands, code),
     ...registerEnvCommands(commands, context),
     ...registerAccessCommands(commands),
     ...registerHostCommands(commands),

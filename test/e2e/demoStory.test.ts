@@ -46,8 +46,38 @@ after(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
+/** Drags the sash between the sidebar and the editor until the sidebar is `width` pixels wide, as a person would. */
+async function sidebarWidth(width: number): Promise<void> {
+  const { page } = suite.vscode;
+  const box = await page.locator('.part.sidebar').boundingBox();
+  assert.ok(box, 'the sidebar is open');
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+  const after = await page.locator('.part.sidebar').boundingBox();
+  assert.ok(after && Math.abs(after.width - width) <= 2, `the sidebar is ${after?.width} pixels wide`);
+}
+
+/** Labels of visible rows in both views whose text does not fit (their right edge past the row's). */
+async function truncatedLabels(): Promise<string[]> {
+  return suite.vscode.page.evaluate(() => {
+    const out: string[] = [];
+    for (const row of document.querySelectorAll('.part.sidebar .monaco-list-row')) {
+      const name = row.querySelector('.label-name');
+      const container = row.querySelector('.monaco-icon-label-container');
+      if (!name || !container) continue;
+      const range = document.createRange();
+      range.selectNodeContents(name);
+      if (range.getBoundingClientRect().right > container.getBoundingClientRect().right + 0.5) out.push((name.textContent ?? '').trim());
+    }
+    return out;
+  });
+}
+
 const row = (rows: TreeRow[], label: string | RegExp) => rows.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
-const STORAGE = /^stsandboxapp \(named in the workspace\): read (yes|no), write (yes|no)$/;
+const STORAGE = /^stsandboxapp: read (yes|no), write (yes|no)$/;
 
 suite.test('alice: the chain, her access, a group with bob, a data role at rg-app, and the Access view showing it', async () => {
   const { vscode } = suite;
@@ -63,7 +93,14 @@ suite.test('alice: the chain, her access, a group with bob, a data role at rg-ap
 
   // 2. Her access: the storage account the workspace's .env names may be read, not written.
   const access = await vscode.waitForRows(ACCESS, (rs) => row(rs, STORAGE) !== undefined, 90_000);
-  assert.equal(row(access, STORAGE)!.label, 'stsandboxapp (named in the workspace): read yes, write no');
+  assert.equal(row(access, STORAGE)!.label, 'stsandboxapp: read yes, write no');
+
+  // The views fit VS Code's default sidebar (300 pixels): every row's label is whole; descriptions may be cut.
+  await sidebarWidth(300);
+  const cut = await truncatedLabels();
+  assert.deepEqual(cut, [], `labels cut at 300 pixels: ${cut.join(' | ')}`);
+  await vscode.screenshot('demo-sidebar-300');
+  await sidebarWidth(520);
 
   // 3. The local-development group with bob: alice may create it in the demo tenant.
   const created = sandbox.control.counters()['graph.groups.created'] ?? 0;
@@ -98,7 +135,7 @@ suite.test('alice: the chain, her access, a group with bob, a data role at rg-ap
   await closeAllEditors(vscode);
 
   // 5. The Access view: the role through the new group, and writing blobs allowed.
-  const after = await vscode.waitForRows(ACCESS, (rs) => row(rs, STORAGE)?.label === 'stsandboxapp (named in the workspace): read yes, write yes', 90_000);
+  const after = await vscode.waitForRows(ACCESS, (rs) => row(rs, STORAGE)?.label === 'stsandboxapp: read yes, write yes', 90_000);
   assert.ok(after.some((r) => r.label === 'Storage Blob Data Contributor' && r.description === `via group ${GROUP}`),
     after.filter((r) => r.label === 'Storage Blob Data Contributor').map((r) => r.description).join(' | '));
   // Her groups (a collapsed row, opened with a click as a person would) now include the new one.

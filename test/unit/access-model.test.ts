@@ -183,10 +183,31 @@ describe('insights', () => {
     assert.ok(report.insights.some((i) => i.kind === 'recent-assignment'));
   });
 
+  test('an assignment that reaches the identity through two groups is one "assigned recently" insight, with how long ago', () => {
+    // sg-b is nested in sg-a: the assignment to sg-b applies through both paths.
+    const recent = assignment(RG, 'Storage Blob Data Contributor', SG_B, { createdOn: '2026-05-31T23:57:00Z' });
+    const report = buildAccessReport(inputs({ assignments: [recent, { ...recent }] }));
+    const insights = report.insights.filter((i) => i.kind === 'recent-assignment');
+    assert.deepEqual(insights.map((i) => i.title), ['Storage Blob Data Contributor was assigned 3 min ago']);
+  });
+
   test('a subscription in another tenant: the fix names the tenant', () => {
     const report = buildAccessReport(inputs({ tenantId: 'tenant-2' }));
     const insight = report.insights.find((i) => i.kind === 'tenant-mismatch')!;
     assert.match(insight.suggestion ?? '', /az login --tenant tenant-2/);
+  });
+
+  test('the fixes fit the source the identity signs in through: a service principal in .env is never told to run az', () => {
+    const app: AccessIdentity = { ...identity, kind: 'servicePrincipal', upn: null, appId: 'app-1', source: 'EnvironmentCredential' };
+    const recent = assignment(RG, 'Reader', ME, { createdOn: '2026-05-31T23:58:00Z' });
+    const report = buildAccessReport(inputs({ tenantId: 'tenant-2', assignments: [recent] }, { identity: app }));
+    const fixes = report.insights.map((i) => i.suggestion ?? '');
+    assert.ok(fixes.some((f) => f.startsWith('AZURE_TENANT_ID=tenant-2 in .env')), fixes.join(' | '));
+    assert.ok(fixes.some((f) => /restart your app/.test(f)), fixes.join(' | '));
+    assert.ok(!fixes.some((f) => /\baz (login|account)/.test(f)), fixes.join(' | '));
+    const viaAzd = buildAccessReport(inputs({ tenantId: 'tenant-2', assignments: [recent] }, { identity: { ...identity, source: 'AzureDeveloperCliCredential' } }));
+    assert.ok(viaAzd.insights.some((i) => i.suggestion?.startsWith('azd auth login --tenant-id tenant-2')));
+    assert.ok(viaAzd.insights.some((i) => i.suggestion === 'after a few minutes, azd auth login again'));
   });
 
   test('no subscription: said, with a fix', () => {

@@ -94,3 +94,30 @@ test('the table shows every source in order, what Python does there, and the ver
   assert.match(text, /Python signs in as alice@contoso\.example through Azure CLI/);
   assert.doesNotMatch(text, /Visit …/, 'only the first line of a message goes into the table');
 });
+
+test('each command has its own --help, every line within 100 columns, and --utc is accepted', async () => {
+  const originalOut = process.stdout.write.bind(process.stdout);
+  const help = async (args: string[]): Promise<string> => {
+    const out: string[] = [];
+    process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true; }) as typeof process.stdout.write;
+    try {
+      assert.equal(await main(args), 0, args.join(' '));
+    } finally {
+      process.stdout.write = originalOut;
+    }
+    return out.join('');
+  };
+  const general = await help(['--help']);
+  const chain = await help(['chain', '--help']);
+  const whoami = await help(['whoami', '--help', '--utc']);
+  const roles = await help(['roles', '--help']);
+  assert.match(general, /azure-dev-auth COMMAND --help/);
+  assert.doesNotMatch(general, /--allow-host/, 'the general help lists commands, not every option');
+  assert.match(chain, /^azure-dev-auth chain:/);
+  assert.match(chain, /--allow-workspace-programs/);
+  assert.match(whoami, /^azure-dev-auth whoami:/);
+  assert.match(roles, /--subscription ID/);
+  for (const [name, text] of Object.entries({ general, chain, whoami, roles })) {
+    for (const line of text.split('\n')) assert.ok([...line].length <= 100, `${name} help: ${[...line].length} columns: ${line}`);
+  }
+});

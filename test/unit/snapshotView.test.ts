@@ -154,3 +154,20 @@ test('AZURE_AUTH_LOCATION: the engine notes that DefaultAzureCredential ignores 
   const plain = chainViewRows({ phase: 'ready', scope, check: good }, options);
   assert.equal(plain.some((r) => r.kind === 'note'), false);
 });
+
+test('Verify with Python\'s answer stays in the view as a row with its time, agreeing or not', () => {
+  const verification = {
+    agrees: false, python: interpreter.path, azureIdentityVersion: '1.23.1',
+    verdict: { outcome: 'token' as const, credential: 'AzureDeveloperCliCredential' as const, message: '' },
+    differences: ['Python got its token from Azure Developer CLI, the view predicted Azure CLI'],
+  };
+  const rows = chainViewRows({ phase: 'ready', scope, check: { ...good, verified: { at: at(14, 20), verification } } }, options);
+  assert.deepEqual(rows.map((r) => r.kind).slice(0, 2), ['python', 'verification']);
+  const row = labelled(rows, 'Python disagrees')!;
+  assert.equal(row.description, 'verified at 14:20');
+  assert.match(row.tooltip, /gets its token from Azure Developer CLI/);
+  assert.match(row.tooltip, /- Python got its token from Azure Developer CLI, the view predicted Azure CLI/);
+  const agreeing = chainViewRows({ phase: 'ready', scope, check: { ...good, verified: { at: at(14, 20), verification: { ...verification, agrees: true, differences: [] } } } }, options);
+  assert.ok(labelled(agreeing, 'Python agrees'));
+  assert.equal(chainViewRows({ phase: 'ready', scope, check: good }, options).some((r) => r.kind === 'verification'), false, 'nothing before a verification');
+});

@@ -1,5 +1,6 @@
 // From what Azure answered to what the Access view shows: pure, so every rule (how an assignment applies, what is
 // inherited, which deny assignment applies, what the insights say) is unit-tested without a network.
+import type { CredentialName } from '../chain/types';
 import type { CloudEndpoints } from './clouds';
 import { dataServiceFor, permissionsDeny, roleGrants, rolesGranting, type DataService } from './permissions';
 import type {
@@ -298,8 +299,9 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
       insights.push({
         kind: 'tenant-mismatch', scope: `/subscriptions/${raw.subscriptionId}`,
         title: `${raw.displayName} is in tenant ${raw.tenantId}, the token is for ${identity.tenantId}`,
+        label: `Other tenant: ${raw.displayName}`,
         detail: 'Tokens are issued per tenant: this identity is a guest there or the app is multi-tenant, and calls to this subscription need a token from its tenant.',
-        suggestion: `az login --tenant ${raw.tenantId}  ·  AZURE_TENANT_ID=${raw.tenantId}  ·  DefaultAzureCredential(additionally_allowed_tenants=["${raw.tenantId}"])`,
+        suggestion: tenantFix(identity.source, raw.tenantId),
       });
     }
     for (const resource of raw.resources ?? []) {
@@ -314,6 +316,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         insights.push({
           kind: 'access-policy-vault', scope: resource.id,
           title: `${resource.name} uses access policies, not roles`,
+          label: `${resource.name}: access policies`,
           detail: policies.length
             ? `Access policies give this identity${policies.some((p) => p.objectId.toLowerCase() !== identity.objectId.toLowerCase()) ? ' (through its groups)' : ''}: secrets ${perms('secrets')}; keys ${perms('keys')}; certificates ${perms('certificates')}. Data roles such as Key Vault Secrets User do not apply to this vault.`
             : 'No access policy names this identity or its groups, so it cannot read secrets, keys or certificates. Data roles do not apply to this vault: an access policy does (or switch the vault to Azure RBAC).',
@@ -328,6 +331,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         insights.push({
           kind: 'control-plane-only', scope: resource.id,
           title: `Control-plane only on ${service.label} ${resource.name}`,
+          label: `Control plane only: ${resource.name}`,
           detail: service.armDataRoles
             ? `This identity can manage ${resource.name} but holds no role that reaches its data: your app's data calls get 403${service.key === 'storage' ? ' (AuthorizationPermissionMismatch)' : ' (Forbidden)'}.`
             : `This identity can manage ${resource.name}, but Cosmos DB's data is reached through its own SQL role assignments, not Azure roles.`,
@@ -339,6 +343,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         insights.push({
           kind: 'workspace-resource', scope: resource.id,
           title: `${resource.name} (named in the workspace): read ${yesNo(access.read)}, write ${yesNo(access.write)}`,
+          label: `${resource.name}: read ${yesNo(access.read)}, write ${yesNo(access.write)}`,
           detail: `${access.read ? 'Reads work' : 'Reads do not work'}; ${access.write ? 'writes work' : 'writes do not'}${access.conditional ? ' (an ABAC condition limits where)' : ''}.`,
           suggestion: missing,
         });
@@ -346,12 +351,17 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
     }
     const recent = assignments.filter((a) => a.createdOn && inputs.now - Date.parse(a.createdOn) < 10 * 60_000
       || (inputs.tokenIssuedAt !== null && a.createdOn !== null && Date.parse(a.createdOn) / 1000 > inputs.tokenIssuedAt));
+    // One insight per assignment: the same assignment reaches the identity once per group path.
+    const seenAssignments = new Set<string>();
     for (const a of recent) {
+      if (seenAssignments.has(a.assignmentId.toLowerCase())) continue;
+      seenAssignments.add(a.assignmentId.toLowerCase());
       insights.push({
         kind: 'recent-assignment', scope: a.scope,
-        title: `${a.role.roleName} was assigned recently (${a.createdOn})`,
+        title: `${a.role.roleName} was assigned ${sinceText(Date.parse(a.createdOn!), inputs.now)}`,
+        label: `New: ${a.role.roleName}`,
         detail: 'Role changes take up to 10 minutes to apply, and a token issued before the change does not carry them: your app needs a new token.',
-        suggestion: 'az account get-access-token --output none  (or sign in again) after a few minutes',
+        suggestion: newTokenFix(identity.source),
       });
     }
   }
@@ -363,6 +373,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
     insights.push({
       kind: 'workspace-resource', scope: null,
       title: `${ref.host} is named in the workspace but not found`,
+      label: `Not found: ${ref.host}`,
       detail: 'No visible subscription holds a resource of that name: it may be in another tenant or subscription, or this identity cannot see it.',
       suggestion: null,
     });
@@ -429,3 +440,39 @@ export function buildAccessReport(inputs: AccessInputs): AccessReport {
   };
 }
 
+/** "3 min ago", "just now", or the local date and time for older moments (the model runs where the user is). */
+function sinceText(at: number, now: number): string {
+  if (Number.isNaN(at)) return 'recently';
+  const minutes = Math.round((now - at) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const when = new Date(at);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `on ${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())} at ${pad(when.getHours())}:${pad(when.getMinutes())}`;
+}
+
+/**
+ * How the identity's own source gets a token for another tenant: each developer tool has its own flag, an app
+ * identity its variable; `additionally_allowed_tenants` lets DefaultAzureCredential accept it in any case.
+ */
+function tenantFix(source: CredentialName, tenant: string): string {
+  const inCode = `DefaultAzureCredential(additionally_allowed_tenants=["${tenant}"])`;
+  switch (source) {
+    case 'AzureCliCredential': return `az login --tenant ${tenant}  ·  ${inCode}`;
+    case 'AzureDeveloperCliCredential': return `azd auth login --tenant-id ${tenant}  ·  ${inCode}`;
+    case 'AzurePowerShellCredential': return `Connect-AzAccount -Tenant ${tenant}  ·  ${inCode}`;
+    case 'EnvironmentCredential':
+    case 'WorkloadIdentityCredential': return `AZURE_TENANT_ID=${tenant} in .env (an app registered in that tenant)  ·  ${inCode}`;
+    default: return inCode;
+  }
+}
+
+/** How the identity's own source gets a token that carries a new role or group, a few minutes after the change. */
+function newTokenFix(source: CredentialName): string {
+  switch (source) {
+    case 'AzureCliCredential': return 'after a few minutes, az login again (az keeps its token until it expires)';
+    case 'AzureDeveloperCliCredential': return 'after a few minutes, azd auth login again';
+    case 'AzurePowerShellCredential': return 'after a few minutes, Connect-AzAccount again';
+    default: return 'after a few minutes, restart your app: it asks for a new token when it starts';
+  }
+}

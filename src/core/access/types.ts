@@ -132,7 +132,10 @@ export interface Insight {
   readonly kind: InsightKind;
   /** The scope (usually a resource id) it is about. */
   readonly scope: string | null;
+  /** The sentence (the CLI, tooltips). */
   readonly title: string;
+  /** The same, short enough for a row of a 300-pixel sidebar; the rest goes into the row's description. */
+  readonly label: string;
   readonly detail: string;
   /** A role (or command) that would fix it. */
   readonly suggestion: string | null;

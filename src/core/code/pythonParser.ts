@@ -12,7 +12,9 @@ export const PYTHON_WASM_FILES = ['tree-sitter.wasm', 'tree-sitter-python.wasm']
 export function defaultWasmDir(): string {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
   if (existsSync(join(here, PYTHON_WASM_FILES[1]))) return here;
-  return dirname(require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter-python.wasm'));
+  // A checkout (tests, tsx): the package's own folder. The name is a variable so that bundles do not inline it.
+  const grammar = '@vscode/tree-sitter-wasm/wasm/tree-sitter-python.wasm';
+  return dirname(require.resolve(grammar));
 }
 
 interface Loaded { readonly parser: Parser; readonly language: Language }

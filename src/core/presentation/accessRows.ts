@@ -225,10 +225,19 @@ function denyRow(d: AppliedDenyAssignment, ctx: RowContext): AccessRowModel {
   };
 }
 
+/** What a short insight label leaves out, when no fix fills the description. */
+const INSIGHT_HINT: Partial<Record<Insight['kind'], string>> = {
+  'recent-assignment': 'needs a new token',
+  'access-policy-vault': 'not roles',
+  'workspace-resource': 'named in the workspace',
+};
+
 function insightRow(i: Insight, index: number, cloud: CloudEndpoints): AccessRowModel {
   const icon = i.kind === 'control-plane-only' || i.kind === 'tenant-mismatch' ? 'warning' : i.kind === 'recent-assignment' ? 'history' : i.kind === 'access-policy-vault' ? 'key' : 'lightbulb';
   return {
-    id: `insight|${i.kind}|${i.scope ?? ''}|${index}`, kind: 'insight', label: i.title, description: i.suggestion ? `→ ${i.suggestion}` : '',
+    // The short label fits a narrow sidebar; the whole sentence leads the tooltip.
+    id: `insight|${i.kind}|${i.scope ?? ''}|${index}`, kind: 'insight', label: i.label,
+    description: i.suggestion ? `→ ${i.suggestion}` : INSIGHT_HINT[i.kind] ?? '',
     icon, ...(icon === 'warning' ? { color: 'problemsWarningIcon.foreground' } : {}),
     tooltip: [`**${markdownText(i.title)}**`, '', markdownText(i.detail), ...(i.suggestion ? ['', `**Fix:** ${markdownText(i.suggestion)}`] : [])].join('\n'),
     flags: i.scope ? ['hasScope'] : [], children: [], ...(i.scope ? { scope: i.scope, portalUrl: portalUrl(cloud, i.scope) } : {}),

@@ -71,3 +71,19 @@ export function envFilePath(setting: string, folderPath: string): string {
   const path = (setting.trim() || DEFAULT_ENV_FILE).replace(/\$\{workspaceFolder\}/g, folderPath);
   return isAbsolute(path) ? path : resolve(folderPath, path);
 }
+
+/**
+ * The keyword arguments a check models: the ones the code's own `DefaultAzureCredential(...)` passes, with the
+ * settings on top wherever a setting is set (they are overrides for what the code does not say, or says otherwise
+ * at run time).
+ */
+export function withCodeKeywords(code: KeywordArguments | undefined, settings: KeywordArguments): KeywordArguments {
+  if (!code) return settings;
+  const processTimeoutSeconds = settings.processTimeoutSeconds ?? code.processTimeoutSeconds;
+  const requireEnvvar = settings.requireEnvvar ?? code.requireEnvvar;
+  return {
+    exclude: { ...code.exclude, ...settings.exclude },
+    ...(processTimeoutSeconds !== undefined ? { processTimeoutSeconds } : {}),
+    ...(requireEnvvar !== undefined ? { requireEnvvar } : {}),
+  };
+}

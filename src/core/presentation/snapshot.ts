@@ -3,7 +3,7 @@
 // not exist, and a failed check cannot hide behind the last good answer (it carries that answer only as `stale`).
 // Pure types and accessors: the extension's controller produces these, renderers in this folder turn them into
 // rows and status text.
-import type { ChainReport, CredentialName, SourceResult, SourceStatus } from '../chain/types';
+import type { ChainReport, CredentialName, SourceResult, SourceStatus, Verification } from '../chain/types';
 import type { InterpreterFacts } from '../engineInput';
 
 /** Which interpreter the user's Python code runs with, and where that answer came from. */
@@ -54,6 +54,8 @@ export interface CompletedCheck {
   readonly python: PythonFacts;
   /** Epoch milliseconds. */
   readonly checkedAt: number;
+  /** What "Verify with Python" found for this very check, and when; it stays in the view until the next check. */
+  readonly verified?: { readonly at: number; readonly verification: Verification };
 }
 
 /** Why an evaluation produced no report. */

@@ -50,6 +50,7 @@ export type ViewRow =
   | { readonly kind: 'python'; readonly model: RowModel }
   | { readonly kind: 'headline'; readonly model: RowModel }
   | { readonly kind: 'note'; readonly model: RowModel }
+  | { readonly kind: 'verification'; readonly model: RowModel }
   | { readonly kind: 'source'; readonly credential: CredentialName; readonly model: RowModel };
 
 export interface ViewOptions {
@@ -70,11 +71,33 @@ export function chainViewRows(snapshot: ChainSnapshot, options: ViewOptions): Vi
   const rows: ViewRow[] = [];
   if (!snapshot.scope.trusted) rows.push({ kind: 'restricted', model: restrictedRow(snapshot) });
   rows.push({ kind: 'python', model: pythonRow(snapshot) });
+  if (snapshot.phase === 'ready' && snapshot.check.verified) rows.push({ kind: 'verification', model: verificationRow(snapshot.check.verified) });
   const headline = headlineRow(snapshot, options.now ?? Date.now());
   if (headline) rows.push({ kind: 'headline', model: headline });
   rows.push(...noteRows(snapshot));
   rows.push(...sourceRows(snapshot, options));
   return rows;
+}
+
+/** What the real library said when the developer ran Verify with Python on this check. */
+function verificationRow(verified: NonNullable<CompletedCheck['verified']>): RowModel {
+  const v = verified.verification;
+  const what = v.verdict.outcome === 'token' && v.verdict.credential ? `gets its token from ${displayName(v.verdict.credential)}` : 'fails';
+  const lines = [
+    `**Verify with Python** at ${formatClock(verified.at)}: the real DefaultAzureCredential in ${markdownText(v.python)} (azure-identity ${markdownText(v.azureIdentityVersion)}) ${what}.`,
+    v.agrees ? 'That is what this view predicts.' : 'That is not what this view predicts:',
+    ...v.differences.map((d) => `- ${markdownText(d)}`),
+  ];
+  return {
+    label: v.agrees ? 'Python agrees' : 'Python disagrees',
+    description: `verified at ${formatClock(verified.at)}`,
+    icon: v.agrees ? 'beaker' : 'warning',
+    color: v.agrees ? undefined : 'problemsWarningIcon.foreground',
+    tooltip: lines.join('\n\n'),
+    links: [{ title: 'Show Log', action: { kind: 'showLog' } }],
+    contextValue: `verification;${v.agrees ? 'agrees' : 'disagrees'}`,
+    click: undefined,
+  };
 }
 
 /** The report's remarks (keywords a version ignores, AZURE_AUTH_LOCATION), one row each, below the headline. */

@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import type { CredentialCall, ModelledKeywords } from '../../core/code/credentialCalls';
+import type { EngineFacade } from '../../core/engineFacade';
+
+/** The `DefaultAzureCredential(...)` call the Credential Chain view models, and where it is. */
+export interface ModelledCall {
+  readonly uri: vscode.Uri;
+  /** 0-based line of the call. */
+  readonly line: number;
+  readonly keywords: ModelledKeywords;
+}
+
+const PARSE_DEBOUNCE_MS = 300;
+/** Larger documents are not parsed on every switch (generated or vendored code). */
+const MAX_DOCUMENT_CHARS = 1_000_000;
+
+/**
+ * Reads the credential constructions of Python documents (through the engine's Python grammar, loaded on first use)
+ * and decides which `DefaultAzureCredential(...)` the chain models: the first one in the active editor's file, staying
+ * put while the developer looks at a file without one, or the one chosen with a lens. Tells the controller when that
+ * call or its literal keyword arguments change (a switch of file, a save).
+ */
+export class CodeCredentials implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<string>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly calls = new Map<string, { version: number; calls: Promise<CredentialCall[]> }>();
+  private modelled: ModelledCall | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly engine: () => Promise<EngineFacade>, private readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.schedule(editor?.document)),
+      // Edits (typed, or the file changed on disk): re-read after a pause; the chain re-checks only if the call changed.
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === vscode.window.activeTextEditor?.document || e.document.uri.toString() === this.modelled?.uri.toString()) this.schedule(e.document);
+      }),
+      vscode.workspace.onDidCloseTextDocument((document) => this.calls.delete(document.uri.toString())),
+    );
+  }
+
+  /** Starts following the active editor (after the first check started: the grammar loads with the engine). */
+  start(): void {
+    this.schedule(vscode.window.activeTextEditor?.document);
+  }
+
+  current(): ModelledCall | undefined {
+    return this.modelled;
+  }
+
+  /** The credential constructions of a Python document, parsed once per version of it. */
+  callsIn(document: vscode.TextDocument): Promise<CredentialCall[]> {
+    if (document.languageId !== 'python' || document.getText().length > MAX_DOCUMENT_CHARS) return Promise.resolve([]);
+    const key = document.uri.toString();
+    const known = this.calls.get(key);
+    if (known && known.version === document.version) return known.calls;
+    const calls = this.engine().then((engine) => engine.credentialCalls(document.getText())).catch((error: unknown) => {
+      this.log.warn(`Could not read the credentials of ${vscode.workspace.asRelativePath(document.uri)}: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    });
+    this.calls.set(key, { version: document.version, calls });
+    return calls;
+  }
+
+  /** Makes this call the one the chain models (a lens's "Model This Call"). */
+  async choose(uri: vscode.Uri, line: number): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(uri);
+    await this.adopt(document, line);
+  }
+
+  private schedule(document: vscode.TextDocument | undefined): void {
+    if (!document || document.languageId !== 'python' || document.uri.scheme !== 'file') return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = undefined; void this.adopt(document); }, PARSE_DEBOUNCE_MS);
+  }
+
+  private async adopt(document: vscode.TextDocument, line?: number): Promise<void> {
+    const calls = (await this.callsIn(document)).filter((c) => c.credential === 'DefaultAzureCredential');
+    const sameFile = this.modelled?.uri.toString() === document.uri.toString();
+    const call = line !== undefined ? calls.find((c) => c.range.startLine === line) : calls[0];
+    // A file without a DefaultAzureCredential keeps the call modelled before, unless that call was in this file and is gone.
+    if (!call && !sameFile) return;
+    const engine = await this.engine();
+    const next: ModelledCall | undefined = call ? { uri: document.uri, line: call.range.startLine, keywords: engine.modelledKeywords(call) } : undefined;
+    if (JSON.stringify(next && { u: next.uri.toString(), l: next.line, k: next.keywords }) === JSON.stringify(this.modelled && { u: this.modelled.uri.toString(), l: this.modelled.line, k: this.modelled.keywords })) return;
+    this.modelled = next;
+    const where = next ? `${vscode.workspace.asRelativePath(next.uri)}:${next.line + 1}` : 'no call';
+    this.log.info(`The chain models ${next ? `${engine.credentialLensDetail(next.keywords)} at ${where}` : 'the settings only (the call is gone)'}`);
+    this.changed.fire(`the modelled DefaultAzureCredential call changed (${where})`);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
