@@ -38,6 +38,8 @@ export interface EvaluateRequest {
   readonly allowedHosts?: readonly string[];
   /** PATH of the user's own environment: tools a PATH entry of .env finds run only when in allowedPrograms. */
   readonly trustedPath?: string;
+  /** The workspace folder: where the user's app runs, so relative PATH entries of .env resolve there. */
+  readonly workingDirectory?: string;
   /** Workspace programs the developer allowed ("Run This Workspace Program"). */
   readonly allowedPrograms?: readonly string[];
   readonly signal: AbortSignal;
@@ -133,6 +135,7 @@ function chainInputs(request: EvaluateRequest): ChainInputs {
     interpreter: request.interpreter,
     allowedHosts: request.allowedHosts ?? [],
     ...(request.trustedPath !== undefined ? { trustedPath: request.trustedPath } : {}),
+    ...(request.workingDirectory ? { workingDirectory: request.workingDirectory } : {}),
     allowedPrograms: request.allowedPrograms ?? [],
     signal: request.signal,
     onProbe: onSourceDoneProbe(request.onSourceDone),

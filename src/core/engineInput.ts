@@ -42,6 +42,8 @@ export interface EngineInputRequest {
   readonly trustedPath?: string;
   /** Workspace programs the developer allowed (see ChainInputs.allowedPrograms). */
   readonly allowedPrograms?: readonly string[];
+  /** Where the user's app runs (see ChainInputs.workingDirectory). */
+  readonly workingDirectory?: string;
   readonly signal?: AbortSignal;
   readonly onProbe?: ChainInputs['onProbe'];
 }
@@ -65,6 +67,7 @@ export function chainInputsFor(request: EngineInputRequest): ChainInputs {
     allowedHosts: request.allowedHosts ?? [],
     ...(request.trustedPath !== undefined ? { trustedPath: request.trustedPath } : {}),
     ...(request.allowedPrograms ? { allowedPrograms: request.allowedPrograms } : {}),
+    ...(request.workingDirectory ? { workingDirectory: request.workingDirectory } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
     ...(request.onProbe ? { onProbe: request.onProbe } : {}),
   };

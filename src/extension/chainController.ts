@@ -317,6 +317,7 @@ export class ChainController implements vscode.Disposable {
     const report = await engine.evaluate({
       env, keywordArguments, interpreter: interpreterFacts, allowedHosts, signal,
       trustedPath, allowedPrograms: this.allowedHosts.programs(),
+      ...(folder ? { workingDirectory: folder.uri.fsPath } : {}),
       onSourceDone: (credential, elapsedMs, status) => {
         finished.set(credential, status);
         this.log.info(`  ${credential}: ${status} in ${elapsedMs} ms`);

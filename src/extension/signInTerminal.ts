@@ -65,14 +65,14 @@ export function findExecutable(program: string, env: Readonly<Record<string, str
 
 /** What the log says about a step: the command without the password (which is never in `args` anyway). */
 function describeStep(step: SignInStep): string {
-  return [step.program, ...step.args, ...(step.askPassword ? ['--password', '<typed in the terminal>'] : [])].join(' ');
+  return [step.program, ...step.args, ...(step.askPassword ? ['--password=<typed in the terminal>'] : [])].join(' ');
 }
 
 /**
  * A terminal that runs a sign-in itself: each step is spawned with an argument vector (no shell), its output is shown
  * (redacted, line by line) and kept for the explanation of a failure, and what the developer types goes to the tool's
  * standard input with a local line editor (the tool has no terminal of its own, so nothing would echo). A password is
- * read by the terminal with echo off and passed to az as its --password argument, as `az login -u … -p …` takes it;
+ * read by the terminal with echo off and passed to az as `--password=<value>` (one word, whatever it starts with);
  * it is neither shown, logged nor kept. Ctrl+C, closing the terminal or Cancel on the page stop the tool.
  */
 class SignInPseudoterminal implements vscode.Pseudoterminal {
@@ -229,7 +229,8 @@ class SignInPseudoterminal implements vscode.Pseudoterminal {
       if (step.askPassword) {
         const password = await this.askPassword();
         if (password === undefined || this.cancelled) { exitCode = null; break; }
-        args = [...args, '--password', password];
+        // One word with its option: a password that starts with '-' cannot be read as another option.
+        args = [...args, `--password=${password}`];
         // A tool that repeats its arguments (an error quoting the command line) must not show the password.
         if (password) this.typedSecrets.push(password);
       }

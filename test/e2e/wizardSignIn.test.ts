@@ -130,7 +130,7 @@ suite.test('carol: a password sign-in shows what MFA-required means, a device co
   await failure.waitFor({ timeout: 60_000 });
   assert.match(await failure.innerText(), /Multi-factor authentication required \(AADSTS50076\)/);
   assert.match(await failure.innerText(), /requires multi-factor authentication/);
-  assert.deepEqual(azLogins().at(-1), ['login', '--tenant', TENANT_DOMAIN, '--username', carol.upn, '--password', '***']);
+  assert.deepEqual(azLogins().at(-1), ['login', '--tenant', TENANT_DOMAIN, '--username', carol.upn, '--password=***']);
   await assertAccessible(vscode, 'sign-in (MFA required)');
 
   await frame.locator('#retry-az').click();

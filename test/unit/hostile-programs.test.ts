@@ -75,6 +75,22 @@ test('the engine: a program allowed by path runs, one found through the user\'s 
   assert.ok(existsSync(repo.marker), 'a program on the user\'s own PATH runs as before');
 });
 
+test('the view\'s check: PATH=./bin resolves in the workspace folder (where the app runs), not in VS Code\'s own directory', async () => {
+  const repo = repository('relative');
+  const env = { PATH: './bin:/usr/bin:/bin', HOME: scratch };
+  await hostile('programs', async () => {
+    // The extension host runs elsewhere (here: the scratch folder, which has no bin/az); the app runs in the folder.
+    const report = await evaluateChain({
+      env, keywordArguments: { exclude: only('AzureCliCredential') }, azureIdentityVersion: '1.23.1', versionSource: 'flag', brokerInstalled: false,
+      trustedPath: '/usr/bin:/bin', workingDirectory: repo.dir,
+    });
+    const row = report.sources.find((s) => s.credential === 'AzureCliCredential')!;
+    assert.equal(row.status, 'not-checked');
+    assert.equal(row.unverifiedProgram, repo.az);
+    assert.equal(existsSync(repo.marker), false);
+  });
+});
+
 test('the CLI\'s default interpreter: python3 that only the .env\'s PATH finds is not run; the user\'s own decides', async () => {
   const repo = repository('python');
   const marker = join(repo.dir, 'python-ran');

@@ -75,7 +75,7 @@ export async function accessOutcome(request: AccessRequest): Promise<AccessOutco
     return { ok: false, failure: { kind: 'cloudSetting', message: redactSecrets(error instanceof Error ? error.message : String(error), secrets) }, cloud: undefined };
   }
   const { cloud } = trusted;
-  const references = request.workspaceFolder && !request.identityOnly ? resourceReferences(readWorkspaceTexts(request.workspaceFolder), cloud) : [];
+  const references = request.workspaceFolder && !request.identityOnly ? resourceReferences(await readWorkspaceTexts(request.workspaceFolder, undefined, request.signal), cloud) : [];
   try {
     const report = await loadAccess({
       source: request.source, cloud, env: request.env, processTimeoutSeconds: request.processTimeoutSeconds, allowedHosts: request.allowedHosts,

@@ -121,7 +121,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     authority,
     platform,
     wsl: platform === 'linux' && release().toLowerCase().includes('microsoft'),
-    programPolicy: { trustedPath: inputs.trustedPath, allowedPrograms: inputs.allowedPrograms ?? [] },
+    programPolicy: { trustedPath: inputs.trustedPath, allowedPrograms: inputs.allowedPrograms ?? [], workingDirectory: inputs.workingDirectory },
   };
 
   // The developer tools are the slow probes (a process each, seconds when a tool is slow): their processes start

@@ -1,7 +1,7 @@
 // Small pieces of Python behaviour the messages depend on: repr() of decoded JSON (azure-identity formats
 // unexpected responses with it), shutil.which, and datetime parsing of tool output.
 import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 
 function reprString(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
@@ -49,13 +49,16 @@ export function which(name: string, env: Readonly<Record<string, string>>): stri
 }
 
 /** which(), and the PATH entry (as written in PATH) the program was found through; undefined entry for a path. */
-export function whichEntry(name: string, env: Readonly<Record<string, string>>): { file: string; entry: string | undefined } | undefined {
+export function whichEntry(
+  name: string, env: Readonly<Record<string, string>>, cwd: string = process.cwd(),
+): { file: string; entry: string | undefined } | undefined {
   if (name.includes('/')) return isExecutableFile(name) ? { file: name, entry: undefined } : undefined;
   const path = env.PATH ?? '/bin:/usr/bin';
   for (const dir of path.split(delimiter)) {
-    // An empty PATH entry means the current directory, as for the shell.
-    const candidate = join(dir || '.', name);
-    if (isExecutableFile(candidate)) return { file: isAbsolute(candidate) ? candidate : join(process.cwd(), candidate), entry: dir };
+    // An empty PATH entry means the current directory, as for the shell; a relative entry is relative to the
+    // directory the app runs in (`cwd`), which for the user's app is the workspace folder, not ours.
+    const candidate = resolve(cwd, dir || '.', name);
+    if (isExecutableFile(candidate)) return { file: candidate, entry: dir };
   }
   return undefined;
 }

@@ -177,6 +177,8 @@ export interface ChainInputs {
   readonly trustedPath?: string;
   /** Programs (absolute paths) the developer allowed to run although a workspace's PATH entry finds them. */
   readonly allowedPrograms?: readonly string[];
+  /** Where the user's app runs (the workspace folder): relative PATH entries resolve against it. Default: our cwd. */
+  readonly workingDirectory?: string;
   readonly signal?: AbortSignal;
   /** Called as each probe starts and finishes (views show progress per row). */
   readonly onProbe?: (event: { readonly credential: CredentialName; readonly phase: 'start' | 'done'; readonly status?: SourceStatus; readonly elapsedMs?: number }) => void;

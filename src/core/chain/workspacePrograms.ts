@@ -12,6 +12,8 @@ export interface ProgramPolicy {
   readonly trustedPath: string | undefined;
   /** Absolute paths of programs the developer allowed although a workspace entry of PATH finds them. */
   readonly allowedPrograms: readonly string[];
+  /** The directory the user's app runs in, against which relative PATH entries resolve; default: this process's. */
+  readonly workingDirectory?: string | undefined;
 }
 
 /** The tool would be found through a PATH entry the workspace added, and nobody allowed it. */
@@ -32,7 +34,7 @@ function entries(path: string | undefined): Set<string> {
  * it is found through an entry the user's own PATH lacks and the program was not allowed.
  */
 export function resolveProgram(program: string, env: Readonly<Record<string, string>>, policy: ProgramPolicy | undefined): string | undefined {
-  const found = whichEntry(program, env);
+  const found = whichEntry(program, env, policy?.workingDirectory);
   if (!found) return undefined;
   if (!policy || policy.trustedPath === undefined || found.entry === undefined) return found.file;
   if (entries(policy.trustedPath).has(found.entry) || policy.allowedPrograms.includes(found.file)) return found.file;

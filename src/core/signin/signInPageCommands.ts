@@ -94,7 +94,7 @@ export function choiceProblem(choice: SignInChoice): string | null {
 export interface SignInStep {
   readonly program: SignInTool;
   readonly args: readonly string[];
-  /** The password is asked for in the terminal and appended as `--password <value>` (never shown or kept). */
+  /** The password is asked for in the terminal and appended as `--password=<value>` (never shown or kept). */
   readonly askPassword: boolean;
 }
 

@@ -251,7 +251,7 @@ export function createTeamFacade(): TeamFacade {
           const actor: SessionPrincipal = {
             id: claims.objectId, type: app ? 'ServicePrincipal' : 'User', displayName: claims.name ?? claims.upn ?? claims.objectId, detail: claims.upn ?? claims.appId ?? '',
           };
-          const referenced = new Set(options.workspaceFolder ? resourceReferences(readWorkspaceTexts(options.workspaceFolder), cloud).map((r) => r.name.toLowerCase()) : []);
+          const referenced = new Set(options.workspaceFolder ? resourceReferences(await readWorkspaceTexts(options.workspaceFolder), cloud).map((r) => r.name.toLowerCase()) : []);
           return { ok: true, session: makeSession(made.credential, cloud, tool, actor, referenced, claims.tenantId) };
         } catch (error) {
           tried.push(`${TOOL_LABELS[tool] ?? tool}: ${firstLine(error instanceof Error ? error.message : String(error))}`);
