@@ -104,6 +104,8 @@ async function main(): Promise<void> {
   ensureCodeServer();
   const build = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO_ROOT, stdio: 'inherit', timeout: 300_000 });
   if (build.status !== 0) process.exit(1);
+  // The harness installs this .vsix instead of packaging a second time.
+  process.env.AZURE_DEV_AUTH_VSIX = join(REPO_ROOT, 'dist-vsix', 'azure-dev-auth.vsix');
 
   root = mkdtempSync(join(tmpdir(), 'azure-dev-auth-start-'));
   const home = join(root, 'home');
