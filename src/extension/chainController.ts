@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { SignInFileWatcher } from '../core/watch/signInFiles';
 import type { ChainEngineAdapter } from '../core/engineFacade';
-import type { CredentialName, KeywordArguments, SourceStatus, Verification } from '../core/chain/types';
+import type { ChainReport, CredentialName, KeywordArguments, SourceStatus, Verification } from '../core/chain/types';
 import { redactSecrets, secretsOf } from '../core/redact';
 import { checkTimeoutMs, definedEnvironment, keywordArgumentsFromSettings, withCodeKeywords, type FolderSettings } from '../core/presentation/settings';
 import type { CodeCredentials } from './code/codeCredentials';
@@ -71,6 +71,8 @@ export class ChainController implements vscode.Disposable {
   private readonly failedLast = new Set<string>();
   /** Inputs of the last evaluation, so Verify runs Python with exactly what the prediction used. */
   private lastInputs: { env: Record<string, string>; keywordArguments: KeywordArguments; folderKey: string } | undefined;
+  /** The last Verify with Python, and the answer (verdict and identity) it verified. */
+  private verified: { folderKey: string; answer: string; verified: NonNullable<CompletedCheck['verified']> } | undefined;
   /** Secret values of the last environment, so messages that quote them can be redacted. */
   private secrets: readonly string[] = [];
   /** The interpreter file being watched: a deleted venv shows as such without waiting for another trigger. */
@@ -236,7 +238,8 @@ export class ChainController implements vscode.Disposable {
       settled = true;
       this.lastGood.set(folderKey, check);
       this.failedLast.delete(folderKey);
-      this.publish({ phase: 'ready', scope, check });
+      const verified = this.verified?.folderKey === folderKey && this.verified.answer === answerKey(check.report) ? this.verified.verified : undefined;
+      this.publish({ phase: 'ready', scope, check: verified ? { ...check, verified } : check });
       const verdict = check.report.verdict;
       this.log.info(`Verdict: ${verdict.outcome}${verdict.credential ? ` at ${verdict.credential}` : ''} (azure-identity ${check.report.azureIdentityVersion}, ${Date.now() - started} ms)`);
       this.armExpiryTimer(check);
@@ -361,10 +364,12 @@ export class ChainController implements vscode.Disposable {
       env, keywordArguments, interpreterPath: python.interpreter.path, report,
       interpreter: python, allowedHosts: this.allowedHosts.list(), signal,
     });
-    // The answer stays in the view (a row under the Python row) for as long as this check is the one shown.
+    // The answer stays in the view (a row under the Python row) while later checks of this folder give the same answer.
+    const folderKey = snapshot.scope.folder?.uri ?? '';
+    this.verified = { folderKey, answer: answerKey(report), verified: { at: Date.now(), verification } };
     const now = this.snapshot;
-    if (now.phase === 'ready' && now.check === snapshot.check) {
-      this.publish({ ...now, check: { ...now.check, verified: { at: Date.now(), verification } } });
+    if (now.phase === 'ready' && (now.scope.folder?.uri ?? '') === folderKey && answerKey(now.check.report) === this.verified.answer) {
+      this.publish({ ...now, check: { ...now.check, verified: this.verified.verified } });
     }
     return verification;
   }
@@ -426,4 +431,10 @@ export class ChainController implements vscode.Disposable {
     this.unwatchInterpreter();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** What a verification vouches for: the verdict and the identity behind it; a check with another answer drops it. */
+function answerKey(report: ChainReport): string {
+  const active = report.sources.find((source) => source.decisive);
+  return JSON.stringify([report.azureIdentityVersion, report.verdict.outcome, report.verdict.credential, active?.identity ?? null]);
 }
