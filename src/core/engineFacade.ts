@@ -86,7 +86,7 @@ export type AccessLoadOutcome =
 export type CloudResolution = { readonly ok: true; readonly cloud: CloudEndpoints } | { readonly ok: false; readonly message: string };
 
 export interface AccessEngineAdapter {
-  resolveCloud(setting: CloudSetting, env: Readonly<Record<string, string>>): CloudResolution;
+  resolveCloud(setting: CloudSetting, env: Readonly<Record<string, string>>): Promise<CloudResolution>;
   /** Never rejects but with an AbortError, when `signal` aborts: every other failure is an outcome with its fix. */
   loadAccess(request: AccessLoadRequest): Promise<AccessLoadOutcome>;
   accessView(snapshot: AccessSnapshot, now?: number): AccessViewModel;
@@ -143,9 +143,9 @@ function chainInputs(request: EvaluateRequest): ChainInputs {
 }
 
 /** The cloud from the setting or this process's environment; `env` (with the workspace's .env) never chooses it. */
-function cloudOf(setting: CloudSetting, _env: Readonly<Record<string, string>>): CloudResolution {
+async function cloudOf(setting: CloudSetting, _env: Readonly<Record<string, string>>): Promise<CloudResolution> {
   try {
-    return { ok: true, cloud: trustedCloud({ given: setting, givenBy: 'setting', processEnv: process.env }).cloud };
+    return { ok: true, cloud: (await trustedCloud({ given: setting, givenBy: 'setting', processEnv: process.env })).cloud };
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }

@@ -17,14 +17,14 @@ import { openSignInWizard } from './wizards/signInWizard';
  * Restricted Mode needs no other path: signing in runs the tools on PATH, never the workspace's interpreter or files,
  * and the page itself leaves out only what would run the interpreter (installing azure-identity-broker).
  */
-export function signInWithSource(ctx: CommandContext, extensionUri: vscode.Uri, credential: CredentialName): void {
+export async function signInWithSource(ctx: CommandContext, extensionUri: vscode.Uri, credential: CredentialName): Promise<void> {
   const tool = TERMINAL_SIGN_INS.find((s) => s.credential === credential)?.tool;
   if (!tool) {
     openSignInWizard(ctx, extensionUri, credential);
     return;
   }
   const env = definedEnvironment(process.env);
-  const azCloud = azConfiguredCloud(env) ?? 'AzureCloud';
+  const azCloud = (await azConfiguredCloud(env)) ?? 'AzureCloud';
   const steps = signInSteps({ tool, method: 'browser', tenant: null, cloud: defaultCloud(azCloud), username: null }, azCloud);
   const run = runSignInTerminal({
     title: tool === 'pwsh' ? 'Connect-AzAccount' : [tool, ...steps.at(-1)!.args].join(' '), steps, env, username: null, secrets: ctx.knownSecrets(),

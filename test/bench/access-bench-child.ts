@@ -6,7 +6,7 @@ import { accessRows, type AccessRowModel } from '../../src/core/presentation/acc
 import type { AccessReport, ScopeNode } from '../../src/core/access/types';
 
 const count = Number(process.argv[2]);
-const cloud: CloudEndpoints = resolveCloud(JSON.parse(process.argv[3] ?? '{}') as Partial<CloudEndpoints>, process.env);
+const cloud: CloudEndpoints = resolveCloud(JSON.parse(process.argv[3] ?? '{}') as Partial<CloudEndpoints>);
 const runs = Number(process.argv[4] ?? '3');
 const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string'));
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

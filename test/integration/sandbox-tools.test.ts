@@ -195,7 +195,7 @@ test('fake az cloud set records the cloud in the [cloud] section of az config, w
   const home = newHome();
   assert.match((await tool('az', home, ['cloud', 'show', '--query', 'name', '-o', 'tsv'])).stdout, /^AzureCloud\s*$/);
   assert.equal((await tool('az', home, ['cloud', 'set', '--name', 'AzureChinaCloud'])).code, 0);
-  assert.equal(azConfiguredCloud({ HOME: home }), 'AzureChinaCloud');
+  assert.equal(await azConfiguredCloud({ HOME: home }), 'AzureChinaCloud');
   assert.match((await tool('az', home, ['cloud', 'show', '--query', 'name', '-o', 'tsv'])).stdout, /^AzureChinaCloud\s*$/);
   const unknown = await tool('az', home, ['cloud', 'set', '-n', 'AzureGermanCloud']);
   assert.equal(unknown.code, 1);

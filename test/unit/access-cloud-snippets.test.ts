@@ -8,7 +8,7 @@ import { PYTHON_CLIENTS, pythonSnippet } from '../../src/core/presentation/snipp
 const client = (id: string) => PYTHON_CLIENTS.find((c) => c.id === id)!;
 
 test('the public cloud: DefaultAzureCredential() as it is', () => {
-  const code = pythonSnippet(client('blob'), resolveCloud('AzureCloud', {}));
+  const code = pythonSnippet(client('blob'), resolveCloud('AzureCloud'));
   assert.match(code, /^from azure\.identity import DefaultAzureCredential$/m);
   assert.match(code, /^credential = DefaultAzureCredential\(\)$/m);
   assert.match(code, /"https:\/\/<storage-account>\.blob\.core\.windows\.net"/);
@@ -16,7 +16,7 @@ test('the public cloud: DefaultAzureCredential() as it is', () => {
 });
 
 test('Azure China: AzureAuthorityHosts.AZURE_CHINA and the China endpoints', () => {
-  const china = resolveCloud('AzureChinaCloud', {});
+  const china = resolveCloud('AzureChinaCloud');
   const blob = pythonSnippet(client('blob'), china);
   assert.match(blob, /^from azure\.identity import AzureAuthorityHosts, DefaultAzureCredential$/m);
   assert.match(blob, /^credential = DefaultAzureCredential\(authority=AzureAuthorityHosts\.AZURE_CHINA\)$/m);
@@ -30,7 +30,7 @@ test('Azure China: AzureAuthorityHosts.AZURE_CHINA and the China endpoints', () 
 });
 
 test('Azure Government: AZURE_GOVERNMENT', () => {
-  const code = pythonSnippet(client('servicebus'), resolveCloud('AzureUSGovernment', {}));
+  const code = pythonSnippet(client('servicebus'), resolveCloud('AzureUSGovernment'));
   assert.match(code, /authority=AzureAuthorityHosts\.AZURE_GOVERNMENT/);
   assert.match(code, /<namespace>\.servicebus\.usgovcloudapi\.net/);
 });
@@ -39,7 +39,7 @@ test('a custom cloud: its authority host, the same as AZURE_AUTHORITY_HOST, and 
   const custom = resolveCloud({
     name: 'Sandbox\nimport os', authorityHost: 'https://127.0.0.1:8443', resourceManager: 'https://127.0.0.1:8443/arm',
     resourceManagerAudience: 'https://management.azure.com', graph: 'https://127.0.0.1:8443/graph', storageSuffix: 'x"); import os; ("',
-  }, {});
+  });
   const code = pythonSnippet(client('arm'), custom);
   assert.match(code, /^credential = DefaultAzureCredential\(authority="https:\/\/127\.0\.0\.1:8443"\)$/m);
   assert.match(code, /AZURE_AUTHORITY_HOST=https:\/\/127\.0\.0\.1:8443/);

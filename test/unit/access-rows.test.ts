@@ -120,7 +120,7 @@ describe('the Access tree', () => {
   });
 
   test('scope rows and assignments link to the portal of the cloud', () => {
-    const china = resolveCloud('AzureChinaCloud', {});
+    const china = resolveCloud('AzureChinaCloud');
     const chinaRows = accessRows(report, china);
     const rg = find(chinaRows, (r) => r.kind === 'scope' && r.scope === RG);
     assert.equal(rg.portalUrl, `https://portal.azure.cn/#@/resource${RG}`);
@@ -160,7 +160,7 @@ describe('Copy az Command', () => {
 
   test('a sovereign cloud sets az to it first; odd values are quoted for the shell', () => {
     const odd = { ...report, identity: { ...identity, kind: 'servicePrincipal' as const, objectId: "x'; rm -rf ~ #" } };
-    const text = equivalentCommands(odd, resolveCloud('AzureUSGovernment', {}));
+    const text = equivalentCommands(odd, resolveCloud('AzureUSGovernment'));
     assert.match(text, /^az cloud set --name AzureUSGovernment\n/);
     assert.ok(text.includes(`--assignee 'x'\\''; rm -rf ~ #'`), text);
     assert.ok(text.includes("--url 'https://graph.microsoft.us/v1.0/servicePrincipals/x'\\''; rm -rf ~ #/transitiveMemberOf'"), text);

@@ -2,6 +2,10 @@
 // honour Retry-After up to a cap, deadlines, paging that stops at loops and foreign hosts, claims challenges, the
 // proxy (with NO_PROXY) and extra certificate authorities.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { connect as netConnect, type AddressInfo } from 'node:net';
@@ -74,6 +78,23 @@ describe('AzureClient', () => {
     const { base } = await listen((_req, res) => json(res, 200, {}));
     const arm = client(base, { extraCaPem: undefined }, { maxRetries: 0 });
     await assert.rejects(arm.get(azureOperation(10_000), 'x'), (error: unknown) => error instanceof AzureRequestError && error.kind === 'network');
+  });
+
+  test('NODE_EXTRA_CA_CERTS is read on first use, asynchronously; a FIFO there reads as no extra authority', async () => {
+    const { base } = await listen((_req, res) => json(res, 200, { value: [2] }));
+    const dir = mkdtempSync(join(tmpdir(), 'ada-ca-'));
+    try {
+      writeFileSync(join(dir, 'ca.pem'), ca);
+      const fromFile = client(base, networkSettings({ NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') }));
+      assert.deepEqual((await fromFile.get<{ value: number[] }>(azureOperation(10_000), 'x')).value, [2]);
+      fromFile.close();
+      execFileSync('mkfifo', [join(dir, 'fifo.pem')]);
+      const fromFifo = client(base, networkSettings({ NODE_EXTRA_CA_CERTS: join(dir, 'fifo.pem') }), { maxRetries: 0 });
+      await assert.rejects(fromFifo.get(azureOperation(10_000), 'x'), (error: unknown) => error instanceof AzureRequestError && error.kind === 'network');
+      fromFifo.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a scope never makes an empty path segment', async () => {

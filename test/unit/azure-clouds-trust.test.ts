@@ -10,44 +10,44 @@ import { trustedCloud } from '../../src/core/azure/clouds';
 const hostile = JSON.stringify({ name: 'Hostile', authorityHost: 'https://evil.example', resourceManager: 'https://evil.example', graph: 'https://evil.example' });
 
 describe('trustedCloud', () => {
-  test('the flag wins, and says so', () => {
-    const t = trustedCloud({ given: 'AzureUSGovernment', givenBy: 'flag', processEnv: { AZURE_DEV_AUTH_CLOUD: 'AzureChinaCloud' } });
+  test('the flag wins, and says so', async () => {
+    const t = await trustedCloud({ given: 'AzureUSGovernment', givenBy: 'flag', processEnv: { AZURE_DEV_AUTH_CLOUD: 'AzureChinaCloud' } });
     assert.equal(t.cloud.name, 'AzureUSGovernment');
     assert.equal(t.from, 'from --cloud');
   });
 
-  test('custom endpoints as JSON from the flag', () => {
-    const t = trustedCloud({ given: JSON.stringify({ name: 'Stack', authorityHost: 'https://login.stack', resourceManager: 'https://arm.stack', graph: 'https://graph.stack' }), givenBy: 'flag', processEnv: {} });
+  test('custom endpoints as JSON from the flag', async () => {
+    const t = await trustedCloud({ given: JSON.stringify({ name: 'Stack', authorityHost: 'https://login.stack', resourceManager: 'https://arm.stack', graph: 'https://graph.stack' }), givenBy: 'flag', processEnv: {} });
     assert.equal(t.cloud.resourceManager, 'https://arm.stack');
   });
 
-  test('a .env naming a cloud is ignored with a note; the process environment decides', () => {
-    const t = trustedCloud({ given: undefined, givenBy: 'flag', processEnv: {}, workspaceEnv: { AZURE_DEV_AUTH_CLOUD: hostile } });
+  test('a .env naming a cloud is ignored with a note; the process environment decides', async () => {
+    const t = await trustedCloud({ given: undefined, givenBy: 'flag', processEnv: {}, workspaceEnv: { AZURE_DEV_AUTH_CLOUD: hostile } });
     assert.equal(t.cloud.name, 'AzureCloud');
     assert.equal(t.from, 'the default');
     assert.equal(t.notes.length, 1);
     assert.match(t.notes[0]!, /AZURE_DEV_AUTH_CLOUD in the workspace's \.env is ignored/);
   });
 
-  test('the same value in the process environment is not a note', () => {
-    const t = trustedCloud({ given: null, givenBy: 'setting', processEnv: { AZURE_DEV_AUTH_CLOUD: 'AzureChinaCloud' }, workspaceEnv: { AZURE_DEV_AUTH_CLOUD: 'AzureChinaCloud' } });
+  test('the same value in the process environment is not a note', async () => {
+    const t = await trustedCloud({ given: null, givenBy: 'setting', processEnv: { AZURE_DEV_AUTH_CLOUD: 'AzureChinaCloud' }, workspaceEnv: { AZURE_DEV_AUTH_CLOUD: 'AzureChinaCloud' } });
     assert.equal(t.cloud.name, 'AzureChinaCloud');
     assert.equal(t.origin, 'environment');
     assert.deepEqual(t.notes, []);
   });
 
-  test('the az configuration comes from this process\'s HOME, not the workspace\'s AZURE_CONFIG_DIR', () => {
+  test('the az configuration comes from this process\'s HOME, not the workspace\'s AZURE_CONFIG_DIR', async () => {
     const home = mkdtempSync(join(tmpdir(), 'cloud-home-'));
     const repo = mkdtempSync(join(tmpdir(), 'cloud-repo-'));
     try {
       writeFileSync(join(repo, 'config'), '[cloud]\nname = AzureChinaCloud\n');
-      const t = trustedCloud({ given: undefined, givenBy: 'setting', processEnv: { HOME: home }, workspaceEnv: { HOME: home, AZURE_CONFIG_DIR: repo } });
+      const t = await trustedCloud({ given: undefined, givenBy: 'setting', processEnv: { HOME: home }, workspaceEnv: { HOME: home, AZURE_CONFIG_DIR: repo } });
       assert.equal(t.cloud.name, 'AzureCloud');
       assert.equal(t.origin, 'default');
       writeFileSync(join(home, 'config'), '');
       const azHome = mkdtempSync(join(tmpdir(), 'cloud-az-'));
       writeFileSync(join(azHome, 'config'), '[cloud]\nname = AzureUSGovernment\n');
-      const fromAz = trustedCloud({ given: undefined, givenBy: 'setting', processEnv: { AZURE_CONFIG_DIR: azHome } });
+      const fromAz = await trustedCloud({ given: undefined, givenBy: 'setting', processEnv: { AZURE_CONFIG_DIR: azHome } });
       assert.equal(fromAz.cloud.name, 'AzureUSGovernment');
       assert.equal(fromAz.origin, 'az');
       rmSync(azHome, { recursive: true, force: true });
@@ -57,7 +57,7 @@ describe('trustedCloud', () => {
     }
   });
 
-  test('an http endpoint is refused', () => {
-    assert.throws(() => trustedCloud({ given: { authorityHost: 'https://l', resourceManager: 'http://arm', graph: 'https://g' }, givenBy: 'setting', processEnv: {} }), /https/);
+  test('an http endpoint is refused', async () => {
+    await assert.rejects(trustedCloud({ given: { authorityHost: 'https://l', resourceManager: 'http://arm', graph: 'https://g' }, givenBy: 'setting', processEnv: {} }), /https/);
   });
 });

@@ -14,7 +14,7 @@ import { sourceCredential } from '../../src/core/access/credentials';
 import { evaluateChain } from '../../src/core/chain/engine';
 import { mergeDotEnv } from '../../src/core/chain/env';
 import { ALL_CREDENTIALS, type CredentialName } from '../../src/core/chain/types';
-import { FileRefusedError, readBoundedFile, readBoundedTextSync } from '../../src/core/files/boundedRead';
+import { FileRefusedError, handOverProblem, readBoundedFile, readOptionalText } from '../../src/core/files/boundedRead';
 import { hostile } from '../harness/hostileTally';
 
 /** tsx by absolute URL: the CLI runs in other working directories. */
@@ -70,8 +70,11 @@ test('the reader refuses FIFOs, devices, directories, sockets and oversized file
   }
   writeFileSync(join(scratch, 'ok.env'), 'A=1\n');
   assert.equal((await readBoundedFile(join(scratch, 'ok.env'), 'dotenv')).toString(), 'A=1\n');
-  assert.equal(readBoundedTextSync('/dev/zero', 'toolSettings'), undefined);
-  assert.equal(readBoundedTextSync(join(scratch, 'pipe.env'), 'toolSettings'), undefined, 'the synchronous form does not hang on a FIFO either');
+  assert.equal(await readOptionalText('/dev/zero', 'toolSettings'), undefined, 'an optional settings file that is a device reads as absent');
+  assert.equal(await readOptionalText(join(scratch, 'pipe.env'), 'toolSettings'), undefined, 'an optional settings file that is a FIFO reads as absent, at once');
+  assert.match((await handOverProblem(join(scratch, 'pipe.env'), 'certificate'))!, /named pipe/);
+  assert.equal(await handOverProblem(join(scratch, 'ok.env'), 'certificate'), undefined, 'a regular file may be handed over');
+  assert.equal(await handOverProblem(join(scratch, 'missing.pem'), 'certificate'), undefined, 'a missing file is left for the library to report');
 });
 
 test('a read is cancellable, and a token file over its limit is refused', async () => {
@@ -167,8 +170,8 @@ test('the Access view\'s credentials: @azure/identity is never handed a FIFO or 
     ['EnvironmentCredential', { AZURE_CLIENT_CERTIFICATE_PATH: '/dev/zero' }, /certificate file \/dev\/zero: it is a character device/],
   ];
   for (const [source, extra, reason] of cases) {
-    await hostile('files', () => {
-      const made = sourceCredential(source, { env: { ...env, ...extra }, cloud: KNOWN_CLOUDS.AzureCloud, processTimeoutSeconds: 10, allowedHosts: [] });
+    await hostile('files', async () => {
+      const made = await sourceCredential(source, { env: { ...env, ...extra }, cloud: KNOWN_CLOUDS.AzureCloud, processTimeoutSeconds: 10, allowedHosts: [] });
       assert.equal(made.ok, false);
       assert.match((made as { reason: string }).reason, reason);
     });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,5 +79,25 @@ test('azd auth login (azd 1.x keeps the current user in ~/.azd/auth.json) and az
     rmSync(join(w.home, '.azd', 'auth.json'));
     await settle(200);
     assert.equal(w.batches.length, 1, 'sign-out seen');
+  } finally { w.done(); }
+});
+
+test('a sign-in file replaced by a FIFO is seen as gone, at once, without a blocked event loop', async () => {
+  const w = watchedHome();
+  try {
+    mkdirSync(join(w.home, '.azure'));
+    writeFileSync(join(w.home, '.azure', 'azureProfile.json'), '{"subscriptions":[{"id":"1"}]}');
+    await settle(200);
+    w.batches.length = 0;
+    rmSync(join(w.home, '.azure', 'azureProfile.json'));
+    execFileSync('mkfifo', [join(w.home, '.azure', 'azureProfile.json')]);
+    // A timer keeps ticking while the watcher looks at the FIFO: nothing waits for a writer that never comes.
+    let ticks = 0;
+    const ticker = setInterval(() => { ticks++; }, 10);
+    try {
+      assert.ok(await eventually(() => w.batches.flat().some((c) => c.path.endsWith('azureProfile.json'))), JSON.stringify(w.batches));
+      await w.watcher.settled();
+    } finally { clearInterval(ticker); }
+    assert.ok(ticks > 0, 'the event loop kept running');
   } finally { w.done(); }
 });

@@ -32,16 +32,16 @@ test('entries that are not what az writes are skipped; a file that is not a prof
   assert.deepEqual(parseKnownTenants('not json'), []);
 });
 
-test('read from AZURE_CONFIG_DIR, else ~/.azure; none when az has no profile', () => {
+test('read from AZURE_CONFIG_DIR, else ~/.azure; none when az has no profile', async () => {
   const home = mkdtempSync(join(tmpdir(), 'ada-tenants-'));
   try {
-    assert.deepEqual(knownTenants({ HOME: home }), []);
+    assert.deepEqual(await knownTenants({ HOME: home }), []);
     mkdirSync(join(home, '.azure'));
     writeFileSync(join(home, '.azure', 'azureProfile.json'), JSON.stringify({ subscriptions: [{ tenantId: A }] }));
-    assert.deepEqual(knownTenants({ HOME: home }).map((t) => t.id), [A]);
+    assert.deepEqual((await knownTenants({ HOME: home })).map((t) => t.id), [A]);
     mkdirSync(join(home, 'cfg'));
     writeFileSync(join(home, 'cfg', 'azureProfile.json'), JSON.stringify({ subscriptions: [{ tenantId: B }] }));
-    assert.deepEqual(knownTenants({ HOME: home, AZURE_CONFIG_DIR: join(home, 'cfg') }).map((t) => t.id), [B]);
+    assert.deepEqual((await knownTenants({ HOME: home, AZURE_CONFIG_DIR: join(home, 'cfg') })).map((t) => t.id), [B]);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }

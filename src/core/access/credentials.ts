@@ -12,7 +12,7 @@ import { workloadIdentityConfigured } from '../chain/sources/workloadIdentity';
 import { secretMayGoTo } from '../chain/secretHosts';
 import type { CredentialName } from '../chain/types';
 import type { CloudEndpoints } from './clouds';
-import { unboundedReadProblem, type FileKind } from '../files/boundedRead';
+import { handOverProblem, type FileKind } from '../files/boundedRead';
 
 export interface SourceCredentialOptions {
   readonly env: Readonly<Record<string, string>>;
@@ -76,15 +76,15 @@ function authorityOf(env: Readonly<Record<string, string>>, cloud: CloudEndpoint
 }
 
 /** The `@azure/identity` credential that stands for a chain source, or why there is none. */
-export function sourceCredential(source: CredentialName, options: SourceCredentialOptions): SourceCredential {
+export async function sourceCredential(source: CredentialName, options: SourceCredentialOptions): Promise<SourceCredential> {
   const { env, cloud } = options;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const processTimeoutInMs = Math.round(options.processTimeoutSeconds * 1000);
   const wrap = (credential: TokenCredential): SourceCredential => ({ ok: true, credential: new CachingCredential(credential, timeoutMs) });
   const authorityHost = authorityOf(env, cloud);
   // @azure/identity reads these files whole: a FIFO or /dev/zero named by a workspace's .env must not reach it.
-  const fileGate = (path: string, kind: FileKind, variable: string): SourceCredential | undefined => {
-    const problem = unboundedReadProblem(path, kind);
+  const fileGate = async (path: string, kind: FileKind, variable: string): Promise<SourceCredential | undefined> => {
+    const problem = await handOverProblem(path, kind);
     return problem ? { ok: false, reason: problem, fix: `Point ${variable} at the real file.` } : undefined;
   };
   const gate = (what: string): SourceCredential | undefined => {
@@ -107,7 +107,7 @@ export function sourceCredential(source: CredentialName, options: SourceCredenti
       const clientId = env.AZURE_CLIENT_ID ?? '';
       if (configuration === 'secret') return gate('client secret') ?? wrap(new ClientSecretCredential(tenant, clientId, env.AZURE_CLIENT_SECRET ?? '', { authorityHost }));
       if (configuration === 'certificate') {
-        return gate('certificate assertion') ?? fileGate(env.AZURE_CLIENT_CERTIFICATE_PATH ?? '', 'certificate', 'AZURE_CLIENT_CERTIFICATE_PATH') ?? wrap(new ClientCertificateCredential(tenant, clientId, {
+        return gate('certificate assertion') ?? await fileGate(env.AZURE_CLIENT_CERTIFICATE_PATH ?? '', 'certificate', 'AZURE_CLIENT_CERTIFICATE_PATH') ?? wrap(new ClientCertificateCredential(tenant, clientId, {
           certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH ?? '', ...(env.AZURE_CLIENT_CERTIFICATE_PASSWORD ? { certificatePassword: env.AZURE_CLIENT_CERTIFICATE_PASSWORD } : {}),
         }, { authorityHost }));
       }
@@ -118,7 +118,7 @@ export function sourceCredential(source: CredentialName, options: SourceCredenti
     }
     case 'WorkloadIdentityCredential':
       if (!workloadIdentityConfigured(env)) return { ok: false, reason: 'Workload identity is not configured.', fix: 'Set AZURE_AUTHORITY_HOST, AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE.' };
-      return gate('federated token') ?? fileGate(env.AZURE_FEDERATED_TOKEN_FILE!, 'federatedToken', 'AZURE_FEDERATED_TOKEN_FILE') ?? wrap(new WorkloadIdentityCredential({
+      return gate('federated token') ?? await fileGate(env.AZURE_FEDERATED_TOKEN_FILE!, 'federatedToken', 'AZURE_FEDERATED_TOKEN_FILE') ?? wrap(new WorkloadIdentityCredential({
         tenantId: env.AZURE_TENANT_ID!, clientId: env.AZURE_CLIENT_ID ?? '', tokenFilePath: env.AZURE_FEDERATED_TOKEN_FILE!, authorityHost,
       }));
     case 'ManagedIdentityCredential':

@@ -70,7 +70,7 @@ export async function accessOutcome(request: AccessRequest): Promise<AccessOutco
   const secrets = secretsOf(request.env);
   let trusted;
   try {
-    trusted = trustedCloud({ given: request.cloudSetting, givenBy: request.cloudGivenBy, processEnv: request.processEnv, workspaceEnv: request.env });
+    trusted = await trustedCloud({ given: request.cloudSetting, givenBy: request.cloudGivenBy, processEnv: request.processEnv, workspaceEnv: request.env });
   } catch (error) {
     return { ok: false, failure: { kind: 'cloudSetting', message: redactSecrets(error instanceof Error ? error.message : String(error), secrets) }, cloud: undefined };
   }

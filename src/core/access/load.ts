@@ -88,7 +88,7 @@ const props = (v: unknown): Record<string, unknown> => record(record(v).properti
 
 export async function loadAccess(options: LoadAccessOptions): Promise<AccessReport> {
   const operation = azureOperation(options.deadlineMs ?? ACCESS_LOAD_DEADLINE_MS, options.signal);
-  const made = sourceCredential(options.source, { ...options, cloud: options.cloud });
+  const made = await sourceCredential(options.source, { ...options, cloud: options.cloud });
   if (!made.ok) throw new AccessUnavailableError({ kind: 'no-token', message: made.reason, fix: made.fix });
   const clients = {
     credential: made.credential, cloud: options.cloud,

@@ -32,7 +32,7 @@ export async function removeRoleAssignment(options: RemoveAssignmentOptions): Pr
   if (!ASSIGNMENT_ID.test(options.assignmentId) || options.assignmentId.includes('..')) {
     return { ok: false, problem: { kind: 'failed', message: `Not a role assignment id: ${options.assignmentId}`, fix: 'Refresh the Access view and try again.' } };
   }
-  const made = sourceCredential(options.source, options);
+  const made = await sourceCredential(options.source, options);
   if (!made.ok) return { ok: false, problem: { kind: 'no-token', message: made.reason, fix: made.fix } };
   // DELETE by id is idempotent: after a claims challenge and a new sign-in, the same request is simply sent again.
   const arm = armClient({ credential: made.credential, cloud: options.cloud, ...(options.network ? { network: options.network } : {}) });

@@ -148,8 +148,8 @@ export class AzureClient {
   private networkPolicy(): PipelinePolicy {
     return {
       name: 'azureDevAuthNetwork',
-      sendRequest: (request, next) => {
-        const agent = this.agents.agentFor(new URL(request.url));
+      sendRequest: async (request, next) => {
+        const agent = await this.agents.agentFor(new URL(request.url));
         if (agent) request.agent = agent;
         return next(request);
       },

@@ -1,7 +1,7 @@
 // The Azure clouds the Access view can talk to, with their endpoints as azure-cli 2.45 and azure-identity's
 // AzureAuthorityHosts name them (see test/fixtures/realdata/clouds), and the default: the cloud `az` is set to.
 import { join } from 'node:path';
-import { readBoundedTextSync } from '../files/boundedRead';
+import { readOptionalText } from '../files/boundedRead';
 
 export interface CloudEndpoints {
   readonly name: string;
@@ -47,11 +47,11 @@ export type CloudSetting = string | Partial<CloudEndpoints> | null | undefined;
 const trim = (url: string): string => url.replace(/\/+$/, '');
 
 /** The cloud `az cloud set` chose: `[cloud] name = …` in $AZURE_CONFIG_DIR/config or ~/.azure/config. */
-export function azConfiguredCloud(env: Readonly<Record<string, string | undefined>>): string | undefined {
+export async function azConfiguredCloud(env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
   const dir = env.AZURE_CONFIG_DIR || (env.HOME ? join(env.HOME, '.azure') : undefined);
   if (!dir) return undefined;
   // The config may be a FIFO or /dev/zero (a HOME or AZURE_CONFIG_DIR set up by someone else): read it bounded.
-  const text = readBoundedTextSync(join(dir, 'config'), 'toolSettings');
+  const text = await readOptionalText(join(dir, 'config'), 'toolSettings');
   if (text === undefined) return undefined;
   let section = '';
   for (const raw of text.split(/\r?\n/)) {
@@ -76,9 +76,9 @@ function httpsUrl(value: unknown, field: string): string {
 
 /**
  * The cloud from the setting: a known name, custom endpoints (authority host, ARM endpoint and audience, Graph endpoint
- * and audience, portal), or nothing (the cloud `az` is set to, else AzureCloud).
+ * and audience, portal), or nothing (`azCloud`, the cloud `az` is set to as azConfiguredCloud read it, else AzureCloud).
  */
-export function resolveCloud(setting: CloudSetting, env: Readonly<Record<string, string | undefined>>): CloudEndpoints {
+export function resolveCloud(setting: CloudSetting, azCloud?: string): CloudEndpoints {
   if (setting && typeof setting === 'object') {
     const base = KNOWN_CLOUDS.AzureCloud;
     const resourceManager = httpsUrl(setting.resourceManager, 'resourceManager');
@@ -96,7 +96,7 @@ export function resolveCloud(setting: CloudSetting, env: Readonly<Record<string,
       serviceBusSuffix: setting.serviceBusSuffix ?? base.serviceBusSuffix,
     };
   }
-  const name = (typeof setting === 'string' && setting) ? setting : azConfiguredCloud(env) ?? 'AzureCloud';
+  const name = (typeof setting === 'string' && setting) ? setting : azCloud ?? 'AzureCloud';
   const known = Object.values(KNOWN_CLOUDS).find((c) => c.name.toLowerCase() === name.toLowerCase());
   if (!known) throw new CloudSettingError(`Unknown cloud "${name}": use AzureCloud, AzureChinaCloud, AzureUSGovernment or custom endpoints.`);
   return known;
@@ -143,12 +143,12 @@ function parsedSetting(raw: string | undefined): CloudSetting {
  * workspace's .env merged in) is only read to say that a cloud it names is ignored: a cloned repository must not
  * decide where the user's ARM and Graph tokens go.
  */
-export function trustedCloud(options: {
+export async function trustedCloud(options: {
   readonly given: CloudSetting;
   readonly givenBy: 'setting' | 'flag';
   readonly processEnv: Readonly<Record<string, string | undefined>>;
   readonly workspaceEnv?: Readonly<Record<string, string | undefined>>;
-}): TrustedCloud {
+}): Promise<TrustedCloud> {
   const notes: string[] = [];
   for (const name of CLOUD_VARIABLES) {
     const fromWorkspace = options.workspaceEnv?.[name];
@@ -160,6 +160,7 @@ export function trustedCloud(options: {
   const hasGiven = given !== undefined && given !== null && given !== '';
   let origin: CloudOrigin;
   let setting: CloudSetting;
+  let azCloud: string | undefined;
   if (hasGiven) {
     origin = options.givenBy;
     setting = typeof given === 'string' && options.givenBy === 'flag' ? parsedSetting(given) : given;
@@ -167,9 +168,10 @@ export function trustedCloud(options: {
     origin = 'environment';
     setting = parsedSetting(options.processEnv.AZURE_DEV_AUTH_CLOUD);
   } else {
-    origin = azConfiguredCloud(options.processEnv) ? 'az' : 'default';
+    azCloud = await azConfiguredCloud(options.processEnv);
+    origin = azCloud ? 'az' : 'default';
     setting = undefined;
   }
-  const cloud = resolveCloud(setting, options.processEnv);
+  const cloud = resolveCloud(setting, azCloud);
   return { cloud, origin, from: ORIGIN_WORDS[origin], notes };
 }

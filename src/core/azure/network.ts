@@ -2,12 +2,12 @@
 // environment, or VS Code's http.proxy / http.noProxy settings passed in), and the certificate authorities (Node's
 // own plus NODE_EXTRA_CA_CERTS, read here so it holds for every request, also through a proxy and inside VS Code).
 // Only the process environment counts: a workspace's .env never chooses where tokens travel.
-import { readFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { Agent, ClientRequest } from 'node:http';
 import type { AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import { readOptionalText } from '../files/boundedRead';
 
 export interface NetworkSettings {
   /** http://host:port of the proxy; undefined: none. */
@@ -16,6 +16,8 @@ export interface NetworkSettings {
   readonly noProxy: readonly string[];
   /** PEM text of extra certificate authorities, or none. */
   readonly extraCaPem: string | undefined;
+  /** A file of extra certificate authorities (NODE_EXTRA_CA_CERTS), read once, asynchronously and bounded, on first use. */
+  readonly extraCaFile?: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -39,12 +41,7 @@ export function networkSettings(env: Env = process.env, overrides: { readonly pr
   }
   const noProxy = [...(overrides.noProxy ?? []), ...(envValue(env, 'NO_PROXY') ?? '').split(',')]
     .map((entry) => entry.trim().toLowerCase()).filter(Boolean);
-  let extraCaPem: string | undefined;
-  const caFile = env.NODE_EXTRA_CA_CERTS;
-  if (caFile) {
-    try { extraCaPem = readFileSync(caFile, 'utf8'); } catch { extraCaPem = undefined; }
-  }
-  return { proxy, noProxy, extraCaPem };
+  return { proxy, noProxy, extraCaPem: undefined, extraCaFile: env.NODE_EXTRA_CA_CERTS || undefined };
 }
 
 /** Whether NO_PROXY covers `host` (port given or not): curl's rules, plus `*.suffix`. */
@@ -92,11 +89,21 @@ class TrustingProxyAgent extends HttpsProxyAgent<string> {
 export class AgentPool {
   private direct: Agent | undefined;
   private proxied: Agent | undefined;
+  private extraCa: Promise<string | undefined> | undefined;
   constructor(private readonly settings: NetworkSettings) {}
 
+  /** The extra authorities' PEM: given, or read from NODE_EXTRA_CA_CERTS once (a FIFO or device there reads as none). */
+  private extraCaPem(): Promise<string | undefined> {
+    this.extraCa ??= this.settings.extraCaPem !== undefined || !this.settings.extraCaFile
+      ? Promise.resolve(this.settings.extraCaPem)
+      : readOptionalText(this.settings.extraCaFile, 'caBundle');
+    return this.extraCa;
+  }
+
   /** The agent for `url`; undefined: Node's default (no proxy, no extra authorities). */
-  agentFor(url: URL): Agent | undefined {
-    const ca = this.settings.extraCaPem ? [...rootCertificates, this.settings.extraCaPem] : undefined;
+  async agentFor(url: URL): Promise<Agent | undefined> {
+    const pem = await this.extraCaPem();
+    const ca = pem ? [...rootCertificates, pem] : undefined;
     if (this.settings.proxy && !bypassesProxy(url, this.settings.noProxy)) {
       this.proxied ??= new TrustingProxyAgent(this.settings.proxy, ca);
       return this.proxied;

@@ -2,7 +2,8 @@
 // @vscode/tree-sitter-wasm), never by regular expressions: calls that span lines, aliases, comments and strings that
 // merely look like code are told apart the way Python's own grammar does. The runtime and the grammar load once, on
 // first use, from a folder the caller names (the extension's and the CLI's `dist/`, or the package in a checkout).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Language, Parser, Tree } from '@vscode/tree-sitter-wasm';
 
@@ -24,7 +25,7 @@ async function load(wasmDir: string): Promise<Loaded> {
   const treeSitter = await import('@vscode/tree-sitter-wasm');
   const { Parser: ParserClass, Language: LanguageClass } = (treeSitter as unknown as { default?: typeof treeSitter }).default ?? treeSitter;
   await ParserClass.init({ locateFile: (file: string) => join(wasmDir, file) });
-  const language = await LanguageClass.load(readFileSync(join(wasmDir, PYTHON_WASM_FILES[1])));
+  const language = await LanguageClass.load(await readFile(join(wasmDir, PYTHON_WASM_FILES[1])));
   const parser = new ParserClass();
   parser.setLanguage(language);
   return { parser, language };

@@ -4,7 +4,7 @@
 // asynchronous (the extension host and the CLI's signal handlers keep running), opens with O_NONBLOCK before
 // looking at the file (a FIFO without a writer cannot hang the open), refuses anything but a regular file, stops at
 // a size limit chosen per kind of file, and stops when its AbortSignal fires.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
 
 /** What a file is for, which decides how large it may be. */
@@ -165,33 +165,15 @@ export async function pathExists(path: string): Promise<boolean> {
 }
 
 /**
- * The same checks for the few callers whose contract is synchronous (small configuration files read while a
- * setting resolves): O_NONBLOCK open, fstat before any read, regular files only, at most the kind's size. Never
- * blocks on a FIFO or a device; returns undefined for any file it does not read.
+ * The text of a file, or undefined for any file that is not read (missing, not regular, too large, unreadable):
+ * for optional configuration files (az's profile and config) where absence and refusal mean the same thing.
  */
-export function readBoundedTextSync(path: string, kind: FileKind, maxBytes = FILE_RULES[kind].maxBytes): string | undefined {
-  let fd: number;
-  try { fd = openSync(path, OPEN_FLAGS); } catch { return undefined; }
+export async function readOptionalText(path: string, kind: FileKind, options: ReadOptions = {}): Promise<string | undefined> {
   try {
-    const stats = fstatSync(fd);
-    const limit = Math.min(maxBytes, FILE_RULES[kind].maxBytes);
-    if (!stats.isFile() || stats.size > limit) return undefined;
-    // In chunks, at most one byte past the limit: a file that grows meanwhile is not read without end.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(64 * KiB, limit + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (total > limit) return undefined;
-    }
-    return Buffer.concat(chunks, total).toString('utf8');
-  } catch {
+    return await readBoundedText(path, kind, options);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AbortError') throw error;
     return undefined;
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -200,18 +182,20 @@ export function readBoundedTextSync(path: string, kind: FileKind, maxBytes = FIL
  * hang it, /dev/zero exhaust memory) or larger than the kind allows. Undefined when the file may be handed over or
  * does not exist (the library then reports that itself). Never blocks: O_NONBLOCK open, fstat, no read.
  */
-export function unboundedReadProblem(path: string, kind: FileKind): string | undefined {
-  let fd: number;
-  try { fd = openSync(path, OPEN_FLAGS); } catch (error) {
+export async function handOverProblem(path: string, kind: FileKind): Promise<string | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, OPEN_FLAGS);
+  } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENXIO' || code === 'EOPNOTSUPP' ? `Azure Dev Auth did not read ${FILE_RULES[kind].label} ${path}: it is a socket, not a regular file.` : undefined;
+    return code === 'ENXIO' || code === 'EOPNOTSUPP' ? (await openFailure(path, kind, error)).message : undefined;
   }
   try {
-    const stats = fstatSync(fd);
+    const stats = await handle.stat();
     if (!stats.isFile()) return `Azure Dev Auth did not read ${FILE_RULES[kind].label} ${path}: it is ${typeOf(stats)}, not a regular file.`;
     if (stats.size > FILE_RULES[kind].maxBytes) return tooLarge(path, kind, FILE_RULES[kind].maxBytes).message;
     return undefined;
   } finally {
-    closeSync(fd);
+    await handle.close().catch(() => undefined);
   }
 }

@@ -3,7 +3,7 @@
 // in its Tenant field, so signing in to another tenant is a pick rather than a GUID to look up. The file is the
 // developer's (under their home or AZURE_CONFIG_DIR), never the workspace's; it is read with a size limit and
 // validated, and only ids, names and domains leave this module.
-import { readBoundedTextSync } from '../files/boundedRead';
+import { readOptionalText } from '../files/boundedRead';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -48,11 +48,11 @@ export function parseKnownTenants(text: string): KnownTenant[] {
 }
 
 /** The tenants of az's profile for this environment (AZURE_CONFIG_DIR, else ~/.azure). */
-export function knownTenants(env: Readonly<Record<string, string | undefined>>): KnownTenant[] {
+export async function knownTenants(env: Readonly<Record<string, string | undefined>>): Promise<KnownTenant[]> {
   const dir = env.AZURE_CONFIG_DIR || (env.HOME ? join(env.HOME, '.azure') : undefined);
   if (!dir) return [];
   const file = join(dir, 'azureProfile.json');
-  const text = readBoundedTextSync(file, 'toolSettings', MAX_PROFILE_BYTES);
+  const text = await readOptionalText(file, 'toolSettings', { maxBytes: MAX_PROFILE_BYTES });
   if (text === undefined) return [];
   try {
     return parseKnownTenants(text);

@@ -237,12 +237,12 @@ export function createTeamFacade(): TeamFacade {
     async openSession(options) {
       let cloud: CloudEndpoints;
       // The cloud from the user's setting or this process's environment, never from the workspace's .env.
-      try { cloud = trustedCloud({ given: options.cloudSetting, givenBy: 'setting', processEnv: process.env }).cloud; } catch (error) {
+      try { cloud = (await trustedCloud({ given: options.cloudSetting, givenBy: 'setting', processEnv: process.env })).cloud; } catch (error) {
         return { ok: false, message: `azureDevAuth.cloud: ${error instanceof Error ? error.message : String(error)}` };
       }
       const tried: string[] = [];
       for (const tool of options.tools) {
-        const made = sourceCredential(tool, { env: options.env, cloud, processTimeoutSeconds: options.processTimeoutSeconds, allowedHosts: [] });
+        const made = await sourceCredential(tool, { env: options.env, cloud, processTimeoutSeconds: options.processTimeoutSeconds, allowedHosts: [] });
         if (!made.ok) continue;
         try {
           const claims = await tokenClaims(made.credential, `${cloud.graphAudience}/.default`);

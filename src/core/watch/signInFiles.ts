@@ -4,7 +4,7 @@
 // `az account get-access-token`, which writes logs and refreshed tokens, and must not trigger another probe.
 import { createHash } from 'node:crypto';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { readBoundedTextSync } from '../files/boundedRead';
+import { readBoundedFile } from '../files/boundedRead';
 import { join, relative, sep } from 'node:path';
 
 export interface SignInLocation {
@@ -39,6 +39,8 @@ export interface SignInChange {
 export class SignInFileWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
   private readonly fingerprints = new Map<string, string>();
+  /** Per path, the fingerprint comparison in progress: events of one file are compared in the order they came. */
+  private readonly comparing = new Map<string, Promise<void>>();
   private pending = new Map<string, SignInChange>();
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -102,15 +104,34 @@ export class SignInFileWatcher {
   /** Remembers the current content of the watched files so that a rewrite with the same content is ignored. */
   private snapshot(dir: string, location: SignInLocation): void {
     for (const rel of ['azureProfile.json', 'config.json', 'AzureRmContext.json', 'msal.cache', 'msal.cache.nocae']) {
-      if (location.files.test(rel)) this.fingerprints.set(join(dir, rel), fingerprint(join(dir, rel)));
+      if (!location.files.test(rel)) continue;
+      const path = join(dir, rel);
+      this.serially(path, async () => {
+        const now = await fingerprint(path);
+        if (!this.fingerprints.has(path)) this.fingerprints.set(path, now);
+      });
     }
   }
 
   private consider(change: SignInChange): void {
-    const now = fingerprint(change.path);
-    if (this.fingerprints.get(change.path) === now) return;
-    this.fingerprints.set(change.path, now);
-    this.queue(change);
+    this.serially(change.path, async () => {
+      const now = await fingerprint(change.path);
+      if (this.disposed || this.fingerprints.get(change.path) === now) return;
+      this.fingerprints.set(change.path, now);
+      this.queue(change);
+    });
+  }
+
+  /** Runs `step` after the previous step for the same path; files are read asynchronously, one at a time per path. */
+  private serially(path: string, step: () => Promise<void>): void {
+    const next = (this.comparing.get(path) ?? Promise.resolve()).then(step).catch(() => undefined);
+    this.comparing.set(path, next);
+    void next.then(() => { if (this.comparing.get(path) === next) this.comparing.delete(path); });
+  }
+
+  /** Resolves when every fingerprint comparison started so far has finished (tests wait on it). */
+  async settled(): Promise<void> {
+    while (this.comparing.size) await Promise.all([...this.comparing.values()]);
   }
 
   private queue(change: SignInChange): void {
@@ -137,8 +158,12 @@ export class SignInFileWatcher {
   }
 }
 
-function fingerprint(path: string): string {
-  // Bounded like every read of a file a tool or the environment names: a FIFO or device there reads as absent.
-  const text = readBoundedTextSync(path, 'toolCache');
-  return text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex');
+async function fingerprint(path: string): Promise<string> {
+  // Bounded and asynchronous like every read of a file a tool or the environment names: a FIFO, a device or a file
+  // beyond the limit reads as absent, and the extension host never waits on it.
+  try {
+    return createHash('sha256').update(await readBoundedFile(path, 'toolCache')).digest('hex');
+  } catch {
+    return 'absent';
+  }
 }

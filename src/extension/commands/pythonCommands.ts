@@ -122,7 +122,7 @@ async function copySnippet(ctx: CommandContext): Promise<void> {
   // authority and endpoints.
   const folder = ctx.controller.folder;
   const env = ctx.controller.sourceInputs(folder?.uri.toString() ?? '')?.env ?? definedEnvironment(process.env);
-  const resolved = (await ctx.engine()).resolveCloud(readAccessSettings(folder).cloud, env);
+  const resolved = await (await ctx.engine()).resolveCloud(readAccessSettings(folder).cloud, env);
   if (!resolved.ok) {
     throw new CommandError(`The setting azureDevAuth.cloud is not usable: ${resolved.message}`, [step('Open Settings', Commands.openSettings)]);
   }

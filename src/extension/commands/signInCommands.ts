@@ -9,9 +9,9 @@ export function registerSignInCommands(ctx: CommandContext, context: vscode.Exte
   return [
     registerCommand(ctx, Commands.signIn, () => loadWizards(context).openSignInWizard(ctx, context.extensionUri)),
     registerCommand(ctx, Commands.servicePrincipalForLocalDev, () => loadWizards(context).openSignInWizard(ctx, context.extensionUri, 'servicePrincipal')),
-    registerCommand(ctx, Commands.signInWithSource, (arg) => {
+    registerCommand(ctx, Commands.signInWithSource, async (arg) => {
       const credential = sourceArgument(arg)?.credential;
-      if (credential) loadWizards(context).signInWithSource(ctx, context.extensionUri, credential);
+      if (credential) await loadWizards(context).signInWithSource(ctx, context.extensionUri, credential);
     }),
     // After a window reload VS Code restores an open sign-in page; the page restores its own answers from getState().
     vscode.window.registerWebviewPanelSerializer(SIGN_IN_VIEW_TYPE, {

@@ -44,10 +44,12 @@ function rolesOf(access: AccessSnapshot, objectId: string | null): 'some' | 'non
 }
 
 /** The page's model for the chain's current snapshot. */
-export function pageFor(ctx: CommandContext, snapshot: ChainSnapshot = ctx.controller.current): SignInPage {
+export async function pageFor(ctx: CommandContext, snapshot: ChainSnapshot = ctx.controller.current): Promise<SignInPage> {
   const known = reportOf(snapshot);
   const facts = pythonFactsOf(snapshot);
   const env = definedEnvironment(process.env);
+  // az's profile and config are read asynchronously and bounded: nothing on the extension host waits on a file.
+  const [azCloud, tenants] = await Promise.all([azConfiguredCloud(env), knownTenants(env)]);
   const tools = Object.fromEntries(SIGN_IN_TOOLS.map((t) => [t, findExecutable(t, env) !== undefined])) as Record<SignInTool, boolean>;
   const report = known?.report;
   const active = report?.verdict.outcome === 'token' ? report.sources.find((s) => s.credential === report.verdict.credential) : undefined;
@@ -65,8 +67,8 @@ export function pageFor(ctx: CommandContext, snapshot: ChainSnapshot = ctx.contr
     azureResourcesInstalled: vscode.extensions.getExtension(AZURE_RESOURCES_EXTENSION) !== undefined,
     roles: rolesOf(ctx.access.current, active?.identity?.objectId ?? null),
     clouds: CLOUD_NAMES.map((name) => ({ name, label: CLOUD_LABELS[name], authorityHost: KNOWN_CLOUDS[name].authorityHost })),
-    azCloud: azConfiguredCloud(env) ?? 'AzureCloud',
-    knownTenants: knownTenants(env),
+    azCloud: azCloud ?? 'AzureCloud',
+    knownTenants: tenants,
   });
 }
 
@@ -100,7 +102,7 @@ class SignInBackend implements vscode.Disposable {
     this.servicePrincipals = new ServicePrincipalBackend(ctx, state);
     const push = () => {
       if (this.pushTimer) clearTimeout(this.pushTimer);
-      this.pushTimer = setTimeout(() => this.pushPage(), PUSH_DEBOUNCE_MS);
+      this.pushTimer = setTimeout(() => void this.pushPage(), PUSH_DEBOUNCE_MS);
     };
     // The chain's own triggers (sign-in files, .env, settings) decide when the page changes: nothing here polls.
     this.disposables.push(ctx.controller.onDidChange(push), ctx.access.onDidChange(push));
@@ -108,9 +110,9 @@ class SignInBackend implements vscode.Disposable {
     ctx.controller.start();
   }
 
-  private pushPage(): void {
+  private async pushPage(): Promise<void> {
     try {
-      this.send({ event: 'chain', page: checkedPage(this.ctx, pageFor(this.ctx)) });
+      this.send({ event: 'chain', page: checkedPage(this.ctx, await pageFor(this.ctx)) });
     } catch (error) {
       this.ctx.log.warn(`The sign-in page was not updated: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -132,8 +134,8 @@ class SignInBackend implements vscode.Disposable {
   async handle(request: WizardRequest): Promise<unknown> {
     if (isServicePrincipalRequest(request)) return this.servicePrincipals.handle(request);
     switch (request.method) {
-      case 'signInPage': return result('signInPage', { page: checkedPage(this.ctx, pageFor(this.ctx)), run: this.run?.status ?? null });
-      case 'startSignIn': return result('startSignIn', { run: this.start({ tool: request.tool, method: request.signInMethod, tenant: request.tenant?.trim() || null, cloud: request.cloud, username: request.username?.trim() ?? null }) });
+      case 'signInPage': return result('signInPage', { page: checkedPage(this.ctx, await pageFor(this.ctx)), run: this.run?.status ?? null });
+      case 'startSignIn': return result('startSignIn', { run: await this.start({ tool: request.tool, method: request.signInMethod, tenant: request.tenant?.trim() || null, cloud: request.cloud, username: request.username?.trim() ?? null }) });
       case 'cancelSignIn':
         if (this.run?.status.runId === request.runId) this.run.terminal.cancel();
         return result('cancelSignIn', {});
@@ -166,12 +168,12 @@ class SignInBackend implements vscode.Disposable {
     }
   }
 
-  private start(choice: SignInChoice): SignInRunMessage {
+  private async start(choice: SignInChoice): Promise<SignInRunMessage> {
     if (this.run?.status.state === 'running') throw new PageFailure('invalid', 'A sign-in is already running: finish or cancel it first.');
     const problem = choiceProblem(choice);
     if (problem) throw new PageFailure('invalid', problem);
     const env = definedEnvironment(process.env);
-    const steps = signInSteps(choice, azConfiguredCloud(env) ?? 'AzureCloud');
+    const steps = signInSteps(choice, (await azConfiguredCloud(env)) ?? 'AzureCloud');
     const runId = this.nextRunId++;
     const status: SignInRunMessage = {
       runId, tool: choice.tool, method: choice.method, state: 'running', waitingForInput: false, exitCode: null, failure: null, deviceCode: null, finishedAt: null,
