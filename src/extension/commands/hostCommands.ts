@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { ChainReport, CredentialName } from '../../core/chain/types';
 import { displayName, rowState, unverifiedPayload } from '../../core/presentation/chainRows';
 import { CHAIN_VIEW_ID, Commands } from '../ids';
@@ -43,7 +43,8 @@ export async function confirmHost(ctx: CommandContext, source: UnverifiedSource,
   if (ctx.allowedHosts.has(source.host)) return true;
   const folder = ctx.controller.folder;
   const envFile = folder ? envFilePath(readSettings(folder).pythonEnvFile, folder.uri.fsPath) : undefined;
-  const where = envFile && existsSync(envFile) ? 'named in .env' : 'named in your environment';
+  const envFileExists = envFile ? await stat(envFile).then(() => true, () => false) : false;
+  const where = envFileExists ? 'named in .env' : 'named in your environment';
   const allow = `Check with ${source.host}`;
   const picked = await vscode.window.showWarningMessage(
     `Send ${source.payload} ${where} to ${source.host} to ${purpose}? Python would do so when your app runs.`,
