@@ -9,6 +9,7 @@ import type { AccessFailure } from '../presentation/accessSnapshot';
 import { redactSecrets, secretsOf } from '../redact';
 import { AccessUnavailableError, classifyError, loadAccess, type AccessCache } from './load';
 import type { AccessProblem, AccessReport } from './types';
+import { accountKeyUses } from './networkLayer';
 import { readWorkspaceTexts } from './workspaceFiles';
 import { resourceReferences } from './workspaceResources';
 
@@ -80,6 +81,7 @@ export async function accessOutcome(request: AccessRequest): Promise<AccessOutco
     const report = await loadAccess({
       source: request.source, cloud, env: request.env, processTimeoutSeconds: request.processTimeoutSeconds, allowedHosts: request.allowedHosts,
       subscriptions: request.subscriptions, references, signal: request.signal,
+      ...(request.identityOnly ? {} : { accountKeys: accountKeyUses(request.env) }),
       network: networkSettings(request.processEnv, request.proxy ?? {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       ...(request.cache ? { cache: request.cache } : {}),
