@@ -15,6 +15,8 @@ import {
   accountKeyUses, allowMachineCommands, allowSharedKeyCommand, bashLines, networkFromProperties, pastedWords, type ResourceNetwork,
 } from '../../src/core/access/networkLayer';
 import type { AccessIdentity } from '../../src/core/access/types';
+import { accessRows, codeBlock } from '../../src/core/presentation/accessRows';
+import { formatRoles } from '../../src/cli/access';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'realdata', 'arm-resources');
 const capture = (file: string): Record<string, unknown> => (JSON.parse(readFileSync(join(fixtures, file), 'utf8')) as { responses: { 200: { body: Record<string, unknown> } } }).responses[200].body;
@@ -240,5 +242,36 @@ describe('administrator requests, run by real bash', () => {
       assert.deepEqual(bashCalls(bashLines(commands)), commands.map((c) => pastedWords(c).slice(1)));
       assert.equal(existsSync(join(scratch, canary)), false, 'nothing else ran');
     }), { numRuns: 150 });
+  });
+});
+
+describe('views', () => {
+  const report = buildAccessReport(inputs([storage(FIREWALL), vault(PRIVATE)], [assignment(STORAGE, 'Storage Blob Data Contributor'), assignment(VAULT, 'Key Vault Secrets User')]));
+
+  test('Access view: a short label, the sentence and the request in the tooltip, and Copy Administrator Request', () => {
+    const insights = accessRows(report, KNOWN_CLOUDS.AzureCloud).find((r) => r.kind === 'insights')!.children;
+    const firewall = insights.find((r) => r.id.startsWith('insight|network-firewall|'))!;
+    assert.equal(firewall.label, 'stapp: firewall blocks this machine');
+    assert.equal(firewall.description, '403 · ask an administrator');
+    assert.equal(firewall.icon, 'warning');
+    assert.ok(firewall.flags.includes('hasAdminRequest') && firewall.flags.includes('hasScope'));
+    assert.equal(firewall.adminRequest, report.insights.find((i) => i.kind === 'network-firewall')!.adminRequest);
+    assert.match(firewall.tooltip, /Roles allow writing blobs, but the account only accepts its virtual network and 3 IP ranges/);
+    assert.ok(firewall.tooltip.includes(`\`\`\`bash\n${firewall.adminRequest}\n\`\`\``));
+    const closed = insights.find((r) => r.id.startsWith('insight|network-private|'))!;
+    assert.equal(closed.label, 'kv-app: private endpoint only');
+    assert.equal(closed.description, '403 · private network only');
+    // Other insights offer no request.
+    assert.ok(insights.filter((r) => !r.id.startsWith('insight|network-')).every((r) => !r.flags.includes('hasAdminRequest')));
+  });
+
+  test('a code block no backtick run in the request can close', () => {
+    assert.equal(codeBlock('a ``` b', 'bash'), '````bash\na ``` b\n````');
+  });
+
+  test('roles (CLI) prints each insight with its request, one command a line', () => {
+    const text = formatRoles(report, undefined);
+    assert.ok(text.includes('  • Roles allow writing blobs, but the account only accepts its virtual network and 3 IP ranges: requests from this machine get 403 (AuthorizationFailure)\n'));
+    assert.ok(text.includes(`    Administrator request (bash; replace MY_PUBLIC_IP with this machine's public address):\n      az keyvault update --subscription ${SUB} --resource-group rg-app --name kv-app --public-network-access Enabled --default-action Deny\n      az keyvault network-rule add`));
   });
 });
