@@ -99,8 +99,7 @@ describe('insights', () => {
     const found = networkInsightsOf(inputs([storage(FIREWALL)], [assignment(STORAGE, 'Storage Blob Data Contributor')]));
     const firewall = found.find((i) => i.kind === 'network-firewall')!;
     assert.equal(firewall.title, 'Roles allow writing blobs, but the account only accepts its virtual network and 3 IP ranges: requests from this machine get 403 (AuthorizationFailure)');
-    assert.equal(firewall.label, 'stapp: firewall blocks this machine');
-    assert.ok(firewall.label.length <= 40, 'fits a 300-pixel sidebar row');
+    assert.equal(firewall.label, 'stapp: firewall');
     assert.match(firewall.detail, /203\.0\.113\.0\/24, 198\.51\.100\.16\/28, 192\.0\.2\.44/);
     assert.match(firewall.detail, /vnet-app\/snet-app/);
     assert.equal(firewall.scope, STORAGE);
@@ -138,7 +137,7 @@ describe('insights', () => {
     assert.equal(found.length, 1);
     assert.equal(found[0]!.kind, 'network-private');
     assert.equal(found[0]!.title, 'Roles allow reading secrets, but kv-app has public network access disabled, reachable only through its private endpoint: requests from this machine get 403 (ForbiddenByConnection)');
-    assert.equal(found[0]!.label, 'kv-app: private endpoint only');
+    assert.equal(found[0]!.label, 'kv-app: no public access');
     assert.match(found[0]!.detail, /pe-kv-app/);
     assert.equal(found[0]!.adminRequest, [
       `az keyvault update --subscription ${SUB} --resource-group rg-app --name kv-app --public-network-access Enabled --default-action Deny`,
@@ -251,16 +250,16 @@ describe('views', () => {
   test('Access view: a short label, the sentence and the request in the tooltip, and Copy Administrator Request', () => {
     const insights = accessRows(report, KNOWN_CLOUDS.AzureCloud).find((r) => r.kind === 'insights')!.children;
     const firewall = insights.find((r) => r.id.startsWith('insight|network-firewall|'))!;
-    assert.equal(firewall.label, 'stapp: firewall blocks this machine');
-    assert.equal(firewall.description, '403 · ask an administrator');
+    assert.equal(firewall.label, 'stapp: firewall');
+    assert.equal(firewall.description, '403 from this machine');
     assert.equal(firewall.icon, 'warning');
     assert.ok(firewall.flags.includes('hasAdminRequest') && firewall.flags.includes('hasScope'));
     assert.equal(firewall.adminRequest, report.insights.find((i) => i.kind === 'network-firewall')!.adminRequest);
     assert.match(firewall.tooltip, /Roles allow writing blobs, but the account only accepts its virtual network and 3 IP ranges/);
     assert.ok(firewall.tooltip.includes(`\`\`\`bash\n${firewall.adminRequest}\n\`\`\``));
     const closed = insights.find((r) => r.id.startsWith('insight|network-private|'))!;
-    assert.equal(closed.label, 'kv-app: private endpoint only');
-    assert.equal(closed.description, '403 · private network only');
+    assert.equal(closed.label, 'kv-app: no public access');
+    assert.equal(closed.description, '403 · private endpoint only');
     // Other insights offer no request.
     assert.ok(insights.filter((r) => !r.id.startsWith('insight|network-')).every((r) => !r.flags.includes('hasAdminRequest')));
   });

@@ -189,7 +189,7 @@ export function networkInsights(input: NetworkInsightInput): Insight[] {
       insights.push({
         kind: 'network-private', scope: resourceId,
         title: `${roles ? `${roles}, but ` : ''}${name} has public network access disabled, ${reach}: requests from this machine get ${code}`,
-        label: `${name}: private endpoint only`,
+        label: `${name}: no public access`,
         detail: `Public network access is disabled${endpoints.length ? `: only clients in the network of ${endpoints.join(', ')} reach it (a VPN into that network, or a machine inside it)` : ''}. From this machine every data call gets ${code}, whatever the roles allow. An administrator can instead enable public access behind the firewall and let your address in: replace ${PUBLIC_IP_PLACEHOLDER} with this machine's public address.`,
         suggestion: null,
         adminRequest: request,
@@ -201,7 +201,7 @@ export function networkInsights(input: NetworkInsightInput): Insight[] {
       insights.push({
         kind: 'network-firewall', scope: resourceId,
         title: `${roles ? `${roles}, but the ${words.noun}` : `${name}`} only accepts ${accepted}: requests from this machine get ${code}`,
-        label: `${name}: firewall blocks this machine`,
+        label: `${name}: firewall`,
         detail: `The firewall of ${name} denies by default and lets in ${accepted}${ranges}${subnets}${network.bypass && network.bypass !== 'None' ? `; bypass: ${network.bypass}` : ''}. Unless this machine's public address is in those ranges, your app's data calls get ${code}. Ask an administrator to add your address (replace ${PUBLIC_IP_PLACEHOLDER} with it), or run the app from the allowed network.`,
         suggestion: null,
         adminRequest: request,
@@ -213,7 +213,7 @@ export function networkInsights(input: NetworkInsightInput): Insight[] {
     insights.push({
       kind: 'shared-key-disabled', scope: resourceId,
       title: `Shared key access is disabled on ${name}, but ${variables.join(', ')} holds a connection string with an AccountKey`,
-      label: `${name}: account key refused`,
+      label: `${name}: no account keys`,
       detail: `${name} refuses requests signed with its account key: code that uses ${variables.join(', ')} (from .env or the environment) gets 403 (KeyBasedAuthenticationNotPermitted). Sign in with Microsoft Entra ID instead: the account URL https://${name}.blob.${input.storageSuffix} with DefaultAzureCredential() and a data role. Or an administrator allows shared keys again.`,
       suggestion: `use the account URL with DefaultAzureCredential instead of ${variables[0]}`,
       adminRequest: bashLines([allowSharedKeyCommand(resourceId)]),

@@ -232,8 +232,8 @@ const INSIGHT_HINT: Partial<Record<Insight['kind'], string>> = {
   'recent-assignment': 'needs a new token',
   'access-policy-vault': 'not roles',
   'workspace-resource': 'named in the workspace',
-  'network-firewall': '403 · ask an administrator',
-  'network-private': '403 · private network only',
+  'network-firewall': '403 from this machine',
+  'network-private': '403 · private endpoint only',
 };
 
 const NETWORK_KINDS: ReadonlySet<Insight['kind']> = new Set(['network-firewall', 'network-private', 'shared-key-disabled']);
