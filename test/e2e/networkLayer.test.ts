@@ -79,7 +79,7 @@ async function truncatedLabels(): Promise<string[]> {
 
 const FIREWALL = 'stsandboxapp: firewall';
 const SHARED_KEY = 'stsandboxapp: no account keys';
-const PRIVATE = 'kv-sandbox-app: no public access';
+const PRIVATE = 'kv-sandbox-app: private only';
 
 suite.test('the storage account behind a firewall and the key vault behind its private endpoint, each explained', async (t) => {
   const { vscode } = suite;

@@ -12,7 +12,8 @@ import { KNOWN_CLOUDS } from '../../src/core/access/clouds';
 import { storageToRead } from '../../src/core/access/load';
 import { buildAccessReport, type AccessInputs, type RawResource, type RawRoleAssignment, type RawRoleDefinition, type RawSubscription } from '../../src/core/access/model';
 import {
-  accountKeyUses, allowMachineCommands, allowSharedKeyCommand, bashLines, networkFromProperties, pastedWords, type ResourceNetwork,
+  accountKeyUses, accountKeyUsesInTexts, allowMachineCommands, allowSharedKeyCommand, bashLines, mergeAccountKeyUses, networkFromProperties, pastedWords,
+  type ResourceNetwork,
 } from '../../src/core/access/networkLayer';
 import type { AccessIdentity } from '../../src/core/access/types';
 import { accessRows, codeBlock } from '../../src/core/presentation/accessRows';
@@ -137,7 +138,7 @@ describe('insights', () => {
     assert.equal(found.length, 1);
     assert.equal(found[0]!.kind, 'network-private');
     assert.equal(found[0]!.title, 'Roles allow reading secrets, but kv-app has public network access disabled, reachable only through its private endpoint: requests from this machine get 403 (ForbiddenByConnection)');
-    assert.equal(found[0]!.label, 'kv-app: no public access');
+    assert.equal(found[0]!.label, 'kv-app: private only');
     assert.match(found[0]!.detail, /pe-kv-app/);
     assert.equal(found[0]!.adminRequest, [
       `az keyvault update --subscription ${SUB} --resource-group rg-app --name kv-app --public-network-access Enabled --default-action Deny`,
@@ -258,7 +259,7 @@ describe('views', () => {
     assert.match(firewall.tooltip, /Roles allow writing blobs, but the account only accepts its virtual network and 3 IP ranges/);
     assert.ok(firewall.tooltip.includes(`\`\`\`bash\n${firewall.adminRequest}\n\`\`\``));
     const closed = insights.find((r) => r.id.startsWith('insight|network-private|'))!;
-    assert.equal(closed.label, 'kv-app: no public access');
+    assert.equal(closed.label, 'kv-app: private only');
     assert.equal(closed.description, '403 · private endpoint only');
     // Other insights offer no request.
     assert.ok(insights.filter((r) => !r.id.startsWith('insight|network-')).every((r) => !r.flags.includes('hasAdminRequest')));
@@ -272,5 +273,17 @@ describe('views', () => {
     const text = formatRoles(report, undefined);
     assert.ok(text.includes('  • Roles allow writing blobs, but the account only accepts its virtual network and 3 IP ranges: requests from this machine get 403 (AuthorizationFailure)\n'));
     assert.ok(text.includes(`    Administrator request (bash; replace MY_PUBLIC_IP with this machine's public address):\n      az keyvault update --subscription ${SUB} --resource-group rg-app --name kv-app --public-network-access Enabled --default-action Deny\n      az keyvault network-rule add`));
+  });
+});
+
+describe('connection strings in workspace texts', () => {
+  test('.env lines, exported or quoted, and Python assignments; names only', () => {
+    const found = accountKeyUsesInTexts([
+      'A=1\nexport STORAGE_CONN="DefaultEndpointsProtocol=https;AccountName=stapp;AccountKey=k1==;EndpointSuffix=core.windows.net"\n',
+      "CONN: str = 'AccountName=stother;AccountKey=k2'\nURL = 'https://stapp.blob.core.windows.net'\n",
+      'SAS=BlobEndpoint=https://x.blob.core.windows.net/;SharedAccessSignature=sv\n',
+    ]);
+    assert.deepEqual(found.sort((a, b) => a.variable.localeCompare(b.variable)), [{ account: 'stother', variable: 'CONN' }, { account: 'stapp', variable: 'STORAGE_CONN' }]);
+    assert.deepEqual(mergeAccountKeyUses(found, [{ account: 'stapp', variable: 'STORAGE_CONN' }]).length, 2);
   });
 });

@@ -125,6 +125,27 @@ export function accountKeyUses(env: Readonly<Record<string, string | undefined>>
   return uses.sort((a, b) => a.variable.localeCompare(b.variable));
 }
 
+/**
+ * The same in workspace texts (.env files, code): `NAME=…AccountKey=…` lines and `NAME = "…AccountKey=…"`
+ * assignments, so `roles --workspace` finds what the view finds without --dotenv. Only names leave, never values.
+ */
+export function accountKeyUsesInTexts(texts: readonly string[]): AccountKeyUse[] {
+  const found = new Map<string, AccountKeyUse>();
+  for (const text of texts) {
+    for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?=[ \t]*(.*)$/gm)) {
+      for (const use of accountKeyUses({ [m[1]!]: m[2]!.replace(/^["']|["']\s*$/g, '') })) found.set(`${use.account}|${use.variable}`, use);
+    }
+  }
+  return [...found.values()];
+}
+
+/** Both lists, each account and variable once. */
+export function mergeAccountKeyUses(...lists: readonly (readonly AccountKeyUse[])[]): AccountKeyUse[] {
+  const found = new Map<string, AccountKeyUse>();
+  for (const list of lists) for (const use of list) found.set(`${use.account}|${use.variable}`, use);
+  return [...found.values()].sort((a, b) => a.variable.localeCompare(b.variable) || a.account.localeCompare(b.account));
+}
+
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -189,7 +210,7 @@ export function networkInsights(input: NetworkInsightInput): Insight[] {
       insights.push({
         kind: 'network-private', scope: resourceId,
         title: `${roles ? `${roles}, but ` : ''}${name} has public network access disabled, ${reach}: requests from this machine get ${code}`,
-        label: `${name}: no public access`,
+        label: `${name}: private only`,
         detail: `Public network access is disabled${endpoints.length ? `: only clients in the network of ${endpoints.join(', ')} reach it (a VPN into that network, or a machine inside it)` : ''}. From this machine every data call gets ${code}, whatever the roles allow. An administrator can instead enable public access behind the firewall and let your address in: replace ${PUBLIC_IP_PLACEHOLDER} with this machine's public address.`,
         suggestion: null,
         adminRequest: request,
