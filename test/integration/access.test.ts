@@ -197,10 +197,12 @@ describe('the network layer', () => {
 
       const text = await cli('roles', homes.alice!, ['--workspace', homes.alice!]);
       assert.equal(text.code, 0, text.stderr);
-      assert.ok(text.stdout.includes('  • Roles allow reading blobs, but the account only accepts its virtual network and 3 IP ranges: requests from this machine get 403 (AuthorizationFailure)\n'), text.stdout);
+      // Sentences are elided to the terminal's width (the JSON above has them whole); requests never are.
+      assert.ok(text.stdout.includes('  • Roles allow reading blobs, but the account only accepts its virtual network and 3 IP ranges'), text.stdout);
       assert.ok(text.stdout.includes(`      az storage account network-rule add --subscription adca4246-6e3e-4a79-a53f-26fe8244f8bc --resource-group rg-app --account-name stsandboxapp --ip-address MY_PUBLIC_IP\n`), text.stdout);
-      assert.match(text.stdout, /kv-sandbox-app has public network access disabled, reachable only through its private endpoint: requests from this machine get 403 \(ForbiddenByConnection\)/);
-      assert.match(text.stdout, /Shared key access is disabled on stsandboxapp, but AZURE_STORAGE_CONNECTION_STRING holds a connection string with an AccountKey/);
+      assert.match(text.stdout, /kv-sandbox-app has public network access disabled, reachable only through its private endpoint/);
+      assert.ok(text.stdout.includes(`      az keyvault network-rule add --subscription adca4246-6e3e-4a79-a53f-26fe8244f8bc --resource-group rg-app --name kv-sandbox-app --ip-address MY_PUBLIC_IP\n`), text.stdout);
+      assert.match(text.stdout, /Shared key access is disabled on stsandboxapp, but AZURE_STORAGE_CONNECTION_STRING holds/);
     } finally {
       rmSync(join(homes.alice!, '.env'), { force: true });
     }
