@@ -165,7 +165,13 @@ export function formatRoles(report: AccessReport, scope: string | undefined): st
   }
   if (report.insights.length) {
     out.push('', 'Insights');
-    for (const i of report.insights) out.push(`  • ${i.title}${i.suggestion ? ` → ${i.suggestion}` : ''}`, `    ${i.detail}`);
+    for (const i of report.insights) {
+      out.push(`  • ${i.title}${i.suggestion ? ` → ${i.suggestion}` : ''}`, `    ${i.detail}`);
+      if (i.adminRequest) {
+        out.push(`    Administrator request (bash${i.adminRequest.includes('MY_PUBLIC_IP') ? '; replace MY_PUBLIC_IP with this machine\'s public address' : ''}):`);
+        for (const line of i.adminRequest.split('\n')) out.push(`      ${line}`);
+      }
+    }
   }
   for (const p of report.problems) out.push('', `! ${p.message} ${p.fix}`);
   out.push('', `Equivalent: az role assignment list --assignee ${report.identity.objectId} --all --include-groups --include-inherited`);
@@ -197,7 +203,15 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
   for (const note of notes) process.stderr.write(`Note: ${inert(note)}\n`);
   if (outcome.ok) {
     // Every name in the text comes from the tenant: made inert (no terminal escapes, no forged lines, elided).
-    const shown = inertStrings(outcome.report, Math.max(40, (process.stdout.columns || 120) - 20));
+    const elided = inertStrings(outcome.report, Math.max(40, (process.stdout.columns || 120) - 20));
+    // Administrator requests are pasted: never elided, one inert line per command.
+    const shown = {
+      ...elided,
+      insights: elided.insights.map((insight, n) => {
+        const request = outcome.report.insights[n]?.adminRequest;
+        return request ? { ...insight, adminRequest: request.split('\n').map((line) => inert(line)).join('\n') } : insight;
+      }),
+    };
     process.stdout.write(access.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : command === 'whoami' ? formatWhoami(shown) : formatRoles(shown, access.scope));
     return 0;
   }

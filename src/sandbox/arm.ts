@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError, isGuid, isRecord, parseJson, sendEmpty, sendJson, type RequestContext, type Route } from './http';
 import type { SandboxRuntime } from './runtime';
-import { normalizeScope, principalTypeOf, type RoleAssignmentRecord, type SubscriptionRecord, type ResourceRecord } from './state';
+import { normalizeScope, principalTypeOf, type RoleAssignmentRecord, type SubscriptionRecord, type ResourceRecord, type ResourceNetwork } from './state';
 import type { RoleDefinition } from './roles';
 import {
   AUTHZ, armError, authenticate, authorizationFailed, mayReadOwnAccess, page, requireAction, requireApiVersion, requireScopeExists,
@@ -168,17 +168,119 @@ function systemData(rt: SandboxRuntime): Record<string, unknown> {
   };
 }
 
+const OPEN_NETWORK: ResourceNetwork = { publicNetworkAccess: 'Enabled', defaultAction: 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkRules: [], privateEndpoints: [] };
+
+function networkOf(resource: ResourceRecord): ResourceNetwork {
+  return resource.network ?? OPEN_NETWORK;
+}
+
+/**
+ * One private endpoint connection as the provider reports it: storage (storage-getPrivateEndpointConnection-…)
+ * names and types it and says `actionRequired`; key vault (keyvault-getPrivateEndpointConnection-…) adds an etag and
+ * says `actionsRequired`. The endpoint sits in the resource's own group.
+ */
+function privateEndpointConnection(resource: ResourceRecord, endpoint: string): Record<string, unknown> {
+  const group = resource.id.split('/providers/')[0]!;
+  const storage = providerKind(resource.type) === 'storage';
+  const name = `${endpoint}.${resource.name}`;
+  return {
+    id: `${resource.id}/privateEndpointConnections/${name}`,
+    name,
+    type: `${resource.type}/privateEndpointConnections`,
+    ...(storage ? {} : { etag: '' }),
+    properties: {
+      provisioningState: 'Succeeded',
+      privateEndpoint: { id: `${group}/providers/Microsoft.Network/privateEndpoints/${endpoint}` },
+      privateLinkServiceConnectionState: storage
+        ? { status: 'Approved', description: 'Auto-Approved', actionRequired: 'None' }
+        : { status: 'Approved', description: 'Auto-Approved', actionsRequired: 'None' },
+    },
+  };
+}
+
+/**
+ * A key vault's network properties: like the real answers (keyvault-createVaultWithNetworkAcls-…), `networkAcls`
+ * only once rules were set and `privateEndpointConnections` only when there are any.
+ */
+function vaultNetwork(resource: ResourceRecord): Record<string, unknown> {
+  const network = resource.network;
+  if (!network) return {};
+  const hasRules = network.defaultAction !== 'Allow' || network.ipRules.length > 0 || network.virtualNetworkRules.length > 0;
+  return {
+    ...(hasRules ? {
+      networkAcls: {
+        defaultAction: network.defaultAction,
+        bypass: network.bypass,
+        ipRules: network.ipRules.map((value) => ({ value: value.includes('/') ? value : `${value}/32` })),
+        virtualNetworkRules: network.virtualNetworkRules.map((id) => ({ id: id.toLowerCase() })),
+      },
+    } : {}),
+    ...(network.privateEndpoints.length ? {
+      privateEndpointConnections: network.privateEndpoints.map((endpoint) => {
+        const { name: _name, type: _type, ...item } = privateEndpointConnection(resource, endpoint);
+        return item;
+      }),
+    } : {}),
+  };
+}
+
+/** `GET …/{storageAccounts|vaults}/{name}/privateEndpointConnections/{connection}`. */
+async function getPrivateEndpointConnection(ctx: RequestContext, p: string[], rt: ArmRuntime): Promise<void> {
+  const [subId, rgName, namespace, type, name, connection] = p as [string, string, string, string, string, string];
+  const fullType = `${namespace}/${type}`;
+  const kind = providerKind(fullType);
+  if (kind !== 'storage' && kind !== 'keyVault') throw armNotFound(ctx);
+  requireApiVersion(ctx, kind, type, false);
+  const caller = await authenticate(ctx, rt);
+  const scope = `/subscriptions/${subId}/resourceGroups/${rgName}/providers/${fullType}/${name}`;
+  requireScopeExists(rt.state, scope);
+  const rg = rt.state.resourceGroup(subId, rgName)!;
+  const resource = rg.resources.find((r) => r.type.toLowerCase() === fullType.toLowerCase() && r.name.toLowerCase() === name.toLowerCase())!;
+  requireAction(rt, caller, `${resource.type}/privateEndpointConnections/read`, resource.id);
+  const found = networkOf(resource).privateEndpoints.map((endpoint) => privateEndpointConnection(resource, endpoint))
+    .find((c) => String(c.name).toLowerCase() === connection.toLowerCase());
+  if (!found) {
+    throw armError(404, 'PrivateEndpointConnectionNotFound', `Private endpoint connection '${connection}' not found.`);
+  }
+  sendJson(ctx, 200, found);
+}
+
 /** A resource as its provider returns it (the summary plus the provider's properties). */
 function resourceBody(rt: SandboxRuntime, resource: ResourceRecord): Record<string, unknown> {
   const body: Record<string, unknown> = resourceSummary(resource);
   const kind = providerKind(resource.type);
   if (kind === 'storage') {
+    // Shape of the real getProperties answer (arm-resources/storage-getProperties-2023-05-01.json). Storage always
+    // reports its network rule set and private endpoint connections; allowSharedKeyAccess only once it was set.
+    const network = networkOf(resource);
     body.properties = {
+      keyCreationTime: { key1: SEEDED_RESOURCE_TIMESTAMP, key2: SEEDED_RESOURCE_TIMESTAMP },
+      creationTime: SEEDED_RESOURCE_TIMESTAMP,
       provisioningState: 'Succeeded',
-      allowSharedKeyAccess: false,
-      primaryEndpoints: { blob: `https://${resource.name}.blob.core.windows.net/`, queue: `https://${resource.name}.queue.core.windows.net/`, table: `https://${resource.name}.table.core.windows.net/`, file: `https://${resource.name}.file.core.windows.net/` },
+      ...(resource.allowSharedKeyAccess !== undefined ? { allowSharedKeyAccess: resource.allowSharedKeyAccess } : {}),
+      publicNetworkAccess: network.publicNetworkAccess,
+      networkAcls: {
+        bypass: network.bypass,
+        defaultAction: network.defaultAction,
+        ipRules: network.ipRules.map((value) => ({ value, action: 'Allow' })),
+        virtualNetworkRules: network.virtualNetworkRules.map((id) => ({ id, action: 'Allow', state: 'Succeeded' })),
+      },
+      privateEndpointConnections: network.privateEndpoints.map((endpoint) => privateEndpointConnection(resource, endpoint)),
+      primaryEndpoints: {
+        dfs: `https://${resource.name}.dfs.core.windows.net/`, web: `https://${resource.name}.web.core.windows.net/`,
+        blob: `https://${resource.name}.blob.core.windows.net/`, queue: `https://${resource.name}.queue.core.windows.net/`, table: `https://${resource.name}.table.core.windows.net/`, file: `https://${resource.name}.file.core.windows.net/`,
+      },
       primaryLocation: resource.location,
+      encryption: {
+        services: {
+          file: { keyType: 'Account', enabled: true, lastEnabledTime: SEEDED_RESOURCE_TIMESTAMP },
+          blob: { keyType: 'Account', enabled: true, lastEnabledTime: SEEDED_RESOURCE_TIMESTAMP },
+        },
+        keySource: 'Microsoft.Storage',
+      },
       statusOfPrimary: 'available',
+      supportsHttpsTrafficOnly: true,
+      isHnsEnabled: false,
     };
   } else if (kind === 'keyVault') {
     // Shape of the real getVault answer (arm-resources/keyvault-getVault-2023-07-01.json). In access-policy mode
@@ -201,7 +303,8 @@ function resourceBody(rt: SandboxRuntime, resource: ResourceRecord): Record<stri
       enableRbacAuthorization: rbac,
       vaultUri: `https://${resource.name}.vault.azure.net/`,
       provisioningState: 'Succeeded',
-      publicNetworkAccess: 'Enabled',
+      publicNetworkAccess: networkOf(resource).publicNetworkAccess,
+      ...vaultNetwork(resource),
     };
   } else if (kind === 'serviceBus') {
     body.systemData = systemData(rt);
@@ -546,6 +649,7 @@ export function armRoutes(): Route<ArmRuntime>[] {
     { name: 'arm.resources.list', method: 'GET', pattern: new RegExp(`^${SUB}(?:${RG})?/resources$`, 'i'), handle: listResources },
     // The providers the seed has resources of; other provider paths keep ARM's "no HTTP resource" answer.
     { name: 'arm.resources.listByType', method: 'GET', pattern: new RegExp(`^${SUB}(?:${RG})?/providers/(Microsoft\\.Storage|Microsoft\\.KeyVault|Microsoft\\.ManagedIdentity|Microsoft\\.ServiceBus)/([^/]+)$`, 'i'), handle: listResourcesOfType },
+    { name: 'arm.resources.privateEndpointConnection', method: 'GET', pattern: new RegExp(`^${SUB}${RG}/providers/(Microsoft\\.Storage|Microsoft\\.KeyVault)/([^/]+)/([^/]+)/privateEndpointConnections/([^/]+)$`, 'i'), handle: getPrivateEndpointConnection },
     { name: 'arm.resources.get', method: 'GET', pattern: new RegExp(`^${SUB}${RG}/providers/([^/]+)/([^/]+)/([^/]+)$`, 'i'), handle: getResource },
   ];
 }

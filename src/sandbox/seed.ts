@@ -6,6 +6,23 @@ import defaultSeedJson from './seed.json';
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 const key = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case key');
 
+/** An IPv4 address or CIDR range, as storage and key vault firewalls take them. */
+const ipRule = z.string().regex(/^(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?$/, 'an IPv4 address or range such as 203.0.113.0/24');
+/** A subnet's resource id, as a virtual network rule names it. */
+const subnetId = z.string().regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i, 'a subnet resource id');
+/**
+ * The network layer of a storage account or key vault (ARM's `publicNetworkAccess`, `networkAcls` and
+ * `privateEndpointConnections`). Private endpoints are named by the endpoint's name in the resource's group.
+ */
+const networkSeed = z.object({
+  publicNetworkAccess: z.enum(['Enabled', 'Disabled']).default('Enabled'),
+  defaultAction: z.enum(['Allow', 'Deny']).default('Allow'),
+  bypass: z.string().regex(/^(None|AzureServices|Logging|Metrics)(, ?(AzureServices|Logging|Metrics))*$/).default('AzureServices'),
+  ipRules: z.array(ipRule).default([]),
+  virtualNetworkRules: z.array(subnetId).default([]),
+  privateEndpoints: z.array(z.string().regex(/^[-\w.]+$/)).default([]),
+});
+
 /** Key vault access-policy permission names as ARM writes them (get, list, wrapKey ...). */
 const vaultPermission = z.string().regex(/^[A-Za-z]+$/, 'a key vault permission such as get, list or wrapKey');
 
@@ -125,6 +142,10 @@ export const sandboxSeedSchema = z.object({
             certificates: z.array(vaultPermission).default([]),
           }),
         })).optional(),
+        /** Storage accounts: whether account keys (and so connection strings with AccountKey) are accepted. */
+        allowSharedKeyAccess: z.boolean().optional(),
+        /** Storage accounts and key vaults: who may reach the data plane over the network. */
+        network: networkSeed.optional(),
       })).default([]),
     })).default([]),
   })),

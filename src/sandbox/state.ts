@@ -70,6 +70,18 @@ export interface ResourceRecord {
   sku?: { name: string; tier?: string };
   enableRbacAuthorization?: boolean;
   accessPolicies?: VaultAccessPolicy[];
+  allowSharedKeyAccess?: boolean;
+  network?: ResourceNetwork;
+}
+
+/** Who may reach a storage account's or key vault's data plane over the network (seed.ts `networkSeed`). */
+export interface ResourceNetwork {
+  publicNetworkAccess: 'Enabled' | 'Disabled';
+  defaultAction: 'Allow' | 'Deny';
+  bypass: string;
+  ipRules: string[];
+  virtualNetworkRules: string[];
+  privateEndpoints: string[];
 }
 
 export interface ManagementGroupRecord {

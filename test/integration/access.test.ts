@@ -178,6 +178,37 @@ describe('insights', () => {
   });
 });
 
+describe('the network layer', () => {
+  test('alice: the firewall of the account she reads, the vault .env names behind its private endpoint, the refused account key; only those read', async () => {
+    writeFileSync(join(homes.alice!, '.env'), 'AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=https;AccountName=stsandboxapp;AccountKey=a2V5LWZvci10ZXN0cw==;EndpointSuffix=core.windows.net"\n'
+      + 'AZURE_KEY_VAULT_URL=https://kv-sandbox-app.vault.azure.net/\n');
+    try {
+      const json = await cli('roles', homes.alice!, ['--json', '--workspace', homes.alice!]);
+      assert.ok(json.report, json.stderr);
+      const kinds = json.report.insights.filter((i) => /^(network-|shared-key)/.test(i.kind)).map((i) => `${i.kind} ${i.scope?.split('/').pop()}`).sort();
+      assert.deepEqual(kinds, ['network-firewall stsandboxapp', 'network-private kv-sandbox-app', 'shared-key-disabled stsandboxapp']);
+      const firewall = json.report.insights.find((i) => i.kind === 'network-firewall')!;
+      assert.equal(firewall.title, 'Roles allow reading blobs, but the account only accepts its virtual network and 3 IP ranges: requests from this machine get 403 (AuthorizationFailure)');
+      assert.ok(!JSON.stringify(json.report).includes('a2V5LWZvci10ZXN0cw=='), 'the account key appears nowhere');
+      // Storage accounts read one by one: stsandboxapp (named, and her data role) and stsandboxshared (her
+      // conditioned data role), never stsandboxfinance or another account no role reaches.
+      const reads = sb.control.requestLog().filter((e) => e.route === 'arm.resources.get' && /storageAccounts\//i.test(e.path)).map((e) => e.path.split('?')[0]!.split('/').pop()!.toLowerCase());
+      assert.deepEqual([...new Set(reads)].sort(), ['stsandboxapp', 'stsandboxshared']);
+
+      const text = await cli('roles', homes.alice!, ['--workspace', homes.alice!]);
+      assert.equal(text.code, 0, text.stderr);
+      // Sentences are elided to the terminal's width (the JSON above has them whole); requests never are.
+      assert.ok(text.stdout.includes('  • Roles allow reading blobs, but the account only accepts its virtual network and 3 IP ranges'), text.stdout);
+      assert.ok(text.stdout.includes(`      az storage account network-rule add --subscription adca4246-6e3e-4a79-a53f-26fe8244f8bc --resource-group rg-app --account-name stsandboxapp --ip-address MY_PUBLIC_IP\n`), text.stdout);
+      assert.match(text.stdout, /kv-sandbox-app has public network access disabled, reachable only through its private endpoint/);
+      assert.ok(text.stdout.includes(`      az keyvault network-rule add --subscription adca4246-6e3e-4a79-a53f-26fe8244f8bc --resource-group rg-app --name kv-sandbox-app --ip-address MY_PUBLIC_IP\n`), text.stdout);
+      assert.match(text.stdout, /Shared key access is disabled on stsandboxapp, but AZURE_STORAGE_CONNECTION_STRING holds/);
+    } finally {
+      rmSync(join(homes.alice!, '.env'), { force: true });
+    }
+  });
+});
+
 describe('errors in place', () => {
   test('Graph denied: the groups row says why; group names come from getByIds, else the ids show', async () => {
     sb.control.injectFault({ route: '/graph/v1.0/me/transitiveMemberOf/**', status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });

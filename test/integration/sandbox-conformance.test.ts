@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { defaultSeed } from '../../src/sandbox/seed';
 import { clientCredentialsToken, ensureToolsBuilt, readCapture, realdataDir, repoRoot, run, sandboxFetch, userToken, type HttpsResult } from './helpers/sandbox';
 import { shapeDifferences, type ShapeOptions } from './helpers/sandboxShape';
 
@@ -651,6 +652,93 @@ describe('ARM resources and cloud metadata', () => {
     const properties = (res.json as { properties: { enableRbacAuthorization: boolean; accessPolicies: { objectId: string; permissions: { secrets: string[] } }[] } }).properties;
     assert.equal(properties.enableRbacAuthorization, false);
     assert.deepEqual(properties.accessPolicies.find((p) => p.objectId === sb.users.alice!.objectId)?.permissions.secrets, ['get', 'list']);
+  });
+
+  test('arm-resources/storage-getProperties-2023-05-01.json: the storage account behind a firewall', async () => {
+    const capture = cover('arm-resources/storage-getProperties-2023-05-01.json');
+    const res = await arm('GET', `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Storage/storageAccounts/stsandboxapp?api-version=2023-05-01`, tokens.aliceArm!);
+    assert.equal(res.status, 200, res.text);
+    // The capture's account is geo-replicated (GRS: secondary location and its status, with ?$expand=geoReplicationStats),
+    // publishes routing endpoints and allows a Synapse workspace by a resource rule: none of that is seeded here.
+    assertShape(get(capture, 'responses', '200', 'body'), res.json, {
+      ignore: ['$.properties.geoReplicationStats', '$.properties.routingPreference', '$.properties.secondaryLocation', '$.properties.statusOfSecondary',
+        '$.properties.primaryEndpoints.microsoftEndpoints', '$.properties.primaryEndpoints.internetEndpoints', '$.properties.networkAcls.resourceAccessRules',
+        '$.properties.isSkuConversionBlocked', '$.properties.accountMigrationInProgress', '$.tags.key1', '$.tags.key2'],
+    });
+    const properties = (res.json as { properties: Json }).properties;
+    assert.equal(properties.allowSharedKeyAccess, false);
+    assert.deepEqual(properties.networkAcls, {
+      bypass: 'AzureServices', defaultAction: 'Deny',
+      ipRules: ['203.0.113.0/24', '198.51.100.16/28', '192.0.2.44'].map((value) => ({ value, action: 'Allow' })),
+      virtualNetworkRules: [{ id: `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Network/virtualNetworks/vnet-sandbox-app/subnets/snet-app`, action: 'Allow', state: 'Succeeded' }],
+    });
+    const open = await arm('GET', `/subscriptions/${SUB}/resourceGroups/rg-shared/providers/Microsoft.Storage/storageAccounts/stsandboxshared?api-version=2023-05-01`, tokens.aliceArm!);
+    assert.equal(open.status, 200, open.text);
+    assert.deepEqual((open.json as { properties: Json }).properties.networkAcls, { bypass: 'AzureServices', defaultAction: 'Allow', ipRules: [], virtualNetworkRules: [] });
+    assert.equal((open.json as { properties: Json }).properties.allowSharedKeyAccess, undefined, 'not reported until set, as in the capture');
+  });
+
+  test('arm-resources/keyvault-createVaultWithNetworkAcls-2019-09-01.json: a vault firewall has the real rule shapes', async () => {
+    const capture = cover('arm-resources/keyvault-createVaultWithNetworkAcls-2019-09-01.json');
+    const res = await arm('GET', `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.KeyVault/vaults/kv-sandbox-app?api-version=2019-09-01`, tokens.aliceArm!);
+    assert.equal(res.status, 200, res.text);
+    const properties = (res.json as { properties: Json }).properties;
+    assert.equal(properties.publicNetworkAccess, 'Disabled');
+    // kv-sandbox-app has no firewall rules (it is closed to the public altogether): its answer has no networkAcls,
+    // as real vaults without rules. The rule shapes are checked on a seed with rules.
+    assert.equal(properties.networkAcls, undefined);
+    const body = get(capture, 'responses', '200', 'body') as Json;
+    const seed = defaultSeed();
+    const appGroup = seed.subscriptions.find((s) => s.id === SUB)!.resourceGroups!.find((g) => g.name === 'rg-app')!;
+    const vaultSeed = appGroup.resources!.find((r) => r.name === 'kv-sandbox-app')!;
+    vaultSeed.network = { defaultAction: 'Deny', ipRules: ['124.56.78.91', '10.91.4.0/24'], virtualNetworkRules: [`/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Network/virtualNetworks/test-vnet/subnets/subnet1`] };
+    appGroup.resources!.find((r) => r.name === 'stsandboxapp')!.network = { privateEndpoints: ['petest01'] };
+    const seeded = await startSandbox({ seed });
+    try {
+      const token = await userToken(seeded, 'alice', 'https://management.azure.com/.default');
+      const withRules = await sandboxFetch(seeded, 'GET', `${seeded.resourceManager}/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.KeyVault/vaults/kv-sandbox-app?api-version=2019-09-01`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(withRules.status, 200, withRules.text);
+      assertShape(body, withRules.json, {}, 'vault with network rules');
+      assert.deepEqual((withRules.json as { properties: Json }).properties.networkAcls, {
+        defaultAction: 'Deny', bypass: 'AzureServices', ipRules: [{ value: '124.56.78.91/32' }, { value: '10.91.4.0/24' }],
+        virtualNetworkRules: [{ id: `/subscriptions/${SUB}/resourcegroups/rg-app/providers/microsoft.network/virtualnetworks/test-vnet/subnets/subnet1` }],
+      });
+      // A storage account's private endpoint connection, embedded in the account and on its own.
+      const storageCapture = cover('arm-resources/storage-getPrivateEndpointConnection-2023-05-01.json');
+      const accountId = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Storage/storageAccounts/stsandboxapp`;
+      const account = await sandboxFetch(seeded, 'GET', `${seeded.resourceManager}${accountId}?api-version=2023-05-01`, { headers: { Authorization: `Bearer ${token}` } });
+      const embedded = (account.json as { properties: { privateEndpointConnections: Json[] } }).properties.privateEndpointConnections;
+      assert.equal(embedded.length, 1, account.text);
+      const expected = get(storageCapture, 'responses', '200', 'body');
+      assertShape(expected, embedded[0], { exact: true }, 'embedded storage connection');
+      const single = await sandboxFetch(seeded, 'GET', `${seeded.resourceManager}${String(embedded[0]!.id)}?api-version=2023-05-01`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(single.status, 200, single.text);
+      assertShape(expected, single.json, { exact: true }, 'storage connection');
+    } finally {
+      await seeded.stop();
+    }
+  });
+
+  test('arm-resources/keyvault-getPrivateEndpointConnection-2023-07-01.json: the vault\'s private endpoint, embedded and on its own', async () => {
+    const vaultCapture = cover('arm-resources/keyvault-getPrivateEndpointConnection-2023-07-01.json');
+    const vaultId = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.KeyVault/vaults/kv-sandbox-app`;
+    const vault = await arm('GET', `${vaultId}?api-version=2023-07-01`, tokens.aliceArm!);
+    assert.equal(vault.status, 200, vault.text);
+    const connections = (vault.json as { properties: { privateEndpointConnections: Json[] } }).properties.privateEndpointConnections;
+    assert.equal(connections.length, 1);
+    const expected = get(vaultCapture, 'responses', '200', 'body') as Json;
+    // Embedded in the vault, connections are PrivateEndpointConnectionItem: id, etag and properties (no name, no type).
+    assertShape(expected, connections[0], { ignore: ['$.name', '$.type'] }, 'embedded connection');
+    const name = String(connections[0]!.id).split('/').pop()!;
+    const single = await arm('GET', `${vaultId}/privateEndpointConnections/${name}?api-version=2023-07-01`, tokens.aliceArm!);
+    assert.equal(single.status, 200, single.text);
+    assertShape(expected, single.json, { exact: true }, 'connection');
+    assert.match(String((single.json as { properties: { privateEndpoint: { id: string } } }).properties.privateEndpoint.id), /\/resourceGroups\/rg-app\/providers\/Microsoft\.Network\/privateEndpoints\/pe-kv-sandbox-app$/);
+    const missing = await arm('GET', `${vaultId}/privateEndpointConnections/nope?api-version=2023-07-01`, tokens.aliceArm!);
+    assert.equal(missing.status, 404, missing.text);
+    // stsandboxapp has no private endpoint: asking for one is a 404.
+    const storage = await arm('GET', `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Storage/storageAccounts/stsandboxapp/privateEndpointConnections/x?api-version=2023-05-01`, tokens.aliceArm!);
+    assert.equal(storage.status, 404, storage.text);
   });
 
   test('clouds: /metadata/endpoints, and the az and azure-identity constants it agrees with', async () => {

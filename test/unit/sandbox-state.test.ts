@@ -127,3 +127,28 @@ describe('seed validation', () => {
     assert.throws(() => parseSeed(null), /invalid sandbox seed/);
   });
 });
+
+describe('network layer in the seed', () => {
+  const appResources = (seed: SandboxSeed) => seed.subscriptions[0]!.resourceGroups!.find((g) => g.name === 'rg-app')!.resources!;
+
+  test('the default seed: stsandboxapp behind a firewall without shared keys, kv-sandbox-app behind a private endpoint', () => {
+    const resources = state().subscriptions[0]!.resourceGroups.find((g) => g.name === 'rg-app')!.resources;
+    const account = resources.find((r) => r.name === 'stsandboxapp')!;
+    assert.equal(account.allowSharedKeyAccess, false);
+    assert.deepEqual(account.network, {
+      publicNetworkAccess: 'Enabled', defaultAction: 'Deny', bypass: 'AzureServices', ipRules: ['203.0.113.0/24', '198.51.100.16/28', '192.0.2.44'],
+      virtualNetworkRules: [`${RG_APP}/providers/Microsoft.Network/virtualNetworks/vnet-sandbox-app/subnets/snet-app`], privateEndpoints: [],
+    });
+    const vault = resources.find((r) => r.name === 'kv-sandbox-app')!;
+    assert.equal(vault.network?.publicNetworkAccess, 'Disabled');
+    assert.deepEqual(vault.network?.privateEndpoints, ['pe-kv-sandbox-app']);
+  });
+
+  test('rules must be addresses and subnet ids', () => {
+    for (const network of [{ ipRules: ['example.com'] }, { ipRules: ['1.2.3.4; rm'] }, { virtualNetworkRules: ['/subscriptions/x/resourceGroups/y'] }, { defaultAction: 'Maybe' }]) {
+      const seed = defaultSeed();
+      appResources(seed).find((r) => r.name === 'stsandboxapp')!.network = network as never;
+      assert.throws(() => parseSeed(seed), Error, JSON.stringify(network));
+    }
+  });
+});

@@ -9,6 +9,7 @@ import type { AccessFailure } from '../presentation/accessSnapshot';
 import { redactSecrets, secretsOf } from '../redact';
 import { AccessUnavailableError, classifyError, loadAccess, type AccessCache } from './load';
 import type { AccessProblem, AccessReport } from './types';
+import { accountKeyUses, accountKeyUsesInTexts, mergeAccountKeyUses } from './networkLayer';
 import { readWorkspaceTexts } from './workspaceFiles';
 import { resourceReferences } from './workspaceResources';
 
@@ -75,11 +76,13 @@ export async function accessOutcome(request: AccessRequest): Promise<AccessOutco
     return { ok: false, failure: { kind: 'cloudSetting', message: redactSecrets(error instanceof Error ? error.message : String(error), secrets) }, cloud: undefined };
   }
   const { cloud } = trusted;
-  const references = request.workspaceFolder && !request.identityOnly ? resourceReferences(await readWorkspaceTexts(request.workspaceFolder, undefined, request.signal), cloud) : [];
+  const texts = request.workspaceFolder && !request.identityOnly ? await readWorkspaceTexts(request.workspaceFolder, undefined, request.signal) : [];
+  const references = resourceReferences(texts, cloud);
   try {
     const report = await loadAccess({
       source: request.source, cloud, env: request.env, processTimeoutSeconds: request.processTimeoutSeconds, allowedHosts: request.allowedHosts,
       subscriptions: request.subscriptions, references, signal: request.signal,
+      ...(request.identityOnly ? {} : { accountKeys: mergeAccountKeyUses(accountKeyUses(request.env), accountKeyUsesInTexts(texts)) }),
       network: networkSettings(request.processEnv, request.proxy ?? {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       ...(request.cache ? { cache: request.cache } : {}),

@@ -14,8 +14,9 @@ import type { CloudEndpoints } from './clouds';
 import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './credentials';
 import { AccessCache } from './definitionCache';
 import { permissionsOf } from './permissions';
+import { networkFromProperties, type AccountKeyUse } from './networkLayer';
 import {
-  buildAccessReport, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
+  buildAccessReport, roleGuid, scopeContains, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
   type RawRoleDefinition, type RawSubscription,
 } from './model';
 import type { AccessIdentity, AccessProblem, AccessReport, GroupMembership, PrincipalKind } from './types';
@@ -32,6 +33,8 @@ export interface LoadAccessOptions extends Omit<SourceCredentialOptions, 'cloud'
   /** Subscription ids to show; empty: all in the token's tenant. */
   readonly subscriptions?: readonly string[];
   readonly references?: readonly ResourceReference[];
+  /** Connection strings with an account key in the app's environment: their accounts are read too. */
+  readonly accountKeys?: readonly AccountKeyUse[];
   readonly signal?: AbortSignal;
   /** Told when Azure throttles and the load waits (seconds), so the view can say so. */
   readonly onProgress?: (message: string) => void;
@@ -63,6 +66,23 @@ const sharedCache = new AccessCache();
 /** One problem, with its fix, from whatever a request threw: the Azure layer's one classifier. */
 export function classifyError(error: unknown, scope: string | undefined, what: string, tool: ReauthTool = 'other'): AccessProblem {
   return classifyAzureError(error, what, { ...(scope ? { scope } : {}), tool });
+}
+
+/**
+ * The storage accounts (lower-case ids) whose network layer the insights need: those the workspace names and those
+ * a role of the identity reaches with a storage data action. Role definitions decide, never role names.
+ */
+export function storageToRead(resources: readonly RawResource[], assignments: readonly RawRoleAssignment[], definitions: readonly RawRoleDefinition[],
+  named: ReadonlySet<string>): Set<string> {
+  const dataRoles = new Set(definitions.filter((d) => d.permissions.some((p) => p.dataActions.some((a) => a === '*' || a.toLowerCase().startsWith('microsoft.storage/'))))
+    .map((d) => roleGuid(d.id)));
+  const dataScopes = assignments.filter((a) => dataRoles.has(roleGuid(a.roleDefinitionId))).map((a) => a.scope);
+  const out = new Set<string>();
+  for (const r of resources) {
+    if (r.type.toLowerCase() !== 'microsoft.storage/storageaccounts') continue;
+    if (named.has(r.name.toLowerCase()) || dataScopes.some((scope) => scopeContains(scope, r.id))) out.add(r.id.toLowerCase());
+  }
+  return out;
 }
 
 /** Bounded parallel map that keeps order. */
@@ -220,6 +240,11 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     ? [...subscriptionList.filter((s) => wanted.includes(s.subscriptionId.toLowerCase())), ...unlisted]
     : subscriptionList.filter((s) => !s.tenantId || s.tenantId.toLowerCase() === tenantId.toLowerCase());
 
+  const accountKeys = options.accountKeys ?? [];
+  const storageNamed = new Set([
+    ...(options.references ?? []).filter((r) => r.service === 'storage').map((r) => r.name.toLowerCase()),
+    ...accountKeys.map((k) => k.account),
+  ]);
   const filter = `assignedTo('${objectId}')`;
   const armList = (scope: string, rest: string, query: Record<string, string>): Promise<Record<string, unknown>[]> => arm.list(operation, scopePath(scope, rest), query);
   const raws = await mapLimit(subscriptionList, options.concurrency ?? 4, async (subscription): Promise<RawSubscription> => {
@@ -285,8 +310,15 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
       attempt('Resources could not be listed', async () => (await armList(scope, 'resources', { 'api-version': ARM_API.resources }))
         .map((r): RawResource => ({ id: str(r.id), name: str(r.name), type: str(r.type) })), true),
     ]);
-    // Key vaults: access-policy or RBAC mode decides which insight applies; only vaults are read one by one.
+    // Key vaults: access-policy or RBAC mode decides which insight applies, and their network layer. Storage
+    // accounts are read only when the workspace names them or a role of the identity reaches their data: their
+    // firewall, private endpoints and shared-key switch. No other resource is read one by one.
+    const readStorage = storageToRead(resources ?? [], assignments ?? [], definitions ?? [], storageNamed);
     const withVaults = resources ? await mapLimit(resources, 4, async (r): Promise<RawResource> => {
+      if (r.type.toLowerCase() === 'microsoft.storage/storageaccounts' && readStorage.has(r.id.toLowerCase())) {
+        const account = await attempt(`Storage account ${r.name} could not be read`, () => arm.get(operation, scopePath(r.id), { 'api-version': ARM_API.storage }), true);
+        return account ? { ...r, network: networkFromProperties(props(account)) } : r;
+      }
       if (r.type.toLowerCase() !== 'microsoft.keyvault/vaults') return r;
       const vault = await attempt(`Key vault ${r.name} could not be read`, () => arm.get(operation, scopePath(r.id), { 'api-version': ARM_API.keyVault }), true);
       if (!vault) return r;
@@ -296,7 +328,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
         const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
         return { objectId: str(p.objectId), permissions: { secrets: list(perms.secrets), keys: list(perms.keys), certificates: list(perms.certificates) } };
       }) : [];
-      return { ...r, vault: { enableRbacAuthorization: properties.enableRbacAuthorization === true, accessPolicies: policies } };
+      return { ...r, vault: { enableRbacAuthorization: properties.enableRbacAuthorization === true, accessPolicies: policies }, network: networkFromProperties(properties) };
     }) : undefined;
     return {
       ...subscription,
@@ -329,7 +361,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     }
   }
   return buildAccessReport({
-    cloud, identity, groups, groupsProblem, principalNames, subscriptions: raws, references: options.references ?? [], problems, requests: requests(),
+    cloud, identity, groups, groupsProblem, principalNames, subscriptions: raws, references: options.references ?? [], accountKeys, problems, requests: requests(),
     tokenIssuedAt: claims.issuedAt, now: Date.now(),
   });
 }

@@ -9,6 +9,7 @@ import type {
 } from './types';
 import { keyContains, scopeChildren, scopeKey, ScopeIndex } from './scopeIndex';
 import type { ResourceReference } from './workspaceResources';
+import { networkInsights, type AccountKeyUse, type ResourceNetwork } from './networkLayer';
 
 export interface RawRoleAssignment {
   readonly id: string;
@@ -59,6 +60,8 @@ export interface RawResource {
   readonly type: string;
   /** Key vaults only, when read: RBAC or access-policy mode, and the policies. */
   readonly vault?: { readonly enableRbacAuthorization: boolean; readonly accessPolicies: readonly RawAccessPolicy[] };
+  /** Storage accounts and key vaults, when read: public access, firewall, private endpoints, shared keys. */
+  readonly network?: ResourceNetwork;
 }
 
 export interface RawSubscription {
@@ -84,6 +87,8 @@ export interface AccessInputs {
   readonly principalNames?: Readonly<Record<string, string>>;
   readonly subscriptions: readonly RawSubscription[];
   readonly references: readonly ResourceReference[];
+  /** Connection strings with an account key in the app's environment (.env included), by account. */
+  readonly accountKeys?: readonly AccountKeyUse[];
   readonly problems: readonly AccessProblem[];
   readonly requests: number;
   /** Token issue time (epoch seconds): assignments created after it are not in the token's view yet. */
@@ -279,6 +284,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
   const groups = groupIndex(inputs.groups);
   const principalIds = new Set([identity.objectId.toLowerCase(), ...groups.keys()]);
   const referenced = new Set(inputs.references.map((r) => `${r.service}:${r.name}`));
+  const accountKeys = inputs.accountKeys ?? [];
   const seenReferences = new Set<string>();
   const byId = new Map<string, SubscriptionAccess>();
   for (const s of subscriptions) if (!byId.has(s.subscriptionId)) byId.set(s.subscriptionId, s);
@@ -310,6 +316,16 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
       const key = `${service.key}:${resource.name.toLowerCase()}`;
       const named = referenced.has(key);
       if (named) seenReferences.add(key);
+      const networkFor = (read: boolean, write: boolean): void => {
+        if (!resource.network || (service.key !== 'storage' && service.key !== 'keyVault')) return;
+        const name = resource.name.toLowerCase();
+        insights.push(...networkInsights({
+          kind: service.key, resourceId: resource.id, name: resource.name, network: resource.network, read, write,
+          named: named || (service.key === 'storage' && accountKeys.some((k) => k.account === name)),
+          accountKeys: service.key === 'storage' ? accountKeys.filter((k) => k.account === name) : [],
+          storageSuffix: inputs.cloud.storageSuffix,
+        }));
+      };
       if (service.key === 'keyVault' && resource.vault && !resource.vault.enableRbacAuthorization) {
         const policies = resource.vault.accessPolicies.filter((p) => principalIds.has(p.objectId.toLowerCase()));
         const perms = (kind: 'secrets' | 'keys' | 'certificates'): string => [...new Set(policies.flatMap((p) => p.permissions[kind]))].join(', ') || 'none';
@@ -322,6 +338,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
             : 'No access policy names this identity or its groups, so it cannot read secrets, keys or certificates. Data roles do not apply to this vault: an access policy does (or switch the vault to Azure RBAC).',
           suggestion: policies.length ? null : `az keyvault set-policy --name ${resource.name} --object-id ${identity.objectId} --secret-permissions get list`,
         });
+        networkFor(policies.some((p) => p.permissions.secrets.includes('get')), policies.some((p) => p.permissions.secrets.includes('set')));
         continue;
       }
       const resourceKey = scopeKey(resource.id);
@@ -338,6 +355,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
           suggestion: service.armDataRoles ? suggestion : `az cosmosdb sql role assignment create --account-name ${resource.name} --role-definition-name "Cosmos DB Built-in Data Contributor" --principal-id ${identity.objectId} --scope "/"`,
         });
       }
+      networkFor(access.read, access.write);
       if (named) {
         const missing = !access.write && service.write.length ? suggestion : null;
         insights.push({

@@ -126,7 +126,8 @@ export interface SubscriptionAccess {
   readonly problems: readonly AccessProblem[];
 }
 
-export type InsightKind = 'control-plane-only' | 'workspace-resource' | 'access-policy-vault' | 'recent-assignment' | 'tenant-mismatch';
+export type InsightKind = 'control-plane-only' | 'workspace-resource' | 'access-policy-vault' | 'recent-assignment' | 'tenant-mismatch'
+  | 'network-firewall' | 'network-private' | 'shared-key-disabled';
 
 export interface Insight {
   readonly kind: InsightKind;
@@ -139,6 +140,8 @@ export interface Insight {
   readonly detail: string;
   /** A role (or command) that would fix it. */
   readonly suggestion: string | null;
+  /** What an administrator runs (bash, one command a line) when the fix needs rights on the resource itself. */
+  readonly adminRequest?: string;
 }
 
 export interface AccessReport {

@@ -49,6 +49,8 @@ export interface AccessRowModel {
   readonly click?: AccessAction;
   /** Offered at the end of the tooltip as command links. */
   readonly links?: readonly AccessLink[];
+  /** Insights whose fix needs rights on the resource: what an administrator runs (bash), for Copy Administrator Request. */
+  readonly adminRequest?: string;
 }
 
 const REMOVE_ACTION = 'Microsoft.Authorization/roleAssignments/delete';
@@ -230,17 +232,34 @@ const INSIGHT_HINT: Partial<Record<Insight['kind'], string>> = {
   'recent-assignment': 'needs a new token',
   'access-policy-vault': 'not roles',
   'workspace-resource': 'named in the workspace',
+  'network-firewall': '403 from this machine',
+  'network-private': '403 · private endpoint only',
 };
 
+const NETWORK_KINDS: ReadonlySet<Insight['kind']> = new Set(['network-firewall', 'network-private', 'shared-key-disabled']);
+
+/** A fenced Markdown code block whose fence no run of backticks in the text can close. */
+export function codeBlock(text: string, language = ''): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${text.replace(/\r/g, '')}\n${fence}`;
+}
+
 function insightRow(i: Insight, index: number, cloud: CloudEndpoints): AccessRowModel {
-  const icon = i.kind === 'control-plane-only' || i.kind === 'tenant-mismatch' ? 'warning' : i.kind === 'recent-assignment' ? 'history' : i.kind === 'access-policy-vault' ? 'key' : 'lightbulb';
+  const icon = i.kind === 'control-plane-only' || i.kind === 'tenant-mismatch' || NETWORK_KINDS.has(i.kind) ? 'warning'
+    : i.kind === 'recent-assignment' ? 'history' : i.kind === 'access-policy-vault' ? 'key' : 'lightbulb';
   return {
     // The short label fits a narrow sidebar; the whole sentence leads the tooltip.
     id: `insight|${i.kind}|${i.scope ?? ''}|${index}`, kind: 'insight', label: i.label,
     description: i.suggestion ? `→ ${i.suggestion}` : INSIGHT_HINT[i.kind] ?? '',
     icon, ...(icon === 'warning' ? { color: 'problemsWarningIcon.foreground' } : {}),
-    tooltip: [`**${markdownText(i.title)}**`, '', markdownText(i.detail), ...(i.suggestion ? ['', `**Fix:** ${markdownText(i.suggestion)}`] : [])].join('\n'),
-    flags: i.scope ? ['hasScope'] : [], children: [], ...(i.scope ? { scope: i.scope, portalUrl: portalUrl(cloud, i.scope) } : {}),
+    tooltip: [
+      `**${markdownText(i.title)}**`, '', markdownText(i.detail), ...(i.suggestion ? ['', `**Fix:** ${markdownText(i.suggestion)}`] : []),
+      ...(i.adminRequest ? ['', '**Administrator request** (bash; Copy Administrator Request copies it):', '', codeBlock(i.adminRequest, 'bash')] : []),
+    ].join('\n'),
+    flags: [...(i.scope ? ['hasScope'] : []), ...(i.adminRequest ? ['hasAdminRequest'] : [])], children: [],
+    ...(i.scope ? { scope: i.scope, portalUrl: portalUrl(cloud, i.scope) } : {}),
+    ...(i.adminRequest ? { adminRequest: i.adminRequest } : {}),
   };
 }
 

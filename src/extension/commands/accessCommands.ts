@@ -14,6 +14,7 @@ export function registerAccessCommands(ctx: CommandContext): vscode.Disposable[]
     registerCommand(ctx, Commands.openInPortal, (arg) => openInPortal(rowArgument(arg))),
     registerCommand(ctx, Commands.activateInPim, (arg) => activateInPim(rowArgument(arg))),
     registerCommand(ctx, Commands.removeRoleAssignment, (arg) => removeAssignment(ctx, rowArgument(arg))),
+    registerCommand(ctx, Commands.copyAdministratorRequest, (arg) => copyAdministratorRequest(rowArgument(arg))),
   ];
 }
 
@@ -62,6 +63,17 @@ async function openInPortal(arg: AccessRowModel | undefined): Promise<void> {
 async function activateInPim(arg: AccessRowModel | undefined): Promise<void> {
   const row = requireRow(arg, 'Activate in PIM', ['eligible']);
   await openHttps(row.url, 'Activate in PIM');
+}
+
+/** An insight's administrator request (az commands in bash, built from argument vectors) onto the clipboard. */
+async function copyAdministratorRequest(arg: AccessRowModel | undefined): Promise<void> {
+  const row = requireRow(arg, 'Copy Administrator Request', ['insight']);
+  const request: unknown = row.adminRequest;
+  if (typeof request !== 'string' || !request) throw new CommandError(`"${row.label}" has no administrator request.`);
+  await vscode.env.clipboard.writeText(request);
+  void vscode.window.showInformationMessage(request.includes('MY_PUBLIC_IP')
+    ? 'Copied the administrator request. Replace MY_PUBLIC_IP with this machine\'s public address before sending it.'
+    : 'Copied the administrator request.');
 }
 
 async function removeAssignment(ctx: CommandContext, arg: AccessRowModel | undefined): Promise<void> {

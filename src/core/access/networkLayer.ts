@@ -1,0 +1,244 @@
+// The network layer beside the roles: a storage account's or key vault's public network access, firewall rules and
+// private endpoints, and a storage account's shared-key switch, as ARM reports them; and what they mean for calls
+// from this machine, with the request an administrator would run. The machine's public address is never looked up
+// (no outside service is asked): the request carries the placeholder MY_PUBLIC_IP for the developer to fill in.
+import { quoteBash } from '../team/commands';
+import type { Insight } from './types';
+
+/** What decides whether this machine reaches a resource's data plane over the network. */
+export interface ResourceNetwork {
+  /** Null when ARM does not say (older accounts): the same as enabled. */
+  readonly publicNetworkAccess: 'Enabled' | 'Disabled' | 'SecuredByPerimeter' | null;
+  /** Null when the resource reports no network rule set: every address is accepted. */
+  readonly defaultAction: 'Allow' | 'Deny' | null;
+  readonly bypass: string | null;
+  /** Addresses and CIDR ranges the firewall lets in. */
+  readonly ipRules: readonly string[];
+  /** Subnet resource ids the firewall lets in. */
+  readonly virtualNetworkRules: readonly string[];
+  /** Resource ids of the approved private endpoints. */
+  readonly privateEndpoints: readonly string[];
+  /** Storage accounts: false when account keys (connection strings with AccountKey, SAS from keys) are refused. */
+  readonly allowSharedKeyAccess: boolean | null;
+}
+
+const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {});
+const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.map(record) : []);
+const text = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+
+/** The network layer from a storage account's or key vault's ARM `properties` (storage and key vault spell the rules alike). */
+export function networkFromProperties(properties: Record<string, unknown>): ResourceNetwork {
+  const acls = record(properties.networkAcls);
+  const access = text(properties.publicNetworkAccess);
+  const action = text(acls.defaultAction);
+  return {
+    publicNetworkAccess: access === 'Enabled' || access === 'Disabled' || access === 'SecuredByPerimeter' ? access : null,
+    defaultAction: action === 'Allow' || action === 'Deny' ? action : null,
+    bypass: text(acls.bypass),
+    ipRules: list(acls.ipRules).map((r) => text(r.value)).filter((v): v is string => v !== null),
+    virtualNetworkRules: list(acls.virtualNetworkRules).map((r) => text(r.id)).filter((v): v is string => v !== null),
+    privateEndpoints: list(properties.privateEndpointConnections).map(record)
+      .filter((c) => text(record(record(c.properties).privateLinkServiceConnectionState).status) === 'Approved')
+      .map((c) => text(record(record(c.properties).privateEndpoint).id))
+      .filter((v): v is string => v !== null),
+    allowSharedKeyAccess: typeof properties.allowSharedKeyAccess === 'boolean' ? properties.allowSharedKeyAccess : null,
+  };
+}
+
+/** Does the network layer keep this machine out (unless its address is in a rule, which is not looked up)? */
+export function networkBlocks(network: ResourceNetwork): 'private' | 'firewall' | null {
+  if (network.publicNetworkAccess === 'Disabled') return 'private';
+  if (network.defaultAction === 'Deny') return 'firewall';
+  return null;
+}
+
+/** The placeholder the administrator request leaves for the developer's public address. */
+export const PUBLIC_IP_PLACEHOLDER = 'MY_PUBLIC_IP';
+
+/** One `az` command as an argument vector. */
+export type AzCommand = readonly string[];
+
+/** The resource id's parts an `az` command names: subscription, resource group, name. */
+function partsOf(resourceId: string): { subscription: string; group: string; name: string } {
+  const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/[^/]+\/[^/]+\/([^/]+)$/i.exec(resourceId);
+  return m ? { subscription: m[1]!, group: m[2]!, name: m[3]! } : { subscription: '', group: '', name: resourceId.split('/').pop() ?? resourceId };
+}
+
+/** The commands that let this machine in: public access back on behind the firewall where it was off, then this address. */
+export function allowMachineCommands(kind: 'storage' | 'keyVault', resourceId: string, blocked: 'private' | 'firewall'): AzCommand[] {
+  const { subscription, group, name } = partsOf(resourceId);
+  const where = ['--subscription', subscription, '--resource-group', group];
+  const commands: AzCommand[] = [];
+  if (kind === 'storage') {
+    if (blocked === 'private') commands.push(['az', 'storage', 'account', 'update', ...where, '--name', name, '--public-network-access', 'Enabled', '--default-action', 'Deny']);
+    commands.push(['az', 'storage', 'account', 'network-rule', 'add', ...where, '--account-name', name, '--ip-address', PUBLIC_IP_PLACEHOLDER]);
+  } else {
+    if (blocked === 'private') commands.push(['az', 'keyvault', 'update', ...where, '--name', name, '--public-network-access', 'Enabled', '--default-action', 'Deny']);
+    commands.push(['az', 'keyvault', 'network-rule', 'add', ...where, '--name', name, '--ip-address', PUBLIC_IP_PLACEHOLDER]);
+  }
+  return commands;
+}
+
+/** Lets a storage account take account keys again (what a connection string with AccountKey needs). */
+export function allowSharedKeyCommand(resourceId: string): AzCommand {
+  const { subscription, group, name } = partsOf(resourceId);
+  return ['az', 'storage', 'account', 'update', '--subscription', subscription, '--resource-group', group, '--name', name, '--allow-shared-key-access', 'true'];
+}
+
+/** The options these commands use; each takes one value. Every other word is quoted as a value. */
+const OPTIONS = new Set(['--subscription', '--resource-group', '--name', '--account-name', '--ip-address', '--public-network-access', '--default-action', '--allow-shared-key-access']);
+
+/** The words az receives: an option and its value, or `--option=value` when the value starts with "-" (az reads it as a value only so). */
+export function pastedWords(args: AzCommand): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (OPTIONS.has(arg) && i + 1 < args.length) {
+      const value = args[++i]!;
+      if (value.startsWith('-')) words.push(`${arg}=${value}`);
+      else words.push(arg, value);
+    } else words.push(arg);
+  }
+  return words;
+}
+
+/** One bash line per command, every word quoted for bash (the placeholder stays a bare word to replace). */
+export function bashLines(commands: readonly AzCommand[]): string {
+  return commands.map((args) => pastedWords(args).map(quoteBash).join(' ')).join('\n');
+}
+
+/** Storage account names a connection string with an account key names, with the variable that holds it. */
+export interface AccountKeyUse {
+  readonly account: string;
+  /** The variable (from .env or the environment) that holds the connection string; never its value. */
+  readonly variable: string;
+}
+
+/** Connection strings with `AccountName=…;…AccountKey=…` in the app's environment (.env included). */
+export function accountKeyUses(env: Readonly<Record<string, string | undefined>>): AccountKeyUse[] {
+  const uses: AccountKeyUse[] = [];
+  for (const [variable, value] of Object.entries(env)) {
+    if (!value || !/AccountKey\s*=/i.test(value)) continue;
+    const account = /(?:^|;)\s*AccountName\s*=\s*([a-z0-9]{3,24})\s*(?:;|$)/i.exec(value)?.[1];
+    if (account) uses.push({ account: account.toLowerCase(), variable });
+  }
+  return uses.sort((a, b) => a.variable.localeCompare(b.variable));
+}
+
+/**
+ * The same in workspace texts (.env files, code): `NAME=…AccountKey=…` lines and `NAME = "…AccountKey=…"`
+ * assignments, so `roles --workspace` finds what the view finds without --dotenv. Only names leave, never values.
+ */
+export function accountKeyUsesInTexts(texts: readonly string[]): AccountKeyUse[] {
+  const found = new Map<string, AccountKeyUse>();
+  for (const text of texts) {
+    for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?=[ \t]*(.*)$/gm)) {
+      for (const use of accountKeyUses({ [m[1]!]: m[2]!.replace(/^["']|["']\s*$/g, '') })) found.set(`${use.account}|${use.variable}`, use);
+    }
+  }
+  return [...found.values()];
+}
+
+/** Both lists, each account and variable once. */
+export function mergeAccountKeyUses(...lists: readonly (readonly AccountKeyUse[])[]): AccountKeyUse[] {
+  const found = new Map<string, AccountKeyUse>();
+  for (const list of lists) for (const use of list) found.set(`${use.account}|${use.variable}`, use);
+  return [...found.values()].sort((a, b) => a.variable.localeCompare(b.variable) || a.account.localeCompare(b.account));
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "its virtual network and 3 IP ranges", "2 virtual network subnets", "no address". */
+export function acceptedSources(network: ResourceNetwork): string {
+  const parts: string[] = [];
+  const subnets = network.virtualNetworkRules.length;
+  if (subnets === 1) parts.push('its virtual network');
+  else if (subnets > 1) parts.push(plural(subnets, 'virtual network subnet', 'virtual network subnets'));
+  if (network.ipRules.length) parts.push(plural(network.ipRules.length, 'IP range', 'IP ranges'));
+  if (network.privateEndpoints.length) parts.push(network.privateEndpoints.length === 1 ? 'its private endpoint' : plural(network.privateEndpoints.length, 'private endpoint', 'private endpoints'));
+  if (parts.length === 0) return 'no public address';
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/** What the identity may do with the resource's data (model.ts DataAccess, or an access policy's answer). */
+export interface NetworkInsightInput {
+  readonly kind: 'storage' | 'keyVault';
+  readonly resourceId: string;
+  readonly name: string;
+  readonly network: ResourceNetwork;
+  readonly read: boolean;
+  readonly write: boolean;
+  /** Named by the workspace's code or .env (an endpoint or a connection string). */
+  readonly named: boolean;
+  /** Connection strings with an account key that name this account. */
+  readonly accountKeys: readonly AccountKeyUse[];
+  /** The cloud's storage suffix ("core.windows.net"), for the account URL to use instead. */
+  readonly storageSuffix: string;
+}
+
+/** The status code and error code a data call from outside the accepted networks gets. */
+const REFUSAL = {
+  storage: { firewall: '403 (AuthorizationFailure)', private: '403 (AuthorizationFailure)', data: 'blobs', noun: 'account' },
+  keyVault: { firewall: '403 (ForbiddenByFirewall)', private: '403 (ForbiddenByConnection)', data: 'secrets', noun: 'vault' },
+} as const;
+
+function shortName(resourceId: string): string {
+  return resourceId.replace(/\/+$/, '').split('/').pop() ?? resourceId;
+}
+
+/**
+ * The insights the network layer gives for one storage account or key vault the workspace names or the identity
+ * holds data roles on: closed to the public (private endpoints only), behind a firewall, or refusing the account
+ * key a connection string in the app's environment uses. Each carries the administrator request (bash).
+ */
+export function networkInsights(input: NetworkInsightInput): Insight[] {
+  const { kind, resourceId, name, network } = input;
+  const insights: Insight[] = [];
+  const words = REFUSAL[kind];
+  const roles = input.write ? `Roles allow writing ${words.data}` : input.read ? `Roles allow reading ${words.data}` : null;
+  const blocked = networkBlocks(network);
+  if ((input.read || input.write || input.named) && blocked) {
+    const code = words[blocked];
+    const request = bashLines(allowMachineCommands(kind, resourceId, blocked));
+    if (blocked === 'private') {
+      const endpoints = network.privateEndpoints.map(shortName);
+      const reach = endpoints.length
+        ? `reachable only through its private endpoint${endpoints.length > 1 ? 's' : ''}`
+        : 'reachable from no network (it has no approved private endpoint)';
+      insights.push({
+        kind: 'network-private', scope: resourceId,
+        title: `${roles ? `${roles}, but ` : ''}${name} has public network access disabled, ${reach}: requests from this machine get ${code}`,
+        label: `${name}: private only`,
+        detail: `Public network access is disabled${endpoints.length ? `: only clients in the network of ${endpoints.join(', ')} reach it (a VPN into that network, or a machine inside it)` : ''}. From this machine every data call gets ${code}, whatever the roles allow. An administrator can instead enable public access behind the firewall and let your address in: replace ${PUBLIC_IP_PLACEHOLDER} with this machine's public address.`,
+        suggestion: null,
+        adminRequest: request,
+      });
+    } else {
+      const accepted = acceptedSources(network);
+      const ranges = network.ipRules.length ? ` (${network.ipRules.join(', ')})` : '';
+      const subnets = network.virtualNetworkRules.length ? `; subnets: ${network.virtualNetworkRules.map((id) => id.split('/').slice(-3).filter((_, i) => i !== 1).join('/')).join(', ')}` : '';
+      insights.push({
+        kind: 'network-firewall', scope: resourceId,
+        title: `${roles ? `${roles}, but the ${words.noun}` : `${name}`} only accepts ${accepted}: requests from this machine get ${code}`,
+        label: `${name}: firewall`,
+        detail: `The firewall of ${name} denies by default and lets in ${accepted}${ranges}${subnets}${network.bypass && network.bypass !== 'None' ? `; bypass: ${network.bypass}` : ''}. Unless this machine's public address is in those ranges, your app's data calls get ${code}. Ask an administrator to add your address (replace ${PUBLIC_IP_PLACEHOLDER} with it), or run the app from the allowed network.`,
+        suggestion: null,
+        adminRequest: request,
+      });
+    }
+  }
+  if (kind === 'storage' && network.allowSharedKeyAccess === false && input.accountKeys.length) {
+    const variables = input.accountKeys.map((k) => k.variable);
+    insights.push({
+      kind: 'shared-key-disabled', scope: resourceId,
+      title: `Shared key access is disabled on ${name}, but ${variables.join(', ')} holds a connection string with an AccountKey`,
+      label: `${name}: no account keys`,
+      detail: `${name} refuses requests signed with its account key: code that uses ${variables.join(', ')} (from .env or the environment) gets 403 (KeyBasedAuthenticationNotPermitted). Sign in with Microsoft Entra ID instead: the account URL https://${name}.blob.${input.storageSuffix} with DefaultAzureCredential() and a data role. Or an administrator allows shared keys again.`,
+      suggestion: `use the account URL with DefaultAzureCredential instead of ${variables[0]}`,
+      adminRequest: bashLines([allowSharedKeyCommand(resourceId)]),
+    });
+  }
+  return insights;
+}
