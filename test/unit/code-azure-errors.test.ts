@@ -277,4 +277,8 @@ test('what an explanation shows passes the redaction: a token or a known secret 
   const shown = JSON.stringify(explanation);
   assert.ok(!shown.includes(jwt) && !shown.includes('s3cr3t-value-42'), shown);
   assert.match(explanation.title, /<redacted>/);
+  // A notification turns "[label](command:…)" into a link: the program's words arrive without brackets or escapes.
+  const [linky] = findAzureErrors('\tAzureCliCredential: [Fix it](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D) \u001b[2J');
+  const inert = explainAzureError(linky!, ctx);
+  assert.doesNotMatch(inert.title, /\[|\]|\u001b/);
 });

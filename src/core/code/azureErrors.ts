@@ -177,7 +177,7 @@ export function findAzureErrorsInText(rawText: string): AzureErrorInText[] {
   for (let i = 0; i < lines.length && out.length < MAX_MATCHES; i++) {
     const line = lines[i]!;
     // Cheap test first: almost every line of a program's output names none of these.
-    if (!/AADSTS|Credential|Authoriz|authorized|Forbidden|access policy|wrong issuer|AKV10032|TokenTenant|DeniedWith/.test(line.slice(0, MAX_LINE_CHARS))) continue;
+    if (!/AADSTS|Credential|Authoriz|authorized|Forbidden|access policy|key vault|wrong issuer|AKV10032|TokenTenant|DeniedWith/.test(line.slice(0, MAX_LINE_CHARS))) continue;
     for (const match of findAzureErrors(line)) {
       out.push({ ...match, line: i, ...contextOf(match, lines, i) });
       if (out.length >= MAX_MATCHES) break;
@@ -247,7 +247,7 @@ function contextOf(match: AzureErrorMatch, lines: readonly string[], at: number)
 const KV_POLICY_NAME = /permission on key vault '([^'\s]{1,100})'/;
 
 /** The errors of a text, each kind once (the first of its kind; for AADSTS, each code once): what a debug session notifies. */
-export function distinctErrors(errors: readonly AzureErrorMatch[]): AzureErrorMatch[] {
+export function distinctErrors<T extends AzureErrorMatch>(errors: readonly T[]): T[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
     // A credential's line belongs to the chain failure it is part of; it is not notified on its own.

@@ -196,10 +196,11 @@ function tenantCommand(source: CredentialName, tenant: string): string | null {
   }
 }
 
-/** The explanation of `match`, every text of it redacted. */
+/** The explanation of `match`, every text of it redacted and inert (no control characters, no link markup). */
 export function explainAzureError(match: AzureErrorMatch, ctx: ExplanationContext): ErrorExplanation {
   const raw = explainUnredacted(match, ctx);
-  const r = (text: string) => redactSecrets(text, ctx.knownSecrets);
+  // Shown in a notification, which turns "[label](command:…)" into a link: the program's words keep no brackets.
+  const r = (text: string) => redactSecrets(text, ctx.knownSecrets).replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\[/g, '(').replace(/\]/g, ')');
   return {
     title: r(raw.title),
     detail: r(raw.detail),
