@@ -58,12 +58,17 @@ function whoOf(ctx: ExplanationContext): string {
 const sameName = (scope: string | null, name: string, type: string) =>
   !!scope && scope.toLowerCase().endsWith(`/providers/${type.toLowerCase()}/${name.toLowerCase()}`);
 
-/** The Access insight about the resource an error names; with no name, the only insight of that kind of resource. */
+/**
+ * The Access insight about the resource an error names. A terminal line seldom names it (storage's message does
+ * not): then the one resource of that type the workspace names (its .env, its code), else the only one with an
+ * insight at all; with several, none is guessed.
+ */
 function insightFor(ctx: ExplanationContext, type: string, name: string | undefined, kinds: readonly Insight['kind'][]): Insight | undefined {
   const candidates = (ctx.access?.insights ?? []).filter((i) => kinds.includes(i.kind) && !!i.scope && i.scope.toLowerCase().includes(`/providers/${type.toLowerCase()}/`));
-  if (name) return candidates.find((i) => sameName(i.scope, name, type));
-  const resources = new Set(candidates.map((i) => i.scope!.toLowerCase()));
-  return resources.size === 1 ? candidates[0] : undefined;
+  if (name) return candidates.find((i) => sameName(i.scope, name, type) && i.kind === 'workspace-resource') ?? candidates.find((i) => sameName(i.scope, name, type));
+  const only = (insights: readonly Insight[]) => (new Set(insights.map((i) => i.scope!.toLowerCase())).size === 1 ? insights[0] : undefined);
+  const named = candidates.filter((i) => i.kind === 'workspace-resource');
+  return named.length ? only(named) : only(candidates);
 }
 
 /** The Key Vault data role for an operation ("Microsoft.KeyVault/vaults/secrets/getSecret/action", "secrets get"). */
