@@ -124,7 +124,8 @@ function explainUnredacted(match: AzureErrorMatch, ctx: ExplanationContext): Err
     case 'storage-permission': {
       const insight = insightFor(ctx, 'Microsoft.Storage/storageAccounts', match.resourceName, ['control-plane-only', 'workspace-resource']);
       const role = insight?.suggestion && !insight.suggestion.startsWith('az ') ? insight.suggestion : 'Storage Blob Data Contributor';
-      const account = match.resourceName ? `storage account ${match.resourceName}` : 'the storage account';
+      const name = match.resourceName ?? insight?.scope?.split('/').pop();
+      const account = name ? `storage account ${name}` : 'the storage account';
       return {
         title: `${who} holds no data role on ${account}`,
         detail: `Storage accepted the token but refused the operation (AuthorizationPermissionMismatch): management roles such as Owner or Contributor do not reach the data. ${insight ? `The Access view agrees: ${insight.title}. ` : ''}Assign ${role} (or Storage Blob Data Reader for reads only) on the account; new assignments take a few minutes to apply.`,
