@@ -71,16 +71,17 @@ async function waitForTerminalText(text: string, timeoutMs = 90_000): Promise<vo
   await suite.vscode.page.locator('.terminal .xterm-rows > div', { hasText: text }).first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
-/** Ctrl+clicks the text in the terminal, as a person opens a terminal link: the pointer rests on it first. */
-async function ctrlClickTerminalText(text: string): Promise<void> {
+/** Ctrl+clicks the text in the terminal (`at` characters into it), as a person opens a terminal link: the pointer rests on it first. */
+async function ctrlClickTerminalText(text: string, at = 2): Promise<void> {
   const { page } = suite.vscode;
   const row = page.locator('.terminal .xterm-rows > div', { hasText: text }).last();
-  // Where the text's third character is drawn: a range over the row's text nodes (the DOM renderer's spans).
-  const point = await row.evaluate((el, wanted) => {
+  await row.waitFor({ state: 'visible' });
+  // Where the text's character `at` is drawn: a range over the row's text nodes (the DOM renderer's spans).
+  const point = await row.evaluate((el, [wanted, into]) => {
     const index = (el.textContent ?? '').indexOf(wanted);
     if (index < 0) return null;
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    let offset = index + 2;
+    let offset = index + into;
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const length = node.textContent?.length ?? 0;
       if (offset < length) {
@@ -93,7 +94,7 @@ async function ctrlClickTerminalText(text: string): Promise<void> {
       offset -= length;
     }
     return null;
-  }, text);
+  }, [text, at] as const);
   assert.ok(point, `a terminal row shows ${text}`);
   const { x, y } = point;
   await page.mouse.move(x, y);
@@ -133,7 +134,8 @@ suite.test('the terminal\'s DefaultAzureCredential failure and storage 403 open 
 
   await runInTerminal('clear; /usr/bin/python3 upload.py');
   await waitForTerminalText('AuthorizationPermissionMismatch');
-  await ctrlClickTerminalText('This request is not authorized to perform this operation using this permission');
+  // azure-core's line with storage's message, which the terminal wraps: its first row holds the link's start.
+  await ctrlClickTerminalText("invalid status 'This request is not authorized to perform", 18);
   const forbidden = await vscode.waitForNotification(/holds no data role/);
   assert.match(forbidden, /^alice@contososandbox\.onmicrosoft\.com \(through Azure CLI\) holds no data role on storage account stsandboxapp\. Storage accepted the token but refused the operation \(AuthorizationPermissionMismatch\)/);
   assert.match(forbidden, /The Access view agrees: stsandboxapp \(named in the workspace\): read yes, write no/);

@@ -4,8 +4,7 @@ import { distinctErrors, findAzureErrors, findAzureErrorsInText, MAX_TEXT_CHARS,
 import type { ErrorExplanation, ExplanationAction, ExplanationReveal } from '../../core/code/errorExplanation';
 import { shownAccess } from '../../core/presentation/accessSnapshot';
 import { displayName } from '../../core/presentation/chainRows';
-import { currentReport } from '../../core/presentation/snapshot';
-import type { CommandContext } from '../commands/context';
+import { reportOf, type CommandContext } from '../commands/context';
 import { registerCommand } from '../commands/registerCommand';
 import { ACCESS_VIEW_ID, CHAIN_VIEW_ID, Commands } from '../ids';
 
@@ -52,7 +51,8 @@ function actionLabel(action: ExplanationAction): string {
  * insight that accounts for it and offer its fix.
  */
 export function registerAzureErrorExplainer(ctx: CommandContext, views: ExplanationViews): vscode.Disposable[] {
-  const context = () => ({ chain: currentReport(ctx.controller.current), access: shownAccess(ctx.access.current)?.report, knownSecrets: ctx.knownSecrets() });
+  // During a re-check, the answer it replaces: the error happened before the re-check anyway.
+  const context = () => ({ chain: reportOf(ctx.controller.current)?.report, access: shownAccess(ctx.access.current)?.report, knownSecrets: ctx.knownSecrets() });
 
   const run = async (action: ExplanationAction): Promise<void> => {
     switch (action.kind) {
