@@ -19,6 +19,8 @@ import { detectAzureIdentity, verifyWithPython } from './python';
 import { secretsOf } from './redact';
 import { findCredentialCalls, keywordArgumentsOf, type CredentialCall, type ModelledKeywords } from './code/credentialCalls';
 import { modelledCallDetail, modelledCallLens } from './presentation/credentialLens';
+import type { AzureErrorMatch } from './code/azureErrors';
+import { explainAzureError, type ErrorExplanation, type ExplanationContext } from './code/errorExplanation';
 import type { ChainSnapshot } from './presentation/snapshot';
 
 export type { ExclusionAdvice } from './presentation/exclusionAdvice';
@@ -105,6 +107,8 @@ export interface CodeEngineAdapter {
   /** What the editor shows above the modelled call. */
   credentialLens(snapshot: ChainSnapshot): string;
   credentialLensDetail(modelled: ModelledKeywords): string;
+  /** What an Azure error the user's program printed means here, and its fix. */
+  explainAzureError(match: AzureErrorMatch, context: ExplanationContext): ErrorExplanation;
 }
 
 export type EngineFacade = ChainEngineAdapter & AccessEngineAdapter & CodeEngineAdapter;
@@ -175,6 +179,7 @@ export function createEngineFacade(): EngineFacade {
     modelledKeywords: (call) => keywordArgumentsOf(call),
     credentialLens: (snapshot) => modelledCallLens(snapshot),
     credentialLensDetail: (modelled) => modelledCallDetail(modelled),
+    explainAzureError: (match, context) => explainAzureError(match, context),
     evaluate: (request) => evaluateChain(chainInputs(request)),
     verify: (request) => verifyWithPython({
       python: request.interpreterPath,

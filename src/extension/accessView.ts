@@ -57,6 +57,19 @@ export class AccessTreeProvider implements vscode.TreeDataProvider<AccessRowMode
     return [...(parent ? parent.children : this.rows)];
   }
 
+  /** The first row (depth first) that `predicate` accepts, for reveal(). */
+  findRow(predicate: (row: AccessRowModel) => boolean): AccessRowModel | undefined {
+    const visit = (rows: readonly AccessRowModel[]): AccessRowModel | undefined => {
+      for (const row of rows) {
+        if (predicate(row)) return row;
+        const inner = visit(row.children);
+        if (inner) return inner;
+      }
+      return undefined;
+    };
+    return visit(this.rows);
+  }
+
   getParent(row: AccessRowModel): AccessRowModel | undefined {
     return this.parents.get(row.id);
   }

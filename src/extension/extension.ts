@@ -12,6 +12,7 @@ import { ChainTreeProvider } from './chainView';
 import { registerAccessCommands } from './commands/accessCommands';
 import { registerChainCommands } from './commands/chainCommands';
 import { registerCodeCommands } from './commands/codeCommands';
+import { explanationViews, registerAzureErrorExplainer } from './code/azureErrors';
 import { CodeCredentials } from './code/codeCredentials';
 import { registerEnvCommands } from './commands/envCommands';
 import type { CommandContext } from './commands/context';
@@ -91,6 +92,10 @@ export function activate(context: vscode.ExtensionContext): void {
     accessView.onDidChangeVisibility((e) => accessController.setVisible(e.visible)),
     ...registerChainCommands(commands),
     ...registerCodeCommands(commands, code),
+    ...registerAzureErrorExplainer(commands, explanationViews(
+      chainView, (credential) => chain.sourceRow(credential),
+      accessView, (kind, scope) => access.findRow((row) => row.kind === 'insight' && row.id.startsWith(`insight|${kind}|${scope ?? ''}|`)),
+    )),
     ...registerEnvCommands(commands, context),
     ...registerAccessCommands(commands),
     ...registerHostCommands(commands),

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
 /** The public face of the sandbox a request arrived at: the loopback origin or an intercepted Microsoft host. */
-export type Service = 'entra' | 'arm' | 'graph' | 'mi' | 'control';
+export type Service = 'entra' | 'arm' | 'graph' | 'mi' | 'control' | 'blob';
 
 export interface RequestContext {
   req: IncomingMessage;

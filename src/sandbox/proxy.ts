@@ -10,6 +10,7 @@ import { connect as netConnect } from 'node:net';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { ControlState } from './control';
+import { BLOB_HOST } from './blob';
 import { INTERCEPTED_HOSTS } from './tls';
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
@@ -26,7 +27,7 @@ export function createEgressProxy(target: HttpsServer, control: ControlState): H
     try { destination = new URL(`http://${req.url ?? ''}`); } catch { destination = undefined; }
     const host = (destination?.hostname ?? '').toLowerCase().replace(/^\[|\]$/g, '');
     const port = Number(destination?.port || '443');
-    const intercepted = (INTERCEPTED_HOSTS as readonly string[]).includes(host) && port === 443;
+    const intercepted = ((INTERCEPTED_HOSTS as readonly string[]).includes(host) || BLOB_HOST.test(host)) && port === 443;
     if (LOOPBACK_HOSTS.includes(host)) {
       const upstream = netConnect({ host: '127.0.0.1', port, timeout: 10_000 }, () => {
         upstream.setTimeout(0); // the connect timeout only; an open tunnel may idle

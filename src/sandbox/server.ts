@@ -26,6 +26,7 @@ import { ControlState, redactPath, type ActiveFault, type FaultSpec, type Reques
 import { controlRoutes } from './controlApi';
 import { entraRoutes, settleDeviceCode } from './entra';
 import { graphFault, graphNotFound, graphRoutes } from './graph';
+import { BLOB_HOST, blobRoutes } from './blob';
 import { HttpError, newRequestId, readBody, sendJson, type RequestContext, type Route, type Service } from './http';
 import { arcEndpointPath, arcKeySecret, managedIdentityRoutes } from './managedIdentity';
 import { createEgressProxy } from './proxy';
@@ -297,6 +298,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     graph: graphRoutes,
     mi: managedIdentityRoutes,
     control: controlRoutes(sandboxControl, () => ({ url, tenantId: runtime.state.tenantId })) as Route<ArmRuntime>[],
+    blob: blobRoutes(),
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -424,6 +426,7 @@ const LOOPBACK_PREFIXES: { prefix: string; service: Service; strip: boolean }[] 
 ];
 
 function interceptedService(host: string): Service | undefined {
+  if (BLOB_HOST.test(host)) return 'blob';
   if (!(INTERCEPTED_HOSTS as readonly string[]).includes(host)) return undefined;
   if (host.startsWith('management.')) return 'arm';
   if (host === 'graph.microsoft.com') return 'graph';
@@ -454,6 +457,8 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, d: Dispa
     if (match?.strip) { prefix = match.prefix; path = rawPath.slice(prefix.length) || '/'; }
   }
   if (service === 'graph') path = path.replace(/%24/gi, '$');
+  // Blob routes see the account (from the host name) as the path's first segment.
+  if (service === 'blob') path = `/${BLOB_HOST.exec(hostName)?.[1] ?? ''}${path}`;
   const origin = `https://${isLoopback || !service ? loopback.host : hostName}`;
   let bodyPromise: Promise<Buffer> | undefined;
   const ctx: RequestContext = {

@@ -110,6 +110,8 @@ export async function createSandboxTls(clientCertSubject: string): Promise<Sandb
         { type: 7, ip: '127.0.0.1' },
         { type: 2, value: 'localhost' },
         ...INTERCEPTED_HOSTS.map((value) => ({ type: 2, value })),
+        // Blob storage's data plane, one host per account (blob.ts).
+        { type: 2, value: '*.blob.core.windows.net' },
       ],
     },
   ]);

@@ -34,9 +34,10 @@ function scopeItemFrom(scope: string): Pick<RoleState, 'subscription' | 'resourc
 
 export function initialRoleState(init: Extract<WizardInit, { wizard: 'role' }>): RoleState {
   return {
-    wizard: 'role', init, step: init.assignee ? 1 : 0, assignee: init.assignee ?? null,
+    // Who, where and which role all given (an explained 403): straight to the role, preselected once the roles load.
+    wizard: 'role', init, step: init.assignee ? (init.scope && init.roleName ? 2 : 1) : 0, assignee: init.assignee ?? null,
     ...(init.scope ? scopeItemFrom(init.scope) : { subscription: null, resourceGroup: null, resource: null }),
-    subscriptionScope: !!init.scope && !scopeItemFrom(init.scope).resourceGroup, role: null, filter: '', outcome: null,
+    subscriptionScope: !!init.scope && !scopeItemFrom(init.scope).resourceGroup, role: null, filter: init.roleName ?? '', outcome: null,
   };
 }
 
@@ -179,6 +180,9 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
     try {
       t.roles = (await request({ method: 'listRoles', scope: at, principalId: state.assignee.id })).roles;
       t.failure = null;
+      const wanted = state.init.wizard === 'role' ? state.init.roleName?.toLowerCase() : undefined;
+      const preset = wanted && !state.role ? t.roles.find((r) => r.roleName.toLowerCase() === wanted) : undefined;
+      if (preset) state.role = { id: preset.id, roleName: preset.roleName };
     } catch (error) {
       t.failure = failureOf(error);
       t.roles = [];

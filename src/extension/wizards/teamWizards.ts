@@ -210,12 +210,13 @@ function roleInitFrom(arg: unknown): WizardInit {
       const assignee = principalSchema.safeParse({ id: id.replace(/^group\|/, '').split('#')[0], type: 'Group', displayName: label, detail: 'group' });
       if (assignee.success) return { wizard: 'role', assignee: assignee.data };
     }
-    if (typeof scope === 'string') {
-      const parsed = initSchema.safeParse({ wizard: 'role', scope });
-      if (parsed.success) return parsed.data;
-    }
+    // A whole init first (an explained error gives who, where and which role), then a scope row's scope alone.
     const parsed = initSchema.safeParse(arg);
     if (parsed.success && parsed.data.wizard === 'role') return parsed.data;
+    if (typeof scope === 'string') {
+      const scoped = initSchema.safeParse({ wizard: 'role', scope });
+      if (scoped.success) return scoped.data;
+    }
   }
   return { wizard: 'role' };
 }
