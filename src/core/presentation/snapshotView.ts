@@ -5,6 +5,7 @@
 import type { ChainReport, CredentialName, RulesProvenance, SourceStatus } from '../chain/types';
 import type { ToolDisagreement } from '../chain/disagreement';
 import type { Track1Package } from '../python/detect';
+import { remoteSourceExplanation, type RemoteContext } from '../remote';
 import { disagreementDescription, disagreementLabel, disagreementTooltip } from './disagreementRow';
 import {
   describeSource, displayName, firstLine, formatExpiry, fullIdentity, markdownText, shortIdentity, verdictHeadline,
@@ -61,6 +62,8 @@ export interface ViewOptions {
   /** Sources the extension can sign in with from a row (a terminal sign-in). */
   readonly signInSources: ReadonlySet<string>;
   readonly now?: number;
+  /** Where the code runs when not on the developer's machine: the VS Code and broker rows say what that means. */
+  readonly remote?: RemoteContext;
 }
 
 const SOURCE_LABEL: Record<PythonFacts['interpreter']['source'], string> = {
@@ -448,6 +451,10 @@ function reportRows(check: CompletedCheck, failed: FailedSnapshot | undefined, o
       description = `${description} (stale: from ${at})`;
       tooltip = `**Stale:** from the check at ${at}; the check at ${formatClock(failed.failedAt)} failed `
         + `(${markdownText(failureReason(failed.failure))}).\n\n---\n\n${tooltip}`;
+    } else if (source.status !== 'succeeded' && remoteSourceExplanation(options.remote, source.credential)) {
+      flags.push('remote');
+      description = `${description} (in ${options.remote!.label})`;
+      tooltip = `**${markdownText(options.remote!.label)}:** ${markdownText(remoteSourceExplanation(options.remote, source.credential)!)}\n\n---\n\n${tooltip}`;
     } else if (model.state === 'notChecked' && source.unverifiedProgram) {
       flags.push('canRunProgram');
       links.push({ title: `Run ${source.unverifiedProgram}`, action: { kind: 'runWorkspaceProgram', credential: source.credential, program: source.unverifiedProgram } });
