@@ -1,6 +1,7 @@
 // The engine as the extension uses it: chain evaluation, Python detection and verification, `.env` merging,
 // exclusion advice, and the Access view's loading, rendering and role-assignment removal behind one small interface. Bundled on its own (dist/engine.js) and loaded on first use, not at
 // activation, so the Azure SDKs it carries cost nothing until a view or command needs them.
+import type { TokenCredential } from '@azure/identity';
 import { trustedCloud, type CloudEndpoints, type CloudSetting } from './azure/clouds';
 import { accessOutcome, redactProblem } from './access/entry';
 import { AccessCache } from './access/load';
@@ -65,6 +66,8 @@ export interface AccessSourceInputs {
   /** process_timeout of the user's code for az, azd and Azure PowerShell (seconds). */
   readonly processTimeoutSeconds: number;
   readonly allowedHosts: readonly string[];
+  /** The VS Code account's tokens through the editor's Microsoft authentication, for VisualStudioCodeCredential. */
+  readonly vsCodeAccount?: TokenCredential;
 }
 
 export interface AccessLoadRequest extends AccessSourceInputs {
@@ -162,6 +165,7 @@ function loadAccessOutcome(request: AccessLoadRequest, cache: AccessCache): Prom
     allowedHosts: request.allowedHosts, cloudSetting: request.cloudSetting, cloudGivenBy: 'setting', subscriptions: request.subscriptions,
     workspaceFolder: request.workspaceFolder, signal: request.signal, onProgress: request.onProgress, cache,
     ...(request.proxy ? { proxy: request.proxy } : {}),
+    ...(request.vsCodeAccount ? { vsCodeAccount: request.vsCodeAccount } : {}),
   });
 }
 

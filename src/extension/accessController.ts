@@ -6,11 +6,20 @@ import {
 } from '../core/presentation/accessSnapshot';
 import { displayName } from '../core/presentation/chainRows';
 import { definedEnvironment } from '../core/presentation/settings';
-import type { ChainSnapshot, SnapshotScope } from '../core/presentation/snapshot';
+import { currentReport, type ChainSnapshot, type SnapshotScope } from '../core/presentation/snapshot';
 import { redactSecrets } from '../core/redact';
 import type { AllowedHosts } from './allowedHosts';
 import type { ChainController } from './chainController';
 import { affectsAccess, readAccessSettings, readProxySettings } from './settings';
+import { MICROSOFT_PROVIDER, VsCodeAccountCredential, type MicrosoftAuthentication } from './vscodeAccount';
+
+/** VS Code's Microsoft authentication provider; getSession never opens a dialog (createIfNone: false). */
+function vscodeMicrosoftAuthentication(): MicrosoftAuthentication {
+  return {
+    getAccounts: () => vscode.authentication.getAccounts(MICROSOFT_PROVIDER),
+    getSession: (scopes, account) => vscode.authentication.getSession(MICROSOFT_PROVIDER, scopes, { account, createIfNone: false }),
+  };
+}
 
 /** Bursts (a sign-in writes several files, the chain re-checks) collapse into one load. */
 const DEBOUNCE_MS = 250;
@@ -57,6 +66,8 @@ export class AccessController implements vscode.Disposable {
     private readonly chain: ChainController,
     private readonly allowedHosts: AllowedHosts,
     private readonly log: vscode.LogOutputChannel,
+    /** VS Code's Microsoft sign-in, for the VisualStudioCodeCredential source. */
+    private readonly microsoft: MicrosoftAuthentication = vscodeMicrosoftAuthentication(),
   ) {
     this.snapshot = { phase: 'idle', scope: chain.current.scope };
     // The chain controller watches `.env` too and checks again; the flag makes its answer reload the insights.
@@ -192,6 +203,7 @@ export class AccessController implements vscode.Disposable {
         env: inputs?.env ?? definedEnvironment(process.env),
         processTimeoutSeconds: inputs?.processTimeoutSeconds ?? DEFAULT_PROCESS_TIMEOUT_SECONDS,
         allowedHosts: this.allowedHosts.list(),
+        ...this.vsCodeAccount(subject),
         cloudSetting: settings.cloud,
         subscriptions: settings.subscriptions,
         // Reading the workspace's files is for trusted workspaces only, as reading `.env` is.
@@ -244,6 +256,17 @@ export class AccessController implements vscode.Disposable {
     this.log.warn(`Loading the access of ${subject.who} failed: ${safe.kind === 'problem' ? `${safe.problem.message} (fix: ${safe.problem.fix})` : `azureDevAuth.cloud: ${safe.message}`}`
       + (stale ? ' (the view marks the earlier result as stale)' : ''));
     this.publish({ phase: 'failed', scope: this.chain.current.scope, subject, failure: safe, failedAt: Date.now(), stale });
+  }
+
+  /**
+   * For the VisualStudioCodeCredential source: the same account (the chain's VS Code row names it) through VS Code's
+   * Microsoft sign-in, as `{ vsCodeAccount }` to spread into the engine's request; `{}` for every other source.
+   */
+  vsCodeAccount(subject: AccessSubject): { vsCodeAccount?: VsCodeAccountCredential } {
+    if (subject.source !== 'VisualStudioCodeCredential') return {};
+    const report = currentReport(this.chain.current);
+    const upn = report?.sources.find((s) => s.credential === 'VisualStudioCodeCredential')?.identity?.upn;
+    return upn ? { vsCodeAccount: new VsCodeAccountCredential(this.microsoft, upn, subject.tenantId) } : {};
   }
 
   dispose(): void {

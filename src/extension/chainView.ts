@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ChainSnapshot } from '../core/presentation/snapshot';
 import { chainViewRows, type ViewRow } from '../core/presentation/snapshotView';
 import { actionCommand, tooltipWithLinks } from './rowActions';
+import { currentRemote } from './remote';
 import { TERMINAL_SIGN_INS } from './signInSources';
 
 export type { ViewRow as ChainRow } from '../core/presentation/snapshotView';
@@ -23,9 +24,11 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ViewRow>, vsco
   private readonly changed = new vscode.EventEmitter<ViewRow | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private rows: ViewRow[] = [];
+  /** Where the code runs (fixed for the window's life). */
+  private readonly remote = currentRemote();
 
   update(snapshot: ChainSnapshot): void {
-    this.rows = chainViewRows(snapshot, { signInSources: SIGN_IN_SOURCES });
+    this.rows = chainViewRows(snapshot, { signInSources: SIGN_IN_SOURCES, ...(this.remote ? { remote: this.remote } : {}) });
     this.changed.fire(undefined);
   }
 

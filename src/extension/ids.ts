@@ -40,6 +40,7 @@ export const Commands = {
   createLocalDevGroup: 'azureDevAuth.createLocalDevGroup',
   assignRole: 'azureDevAuth.assignRole',
   moveAuthFileToEnv: 'azureDevAuth.moveAuthFileToEnv',
+  resolveToolDisagreement: 'azureDevAuth.resolveToolDisagreement',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -76,6 +77,7 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [Commands.createLocalDevGroup]: 'Create Local Development Group…',
   [Commands.assignRole]: 'Assign Role…',
   [Commands.moveAuthFileToEnv]: 'Move AZURE_AUTH_LOCATION Values into .env…',
+  [Commands.resolveToolDisagreement]: 'Resolve Tools That Disagree…',
 };
 
 /** workspaceState keys. */

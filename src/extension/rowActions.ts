@@ -18,6 +18,7 @@ export function actionCommand(action: RowAction, title: string): vscode.Command 
     case 'showLog': return { command: Commands.showLog, title };
     case 'moveAuthFile': return { command: Commands.moveAuthFileToEnv, title };
     case 'verify': return { command: Commands.verify, title };
+    case 'resolveDisagreement': return { command: Commands.resolveToolDisagreement, title };
     default: return assertNever(action);
   }
 }

@@ -5,6 +5,8 @@ import { azConfiguredCloud } from '../core/access/clouds';
 import { defaultCloud } from '../core/signin/signInPage';
 import { signInSteps } from '../core/signin/signInPageCommands';
 import type { CommandContext } from './commands/context';
+import { defaultSignInMethod } from '../core/remote';
+import { currentRemote } from './remote';
 import { TERMINAL_SIGN_INS } from './signInSources';
 import { runSignInTerminal } from './signInTerminal';
 import { openSignInWizard } from './wizards/signInWizard';
@@ -25,7 +27,7 @@ export async function signInWithSource(ctx: CommandContext, extensionUri: vscode
   }
   const env = definedEnvironment(process.env);
   const azCloud = (await azConfiguredCloud(env)) ?? 'AzureCloud';
-  const steps = signInSteps({ tool, method: 'browser', tenant: null, cloud: defaultCloud(azCloud), username: null }, azCloud);
+  const steps = signInSteps({ tool, method: defaultSignInMethod(currentRemote()), tenant: null, cloud: defaultCloud(azCloud), username: null }, azCloud);
   const run = runSignInTerminal({
     title: tool === 'pwsh' ? 'Connect-AzAccount' : [tool, ...steps.at(-1)!.args].join(' '), steps, env, username: null, secrets: ctx.knownSecrets(),
     log: ctx.log, focus: true, onDeviceCode: () => undefined, onWaitingForInput: () => undefined,

@@ -141,7 +141,11 @@ export const initSchema = z.discriminatedUnion('wizard', [
    * `focus`: where the page starts: a source's row (a chain row's "Sign In with This Source") or the section of the
    * service principal for local development (its own command).
    */
-  z.object({ wizard: z.literal('signIn'), folderName: text(256), focus: z.union([credentialSchema, z.literal('servicePrincipal')]).optional() }),
+  z.object({
+    wizard: z.literal('signIn'), folderName: text(256), focus: z.union([credentialSchema, z.literal('servicePrincipal')]).optional(),
+    /** Where the code runs when not on the developer's machine: device code is then every tool's default method. */
+    remote: z.object({ kind: z.enum(['devContainer', 'codespaces', 'wsl', 'ssh']), label: text(64), evidence: text(256) }).optional(),
+  }),
 ]);
 export type WizardInit = z.infer<typeof initSchema>;
 

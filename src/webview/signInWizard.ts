@@ -10,6 +10,7 @@ import {
   addAppOwnerCommand, addMemberCommand, administratorRequest, createAppCommand, createServicePrincipalCommand, deleteAppCommand, deleteCredentialCommand,
   renderCommand, resetCredentialCommand, showServicePrincipalCommand, type CommandArgs,
 } from '../core/team/commands';
+import { defaultSignInMethod } from '../core/remote';
 import { defaultGroupName } from '../core/team/names';
 import { onEvent, request, saveState } from './bridge';
 import { busy, button, copyText, failureBox, failureOf } from './common';
@@ -36,9 +37,15 @@ export interface SignInState {
   sp: ServicePrincipalForm;
 }
 
+/** A browser sign-in on the developer's machine; in a dev container, Codespaces, WSL or over SSH, a device code. */
+function defaultMethods(init: Extract<WizardInit, { wizard: 'signIn' }>): Record<SignInTool, SignInMethod> {
+  const method: SignInMethod = defaultSignInMethod(init.remote);
+  return { az: method, azd: method, pwsh: method };
+}
+
 export function initialSignInState(init: Extract<WizardInit, { wizard: 'signIn' }>): SignInState {
   return {
-    wizard: 'signIn', init, tenant: '', cloud: null, methods: { az: 'browser', azd: 'browser', pwsh: 'browser' }, username: '', lastRun: null,
+    wizard: 'signIn', init, tenant: '', cloud: null, methods: defaultMethods(init), username: '', lastRun: null,
     focused: !init.focus, sp: initialServicePrincipalForm(),
   };
 }
@@ -665,6 +672,10 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
         version ? `azure-identity ${version}` : 'azure-identity not found in the interpreter',
         page.interpreter ? ` in ${page.interpreter}` : '', `: the chain follows the rules of ${page.azureIdentity.rules}.`,
         page.trusted ? '' : ' Restricted Mode: the workspace\'s .env and interpreter are not used, so the newest rules apply.') : null,
+      state.init.wizard === 'signIn' && state.init.remote ? h('p', { id: 'remote', class: 'hint' },
+        `Your code runs in ${state.init.remote.label} (${state.init.remote.evidence}): a browser sign-in would open a browser where you cannot see it, `
+          + 'so each tool signs in with a device code, which you enter in any browser.'
+          + (state.init.remote.kind === 'wsl' ? '' : ' The Visual Studio Code account and the broker (WAM) are not available there.')) : null,
       page && !page.trusted ? button('Manage Workspace Trust', () => command('manageTrust'), { key: 'trust', secondary: true }) : null,
     );
   };

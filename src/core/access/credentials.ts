@@ -22,6 +22,11 @@ export interface SourceCredentialOptions {
   readonly allowedHosts: readonly string[];
   /** Per token request. */
   readonly timeoutMs?: number;
+  /**
+   * The VS Code account's tokens, from the editor's own Microsoft authentication (the extension passes it when the
+   * active source is VisualStudioCodeCredential): Python reads the same account through the broker, the view cannot.
+   */
+  readonly vsCodeAccount?: TokenCredential;
 }
 
 export type SourceCredential =
@@ -127,6 +132,7 @@ export async function sourceCredential(source: CredentialName, options: SourceCr
     case 'SharedTokenCacheCredential':
       return { ok: false, reason: 'The shared token cache holds tokens only for the apps that wrote it; the view cannot redeem them for ARM and Graph.', fix: DEV_TOOL_FIX };
     case 'VisualStudioCodeCredential':
+      if (options.vsCodeAccount) return wrap(options.vsCodeAccount);
       return { ok: false, reason: 'The VS Code account is reached through the authentication broker, which the view does not use.', fix: DEV_TOOL_FIX };
     case 'InteractiveBrowserCredential':
     case 'BrokerCredential':

@@ -2,6 +2,7 @@
 // with the same inputs, and get the same report with the same redaction. The cloud comes only from the user's
 // setting or flag or this process's environment (never a workspace's .env); the proxy and the certificate
 // authorities from this process's environment or VS Code's proxy settings.
+import type { TokenCredential } from '@azure/identity';
 import { trustedCloud, type CloudEndpoints, type CloudSetting } from '../azure/clouds';
 import { networkSettings } from '../azure/network';
 import type { CredentialName } from '../chain/types';
@@ -22,6 +23,8 @@ export interface AccessRequest {
   /** process_timeout of the user's code for az, azd and Azure PowerShell (seconds). */
   readonly processTimeoutSeconds: number;
   readonly allowedHosts: readonly string[];
+  /** The VS Code account's tokens through the editor (the view only; see SourceCredentialOptions). */
+  readonly vsCodeAccount?: TokenCredential;
   /** `azureDevAuth.cloud` (the view) or `--cloud` (the CLI). */
   readonly cloudSetting: CloudSetting;
   readonly cloudGivenBy: 'setting' | 'flag';
@@ -86,6 +89,7 @@ export async function accessOutcome(request: AccessRequest): Promise<AccessOutco
       network: networkSettings(request.processEnv, request.proxy ?? {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       ...(request.cache ? { cache: request.cache } : {}),
+      ...(request.vsCodeAccount ? { vsCodeAccount: request.vsCodeAccount } : {}),
       ...(request.identityOnly ? { identityOnly: true } : {}),
       ...(request.deadlineMs ? { deadlineMs: request.deadlineMs } : {}),
     });

@@ -1,6 +1,7 @@
 // The chain engine: decide the version's rules, run every source's probe in parallel (each at most once at a
 // time, also across overlapping evaluations), then apply the chain's semantics in order. Reads only its inputs.
 import { release } from 'node:os';
+import { toolDisagreement } from './disagreement';
 import { defaultAuthority, InvalidAuthorityError, PUBLIC_AUTHORITY } from './entra';
 import { azureCliProbe } from './sources/azureCli';
 import { azureDeveloperCliProbe } from './sources/azureDeveloperCli';
@@ -159,6 +160,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   if (signal?.aborted) throw abortError();
   const { sources, verdict } = applyVerdict(behaviour, records, chainError, (text) => redactSecrets(text, secrets));
   const version = inputs.azureIdentityVersion ?? NEWEST_KNOWN_VERSION;
+  const disagreement = toolDisagreement(behaviour, sources, verdict, env.AZURE_TENANT_ID);
   return {
     azureIdentityVersion: version,
     versionSource: inputs.azureIdentityVersion === undefined ? 'default' : inputs.versionSource,
@@ -168,5 +170,6 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     behaviour: behaviour.label,
     rules: rulesProvenance(version),
     ...(notes.length ? { notes } : {}),
+    ...(disagreement ? { disagreement } : {}),
   };
 }

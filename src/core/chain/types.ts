@@ -1,5 +1,6 @@
 // The shapes the chain engine produces and consumes. `ChainReport` is exactly what `azure-dev-auth chain --json`
 // prints; the views, the status bar and the verification all read it. Pure data: no functions, no `vscode`.
+import type { ToolDisagreement } from './disagreement';
 
 /** Python class names of DefaultAzureCredential's sources, as the library spells them. */
 export type CredentialName =
@@ -124,6 +125,8 @@ export interface ChainReport {
   readonly behaviour?: string;
   /** Whether these rules were checked against this version of the real library, only read, or assumed. */
   readonly rules?: RulesProvenance;
+  /** The signed-in places (tools, VS Code, .env) name different users or tenants: who wins, who the others are. */
+  readonly disagreement?: ToolDisagreement;
 }
 
 /** `exclude_*` keywords (by credential class name; true = exclude_…=True, false = exclude_…=False) and `process_timeout`. */

@@ -3,7 +3,10 @@
 // older report appears only marked as stale ("(stale: from 14:02)"). Pure: the extension turns these models into
 // TreeItems and a StatusBarItem, and maps the actions to its commands.
 import type { ChainReport, CredentialName, RulesProvenance, SourceStatus } from '../chain/types';
+import type { ToolDisagreement } from '../chain/disagreement';
 import type { Track1Package } from '../python/detect';
+import { remoteSourceExplanation, type RemoteContext } from '../remote';
+import { disagreementDescription, disagreementLabel, disagreementTooltip } from './disagreementRow';
 import {
   describeSource, displayName, firstLine, formatExpiry, fullIdentity, markdownText, shortIdentity, verdictHeadline,
 } from './chainRows';
@@ -22,7 +25,8 @@ export type RowAction =
   | { readonly kind: 'refresh' }
   | { readonly kind: 'showLog' }
   | { readonly kind: 'moveAuthFile' }
-  | { readonly kind: 'verify' };
+  | { readonly kind: 'verify' }
+  | { readonly kind: 'resolveDisagreement' };
 
 export interface RowLink {
   readonly title: string;
@@ -51,12 +55,15 @@ export type ViewRow =
   | { readonly kind: 'headline'; readonly model: RowModel }
   | { readonly kind: 'note'; readonly model: RowModel }
   | { readonly kind: 'verification'; readonly model: RowModel }
+  | { readonly kind: 'disagreement'; readonly model: RowModel }
   | { readonly kind: 'source'; readonly credential: CredentialName; readonly model: RowModel };
 
 export interface ViewOptions {
   /** Sources the extension can sign in with from a row (a terminal sign-in). */
   readonly signInSources: ReadonlySet<string>;
   readonly now?: number;
+  /** Where the code runs when not on the developer's machine: the VS Code and broker rows say what that means. */
+  readonly remote?: RemoteContext;
 }
 
 const SOURCE_LABEL: Record<PythonFacts['interpreter']['source'], string> = {
@@ -74,9 +81,26 @@ export function chainViewRows(snapshot: ChainSnapshot, options: ViewOptions): Vi
   if (snapshot.phase === 'ready' && snapshot.check.verified) rows.push({ kind: 'verification', model: verificationRow(snapshot.check.verified) });
   const headline = headlineRow(snapshot, options.now ?? Date.now());
   if (headline) rows.push({ kind: 'headline', model: headline });
+  if (snapshot.phase === 'ready' && snapshot.check.report.disagreement) {
+    rows.push({ kind: 'disagreement', model: disagreementRow(snapshot.check.report.disagreement, snapshot.check.report.azureIdentityVersion) });
+  }
   rows.push(...noteRows(snapshot));
   rows.push(...sourceRows(snapshot, options));
   return rows;
+}
+
+/** Tools signed in as different users or tenants: who wins, who the others are; a click offers the fixes. */
+function disagreementRow(disagreement: ToolDisagreement, version: string): RowModel {
+  return {
+    label: disagreementLabel(disagreement),
+    description: disagreementDescription(disagreement),
+    icon: 'warning',
+    color: 'problemsWarningIcon.foreground',
+    tooltip: disagreementTooltip(disagreement, version),
+    links: [{ title: 'Resolve…', action: { kind: 'resolveDisagreement' } }],
+    contextValue: 'disagreement',
+    click: { kind: 'resolveDisagreement' },
+  };
 }
 
 /** What the real library said when the developer ran Verify with Python on this check. */
@@ -427,6 +451,10 @@ function reportRows(check: CompletedCheck, failed: FailedSnapshot | undefined, o
       description = `${description} (stale: from ${at})`;
       tooltip = `**Stale:** from the check at ${at}; the check at ${formatClock(failed.failedAt)} failed `
         + `(${markdownText(failureReason(failed.failure))}).\n\n---\n\n${tooltip}`;
+    } else if (source.status !== 'succeeded' && remoteSourceExplanation(options.remote, source.credential)) {
+      flags.push('remote');
+      description = `${description} (in ${options.remote!.label})`;
+      tooltip = `**${markdownText(options.remote!.label)}:** ${markdownText(remoteSourceExplanation(options.remote, source.credential)!)}\n\n---\n\n${tooltip}`;
     } else if (model.state === 'notChecked' && source.unverifiedProgram) {
       flags.push('canRunProgram');
       links.push({ title: `Run ${source.unverifiedProgram}`, action: { kind: 'runWorkspaceProgram', credential: source.credential, program: source.unverifiedProgram } });

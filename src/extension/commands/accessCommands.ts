@@ -109,7 +109,7 @@ async function removeAssignment(ctx: CommandContext, arg: AccessRowModel | undef
       token.onCancellationRequested(() => abort.abort());
       return engine.removeRoleAssignment({
         source: subject.source, env: inputs.env, processTimeoutSeconds: inputs.processTimeoutSeconds ?? 10,
-        allowedHosts: ctx.allowedHosts.list(), cloud: snapshot.access.cloud, assignmentId, signal: abort.signal,
+        allowedHosts: ctx.allowedHosts.list(), ...ctx.access.vsCodeAccount(subject), cloud: snapshot.access.cloud, assignmentId, signal: abort.signal,
       });
     },
   );

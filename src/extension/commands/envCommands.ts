@@ -6,5 +6,8 @@ import { registerCommand } from './registerCommand';
 
 /** Commands that write the workspace `.env` (their code loads with the wizards, on first use). */
 export function registerEnvCommands(ctx: CommandContext, context: vscode.ExtensionContext): vscode.Disposable[] {
-  return [registerCommand(ctx, Commands.moveAuthFileToEnv, () => loadWizards(context).moveAuthFileToEnv(ctx))];
+  return [
+    registerCommand(ctx, Commands.moveAuthFileToEnv, () => loadWizards(context).moveAuthFileToEnv(ctx)),
+    registerCommand(ctx, Commands.resolveToolDisagreement, () => loadWizards(context).resolveToolDisagreement(ctx)),
+  ];
 }

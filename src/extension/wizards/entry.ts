@@ -5,3 +5,4 @@ export { disposeSignInWizard, initSignInWizard, openSignInWizard, restoreSignInW
 export { disposeTeamWizards, initTeamWizards, openGroupWizard, openRoleWizard, restoreTeamWizard } from './teamWizards';
 export { signInWithSource } from '../signIn';
 export { moveAuthFileToEnv } from '../moveAuthFile';
+export { resolveToolDisagreement } from '../toolDisagreement';

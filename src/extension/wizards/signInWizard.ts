@@ -20,6 +20,7 @@ import { ACCESS_VIEW_ID, Commands, SIGN_IN_VIEW_TYPE } from '../ids';
 import { findExecutable, runSignInTerminal, type SignInTerminalRun } from '../signInTerminal';
 import { WizardPanel, result } from './panelHost';
 import { isServicePrincipalRequest, ServicePrincipalBackend } from './servicePrincipalBackend';
+import { currentRemote } from '../remote';
 
 const TITLE = 'Sign In to Azure';
 const AZURE_RESOURCES_EXTENSION = 'ms-azuretools.vscode-azureresourcegroups';
@@ -279,7 +280,8 @@ export function openSignInWizard(ctx: CommandContext, extensionUri: vscode.Uri, 
     return;
   }
   const panel = vscode.window.createWebviewPanel(SIGN_IN_VIEW_TYPE, TITLE, vscode.ViewColumn.Active, { enableScripts: true, enableFindWidget: true });
-  attach(ctx, panel, { wizard: 'signIn', folderName: folderName(ctx), ...(focus ? { focus } : {}) }, extensionUri);
+  const remote = currentRemote();
+  attach(ctx, panel, { wizard: 'signIn', folderName: folderName(ctx), ...(focus ? { focus } : {}), ...(remote ? { remote } : {}) }, extensionUri);
 }
 
 /** Called once when the wizards' bundle loads (see register.ts, which registers the page's serializer at activation). */
