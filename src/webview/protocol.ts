@@ -250,7 +250,11 @@ export const resultSchemas = {
   createGroup: z.object({ group: groupSchema }),
   addMembers: z.object({ results: z.array(memberResultSchema).max(200) }),
   listScopes: z.object({ items: z.array(scopeItemSchema).max(2_000), preselect: scope.nullable() }),
-  listRoles: z.object({ roles: z.array(roleItemSchema).max(3_000) }),
+  listRoles: z.object({
+    roles: z.array(roleItemSchema).max(3_000),
+    /** Key vaults in the scope that use access policies: no role reaches their data, so the page offers set-policy. */
+    accessPolicyVaults: z.array(z.object({ scope, name: text(256), resourceGroup: text(256).nullable() })).max(20),
+  }),
   assignRole: z.object({ outcome: z.enum(['created', 'exists']), assignmentId: z.string().max(1_000) }),
   copy: z.object({}),
   openRoleWizard: z.object({}),

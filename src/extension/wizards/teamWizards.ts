@@ -119,7 +119,7 @@ class WizardBackend {
         });
       }
       case 'listScopes': return result('listScopes', await (await this.open()).listScopes(request.parent));
-      case 'listRoles': return result('listRoles', { roles: await (await this.open()).listRoles(request.scope, request.principalId) });
+      case 'listRoles': return result('listRoles', await (await this.open()).listRoles(request.scope, request.principalId));
       case 'assignRole': {
         const session = await this.open();
         const outcome = await session.assignRole({ scope: request.scope, principal: request.principal, roleId: request.roleId, onWaiting: post });
