@@ -99,6 +99,7 @@ export const signInPageSchema = z.object({
   }),
   clouds: z.array(z.object({ name: cloudNameSchema, label: text(100), authorityHost: z.string().max(300).regex(/^https:\/\/[^\s]+$/) })).max(3),
   azCloud: text(100),
+  customCloud: z.object({ label: text(100), authorityHost: z.string().max(300).regex(/^https:\/\/[^\s]+$/) }).nullable(),
   knownTenants: z.array(z.object({ id: guid, name: text(256).nullable(), domain: text(253).nullable() })).max(50),
 });
 export type SignInPageMessage = z.infer<typeof signInPageSchema>;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { azConfiguredCloud, KNOWN_CLOUDS } from '../../core/access/clouds';
+import { azConfiguredCloud, KNOWN_CLOUDS, type CloudSetting } from '../../core/access/clouds';
 import { knownTenants } from '../../core/signin/knownTenants';
 import type { CredentialName } from '../../core/chain/types';
 import { redactSecrets } from '../../core/redact';
@@ -7,7 +7,7 @@ import { definedEnvironment } from '../../core/presentation/settings';
 import { failureReason, pythonFactsOf, type ChainSnapshot } from '../../core/presentation/snapshot';
 import type { AccessSnapshot } from '../../core/presentation/accessSnapshot';
 import type { ScopeNode } from '../../core/access/types';
-import { signInPage, type SignInPage } from '../../core/signin/signInPage';
+import { signInPage, type CustomCloud, type SignInPage } from '../../core/signin/signInPage';
 import {
   choiceProblem, CLOUD_LABELS, CLOUD_NAMES, SIGN_IN_TOOLS, signInSteps, type SignInChoice, type SignInStep, type SignInTool,
 } from '../../core/signin/signInPageCommands';
@@ -16,6 +16,7 @@ import {
   type WizardFailure, type WizardInit, type WizardRequest,
 } from '../../webview/protocol';
 import { reportOf, type CommandContext } from '../commands/context';
+import { readAccessSettings } from '../settings';
 import { ACCESS_VIEW_ID, Commands, SIGN_IN_VIEW_TYPE } from '../ids';
 import { findExecutable, runSignInTerminal, type SignInTerminalRun } from '../signInTerminal';
 import { WizardPanel, result } from './panelHost';
@@ -43,6 +44,13 @@ function rolesOf(access: AccessSnapshot, objectId: string | null): 'some' | 'non
   return access.access.report.subscriptions.some((s) => hasRole(s.scopes)) ? 'some' : 'none';
 }
 
+/** The setting's custom endpoints as the page names them; null for a named cloud or none. */
+function customCloudOf(setting: CloudSetting): CustomCloud | null {
+  if (!setting || typeof setting !== 'object' || typeof setting.authorityHost !== 'string' || !/^https:\/\/[^\s]+$/.test(setting.authorityHost)) return null;
+  const name = typeof setting.name === 'string' && setting.name.trim() ? setting.name.trim().slice(0, 60) : 'Custom cloud';
+  return { label: name, authorityHost: setting.authorityHost.replace(/\/+$/, '').slice(0, 300) };
+}
+
 /** The page's model for the chain's current snapshot. */
 export async function pageFor(ctx: CommandContext, snapshot: ChainSnapshot = ctx.controller.current): Promise<SignInPage> {
   const known = reportOf(snapshot);
@@ -68,6 +76,7 @@ export async function pageFor(ctx: CommandContext, snapshot: ChainSnapshot = ctx
     roles: rolesOf(ctx.access.current, active?.identity?.objectId ?? null),
     clouds: CLOUD_NAMES.map((name) => ({ name, label: CLOUD_LABELS[name], authorityHost: KNOWN_CLOUDS[name].authorityHost })),
     azCloud: azCloud ?? 'AzureCloud',
+    customCloud: customCloudOf(readAccessSettings(ctx.folders.current().folder).cloud),
     knownTenants: tenants,
   });
 }
