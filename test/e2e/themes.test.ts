@@ -1,0 +1,127 @@
+// The views and a wizard in the light, dark and high-contrast themes: a screenshot of each (the Credential Chain and
+// Access views beside the Assign Role page), and the page takes its colours from VS Code's theme variables — the
+// computed colours of its text, background and buttons follow the theme and equal the variables VS Code sets.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after } from 'node:test';
+import { promisify } from 'node:util';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { describeInVSCode } from '../harness/e2e';
+import { sandboxAccessSettings } from '../harness/sandboxCloud';
+import type { TreeRow } from '../harness/vscode';
+import { closeAllEditors, contentFrame, openWizard } from './wizardHelpers';
+
+const CHAIN = 'Credential Chain';
+const ACCESS = 'Access';
+let sandbox: Sandbox;
+let home: string;
+
+const THEMES = [
+  { name: 'light', theme: 'Default Light Modern', bodyClass: 'vscode-light' },
+  { name: 'dark', theme: 'Default Dark Modern', bodyClass: 'vscode-dark' },
+  { name: 'high-contrast', theme: 'Default High Contrast', bodyClass: 'vscode-high-contrast' },
+] as const;
+
+const suite = describeInVSCode(async () => {
+  sandbox = await startSandbox();
+  home = mkdtempSync(join(tmpdir(), 'ada-home-'));
+  const account = sandbox.users.alice!;
+  const env = { ...sandbox.toolEnv(home), PATH: `${sandbox.toolsBinDir}:${process.env.PATH}` };
+  await promisify(execFile)(join(sandbox.toolsBinDir, 'az'), ['login', '--username', account.upn, '--password', account.password], { env, timeout: 30_000 });
+  const { PATH: _path, ...toolEnv } = sandbox.toolEnv(home);
+  return {
+    home, env: { ...toolEnv, ...sandbox.managedIdentityEnv('none') }, pathPrepend: [sandbox.toolsBinDir],
+    settings: { 'azureDevAuth.pythonPath': '/usr/bin/python3', ...sandboxAccessSettings(sandbox) },
+    workspaceFiles: { '.env': 'AZURE_STORAGE_ACCOUNT_URL=https://stsandboxapp.blob.core.windows.net\n' },
+    viewport: { width: 1400, height: 1000 },
+  };
+});
+
+after(async () => {
+  await sandbox?.stop();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+const row = (rows: TreeRow[], label: string): TreeRow | undefined => rows.find((r) => r.label === label);
+
+/** The page's colours as the browser computed them, and the theme variables VS Code set on it. */
+interface PageColours {
+  readonly bodyClass: string;
+  readonly background: string;
+  readonly foreground: string;
+  readonly hint: string;
+  readonly button: string;
+  readonly variables: { readonly editorBackground: string; readonly foreground: string; readonly descriptionForeground: string; readonly buttonBackground: string };
+}
+
+suite.test('the views and the Assign Role page in light, dark and high contrast: screenshots, and the page follows the theme variables', async (t) => {
+  const { vscode } = suite;
+  await vscode.openContainer();
+  await vscode.waitForRows(CHAIN, (rs) => row(rs, 'Azure CLI')?.description === 'alice · active', 90_000);
+  await vscode.waitForRows(ACCESS, (rs) => rs.length > 1, 90_000);
+  const frame = await openWizard(vscode, 'Assign Role…');
+  await frame.getByText(/Acting as Alice Developer/).waitFor({ timeout: 30_000 });
+
+  const settingsFile = join(dirname(vscode.workspace), 'user-data', 'User', 'settings.json');
+  const colours = new Map<string, PageColours>();
+  for (const { name, theme, bodyClass } of THEMES) {
+    // As the Preferences: Color Theme picker does: the user setting changes, VS Code applies it to every view and webview.
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+    const page = await contentFrame(vscode);
+    await page.waitForFunction((cls) => document.body.classList.contains(cls), bodyClass, { timeout: 30_000 });
+    // The theme's variables reach the page a frame after its class: wait until the computed background is the variable's.
+    await page.waitForFunction(() => {
+      const variable = getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background').trim();
+      const probe = document.createElement('div');
+      probe.style.color = variable;
+      document.body.appendChild(probe);
+      const expected = getComputedStyle(probe).color;
+      probe.remove();
+      return variable !== '' && getComputedStyle(document.body).backgroundColor === expected;
+    }, undefined, { timeout: 30_000 });
+    const measured = await page.evaluate((): PageColours => {
+      const resolve = (name: string): string => {
+        const probe = document.createElement('div');
+        probe.style.color = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+        document.body.appendChild(probe);
+        const value = getComputedStyle(probe).color;
+        probe.remove();
+        return value;
+      };
+      const button = document.querySelector('vscode-button');
+      const buttonInner = button?.shadowRoot?.querySelector('button, .wrapper, [part="base"]') ?? button;
+      return {
+        bodyClass: [...document.body.classList].filter((c) => c.startsWith('vscode-')).join(' '),
+        background: getComputedStyle(document.body).backgroundColor,
+        foreground: getComputedStyle(document.body).color,
+        hint: getComputedStyle(document.querySelector('.hint') ?? document.body).color,
+        button: buttonInner ? getComputedStyle(buttonInner).backgroundColor : '',
+        variables: {
+          editorBackground: resolve('--vscode-editor-background'),
+          foreground: resolve('--vscode-foreground'),
+          descriptionForeground: resolve('--vscode-descriptionForeground'),
+          buttonBackground: resolve('--vscode-button-background'),
+        },
+      };
+    });
+    colours.set(name, measured);
+    // The page's colours are the theme's variables, not colours of its own.
+    assert.equal(measured.background, measured.variables.editorBackground, `${name}: the page background`);
+    assert.equal(measured.foreground, measured.variables.foreground, `${name}: the text colour`);
+    assert.equal(measured.hint, measured.variables.descriptionForeground, `${name}: the hint colour`);
+    await vscode.screenshot(`theme-${name}`);
+    t.diagnostic(`${name}: ${JSON.stringify(measured)}`);
+  }
+  const light = colours.get('light')!;
+  const dark = colours.get('dark')!;
+  const contrast = colours.get('high-contrast')!;
+  assert.notEqual(light.background, dark.background, 'light and dark backgrounds differ');
+  assert.notEqual(light.foreground, dark.foreground, 'light and dark text colours differ');
+  assert.notDeepEqual(contrast, dark, 'high contrast differs from dark');
+  assert.notEqual(contrast.background, light.background, 'high contrast differs from light');
+  await closeAllEditors(vscode);
+});
