@@ -22,7 +22,7 @@ import { findExecutable, runSignInTerminal, type SignInTerminalRun } from '../si
 import { WizardPanel, result } from './panelHost';
 import { isServicePrincipalRequest, ServicePrincipalBackend } from './servicePrincipalBackend';
 
-const TITLE = 'Sign In to Azure';
+const TITLE = vscode.l10n.t('Sign In to Azure');
 const AZURE_RESOURCES_EXTENSION = 'ms-azuretools.vscode-azureresourcegroups';
 /** The Azure Resources extension's sign-in; it writes the auth record VisualStudioCodeCredential (1.24+) reads. */
 const AZURE_RESOURCES_SIGN_IN = 'azureResourceGroups.logIn';
@@ -47,7 +47,7 @@ function rolesOf(access: AccessSnapshot, objectId: string | null): 'some' | 'non
 /** The setting's custom endpoints as the page names them; null for a named cloud or none. */
 function customCloudOf(setting: CloudSetting): CustomCloud | null {
   if (!setting || typeof setting !== 'object' || typeof setting.authorityHost !== 'string' || !/^https:\/\/[^\s]+$/.test(setting.authorityHost)) return null;
-  const name = typeof setting.name === 'string' && setting.name.trim() ? setting.name.trim().slice(0, 60) : 'Custom cloud';
+  const name = typeof setting.name === 'string' && setting.name.trim() ? setting.name.trim().slice(0, 60) : vscode.l10n.t('Custom cloud');
   return { label: name, authorityHost: setting.authorityHost.replace(/\/+$/, '').slice(0, 300) };
 }
 
@@ -86,7 +86,7 @@ function checkedPage(ctx: CommandContext, page: SignInPage): SignInPageMessage {
   const parsed = signInPageSchema.safeParse(page);
   if (!parsed.success) {
     ctx.log.warn(`The sign-in page's model does not match the wizard protocol: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
-    throw new PageFailure('failed', 'The sign-in page could not show the chain\'s state; see the log.');
+    throw new PageFailure('failed', vscode.l10n.t('The sign-in page could not show the chain\'s state; see the log.'));
   }
   return parsed.data;
 }
@@ -150,14 +150,14 @@ class SignInBackend implements vscode.Disposable {
         return result('cancelSignIn', {});
       case 'openDeviceLogin': {
         const url = this.run?.status.runId === request.runId ? this.run.deviceLoginUrl : null;
-        if (!url) throw new PageFailure('invalid', 'This sign-in named no device-login page.');
+        if (!url) throw new PageFailure('invalid', vscode.l10n.t('This sign-in named no device-login page.'));
         await vscode.env.openExternal(vscode.Uri.parse(url, true));
         return result('openDeviceLogin', {});
       }
       case 'vscodeSignIn': {
         const commands = await vscode.commands.getCommands(true);
         if (!commands.includes(AZURE_RESOURCES_SIGN_IN)) {
-          throw new PageFailure('failed', 'The Azure Resources extension (ms-azuretools.vscode-azureresourcegroups) is not installed: install it, then sign in with it.');
+          throw new PageFailure('failed', vscode.l10n.t('The Azure Resources extension ({0}) is not installed: install it, then sign in with it.', AZURE_RESOURCES_EXTENSION));
         }
         await vscode.commands.executeCommand(AZURE_RESOURCES_SIGN_IN);
         return result('vscodeSignIn', {});
@@ -173,12 +173,12 @@ class SignInBackend implements vscode.Disposable {
         void vscode.window.setStatusBarMessage(`$(check) Copied ${request.what}`, 3_000);
         return result('copy', {});
       default:
-        throw new PageFailure('invalid', `The sign-in page does not answer ${request.method}.`);
+        throw new PageFailure('invalid', vscode.l10n.t('The sign-in page does not answer {0}.', request.method));
     }
   }
 
   private async start(choice: SignInChoice): Promise<SignInRunMessage> {
-    if (this.run?.status.state === 'running') throw new PageFailure('invalid', 'A sign-in is already running: finish or cancel it first.');
+    if (this.run?.status.state === 'running') throw new PageFailure('invalid', vscode.l10n.t('A sign-in is already running: finish or cancel it first.'));
     const problem = choiceProblem(choice);
     if (problem) throw new PageFailure('invalid', problem);
     const env = definedEnvironment(process.env);
@@ -208,11 +208,11 @@ class SignInBackend implements vscode.Disposable {
   }
 
   private installBroker(): void {
-    if (!vscode.workspace.isTrusted) throw new PageFailure('invalid', 'Restricted Mode does not run the workspace interpreter: trust the workspace first.');
+    if (!vscode.workspace.isTrusted) throw new PageFailure('invalid', vscode.l10n.t('Restricted Mode does not run the workspace interpreter: trust the workspace first.'));
     const facts = pythonFactsOf(this.ctx.controller.current);
-    if (facts?.kind !== 'answered') throw new PageFailure('failed', 'The interpreter has not answered yet (or cannot be run): check the Credential Chain view, then try again.');
+    if (facts?.kind !== 'answered') throw new PageFailure('failed', vscode.l10n.t('The interpreter has not answered yet (or cannot be run): check the Credential Chain view, then try again.'));
     const terminal = vscode.window.createTerminal({
-      name: 'Azure Dev Auth: install azure-identity-broker', shellPath: facts.interpreter.path, shellArgs: ['-m', 'pip', 'install', 'azure-identity-broker'],
+      name: vscode.l10n.t('Azure Dev Auth: install azure-identity-broker'), shellPath: facts.interpreter.path, shellArgs: ['-m', 'pip', 'install', 'azure-identity-broker'],
       iconPath: new vscode.ThemeIcon('package'),
     });
     terminal.show();
