@@ -960,7 +960,7 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
           if ((e as CustomEvent<{ open: boolean }>).detail.open) t.opened.add(row.credential); else t.opened.delete(row.credential);
         },
       },
-      h('div', { class: 'collapsible-body' }, stateLines(row), ...rowDetails(row, page)))))));
+      h('div', { class: 'source-body' }, stateLines(row), ...rowDetails(row, page)))))));
   };
 
   /** The parts that follow the tenant, cloud, method and user name: sign-in buttons, commands, snippets. */

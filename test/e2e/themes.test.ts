@@ -3,9 +3,9 @@
 // computed colours of its text, background and buttons follow the theme and equal the variables VS Code sets.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after } from 'node:test';
 import { promisify } from 'node:util';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
@@ -19,10 +19,11 @@ const ACCESS = 'Access';
 let sandbox: Sandbox;
 let home: string;
 
+/** The themes as the Preferences: Color Theme picker lists them. */
 const THEMES = [
-  { name: 'light', theme: 'Default Light Modern', bodyClass: 'vscode-light' },
-  { name: 'dark', theme: 'Default Dark Modern', bodyClass: 'vscode-dark' },
-  { name: 'high-contrast', theme: 'Default High Contrast', bodyClass: 'vscode-high-contrast' },
+  { name: 'light', theme: 'Light Modern', bodyClass: 'vscode-light' },
+  { name: 'dark', theme: 'Dark Modern', bodyClass: 'vscode-dark' },
+  { name: 'high-contrast', theme: 'Dark High Contrast', bodyClass: 'vscode-high-contrast' },
 ] as const;
 
 const suite = describeInVSCode(async () => {
@@ -65,12 +66,11 @@ suite.test('the views and the Assign Role page in light, dark and high contrast:
   const frame = await openWizard(vscode, 'Assign Role…');
   await frame.getByText(/Acting as Alice Developer/).waitFor({ timeout: 30_000 });
 
-  const settingsFile = join(dirname(vscode.workspace), 'user-data', 'User', 'settings.json');
   const colours = new Map<string, PageColours>();
   for (const { name, theme, bodyClass } of THEMES) {
-    // As the Preferences: Color Theme picker does: the user setting changes, VS Code applies it to every view and webview.
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+    // As a person switches: Preferences: Color Theme, the theme's name, Enter; VS Code applies it to every view and webview.
+    await vscode.runCommand('Preferences: Color Theme');
+    await vscode.fillInputBox(theme);
     const page = await contentFrame(vscode);
     await page.waitForFunction((cls) => document.body.classList.contains(cls), bodyClass, { timeout: 30_000 });
     // The theme's variables reach the page a frame after its class: wait until the computed background is the variable's.

@@ -54,7 +54,7 @@ function logFiles(dir: string): string[] {
 async function openSource(frame: ReturnType<Awaited<typeof suite>['vscode']['webviewFrame']>, credential: string): Promise<void> {
   const collapsible = frame.locator(`#row-${credential} vscode-collapsible`);
   if (!(await collapsible.evaluate((el) => (el as HTMLElement & { open: boolean }).open))) await collapsible.click({ position: { x: 24, y: 10 } });
-  await frame.locator(`#row-${credential} .collapsible-body`).waitFor();
+  await frame.locator(`#row-${credential} .source-body`).waitFor();
 }
 
 /** The az sign-ins the fake az saw (argv as it reported it, secrets redacted by the sandbox). */
