@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { describeInVSCode } from '../harness/e2e';
 import { sandboxAccessSettings } from '../harness/sandboxCloud';
-import type { TreeRow } from '../harness/vscode';
+import type { TreeRow, VSCodeSession } from '../harness/vscode';
 import { closeAllEditors, contentFrame, openWizard } from './wizardHelpers';
 
 const CHAIN = 'Credential Chain';
@@ -48,6 +48,22 @@ after(async () => {
 
 const row = (rows: TreeRow[], label: string): TreeRow | undefined => rows.find((r) => r.label === label);
 
+/** Preferences: Color Theme from the palette (not "Browse Color Themes in Marketplace", listed first), then the theme. */
+async function chooseTheme(vscode: VSCodeSession, label: string): Promise<void> {
+  const widget = vscode.page.locator('.quick-input-widget');
+  await vscode.page.keyboard.press('Escape');
+  await vscode.page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+  await vscode.page.keyboard.press('F1');
+  const input = widget.locator('input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Preferences: Color Theme');
+  await widget.locator('.monaco-list-row[aria-label^="Preferences: Color Theme"]').first().click();
+  await widget.locator('.monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor({ state: 'visible' });
+  await input.fill(label);
+  await vscode.pickQuickItem(label);
+  await widget.waitFor({ state: 'hidden' }).catch(() => undefined);
+}
+
 /** The page's colours as the browser computed them, and the theme variables VS Code set on it. */
 interface PageColours {
   readonly bodyClass: string;
@@ -69,8 +85,7 @@ suite.test('the views and the Assign Role page in light, dark and high contrast:
   const colours = new Map<string, PageColours>();
   for (const { name, theme, bodyClass } of THEMES) {
     // As a person switches: Preferences: Color Theme, the theme's name, Enter; VS Code applies it to every view and webview.
-    await vscode.runCommand('Preferences: Color Theme');
-    await vscode.fillInputBox(theme);
+    await chooseTheme(vscode, theme);
     const page = await contentFrame(vscode);
     await page.waitForFunction((cls) => document.body.classList.contains(cls), bodyClass, { timeout: 30_000 });
     // The theme's variables reach the page a frame after its class: wait until the computed background is the variable's.
