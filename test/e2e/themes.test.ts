@@ -125,6 +125,7 @@ suite.test('the views and the Assign Role page in light, dark and high contrast:
     assert.equal(measured.background, measured.variables.editorBackground, `${name}: the page background`);
     assert.equal(measured.foreground, measured.variables.foreground, `${name}: the text colour`);
     assert.equal(measured.hint, measured.variables.descriptionForeground, `${name}: the hint colour`);
+    assert.equal(measured.button, measured.variables.buttonBackground, `${name}: the primary button`);
     await vscode.screenshot(`theme-${name}`);
     t.diagnostic(`${name}: ${JSON.stringify(measured)}`);
   }
