@@ -7,7 +7,7 @@ import type { AccessReport, AppliedAssignment, ScopeNode } from '../core/access/
 import { ALL_CREDENTIALS, type ChainReport, type CredentialName } from '../core/chain/types';
 import { displayName, formatExpiry, verdictHeadline } from '../core/presentation/chainRows';
 import type { ChainOptions } from './main';
-import { inert, inertStrings } from './terminalText';
+import { fitToWidth, inert, inertStrings } from './terminalText';
 
 export class AccessUsageError extends Error {}
 
@@ -204,20 +204,26 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
   if (outcome.ok) {
     // Every name in the text comes from the tenant: made inert (no terminal escapes, no forged lines, elided).
     const elided = inertStrings(outcome.report, Math.max(40, (process.stdout.columns || 120) - 20));
-    // Administrator requests are pasted: never elided, one inert line per command.
+    // Administrator requests are pasted: never elided nor wrapped, one inert line per command.
+    const verbatim = new Set<string>();
     const shown = {
       ...elided,
       insights: elided.insights.map((insight, n) => {
         const request = outcome.report.insights[n]?.adminRequest;
-        return request ? { ...insight, adminRequest: request.split('\n').map((line) => inert(line)).join('\n') } : insight;
+        if (!request) return insight;
+        const lines = request.split('\n').map((line) => inert(line));
+        for (const line of lines) verbatim.add(`      ${line}`);
+        return { ...insight, adminRequest: lines.join('\n') };
       }),
     };
-    process.stdout.write(access.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : command === 'whoami' ? formatWhoami(shown) : formatRoles(shown, access.scope));
+    // A terminal's width, 120 columns when the output is not a terminal: long lines break at spaces.
+    const columns = process.stdout.columns || 120;
+    process.stdout.write(access.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : fitToWidth(command === 'whoami' ? formatWhoami(shown) : formatRoles(shown, access.scope), columns, verbatim));
     return 0;
   }
   if (outcome.failure.kind === 'cloudSetting') throw new AccessUsageError(outcome.failure.message);
   const { problem } = outcome.failure;
   if (access.json) process.stdout.write(`${JSON.stringify({ problem }, null, 2)}\n`);
-  process.stderr.write(`azure-dev-auth: ${displayName(source)}: ${inert(problem.message)}\n  ${inert(problem.fix)}\n`);
+  process.stderr.write(fitToWidth(`azure-dev-auth: ${displayName(source)}: ${inert(problem.message)}\n  ${inert(problem.fix)}\n`, process.stderr.columns || 120));
   return 1;
 }

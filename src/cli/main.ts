@@ -11,7 +11,7 @@ import { detectAzureIdentity, verifyWithPython } from '../core/python';
 import { which } from '../core/chain/pythonText';
 import { resolveProgram, WorkspaceProgramError } from '../core/chain/workspacePrograms';
 import { accessHelp, AccessUsageError, runAccess } from './access';
-import { inert, inertStrings } from './terminalText';
+import { fitToWidth, inert, inertStrings } from './terminalText';
 
 // Help texts fit 100 columns; each command has its own.
 const HELP = `azure-dev-auth: which DefaultAzureCredential source your Python code will use, as whom
@@ -298,7 +298,8 @@ function trustedPython(env: Readonly<Record<string, string>>, trustedPath: strin
 async function runChain(args: readonly string[], signal: AbortSignal): Promise<number> {
   const options = parseChainArgs(args);
   const { report, python, pythonUsed } = await chainReportFor(options, signal);
-  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, { ...(python && pythonUsed ? { pythonPath: python } : {}), columns: process.stdout.columns }));
+  const columns = process.stdout.columns || 120;
+  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : fitToWidth(formatReport(report, { ...(python && pythonUsed ? { pythonPath: python } : {}), columns }), columns));
   return report.verdict.outcome === 'token' ? 0 : 1;
 }
 

@@ -45,3 +45,42 @@ export function inertStrings<T>(value: T, width: number): T {
   }
   return value;
 }
+
+/**
+ * Text laid out for a terminal `columns` wide: a longer line breaks at spaces, its continuation indented two more
+ * than the line (a list item's text stays under its first word); a word longer than the room left (a scope path)
+ * is cut where the line ends. Lines that fit are kept as they are, and so are `verbatim` lines (commands to paste).
+ */
+export function fitToWidth(text: string, columns: number, verbatim: ReadonlySet<string> = new Set()): string {
+  const width = Math.max(40, columns);
+  return text.split('\n').map((line) => {
+    if ([...line].length <= width || verbatim.has(line)) return line;
+    const indent = /^ */.exec(line)![0];
+    const bullet = /^ *(?:[•!-] )?/.exec(line)![0];
+    const hanging = ' '.repeat(Math.max(bullet.length, indent.length + 2));
+    const out: string[] = [];
+    let current = indent;
+    let room = width - indent.length;
+    const words = line.slice(indent.length).split(' ');
+    const push = (): void => { out.push(current.trimEnd()); current = hanging; room = width - hanging.length; };
+    for (const word of words) {
+      let chars = [...word];
+      const needed = current.trim() === '' ? chars.length : chars.length + 1;
+      if (needed <= room) {
+        current += current.trim() === '' ? word : ` ${word}`;
+        room -= needed;
+        continue;
+      }
+      if (current.trim() !== '') push();
+      while (chars.length > room) {
+        current += chars.slice(0, room).join('');
+        chars = chars.slice(room);
+        push();
+      }
+      current += chars.join('');
+      room -= chars.length;
+    }
+    if (current.trim() !== '') out.push(current.trimEnd());
+    return out.join('\n');
+  }).join('\n');
+}

@@ -1,6 +1,7 @@
 // Browser code of the wizard panels: picks the wizard the panel was opened for, restores its saved answers (a panel
 // hidden and shown again, or restored after a reload, starts from getState()), and hands it the page.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';

@@ -99,6 +99,7 @@ export const signInPageSchema = z.object({
   }),
   clouds: z.array(z.object({ name: cloudNameSchema, label: text(100), authorityHost: z.string().max(300).regex(/^https:\/\/[^\s]+$/) })).max(3),
   azCloud: text(100),
+  customCloud: z.object({ label: text(100), authorityHost: z.string().max(300).regex(/^https:\/\/[^\s]+$/) }).nullable(),
   knownTenants: z.array(z.object({ id: guid, name: text(256).nullable(), domain: text(253).nullable() })).max(50),
 });
 export type SignInPageMessage = z.infer<typeof signInPageSchema>;
@@ -255,7 +256,11 @@ export const resultSchemas = {
   createGroup: z.object({ group: groupSchema }),
   addMembers: z.object({ results: z.array(memberResultSchema).max(200) }),
   listScopes: z.object({ items: z.array(scopeItemSchema).max(2_000), preselect: scope.nullable() }),
-  listRoles: z.object({ roles: z.array(roleItemSchema).max(3_000) }),
+  listRoles: z.object({
+    roles: z.array(roleItemSchema).max(3_000),
+    /** Key vaults in the scope that use access policies: no role reaches their data, so the page offers set-policy. */
+    accessPolicyVaults: z.array(z.object({ scope, name: text(256), resourceGroup: text(256).nullable() })).max(20),
+  }),
   assignRole: z.object({ outcome: z.enum(['created', 'exists']), assignmentId: z.string().max(1_000) }),
   copy: z.object({}),
   openRoleWizard: z.object({}),

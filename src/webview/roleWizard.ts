@@ -1,11 +1,11 @@
 // "Assign Role…": who (the group just created, a group by name, the developer, a service principal), where
 // (subscription, resource group — recommended — and optionally one resource), which role (recommended data roles
 // first, roles already held marked), review with the exact az command, then the assignment.
-import { assignRoleCommand, type CommandArgs } from '../core/team/commands';
+import { assignRoleCommand, keyVaultSetPolicyCommand, renderCommand, type CommandArgs } from '../core/team/commands';
 import { onEvent, peekNextId, request, saveState } from './bridge';
 import { busy, button, commandsBlock, copyText, debounce, failureBox, failureOf, steps } from './common';
 import { h, replaceChildren } from './dom';
-import type { Actor, RoleItem, ScopeItem, WizardFailure, WizardInit, WizardPrincipal } from './protocol';
+import type { Actor, ResultOf, RoleItem, ScopeItem, WizardFailure, WizardInit, WizardPrincipal } from './protocol';
 
 export interface RoleState {
   readonly wizard: 'role';
@@ -51,6 +51,8 @@ interface Transient {
   groups: ScopeItem[] | null;
   resources: ScopeItem[] | null;
   roles: RoleItem[] | null;
+  /** Key vaults in the scope that use access policies: roles do not reach their data. */
+  policyVaults: ResultOf<'listRoles'>['accessPolicyVaults'];
   rolesFor: string;
   working: string | null;
   failure: WizardFailure | null;
@@ -61,7 +63,7 @@ const GIVEN_KIND: Readonly<Record<WizardPrincipal['type'], string>> = { Group: '
 
 export function roleWizard(root: HTMLElement, state: RoleState): void {
   const t: Transient = {
-    actor: null, actorProblem: null, candidates: [], searchKind: 'group', query: '', subscriptions: null, groups: null, resources: null, roles: null, rolesFor: '', working: null, failure: null,
+    actor: null, actorProblem: null, candidates: [], searchKind: 'group', query: '', subscriptions: null, groups: null, resources: null, roles: null, policyVaults: [], rolesFor: '', working: null, failure: null,
   };
   const scope = (): string | null => state.resource?.scope ?? state.resourceGroup?.scope ?? (state.subscriptionScope ? state.subscription?.scope ?? null : null);
   const save = () => saveState(state);
@@ -177,8 +179,11 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
     if (!at || !state.assignee) return;
     t.rolesFor = `${at}|${state.assignee.id}`;
     t.roles = null;
+    t.policyVaults = [];
     try {
-      t.roles = (await request({ method: 'listRoles', scope: at, principalId: state.assignee.id })).roles;
+      const listed = await request({ method: 'listRoles', scope: at, principalId: state.assignee.id });
+      t.roles = listed.roles;
+      t.policyVaults = listed.accessPolicyVaults;
       t.failure = null;
       const wanted = state.init.wizard === 'role' ? state.init.roleName?.toLowerCase() : undefined;
       const preset = wanted && !state.role ? t.roles.find((r) => r.roleName.toLowerCase() === wanted) : undefined;
@@ -214,11 +219,27 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
   const fillRoles = () => { save(); const r = root.querySelector<HTMLElement>('#roles'); if (r) replaceChildren(r, rolesBlock()); };
   const fillNav = () => { save(); const n = root.querySelector<HTMLElement>('#next-2'); if (n) n.toggleAttribute('disabled', !state.role); };
   const refreshCommands = () => { const c = root.querySelector<HTMLElement>('#commands'); if (c) replaceChildren(c, commandsBlock(commands(), admin())); };
+  /** A vault in access-policy mode: the set-policy command instead of a data role (Key Vault roles do not apply there). */
+  const policyVaultBlock = (vault: ResultOf<'listRoles'>['accessPolicyVaults'][number]): HTMLElement => {
+    const args = keyVaultSetPolicyCommand(vault.name, state.assignee?.id ?? '', vault.resourceGroup ?? undefined);
+    const bash = renderCommand(args, 'bash');
+    const pwsh = renderCommand(args, 'powershell');
+    return h('section', { class: 'note access-policy', 'data-vault': vault.name, 'aria-label': `Key vault ${vault.name} uses access policies` },
+      h('p', {}, h('span', { class: 'name' }, vault.name), ' uses access policies, not roles: no role, Key Vault Secrets User included, reaches its secrets. '
+        + `Give ${state.assignee?.displayName ?? 'the assignee'} an access policy instead (or switch the vault to Azure RBAC):`),
+      h('div', { class: 'command' },
+        h('div', { class: 'command-head' }, h('span', {}, 'bash'), button('Copy', () => copyText(bash, `the access-policy command for ${vault.name}`), { key: `copy-policy-bash-${vault.scope}`, secondary: true, ariaLabel: `Copy the bash access-policy command for ${vault.name}` })),
+        h('pre', { tabindex: '0', 'aria-label': `bash access-policy command for ${vault.name}` }, h('code', {}, bash))),
+      h('div', { class: 'command' },
+        h('div', { class: 'command-head' }, h('span', {}, 'PowerShell'), button('Copy', () => copyText(pwsh, `the access-policy command for ${vault.name}`), { key: `copy-policy-pwsh-${vault.scope}`, secondary: true, ariaLabel: `Copy the PowerShell access-policy command for ${vault.name}` })),
+        h('pre', { tabindex: '0', 'aria-label': `PowerShell access-policy command for ${vault.name}` }, h('code', {}, pwsh))));
+  };
   const roleStep = (): (HTMLElement | null)[] => {
     if (t.rolesFor !== `${scope()}|${state.assignee?.id}`) queueMicrotask(() => void loadRoles());
     return [
       h('h2', {}, 'Which role?'),
       t.failure ? failureBox(t.failure) : null,
+      ...t.policyVaults.map(policyVaultBlock),
       h('div', { class: 'field' }, h('vscode-label', { for: 'role-filter' }, 'Search roles'),
         h('vscode-textfield', { id: 'role-filter', 'data-key': 'role-filter', value: state.filter, label: 'Search roles', placeholder: 'e.g. Storage Blob',
           oninput: (e: Event) => { state.filter = (e.target as HTMLInputElement).value; fillRoles(); } })),

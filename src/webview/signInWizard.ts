@@ -626,6 +626,8 @@ interface Transient {
   /** The run in progress (with its device code) or the last one. */
   run: SignInRunMessage | null;
   failure: WizardFailure | null;
+  /** The collapsed sources the developer opened: kept open when the chain's state redraws the list. */
+  opened: Set<string>;
 }
 
 function shellBlock(id: string, title: string, commands: ShellCommands): HTMLElement {
@@ -643,7 +645,7 @@ function snippetBlock(id: string, title: string, text: string): HTMLElement {
 }
 
 export function signInWizard(root: HTMLElement, state: SignInState): void {
-  const t: Transient = { page: null, run: state.lastRun, failure: null };
+  const t: Transient = { page: null, run: state.lastRun, failure: null, opened: new Set() };
   const save = () => saveState({ ...state, lastRun: state.lastRun && { ...state.lastRun, deviceCode: null } });
 
   const cloud = (): CloudName => state.cloud ?? (t.page && ['AzureChinaCloud', 'AzureUSGovernment'].includes(t.page.azCloud) ? t.page.azCloud as CloudName : 'AzureCloud');
@@ -724,7 +726,7 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
       h('p', { class: 'hint' }, 'Azure PowerShell takes the cloud as -Environment, the Azure Developer CLI as its cloud.name setting: the sign-ins below include them.'));
   };
 
-  const tenantBlock = (): HTMLElement => h('section', { id: 'where', 'aria-labelledby': 'where-title' },
+  const tenantBlock = (custom = t.page?.customCloud ?? null): HTMLElement => h('section', { id: 'where', 'aria-labelledby': 'where-title' },
     h('h2', { id: 'where-title' }, 'Tenant and cloud'),
     h('div', { class: 'field' }, h('vscode-label', { for: 'tenant' }, 'Tenant (optional)'),
       h('vscode-textfield', {
@@ -736,9 +738,15 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
       h('div', { id: 'tenant-problem', 'aria-live': 'polite' }, tenantProblem(state.tenant) ? h('p', { class: 'problem' }, tenantProblem(state.tenant)) : null),
       h('div', { id: 'known-tenants' }, ...knownTenantsBlock())),
     h('fieldset', {}, h('legend', {}, 'Cloud'),
+      // The custom cloud the Access view uses (azureDevAuth.cloud) is the one in use: named, and chosen until another is.
+      custom ? h('label', {},
+        h('input', { type: 'radio', name: 'cloud', id: 'cloud-custom', 'data-key': 'cloud-custom', checked: state.cloud === null, onchange: () => { state.cloud = null; render(); } }),
+        ` ${custom.label} (custom cloud, in use)`) : null,
       (t.page?.clouds ?? []).map((c) => h('label', {},
-        h('input', { type: 'radio', name: 'cloud', id: `cloud-${c.name}`, 'data-key': `cloud-${c.name}`, checked: cloud() === c.name, onchange: () => { state.cloud = c.name; render(); } }),
+        h('input', { type: 'radio', name: 'cloud', id: `cloud-${c.name}`, 'data-key': `cloud-${c.name}`, checked: custom ? state.cloud === c.name : cloud() === c.name, onchange: () => { state.cloud = c.name; render(); } }),
         ` ${c.label}`))),
+    custom && state.cloud === null ? h('p', { class: 'hint', id: 'custom-cloud-hint' },
+      `The sign-ins below leave the tools' cloud as it is; your Python code reaches ${custom.label} with `, h('code', {}, `AZURE_AUTHORITY_HOST=${custom.authorityHost}`), '.') : null,
     cloudSteps());
 
   /** The tenants az's account reaches, each a click away from the Tenant field (the field stays for any other). */
@@ -907,21 +915,63 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
     }
   };
 
+  /** Which source the page opens with: the one it was opened for, else the active one, else the next step (a tool to sign in with). */
+  const leadOf = (page: SignInPageMessage): SignInRowMessage | undefined => {
+    const focus = state.init.wizard === 'signIn' ? state.init.focus : undefined;
+    return page.rows.find((r) => r.credential === focus)
+      ?? page.rows.find((r) => r.reach.kind === 'active')
+      ?? page.rows.find((r) => r.kind === 'tool' && r.installed === true && r.position !== null && (r.reach.kind === 'tried' || r.reach.kind === 'stops'))
+      ?? page.rows.find((r) => r.kind === 'tool' && r.installed === true && r.position !== null);
+  };
+  /** A collapsed source's state in a few words, beside its name. */
+  const summaryOf = (row: SignInRowMessage): string => {
+    const who = row.signIn.kind === 'signed-in' ? `signed in as ${row.signIn.who ?? 'an unnamed identity'}` : null;
+    switch (row.reach.kind) {
+      case 'active': return `active${who ? `, ${who}` : ''}`;
+      case 'excluded': return 'excluded';
+      case 'not-in-version': return 'not in this azure-identity version';
+      case 'earlier-wins': return `not reached${who ? `; ${who}` : ''}`;
+      case 'stops': return 'stops the chain';
+      default:
+        if (row.tool && row.installed === false) return `${row.tool} is not installed`;
+        if (who) return who;
+        return row.signIn.kind === 'signed-out' ? 'not signed in' : row.reach.kind === 'tried' ? 'no token' : '';
+    }
+  };
+  const titleOf = (row: SignInRowMessage, index: number): string => (row.position !== null ? `${index + 1}. ${row.label}` : row.label);
+
   const sourcesBlock = (): HTMLElement => {
     const page = t.page;
     if (!page) return h('section', { id: 'sources' }, busy('Reading the chain…'));
-    return h('section', { id: 'sources', 'aria-labelledby': 'sources-title' },
-      h('h2', { id: 'sources-title' }, 'Ways to sign in, in chain order'),
-      h('p', { class: 'hint' }, 'DefaultAzureCredential tries these in this order; the first with a token wins.'),
-      // Numbered as listed: the chain's other sources (managed identity, workload identity) are no way to sign in
-      // and are left out, so their positions are not counted.
-      h('ol', { class: 'sources', 'aria-label': 'Sources in chain order' }, page.rows.map((row, index) => h('li', {
-        class: `source reach-${row.reach.kind}`, id: `row-${row.credential}`, 'data-credential': row.credential, 'aria-labelledby': `title-${row.credential}`,
+    const lead = leadOf(page);
+    const leadIndex = lead ? page.rows.indexOf(lead) : -1;
+    // Numbered as listed: the chain's other sources (managed identity, workload identity) are no way to sign in
+    // and are left out, so their positions are not counted.
+    const leadBlock = lead ? h('section', { id: 'lead', 'aria-labelledby': 'lead-title' },
+      h('h2', { id: 'lead-title' }, lead.reach.kind === 'active' ? 'Active source' : 'Next step'),
+      h('div', {
+        class: `source reach-${lead.reach.kind}`, id: `row-${lead.credential}`, 'data-credential': lead.credential, 'data-title': titleOf(lead, leadIndex),
+        'aria-labelledby': `title-${lead.credential}`,
       },
-      h('h3', { id: `title-${row.credential}`, tabindex: '-1' }, row.position !== null ? `${index + 1}. ${row.label}` : row.label,
-        row.reach.kind === 'active' ? h('span', { class: 'tag' }, 'active') : null),
-      stateLines(row),
-      ...rowDetails(row, page)))));
+      h('h3', { id: `title-${lead.credential}`, tabindex: '-1' }, titleOf(lead, leadIndex),
+        lead.reach.kind === 'active' ? h('span', { class: 'tag' }, 'active') : h('span', { class: 'tag' }, 'next step')),
+      stateLines(lead),
+      ...rowDetails(lead, page))) : null;
+    const others = page.rows.map((row, index) => ({ row, index })).filter(({ row }) => row !== lead);
+    return h('section', { id: 'sources', 'aria-labelledby': 'sources-title' },
+      leadBlock,
+      h('h2', { id: 'sources-title' }, lead ? 'Other ways to sign in, in chain order' : 'Ways to sign in, in chain order'),
+      h('p', { class: 'hint' }, 'DefaultAzureCredential tries these in this order; the first with a token wins. Open one to see its state and sign-in.'),
+      h('ol', { class: 'sources', 'aria-label': 'Sources in chain order' }, others.map(({ row, index }) => h('li', {
+        class: `source collapsed-source reach-${row.reach.kind}`, id: `row-${row.credential}`, 'data-credential': row.credential, 'data-title': titleOf(row, index),
+      },
+      h('vscode-collapsible', {
+        id: `title-${row.credential}`, heading: titleOf(row, index), description: summaryOf(row), open: t.opened.has(row.credential),
+        'onvsc-collapsible-toggle': (e: Event) => {
+          if ((e as CustomEvent<{ open: boolean }>).detail.open) t.opened.add(row.credential); else t.opened.delete(row.credential);
+        },
+      },
+      h('div', { class: 'source-body' }, stateLines(row), ...rowDetails(row, page)))))));
   };
 
   /** The parts that follow the tenant, cloud, method and user name: sign-in buttons, commands, snippets. */

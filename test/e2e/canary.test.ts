@@ -17,6 +17,7 @@ import { ALL_CREDENTIALS } from '../../src/core/chain/types';
 import { displayName } from '../../src/core/presentation/chainRows';
 import { REDACTED } from '../../src/core/redact';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { pythonRowLabel } from '../../src/core/presentation/snapshotView';
 import { describeInVSCode } from '../harness/e2e';
 import { ensurePythonAzureIdentityEnvs, type PythonAzureIdentityEnv } from '../harness/python-envs.mjs';
 import type { TreeRow } from '../harness/vscode';
@@ -152,7 +153,7 @@ async function enter(state: State): Promise<TreeRow[]> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const rows = await vscode.waitForRows(CHAIN, (rs) =>
-      rs[0]?.label === `Python: ${state.python}`
+      rs[0]?.label === pythonRowLabel(state.python)
       // "azure-identity 1.26.0b3 + broker" when the broker package is installed too.
       && rs[0].description.startsWith(`azure-identity ${state.version}`)
       && !rs.some((r) => r.description.includes('checking'))

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { pythonRowLabel } from '../../src/core/presentation/snapshotView';
 import { describeInVSCode } from '../harness/e2e';
 import type { TreeRow } from '../harness/vscode';
 
@@ -59,7 +60,7 @@ suite.test('the venv is deleted: the Python row and the headline say so, the sta
   rmSync(venv, { recursive: true, force: true });
   // No click: the extension watches the interpreter file.
   // Both rows, whatever the list's scroll position while it redraws.
-  const rows = await vscode.waitForRows(CHAIN, (rs) => headline(rs) !== undefined && rs[0]?.label === `Python: ${python}`, 20_000);
+  const rows = await vscode.waitForRows(CHAIN, (rs) => headline(rs) !== undefined && rs[0]?.label === pythonRowLabel(python), 20_000);
   assert.equal(rows[0]!.description, 'not found');
   assert.ok(rows[0]!.icons.includes('error'), `icons: ${rows[0]!.icons.join(',')}`);
   const failed = headline(rows)!;
@@ -74,7 +75,7 @@ suite.test('the venv is deleted: the Python row and the headline say so, the sta
   const tooltip = await vscode.statusBarTooltip(STATUS);
   assert.match(tooltip, /The last check failed: the interpreter .* does not exist/);
   assert.match(tooltip, new RegExp(`Stale result from ${checkedAt}`));
-  const pythonTooltip = await vscode.rowTooltip(CHAIN, `Python: ${python}`);
+  const pythonTooltip = await vscode.rowTooltip(CHAIN, pythonRowLabel(python));
   assert.match(pythonTooltip, /does not exist/);
   assert.match(pythonTooltip, /Switch Interpreter/);
   await vscode.screenshot('chain-interpreter-gone');

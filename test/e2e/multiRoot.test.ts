@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { pythonRowLabel } from '../../src/core/presentation/snapshotView';
 import { describeInVSCode } from '../harness/e2e';
 import type { TreeRow } from '../harness/vscode';
 
@@ -56,7 +57,7 @@ suite.test('without an editor the view describes the first folder and names it',
 suite.test('a file of the other folder in the editor: the view and the status bar follow it, with its own interpreter', async () => {
   const { vscode } = suite;
   await vscode.openFile('job.py');
-  const rows = await vscode.waitForRows(CHAIN, (rs) => rs[0]?.label === `Python: ${WORKER_PYTHON}` && rs[0]?.description === 'not found', 30_000);
+  const rows = await vscode.waitForRows(CHAIN, (rs) => rs[0]?.label === pythonRowLabel(WORKER_PYTHON) && rs[0]?.description === 'not found', 30_000);
   assert.equal(await vscode.viewDescription(CHAIN), 'worker');
   // The worker folder has never had a good check, so nothing is shown as stale: only what failed.
   assert.equal(rows[1]!.label, `The check failed: the interpreter ${WORKER_PYTHON} does not exist`);

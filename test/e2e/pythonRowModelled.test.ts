@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { pythonRowLabel } from '../../src/core/presentation/snapshotView';
 import { describeInVSCode } from '../harness/e2e';
 import { fakeInterpreter } from '../harness/fakePython';
 
@@ -40,7 +41,7 @@ suite.test('azure-identity 1.27.0: the Python row says its rules are modelled, n
   assert.deepEqual(await vscode.notificationButtons(/azure-identity 1\.27\.0: rules not read/), ['Verify with Python']);
   await vscode.screenshot('python-row-modelled-offer');
 
-  const label = `Python: ${python}`;
+  const label = pythonRowLabel(python);
   const rows = await vscode.waitForRows(CHAIN, (rs) => /rules not checked/.test(rs.find((r) => r.label === label)?.description ?? ''), 60_000);
   const row = rows.find((r) => r.label === label)!;
   assert.equal(row.description, 'azure-identity 1.27.0 · a track-1 library · rules not checked');

@@ -72,6 +72,16 @@ suite.test('sg-dev-team gets Storage Blob Data Contributor on rg-app after Princ
   await roles.locator('li').first().waitFor({ timeout: 30_000 });
   assert.match(await roles.locator('li').first().innerText(), /^Storage Blob Data Contributor\s*recommended/);
   assert.match(await roles.locator('li').first().innerText(), /read, write and delete blobs in stsandboxapp/);
+  // kv-sandbox-legacy uses access policies: no role is recommended for it, its set-policy command is offered instead.
+  const policy = frame.locator('section.access-policy[data-vault="kv-sandbox-legacy"]');
+  await policy.waitFor({ timeout: 30_000 });
+  assert.match(await policy.innerText(), /uses access policies, not roles/);
+  assert.equal(await policy.locator('pre[aria-label="bash access-policy command for kv-sandbox-legacy"]').innerText(),
+    'az keyvault set-policy \\\n  --name kv-sandbox-legacy \\\n  --resource-group rg-app \\\n  --object-id dcbefc24-c999-4e98-b6c0-9b8d4ba50fc4 \\\n  --secret-permissions get list');
+  const secretsUser = roles.locator('li', { hasText: 'Key Vault Secrets User' });
+  assert.match(await secretsUser.innerText(), /read secrets in kv-sandbox-app\b/);
+  assert.doesNotMatch(await secretsUser.innerText(), /kv-sandbox-legacy/);
+  assert.equal(await frame.locator('section.access-policy').count(), 1, 'the RBAC vault kv-sandbox-app gets no access-policy command');
   await frame.locator('#role-filter input').fill('Sandbox App');
   const custom = roles.locator('li', { hasText: 'Sandbox App Reader' });
   assert.match(await custom.innerText(), /Reads the app <img src=x onerror=alert\(1\)>/);

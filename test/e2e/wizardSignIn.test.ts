@@ -2,7 +2,8 @@
 // azure-identity with their states; a sign-in run from the page (its own terminal, the fake tools of the sandbox)
 // completes and the page shows the new identity once the tool has written its files; a device code approved through
 // the sandbox; carol, whose tenant requires MFA, refused for a password sign-in with the meaning of AADSTS50076, then
-// signed in with a device code; the tenant passed to the tool; the China cloud's steps; axe-core; the answers kept
+// signed in with a device code; the tenant passed to the tool; the page opening with the active source or the next
+// step, the others collapsed; the custom cloud in use named; the China cloud's steps; axe-core; the answers kept
 // across hiding the panel; the password never in the log.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -49,18 +50,41 @@ function logFiles(dir: string): string[] {
   return entries.flatMap((e) => (e.isDirectory() ? logFiles(join(dir, e.name)) : e.name.includes('Azure Dev Auth') && e.name.endsWith('.log') ? [join(dir, e.name)] : []));
 }
 
+/** Opens a collapsed source on the page, as a click on its header does (a no-op when it is open). */
+async function openSource(frame: ReturnType<Awaited<typeof suite>['vscode']['webviewFrame']>, credential: string): Promise<void> {
+  const collapsible = frame.locator(`#row-${credential} vscode-collapsible`);
+  if (!(await collapsible.evaluate((el) => (el as HTMLElement & { open: boolean }).open))) await collapsible.click({ position: { x: 24, y: 10 } });
+  await frame.locator(`#row-${credential} .source-body`).waitFor();
+}
+
 /** The az sign-ins the fake az saw (argv as it reported it, secrets redacted by the sandbox). */
 const azLogins = (): string[][] => sandbox.control.toolInvocations().filter((i) => i.tool === 'az' && i.argv[0] === 'login').map((i) => i.argv);
 
-suite.test('the page lists every source in chain order, each with its state', async () => {
+suite.test('the page opens with the next step (Azure CLI), the other sources collapsed in chain order, each with its state', async () => {
   const { vscode } = suite;
   const frame = await openWizard(vscode, TITLE);
-  const headings = frame.locator('#sources li.source h3');
   await frame.locator('#headline', { hasText: 'The chain fails' }).waitFor({ timeout: 60_000 });
   const expected = newer
     ? ['1. Environment', '2. Shared Token Cache', '3. Visual Studio Code', '4. Azure CLI', '5. Azure PowerShell', '6. Azure Developer CLI', '7. Interactive Browser', 'Broker']
     : ['1. Environment', '2. Shared Token Cache', '3. Visual Studio Code', '4. Azure CLI', '5. Azure PowerShell', '6. Interactive Browser', 'Azure Developer CLI', 'Broker'];
-  assert.deepEqual(await headings.allInnerTexts(), expected);
+  // Nobody is signed in: the next step, signing in with the installed Azure CLI, comes first and open.
+  assert.equal(await frame.locator('#lead-title').innerText(), 'Next step');
+  assert.equal(await frame.locator('#lead [data-title]').getAttribute('data-title'), '4. Azure CLI');
+  const titles = await frame.locator('#sources [data-title]').evaluateAll((els) => els.map((e) => e.getAttribute('data-title')));
+  assert.deepEqual(titles, ['4. Azure CLI', ...expected.filter((t) => t !== '4. Azure CLI')]);
+  // The others are collapsed, each with its state beside its name; the lead comes before them on the page.
+  const opened = await frame.locator('#sources ol vscode-collapsible').evaluateAll((els) => els.map((e) => (e as HTMLElement & { open: boolean }).open));
+  assert.ok(opened.length === expected.length - 1 && opened.every((o) => !o), JSON.stringify(opened));
+  assert.equal(await frame.locator('#row-VisualStudioCodeCredential vscode-collapsible').getAttribute('description'), 'excluded');
+  const leadTop = await frame.locator('#lead').evaluate((e) => e.getBoundingClientRect().top);
+  const otherTop = await frame.locator('#sources ol').evaluate((e) => e.getBoundingClientRect().top);
+  assert.ok(leadTop < otherTop);
+  // The cloud in use is the sandbox's custom cloud (azureDevAuth.cloud), not the public cloud; no az cloud set runs.
+  assert.equal(await frame.locator('#cloud-custom').isChecked(), true);
+  assert.equal(await frame.locator('#cloud-AzureCloud').isChecked(), false);
+  assert.match(await frame.locator('label', { has: frame.locator('#cloud-custom') }).innerText(), /Sandbox \(custom cloud, in use\)/);
+  assert.match(await frame.locator('#custom-cloud-hint').innerText(), new RegExp(`AZURE_AUTHORITY_HOST=${sandbox.authorityHost.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  for (const credential of ['VisualStudioCodeCredential', 'BrokerCredential', 'InteractiveBrowserCredential']) await openSource(frame, credential);
   const az = frame.locator('#row-AzureCliCredential');
   assert.match(await az.innerText(), /az is installed\./);
   assert.match(await az.innerText(), /Not signed in: /);
@@ -88,6 +112,10 @@ suite.test('Azure CLI from the page (browser): the page shows alice through Azur
     await frame.locator('#next-identity', { hasText: 'alice@contososandbox.onmicrosoft.com through Azure CLI' }).waitFor({ timeout: 15_000 });
     assert.match(await frame.locator('#headline').innerText(), /Python signs in as alice@contososandbox\.onmicrosoft\.com through Azure CLI/);
     assert.match(await frame.locator('#row-AzureCliCredential').innerText(), /Active: your Python code gets its token here/);
+    // Now the page opens with the active source.
+    assert.equal(await frame.locator('#lead-title').innerText(), 'Active source');
+    assert.equal(await frame.locator('#lead [data-credential]').getAttribute('data-credential'), 'AzureCliCredential');
+    await openSource(frame, 'AzurePowerShellCredential');
     assert.match(await frame.locator('#row-AzureCliCredential').innerText(), /Signed in as alice@contososandbox\.onmicrosoft\.com/);
     assert.match(await frame.locator('#row-AzurePowerShellCredential').innerText(), /Not reached: Azure CLI comes first and gives Python its token/);
     await frame.getByRole('button', { name: 'Open the Access View' }).waitFor();
@@ -157,6 +185,8 @@ suite.test('a device code approved by the sandbox signs the Azure Developer CLI 
   sandbox.control.settings({ autoApproveDeviceCodesAs: 'bob' });
   try {
     const frame = await openWizard(vscode, TITLE);
+    await frame.locator('#row-AzureDeveloperCliCredential').waitFor({ timeout: 60_000 });
+    await openSource(frame, 'AzureDeveloperCliCredential');
     await frame.locator('#method-azd-device-code').check();
     await frame.locator('#signin-azd:not([disabled])').click();
     await frame.locator('#run-azd', { hasText: 'Azure Developer CLI signed in.' }).waitFor({ timeout: 60_000 });
@@ -176,6 +206,8 @@ suite.test('Azure PowerShell with a device code approved by the sandbox: its row
   sandbox.control.settings({ autoApproveDeviceCodesAs: 'bob' });
   try {
     const frame = await openWizard(vscode, TITLE);
+    await frame.locator('#row-AzurePowerShellCredential').waitFor({ timeout: 60_000 });
+    await openSource(frame, 'AzurePowerShellCredential');
     await frame.locator('#method-pwsh-device-code').check();
     await frame.locator('#signin-pwsh:not([disabled])').click();
     await frame.locator('#run-pwsh', { hasText: 'Azure PowerShell signed in.' }).waitFor({ timeout: 60_000 });
@@ -211,6 +243,7 @@ suite.test('the China cloud shows the az cloud set step and AZURE_AUTHORITY_HOST
   await frame.locator('#tenant-problem .problem').waitFor();
   assert.equal(await frame.locator('#signin-az').getAttribute('disabled'), '');
   await frame.locator('#tenant input').fill('48337339-9daf-40bb-b2c4-6fdbad938cad');
+  await openSource(frame, 'AzurePowerShellCredential');
   await frame.locator('#method-pwsh-device-code').check();
 
   // Leave the panel for an editor and come back: the page is rebuilt from its saved state.

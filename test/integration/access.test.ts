@@ -215,6 +215,9 @@ describe('errors in place', () => {
     const named = await cli('roles', homes.alice!, ['--json']);
     assert.ok(named.report, named.stderr);
     assert.equal(named.report.groups.problem?.kind, 'graph-denied');
+    // A Graph refusal names a directory role for alice (az signs her in as a user), never an Azure role or another tool.
+    assert.match(named.report.groups.problem!.fix, /Directory Readers directory role/);
+    assert.doesNotMatch(named.report.groups.problem!.fix, /\bReader\b|az login/);
     const viaName = assignmentsAt(named.report, '/resourceGroups/rg-app').find((a) => a.role.roleName === 'Contributor')!;
     assert.equal(describePath(viaName.via), 'via group sg-dev-team');
 
@@ -290,6 +293,18 @@ describe('other identities', () => {
     assert.equal(report.identity.kind, 'servicePrincipal');
     assert.equal(report.identity.source, 'EnvironmentCredential');
     assert.equal(report.identity.appId, sb.servicePrincipal.clientId);
+  });
+
+  test('a service principal that Microsoft Graph will not describe: the fix names a Graph permission for the app, not Reader or az', async () => {
+    sb.control.injectFault({ route: '/graph/v1.0/servicePrincipals/**', status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });
+    const { report, stderr } = await cli('roles', join(scratch, 'alice'), ['--json'], {
+      AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: sb.servicePrincipal.clientId, AZURE_CLIENT_SECRET: sb.servicePrincipal.clientSecret, AZURE_AUTHORITY_HOST: sb.authorityHost,
+    });
+    assert.ok(report, stderr);
+    const described = report.problems.find((p) => p.message.startsWith('Microsoft Graph did not describe the identity'));
+    assert.ok(described, JSON.stringify(report.problems));
+    assert.match(described.fix, /Microsoft Graph application permission Application\.Read\.All/);
+    assert.doesNotMatch(described.fix, /\bReader\b|role assignments|az login/);
   });
 
   test('a managed identity (App Service endpoint on loopback)', async () => {

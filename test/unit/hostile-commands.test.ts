@@ -12,8 +12,8 @@ import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { signInCommands, usernameProblem, tenantProblem } from '../../src/core/signin/signInPageCommands';
 import {
-  addMemberCommand, administratorRequest, assignRoleCommand, createAppCommand, createGroupCommand, findUsersCommand, pastedArgv, renderCommand,
-  showServicePrincipalCommand, type CommandArgs,
+  addMemberCommand, administratorRequest, assignRoleCommand, bashLine, createAppCommand, createGroupCommand, findUsersCommand, keyVaultSetPolicyCommand,
+  pastedArgv, renderCommand, showServicePrincipalCommand, type CommandArgs,
 } from '../../src/core/team/commands';
 import { hostileSync } from '../harness/hostileTally';
 
@@ -91,6 +91,25 @@ test('bash: every generated hostile value reaches az as exactly the intended arg
       assert.equal(spawnSync('test', ['-e', canary]).status, 1, 'nothing in a value ran');
     })), { numRuns: 60 });
   }
+});
+
+test('bash and PowerShell: the access-policy command for a vault, as the role wizard shows it and as one line (the insight), gives az exactly its vector', () => {
+  fc.assert(fc.property(hostileValue, hostileValue, fc.option(hostileValue, { nil: undefined }), (vault, objectId, group) => hostileSync('commands', () => {
+    const args = keyVaultSetPolicyCommand(vault, objectId, group);
+    for (const text of [renderCommand(args, 'bash'), bashLine(args)]) {
+      const argv = bashArgv(text);
+      assert.deepEqual(argv, pastedArgv(args).slice(1), text);
+      // az reads --name, --resource-group and --object-id as one value each, then get and list as the permissions.
+      const values = new Map(optionValues(argv));
+      assert.equal(values.get('--name'), vault);
+      assert.equal(values.get('--object-id'), objectId);
+      if (group) assert.equal(values.get('--resource-group'), group);
+      assert.deepEqual(argv.slice(-3), ['--secret-permissions', 'get', 'list']);
+      assert.equal(spawnSync('test', ['-e', canary]).status, 1, 'nothing in a value ran');
+    }
+    const pwsh = renderCommand(args, 'powershell');
+    assert.deepEqual(powerShellArgv(pwsh), pastedArgv(args), pwsh);
+  })), { numRuns: 60 });
 });
 
 test('bash: the administrator request\'s commands, pasted as a block, run only az with the intended vectors', () => {

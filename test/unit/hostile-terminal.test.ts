@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { formatRoles, formatWhoami } from '../../src/cli/access';
 import { formatReport } from '../../src/cli/main';
-import { inert, inertStrings } from '../../src/cli/terminalText';
+import { fitToWidth, inert, inertStrings } from '../../src/cli/terminalText';
 import type { AccessReport } from '../../src/core/access/types';
 import type { ChainReport } from '../../src/core/chain/types';
 import { hostileSync } from '../harness/hostileTally';
@@ -89,5 +89,25 @@ test('whoami and roles: tenant-controlled names (groups, roles, subscriptions) c
         assert.doesNotMatch(text, /^Subscription Contoso/m, 'no forged subscription line');
       }
     });
+  }
+});
+
+test('fitToWidth: long lines break at spaces under their indent, long words are cut, every line fits, no text is lost', () => {
+  const scope = `/subscriptions/${'a'.repeat(8)}-aaaa-aaaa-aaaa-${'a'.repeat(12)}/resourceGroups/rg-app/providers/Microsoft.Storage/storageAccounts/stsandboxapp`;
+  const text = [
+    'short line',
+    `    Storage Blob Data Contributor · via group sg-dev-team · inherited from ${scope}`,
+    `  • ${'A sentence of many words that goes on. '.repeat(6).trim()}`,
+    `  ! ${'x'.repeat(300)}`,
+  ].join('\n');
+  for (const columns of [40, 80, 120]) {
+    const fitted = fitToWidth(text, columns);
+    const lines = fitted.split('\n');
+    assert.ok(lines.every((l) => [...l].length <= columns), `${columns}: ${lines.filter((l) => [...l].length > columns).join(' | ')}`);
+    assert.equal(lines[0], 'short line');
+    assert.equal(fitted.replace(/\s+/g, ''), text.replace(/\s+/g, ''), 'the same characters, only spaces and line breaks moved');
+    // A continuation is indented deeper than the line it continues.
+    const bullet = lines.findIndex((l) => l.startsWith('  • '));
+    assert.match(lines[bullet + 1]!, /^ {4}\S/);
   }
 });

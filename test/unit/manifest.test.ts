@@ -1,13 +1,31 @@
 // The manifest is the contract with VS Code: these checks are what a user would notice when it is wrong
 // (a command without its category in the palette, a view that never shows, an extension that never activates).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ACCESS_VIEW_ID, CHAIN_VIEW_ID, COMMAND_TITLES, Commands, VIEW_CONTAINER_ID } from '../../src/extension/ids';
 
 const repo = join(__dirname, '..', '..');
-const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+const rawManifest = readFileSync(join(repo, 'package.json'), 'utf8');
+const nls = JSON.parse(readFileSync(join(repo, 'package.nls.json'), 'utf8')) as Record<string, string>;
+/** The manifest as VS Code shows it in English: every %key% replaced by its package.nls.json text. */
+const manifest = JSON.parse(rawManifest, (_key, value: unknown) => {
+  if (typeof value !== 'string') return value;
+  const key = /^%([^%\s]+)%$/.exec(value)?.[1];
+  return key === undefined ? value : nls[key] ?? value;
+});
+
+test('every user-visible manifest string is a %key% of package.nls.json, and every key there is used', () => {
+  const check = spawnSync(process.execPath, [join(repo, 'test', 'harness', 'manifest-nls.mjs'), '--check'], { encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
+  const used = new Set([...rawManifest.matchAll(/"%([^%\s"]+)%"/g)].map((m) => m[1]!));
+  assert.deepEqual([...used].filter((k) => nls[k] === undefined), [], 'keys without a text');
+  assert.deepEqual(Object.keys(nls).filter((k) => !used.has(k)), [], 'texts no manifest string uses');
+  // The .vsix carries the texts with the manifest (.vscodeignore leaves out what it does not name).
+  assert.match(readFileSync(join(repo, '.vscodeignore'), 'utf8'), /^!package\.nls\.json$/m);
+});
 
 test('every command has the category "Azure Dev Auth" and a title', () => {
   for (const command of manifest.contributes.commands) {

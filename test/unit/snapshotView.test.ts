@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChainReport, SourceResult } from '../../src/core/chain/types';
 import type { ChainSnapshot, CompletedCheck, FailedSnapshot, SnapshotScope } from '../../src/core/presentation/snapshot';
-import { chainViewRows, statusBarModel, viewDescription, type ViewRow } from '../../src/core/presentation/snapshotView';
+import { chainViewRows, pythonRowLabel, statusBarModel, viewDescription, type ViewRow } from '../../src/core/presentation/snapshotView';
 
 const scope: SnapshotScope = { trusted: true, folder: { name: 'api', uri: 'file:///w/api', choice: 'only' }, multiRoot: false };
 const interpreter = { path: '/w/api/.venv/bin/python', source: 'setting' as const };
@@ -49,7 +49,9 @@ test('a vanished interpreter fails the check: Python row, headline and status ba
     failedAt: at(14, 30), stale: good,
   };
   const rows = chainViewRows(failed, options);
-  assert.equal(rows[0]!.model.label, `Python: ${interpreter.path}`);
+  // The label is short enough for a 300-pixel sidebar; the whole path is in the tooltip.
+  assert.equal(rows[0]!.model.label, 'Python: …/api/.venv/bin/python');
+  assert.match(rows[0]!.model.tooltip, /\/w\/api\/\\\.venv\/bin\/python/);
   assert.equal(rows[0]!.model.description, 'not found');
   assert.match(rows[0]!.model.contextValue, /^python;problem/);
   assert.ok(rows[0]!.model.links.some((l) => l.action.kind === 'switchInterpreter'));
@@ -170,4 +172,14 @@ test('Verify with Python\'s answer stays in the view as a row with its time, agr
   const agreeing = chainViewRows({ phase: 'ready', scope, check: { ...good, verified: { at: at(14, 20), verification: { ...verification, agrees: true, differences: [] } } } }, options);
   assert.ok(labelled(agreeing, 'Python agrees'));
   assert.equal(chainViewRows({ phase: 'ready', scope, check: good }, options).some((r) => r.kind === 'verification'), false, 'nothing before a verification');
+});
+
+test('the Python row\'s label: a short path whole, a long one by its last folders, never more than 30 characters', () => {
+  assert.equal(pythonRowLabel('/usr/bin/python3'), 'Python: /usr/bin/python3');
+  assert.equal(pythonRowLabel('/home/dev/projects/payments-api/.venv/bin/python3.12'), 'Python: …/.venv/bin/python3.12');
+  assert.equal(pythonRowLabel('C:\\Users\\dev\\projects\\api\\.venv\\Scripts\\python.exe'), 'Python: …\\Scripts\\python.exe');
+  assert.equal(pythonRowLabel(`/opt/${'x'.repeat(40)}/python-with-a-very-long-name-3.12`), 'Python: …/-very-long-name-3.12');
+  for (const path of ['/a', '/usr/bin/python3', '/tmp/ada-home-abc123/fake/python3', 'C:\\Python312\\python.exe', `/${'é'.repeat(60)}/python`]) {
+    assert.ok([...pythonRowLabel(path)].length <= 30, pythonRowLabel(path));
+  }
 });

@@ -30,3 +30,13 @@ test('an assignment applies at its scope and below only', () => {
   assert.equal(appliesAt('/subscriptions/s/resourceGroups/rg', '/subscriptions/s'), false);
   assert.equal(appliesAt('/subscriptions/s/resourceGroups/rg', '/subscriptions/s/resourceGroups/rg2'), false);
 });
+
+test('a key vault in access-policy mode gets no data role: roles do not reach its data', () => {
+  const picked = recommendedRoles(roles, [
+    { name: 'kv-rbac', type: 'Microsoft.KeyVault/vaults' },
+    { name: 'kv-legacy', type: 'Microsoft.KeyVault/vaults', accessPolicies: true },
+  ]);
+  assert.deepEqual(names(picked), ['Key Vault Secrets User']);
+  assert.equal([...picked.values()][0], 'read secrets in kv-rbac');
+  assert.equal(recommendedRoles(roles, [{ name: 'kv-legacy', type: 'Microsoft.KeyVault/vaults', accessPolicies: true }]).size, 0);
+});

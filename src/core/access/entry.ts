@@ -97,7 +97,7 @@ export async function accessOutcome(request: AccessRequest): Promise<AccessOutco
   } catch (error) {
     // A cancelled load is superseded by another one (or ran out of time, which the caller knows): not a problem to show.
     if (request.signal.aborted) throw abortError();
-    const problem = error instanceof AccessUnavailableError ? error.problem : classifyError(error, undefined, 'The access could not be loaded');
+    const problem = error instanceof AccessUnavailableError ? error.problem : classifyError(error, undefined, 'The access could not be loaded', request.source);
     return { ok: false, failure: { kind: 'problem', problem: redactProblem(problem, secrets) }, cloud, notes: trusted.notes };
   }
 }

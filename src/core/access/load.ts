@@ -7,7 +7,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { ARM_API } from '../azure/apiVersions';
 import { armClient, azureOperation, graphClient, scopePath, type AzureClient, type AzureOperation } from '../azure/client';
-import { classifyAzureError, reauthToolOf, type ReauthTool } from '../azure/errors';
+import { classifyAzureError, type AzureApi, type RequestNeed } from '../azure/errors';
 import type { NetworkSettings } from '../azure/network';
 import type { CredentialName } from '../chain/types';
 import type { CloudEndpoints } from './clouds';
@@ -63,9 +63,9 @@ export class AccessUnavailableError extends Error {
 export { AccessCache };
 
 const sharedCache = new AccessCache();
-/** One problem, with its fix, from whatever a request threw: the Azure layer's one classifier. */
-export function classifyError(error: unknown, scope: string | undefined, what: string, tool: ReauthTool = 'other'): AccessProblem {
-  return classifyAzureError(error, what, { ...(scope ? { scope } : {}), tool });
+/** One problem, with its fix for the active source and the API that refused: the Azure layer's one classifier. */
+export function classifyError(error: unknown, scope: string | undefined, what: string, source?: CredentialName, api: AzureApi = 'arm', need?: RequestNeed): AccessProblem {
+  return classifyAzureError(error, what, { ...(scope ? { scope } : {}), ...(source ? { source } : {}), api, ...(need ? { need } : {}) });
 }
 
 /**
@@ -84,6 +84,9 @@ export function storageToRead(resources: readonly RawResource[], assignments: re
   }
   return out;
 }
+/** What the Graph reads need: an app identity reads its own service principal and its groups with these. */
+const DESCRIBE_IDENTITY: RequestNeed = { graphPermission: 'Application.Read.All', directoryRole: 'Directory Readers' };
+const LIST_GROUPS: RequestNeed = { graphPermission: 'GroupMember.Read.All', directoryRole: 'Directory Readers' };
 
 /** Bounded parallel map that keeps order. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -130,8 +133,8 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   const { cloud } = options;
   const signal = operation.signal;
   const cache = options.cache ?? sharedCache;
-  const tool = reauthToolOf(options.source);
-  const classify = (error: unknown, scope: string | undefined, what: string): AccessProblem => classifyError(error, scope, what, tool);
+  const classify = (error: unknown, scope: string | undefined, what: string): AccessProblem => classifyError(error, scope, what, options.source);
+  const classifyGraph = (error: unknown, what: string, need: RequestNeed): AccessProblem => classifyError(error, undefined, what, options.source, 'graph', need);
   const requests = (): number => arm.requests + graph.requests;
 
   // Whose access: the ARM token's claims.
@@ -161,7 +164,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     displayName = strOrNull(me.displayName) ?? displayName;
   } catch (error) {
     if (signal.aborted) throw error;
-    graphProblems.push(classify(error, undefined, 'Microsoft Graph did not describe the identity'));
+    graphProblems.push(classifyGraph(error, 'Microsoft Graph did not describe the identity', DESCRIBE_IDENTITY));
   }
   try {
     const orgs = await graphGet('organization?$select=id,displayName');
@@ -215,9 +218,9 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     }).sort((a, b) => (a.displayName ?? a.id).localeCompare(b.displayName ?? b.id));
   } catch (error) {
     if (signal.aborted) throw error;
-    const problem = classify(error, undefined, 'Microsoft Graph did not list the groups');
+    const problem = classifyGraph(error, 'Microsoft Graph did not list the groups', LIST_GROUPS);
     groupsProblem = problem.kind === 'forbidden'
-      ? { ...problem, kind: 'graph-denied', message: 'Microsoft Graph denied reading group memberships: assignments through groups show the group ids without names.', fix: 'Sign in with a tool whose token may read the directory (az login), or ask for directory read rights.' }
+      ? { ...problem, kind: 'graph-denied', message: 'Microsoft Graph denied reading group memberships: assignments through groups show the group ids without names.' }
       : problem;
   }
 

@@ -10,6 +10,7 @@ import type {
 import { keyContains, scopeChildren, scopeKey, ScopeIndex } from './scopeIndex';
 import type { ResourceReference } from './workspaceResources';
 import { networkInsights, type AccountKeyUse, type ResourceNetwork } from './networkLayer';
+import { bashLine, keyVaultSetPolicyCommand } from '../team/commands';
 
 export interface RawRoleAssignment {
   readonly id: string;
@@ -336,7 +337,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
           detail: policies.length
             ? `Access policies give this identity${policies.some((p) => p.objectId.toLowerCase() !== identity.objectId.toLowerCase()) ? ' (through its groups)' : ''}: secrets ${perms('secrets')}; keys ${perms('keys')}; certificates ${perms('certificates')}. Data roles such as Key Vault Secrets User do not apply to this vault.`
             : 'No access policy names this identity or its groups, so it cannot read secrets, keys or certificates. Data roles do not apply to this vault: an access policy does (or switch the vault to Azure RBAC).',
-          suggestion: policies.length ? null : `az keyvault set-policy --name ${resource.name} --object-id ${identity.objectId} --secret-permissions get list`,
+          suggestion: policies.length ? null : bashLine(keyVaultSetPolicyCommand(resource.name, identity.objectId)),
         });
         networkFor(policies.some((p) => p.permissions.secrets.includes('get')), policies.some((p) => p.permissions.secrets.includes('set')));
         continue;

@@ -2,7 +2,7 @@
 // removal is allowed or refused by exactly the rights the view computed `canRemove` from.
 import { armClient, azureOperation, scopePath } from '../azure/client';
 import { ARM_API } from '../azure/apiVersions';
-import { AzureRequestError, classifyAzureError, reauthToolOf } from '../azure/errors';
+import { AzureRequestError, classifyAzureError } from '../azure/errors';
 import type { NetworkSettings } from '../azure/network';
 import type { CloudEndpoints } from './clouds';
 import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './credentials';
@@ -49,7 +49,8 @@ export async function removeRoleAssignment(options: RemoveAssignmentOptions): Pr
       ok: false,
       problem: classifyAzureError(error, 'The role assignment was not removed', {
         scope: options.assignmentId.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, ''),
-        tool: reauthToolOf(options.source), tenantId, audience: options.cloud.resourceManagerAudience,
+        source: options.source, tenantId, audience: options.cloud.resourceManagerAudience,
+        need: { armAction: 'remove role assignments', armRoles: ['Role Based Access Control Administrator', 'User Access Administrator', 'Owner'] },
       }),
     };
   } finally {

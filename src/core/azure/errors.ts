@@ -1,6 +1,7 @@
 // What can go wrong between this product and Azure, in one error type and one classifier for ARM, Graph and Entra
 // (and the developer tools that hand out tokens): every feature shows the same words and fix for the same failure.
 import type { AccessProblem, AccessProblemKind } from '../access/types';
+import type { CredentialName } from '../chain/types';
 
 export type AzureErrorKind =
   /** Answered with an HTTP error status (see status and code). */
@@ -110,27 +111,125 @@ function firstLine(text: string): string {
 /** The Entra sign-in errors that mean "sign in again" (expired, revoked, MFA or consent needed). */
 const SIGN_IN_AGAIN = /AADSTS(700082|50173|50078|50076|70043|500133|50079|53003)|refresh token has expired|az login|azd auth login|Connect-AzAccount|please run|not logged in|sign in/i;
 
+/** Which API refused: ARM is governed by Azure roles, Microsoft Graph by Graph permissions and directory roles. */
+export type AzureApi = 'arm' | 'graph';
+
+/** What the refused request needed, named in the fix. */
+export interface RequestNeed {
+  /** ARM: what the role must allow, e.g. "read role assignments". */
+  readonly armAction?: string;
+  /** ARM: the built-in roles that allow it, the least privileged first. */
+  readonly armRoles?: readonly string[];
+  /** Graph: the application permission an app identity needs, e.g. "Application.Read.All". */
+  readonly graphPermission?: string;
+  /** Graph: the Microsoft Entra directory role that allows it, e.g. "Directory Readers". */
+  readonly directoryRole?: string;
+}
+
+export interface ClassifyOptions {
+  readonly scope?: string;
+  /** The re-authentication a claims challenge names (default: the source's tool). */
+  readonly tool?: ReauthTool;
+  readonly tenantId?: string | null;
+  readonly audience?: string;
+  /** Default 'arm'. */
+  readonly api?: AzureApi;
+  /** The active source whose token was used: the fix is the one that source can act on. */
+  readonly source?: CredentialName;
+  readonly need?: RequestNeed;
+}
+
+/** Sources that sign in as an application (a service principal or a managed identity), never as a user. */
+const APP_SOURCES: ReadonlySet<CredentialName> = new Set<CredentialName>(['EnvironmentCredential', 'WorkloadIdentityCredential', 'ManagedIdentityCredential']);
+
+/** Who the token stands for, in a fix's words. */
+function whoFor(source: CredentialName | undefined): string {
+  if (source === 'ManagedIdentityCredential') return 'the managed identity';
+  if (source === 'EnvironmentCredential' || source === 'WorkloadIdentityCredential') return 'the service principal';
+  if (source) return 'your user';
+  return 'the identity';
+}
+
+/** The fix for a 403: an Azure role for ARM; for Graph, an application permission (apps) or a directory role (users). */
+function forbiddenFix(api: AzureApi, source: CredentialName | undefined, need: RequestNeed | undefined): string {
+  if (api === 'arm') {
+    const action = need?.armAction ?? 'read role assignments';
+    const roles = need?.armRoles ?? ['Reader'];
+    const which = roles.length === 1 && !need?.armRoles ? `${roles[0]} is enough` : roles.join(', ');
+    return `Ask an owner of the scope for an Azure role for ${whoFor(source)} that can ${action} here (${which}).`;
+  }
+  const permission = need?.graphPermission ?? 'Directory.Read.All';
+  const directoryRole = need?.directoryRole ?? 'Directory Readers';
+  if (source === 'ManagedIdentityCredential') {
+    return `Ask an administrator to give the managed identity the Microsoft Graph application permission ${permission} (an app role assignment: managed identities have no consent page) or the ${directoryRole} directory role.`;
+  }
+  if (source && APP_SOURCES.has(source)) {
+    return `Ask an administrator to grant the app registration the Microsoft Graph application permission ${permission} with admin consent, or its service principal the ${directoryRole} directory role.`;
+  }
+  if (source) return `Ask an administrator for the ${directoryRole} directory role in Microsoft Entra ID: your user's Microsoft Graph rights do not cover it (guests and restricted users read little of the directory).`;
+  return `Ask an administrator for Microsoft Graph rights: the ${directoryRole} directory role, or for an app identity the application permission ${permission}.`;
+}
+
+/** How the active source signs in again when its sign-in is expired, revoked or missing. */
+export function signInAgainFix(source: CredentialName | undefined): string {
+  switch (source) {
+    case 'AzureCliCredential': return 'Sign in again: az login.';
+    case 'AzureDeveloperCliCredential': return 'Sign in again: azd auth login.';
+    case 'AzurePowerShellCredential': return 'Sign in again: Connect-AzAccount.';
+    case 'VisualStudioCodeCredential': return 'Sign in again to Azure in VS Code (Azure Resources: Sign In).';
+    case 'EnvironmentCredential':
+      return 'Check the service principal in the environment (.env): AZURE_CLIENT_ID, AZURE_TENANT_ID and a client secret or certificate that has not expired; create a new secret on the app registration if it has.';
+    case 'WorkloadIdentityCredential':
+      return 'Check the workload identity: the file AZURE_FEDERATED_TOKEN_FILE names must hold a current token, and the app registration a federated credential for its issuer and subject.';
+    case 'ManagedIdentityCredential':
+      return 'Check the managed identity: it must be assigned to this host, and AZURE_CLIENT_ID must name it when it is user-assigned.';
+    case undefined: return 'Sign in again with your developer tool (az login, azd auth login or Connect-AzAccount).';
+    default: return 'Sign in again.';
+  }
+}
+
+/** How the active source gets a token for the subscription's tenant. */
+function wrongTenantFix(source: CredentialName | undefined): string {
+  switch (source) {
+    case 'AzureCliCredential': return 'Sign in to the subscription\'s tenant: az login --tenant <tenant-id>, or set AZURE_TENANT_ID.';
+    case 'AzureDeveloperCliCredential': return 'Sign in to the subscription\'s tenant: azd auth login --tenant-id <tenant-id>, or set AZURE_TENANT_ID.';
+    case 'AzurePowerShellCredential': return 'Sign in to the subscription\'s tenant: Connect-AzAccount -Tenant <tenant-id>, or set AZURE_TENANT_ID.';
+    case 'EnvironmentCredential':
+    case 'WorkloadIdentityCredential':
+      return 'Set AZURE_TENANT_ID to the subscription\'s tenant, with an app registered in that tenant.';
+    case 'ManagedIdentityCredential': return 'A managed identity gets tokens only for its own tenant: use a subscription of that tenant.';
+    case undefined: return 'Sign in to the subscription\'s tenant: az login --tenant <tenant-id>, or set AZURE_TENANT_ID.';
+    default: return 'Sign in to the subscription\'s tenant, or set AZURE_TENANT_ID.';
+  }
+}
+
+const NETWORK_FIX = 'Check the network or proxy settings (HTTPS_PROXY, NO_PROXY, http.proxy), then try again.';
+
 /**
- * One problem, with its fix, for anything an ARM, Graph or Entra request (or a tool asked for a token) threw.
- * `tool` decides the re-authentication a claims challenge names.
+ * One problem, with its fix, for anything an ARM, Graph or Entra request (or a tool asked for a token) threw. The fix
+ * fits the API (`api`: an Azure role for ARM, a Graph permission or directory role for Graph) and the active source
+ * (`source`: a service principal is never told to run az); it names no front end's command, since the views and the
+ * CLI show the same words. `tool` decides the re-authentication a claims challenge names.
  */
-export function classifyAzureError(error: unknown, what: string, options: { scope?: string; tool?: ReauthTool; tenantId?: string | null; audience?: string } = {}): AccessProblem {
+export function classifyAzureError(error: unknown, what: string, options: ClassifyOptions = {}): AccessProblem {
   const at = options.scope ? { scope: options.scope } : {};
   const problem = (kind: AccessProblemKind, message: string, fix: string): AccessProblem => ({ kind, message, fix, ...at });
   const e = (error && typeof error === 'object' ? error : { message: String(error) }) as ErrorLike;
   const message = firstLine(e.message ?? String(error));
   const status = e.statusCode ?? e.status;
+  const source = options.source;
+  const tool = options.tool ?? (source ? reauthToolOf(source) : 'other');
   if (error instanceof AzureRequestError) {
     switch (error.kind) {
-      case 'cancelled': return problem('timeout', `${what}: cancelled.`, 'Refresh.');
-      case 'deadline': return problem('timeout', `${what}: ${message}`, 'Refresh; if it persists, check the network or proxy settings, or narrow the subscriptions.');
-      case 'timeout': return problem('timeout', `${what}: ${message}`, 'Refresh; if it persists, check the network or proxy settings.');
-      case 'throttled': return problem('throttled', `${what}: ${message}`, 'Wait as long as Azure asked, then refresh.');
-      case 'network': return problem('network', `${what}: ${message}`, 'Check the network or proxy settings (HTTPS_PROXY, NO_PROXY, http.proxy), then refresh.');
+      case 'cancelled': return problem('timeout', `${what}: cancelled.`, 'Try again.');
+      case 'deadline': return problem('timeout', `${what}: ${message}`, 'Try again; if it persists, check the network or proxy settings, or narrow the subscriptions.');
+      case 'timeout': return problem('timeout', `${what}: ${message}`, 'Try again; if it persists, check the network or proxy settings.');
+      case 'throttled': return problem('throttled', `${what}: ${message}`, 'Wait as long as Azure asked, then try again.');
+      case 'network': return problem('network', `${what}: ${message}`, NETWORK_FIX);
       case 'paging': return problem('failed', `${what}: ${message}`, 'The server\'s answer is not trustworthy; nothing more was requested. Report it if it persists.');
       case 'off-origin': return problem('failed', `${what}: ${message}`, 'No token was sent. Check the cloud endpoints you configured.');
       case 'claims-challenge': {
-        const command = error.claims ? reauthCommand(options.tool ?? 'other', error.claims, options.tenantId ?? null, `${options.audience ?? 'https://management.azure.com'}/.default`) : null;
+        const command = error.claims ? reauthCommand(tool, error.claims, options.tenantId ?? null, `${options.audience ?? 'https://management.azure.com'}/.default`) : null;
         return {
           ...problem('claims-challenge', `${what}: Azure requires a fresh sign-in that satisfies its policy (multi-factor authentication or continuous access evaluation)${error.claims ? `: ${error.claims.decoded}` : ''}.`,
             command ? `Sign in again with: ${command} — then retry.` : 'Sign in again interactively (multi-factor authentication), then retry.'),
@@ -141,20 +240,21 @@ export function classifyAzureError(error: unknown, what: string, options: { scop
       case 'http': break;
     }
   }
-  if (e.name === 'AbortError' || /cancel/i.test(message)) return problem('timeout', `${what}: cancelled.`, 'Refresh.');
-  if (/no token within|timed? ?out|ETIMEDOUT/i.test(message)) return problem('timeout', `${what}: no answer in time (${message}).`, 'Refresh; if it persists, check the network or proxy settings.');
+  if (e.name === 'AbortError' || /cancel/i.test(message)) return problem('timeout', `${what}: cancelled.`, 'Try again.');
+  if (/no token within|timed? ?out|ETIMEDOUT/i.test(message)) return problem('timeout', `${what}: no answer in time (${message}).`, 'Try again; if it persists, check the network or proxy settings.');
   if (e.code === 'InvalidAuthenticationTokenTenant' || /wrong issuer|InvalidAuthenticationTokenTenant/i.test(message)) {
-    return problem('wrong-tenant', `${what}: the token is for another tenant (${message}).`, 'Sign in to the subscription\'s tenant: az login --tenant <tenant-id>, or set AZURE_TENANT_ID.');
+    return problem('wrong-tenant', `${what}: the token is for another tenant (${message}).`, wrongTenantFix(source));
   }
   if (status === 403 || e.code === 'AuthorizationFailed' || e.code === 'Authorization_RequestDenied') {
-    return problem('forbidden', `${what}: not allowed (${e.code ?? 403}: ${message}).`, 'Ask for a role that can read role assignments here (Reader is enough), or for Graph read rights.');
+    const api = options.api ?? (e.code === 'Authorization_RequestDenied' ? 'graph' : 'arm');
+    return problem('forbidden', `${what}: not allowed (${e.code ?? 403}: ${message}).`, forbiddenFix(api, source, options.need));
   }
-  if (status === 429) return problem('throttled', `${what}: Azure kept throttling the requests (429).`, 'Wait a minute, then refresh.');
+  if (status === 429) return problem('throttled', `${what}: Azure kept throttling the requests (429).`, 'Wait a minute, then try again.');
   if (status === 401 || SIGN_IN_AGAIN.test(message) || e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationRequiredError') {
-    return problem('sign-in-expired', `${what}: the sign-in is expired, revoked or missing (${message}).`, 'Sign in again (Azure Dev Auth: Sign In…).');
+    return problem('sign-in-expired', `${what}: the sign-in is expired, revoked or missing (${message}).`, signInAgainFix(source));
   }
   if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|socket hang up|network|certificate|self.signed/i.test(message) || e.code === 'REQUEST_SEND_ERROR') {
-    return problem('network', `${what}: ${message}`, 'Check the network or proxy settings (HTTPS_PROXY, NO_PROXY, http.proxy), then refresh.');
+    return problem('network', `${what}: ${message}`, NETWORK_FIX);
   }
-  return problem('failed', `${what}: ${message}`, 'Refresh; the log has details.');
+  return problem('failed', `${what}: ${message}`, 'Try again; if it persists, report the message.');
 }

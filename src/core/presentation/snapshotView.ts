@@ -284,7 +284,7 @@ function pythonRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): RowMode
   }
   const problem = state === 'missing' || state === 'cannotRun' || state === 'timedOut';
   return {
-    label: `Python: ${path}`,
+    label: pythonRowLabel(path),
     description,
     icon,
     color,
@@ -293,6 +293,28 @@ function pythonRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): RowMode
     contextValue: `python;${problem ? 'problem' : state}`,
     click: undefined,
   };
+}
+
+/** The longest interpreter text in the Python row's label: with "Python: " it fits a 300-pixel sidebar. */
+const LABEL_PATH_MAX = 22;
+
+/**
+ * "Python: /usr/bin/python3", or for a longer path its last folders ("Python: …/.venv/bin/python"), so the label fits
+ * the default sidebar; the whole path is in the tooltip and the azure-identity version leads the description.
+ */
+export function pythonRowLabel(path: string): string {
+  if ([...path].length <= LABEL_PATH_MAX) return `Python: ${path}`;
+  const separator = path.includes('\\') && !path.includes('/') ? '\\' : '/';
+  const parts = path.split(separator).filter((p) => p !== '');
+  let tail = '';
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const next = tail ? `${parts[i]}${separator}${tail}` : parts[i]!;
+    if ([...next].length + 2 > LABEL_PATH_MAX) break;
+    tail = next;
+  }
+  // Even the file name alone is too long: its end, which says which python it is.
+  if (!tail) tail = [...(parts.at(-1) ?? path)].slice(-(LABEL_PATH_MAX - 2)).join('');
+  return `Python: …${separator}${tail}`;
 }
 
 /** "azure-identity 1.27.0: rules … — Verify with Python", and the versions the engine is checked against. */

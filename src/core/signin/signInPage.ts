@@ -111,8 +111,16 @@ export interface SignInPage {
   readonly clouds: readonly CloudChoice[];
   /** The cloud `az cloud set` chose (AzureCloud when never set). */
   readonly azCloud: string;
+  /** The custom cloud the setting azureDevAuth.cloud names (its endpoints), which the page names as the cloud in use. */
+  readonly customCloud: CustomCloud | null;
   /** Tenants the az account reaches (az's profile), offered in the Tenant field. */
   readonly knownTenants: readonly KnownTenant[];
+}
+
+/** A cloud of custom endpoints (azureDevAuth.cloud): its name and the authority host Python needs for it. */
+export interface CustomCloud {
+  readonly label: string;
+  readonly authorityHost: string;
 }
 
 /** What the page is built from. */
@@ -136,6 +144,7 @@ export interface SignInPageInputs {
   readonly roles: 'some' | 'none' | 'unknown';
   readonly clouds: readonly CloudChoice[];
   readonly azCloud: string;
+  readonly customCloud?: CustomCloud | null;
   /** Tenants the az account reaches (knownTenants.ts); none when not known. */
   readonly knownTenants?: readonly KnownTenant[];
 }
@@ -264,6 +273,7 @@ export function signInPage(inputs: SignInPageInputs): SignInPage {
     },
     clouds: inputs.clouds,
     azCloud: inputs.azCloud,
+    customCloud: inputs.customCloud ?? null,
     knownTenants: inputs.knownTenants ?? [],
   };
 }

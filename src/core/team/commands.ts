@@ -16,6 +16,9 @@ const OPTIONS: Readonly<Record<string, 0 | 1>> = {
   '--output': 1, '--assignee-object-id': 1, '--assignee-principal-type': 1, '--scope': 1, '--role': 1, '--sign-in-audience': 1,
   '--id': 1, '--end-date': 1, '--append': 0, '--key-id': 1, '--owner-object-id': 1, '--tenant': 1, '--tenant-id': 1,
   '--use-device-code': 0, '--username': 1, '--name': 1, '--upgrade': 0, '--assignee': 1, '--subscription': 1,
+  '--object-id': 1, '--resource-group': 1,
+  // Permission lists: the first value is the option's; the others follow it as az's nargs='+' reads them.
+  '--secret-permissions': 1,
 };
 
 /** Characters that are one bash word unquoted. */
@@ -99,6 +102,19 @@ export function findUsersCommand(prefix: string): CommandArgs {
 
 export function assignRoleCommand(assigneeObjectId: string, principalType: 'User' | 'Group' | 'ServicePrincipal', scope: string, roleName: string): CommandArgs {
   return ['az', 'role', 'assignment', 'create', '--assignee-object-id', assigneeObjectId, '--assignee-principal-type', principalType, '--scope', scope, '--role', roleName];
+}
+
+/**
+ * An access policy that lets a principal read a vault's secrets (get and list), for a vault in access-policy mode
+ * (enableRbacAuthorization false), where Azure roles give no access to the data.
+ */
+export function keyVaultSetPolicyCommand(vaultName: string, objectId: string, resourceGroup?: string): CommandArgs {
+  return ['az', 'keyvault', 'set-policy', '--name', vaultName, ...(resourceGroup ? ['--resource-group', resourceGroup] : []), '--object-id', objectId, '--secret-permissions', 'get', 'list'];
+}
+
+/** The command on one bash line (for a row or a sentence), each argument quoted for bash as in renderCommand. */
+export function bashLine(args: CommandArgs): string {
+  return pastedArgv(args).map(quoteBash).join(' ');
 }
 
 /** An app registration for one tenant only, as the wizard creates it (`POST /applications` with `AzureADMyOrg`). */

@@ -46,6 +46,9 @@ export interface TeamSessionOptions {
 
 export interface SessionPrincipal { readonly id: string; readonly type: 'User' | 'Group' | 'ServicePrincipal'; readonly displayName: string; readonly detail: string }
 export interface ScopeEntry { readonly scope: string; readonly name: string; readonly kind: 'subscription' | 'resourceGroup' | 'resource'; readonly type?: string }
+/** A key vault in the scope that uses access policies: roles do not reach its data, an access policy does. */
+export interface AccessPolicyVault { readonly scope: string; readonly name: string; readonly resourceGroup: string | null }
+export interface RoleList { readonly roles: RoleEntry[]; readonly accessPolicyVaults: AccessPolicyVault[] }
 export interface RoleEntry { readonly id: string; readonly guid: string; readonly roleName: string; readonly description: string; readonly custom: boolean; readonly recommendedFor?: string; readonly held: boolean }
 
 export interface TeamSession {
@@ -58,7 +61,7 @@ export interface TeamSession {
   createGroup(name: string, mailNickname: string, description: string): Promise<{ id: string; displayName: string; description: string | null }>;
   addMembers(groupId: string, memberIds: readonly string[]): Promise<MemberResult[]>;
   listScopes(parent: string | undefined): Promise<{ items: ScopeEntry[]; preselect: string | null }>;
-  listRoles(scope: string, principalId: string): Promise<RoleEntry[]>;
+  listRoles(scope: string, principalId: string): Promise<RoleList>;
   assignRole(request: { scope: string; principal: SessionPrincipal; roleId: string; signal?: AbortSignal; onWaiting?: (seconds: number, attempt: number) => void }): Promise<AssignmentOutcome>;
   /** The tenant of the session's token (its `tid`): AZURE_TENANT_ID for a service principal made here. */
   readonly tenantId: string | null;
@@ -188,14 +191,25 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, source:
       const sid = subscriptionOf(scope);
       const rg = resourceGroupOf(scope);
       const isResource = /\/providers\//i.test(scope.slice(`/subscriptions/${sid}`.length));
-      const inScope = async (): Promise<ScopeResource[]> => {
+      const listed = async (): Promise<(ScopeResource & { id: string })[]> => {
         if (isResource) {
           const parts = scope.split('/');
           const at = parts.findIndex((p) => p.toLowerCase() === 'providers');
-          return [{ name: parts[parts.length - 1] ?? '', type: `${parts[at + 1]}/${parts[at + 2]}` }];
+          return [{ id: scope, name: parts[parts.length - 1] ?? '', type: `${parts[at + 1]}/${parts[at + 2]}` }];
         }
         const list = await resourcesIn(rg ? `/subscriptions/${sid}/resourceGroups/${rg}` : `/subscriptions/${sid}`, 500);
-        return list.map((r) => ({ name: text(r.name), type: text(r.type) }));
+        return list.map((r) => ({ id: text(r.id), name: text(r.name), type: text(r.type) }));
+      };
+      // Key vaults: a vault in access-policy mode gets an access-policy command, never a data role (bounded: 20 vaults).
+      const inScope = async (): Promise<(ScopeResource & { id: string })[]> => {
+        const resources = await listed();
+        const vaults = resources.filter((r) => r.type.toLowerCase() === 'microsoft.keyvault/vaults' && r.id).slice(0, 20);
+        const policyMode = new Set<string>();
+        await Promise.all(vaults.map(async (v) => {
+          const vault = await arm.get(azureOperation(STEP_DEADLINE_MS), scopePath(v.id), { 'api-version': ARM_API.keyVault }).catch(() => undefined);
+          if (vault && props(vault).enableRbacAuthorization === false) policyMode.add(v.id.toLowerCase());
+        }));
+        return resources.map((r) => (policyMode.has(r.id.toLowerCase()) ? { ...r, accessPolicies: true } : r));
       };
       const authorization = { 'api-version': ARM_API.authorization };
       const [definitions, held, scoped] = await Promise.all([
@@ -212,7 +226,8 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, source:
       const heldGuids = new Set(held.map(props).filter((a) => appliesAt(text(a.scope), scope)).map((a) => text(a.roleDefinitionId).split('/').pop()!.toLowerCase()));
       const recommended = recommendedRoles(roles, scoped);
       const order = [...recommended.keys()];
-      return roles
+      const accessPolicyVaults = scoped.filter((r) => r.accessPolicies).map((r): AccessPolicyVault => ({ scope: r.id, name: r.name, resourceGroup: resourceGroupOf(r.id) ?? null }));
+      const entries = roles
         .map((r): RoleEntry => ({
           id: ids.get(r.guid) ?? r.guid, guid: r.guid, roleName: r.roleName, description: r.description, custom: r.type !== 'BuiltInRole',
           ...(recommended.has(r.guid) ? { recommendedFor: recommended.get(r.guid)! } : {}), held: heldGuids.has(r.guid),
@@ -223,6 +238,7 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, source:
           if (ra !== rb) return ra === -1 ? 1 : rb === -1 ? -1 : ra - rb;
           return a.roleName.localeCompare(b.roleName);
         });
+      return { roles: entries, accessPolicyVaults };
     }),
     assignRole: (request) => guarded('The role could not be assigned', () => createRoleAssignment({
       credential, cloud, scope: request.scope, principalId: request.principal.id, principalType: request.principal.type, roleDefinitionId: request.roleId,

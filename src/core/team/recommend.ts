@@ -42,7 +42,12 @@ export const DATA_NEEDS: Readonly<Record<string, readonly DataNeed[]>> = {
   ],
 };
 
-export interface ScopeResource { readonly name: string; readonly type: string }
+export interface ScopeResource {
+  readonly name: string;
+  readonly type: string;
+  /** A key vault in access-policy mode (enableRbacAuthorization false): no role reaches its data, so none is recommended. */
+  readonly accessPolicies?: boolean;
+}
 
 /**
  * The narrowest built-in role that grants every operation of the need, or undefined: no wildcard data actions (not
@@ -65,6 +70,7 @@ export function narrowestRole(roles: readonly RoleInfo[], operations: readonly s
 export function recommendedRoles(roles: readonly RoleInfo[], resources: readonly ScopeResource[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const resource of resources) {
+    if (resource.accessPolicies) continue;
     for (const need of DATA_NEEDS[resource.type.toLowerCase()] ?? []) {
       const role = need.prefer === 'complete' ? rolesGranting(roles, need.operations)[0] : narrowestRole(roles, need.operations);
       if (!role) continue;

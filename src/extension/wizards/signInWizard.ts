@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { azConfiguredCloud, KNOWN_CLOUDS } from '../../core/access/clouds';
+import { azConfiguredCloud, KNOWN_CLOUDS, type CloudSetting } from '../../core/access/clouds';
 import { knownTenants } from '../../core/signin/knownTenants';
 import type { CredentialName } from '../../core/chain/types';
 import { redactSecrets } from '../../core/redact';
@@ -7,7 +7,7 @@ import { definedEnvironment } from '../../core/presentation/settings';
 import { failureReason, pythonFactsOf, type ChainSnapshot } from '../../core/presentation/snapshot';
 import type { AccessSnapshot } from '../../core/presentation/accessSnapshot';
 import type { ScopeNode } from '../../core/access/types';
-import { signInPage, type SignInPage } from '../../core/signin/signInPage';
+import { signInPage, type CustomCloud, type SignInPage } from '../../core/signin/signInPage';
 import {
   choiceProblem, CLOUD_LABELS, CLOUD_NAMES, SIGN_IN_TOOLS, signInSteps, type SignInChoice, type SignInStep, type SignInTool,
 } from '../../core/signin/signInPageCommands';
@@ -16,13 +16,14 @@ import {
   type WizardFailure, type WizardInit, type WizardRequest,
 } from '../../webview/protocol';
 import { reportOf, type CommandContext } from '../commands/context';
+import { readAccessSettings } from '../settings';
 import { ACCESS_VIEW_ID, Commands, SIGN_IN_VIEW_TYPE } from '../ids';
 import { findExecutable, runSignInTerminal, type SignInTerminalRun } from '../signInTerminal';
 import { WizardPanel, result } from './panelHost';
 import { isServicePrincipalRequest, ServicePrincipalBackend } from './servicePrincipalBackend';
 import { currentRemote } from '../remote';
 
-const TITLE = 'Sign In to Azure';
+const TITLE = vscode.l10n.t('Sign In to Azure');
 const AZURE_RESOURCES_EXTENSION = 'ms-azuretools.vscode-azureresourcegroups';
 /** The Azure Resources extension's sign-in; it writes the auth record VisualStudioCodeCredential (1.24+) reads. */
 const AZURE_RESOURCES_SIGN_IN = 'azureResourceGroups.logIn';
@@ -42,6 +43,13 @@ function hasRole(nodes: readonly ScopeNode[]): boolean {
 function rolesOf(access: AccessSnapshot, objectId: string | null): 'some' | 'none' | 'unknown' {
   if (access.phase !== 'ready' || !objectId || access.subject.objectId?.toLowerCase() !== objectId.toLowerCase()) return 'unknown';
   return access.access.report.subscriptions.some((s) => hasRole(s.scopes)) ? 'some' : 'none';
+}
+
+/** The setting's custom endpoints as the page names them; null for a named cloud or none. */
+function customCloudOf(setting: CloudSetting): CustomCloud | null {
+  if (!setting || typeof setting !== 'object' || typeof setting.authorityHost !== 'string' || !/^https:\/\/[^\s]+$/.test(setting.authorityHost)) return null;
+  const name = typeof setting.name === 'string' && setting.name.trim() ? setting.name.trim().slice(0, 60) : vscode.l10n.t('Custom cloud');
+  return { label: name, authorityHost: setting.authorityHost.replace(/\/+$/, '').slice(0, 300) };
 }
 
 /** The page's model for the chain's current snapshot. */
@@ -69,6 +77,7 @@ export async function pageFor(ctx: CommandContext, snapshot: ChainSnapshot = ctx
     roles: rolesOf(ctx.access.current, active?.identity?.objectId ?? null),
     clouds: CLOUD_NAMES.map((name) => ({ name, label: CLOUD_LABELS[name], authorityHost: KNOWN_CLOUDS[name].authorityHost })),
     azCloud: azCloud ?? 'AzureCloud',
+    customCloud: customCloudOf(readAccessSettings(ctx.folders.current().folder).cloud),
     knownTenants: tenants,
   });
 }
@@ -78,7 +87,7 @@ function checkedPage(ctx: CommandContext, page: SignInPage): SignInPageMessage {
   const parsed = signInPageSchema.safeParse(page);
   if (!parsed.success) {
     ctx.log.warn(`The sign-in page's model does not match the wizard protocol: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
-    throw new PageFailure('failed', 'The sign-in page could not show the chain\'s state; see the log.');
+    throw new PageFailure('failed', vscode.l10n.t('The sign-in page could not show the chain\'s state; see the log.'));
   }
   return parsed.data;
 }
@@ -142,14 +151,14 @@ class SignInBackend implements vscode.Disposable {
         return result('cancelSignIn', {});
       case 'openDeviceLogin': {
         const url = this.run?.status.runId === request.runId ? this.run.deviceLoginUrl : null;
-        if (!url) throw new PageFailure('invalid', 'This sign-in named no device-login page.');
+        if (!url) throw new PageFailure('invalid', vscode.l10n.t('This sign-in named no device-login page.'));
         await vscode.env.openExternal(vscode.Uri.parse(url, true));
         return result('openDeviceLogin', {});
       }
       case 'vscodeSignIn': {
         const commands = await vscode.commands.getCommands(true);
         if (!commands.includes(AZURE_RESOURCES_SIGN_IN)) {
-          throw new PageFailure('failed', 'The Azure Resources extension (ms-azuretools.vscode-azureresourcegroups) is not installed: install it, then sign in with it.');
+          throw new PageFailure('failed', vscode.l10n.t('The Azure Resources extension ({0}) is not installed: install it, then sign in with it.', AZURE_RESOURCES_EXTENSION));
         }
         await vscode.commands.executeCommand(AZURE_RESOURCES_SIGN_IN);
         return result('vscodeSignIn', {});
@@ -165,12 +174,12 @@ class SignInBackend implements vscode.Disposable {
         void vscode.window.setStatusBarMessage(`$(check) Copied ${request.what}`, 3_000);
         return result('copy', {});
       default:
-        throw new PageFailure('invalid', `The sign-in page does not answer ${request.method}.`);
+        throw new PageFailure('invalid', vscode.l10n.t('The sign-in page does not answer {0}.', request.method));
     }
   }
 
   private async start(choice: SignInChoice): Promise<SignInRunMessage> {
-    if (this.run?.status.state === 'running') throw new PageFailure('invalid', 'A sign-in is already running: finish or cancel it first.');
+    if (this.run?.status.state === 'running') throw new PageFailure('invalid', vscode.l10n.t('A sign-in is already running: finish or cancel it first.'));
     const problem = choiceProblem(choice);
     if (problem) throw new PageFailure('invalid', problem);
     const env = definedEnvironment(process.env);
@@ -200,11 +209,11 @@ class SignInBackend implements vscode.Disposable {
   }
 
   private installBroker(): void {
-    if (!vscode.workspace.isTrusted) throw new PageFailure('invalid', 'Restricted Mode does not run the workspace interpreter: trust the workspace first.');
+    if (!vscode.workspace.isTrusted) throw new PageFailure('invalid', vscode.l10n.t('Restricted Mode does not run the workspace interpreter: trust the workspace first.'));
     const facts = pythonFactsOf(this.ctx.controller.current);
-    if (facts?.kind !== 'answered') throw new PageFailure('failed', 'The interpreter has not answered yet (or cannot be run): check the Credential Chain view, then try again.');
+    if (facts?.kind !== 'answered') throw new PageFailure('failed', vscode.l10n.t('The interpreter has not answered yet (or cannot be run): check the Credential Chain view, then try again.'));
     const terminal = vscode.window.createTerminal({
-      name: 'Azure Dev Auth: install azure-identity-broker', shellPath: facts.interpreter.path, shellArgs: ['-m', 'pip', 'install', 'azure-identity-broker'],
+      name: vscode.l10n.t('Azure Dev Auth: install azure-identity-broker'), shellPath: facts.interpreter.path, shellArgs: ['-m', 'pip', 'install', 'azure-identity-broker'],
       iconPath: new vscode.ThemeIcon('package'),
     });
     terminal.show();

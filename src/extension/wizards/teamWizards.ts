@@ -15,7 +15,7 @@ import { WIZARD_VIEW_TYPE, WizardPanel, result } from './panelHost';
 const TOOLS: readonly CredentialName[] = ['AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential'];
 /** The wizards run a tool for a token now and then, not for every call of an app: a slow first az gets time. */
 const PROCESS_TIMEOUT_SECONDS = 30;
-const TITLES = { group: 'Create Local Development Group', role: 'Assign Role', signIn: 'Sign In to Azure' } as const;
+const TITLES = { group: vscode.l10n.t('Create Local Development Group'), role: vscode.l10n.t('Assign Role'), signIn: vscode.l10n.t('Sign In to Azure') } as const;
 
 let facade: TeamFacade | undefined;
 function loadFacade(): TeamFacade {
@@ -63,12 +63,12 @@ export async function openTeamSession(ctx: CommandContext, purpose: { readonly c
   const secrets = ctx.knownSecrets();
   ctx.log.warn(`No developer tool gave the wizard a token: ${redactSecrets(opened.message, secrets)}`);
   if (vscodeSignedIn) {
-    throw new NoSession('vscode-only', 'Only VS Code\'s own Microsoft sign-in is available. Its app is not pre-authorised to change the directory '
-      + `(${purpose.permission} fails with AADSTS65002), so the wizard cannot ${purpose.cannot} with it. Sign in with the Azure CLI (az login), `
-      + 'the Azure Developer CLI or Azure PowerShell, or run the commands below yourself or hand them to an administrator.');
+    throw new NoSession('vscode-only', vscode.l10n.t('Only VS Code\'s own Microsoft sign-in is available. Its app is not pre-authorised to change the directory '
+      + '({0} fails with AADSTS65002), so the wizard cannot {1} with it. Sign in with the Azure CLI (az login), '
+      + 'the Azure Developer CLI or Azure PowerShell, or run the commands below yourself or hand them to an administrator.', purpose.permission, purpose.cannot));
   }
-  throw new NoSession('no-sign-in', 'No developer tool is signed in: the wizard uses the sign-in of the Azure CLI (az login), the Azure Developer CLI '
-    + '(azd auth login) or Azure PowerShell (Connect-AzAccount). Sign in, then try again, or use the commands below.');
+  throw new NoSession('no-sign-in', vscode.l10n.t('No developer tool is signed in: the wizard uses the sign-in of the Azure CLI (az login), the Azure Developer CLI '
+    + '(azd auth login) or Azure PowerShell (Connect-AzAccount). Sign in, then try again, or use the commands below.'));
 }
 
 /** The state one panel keeps in the extension host: its session (with the credential) lives here, never in the page. */
@@ -119,7 +119,7 @@ class WizardBackend {
         });
       }
       case 'listScopes': return result('listScopes', await (await this.open()).listScopes(request.parent));
-      case 'listRoles': return result('listRoles', { roles: await (await this.open()).listRoles(request.scope, request.principalId) });
+      case 'listRoles': return result('listRoles', await (await this.open()).listRoles(request.scope, request.principalId));
       case 'assignRole': {
         const session = await this.open();
         const outcome = await session.assignRole({ scope: request.scope, principal: request.principal, roleId: request.roleId, onWaiting: post });
