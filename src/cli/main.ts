@@ -6,7 +6,8 @@ import { chainInputsFor, interpreterFactsOf, type InterpreterFacts } from '../co
 import { mergeDotEnv, processEnvironment } from '../core/chain/env';
 import { ALL_CREDENTIALS, type ChainReport, type CredentialName, type KeywordArguments } from '../core/chain/types';
 import { chainOrderFor, familyFor, parseVersion } from '../core/chain/versions';
-import { describeSource, displayName, firstLine, formatExpiry, verdictHeadline } from '../core/presentation/chainRows';
+import { describeSource, displayName, firstLine, formatExpiry, fullIdentity, verdictHeadline } from '../core/presentation/chainRows';
+import { disagreementLabel, fixChoice } from '../core/presentation/disagreementRow';
 import { detectAzureIdentity, verifyWithPython } from '../core/python';
 import { which } from '../core/chain/pythonText';
 import { resolveProgram, WorkspaceProgramError } from '../core/chain/workspacePrograms';
@@ -202,6 +203,16 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
   for (const host of unchecked) lines.push(`To check it, run again with --allow-host ${host} (only if you trust ${host}).`);
   if (report.sources.some((s) => s.reached && s.unverifiedProgram)) {
     lines.push('To run the workspace\'s programs, run again with --allow-workspace-programs (only if you trust this repository).');
+  }
+  const disagreement = report.disagreement;
+  if (disagreement) {
+    // Names come from token claims: inert, like every other name here.
+    lines.push('', inert(disagreementLabel(disagreement), columns));
+    for (const other of disagreement.others.filter((o) => o.difference !== 'same')) {
+      lines.push(`  ${displayName(other.credential)}: ${inert(fullIdentity(other.identity) ?? '?', columns)}${other.identity.tenantId ? ` (tenant ${inert(other.identity.tenantId, 80)})` : ''}`);
+    }
+    if (disagreement.configuredTenant) lines.push(`  AZURE_TENANT_ID: ${inert(disagreement.configuredTenant, 80)}`);
+    for (const fix of disagreement.fixes) lines.push(`  Fix: ${inert(fixChoice(fix, disagreement, report.azureIdentityVersion).label, columns)}`);
   }
   for (const note of report.notes ?? []) lines.push(`Note: ${note}`);
   const verification = report.verification;

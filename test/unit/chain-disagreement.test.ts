@@ -8,6 +8,7 @@ import { familyFor } from '../../src/core/chain/versions';
 import { disagreementDescription, disagreementLabel, disagreementTooltip, fixChoice } from '../../src/core/presentation/disagreementRow';
 import type { ChainSnapshot } from '../../src/core/presentation/snapshot';
 import { chainViewRows } from '../../src/core/presentation/snapshotView';
+import { formatReport } from '../../src/cli/main';
 
 const T1 = '11111111-1111-1111-1111-111111111111';
 const T2 = '22222222-2222-2222-2222-222222222222';
@@ -134,4 +135,15 @@ test('the chain view shows the disagreement as a header row whose click resolves
   assert.doesNotMatch(row.tooltip, /\[x\]\(command:evil\)/);
   const signIn = disagreement.fixes.find((f) => f.kind === 'signInAgain')!;
   assert.doesNotMatch(fixChoice(signIn, disagreement, '1.26.0b3').detail, /\$\(zap\)/);
+});
+
+test('the CLI\'s table says the same after the verdict, with names made inert', () => {
+  const mallory: TokenIdentity = { upn: 'bob\u001b[31m@contoso.example', tenantId: T1 };
+  const { behaviour, sources, verdict } = chain('1.26.0b3', { AzureCliCredential: alice, AzurePowerShellCredential: mallory });
+  const disagreement = toolDisagreement(behaviour, sources, verdict)!;
+  const report: ChainReport = { azureIdentityVersion: '1.26.0b3', versionSource: 'flag', sources, verdict, verification: null, disagreement };
+  const text = formatReport(report, {});
+  assert.match(text, /Tools disagree: Python uses alice \(Azure CLI\)\n {2}Azure PowerShell: bob.*@contoso\.example \(tenant 1111/);
+  assert.match(text, /Fix: Pin Azure CLI in \.env \(AZURE_TOKEN_CREDENTIALS=AzureCliCredential\)/);
+  assert.ok(!text.includes('\u001b'), 'no terminal escape');
 });
