@@ -39,6 +39,9 @@ roles, deny assignments and insights of the identity your Python code signs in a
 Usage: azure-dev-auth roles [options]
   --subscription ID   only this subscription (repeatable; default: every one in the token's tenant)
   --scope SCOPE       only assignments that apply at, above or below this scope
+  --principal WHO     the access of this user, group, service principal or managed identity
+                      (object id, user principal name, application id or exact display name)
+                      instead of your own, read with your sign-in
   --workspace DIR     where .env and code name resources for the insights (default: this folder)
 ${COMMON}`;
 }
@@ -49,6 +52,7 @@ interface AccessOptions {
   cloud: string | undefined;
   subscriptions: string[];
   scope: string | undefined;
+  principal: string | undefined;
   workspace: string;
   timeoutSeconds: number | undefined;
 }
@@ -59,7 +63,7 @@ export interface AccessDeps {
 }
 
 function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { access: AccessOptions; chainArgs: string[] } {
-  const access: AccessOptions = { json: false, source: undefined, cloud: undefined, subscriptions: [], scope: undefined, workspace: process.cwd(), timeoutSeconds: undefined };
+  const access: AccessOptions = { json: false, source: undefined, cloud: undefined, subscriptions: [], scope: undefined, principal: undefined, workspace: process.cwd(), timeoutSeconds: undefined };
   const chainArgs: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const raw = args[i]!;
@@ -89,6 +93,7 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
       }
       case '--subscription':
       case '--scope':
+      case '--principal':
       case '--workspace':
         if (command !== 'roles') throw new AccessUsageError(`${flag} is an option of roles, not of ${command}.`);
         if (flag === '--subscription') {
@@ -99,6 +104,10 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
           const scope = value().trim();
           if (!scope.startsWith('/')) throw new AccessUsageError(`--scope ${scope}: expected a scope such as /subscriptions/<id>/resourceGroups/<name>.`);
           access.scope = scope;
+        } else if (flag === '--principal') {
+          const principal = value().trim();
+          if (!principal) throw new AccessUsageError('--principal: expected an object id, user principal name, application id or display name.');
+          access.principal = principal;
         } else access.workspace = value();
         break;
       default:
@@ -113,17 +122,24 @@ function who(report: AccessReport): string {
   return id.upn ?? id.appId ?? id.objectId;
 }
 
+function kindText(kind: AccessReport['identity']['kind']): string {
+  return kind === 'user' ? 'user' : kind === 'group' ? 'group' : kind === 'managedIdentity' ? 'managed identity' : 'service principal';
+}
+
 export function formatWhoami(report: AccessReport): string {
   const id = report.identity;
+  const viewer = report.viewer;
   const lines = [
-    `${id.displayName ?? who(report)}${id.displayName ? ` (${who(report)})` : ''}`,
-    `  kind:      ${id.kind === 'user' ? 'user' : id.kind === 'managedIdentity' ? 'managed identity' : 'service principal'}`,
+    `${viewer ? 'Access of ' : ''}${id.displayName ?? who(report)}${id.displayName ? ` (${who(report)})` : ''}`,
+    `  kind:      ${kindText(id.kind)}`,
     `  object id: ${id.objectId}`,
     ...(id.appId ? [`  app id:    ${id.appId}`] : []),
     `  tenant:    ${id.tenantName ? `${id.tenantName} (${id.tenantId})` : id.tenantId}`,
-    `  source:    ${displayName(id.source)}`,
+    ...(viewer
+      ? [`  read as:   ${viewer.displayName ?? viewer.upn ?? viewer.appId ?? viewer.objectId}${viewer.upn ?? viewer.appId ? ` (${viewer.upn ?? viewer.appId})` : ''} through ${displayName(viewer.source)}`]
+      : [`  source:    ${displayName(id.source)}`]),
     `  cloud:     ${report.cloud}${report.cloudFrom ? ` (${report.cloudFrom})` : ''}`,
-    `  token until ${id.expiresOn ? formatExpiry(id.expiresOn) : 'unknown'}`,
+    ...(viewer ? [] : [`  token until ${id.expiresOn ? formatExpiry(id.expiresOn) : 'unknown'}`]),
   ];
   for (const p of report.problems) lines.push(`  ! ${p.message} ${p.fix}`);
   return `${lines.join('\n')}\n`;
@@ -168,7 +184,8 @@ export function formatRoles(report: AccessReport, scope: string | undefined): st
     for (const i of report.insights) out.push(`  • ${i.title}${i.suggestion ? ` → ${i.suggestion}` : ''}`, `    ${i.detail}`);
   }
   for (const p of report.problems) out.push('', `! ${p.message} ${p.fix}`);
-  out.push('', `Equivalent: az role assignment list --assignee ${report.identity.objectId} --all --include-groups --include-inherited`);
+  // ARM refuses assignedTo() (az's --include-groups) for a group: its own assignments are what az lists for it.
+  out.push('', `Equivalent: az role assignment list --assignee ${report.identity.objectId} --all${report.identity.kind === 'group' ? '' : ' --include-groups'} --include-inherited`);
   return `${out.join('\n')}\n`;
 }
 
@@ -190,6 +207,7 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
     source, env, processEnv: process.env, processTimeoutSeconds: chainOptions.processTimeout ?? 10, allowedHosts: chainOptions.allowHosts,
     cloudSetting: access.cloud, cloudGivenBy: 'flag', subscriptions: access.subscriptions,
     workspaceFolder: command === 'roles' ? access.workspace : undefined, identityOnly: command === 'whoami', signal,
+    ...(access.principal !== undefined ? { principal: access.principal } : {}),
     deadlineMs: (access.timeoutSeconds ?? ACCESS_LOAD_DEADLINE_MS / 1000) * 1000,
     onProgress: (message) => { if (!access.json) process.stderr.write(`${inert(message)}\n`); },
   });

@@ -30,6 +30,8 @@ export interface AccessRequest {
   readonly workspaceFolder: string | undefined;
   /** Only the identity (`whoami`). */
   readonly identityOnly?: boolean;
+  /** Another principal whose access to show, read with the source's token (object id, UPN, app id or display name). */
+  readonly principal?: string;
   readonly signal: AbortSignal;
   /** Throttling and other waits, in a sentence. */
   readonly onProgress?: (message: string) => void;
@@ -84,6 +86,7 @@ export async function accessOutcome(request: AccessRequest): Promise<AccessOutco
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       ...(request.cache ? { cache: request.cache } : {}),
       ...(request.identityOnly ? { identityOnly: true } : {}),
+      ...(request.principal !== undefined ? { principal: request.principal } : {}),
       ...(request.deadlineMs ? { deadlineMs: request.deadlineMs } : {}),
     });
     return { ok: true, report: { ...redactReport(report, secrets), cloudFrom: trusted.from, notes: trusted.notes }, cloud };

@@ -14,6 +14,7 @@ import type { CloudEndpoints } from './clouds';
 import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './credentials';
 import { AccessCache } from './definitionCache';
 import { permissionsOf } from './permissions';
+import { graphPathOf, PrincipalLookupError, resolvePrincipal } from './principal';
 import {
   buildAccessReport, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
   type RawRoleDefinition, type RawSubscription,
@@ -46,6 +47,11 @@ export interface LoadAccessOptions extends Omit<SourceCredentialOptions, 'cloud'
   readonly deadlineMs?: number;
   /** The longest Retry-After waited for (default 60 s). */
   readonly maxRetryAfterSeconds?: number;
+  /**
+   * Show this principal's access instead of the signed-in identity's (read with the signed-in identity's token): an
+   * object id, user principal name, application id or display name (see principal.ts).
+   */
+  readonly principal?: string;
 }
 
 /** Thrown when the source gives no token for ARM: the view shows `problem` instead of a tree. */
@@ -152,24 +158,45 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     /* the tenant's name is a nicety; its id is shown anyway */
   }
 
+  const signedIn: AccessIdentity = {
+    kind, displayName, upn: kind === 'user' ? claims.upn : null, appId: kind === 'user' ? null : claims.appId, objectId, tenantId, tenantName,
+    source: options.source, expiresOn: new Date(claims.expiresOn * 1000).toISOString(),
+  };
   if (options.identityOnly) {
-    const identity: AccessIdentity = {
-      kind, displayName, upn: kind === 'user' ? claims.upn : null, appId: kind === 'user' ? null : claims.appId, objectId, tenantId, tenantName,
-      source: options.source, expiresOn: new Date(claims.expiresOn * 1000).toISOString(),
-    };
     return buildAccessReport({
-      cloud, identity, groups: null, groupsProblem: null, subscriptions: [], references: [], problems: graphProblems, requests: requests(),
+      cloud, identity: signedIn, groups: null, groupsProblem: null, subscriptions: [], references: [], problems: graphProblems, requests: requests(),
       tokenIssuedAt: claims.issuedAt, now: Date.now(), identityOnly: true,
     });
   }
+
+  // Whose access the report shows: the signed-in identity's, or the principal asked about (read with our token).
+  let subject = signedIn;
+  let subjectPath = self;
+  let viewer: AccessIdentity | undefined;
+  if (options.principal !== undefined) {
+    let found;
+    try {
+      found = await resolvePrincipal(graph, operation, options.principal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (error instanceof PrincipalLookupError) {
+        throw new AccessUnavailableError({ kind: 'failed', message: error.message, fix: 'Give the object id, user principal name or application id the Entra admin center shows for it.' });
+      }
+      throw new AccessUnavailableError(classify(error, undefined, 'Microsoft Graph could not look the principal up'));
+    }
+    subject = { ...signedIn, kind: found.kind, displayName: found.displayName, upn: found.upn, appId: found.appId, objectId: found.objectId };
+    subjectPath = graphPathOf(found);
+    viewer = signedIn;
+  }
+  const subjectId = subject.objectId;
 
   let groups: GroupMembership[] | null = null;
   let groupsProblem: AccessProblem | null = null;
   try {
     const advanced = { ConsistencyLevel: 'eventual' };
-    const all = (await graphAll(`${self}/transitiveMemberOf/microsoft.graph.group?$count=true&$top=999&$select=id,displayName,securityEnabled`, advanced))
+    const all = (await graphAll(`${subjectPath}/transitiveMemberOf/microsoft.graph.group?$count=true&$top=999&$select=id,displayName,securityEnabled`, advanced))
       .filter((g) => g.securityEnabled !== false);
-    const direct = new Set((await graphAll(`${self}/memberOf/microsoft.graph.group?$count=true&$top=999&$select=id`, advanced)).map((g) => str(g.id).toLowerCase()));
+    const direct = new Set((await graphAll(`${subjectPath}/memberOf/microsoft.graph.group?$count=true&$top=999&$select=id`, advanced)).map((g) => str(g.id).toLowerCase()));
     const names = new Map(all.map((g) => [str(g.id).toLowerCase(), strOrNull(g.displayName)]));
     // For each nested group, which of our groups are its members: the edges of the paths.
     const nested = all.filter((g) => !direct.has(str(g.id).toLowerCase()));
@@ -220,7 +247,14 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     ? [...subscriptionList.filter((s) => wanted.includes(s.subscriptionId.toLowerCase())), ...unlisted]
     : subscriptionList.filter((s) => !s.tenantId || s.tenantId.toLowerCase() === tenantId.toLowerCase());
 
-  const filter = `assignedTo('${objectId}')`;
+  // assignedTo() is transitive over groups but ARM refuses it for a group: a group's assignments are those made to it
+  // and to each group it is in, one principalId filter each (a few at a time).
+  const identityIds = [subjectId, ...(groups ?? []).map((g) => g.id)];
+  const perIdentity = async (list: (filter: string) => Promise<Record<string, unknown>[]>): Promise<Record<string, unknown>[]> => {
+    const seen = new Set<string>();
+    return (await mapLimit(identityIds, 4, (id) => list(`principalId eq '${id}'`))).flat()
+      .filter((item) => { const id = str(item.id).toLowerCase(); if (seen.has(id)) return false; seen.add(id); return true; });
+  };
   const armList = (scope: string, rest: string, query: Record<string, string>): Promise<Record<string, unknown>[]> => arm.list(operation, scopePath(scope, rest), query);
   const raws = await mapLimit(subscriptionList, options.concurrency ?? 4, async (subscription): Promise<RawSubscription> => {
     const sid = subscription.subscriptionId;
@@ -242,11 +276,13 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
         return await armList(scope, 'providers/Microsoft.Authorization/denyAssignments', authorization);
       } catch (error) {
         if ((error as { status?: number }).status !== 403) throw error;
-        return armList(scope, 'providers/Microsoft.Authorization/denyAssignments', { ...authorization, $filter: `principalId eq '${objectId}'` });
+        return armList(scope, 'providers/Microsoft.Authorization/denyAssignments', { ...authorization, $filter: `principalId eq '${subjectId}'` });
       }
     };
     const [assignments, definitions, deny, eligible, resources] = await Promise.all([
-      attempt('Role assignments could not be read', async () => (await armList(scope, 'providers/Microsoft.Authorization/roleAssignments', { ...authorization, $filter: filter }))
+      attempt('Role assignments could not be read', async () => (subject.kind === 'group'
+        ? await perIdentity((filter) => armList(scope, 'providers/Microsoft.Authorization/roleAssignments', { ...authorization, $filter: filter }))
+        : await armList(scope, 'providers/Microsoft.Authorization/roleAssignments', { ...authorization, $filter: `assignedTo('${subjectId}')` }))
         .map((a): RawRoleAssignment => {
           const p = props(a);
           return {
@@ -274,7 +310,9 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
         };
       })),
       // A tenant without PIM answers with an error here: that means "nothing eligible", not a problem to show.
-      attempt('Eligible roles could not be read', async () => (await armList(scope, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: 'asTarget()' }))
+      attempt('Eligible roles could not be read', async () => (viewer
+        ? await perIdentity((filter) => armList(scope, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: filter }))
+        : await armList(scope, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: 'asTarget()' }))
         .map((e): RawEligibility => {
           const p = props(e);
           return {
@@ -307,13 +345,10 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   });
   if (signal.aborted) throw Object.assign(new Error('The access load was cancelled.'), { name: 'AbortError' });
 
-  const identity: AccessIdentity = {
-    kind, displayName, upn: kind === 'user' ? claims.upn : null, appId: kind === 'user' ? null : claims.appId, objectId, tenantId, tenantName,
-    source: options.source, expiresOn: new Date(claims.expiresOn * 1000).toISOString(),
-  };
+  const identity = subject;
   // Names of the other principals the answers name (groups Graph did not list, eligible or deny principals), in
   // batches of 1000 ids: one request per batch, whatever the number of assignments.
-  const known = new Set([objectId.toLowerCase(), ...(groups ?? []).map((g) => g.id.toLowerCase())]);
+  const known = new Set([subjectId.toLowerCase(), ...(groups ?? []).map((g) => g.id.toLowerCase())]);
   const unknown = [...new Set(raws.flatMap((r) => [...(r.assignments ?? []), ...(r.eligible ?? [])].map((a) => a.principalId.toLowerCase())))]
     .filter((id) => id && !known.has(id));
   const principalNames: Record<string, string> = {};
@@ -328,8 +363,10 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
       break;
     }
   }
-  return buildAccessReport({
+  const report = buildAccessReport({
     cloud, identity, groups, groupsProblem, principalNames, subscriptions: raws, references: options.references ?? [], problems, requests: requests(),
-    tokenIssuedAt: claims.issuedAt, now: Date.now(),
+    // How old our token is says nothing about another principal's tokens.
+    tokenIssuedAt: viewer ? null : claims.issuedAt, now: Date.now(),
   });
+  return viewer ? { ...report, viewer } : report;
 }

@@ -3,7 +3,8 @@
 // Pure data: no token ever appears here (only claims), no functions, no `vscode`.
 import type { CredentialName } from '../chain/types';
 
-export type PrincipalKind = 'user' | 'servicePrincipal' | 'managedIdentity';
+/** Groups only when the report is another principal's (Check access for…): nobody signs in as a group. */
+export type PrincipalKind = 'user' | 'group' | 'servicePrincipal' | 'managedIdentity';
 
 export interface AccessIdentity {
   readonly kind: PrincipalKind;
@@ -155,4 +156,9 @@ export interface AccessReport {
   readonly cloudFrom?: string;
   /** What the load ignored and why (a workspace .env naming a cloud). */
   readonly notes?: readonly string[];
+  /**
+   * Set when the report shows another principal's access (Check access for…): the signed-in identity whose token read
+   * it. `identity` is then that principal; its `source` and `expiresOn` are the signed-in identity's.
+   */
+  readonly viewer?: AccessIdentity;
 }
