@@ -22,7 +22,8 @@ const COMMON = `  --json              print the report as JSON
   --utc               times in UTC (default: this machine's time zone)
   and every option of \`azure-dev-auth chain\` (--python, --dotenv, --exclude, --allow-host, …), which
   decide the source.
-Exit status: 0 answered, 1 no token or the load failed, 2 usage or input error, 130 cancelled.
+Exit status: 0 answered (with --can: the answer is yes), 1 no token, the load failed (or the answer
+is no or depends), 2 usage or input error, 130 cancelled.
 `;
 
 export function accessHelp(command: 'whoami' | 'roles'): string {
@@ -42,6 +43,9 @@ Usage: azure-dev-auth roles [options]
   --principal WHO     the access of this user, group, service principal or managed identity
                       (object id, user principal name, application id or exact display name)
                       instead of your own, read with your sign-in
+  --can ACTION        answer whether the identity (or --principal) may do ACTION on --scope,
+                      which may also name a resource, resource group or subscription:
+                      yes, no or depends on a condition (exit 0 only for yes, 1 otherwise)
   --workspace DIR     where .env and code name resources for the insights (default: this folder)
 ${COMMON}`;
 }
@@ -53,6 +57,7 @@ interface AccessOptions {
   subscriptions: string[];
   scope: string | undefined;
   principal: string | undefined;
+  can: string | undefined;
   workspace: string;
   timeoutSeconds: number | undefined;
 }
@@ -63,7 +68,7 @@ export interface AccessDeps {
 }
 
 function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { access: AccessOptions; chainArgs: string[] } {
-  const access: AccessOptions = { json: false, source: undefined, cloud: undefined, subscriptions: [], scope: undefined, principal: undefined, workspace: process.cwd(), timeoutSeconds: undefined };
+  const access: AccessOptions = { json: false, source: undefined, cloud: undefined, subscriptions: [], scope: undefined, principal: undefined, can: undefined, workspace: process.cwd(), timeoutSeconds: undefined };
   const chainArgs: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const raw = args[i]!;
@@ -94,6 +99,7 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
       case '--subscription':
       case '--scope':
       case '--principal':
+      case '--can':
       case '--workspace':
         if (command !== 'roles') throw new AccessUsageError(`${flag} is an option of roles, not of ${command}.`);
         if (flag === '--subscription') {
@@ -102,8 +108,12 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
           access.subscriptions.push(id);
         } else if (flag === '--scope') {
           const scope = value().trim();
-          if (!scope.startsWith('/')) throw new AccessUsageError(`--scope ${scope}: expected a scope such as /subscriptions/<id>/resourceGroups/<name>.`);
+          if (!scope) throw new AccessUsageError('--scope: expected a scope such as /subscriptions/<id>/resourceGroups/<name>.');
           access.scope = scope;
+        } else if (flag === '--can') {
+          const action = value().trim();
+          if (!/^[A-Za-z0-9.]+\/[A-Za-z0-9./*_-]+$/.test(action)) throw new AccessUsageError(`--can ${action}: expected an operation such as Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write.`);
+          access.can = action;
         } else if (flag === '--principal') {
           const principal = value().trim();
           if (!principal) throw new AccessUsageError('--principal: expected an object id, user principal name, application id or display name.');
@@ -114,7 +124,25 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
         chainArgs.push(raw);
     }
   }
+  if (access.can && !access.scope) throw new AccessUsageError('--can needs --scope: the scope id, or the name of a resource, resource group or subscription.');
+  // Without --can a scope filters the tree by its id.
+  if (!access.can && access.scope && !access.scope.startsWith('/')) throw new AccessUsageError(`--scope ${access.scope}: expected a scope such as /subscriptions/<id>/resourceGroups/<name>.`);
   return { access, chainArgs };
+}
+
+export function formatCan(report: AccessReport): string {
+  const can = report.can;
+  if (!can) return '';
+  if (!can.ok) return `${inert(can.message)}\n`;
+  const { answer, crossCheck } = can;
+  const out = [answer.sentence];
+  for (const a of answer.grantedBy) out.push(`  ${answer.verdict === 'depends' ? 'only with its condition' : 'granted by'}: ${a.role.roleName} at ${a.scope} · ${describePath(a.via)}`);
+  for (const c of answer.conditions) out.push(`  condition: ${c}`);
+  if (answer.deniedBy) out.push(`  denied by: ${answer.deniedBy.name} at ${answer.deniedBy.scope}`);
+  if (answer.suggestion) out.push('', `To grant it: ${answer.suggestion.roleName}`, answer.suggestion.command);
+  if (crossCheck) out.push('', 'problem' in crossCheck ? `ARM's effective permissions: ${crossCheck.problem}` : crossCheck.note);
+  // Names come from the tenant: each printed line is made inert (the command's own line breaks are its continuations).
+  return `${out.flatMap((line) => line.split('\n')).map((line) => inert(line)).join('\n')}\n`;
 }
 
 function who(report: AccessReport): string {
@@ -208,6 +236,7 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
     cloudSetting: access.cloud, cloudGivenBy: 'flag', subscriptions: access.subscriptions,
     workspaceFolder: command === 'roles' ? access.workspace : undefined, identityOnly: command === 'whoami', signal,
     ...(access.principal !== undefined ? { principal: access.principal } : {}),
+    ...(access.can && access.scope ? { can: { action: access.can, scope: access.scope } } : {}),
     deadlineMs: (access.timeoutSeconds ?? ACCESS_LOAD_DEADLINE_MS / 1000) * 1000,
     onProgress: (message) => { if (!access.json) process.stderr.write(`${inert(message)}\n`); },
   });
@@ -216,6 +245,10 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
   if (outcome.ok) {
     // Every name in the text comes from the tenant: made inert (no terminal escapes, no forged lines, elided).
     const shown = inertStrings(outcome.report, Math.max(40, (process.stdout.columns || 120) - 20));
+    if (access.can) {
+      process.stdout.write(access.json ? `${JSON.stringify(outcome.report.can, null, 2)}\n` : formatCan(outcome.report));
+      return outcome.report.can?.ok && outcome.report.can.answer.verdict === 'yes' ? 0 : 1;
+    }
     process.stdout.write(access.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : command === 'whoami' ? formatWhoami(shown) : formatRoles(shown, access.scope));
     return 0;
   }

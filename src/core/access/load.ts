@@ -13,10 +13,11 @@ import type { CredentialName } from '../chain/types';
 import type { CloudEndpoints } from './clouds';
 import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './credentials';
 import { AccessCache } from './definitionCache';
+import { answerCan, permissionsGrant, resolveScope } from './can';
 import { permissionsOf } from './permissions';
 import { graphPathOf, PrincipalLookupError, resolvePrincipal } from './principal';
 import {
-  buildAccessReport, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
+  buildAccessReport, roleInfo, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
   type RawRoleDefinition, type RawSubscription,
 } from './model';
 import type { AccessIdentity, AccessProblem, AccessReport, GroupMembership, PrincipalKind } from './types';
@@ -52,6 +53,10 @@ export interface LoadAccessOptions extends Omit<SourceCredentialOptions, 'cloud'
    * object id, user principal name, application id or display name (see principal.ts).
    */
   readonly principal?: string;
+  /** Keep every subscription's resource list in the report (what the Can … do …? question picks from). */
+  readonly includeResources?: boolean;
+  /** Also answer "can it do `action` on `scope`" (a scope id, or a resource, resource group or subscription name). */
+  readonly can?: { readonly action: string; readonly scope: string };
 }
 
 /** Thrown when the source gives no token for ARM: the view shows `problem` instead of a tree. */
@@ -368,5 +373,41 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     // How old our token is says nothing about another principal's tokens.
     tokenIssuedAt: viewer ? null : claims.issuedAt, now: Date.now(),
   });
-  return viewer ? { ...report, viewer } : report;
+  let result: AccessReport = viewer ? { ...report, viewer } : report;
+  if (options.includeResources || options.can) {
+    result = { ...result, subscriptions: result.subscriptions.map((s, i) => ({ ...s, resources: (raws[i]?.resources ?? []).map((r) => ({ id: r.id, name: r.name, type: r.type })) })) };
+  }
+  if (options.can) result = { ...result, can: await canResult(result, raws, options.can, viewer === undefined, arm, operation) };
+  return result;
+}
+
+const PERMISSIONS_API = '2022-04-01';
+
+/** The answer to the question, and (for the signed-in identity) ARM's effective permissions at the scope beside it. */
+async function canResult(report: AccessReport, raws: readonly RawSubscription[], question: { action: string; scope: string }, self: boolean, arm: AzureClient, operation: AzureOperation): Promise<NonNullable<AccessReport['can']>> {
+  const action = question.action.trim();
+  if (!/^[A-Za-z0-9.]+\/[A-Za-z0-9./*_-]+$/.test(action)) return { ok: false, message: `${action}: expected an operation such as Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write.` };
+  const where = resolveScope(report, question.scope);
+  if (!where.ok) return { ok: false, message: where.message };
+  const subscription = /^\/subscriptions\/([^/]+)/i.exec(where.scope)?.[1]?.toLowerCase();
+  const definitions = new Map(raws.filter((r) => !subscription || r.subscriptionId.toLowerCase() === subscription)
+    .flatMap((r) => r.definitions ?? []).map((d) => [d.id.split('/').pop()!.toLowerCase(), roleInfo(d)]));
+  const answer = answerCan(report, action, where.scope, [...definitions.values()]);
+  if (!self) return { ok: true, answer, crossCheck: null };
+  let crossCheck;
+  try {
+    const blocks = permissionsOf(await arm.list(operation, scopePath(where.scope, 'providers/Microsoft.Authorization/permissions'), { 'api-version': PERMISSIONS_API }));
+    const armGrants = permissionsGrant(blocks, action, answer.dataAction);
+    const ours = answer.grantedBy.length > 0;
+    crossCheck = {
+      scope: where.scope, armGrants, agrees: armGrants === ours,
+      note: armGrants === ours
+        ? `ARM's effective permissions at this scope agree: its roles ${armGrants ? 'grant' : 'do not grant'} ${action}${answer.deniedBy || answer.conditions.length ? ' (that list leaves deny assignments and conditions out)' : ''}.`
+        : `ARM's effective permissions at this scope disagree: they say the roles ${armGrants ? 'grant' : 'do not grant'} ${action}. Assignments may have changed since the load, or a role is not readable here.`,
+    };
+  } catch (error) {
+    if (operation.signal.aborted) throw error;
+    crossCheck = { scope: where.scope, problem: classifyError(error, where.scope, 'ARM\'s effective permissions could not be read').message };
+  }
+  return { ok: true, answer, crossCheck };
 }
