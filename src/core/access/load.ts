@@ -261,6 +261,38 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
       .filter((item) => { const id = str(item.id).toLowerCase(); if (seen.has(id)) return false; seen.add(id); return true; });
   };
   const armList = (scope: string, rest: string, query: Record<string, string>): Promise<Record<string, unknown>[]> => arm.list(operation, scopePath(scope, rest), query);
+  const listAssignmentsAt = (at: string): Promise<Record<string, unknown>[]> => (subject.kind === 'group'
+    ? perIdentity((filter) => armList(at, 'providers/Microsoft.Authorization/roleAssignments', { 'api-version': ARM_API.authorization, $filter: filter }))
+    : armList(at, 'providers/Microsoft.Authorization/roleAssignments', { 'api-version': ARM_API.authorization, $filter: `assignedTo('${subjectId}')` }));
+  /**
+   * Another principal's assignments need read rights on role assignments. Without them for the whole subscription, the
+   * resource groups where we have them still answer (each list holds what applies above and below the group): what the
+   * others hold is then said to be missing.
+   */
+  const assignmentsOf = async (scope: string, subProblems: AccessProblem[]): Promise<Record<string, unknown>[]> => {
+    try {
+      return await listAssignmentsAt(scope);
+    } catch (error) {
+      if (!viewer || (error as { status?: number }).status !== 403) throw error;
+      const groups = await arm.list(operation, scopePath(scope, 'resourcegroups'), { 'api-version': ARM_API.resources }).catch(() => []);
+      const seen = new Set<string>();
+      const unreadable: string[] = [];
+      const lists = await mapLimit(groups, 4, async (g) => {
+        try { return await listAssignmentsAt(str(g.id)); } catch (inner) {
+          if (signal.aborted || (inner as { status?: number }).status !== 403) throw inner;
+          unreadable.push(str(g.name));
+          return [];
+        }
+      });
+      if (groups.length === 0 || unreadable.length === groups.length) throw error;
+      subProblems.push({
+        kind: 'forbidden', scope,
+        message: `You may not read the role assignments of this whole subscription: those shown were read in the resource groups where you may${unreadable.length ? `; ${unreadable.join(', ')} could not be read` : ''}. Assignments made only inside resource groups you cannot read are missing.`,
+        fix: 'Ask for Reader (or any role with Microsoft.Authorization/roleAssignments/read) on the subscription to see all of them.',
+      });
+      return lists.flat().filter((a) => { const id = str(a.id).toLowerCase(); if (seen.has(id)) return false; seen.add(id); return true; });
+    }
+  };
   const raws = await mapLimit(subscriptionList, options.concurrency ?? 4, async (subscription): Promise<RawSubscription> => {
     const sid = subscription.subscriptionId;
     const scope = `/subscriptions/${sid}`;
@@ -285,9 +317,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
       }
     };
     const [assignments, definitions, deny, eligible, resources] = await Promise.all([
-      attempt('Role assignments could not be read', async () => (subject.kind === 'group'
-        ? await perIdentity((filter) => armList(scope, 'providers/Microsoft.Authorization/roleAssignments', { ...authorization, $filter: filter }))
-        : await armList(scope, 'providers/Microsoft.Authorization/roleAssignments', { ...authorization, $filter: `assignedTo('${subjectId}')` }))
+      attempt('Role assignments could not be read', async () => (await assignmentsOf(scope, subProblems))
         .map((a): RawRoleAssignment => {
           const p = props(a);
           return {
@@ -392,7 +422,15 @@ async function canResult(report: AccessReport, raws: readonly RawSubscription[],
   const subscription = /^\/subscriptions\/([^/]+)/i.exec(where.scope)?.[1]?.toLowerCase();
   const definitions = new Map(raws.filter((r) => !subscription || r.subscriptionId.toLowerCase() === subscription)
     .flatMap((r) => r.definitions ?? []).map((d) => [d.id.split('/').pop()!.toLowerCase(), roleInfo(d)]));
-  const answer = answerCan(report, action, where.scope, [...definitions.values()]);
+  const raw = raws.find((r) => r.subscriptionId.toLowerCase() === subscription);
+  if (subscription && !raw?.assignments) {
+    const why = raw?.problems[0]?.message ?? 'the subscription is not visible with this sign-in';
+    return { ok: false, message: `The role assignments at ${where.scope} could not be read (${why}): no answer can be given.` };
+  }
+  const answered = answerCan(report, action, where.scope, [...definitions.values()]);
+  // A no read from part of the assignments may be wrong: say so in the answer itself.
+  const answer = answered.verdict !== 'yes' && raw?.problems.length
+    ? { ...answered, sentence: `${answered.sentence} (Not every assignment could be read: ${raw.problems.map((p) => p.message).join(' ')})` } : answered;
   if (!self) return { ok: true, answer, crossCheck: null };
   let crossCheck;
   try {
