@@ -38,6 +38,9 @@ export const Commands = {
   createLocalDevGroup: 'azureDevAuth.createLocalDevGroup',
   assignRole: 'azureDevAuth.assignRole',
   moveAuthFileToEnv: 'azureDevAuth.moveAuthFileToEnv',
+  checkAccessFor: 'azureDevAuth.checkAccessFor',
+  backToMyAccess: 'azureDevAuth.backToMyAccess',
+  canDo: 'azureDevAuth.canDo',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -71,6 +74,9 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [Commands.activateInPim]: 'Activate in PIM',
   [Commands.createLocalDevGroup]: 'Create Local Development Group…',
   [Commands.assignRole]: 'Assign Role…',
+  [Commands.checkAccessFor]: 'Check Access for…',
+  [Commands.backToMyAccess]: 'Back to My Access',
+  [Commands.canDo]: 'Can … Do …?',
   [Commands.moveAuthFileToEnv]: 'Move AZURE_AUTH_LOCATION Values into .env…',
 };
 
@@ -88,4 +94,6 @@ export const ContextKeys = {
   hasAccessReport: 'azureDevAuth.hasAccessReport',
   /** The interpreter answered and has no azure-identity: Install azure-identity applies. */
   azureIdentityMissing: 'azureDevAuth.azureIdentityMissing',
+  /** The Access view shows another principal's access (Check Access for…): Back to My Access applies. */
+  accessForOther: 'azureDevAuth.accessForOther',
 } as const;

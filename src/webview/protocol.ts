@@ -135,7 +135,8 @@ export type PageCommand = (typeof PAGE_COMMANDS)[number];
 /** What the panel opens with (from the command's arguments: an Access view row, the group wizard's result). */
 export const initSchema = z.discriminatedUnion('wizard', [
   z.object({ wizard: z.literal('group'), folderName: text(256) }),
-  z.object({ wizard: z.literal('role'), assignee: principalSchema.optional(), scope: scope.optional() }),
+  /** `roleName`: the role to preselect once the roles are listed (Can … Do …?'s suggestion). */
+  z.object({ wizard: z.literal('role'), assignee: principalSchema.optional(), scope: scope.optional(), roleName: text(256).optional() }),
   /**
    * `focus`: where the page starts: a source's row (a chain row's "Sign In with This Source") or the section of the
    * service principal for local development (its own command).

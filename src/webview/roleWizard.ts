@@ -179,6 +179,10 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
     try {
       t.roles = (await request({ method: 'listRoles', scope: at, principalId: state.assignee.id })).roles;
       t.failure = null;
+      // The role the panel was opened for (Can … Do …?'s suggestion) is chosen once, when it is listed.
+      const wanted = state.init.wizard === 'role' ? state.init.roleName : undefined;
+      const preset = wanted && !state.role ? t.roles.find((r) => r.roleName === wanted) : undefined;
+      if (preset) state.role = { id: preset.id, roleName: preset.roleName };
     } catch (error) {
       t.failure = failureOf(error);
       t.roles = [];

@@ -14,6 +14,7 @@ export function registerAccessCommands(ctx: CommandContext): vscode.Disposable[]
     registerCommand(ctx, Commands.openInPortal, (arg) => openInPortal(rowArgument(arg))),
     registerCommand(ctx, Commands.activateInPim, (arg) => activateInPim(rowArgument(arg))),
     registerCommand(ctx, Commands.removeRoleAssignment, (arg) => removeAssignment(ctx, rowArgument(arg))),
+    registerCommand(ctx, Commands.backToMyAccess, () => ctx.access.backToMine()),
   ];
 }
 
