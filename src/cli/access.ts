@@ -22,7 +22,8 @@ const COMMON = `  --json              print the report as JSON
   --utc               times in UTC (default: this machine's time zone)
   and every option of \`azure-dev-auth chain\` (--python, --dotenv, --exclude, --allow-host, …), which
   decide the source.
-Exit status: 0 answered, 1 no token or the load failed, 2 usage or input error, 130 cancelled.
+Exit status: 0 answered (with --can: the answer is yes), 1 no token, the load failed (or the answer
+is no or depends), 2 usage or input error, 130 cancelled.
 `;
 
 export function accessHelp(command: 'whoami' | 'roles'): string {
@@ -39,6 +40,12 @@ roles, deny assignments and insights of the identity your Python code signs in a
 Usage: azure-dev-auth roles [options]
   --subscription ID   only this subscription (repeatable; default: every one in the token's tenant)
   --scope SCOPE       only assignments that apply at, above or below this scope
+  --principal WHO     the access of this user, group, service principal or managed identity
+                      (object id, user principal name, application id or exact display name)
+                      instead of your own, read with your sign-in
+  --can ACTION        answer whether the identity (or --principal) may do ACTION on --scope,
+                      which may also name a resource, resource group or subscription:
+                      yes, no or depends on a condition (exit 0 only for yes, 1 otherwise)
   --workspace DIR     where .env and code name resources for the insights (default: this folder)
 ${COMMON}`;
 }
@@ -49,6 +56,8 @@ interface AccessOptions {
   cloud: string | undefined;
   subscriptions: string[];
   scope: string | undefined;
+  principal: string | undefined;
+  can: string | undefined;
   workspace: string;
   timeoutSeconds: number | undefined;
 }
@@ -59,7 +68,7 @@ export interface AccessDeps {
 }
 
 function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { access: AccessOptions; chainArgs: string[] } {
-  const access: AccessOptions = { json: false, source: undefined, cloud: undefined, subscriptions: [], scope: undefined, workspace: process.cwd(), timeoutSeconds: undefined };
+  const access: AccessOptions = { json: false, source: undefined, cloud: undefined, subscriptions: [], scope: undefined, principal: undefined, can: undefined, workspace: process.cwd(), timeoutSeconds: undefined };
   const chainArgs: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const raw = args[i]!;
@@ -89,6 +98,8 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
       }
       case '--subscription':
       case '--scope':
+      case '--principal':
+      case '--can':
       case '--workspace':
         if (command !== 'roles') throw new AccessUsageError(`${flag} is an option of roles, not of ${command}.`);
         if (flag === '--subscription') {
@@ -97,15 +108,41 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
           access.subscriptions.push(id);
         } else if (flag === '--scope') {
           const scope = value().trim();
-          if (!scope.startsWith('/')) throw new AccessUsageError(`--scope ${scope}: expected a scope such as /subscriptions/<id>/resourceGroups/<name>.`);
+          if (!scope) throw new AccessUsageError('--scope: expected a scope such as /subscriptions/<id>/resourceGroups/<name>.');
           access.scope = scope;
+        } else if (flag === '--can') {
+          const action = value().trim();
+          if (!/^[A-Za-z0-9.]+\/[A-Za-z0-9./*_-]+$/.test(action)) throw new AccessUsageError(`--can ${action}: expected an operation such as Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write.`);
+          access.can = action;
+        } else if (flag === '--principal') {
+          const principal = value().trim();
+          if (!principal) throw new AccessUsageError('--principal: expected an object id, user principal name, application id or display name.');
+          access.principal = principal;
         } else access.workspace = value();
         break;
       default:
         chainArgs.push(raw);
     }
   }
+  if (access.can && !access.scope) throw new AccessUsageError('--can needs --scope: the scope id, or the name of a resource, resource group or subscription.');
+  // Without --can a scope filters the tree by its id.
+  if (!access.can && access.scope && !access.scope.startsWith('/')) throw new AccessUsageError(`--scope ${access.scope}: expected a scope such as /subscriptions/<id>/resourceGroups/<name>.`);
   return { access, chainArgs };
+}
+
+export function formatCan(report: AccessReport): string {
+  const can = report.can;
+  if (!can) return '';
+  if (!can.ok) return `${inert(can.message)}\n`;
+  const { answer, crossCheck } = can;
+  const out = [answer.sentence];
+  for (const a of answer.grantedBy) out.push(`  ${answer.verdict === 'depends' ? 'only with its condition' : 'granted by'}: ${a.role.roleName} at ${a.scope} · ${describePath(a.via)}`);
+  for (const c of answer.conditions) out.push(`  condition: ${c}`);
+  if (answer.deniedBy) out.push(`  denied by: ${answer.deniedBy.name} at ${answer.deniedBy.scope}`);
+  if (answer.suggestion) out.push('', `To grant it: ${answer.suggestion.roleName}`, answer.suggestion.command);
+  if (crossCheck) out.push('', 'problem' in crossCheck ? `ARM's effective permissions: ${crossCheck.problem}` : crossCheck.note);
+  // Names come from the tenant: each printed line is made inert (the command's own line breaks are its continuations).
+  return `${out.flatMap((line) => line.split('\n')).map((line) => inert(line)).join('\n')}\n`;
 }
 
 function who(report: AccessReport): string {
@@ -113,17 +150,24 @@ function who(report: AccessReport): string {
   return id.upn ?? id.appId ?? id.objectId;
 }
 
+function kindText(kind: AccessReport['identity']['kind']): string {
+  return kind === 'user' ? 'user' : kind === 'group' ? 'group' : kind === 'managedIdentity' ? 'managed identity' : 'service principal';
+}
+
 export function formatWhoami(report: AccessReport): string {
   const id = report.identity;
+  const viewer = report.viewer;
   const lines = [
-    `${id.displayName ?? who(report)}${id.displayName ? ` (${who(report)})` : ''}`,
-    `  kind:      ${id.kind === 'user' ? 'user' : id.kind === 'managedIdentity' ? 'managed identity' : 'service principal'}`,
+    `${viewer ? 'Access of ' : ''}${id.displayName ?? who(report)}${id.displayName ? ` (${who(report)})` : ''}`,
+    `  kind:      ${kindText(id.kind)}`,
     `  object id: ${id.objectId}`,
     ...(id.appId ? [`  app id:    ${id.appId}`] : []),
     `  tenant:    ${id.tenantName ? `${id.tenantName} (${id.tenantId})` : id.tenantId}`,
-    `  source:    ${displayName(id.source)}`,
+    ...(viewer
+      ? [`  read as:   ${viewer.displayName ?? viewer.upn ?? viewer.appId ?? viewer.objectId}${viewer.upn ?? viewer.appId ? ` (${viewer.upn ?? viewer.appId})` : ''} through ${displayName(viewer.source)}`]
+      : [`  source:    ${displayName(id.source)}`]),
     `  cloud:     ${report.cloud}${report.cloudFrom ? ` (${report.cloudFrom})` : ''}`,
-    `  token until ${id.expiresOn ? formatExpiry(id.expiresOn) : 'unknown'}`,
+    ...(viewer ? [] : [`  token until ${id.expiresOn ? formatExpiry(id.expiresOn) : 'unknown'}`]),
   ];
   for (const p of report.problems) lines.push(`  ! ${p.message} ${p.fix}`);
   return `${lines.join('\n')}\n`;
@@ -174,7 +218,8 @@ export function formatRoles(report: AccessReport, scope: string | undefined): st
     }
   }
   for (const p of report.problems) out.push('', `! ${p.message} ${p.fix}`);
-  out.push('', `Equivalent: az role assignment list --assignee ${report.identity.objectId} --all --include-groups --include-inherited`);
+  // ARM refuses assignedTo() (az's --include-groups) for a group: its own assignments are what az lists for it.
+  out.push('', `Equivalent: az role assignment list --assignee ${report.identity.objectId} --all${report.identity.kind === 'group' ? '' : ' --include-groups'} --include-inherited`);
   return `${out.join('\n')}\n`;
 }
 
@@ -196,6 +241,8 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
     source, env, processEnv: process.env, processTimeoutSeconds: chainOptions.processTimeout ?? 10, allowedHosts: chainOptions.allowHosts,
     cloudSetting: access.cloud, cloudGivenBy: 'flag', subscriptions: access.subscriptions,
     workspaceFolder: command === 'roles' ? access.workspace : undefined, identityOnly: command === 'whoami', signal,
+    ...(access.principal !== undefined ? { principal: access.principal } : {}),
+    ...(access.can && access.scope ? { can: { action: access.can, scope: access.scope } } : {}),
     deadlineMs: (access.timeoutSeconds ?? ACCESS_LOAD_DEADLINE_MS / 1000) * 1000,
     onProgress: (message) => { if (!access.json) process.stderr.write(`${inert(message)}\n`); },
   });
@@ -203,6 +250,10 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
   for (const note of notes) process.stderr.write(`Note: ${inert(note)}\n`);
   if (outcome.ok) {
     // Every name in the text comes from the tenant: made inert (no terminal escapes, no forged lines, elided).
+    if (access.can) {
+      process.stdout.write(access.json ? `${JSON.stringify(outcome.report.can, null, 2)}\n` : formatCan(outcome.report));
+      return outcome.report.can?.ok && outcome.report.can.answer.verdict === 'yes' ? 0 : 1;
+    }
     const elided = inertStrings(outcome.report, Math.max(40, (process.stdout.columns || 120) - 20));
     // Administrator requests are pasted: never elided nor wrapped, one inert line per command.
     const verbatim = new Set<string>();

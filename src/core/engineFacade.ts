@@ -82,6 +82,12 @@ export interface AccessLoadRequest extends AccessSourceInputs {
   readonly onProgress: (message: string) => void;
   /** VS Code's http.proxy and http.noProxy, which win over HTTPS_PROXY / NO_PROXY. */
   readonly proxy?: { readonly proxy?: string; readonly noProxy?: readonly string[] };
+  /** Another principal's access (Check Access for…): its object id, read with the source's token. */
+  readonly principal?: string;
+  /** Keep the subscriptions' resources in the report (Can … Do …? picks from them). */
+  readonly includeResources?: boolean;
+  /** Also answer "can it do this action on this scope" (Can … Do …?). */
+  readonly can?: { readonly action: string; readonly scope: string };
 }
 
 export type AccessLoadOutcome =
@@ -166,6 +172,9 @@ function loadAccessOutcome(request: AccessLoadRequest, cache: AccessCache): Prom
     workspaceFolder: request.workspaceFolder, signal: request.signal, onProgress: request.onProgress, cache,
     ...(request.proxy ? { proxy: request.proxy } : {}),
     ...(request.vsCodeAccount ? { vsCodeAccount: request.vsCodeAccount } : {}),
+    ...(request.principal ? { principal: request.principal } : {}),
+    ...(request.includeResources ? { includeResources: true } : {}),
+    ...(request.can ? { can: request.can } : {}),
   });
 }
 

@@ -10,6 +10,7 @@ import { currentReport, type ChainSnapshot, type SnapshotScope } from '../core/p
 import { redactSecrets } from '../core/redact';
 import type { AllowedHosts } from './allowedHosts';
 import type { ChainController } from './chainController';
+import { ContextKeys } from './ids';
 import { affectsAccess, readAccessSettings, readProxySettings } from './settings';
 import { MICROSOFT_PROVIDER, VsCodeAccountCredential, type MicrosoftAuthentication } from './vscodeAccount';
 
@@ -60,6 +61,8 @@ export class AccessController implements vscode.Disposable {
   /** A `.env` changed or trust was granted: the next answer of the chain reloads even for the same identity. */
   private referencesChanged = false;
   private disposed = false;
+  /** Check Access for…: the principal shown instead of the active identity, until Back to My Access. */
+  private other: { readonly objectId: string; readonly label: string } | undefined;
 
   constructor(
     private readonly engine: () => Promise<EngineFacade>,
@@ -85,6 +88,38 @@ export class AccessController implements vscode.Disposable {
 
   get current(): AccessSnapshot {
     return this.snapshot;
+  }
+
+  /** The principal shown instead of the active identity, if any. */
+  get otherPrincipal(): { readonly objectId: string; readonly label: string } | undefined {
+    return this.other;
+  }
+
+  /** Shows this principal's access (read with the active source's token) until backToMine(). */
+  async checkAccessFor(principal: { readonly objectId: string; readonly label: string }): Promise<void> {
+    this.other = principal;
+    void vscode.commands.executeCommand('setContext', ContextKeys.accessForOther, true);
+    if (!this.subject) await this.chain.refreshNow('Check Access for…');
+    if (!this.subject) return;
+    this.subject = { ...this.subject, principal };
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = undefined;
+    this.dueReason = `Check Access for ${principal.label}`;
+    this.cancel();
+    await this.startLoad();
+  }
+
+  /** Back to the active identity's access, in one step. */
+  async backToMine(): Promise<void> {
+    if (!this.other) return;
+    this.other = undefined;
+    void vscode.commands.executeCommand('setContext', ContextKeys.accessForOther, false);
+    if (!this.subject) return;
+    const { principal: _shown, ...mine } = this.subject;
+    this.subject = mine;
+    this.cancel();
+    this.dueReason = 'back to the active identity';
+    await this.startLoad();
   }
 
   /** The view is shown or hidden: a load that became due while it was hidden starts now. */
@@ -131,9 +166,10 @@ export class AccessController implements vscode.Disposable {
         }
         return;
       case 'subject': {
-        const key = subjectKey(target.subject);
+        const subject = this.other ? { ...target.subject, principal: this.other } : target.subject;
+        const key = subjectKey(subject);
         const same = this.subject !== undefined && subjectKey(this.subject) === key;
-        this.subject = target.subject;
+        this.subject = subject;
         // The same identity answered again: nothing to load, unless the last load failed or the files naming
         // resources changed (a new sign-in of the same user fixes an expired one, a new .env names new resources).
         if (same && this.loadedKey === key && this.snapshot.phase !== 'failed' && !this.referencesChanged) {
@@ -197,7 +233,7 @@ export class AccessController implements vscode.Disposable {
       const folder = workspaceFolder(subject.folderUri);
       const inputs = this.chain.sourceInputs(subject.folderUri);
       const settings = readAccessSettings(folder);
-      this.log.info(`Loading the access of ${subject.who} through ${displayName(subject.source)} (${reason})`);
+      this.log.info(`Loading the access of ${subject.principal ? `${subject.principal.label}, read as ${subject.who},` : subject.who} through ${displayName(subject.source)} (${reason})`);
       const outcome = await engine.loadAccess({
         source: subject.source,
         env: inputs?.env ?? definedEnvironment(process.env),
@@ -210,6 +246,7 @@ export class AccessController implements vscode.Disposable {
         workspaceFolder: vscode.workspace.isTrusted && folder ? folder.uri.fsPath : undefined,
         signal: abort.signal,
         proxy: readProxySettings(),
+        ...(subject.principal ? { principal: subject.principal.objectId } : {}),
         onProgress: (message) => {
           if (!current()) return;
           this.log.info(`  ${message}`);

@@ -41,6 +41,9 @@ export const Commands = {
   assignRole: 'azureDevAuth.assignRole',
   moveAuthFileToEnv: 'azureDevAuth.moveAuthFileToEnv',
   resolveToolDisagreement: 'azureDevAuth.resolveToolDisagreement',
+  checkAccessFor: 'azureDevAuth.checkAccessFor',
+  backToMyAccess: 'azureDevAuth.backToMyAccess',
+  canDo: 'azureDevAuth.canDo',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -76,6 +79,9 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [Commands.copyAdministratorRequest]: 'Copy Administrator Request',
   [Commands.createLocalDevGroup]: 'Create Local Development Group…',
   [Commands.assignRole]: 'Assign Role…',
+  [Commands.checkAccessFor]: 'Check Access for…',
+  [Commands.backToMyAccess]: 'Back to My Access',
+  [Commands.canDo]: 'Can … Do …?',
   [Commands.moveAuthFileToEnv]: 'Move AZURE_AUTH_LOCATION Values into .env…',
   [Commands.resolveToolDisagreement]: 'Resolve Tools That Disagree…',
 };
@@ -94,4 +100,6 @@ export const ContextKeys = {
   hasAccessReport: 'azureDevAuth.hasAccessReport',
   /** The interpreter answered and has no azure-identity: Install azure-identity applies. */
   azureIdentityMissing: 'azureDevAuth.azureIdentityMissing',
+  /** The Access view shows another principal's access (Check Access for…): Back to My Access applies. */
+  accessForOther: 'azureDevAuth.accessForOther',
 } as const;

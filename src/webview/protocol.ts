@@ -136,7 +136,7 @@ export type PageCommand = (typeof PAGE_COMMANDS)[number];
 /** What the panel opens with (from the command's arguments: an Access view row, the group wizard's result). */
 export const initSchema = z.discriminatedUnion('wizard', [
   z.object({ wizard: z.literal('group'), folderName: text(256) }),
-  /** `roleName`: the role to preselect (an explained 403's data role), found by its exact name once roles load. */
+  /** `roleName`: the role to preselect once the roles load (an explained 403's data role, Can … Do …?'s suggestion), found by its exact name. */
   z.object({ wizard: z.literal('role'), assignee: principalSchema.optional(), scope: scope.optional(), roleName: text(256).optional() }),
   /**
    * `focus`: where the page starts: a source's row (a chain row's "Sign In with This Source") or the section of the

@@ -34,6 +34,12 @@ export interface AccessRequest {
   readonly workspaceFolder: string | undefined;
   /** Only the identity (`whoami`). */
   readonly identityOnly?: boolean;
+  /** Another principal whose access to show, read with the source's token (object id, UPN, app id or display name). */
+  readonly principal?: string;
+  /** Keep every subscription's resources in the report (the question box picks from them). */
+  readonly includeResources?: boolean;
+  /** Also answer "can it do this action on this scope" (see can.ts). */
+  readonly can?: { readonly action: string; readonly scope: string };
   readonly signal: AbortSignal;
   /** Throttling and other waits, in a sentence. */
   readonly onProgress?: (message: string) => void;
@@ -91,6 +97,9 @@ export async function accessOutcome(request: AccessRequest): Promise<AccessOutco
       ...(request.cache ? { cache: request.cache } : {}),
       ...(request.vsCodeAccount ? { vsCodeAccount: request.vsCodeAccount } : {}),
       ...(request.identityOnly ? { identityOnly: true } : {}),
+      ...(request.principal !== undefined ? { principal: request.principal } : {}),
+      ...(request.includeResources ? { includeResources: true } : {}),
+      ...(request.can ? { can: request.can } : {}),
       ...(request.deadlineMs ? { deadlineMs: request.deadlineMs } : {}),
     });
     return { ok: true, report: { ...redactReport(report, secrets), cloudFrom: trusted.from, notes: trusted.notes }, cloud };

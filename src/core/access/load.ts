@@ -13,10 +13,12 @@ import type { CredentialName } from '../chain/types';
 import type { CloudEndpoints } from './clouds';
 import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './credentials';
 import { AccessCache } from './definitionCache';
+import { answerCan, permissionsGrant, resolveScope } from './can';
 import { permissionsOf } from './permissions';
 import { networkFromProperties, type AccountKeyUse } from './networkLayer';
+import { graphPathOf, PrincipalLookupError, resolvePrincipal } from './principal';
 import {
-  buildAccessReport, roleGuid, scopeContains, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
+  buildAccessReport, roleGuid, roleInfo, scopeContains, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
   type RawRoleDefinition, type RawSubscription,
 } from './model';
 import type { AccessIdentity, AccessProblem, AccessReport, GroupMembership, PrincipalKind } from './types';
@@ -49,6 +51,15 @@ export interface LoadAccessOptions extends Omit<SourceCredentialOptions, 'cloud'
   readonly deadlineMs?: number;
   /** The longest Retry-After waited for (default 60 s). */
   readonly maxRetryAfterSeconds?: number;
+  /**
+   * Show this principal's access instead of the signed-in identity's (read with the signed-in identity's token): an
+   * object id, user principal name, application id or display name (see principal.ts).
+   */
+  readonly principal?: string;
+  /** Keep every subscription's resource list in the report (what the Can … do …? question picks from). */
+  readonly includeResources?: boolean;
+  /** Also answer "can it do `action` on `scope`" (a scope id, or a resource, resource group or subscription name). */
+  readonly can?: { readonly action: string; readonly scope: string };
 }
 
 /** Thrown when the source gives no token for ARM: the view shows `problem` instead of a tree. */
@@ -175,24 +186,45 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     /* the tenant's name is a nicety; its id is shown anyway */
   }
 
+  const signedIn: AccessIdentity = {
+    kind, displayName, upn: kind === 'user' ? claims.upn : null, appId: kind === 'user' ? null : claims.appId, objectId, tenantId, tenantName,
+    source: options.source, expiresOn: new Date(claims.expiresOn * 1000).toISOString(),
+  };
   if (options.identityOnly) {
-    const identity: AccessIdentity = {
-      kind, displayName, upn: kind === 'user' ? claims.upn : null, appId: kind === 'user' ? null : claims.appId, objectId, tenantId, tenantName,
-      source: options.source, expiresOn: new Date(claims.expiresOn * 1000).toISOString(),
-    };
     return buildAccessReport({
-      cloud, identity, groups: null, groupsProblem: null, subscriptions: [], references: [], problems: graphProblems, requests: requests(),
+      cloud, identity: signedIn, groups: null, groupsProblem: null, subscriptions: [], references: [], problems: graphProblems, requests: requests(),
       tokenIssuedAt: claims.issuedAt, now: Date.now(), identityOnly: true,
     });
   }
+
+  // Whose access the report shows: the signed-in identity's, or the principal asked about (read with our token).
+  let subject = signedIn;
+  let subjectPath = self;
+  let viewer: AccessIdentity | undefined;
+  if (options.principal !== undefined) {
+    let found;
+    try {
+      found = await resolvePrincipal(graph, operation, options.principal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (error instanceof PrincipalLookupError) {
+        throw new AccessUnavailableError({ kind: 'failed', message: error.message, fix: 'Give the object id, user principal name or application id the Entra admin center shows for it.' });
+      }
+      throw new AccessUnavailableError(classify(error, undefined, 'Microsoft Graph could not look the principal up'));
+    }
+    subject = { ...signedIn, kind: found.kind, displayName: found.displayName, upn: found.upn, appId: found.appId, objectId: found.objectId };
+    subjectPath = graphPathOf(found);
+    viewer = signedIn;
+  }
+  const subjectId = subject.objectId;
 
   let groups: GroupMembership[] | null = null;
   let groupsProblem: AccessProblem | null = null;
   try {
     const advanced = { ConsistencyLevel: 'eventual' };
-    const all = (await graphAll(`${self}/transitiveMemberOf/microsoft.graph.group?$count=true&$top=999&$select=id,displayName,securityEnabled`, advanced))
+    const all = (await graphAll(`${subjectPath}/transitiveMemberOf/microsoft.graph.group?$count=true&$top=999&$select=id,displayName,securityEnabled`, advanced))
       .filter((g) => g.securityEnabled !== false);
-    const direct = new Set((await graphAll(`${self}/memberOf/microsoft.graph.group?$count=true&$top=999&$select=id`, advanced)).map((g) => str(g.id).toLowerCase()));
+    const direct = new Set((await graphAll(`${subjectPath}/memberOf/microsoft.graph.group?$count=true&$top=999&$select=id`, advanced)).map((g) => str(g.id).toLowerCase()));
     const names = new Map(all.map((g) => [str(g.id).toLowerCase(), strOrNull(g.displayName)]));
     // For each nested group, which of our groups are its members: the edges of the paths.
     const nested = all.filter((g) => !direct.has(str(g.id).toLowerCase()));
@@ -248,8 +280,47 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     ...(options.references ?? []).filter((r) => r.service === 'storage').map((r) => r.name.toLowerCase()),
     ...accountKeys.map((k) => k.account),
   ]);
-  const filter = `assignedTo('${objectId}')`;
+  // assignedTo() is transitive over groups but ARM refuses it for a group: a group's assignments are those made to it
+  // and to each group it is in, one principalId filter each (a few at a time).
+  const identityIds = [subjectId, ...(groups ?? []).map((g) => g.id)];
+  const perIdentity = async (list: (filter: string) => Promise<Record<string, unknown>[]>): Promise<Record<string, unknown>[]> => {
+    const seen = new Set<string>();
+    return (await mapLimit(identityIds, 4, (id) => list(`principalId eq '${id}'`))).flat()
+      .filter((item) => { const id = str(item.id).toLowerCase(); if (seen.has(id)) return false; seen.add(id); return true; });
+  };
   const armList = (scope: string, rest: string, query: Record<string, string>): Promise<Record<string, unknown>[]> => arm.list(operation, scopePath(scope, rest), query);
+  const listAssignmentsAt = (at: string): Promise<Record<string, unknown>[]> => (subject.kind === 'group'
+    ? perIdentity((filter) => armList(at, 'providers/Microsoft.Authorization/roleAssignments', { 'api-version': ARM_API.authorization, $filter: filter }))
+    : armList(at, 'providers/Microsoft.Authorization/roleAssignments', { 'api-version': ARM_API.authorization, $filter: `assignedTo('${subjectId}')` }));
+  /**
+   * Another principal's assignments need read rights on role assignments. Without them for the whole subscription, the
+   * resource groups where we have them still answer (each list holds what applies above and below the group): what the
+   * others hold is then said to be missing.
+   */
+  const assignmentsOf = async (scope: string, subProblems: AccessProblem[]): Promise<Record<string, unknown>[]> => {
+    try {
+      return await listAssignmentsAt(scope);
+    } catch (error) {
+      if (!viewer || (error as { status?: number }).status !== 403) throw error;
+      const groups = await arm.list(operation, scopePath(scope, 'resourcegroups'), { 'api-version': ARM_API.resources }).catch(() => []);
+      const seen = new Set<string>();
+      const unreadable: string[] = [];
+      const lists = await mapLimit(groups, 4, async (g) => {
+        try { return await listAssignmentsAt(str(g.id)); } catch (inner) {
+          if (signal.aborted || (inner as { status?: number }).status !== 403) throw inner;
+          unreadable.push(str(g.name));
+          return [];
+        }
+      });
+      if (groups.length === 0 || unreadable.length === groups.length) throw error;
+      subProblems.push({
+        kind: 'forbidden', scope,
+        message: `You may not read the role assignments of this whole subscription: those shown were read in the resource groups where you may${unreadable.length ? `; ${unreadable.join(', ')} could not be read` : ''}. Assignments made only inside resource groups you cannot read are missing.`,
+        fix: 'Ask for Reader (or any role with Microsoft.Authorization/roleAssignments/read) on the subscription to see all of them.',
+      });
+      return lists.flat().filter((a) => { const id = str(a.id).toLowerCase(); if (seen.has(id)) return false; seen.add(id); return true; });
+    }
+  };
   const raws = await mapLimit(subscriptionList, options.concurrency ?? 4, async (subscription): Promise<RawSubscription> => {
     const sid = subscription.subscriptionId;
     const scope = `/subscriptions/${sid}`;
@@ -270,11 +341,11 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
         return await armList(scope, 'providers/Microsoft.Authorization/denyAssignments', authorization);
       } catch (error) {
         if ((error as { status?: number }).status !== 403) throw error;
-        return armList(scope, 'providers/Microsoft.Authorization/denyAssignments', { ...authorization, $filter: `principalId eq '${objectId}'` });
+        return armList(scope, 'providers/Microsoft.Authorization/denyAssignments', { ...authorization, $filter: `principalId eq '${subjectId}'` });
       }
     };
     const [assignments, definitions, deny, eligible, resources] = await Promise.all([
-      attempt('Role assignments could not be read', async () => (await armList(scope, 'providers/Microsoft.Authorization/roleAssignments', { ...authorization, $filter: filter }))
+      attempt('Role assignments could not be read', async () => (await assignmentsOf(scope, subProblems))
         .map((a): RawRoleAssignment => {
           const p = props(a);
           return {
@@ -302,7 +373,9 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
         };
       })),
       // A tenant without PIM answers with an error here: that means "nothing eligible", not a problem to show.
-      attempt('Eligible roles could not be read', async () => (await armList(scope, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: 'asTarget()' }))
+      attempt('Eligible roles could not be read', async () => (viewer
+        ? await perIdentity((filter) => armList(scope, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: filter }))
+        : await armList(scope, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: 'asTarget()' }))
         .map((e): RawEligibility => {
           const p = props(e);
           return {
@@ -342,13 +415,10 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   });
   if (signal.aborted) throw Object.assign(new Error('The access load was cancelled.'), { name: 'AbortError' });
 
-  const identity: AccessIdentity = {
-    kind, displayName, upn: kind === 'user' ? claims.upn : null, appId: kind === 'user' ? null : claims.appId, objectId, tenantId, tenantName,
-    source: options.source, expiresOn: new Date(claims.expiresOn * 1000).toISOString(),
-  };
+  const identity = subject;
   // Names of the other principals the answers name (groups Graph did not list, eligible or deny principals), in
   // batches of 1000 ids: one request per batch, whatever the number of assignments.
-  const known = new Set([objectId.toLowerCase(), ...(groups ?? []).map((g) => g.id.toLowerCase())]);
+  const known = new Set([subjectId.toLowerCase(), ...(groups ?? []).map((g) => g.id.toLowerCase())]);
   const unknown = [...new Set(raws.flatMap((r) => [...(r.assignments ?? []), ...(r.eligible ?? [])].map((a) => a.principalId.toLowerCase())))]
     .filter((id) => id && !known.has(id));
   const principalNames: Record<string, string> = {};
@@ -363,8 +433,54 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
       break;
     }
   }
-  return buildAccessReport({
+  const report = buildAccessReport({
     cloud, identity, groups, groupsProblem, principalNames, subscriptions: raws, references: options.references ?? [], accountKeys, problems, requests: requests(),
-    tokenIssuedAt: claims.issuedAt, now: Date.now(),
+    // How old our token is says nothing about another principal's tokens.
+    tokenIssuedAt: viewer ? null : claims.issuedAt, now: Date.now(),
   });
+  let result: AccessReport = viewer ? { ...report, viewer } : report;
+  if (options.includeResources || options.can) {
+    result = { ...result, subscriptions: result.subscriptions.map((s, i) => ({ ...s, resources: (raws[i]?.resources ?? []).map((r) => ({ id: r.id, name: r.name, type: r.type })) })) };
+  }
+  if (options.can) result = { ...result, can: await canResult(result, raws, options.can, viewer === undefined, arm, operation) };
+  return result;
+}
+
+const PERMISSIONS_API = '2022-04-01';
+
+/** The answer to the question, and (for the signed-in identity) ARM's effective permissions at the scope beside it. */
+async function canResult(report: AccessReport, raws: readonly RawSubscription[], question: { action: string; scope: string }, self: boolean, arm: AzureClient, operation: AzureOperation): Promise<NonNullable<AccessReport['can']>> {
+  const action = question.action.trim();
+  if (!/^[A-Za-z0-9.]+\/[A-Za-z0-9./*_-]+$/.test(action)) return { ok: false, message: `${action}: expected an operation such as Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write.` };
+  const where = resolveScope(report, question.scope);
+  if (!where.ok) return { ok: false, message: where.message };
+  const subscription = /^\/subscriptions\/([^/]+)/i.exec(where.scope)?.[1]?.toLowerCase();
+  const definitions = new Map(raws.filter((r) => !subscription || r.subscriptionId.toLowerCase() === subscription)
+    .flatMap((r) => r.definitions ?? []).map((d) => [d.id.split('/').pop()!.toLowerCase(), roleInfo(d)]));
+  const raw = raws.find((r) => r.subscriptionId.toLowerCase() === subscription);
+  if (subscription && !raw?.assignments) {
+    const why = raw?.problems[0]?.message ?? 'the subscription is not visible with this sign-in';
+    return { ok: false, message: `The role assignments at ${where.scope} could not be read (${why}): no answer can be given.` };
+  }
+  const answered = answerCan(report, action, where.scope, [...definitions.values()]);
+  // A no read from part of the assignments may be wrong: say so in the answer itself.
+  const answer = answered.verdict !== 'yes' && raw?.problems.length
+    ? { ...answered, sentence: `${answered.sentence} (Not every assignment could be read: ${raw.problems.map((p) => p.message).join(' ')})` } : answered;
+  if (!self) return { ok: true, answer, crossCheck: null };
+  let crossCheck;
+  try {
+    const blocks = permissionsOf(await arm.list(operation, scopePath(where.scope, 'providers/Microsoft.Authorization/permissions'), { 'api-version': PERMISSIONS_API }));
+    const armGrants = permissionsGrant(blocks, action, answer.dataAction);
+    const ours = answer.grantedBy.length > 0;
+    crossCheck = {
+      scope: where.scope, armGrants, agrees: armGrants === ours,
+      note: armGrants === ours
+        ? `ARM's effective permissions at this scope agree: its roles ${armGrants ? 'grant' : 'do not grant'} ${action}${answer.deniedBy || answer.conditions.length ? ' (that list leaves deny assignments and conditions out)' : ''}.`
+        : `ARM's effective permissions at this scope disagree: they say the roles ${armGrants ? 'grant' : 'do not grant'} ${action}. Assignments may have changed since the load, or a role is not readable here.`,
+    };
+  } catch (error) {
+    if (operation.signal.aborted) throw error;
+    crossCheck = { scope: where.scope, problem: classifyError(error, where.scope, 'ARM\'s effective permissions could not be read').message };
+  }
+  return { ok: true, answer, crossCheck };
 }

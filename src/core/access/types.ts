@@ -3,7 +3,8 @@
 // Pure data: no token ever appears here (only claims), no functions, no `vscode`.
 import type { CredentialName } from '../chain/types';
 
-export type PrincipalKind = 'user' | 'servicePrincipal' | 'managedIdentity';
+/** Groups only when the report is another principal's (Check access for…): nobody signs in as a group. */
+export type PrincipalKind = 'user' | 'group' | 'servicePrincipal' | 'managedIdentity';
 
 export interface AccessIdentity {
   readonly kind: PrincipalKind;
@@ -124,6 +125,8 @@ export interface SubscriptionAccess {
   readonly eligible: readonly EligibleRole[];
   readonly deny: readonly AppliedDenyAssignment[];
   readonly problems: readonly AccessProblem[];
+  /** Every resource of the subscription (only when asked for: the Can … do …? question names them). */
+  readonly resources?: readonly { readonly id: string; readonly name: string; readonly type: string }[];
 }
 
 export type InsightKind = 'control-plane-only' | 'workspace-resource' | 'access-policy-vault' | 'recent-assignment' | 'tenant-mismatch'
@@ -158,4 +161,51 @@ export interface AccessReport {
   readonly cloudFrom?: string;
   /** What the load ignored and why (a workspace .env naming a cloud). */
   readonly notes?: readonly string[];
+  /**
+   * Set when the report shows another principal's access (Check access for…): the signed-in identity whose token read
+   * it. `identity` is then that principal; its `source` and `expiresOn` are the signed-in identity's.
+   */
+  readonly viewer?: AccessIdentity;
+  /** The answer to "can it do this action on this scope?", when the load was asked. */
+  readonly can?: CanResult;
 }
+
+export type CanVerdict = 'yes' | 'no' | 'depends';
+
+export interface CanSuggestion {
+  readonly roleName: string;
+  readonly roleGuid: string;
+  /** `az role assignment create …` for bash, every value quoted as the wizards quote them. */
+  readonly command: string;
+  readonly principalType: 'User' | 'Group' | 'ServicePrincipal';
+}
+
+export interface CanAnswer {
+  readonly verdict: CanVerdict;
+  readonly action: string;
+  /** A data action (blobs, secrets, messages) rather than a control-plane one. */
+  readonly dataAction: boolean;
+  readonly scope: string;
+  /** Who the answer is about (display name or id). */
+  readonly who: string;
+  /** Assignments that grant it without a condition (yes), or only with one (depends). */
+  readonly grantedBy: readonly AppliedAssignment[];
+  /** The conditions it depends on, quoted. */
+  readonly conditions: readonly string[];
+  /** The deny assignment that turns it into a no. */
+  readonly deniedBy: AppliedDenyAssignment | null;
+  /** For no and depends (unless a deny assignment decides it): the narrowest built-in role that would grant it. */
+  readonly suggestion: CanSuggestion | null;
+  /** The answer as a sentence. */
+  readonly sentence: string;
+}
+
+/** ARM's effective-permissions API at the scope, for the signed-in identity (it leaves out deny assignments and conditions). */
+export type CanCrossCheck =
+  | { readonly scope: string; readonly armGrants: boolean; readonly agrees: boolean; readonly note: string }
+  | { readonly scope: string; readonly problem: string };
+
+export type CanResult =
+  | { readonly ok: true; readonly answer: CanAnswer; readonly crossCheck: CanCrossCheck | null }
+  | { readonly ok: false; readonly message: string };
+

@@ -285,12 +285,16 @@ function uniqueIds(rows: readonly AccessRowModel[], seen = new Map<string, numbe
 export function accessRows(report: AccessReport, cloud: CloudEndpoints, now = Date.now()): AccessRowModel[] {
   const id = report.identity;
   const who = id.upn ?? id.appId ?? id.objectId;
+  const viewer = report.viewer;
+  const viewerName = viewer ? viewer.upn ?? viewer.appId ?? viewer.objectId : '';
   const identityRow: AccessRowModel = {
-    id: 'identity', kind: 'identity', label: id.displayName ?? who, description: `${id.displayName ? `${who} · ` : ''}${displayName(id.source)}`,
-    icon: id.kind === 'user' ? 'account' : 'server-process',
+    // Another principal's access (Check Access for…) says whose it is, and whose sign-in read it.
+    id: 'identity', kind: 'identity', label: viewer ? `Access of ${id.displayName ?? who}` : id.displayName ?? who,
+    description: viewer ? `${id.displayName ? `${who} · ` : ''}read as ${viewerName}` : `${id.displayName ? `${who} · ` : ''}${displayName(id.source)}`,
+    icon: id.kind === 'user' ? 'account' : id.kind === 'group' ? 'organization' : 'server-process',
     tooltip: [
-      `**${markdownText(id.displayName ?? who)}** — what your Python code signs in as`, '',
-      `- ${id.kind === 'user' ? 'user' : id.kind === 'managedIdentity' ? 'managed identity' : 'service principal'}${id.upn ? `: ${markdownText(id.upn)}` : ''}${id.appId ? `, app id ${codeSpan(id.appId)}` : ''}`,
+      viewer ? `**${markdownText(id.displayName ?? who)}** — read with the sign-in of ${markdownText(viewerName)}` : `**${markdownText(id.displayName ?? who)}** — what your Python code signs in as`, '',
+      `- ${id.kind === 'user' ? 'user' : id.kind === 'group' ? 'group' : id.kind === 'managedIdentity' ? 'managed identity' : 'service principal'}${id.upn ? `: ${markdownText(id.upn)}` : ''}${id.appId ? `, app id ${codeSpan(id.appId)}` : ''}`,
       `- object id: ${codeSpan(id.objectId)}`,
       `- tenant: ${id.tenantName ? `${markdownText(id.tenantName)} (${codeSpan(id.tenantId)})` : codeSpan(id.tenantId)}`,
       `- source: ${markdownText(displayName(id.source))}`,

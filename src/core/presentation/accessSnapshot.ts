@@ -17,11 +17,13 @@ export interface AccessSubject {
   readonly who: string;
   /** The workspace folder whose `.env` and settings apply ('' in a window without one). */
   readonly folderUri: string;
+  /** Check Access for…: the principal whose access the view shows instead, read with this source's token. */
+  readonly principal?: { readonly objectId: string; readonly label: string };
 }
 
 /** Two subjects with the same key are the same identity through the same source for the same folder. */
 export function subjectKey(subject: AccessSubject): string {
-  return [subject.folderUri, subject.source, (subject.objectId ?? '').toLowerCase(), (subject.tenantId ?? '').toLowerCase()].join('|');
+  return [subject.folderUri, subject.source, (subject.objectId ?? '').toLowerCase(), (subject.tenantId ?? '').toLowerCase(), (subject.principal?.objectId ?? '').toLowerCase()].join('|');
 }
 
 export interface CompletedAccess {

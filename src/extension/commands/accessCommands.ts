@@ -15,6 +15,7 @@ export function registerAccessCommands(ctx: CommandContext): vscode.Disposable[]
     registerCommand(ctx, Commands.activateInPim, (arg) => activateInPim(rowArgument(arg))),
     registerCommand(ctx, Commands.removeRoleAssignment, (arg) => removeAssignment(ctx, rowArgument(arg))),
     registerCommand(ctx, Commands.copyAdministratorRequest, (arg) => copyAdministratorRequest(rowArgument(arg))),
+    registerCommand(ctx, Commands.backToMyAccess, () => ctx.access.backToMine()),
   ];
 }
 

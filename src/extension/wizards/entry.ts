@@ -4,5 +4,6 @@
 export { disposeSignInWizard, initSignInWizard, openSignInWizard, restoreSignInWizard } from './signInWizard';
 export { disposeTeamWizards, initTeamWizards, openGroupWizard, openRoleWizard, restoreTeamWizard } from './teamWizards';
 export { signInWithSource } from '../signIn';
+export { canDo, checkAccessFor } from './accessQuestions';
 export { moveAuthFileToEnv } from '../moveAuthFile';
 export { resolveToolDisagreement } from '../toolDisagreement';

@@ -9,6 +9,8 @@ export function registerWizards(ctx: CommandContext, context: vscode.ExtensionCo
   return [
     registerCommand(ctx, Commands.createLocalDevGroup, () => loadWizards(context).openGroupWizard(ctx)),
     registerCommand(ctx, Commands.assignRole, (arg) => loadWizards(context).openRoleWizard(ctx, arg)),
+    registerCommand(ctx, Commands.checkAccessFor, (arg) => loadWizards(context).checkAccessFor(ctx, arg)),
+    registerCommand(ctx, Commands.canDo, () => loadWizards(context).canDo(ctx)),
     // After a window reload VS Code restores open wizards; the page restores its own state from getState().
     vscode.window.registerWebviewPanelSerializer(WIZARD_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {

@@ -157,7 +157,7 @@ const panels = new Map<string, WizardPanel>();
 function targetKey(init: WizardInit): string {
   switch (init.wizard) {
     case 'group': return `group|${init.folderName}`;
-    case 'role': return `role|${init.assignee?.id.toLowerCase() ?? ''}|${init.scope?.toLowerCase() ?? ''}`;
+    case 'role': return `role|${init.assignee?.id.toLowerCase() ?? ''}|${init.scope?.toLowerCase() ?? ''}|${init.roleName ?? ''}`;
     case 'signIn': return 'signIn';
   }
 }
@@ -202,6 +202,11 @@ async function openWizard(ctx: CommandContext, init: WizardInit): Promise<void> 
 /** An Access view row: a group row (`group|<id>`) makes the group the assignee; a scope row preselects its scope. */
 function roleInitFrom(arg: unknown): WizardInit {
   if (arg && typeof arg === 'object') {
+    // Opened with its whole init (Can … Do …?'s Assign Role…: assignee, scope and role).
+    if (Reflect.get(arg, 'wizard') === 'role') {
+      const whole = initSchema.safeParse(arg);
+      if (whole.success) return whole.data;
+    }
     const id: unknown = Reflect.get(arg, 'id');
     const kind: unknown = Reflect.get(arg, 'kind');
     const label: unknown = Reflect.get(arg, 'label');

@@ -1,0 +1,171 @@
+import * as vscode from 'vscode';
+import { DATA_SERVICES } from '../../core/access/permissions';
+import type { AccessReport, CanResult, ScopeNode } from '../../core/access/types';
+import { shownAccess } from '../../core/presentation/accessSnapshot';
+import { definedEnvironment } from '../../core/presentation/settings';
+import type { TeamSession } from '../../core/team/facade';
+import { principalSchema, type WizardInit } from '../../webview/protocol';
+import type { CommandContext } from '../commands/context';
+import { CommandError } from '../commands/registerCommand';
+import { readAccessSettings, readProxySettings } from '../settings';
+import { openRoleWizard, openTeamSession } from './teamWizards';
+
+/** Check Access for… and Can … Do …?: quick picks in the extension host; the answers come from the engine's one access entry point. */
+
+interface PrincipalItem extends vscode.QuickPickItem {
+  readonly principal: { readonly objectId: string; readonly label: string };
+}
+
+const SEARCH_DEBOUNCE_MS = 300;
+
+/** Users, groups and service principals whose names start with what is typed (as the wizards search them). */
+async function searchPrincipals(session: TeamSession, text: string): Promise<PrincipalItem[]> {
+  const [users, groups, principals] = await Promise.all([
+    session.searchUsers(text).then((p) => p.users).catch(() => []),
+    session.searchGroups(text).catch(() => []),
+    session.searchServicePrincipals(text).catch(() => []),
+  ]);
+  return [
+    ...users.map((u) => ({ label: `$(account) ${u.displayName}`, description: u.userPrincipalName ?? '', detail: `user · ${u.id}`, principal: { objectId: u.id, label: u.displayName } })),
+    ...groups.map((g) => ({ label: `$(organization) ${g.displayName}`, description: g.description ?? '', detail: `group · ${g.id}`, principal: { objectId: g.id, label: g.displayName } })),
+    ...principals.map((p) => ({ label: `$(server-process) ${p.displayName}`, description: p.detail, detail: `service principal · ${p.id}`, principal: { objectId: p.id, label: p.displayName } })),
+  ];
+}
+
+/** A group or service principal row of the Access view names its principal. */
+function principalFromRow(arg: unknown): PrincipalItem['principal'] | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const id: unknown = Reflect.get(arg, 'id');
+  const kind: unknown = Reflect.get(arg, 'kind');
+  const label: unknown = Reflect.get(arg, 'label');
+  if (kind === 'group' && typeof id === 'string' && typeof label === 'string') {
+    const objectId = id.replace(/^group\|/, '').split('#')[0] ?? '';
+    if (/^[0-9a-f-]{36}$/i.test(objectId)) return { objectId, label };
+  }
+  return undefined;
+}
+
+export async function checkAccessFor(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const fromRow = principalFromRow(arg);
+  if (fromRow) {
+    await ctx.access.checkAccessFor(fromRow);
+    return;
+  }
+  const session = await openTeamSession(ctx, { cannot: 'search the directory', permission: 'User.Read.All' });
+  const pick = vscode.window.createQuickPick<PrincipalItem>();
+  pick.title = 'Check Access for…';
+  pick.placeholder = 'Type the start of a user, group or service principal name (or an app id)';
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  let timer: NodeJS.Timeout | undefined;
+  let asked = 0;
+  pick.onDidChangeValue((value) => {
+    if (timer) clearTimeout(timer);
+    const text = value.trim();
+    if (!text) { pick.items = []; return; }
+    timer = setTimeout(() => {
+      const mine = ++asked;
+      pick.busy = true;
+      void searchPrincipals(session, text).then((items) => {
+        if (mine !== asked) return;
+        pick.items = items;
+        pick.busy = false;
+      });
+    }, SEARCH_DEBOUNCE_MS);
+  });
+  const chosen = await new Promise<PrincipalItem | undefined>((resolve) => {
+    pick.onDidAccept(() => { resolve(pick.selectedItems[0]); pick.hide(); });
+    pick.onDidHide(() => resolve(undefined));
+    pick.show();
+  });
+  if (timer) clearTimeout(timer);
+  pick.dispose();
+  if (chosen) await ctx.access.checkAccessFor(chosen.principal);
+}
+
+function nodes(list: readonly ScopeNode[]): ScopeNode[] {
+  return list.flatMap((n) => [n, ...nodes(n.children)]);
+}
+
+/** Actions worth offering for a resource type: its data plane's read and write, and the control plane's. */
+function actionsFor(type: string | null): string[] {
+  if (!type) return ['Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Authorization/roleAssignments/write'];
+  const service = DATA_SERVICES.find((s) => s.resourceType.toLowerCase() === type.toLowerCase());
+  return [...new Set([...(service ? [...service.write, ...service.read, service.manageAction] : []), `${type}/read`, `${type}/write`, `${type}/delete`])];
+}
+
+interface ScopeItem extends vscode.QuickPickItem { readonly scope: string; readonly type: string | null }
+interface ActionItem extends vscode.QuickPickItem { readonly action: string }
+
+export async function canDo(ctx: CommandContext): Promise<void> {
+  const shown = shownAccess(ctx.access.current);
+  if (!shown) throw new CommandError('The Access view has not loaded yet: open it, then ask again.');
+  const report = shown.report;
+  const scopes: ScopeItem[] = report.subscriptions.flatMap((s) => nodes(s.scopes)).filter((n) => n.kind !== 'managementGroup')
+    .map((n) => ({ label: n.name, description: n.resourceType ?? (n.kind === 'resourceGroup' ? 'resource group' : 'subscription'), detail: n.scope, scope: n.scope, type: n.resourceType }));
+  const who = report.identity.displayName ?? report.identity.upn ?? report.identity.objectId;
+  const scope = await vscode.window.showQuickPick(scopes, { title: `Can ${who} Do …? (1/2)`, placeHolder: 'The resource, resource group or subscription', matchOnDetail: true });
+  if (!scope) return;
+  const offered: ActionItem[] = actionsFor(scope.type).map((action) => ({ label: action, action }));
+  const pick = vscode.window.createQuickPick<ActionItem>();
+  pick.title = `Can ${who} Do … on ${scope.label}? (2/2)`;
+  pick.placeholder = 'Pick an action, or type one (Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write)';
+  pick.items = offered;
+  pick.onDidChangeValue((value) => {
+    const typed = value.trim();
+    pick.items = typed && /^[A-Za-z0-9.]+\/[A-Za-z0-9./*_-]+$/.test(typed) && !offered.some((o) => o.action === typed)
+      ? [{ label: typed, description: 'as typed', action: typed }, ...offered] : offered;
+  });
+  const action = await new Promise<string | undefined>((resolve) => {
+    pick.onDidAccept(() => { resolve(pick.selectedItems[0]?.action); pick.hide(); });
+    pick.onDidHide(() => resolve(undefined));
+    pick.show();
+  });
+  pick.dispose();
+  if (!action) return;
+  const can = await ask(ctx, report, action, scope.scope);
+  if (!can.ok) throw new CommandError(can.message);
+  const { answer, crossCheck } = can;
+  const check = crossCheck ? ` ${'problem' in crossCheck ? `(ARM's effective permissions: ${crossCheck.problem})` : crossCheck.note}` : '';
+  ctx.log.info(`Can ${who} do ${action} on ${scope.scope}? ${answer.verdict}`);
+  if (answer.verdict === 'yes') {
+    void vscode.window.showInformationMessage(`${answer.sentence}${check}`);
+    return;
+  }
+  const choice = await vscode.window.showWarningMessage(`${answer.sentence}${check}`, ...(answer.suggestion ? ['Assign Role…'] : []));
+  if (choice === 'Assign Role…' && answer.suggestion) {
+    const kind = report.identity.kind;
+    const assignee = principalSchema.safeParse({
+      id: report.identity.objectId, type: answer.suggestion.principalType, displayName: who,
+      detail: kind === 'user' ? report.identity.upn ?? 'user' : kind === 'group' ? 'group' : report.identity.appId ? `app id ${report.identity.appId}` : 'service principal',
+    });
+    const init: WizardInit = { wizard: 'role', scope: answer.scope, roleName: answer.suggestion.roleName, ...(assignee.success ? { assignee: assignee.data } : {}) };
+    await openRoleWizard(ctx, init);
+  }
+}
+
+/** One load through the engine with the question: the same inputs as the Access view's, for the principal it shows. */
+async function ask(ctx: CommandContext, report: AccessReport, action: string, scope: string): Promise<CanResult> {
+  const snapshot = ctx.access.current;
+  if (snapshot.phase === 'idle' || snapshot.phase === 'no-source') throw new CommandError('No identity is active: sign in first.');
+  const { subject } = snapshot;
+  const inputs = ctx.controller.sourceInputs(subject.folderUri);
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === subject.folderUri);
+  const engine = await ctx.engine();
+  const outcome = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Checking ${action}…`, cancellable: true },
+    (_progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return engine.loadAccess({
+        source: subject.source, env: inputs?.env ?? definedEnvironment(process.env), processTimeoutSeconds: inputs?.processTimeoutSeconds ?? 10,
+        allowedHosts: ctx.allowedHosts.list(), cloudSetting: readAccessSettings(folder).cloud, subscriptions: readAccessSettings(folder).subscriptions,
+        workspaceFolder: undefined, signal: abort.signal, onProgress: () => undefined, proxy: readProxySettings(),
+        ...(report.viewer ? { principal: report.identity.objectId } : {}),
+        can: { action, scope },
+      });
+    },
+  );
+  if (!outcome.ok) throw new CommandError(outcome.failure.kind === 'problem' ? `${outcome.failure.problem.message} ${outcome.failure.problem.fix}` : outcome.failure.message);
+  return outcome.report.can ?? { ok: false, message: 'No answer came back.' };
+}
