@@ -3,6 +3,7 @@
 // activation, so the Azure SDKs it carries cost nothing until a view or command needs them.
 import type { TokenCredential } from '@azure/identity';
 import { trustedCloud, type CloudEndpoints, type CloudSetting } from './azure/clouds';
+import { networkSettings } from './azure/network';
 import { accessOutcome, redactProblem } from './access/entry';
 import { AccessCache } from './access/load';
 import { removeRoleAssignment, type RemoveAssignmentResult } from './access/remove';
@@ -102,7 +103,8 @@ export interface AccessEngineAdapter {
   loadAccess(request: AccessLoadRequest): Promise<AccessLoadOutcome>;
   accessView(snapshot: AccessSnapshot, now?: number): AccessViewModel;
   equivalentCommands(report: AccessReport, cloud: CloudEndpoints): string;
-  removeRoleAssignment(request: AccessSourceInputs & { readonly cloud: CloudEndpoints; readonly assignmentId: string; readonly signal: AbortSignal }): Promise<RemoveAssignmentResult>;
+  /** `proxy`: VS Code's http.proxy and http.noProxy, as for the load. */
+  removeRoleAssignment(request: AccessSourceInputs & { readonly cloud: CloudEndpoints; readonly assignmentId: string; readonly signal: AbortSignal; readonly proxy?: { readonly proxy?: string; readonly noProxy?: readonly string[] } }): Promise<RemoveAssignmentResult>;
   /** Forgets the role definitions kept between loads (an hour otherwise). */
   clearAccessCache(): void;
 }
@@ -208,7 +210,7 @@ export function createEngineFacade(): EngineFacade {
     accessView: (snapshot, now) => accessViewModel(snapshot, now),
     equivalentCommands: (report, cloud) => equivalentCommands(report, cloud),
     removeRoleAssignment: async (request) => {
-      const result = await removeRoleAssignment(request);
+      const result = await removeRoleAssignment({ ...request, network: networkSettings(process.env, request.proxy ?? {}) });
       return result.ok ? result : { ok: false, problem: redactProblem(result.problem, secretsOf(request.env)) };
     },
     clearAccessCache: () => accessCache.clear(),
