@@ -1,12 +1,15 @@
 // Asks Azure what the Access view shows, through the one Azure layer (src/core/azure: the proxy, tokens only to
-// their origin, bounded retries, a deadline and cancellation, guarded paging). Requests grow with subscriptions and
-// groups, never with assignments: per subscription one assignment list (assignedTo() is transitive over groups and
-// covers scopes above and below), one role-definition list (cached), one deny-assignment list, one eligibility list
-// and one resource list; Graph: the identity, its groups (one list, plus one per nested group for its path), the
-// organization. Subscriptions load in parallel with a bound.
+// their origin, bounded retries, a deadline and cancellation, guarded paging), with as few requests as the answer
+// allows. Graph: one JSON batch for the identity, the organization and the first pages (999 items) of the direct and
+// transitive groups; the paths of nested groups from their group members, 20 groups to a batch. ARM: the role
+// definitions once per tenant (cached, bounded), and by id only for a role that list did not have; per subscription
+// one assignment list (assignedTo() is transitive over groups and covers scopes above and below), one deny-assignment
+// list, one eligibility list, one resource list, and one list of its key vaults with their properties when it has
+// any. Requests grow with subscriptions and groups, never with assignments or resources; subscriptions load in
+// parallel with a bound, while Graph works out the group paths.
 import type { TokenCredential } from '@azure/identity';
 import { ARM_API } from '../azure/apiVersions';
-import { armClient, azureOperation, graphClient, scopePath, type AzureClient, type AzureOperation } from '../azure/client';
+import { armClient, azureOperation, graphClient, scopePath, type AzureClient, type AzureOperation, type BatchOutcome } from '../azure/client';
 import { classifyAzureError, reauthToolOf, type ReauthTool } from '../azure/errors';
 import type { NetworkSettings } from '../azure/network';
 import type { CredentialName } from '../chain/types';
@@ -15,7 +18,7 @@ import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './c
 import { AccessCache } from './definitionCache';
 import { permissionsOf } from './permissions';
 import {
-  buildAccessReport, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
+  buildAccessReport, roleGuid, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
   type RawRoleDefinition, type RawSubscription,
 } from './model';
 import type { AccessIdentity, AccessProblem, AccessReport, GroupMembership, PrincipalKind } from './types';
@@ -127,91 +130,62 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   const objectId = claims.objectId;
   const tenantId = claims.tenantId;
   const kind: PrincipalKind = claims.idtyp === 'app' || (!claims.upn && claims.appId) ? (options.source === 'ManagedIdentityCredential' ? 'managedIdentity' : 'servicePrincipal') : 'user';
+  const identityOf = (displayName: string | null, tenantName: string | null): AccessIdentity => ({
+    kind, displayName, upn: kind === 'user' ? claims.upn : null, appId: kind === 'user' ? null : claims.appId, objectId, tenantId, tenantName,
+    source: options.source, expiresOn: new Date(claims.expiresOn * 1000).toISOString(),
+  });
+  const authorization = { 'api-version': ARM_API.authorization };
 
-  // Graph: identity details, groups with their paths, the tenant's name.
-  const graphGet = (path: string, headers?: Record<string, string>): Promise<Record<string, unknown>> => graph.get(operation, path, undefined, headers);
-  const graphAll = (path: string, headers?: Record<string, string>): Promise<Record<string, unknown>[]> => graph.list(operation, path, undefined, headers ? { headers } : {});
+  // What ARM can be asked before Graph answers starts now: the subscriptions and the tenant's role definitions.
+  const subscriptionsListed = options.identityOnly ? undefined : settle(arm.list(operation, 'subscriptions', { 'api-version': ARM_API.subscriptions }));
+  const definitionsKey = `${cloud.resourceManager}|${tenantId.toLowerCase()}`;
+  const tenantDefinitions = options.identityOnly ? undefined : settle((async (): Promise<RawRoleDefinition[]> => {
+    const hit = cache.getDefinitions(definitionsKey);
+    if (hit) return hit;
+    const list = (await arm.list(operation, 'providers/Microsoft.Authorization/roleDefinitions', authorization)).map(definitionOf);
+    cache.setDefinitions(definitionsKey, list);
+    return list;
+  })());
 
+  // Graph, one batch: the identity, the tenant's name, and the first pages of the groups (transitive and direct).
+  const self = kind === 'user' ? 'me' : `servicePrincipals/${encodeURIComponent(objectId)}`;
+  const advanced = { ConsistencyLevel: 'eventual' };
+  const transitivePath = `${self}/transitiveMemberOf/microsoft.graph.group?$count=true&$top=999&$select=id,displayName,securityEnabled`;
+  const directPath = `${self}/memberOf/microsoft.graph.group?$count=true&$top=999&$select=id`;
+  const firstBatch = await graph.batchGet(operation, [
+    { path: kind === 'user' ? 'me?$select=id,displayName,userPrincipalName' : `${self}?$select=id,displayName,appId,servicePrincipalType` },
+    { path: 'organization?$select=id,displayName' },
+    ...(options.identityOnly ? [] : [{ path: transitivePath, headers: advanced }, { path: directPath, headers: advanced }]),
+  ]);
+  const [me, orgs, transitive, direct] = firstBatch;
   const graphProblems: AccessProblem[] = [];
   let displayName: string | null = claims.name;
+  if (me?.ok) displayName = strOrNull(me.body.displayName) ?? displayName;
+  else if (me) graphProblems.push(classify(me.error, undefined, 'Microsoft Graph did not describe the identity'));
   let tenantName: string | null = null;
-  const self = kind === 'user' ? 'me' : `servicePrincipals/${encodeURIComponent(objectId)}`;
-  try {
-    const me = await graphGet(kind === 'user' ? 'me?$select=id,displayName,userPrincipalName' : `${self}?$select=id,displayName,appId,servicePrincipalType`);
-    displayName = strOrNull(me.displayName) ?? displayName;
-  } catch (error) {
-    if (signal.aborted) throw error;
-    graphProblems.push(classify(error, undefined, 'Microsoft Graph did not describe the identity'));
-  }
-  try {
-    const orgs = await graphGet('organization?$select=id,displayName');
-    const list = Array.isArray(orgs.value) ? orgs.value.map(record) : [];
+  // The tenant's name is a nicety: its id is shown anyway.
+  if (orgs?.ok) {
+    const list = Array.isArray(orgs.body.value) ? orgs.body.value.map(record) : [];
     tenantName = strOrNull(list.find((o) => str(o.id).toLowerCase() === tenantId.toLowerCase())?.displayName ?? list[0]?.displayName);
-  } catch (error) {
-    if (signal.aborted) throw error;
-    /* the tenant's name is a nicety; its id is shown anyway */
   }
 
   if (options.identityOnly) {
-    const identity: AccessIdentity = {
-      kind, displayName, upn: kind === 'user' ? claims.upn : null, appId: kind === 'user' ? null : claims.appId, objectId, tenantId, tenantName,
-      source: options.source, expiresOn: new Date(claims.expiresOn * 1000).toISOString(),
-    };
     return buildAccessReport({
-      cloud, identity, groups: null, groupsProblem: null, subscriptions: [], references: [], problems: graphProblems, requests: requests(),
+      cloud, identity: identityOf(displayName, tenantName), groups: null, groupsProblem: null, subscriptions: [], references: [], problems: graphProblems, requests: requests(),
       tokenIssuedAt: claims.issuedAt, now: Date.now(), identityOnly: true,
     });
   }
 
-  let groups: GroupMembership[] | null = null;
-  let groupsProblem: AccessProblem | null = null;
-  try {
-    const advanced = { ConsistencyLevel: 'eventual' };
-    const all = (await graphAll(`${self}/transitiveMemberOf/microsoft.graph.group?$count=true&$top=999&$select=id,displayName,securityEnabled`, advanced))
-      .filter((g) => g.securityEnabled !== false);
-    const direct = new Set((await graphAll(`${self}/memberOf/microsoft.graph.group?$count=true&$top=999&$select=id`, advanced)).map((g) => str(g.id).toLowerCase()));
-    const names = new Map(all.map((g) => [str(g.id).toLowerCase(), strOrNull(g.displayName)]));
-    // For each nested group, which of our groups are its members: the edges of the paths.
-    const nested = all.filter((g) => !direct.has(str(g.id).toLowerCase()));
-    const parentsOf = new Map<string, string[]>();
-    await mapLimit(nested, 4, async (group) => {
-      const members = await graphAll(`groups/${encodeURIComponent(str(group.id))}/members/microsoft.graph.group?$top=999&$select=id`);
-      parentsOf.set(str(group.id).toLowerCase(), members.map((m) => str(m.id).toLowerCase()).filter((id) => names.has(id)));
-    });
-    const paths = new Map<string, string[]>();
-    for (const id of direct) if (names.has(id)) paths.set(id, [names.get(id) ?? id]);
-    // Breadth first from the direct groups: the shortest path to each nested group.
-    for (let changed = true; changed;) {
-      changed = false;
-      for (const [child, parents] of parentsOf) {
-        if (paths.has(child)) continue;
-        const via = parents.find((p) => paths.has(p));
-        if (via) { paths.set(child, [...paths.get(via)!, names.get(child) ?? child]); changed = true; }
-      }
-    }
-    groups = all.map((g) => {
-      const id = str(g.id);
-      return { id, displayName: names.get(id.toLowerCase()) ?? null, path: paths.get(id.toLowerCase()) ?? [names.get(id.toLowerCase()) ?? id] };
-    }).sort((a, b) => (a.displayName ?? a.id).localeCompare(b.displayName ?? b.id));
-  } catch (error) {
-    if (signal.aborted) throw error;
-    const problem = classify(error, undefined, 'Microsoft Graph did not list the groups');
-    groupsProblem = problem.kind === 'forbidden'
-      ? { ...problem, kind: 'graph-denied', message: 'Microsoft Graph denied reading group memberships: assignments through groups show the group ids without names.', fix: 'Sign in with a tool whose token may read the directory (az login), or ask for directory read rights.' }
-      : problem;
-  }
+  // The groups and their paths, while ARM loads the subscriptions.
+  const groupsLoaded = settle(loadGroups(graph, operation, transitivePath, directPath, transitive, direct, advanced));
 
   // Subscriptions in the token's tenant (or the ones the setting names).
   const problems: AccessProblem[] = [...graphProblems];
-  let subscriptionList: { subscriptionId: string; displayName: string; tenantId: string | null }[];
-  try {
-    const listed = await arm.list(operation, 'subscriptions', { 'api-version': ARM_API.subscriptions });
-    subscriptionList = listed
-      .map((s) => ({ subscriptionId: str(s.subscriptionId), displayName: str(s.displayName) || str(s.subscriptionId), tenantId: strOrNull(s.tenantId) }))
-      .filter((s) => s.subscriptionId);
-  } catch (error) {
-    throw new AccessUnavailableError(classify(error, undefined, 'The subscriptions could not be listed'));
-  }
+  const listed = await subscriptionsListed!;
+  if (!listed.ok) throw new AccessUnavailableError(classify(listed.error, undefined, 'The subscriptions could not be listed'));
+  let subscriptionList = listed.value
+    .map((s) => ({ subscriptionId: str(s.subscriptionId), displayName: str(s.displayName) || str(s.subscriptionId), tenantId: strOrNull(s.tenantId) }))
+    .filter((s) => s.subscriptionId);
   const wanted = (options.subscriptions ?? []).map((s) => s.toLowerCase());
   // A subscription the setting names but the list leaves out (no role there) is still shown, with why.
   const unlisted = wanted.filter((id) => !subscriptionList.some((s) => s.subscriptionId.toLowerCase() === id))
@@ -233,8 +207,6 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
         return undefined;
       }
     };
-    const cacheKey = `${cloud.resourceManager}|${sid}`;
-    const authorization = { 'api-version': ARM_API.authorization };
     // Every deny assignment of the subscription needs read rights there; without them, those naming this principal
     // (at, above and below the scope) are still readable.
     const denyList = async (): Promise<Record<string, unknown>[]> => {
@@ -245,7 +217,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
         return armList(scope, 'providers/Microsoft.Authorization/denyAssignments', { ...authorization, $filter: `principalId eq '${objectId}'` });
       }
     };
-    const [assignments, definitions, deny, eligible, resources] = await Promise.all([
+    const [assignments, deny, eligible, resources] = await Promise.all([
       attempt('Role assignments could not be read', async () => (await armList(scope, 'providers/Microsoft.Authorization/roleAssignments', { ...authorization, $filter: filter }))
         .map((a): RawRoleAssignment => {
           const p = props(a);
@@ -254,16 +226,6 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
             principalType: strOrNull(p.principalType), condition: strOrNull(p.condition), conditionVersion: strOrNull(p.conditionVersion), createdOn: dateText(p.createdOn),
           };
         })),
-      attempt('Role definitions could not be read', async () => {
-        const hit = cache.getDefinitions(cacheKey);
-        if (hit) return hit;
-        const list = (await armList(scope, 'providers/Microsoft.Authorization/roleDefinitions', authorization)).map((d): RawRoleDefinition => {
-          const p = props(d);
-          return { id: str(d.id), roleName: str(p.roleName), description: str(p.description), type: str(p.type), permissions: permissionsOf(p.permissions) };
-        });
-        cache.setDefinitions(cacheKey, list);
-        return list;
-      }),
       attempt('Deny assignments could not be read', async () => (await denyList()).map((d): RawDenyAssignment => {
         const p = props(d);
         const principals = (v: unknown): { id: string; type: string | null }[] => (Array.isArray(v) ? v.map(record).map((x) => ({ id: str(x.id), type: strOrNull(x.type) })) : []);
@@ -285,37 +247,72 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
       attempt('Resources could not be listed', async () => (await armList(scope, 'resources', { 'api-version': ARM_API.resources }))
         .map((r): RawResource => ({ id: str(r.id), name: str(r.name), type: str(r.type) })), true),
     ]);
-    // Key vaults: access-policy or RBAC mode decides which insight applies; only vaults are read one by one.
-    const withVaults = resources ? await mapLimit(resources, 4, async (r): Promise<RawResource> => {
-      if (r.type.toLowerCase() !== 'microsoft.keyvault/vaults') return r;
-      const vault = await attempt(`Key vault ${r.name} could not be read`, () => arm.get(operation, scopePath(r.id), { 'api-version': ARM_API.keyVault }), true);
-      if (!vault) return r;
-      const properties = props(vault);
-      const policies: RawAccessPolicy[] = Array.isArray(properties.accessPolicies) ? properties.accessPolicies.map(record).map((p) => {
-        const perms = record(p.permissions);
-        const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-        return { objectId: str(p.objectId), permissions: { secrets: list(perms.secrets), keys: list(perms.keys), certificates: list(perms.certificates) } };
-      }) : [];
-      return { ...r, vault: { enableRbacAuthorization: properties.enableRbacAuthorization === true, accessPolicies: policies } };
-    }) : undefined;
+    // Key vaults: access-policy or RBAC mode decides which insight applies. The provider's list carries every
+    // vault's properties, so one request covers all the subscription's vaults, and none is sent without a vault.
+    const vaultsListed = resources?.some(isKeyVault)
+      ? await attempt('Key vaults could not be read', () => armList(scope, 'providers/Microsoft.KeyVault/vaults', { 'api-version': ARM_API.keyVault }), true)
+      : undefined;
+    const vaults = new Map((vaultsListed ?? []).map((v) => [str(v.id).toLowerCase(), v]));
+    const withVaults = resources?.map((r): RawResource => {
+      const vault = isKeyVault(r) ? vaults.get(r.id.toLowerCase()) : undefined;
+      return vault ? { ...r, vault: vaultOf(vault) } : r;
+    });
     return {
       ...subscription,
-      ...(assignments ? { assignments } : {}), ...(definitions ? { definitions } : {}), ...(deny ? { deny } : {}),
+      ...(assignments ? { assignments } : {}), ...(deny ? { deny } : {}),
       ...(eligible ? { eligible } : {}), ...(withVaults ? { resources: withVaults } : {}),
       problems: subProblems,
     };
   });
-  if (signal.aborted) throw Object.assign(new Error('The access load was cancelled.'), { name: 'AbortError' });
+  if (signal.aborted) throw cancelled();
 
-  const identity: AccessIdentity = {
-    kind, displayName, upn: kind === 'user' ? claims.upn : null, appId: kind === 'user' ? null : claims.appId, objectId, tenantId, tenantName,
-    source: options.source, expiresOn: new Date(claims.expiresOn * 1000).toISOString(),
-  };
+  // Role definitions: the tenant's list, plus, by id, any role an assignment names that the list did not have (a
+  // role made since the list was cached). Every subscription shares the one list.
+  const definitions = await tenantDefinitions!;
+  if (!definitions.ok) {
+    if (signal.aborted) throw definitions.error;
+    problems.push(classify(definitions.error, undefined, 'Role definitions could not be read'));
+  }
+  const known = new Map((definitions.ok ? definitions.value : []).map((d) => [roleGuid(d.id), d]));
+  const named = new Map<string, string>();
+  for (const raw of raws) {
+    for (const a of raw.assignments ?? []) named.set(roleGuid(a.roleDefinitionId), a.roleDefinitionId);
+    for (const e of raw.eligible ?? []) if (!e.roleName) named.set(roleGuid(e.roleDefinitionId), e.roleDefinitionId);
+  }
+  const missing = [...named].filter(([guid, id]) => guid && id && !known.has(guid));
+  const extra = await mapLimit(missing, 4, async ([guid, id]): Promise<RawRoleDefinition | undefined> => {
+    const key = `${definitionsKey}|${guid}`;
+    const hit = cache.getDefinitions(key)?.[0];
+    if (hit) return hit;
+    try {
+      const definition = definitionOf(await arm.get(operation, scopePath(id), authorization));
+      cache.setDefinitions(key, [definition]);
+      return definition;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return undefined; // shown as "not readable in this subscription", with its GUID
+    }
+  });
+  const roleDefinitions = [...known.values(), ...extra.filter((d): d is RawRoleDefinition => d !== undefined)];
+  const withDefinitions = roleDefinitions.length ? raws.map((raw) => ({ ...raw, definitions: roleDefinitions })) : raws;
+
+  const groupsResult = await groupsLoaded;
+  if (signal.aborted) throw cancelled();
+  let groups: GroupMembership[] | null = null;
+  let groupsProblem: AccessProblem | null = null;
+  if (groupsResult.ok) groups = groupsResult.value;
+  else {
+    const problem = classify(groupsResult.error, undefined, 'Microsoft Graph did not list the groups');
+    groupsProblem = problem.kind === 'forbidden'
+      ? { ...problem, kind: 'graph-denied', message: 'Microsoft Graph denied reading group memberships: assignments through groups show the group ids without names.', fix: 'Sign in with a tool whose token may read the directory (az login), or ask for directory read rights.' }
+      : problem;
+  }
+
   // Names of the other principals the answers name (groups Graph did not list, eligible or deny principals), in
   // batches of 1000 ids: one request per batch, whatever the number of assignments.
-  const known = new Set([objectId.toLowerCase(), ...(groups ?? []).map((g) => g.id.toLowerCase())]);
+  const knownPrincipals = new Set([objectId.toLowerCase(), ...(groups ?? []).map((g) => g.id.toLowerCase())]);
   const unknown = [...new Set(raws.flatMap((r) => [...(r.assignments ?? []), ...(r.eligible ?? [])].map((a) => a.principalId.toLowerCase())))]
-    .filter((id) => id && !known.has(id));
+    .filter((id) => id && !knownPrincipals.has(id));
   const principalNames: Record<string, string> = {};
   for (let i = 0; i < unknown.length; i += 1000) {
     try {
@@ -329,7 +326,76 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     }
   }
   return buildAccessReport({
-    cloud, identity, groups, groupsProblem, principalNames, subscriptions: raws, references: options.references ?? [], problems, requests: requests(),
+    cloud, identity: identityOf(displayName, tenantName), groups, groupsProblem, principalNames, subscriptions: withDefinitions, references: options.references ?? [], problems, requests: requests(),
     tokenIssuedAt: claims.issuedAt, now: Date.now(),
   });
+}
+
+/**
+ * The identity's security groups with the shortest path to each: every group from the transitive list, the direct
+ * ones from the direct list, and for each nested group, which of these groups are its members (the edges), asked
+ * 20 groups to a batch. A nested group whose members cannot be read keeps a one-step path.
+ */
+async function loadGroups(
+  graph: AzureClient, operation: AzureOperation, transitivePath: string, directPath: string,
+  transitive: BatchOutcome<Record<string, unknown>> | undefined, direct: BatchOutcome<Record<string, unknown>> | undefined, advanced: Record<string, string>,
+): Promise<GroupMembership[]> {
+  if (!transitive || !transitive.ok) throw transitive?.error ?? new Error('Microsoft Graph did not list the groups.');
+  if (!direct || !direct.ok) throw direct?.error ?? new Error('Microsoft Graph did not list the groups.');
+  const all = (await graph.listFrom(operation, transitivePath, transitive.body, { headers: advanced })).filter((g) => g.securityEnabled !== false);
+  const directIds = new Set((await graph.listFrom(operation, directPath, direct.body, { headers: advanced })).map((g) => str(g.id).toLowerCase()));
+  const names = new Map(all.map((g) => [str(g.id).toLowerCase(), strOrNull(g.displayName)]));
+  const nested = all.filter((g) => !directIds.has(str(g.id).toLowerCase()));
+  const memberPaths = nested.map((g) => `groups/${encodeURIComponent(str(g.id))}/members/microsoft.graph.group?$top=999&$select=id`);
+  const outcomes = await graph.batchGet(operation, memberPaths.map((path) => ({ path })));
+  const parentsOf = new Map<string, string[]>();
+  await mapLimit(nested.map((g, i) => [g, i] as const), 4, async ([group, i]) => {
+    const outcome = outcomes[i]!;
+    if (!outcome.ok) return;
+    const members = await graph.listFrom(operation, memberPaths[i]!, outcome.body);
+    parentsOf.set(str(group.id).toLowerCase(), members.map((m) => str(m.id).toLowerCase()).filter((id) => names.has(id)));
+  });
+  const paths = new Map<string, string[]>();
+  for (const id of directIds) if (names.has(id)) paths.set(id, [names.get(id) ?? id]);
+  // Breadth first from the direct groups: the shortest path to each nested group.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [child, parents] of parentsOf) {
+      if (paths.has(child)) continue;
+      const via = parents.find((p) => paths.has(p));
+      if (via) { paths.set(child, [...paths.get(via)!, names.get(child) ?? child]); changed = true; }
+    }
+  }
+  return all.map((g) => {
+    const id = str(g.id);
+    return { id, displayName: names.get(id.toLowerCase()) ?? null, path: paths.get(id.toLowerCase()) ?? [names.get(id.toLowerCase()) ?? id] };
+  }).sort((a, b) => (a.displayName ?? a.id).localeCompare(b.displayName ?? b.id));
+}
+
+function definitionOf(d: Record<string, unknown>): RawRoleDefinition {
+  const p = props(d);
+  return { id: str(d.id), roleName: str(p.roleName), description: str(p.description), type: str(p.type), permissions: permissionsOf(p.permissions) };
+}
+
+const isKeyVault = (r: RawResource): boolean => r.type.toLowerCase() === 'microsoft.keyvault/vaults';
+
+function vaultOf(vault: Record<string, unknown>): NonNullable<RawResource['vault']> {
+  const properties = props(vault);
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+  const policies: RawAccessPolicy[] = Array.isArray(properties.accessPolicies) ? properties.accessPolicies.map(record).map((p) => {
+    const perms = record(p.permissions);
+    return { objectId: str(p.objectId), permissions: { secrets: list(perms.secrets), keys: list(perms.keys), certificates: list(perms.certificates) } };
+  }) : [];
+  return { enableRbacAuthorization: properties.enableRbacAuthorization === true, accessPolicies: policies };
+}
+
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** A promise that never rejects, so work started early cannot end as an unhandled rejection. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+}
+
+function cancelled(): Error {
+  return Object.assign(new Error('The access load was cancelled.'), { name: 'AbortError' });
 }
