@@ -2,11 +2,12 @@
 // their origin, bounded retries, a deadline and cancellation, guarded paging), with as few requests as the answer
 // allows. Graph: one JSON batch for the identity, the organization and the first pages (999 items) of the direct and
 // transitive groups; the paths of nested groups from their group members, 20 groups to a batch. ARM: the role
-// definitions once per tenant (cached, bounded), and by id only for a role that list did not have; per subscription
-// one assignment list (assignedTo() is transitive over groups and covers scopes above and below), one deny-assignment
-// list, one eligibility list, one resource list, and one list of its key vaults with their properties when it has
-// any. Requests grow with subscriptions and groups, never with assignments or resources; subscriptions load in
-// parallel with a bound, while Graph works out the group paths.
+// definitions and the identity's eligible roles (PIM, asTarget()) once per tenant, the definitions cached and
+// bounded, and by id only a role that list did not have; per subscription one assignment list (assignedTo() is
+// transitive over groups and covers scopes above and below), one deny-assignment list (all of them where the
+// identity's roles may read them, else those naming it), one resource list, and one list of its key vaults with
+// their properties when it has any. Requests grow with subscriptions and groups, never with assignments or
+// resources; subscriptions load in parallel with a bound, while Graph works out the group paths.
 import type { TokenCredential } from '@azure/identity';
 import { ARM_API } from '../azure/apiVersions';
 import { armClient, azureOperation, graphClient, scopePath, type AzureClient, type AzureOperation, type BatchOutcome } from '../azure/client';
@@ -16,9 +17,9 @@ import type { CredentialName } from '../chain/types';
 import type { CloudEndpoints } from './clouds';
 import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './credentials';
 import { AccessCache } from './definitionCache';
-import { permissionsOf } from './permissions';
+import { permissionsOf, roleGrants } from './permissions';
 import {
-  buildAccessReport, roleGuid, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
+  buildAccessReport, roleGuid, roleInfo, scopeContains, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
   type RawRoleDefinition, type RawSubscription,
 } from './model';
 import type { AccessIdentity, AccessProblem, AccessReport, GroupMembership, PrincipalKind } from './types';
@@ -136,8 +137,11 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   });
   const authorization = { 'api-version': ARM_API.authorization };
 
-  // What ARM can be asked before Graph answers starts now: the subscriptions and the tenant's role definitions.
+  // What ARM can be asked before Graph answers starts now: the subscriptions, the tenant's role definitions and the
+  // roles the identity is eligible for anywhere (PIM at the provider level; a tenant without PIM answers with an
+  // error, which means nothing is eligible).
   const subscriptionsListed = options.identityOnly ? undefined : settle(arm.list(operation, 'subscriptions', { 'api-version': ARM_API.subscriptions }));
+  const eligibilityListed = options.identityOnly ? undefined : settle(arm.list(operation, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: 'asTarget()' }));
   const definitionsKey = `${cloud.resourceManager}|${tenantId.toLowerCase()}`;
   const tenantDefinitions = options.identityOnly ? undefined : settle((async (): Promise<RawRoleDefinition[]> => {
     const hit = cache.getDefinitions(definitionsKey);
@@ -196,6 +200,8 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
 
   const filter = `assignedTo('${objectId}')`;
   const armList = (scope: string, rest: string, query: Record<string, string>): Promise<Record<string, unknown>[]> => arm.list(operation, scopePath(scope, rest), query);
+  const shownIds = subscriptionList.map((s) => s.subscriptionId);
+  const eligibleSplit = settle(eligibilityListed!.then((listed) => eligibilityBySubscription(arm, operation, listed, shownIds)));
   const raws = await mapLimit(subscriptionList, options.concurrency ?? 4, async (subscription): Promise<RawSubscription> => {
     const sid = subscription.subscriptionId;
     const scope = `/subscriptions/${sid}`;
@@ -207,25 +213,34 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
         return undefined;
       }
     };
+    const assignmentsRead = attempt('Role assignments could not be read', async () => (await armList(scope, 'providers/Microsoft.Authorization/roleAssignments', { ...authorization, $filter: filter }))
+      .map((a): RawRoleAssignment => {
+        const p = props(a);
+        return {
+          id: str(a.id), scope: str(p.scope), roleDefinitionId: str(p.roleDefinitionId), principalId: str(p.principalId),
+          principalType: strOrNull(p.principalType), condition: strOrNull(p.condition), conditionVersion: strOrNull(p.conditionVersion), createdOn: dateText(p.createdOn),
+        };
+      }));
     // Every deny assignment of the subscription needs read rights there; without them, those naming this principal
-    // (at, above and below the scope) are still readable.
+    // (at, above and below the scope) are still readable. The identity's own roles at and above the subscription
+    // say which of the two to ask for; when they cannot tell, all are asked for first.
     const denyList = async (): Promise<Record<string, unknown>[]> => {
+      const narrow = (): Promise<Record<string, unknown>[]> => armList(scope, 'providers/Microsoft.Authorization/denyAssignments', { ...authorization, $filter: `principalId eq '${objectId}'` });
+      if (mayReadDenyAssignments(scope, await assignmentsRead, await tenantDefinitions!) === false) return narrow();
       try {
         return await armList(scope, 'providers/Microsoft.Authorization/denyAssignments', authorization);
       } catch (error) {
         if ((error as { status?: number }).status !== 403) throw error;
-        return armList(scope, 'providers/Microsoft.Authorization/denyAssignments', { ...authorization, $filter: `principalId eq '${objectId}'` });
+        return narrow();
       }
     };
-    const [assignments, deny, eligible, resources] = await Promise.all([
-      attempt('Role assignments could not be read', async () => (await armList(scope, 'providers/Microsoft.Authorization/roleAssignments', { ...authorization, $filter: filter }))
-        .map((a): RawRoleAssignment => {
-          const p = props(a);
-          return {
-            id: str(a.id), scope: str(p.scope), roleDefinitionId: str(p.roleDefinitionId), principalId: str(p.principalId),
-            principalType: strOrNull(p.principalType), condition: strOrNull(p.condition), conditionVersion: strOrNull(p.conditionVersion), createdOn: dateText(p.createdOn),
-          };
-        })),
+    const eligibleRead = (async (): Promise<RawEligibility[] | undefined> => {
+      const split = await eligibleSplit;
+      if (!split.ok) throw split.error;
+      return split.value ? split.value.get(sid.toLowerCase()) ?? [] : undefined;
+    })();
+    const [assignments, deny, resources, eligible] = await Promise.all([
+      assignmentsRead,
       attempt('Deny assignments could not be read', async () => (await denyList()).map((d): RawDenyAssignment => {
         const p = props(d);
         const principals = (v: unknown): { id: string; type: string | null }[] => (Array.isArray(v) ? v.map(record).map((x) => ({ id: str(x.id), type: strOrNull(x.type) })) : []);
@@ -235,17 +250,9 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
           doNotApplyToChildScopes: p.doNotApplyToChildScopes === true,
         };
       })),
-      // A tenant without PIM answers with an error here: that means "nothing eligible", not a problem to show.
-      attempt('Eligible roles could not be read', async () => (await armList(scope, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: 'asTarget()' }))
-        .map((e): RawEligibility => {
-          const p = props(e);
-          return {
-            scope: str(p.scope), roleDefinitionId: str(p.roleDefinitionId), principalId: str(p.principalId),
-            roleName: strOrNull(record(record(p.expandedProperties).roleDefinition).displayName), endDateTime: dateText(p.endDateTime),
-          };
-        }), true),
       attempt('Resources could not be listed', async () => (await armList(scope, 'resources', { 'api-version': ARM_API.resources }))
         .map((r): RawResource => ({ id: str(r.id), name: str(r.name), type: str(r.type) })), true),
+      eligibleRead,
     ]);
     // Key vaults: access-policy or RBAC mode decides which insight applies. The provider's list carries every
     // vault's properties, so one request covers all the subscription's vaults, and none is sent without a vault.
@@ -370,6 +377,73 @@ async function loadGroups(
     const id = str(g.id);
     return { id, displayName: names.get(id.toLowerCase()) ?? null, path: paths.get(id.toLowerCase()) ?? [names.get(id.toLowerCase()) ?? id] };
   }).sort((a, b) => (a.displayName ?? a.id).localeCompare(b.displayName ?? b.id));
+}
+
+const MANAGEMENT_GROUP = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)/i;
+const SUBSCRIPTION = /^\/(?:providers\/Microsoft\.Subscription\/)?subscriptions\/([^/]+)/i;
+
+/**
+ * The tenant-wide eligibility list split over the subscriptions shown (lower-case ids), as a per-subscription list
+ * would have it: what is eligible at or below a subscription, and at the management groups above it. Which
+ * subscriptions sit below a management group is asked of that group (one request per group an eligibility names);
+ * when it cannot be read, the eligibility is shown in every subscription (its scope names the group). Undefined when
+ * the list could not be read: a tenant without PIM answers with an error, which means nothing is eligible.
+ */
+async function eligibilityBySubscription(arm: AzureClient, operation: AzureOperation, listed: Settled<Record<string, unknown>[]>, subscriptions: readonly string[]): Promise<Map<string, RawEligibility[]> | undefined> {
+  if (!listed.ok) {
+    if (operation.signal.aborted) throw listed.error;
+    return undefined;
+  }
+  const shown = new Set(subscriptions.map((s) => s.toLowerCase()));
+  const out = new Map<string, RawEligibility[]>();
+  const add = (subscription: string, e: RawEligibility): void => {
+    if (!shown.has(subscription)) return;
+    const list = out.get(subscription) ?? [];
+    list.push(e);
+    out.set(subscription, list);
+  };
+  const items = listed.value.map((e): RawEligibility => {
+    const p = props(e);
+    return {
+      scope: str(p.scope), roleDefinitionId: str(p.roleDefinitionId), principalId: str(p.principalId),
+      roleName: strOrNull(record(record(p.expandedProperties).roleDefinition).displayName), endDateTime: dateText(p.endDateTime),
+    };
+  });
+  const groups = [...new Set(items.map((e) => MANAGEMENT_GROUP.exec(e.scope)?.[1]?.toLowerCase()).filter((g): g is string => Boolean(g)))];
+  const below = new Map(await mapLimit(groups, 4, async (group): Promise<[string, Set<string> | undefined]> => {
+    try {
+      const descendants = await arm.list(operation, `providers/Microsoft.Management/managementGroups/${encodeURIComponent(group)}/descendants`, { 'api-version': ARM_API.managementGroups });
+      return [group, new Set(descendants.filter((d) => str(d.type).toLowerCase() === '/subscriptions').map((d) => str(d.name).toLowerCase()))];
+    } catch (error) {
+      if (operation.signal.aborted) throw error;
+      return [group, undefined];
+    }
+  }));
+  for (const e of items) {
+    const subscription = SUBSCRIPTION.exec(e.scope)?.[1]?.toLowerCase();
+    if (subscription) { add(subscription, e); continue; }
+    const group = MANAGEMENT_GROUP.exec(e.scope)?.[1]?.toLowerCase();
+    const under = group ? below.get(group) : undefined;
+    for (const s of shown) if (!under || under.has(s)) add(s, e);
+  }
+  return out;
+}
+
+/**
+ * Whether the identity may read every deny assignment of a subscription (Microsoft.Authorization/denyAssignments/read
+ * from a role assigned at or above it); undefined when the assignments or the definitions are not known.
+ */
+function mayReadDenyAssignments(scope: string, assignments: readonly RawRoleAssignment[] | undefined, definitions: Settled<readonly RawRoleDefinition[]>): boolean | undefined {
+  if (!assignments || !definitions.ok) return undefined;
+  const byGuid = new Map(definitions.value.map((d) => [roleGuid(d.id), d]));
+  let unknownRole = false;
+  for (const a of assignments) {
+    if (!scopeContains(a.scope, scope)) continue;
+    const definition = byGuid.get(roleGuid(a.roleDefinitionId));
+    if (!definition) { unknownRole = true; continue; }
+    if (roleGrants(roleInfo(definition), 'Microsoft.Authorization/denyAssignments/read', false)) return true;
+  }
+  return unknownRole ? undefined : false;
 }
 
 function definitionOf(d: Record<string, unknown>): RawRoleDefinition {
