@@ -2,6 +2,7 @@
 // exclusion advice, and the Access view's loading, rendering and role-assignment removal behind one small interface. Bundled on its own (dist/engine.js) and loaded on first use, not at
 // activation, so the Azure SDKs it carries cost nothing until a view or command needs them.
 import { trustedCloud, type CloudEndpoints, type CloudSetting } from './azure/clouds';
+import { networkSettings } from './azure/network';
 import { accessOutcome, redactProblem } from './access/entry';
 import { AccessCache } from './access/load';
 import { removeRoleAssignment, type RemoveAssignmentResult } from './access/remove';
@@ -91,7 +92,8 @@ export interface AccessEngineAdapter {
   loadAccess(request: AccessLoadRequest): Promise<AccessLoadOutcome>;
   accessView(snapshot: AccessSnapshot, now?: number): AccessViewModel;
   equivalentCommands(report: AccessReport, cloud: CloudEndpoints): string;
-  removeRoleAssignment(request: AccessSourceInputs & { readonly cloud: CloudEndpoints; readonly assignmentId: string; readonly signal: AbortSignal }): Promise<RemoveAssignmentResult>;
+  /** `proxy`: VS Code's http.proxy and http.noProxy, as for the load. */
+  removeRoleAssignment(request: AccessSourceInputs & { readonly cloud: CloudEndpoints; readonly assignmentId: string; readonly signal: AbortSignal; readonly proxy?: { readonly proxy?: string; readonly noProxy?: readonly string[] } }): Promise<RemoveAssignmentResult>;
   /** Forgets the role definitions kept between loads (an hour otherwise). */
   clearAccessCache(): void;
 }
@@ -190,7 +192,7 @@ export function createEngineFacade(): EngineFacade {
     accessView: (snapshot, now) => accessViewModel(snapshot, now),
     equivalentCommands: (report, cloud) => equivalentCommands(report, cloud),
     removeRoleAssignment: async (request) => {
-      const result = await removeRoleAssignment(request);
+      const result = await removeRoleAssignment({ ...request, network: networkSettings(process.env, request.proxy ?? {}) });
       return result.ok ? result : { ok: false, problem: redactProblem(result.problem, secretsOf(request.env)) };
     },
     clearAccessCache: () => accessCache.clear(),

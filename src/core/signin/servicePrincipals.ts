@@ -7,6 +7,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { GraphApi, GraphRequestBuilder as GraphRequest } from '../azure/graphRequest';
 import { z } from 'zod';
 import type { CloudEndpoints } from '../access/clouds';
+import type { NetworkSettings } from '../azure/network';
 import { appSlug } from '../team/names';
 import { hasControlCharacter } from './envFile';
 import { classify, graphClient, graphError, GraphWriteError, literal } from '../team/groups';
@@ -60,6 +61,8 @@ export interface LocalDevAppsOptions {
   readonly requestTimeoutMs?: number;
   /** Waits before retrying a step Graph refuses because the new app has not replicated yet (default 1, 2, 4, 8, 15 s). */
   readonly replicationBackoffMs?: readonly number[];
+  /** The proxy and certificate authorities (VS Code's http.proxy inside VS Code); default: the process environment's. */
+  readonly network?: NetworkSettings;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -146,7 +149,7 @@ export class LocalDevApps {
   private readonly backoff: readonly number[];
 
   constructor(credential: TokenCredential, cloud: CloudEndpoints, private readonly tenantId: string, options: LocalDevAppsOptions = {}) {
-    this.client = graphClient(credential, cloud);
+    this.client = graphClient(credential, cloud, options.network);
     this.graphHost = new URL(cloud.graph).host.toLowerCase();
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.backoff = options.replicationBackoffMs ?? [1_000, 2_000, 4_000, 8_000, 15_000];

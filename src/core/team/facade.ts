@@ -6,6 +6,7 @@ import type { TokenCredential } from '@azure/identity';
 import { ARM_API } from '../azure/apiVersions';
 import { armClient, azureOperation, scopePath, type AzureClient } from '../azure/client';
 import { classifyAzureError, reauthToolOf } from '../azure/errors';
+import { networkSettings, type NetworkSettings } from '../azure/network';
 import { trustedCloud, type CloudEndpoints, type CloudSetting } from '../azure/clouds';
 import { sourceCredential, tokenClaims } from '../access/credentials';
 import { permissionsOf } from '../access/permissions';
@@ -42,6 +43,8 @@ export interface TeamSessionOptions {
   readonly tools: readonly CredentialName[];
   /** The folder whose `.env` and code name resources (preselects their resource group); undefined when untrusted. */
   readonly workspaceFolder: string | undefined;
+  /** VS Code's http.proxy / http.noProxy, which win over the process environment's HTTPS_PROXY / NO_PROXY. */
+  readonly proxy?: { readonly proxy?: string; readonly noProxy?: readonly string[] };
 }
 
 export interface SessionPrincipal { readonly id: string; readonly type: 'User' | 'Group' | 'ServicePrincipal'; readonly displayName: string; readonly detail: string }
@@ -120,11 +123,12 @@ const props = (v: unknown): Record<string, unknown> => {
 const subscriptionOf = (scope: string): string => /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? '';
 const resourceGroupOf = (id: string): string | undefined => /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
 
-function makeSession(credential: TokenCredential, cloud: CloudEndpoints, source: CredentialName, actor: SessionPrincipal, referenced: ReadonlySet<string>, tenantId: string | null): TeamSession {
+function makeSession(credential: TokenCredential, cloud: CloudEndpoints, source: CredentialName, actor: SessionPrincipal, referenced: ReadonlySet<string>, tenantId: string | null, network: NetworkSettings): TeamSession {
   const tool = TOOL_LABELS[source] ?? source;
-  const arm = armClient({ credential, cloud });
-  const directory = new TeamDirectory(credential, cloud);
-  const apps = new LocalDevApps(credential, cloud, tenantId ?? '');
+  // Every ARM and Graph request of the session leaves through the same proxy and authorities as the Access view's.
+  const arm = armClient({ credential, cloud, network });
+  const directory = new TeamDirectory(credential, cloud, network);
+  const apps = new LocalDevApps(credential, cloud, tenantId ?? '', { network });
   const needTenant = (): void => { if (!tenantId) throw new TeamError('failed', 'The sign-in\'s token names no tenant, so AZURE_TENANT_ID cannot be set.'); };
   const resourcesIn = (scope: string, limit?: number): Promise<Record<string, unknown>[]> => armItems(arm, scopePath(scope, 'resources'), { 'api-version': ARM_API.resources }, limit);
   /** The resource group that holds every resource the workspace names, when they live in one. */
@@ -225,7 +229,7 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, source:
         });
     }),
     assignRole: (request) => guarded('The role could not be assigned', () => createRoleAssignment({
-      credential, cloud, scope: request.scope, principalId: request.principal.id, principalType: request.principal.type, roleDefinitionId: request.roleId,
+      credential, cloud, network, scope: request.scope, principalId: request.principal.id, principalType: request.principal.type, roleDefinitionId: request.roleId,
       ...(request.signal ? { signal: request.signal } : {}), ...(request.onWaiting ? { onWaiting: request.onWaiting } : {}),
       backoffSeconds: [2, 4, 8, 15, 30], maxWaitMs: 4 * 60_000, tool: reauthToolOf(source),
     })),
@@ -240,6 +244,7 @@ export function createTeamFacade(): TeamFacade {
       try { cloud = (await trustedCloud({ given: options.cloudSetting, givenBy: 'setting', processEnv: process.env })).cloud; } catch (error) {
         return { ok: false, message: `azureDevAuth.cloud: ${error instanceof Error ? error.message : String(error)}` };
       }
+      const network = networkSettings(process.env, options.proxy ?? {});
       const tried: string[] = [];
       for (const tool of options.tools) {
         const made = await sourceCredential(tool, { env: options.env, cloud, processTimeoutSeconds: options.processTimeoutSeconds, allowedHosts: [] });
@@ -252,7 +257,7 @@ export function createTeamFacade(): TeamFacade {
             id: claims.objectId, type: app ? 'ServicePrincipal' : 'User', displayName: claims.name ?? claims.upn ?? claims.objectId, detail: claims.upn ?? claims.appId ?? '',
           };
           const referenced = new Set(options.workspaceFolder ? resourceReferences(await readWorkspaceTexts(options.workspaceFolder), cloud).map((r) => r.name.toLowerCase()) : []);
-          return { ok: true, session: makeSession(made.credential, cloud, tool, actor, referenced, claims.tenantId) };
+          return { ok: true, session: makeSession(made.credential, cloud, tool, actor, referenced, claims.tenantId, network) };
         } catch (error) {
           tried.push(`${TOOL_LABELS[tool] ?? tool}: ${firstLine(error instanceof Error ? error.message : String(error))}`);
         }

@@ -81,8 +81,8 @@ export class TeamDirectory {
   /** Creates in flight, by name: a second click joins the first instead of creating again. */
   private readonly creating = new Map<string, Promise<DirectoryGroup>>();
 
-  constructor(credential: TokenCredential, cloud: CloudEndpoints) {
-    this.client = graphClient(credential, cloud);
+  constructor(credential: TokenCredential, cloud: CloudEndpoints, network?: NetworkSettings) {
+    this.client = graphClient(credential, cloud, network);
     this.cloud = cloud;
   }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AccessRowKind, AccessRowModel } from '../../core/presentation/accessRows';
 import { shownAccess } from '../../core/presentation/accessSnapshot';
 import { ACCESS_VIEW_ID, Commands } from '../ids';
+import { readProxySettings } from '../settings';
 import type { CommandContext } from './context';
 import { CommandError, registerCommand } from './registerCommand';
 
@@ -98,6 +99,8 @@ async function removeAssignment(ctx: CommandContext, arg: AccessRowModel | undef
       return engine.removeRoleAssignment({
         source: subject.source, env: inputs.env, processTimeoutSeconds: inputs.processTimeoutSeconds ?? 10,
         allowedHosts: ctx.allowedHosts.list(), cloud: snapshot.access.cloud, assignmentId, signal: abort.signal,
+        // The removal leaves through VS Code's proxy, as the Access view's load does.
+        proxy: readProxySettings(),
       });
     },
   );

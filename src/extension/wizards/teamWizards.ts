@@ -9,7 +9,7 @@ import {
 } from '../../webview/protocol';
 import { reportOf, type CommandContext } from '../commands/context';
 import { Commands } from '../ids';
-import { readAccessSettings } from '../settings';
+import { readAccessSettings, readProxySettings } from '../settings';
 import { WIZARD_VIEW_TYPE, WizardPanel, result } from './panelHost';
 
 const TOOLS: readonly CredentialName[] = ['AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential'];
@@ -55,6 +55,8 @@ export async function openTeamSession(ctx: CommandContext, purpose: { readonly c
   const opened = await loadFacade().openSession({
     env, cloudSetting: readAccessSettings(folder).cloud, processTimeoutSeconds: PROCESS_TIMEOUT_SECONDS, tools,
     workspaceFolder: vscode.workspace.isTrusted && folder ? folder.uri.fsPath : undefined,
+    // Every request of the wizards leaves through VS Code's proxy, as the Access view's do.
+    proxy: readProxySettings(),
   });
   if (opened.ok) {
     ctx.log.info(`Wizard acting as ${opened.session.actor.detail || opened.session.actor.displayName} through ${opened.session.tool}`);
