@@ -7,7 +7,7 @@ import type { AccessReport, AppliedAssignment, ScopeNode } from '../core/access/
 import { ALL_CREDENTIALS, type ChainReport, type CredentialName } from '../core/chain/types';
 import { displayName, formatExpiry, verdictHeadline } from '../core/presentation/chainRows';
 import type { ChainOptions } from './main';
-import { fitToWidth, inert, inertStrings } from './terminalText';
+import { fitToWidth, inert, inertStrings, wrapBashCommand } from './terminalText';
 
 export class AccessUsageError extends Error {}
 
@@ -219,7 +219,8 @@ export function formatRoles(report: AccessReport, scope: string | undefined): st
   }
   for (const p of report.problems) out.push('', `! ${p.message} ${p.fix}`);
   // ARM refuses assignedTo() (az's --include-groups) for a group: its own assignments are what az lists for it.
-  out.push('', `Equivalent: az role assignment list --assignee ${report.identity.objectId} --all${report.identity.kind === 'group' ? '' : ' --include-groups'} --include-inherited`);
+  // On a line of its own, so that it fits 120 columns and is never wrapped (it is meant to be pasted).
+  out.push('', 'Equivalent:', `  az role assignment list --assignee ${report.identity.objectId} --all${report.identity.kind === 'group' ? '' : ' --include-groups'} --include-inherited`);
   return `${out.join('\n')}\n`;
 }
 
@@ -254,7 +255,9 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
       process.stdout.write(access.json ? `${JSON.stringify(outcome.report.can, null, 2)}\n` : formatCan(outcome.report));
       return outcome.report.can?.ok && outcome.report.can.answer.verdict === 'yes' ? 0 : 1;
     }
-    const elided = inertStrings(outcome.report, Math.max(40, (process.stdout.columns || 120) - 20));
+    // A terminal's width, 120 columns when the output is not a terminal: long lines break at spaces.
+    const columns = process.stdout.columns || 120;
+    const elided = inertStrings(outcome.report, Math.max(40, columns - 20));
     // Administrator requests are pasted: never elided nor wrapped, one inert line per command.
     const verbatim = new Set<string>();
     const shown = {
@@ -262,14 +265,13 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
       insights: elided.insights.map((insight, n) => {
         const request = outcome.report.insights[n]?.adminRequest;
         if (!request) return insight;
-        const lines = request.split('\n').map((line) => inert(line));
+        // Each command broken between its words with bash line continuations: pasted, it is the same command.
+        const lines = request.split('\n').flatMap((line) => wrapBashCommand(inert(line), columns - 6));
         for (const line of lines) verbatim.add(`      ${line}`);
         return { ...insight, adminRequest: lines.join('\n') };
       }),
     };
-    // A terminal's width, 120 columns when the output is not a terminal: long lines break at spaces.
-    const columns = process.stdout.columns || 120;
-    process.stdout.write(access.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : fitToWidth(command === 'whoami' ? formatWhoami(shown) : formatRoles(shown, access.scope), columns, verbatim));
+    process.stdout.write(access.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : fitToWidth(command === 'whoami' ? formatWhoami(shown) : formatRoles(shown, access.scope), columns, (line) => verbatim.has(line) || line.startsWith('  az ')));
     return 0;
   }
   if (outcome.failure.kind === 'cloudSetting') throw new AccessUsageError(outcome.failure.message);

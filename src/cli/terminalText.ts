@@ -51,10 +51,10 @@ export function inertStrings<T>(value: T, width: number): T {
  * than the line (a list item's text stays under its first word); a word longer than the room left (a scope path)
  * is cut where the line ends. Lines that fit are kept as they are, and so are `verbatim` lines (commands to paste).
  */
-export function fitToWidth(text: string, columns: number, verbatim: ReadonlySet<string> = new Set()): string {
+export function fitToWidth(text: string, columns: number, verbatim: (line: string) => boolean = () => false): string {
   const width = Math.max(40, columns);
   return text.split('\n').map((line) => {
-    if ([...line].length <= width || verbatim.has(line)) return line;
+    if ([...line].length <= width || verbatim(line)) return line;
     const indent = /^ */.exec(line)![0];
     const bullet = /^ *(?:[•!-] )?/.exec(line)![0];
     const hanging = ' '.repeat(Math.max(bullet.length, indent.length + 2));
@@ -83,4 +83,39 @@ export function fitToWidth(text: string, columns: number, verbatim: ReadonlySet<
     if (current.trim() !== '') out.push(current.trimEnd());
     return out.join('\n');
   }).join('\n');
+}
+
+/**
+ * A bash command line (its words quoted as `quoteBash` quotes them) laid out within `columns`: it breaks only between
+ * words, each broken line ending in ` \` (a line continuation), the next one indented two more. Bash reads the same
+ * argument vector either way; a single word longer than the room stays whole, since cutting it would change it.
+ */
+export function wrapBashCommand(line: string, columns: number, indent = ''): string[] {
+  const words: string[] = [];
+  let word = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line[i]!;
+    if (quoted) { word += c; if (c === '\'') quoted = false; continue; }
+    if (c === '\'') { word += c; quoted = true; continue; }
+    if (c === '\\' && i + 1 < line.length) { word += c + line[i + 1]!; i += 1; continue; }
+    if (c === ' ') { if (word) words.push(word); word = ''; continue; }
+    word += c;
+  }
+  if (word) words.push(word);
+  const out: string[] = [];
+  let current = indent;
+  for (const w of words) {
+    const lead = out.length === 0 ? indent : `${indent}  `;
+    const candidate = current.trim() === '' ? `${lead}${w}` : `${current} ${w}`;
+    // Room for the " \" that ends a broken line.
+    if (current.trim() !== '' && [...candidate].length + 2 > columns) {
+      out.push(`${current} \\`);
+      current = `${indent}  ${w}`;
+    } else {
+      current = candidate;
+    }
+  }
+  if (current.trim() !== '') out.push(current);
+  return out;
 }

@@ -330,6 +330,34 @@ async function getManagementGroup(ctx: RequestContext, p: string[], rt: ArmRunti
   sendJson(ctx, 200, managementGroupBody(rt, name));
 }
 
+/**
+ * GET /providers/Microsoft.Management/managementGroups/{name}/descendants: every management group and subscription
+ * below the group, each with its parent (Management Groups - Get Descendants; a subscription's type is
+ * "/subscriptions"). Needs read access at the group, like the group itself.
+ */
+async function getManagementGroupDescendants(ctx: RequestContext, p: string[], rt: ArmRuntime): Promise<void> {
+  requireApiVersion(ctx, 'managementGroups', 'managementGroups', false);
+  const caller = await authenticate(ctx, rt);
+  const name = decodeURIComponent(p[0]!);
+  const scope = managementGroupId(name);
+  if (!rt.state.managementGroup(name) || !mayReadOwnAccess(rt, caller, scope)) {
+    throw authorizationFailed(caller, 'Microsoft.Management/managementGroups/descendants/read', scope);
+  }
+  const items: Record<string, unknown>[] = [];
+  const groups = [...rt.state.managementGroups.values()];
+  const below = (parent: string): void => {
+    for (const mg of groups.filter((g) => g.parent?.toLowerCase() === parent.toLowerCase() && g.name.toLowerCase() !== parent.toLowerCase())) {
+      items.push({ id: mg.id, type: 'Microsoft.Management/managementGroups', name: mg.name, properties: { displayName: mg.displayName, parent: { id: managementGroupId(parent) } } });
+      below(mg.name);
+    }
+    for (const sub of rt.state.subscriptions.filter((s) => rt.state.parentGroupOfSubscription(s.id).name.toLowerCase() === parent.toLowerCase())) {
+      items.push({ id: `/subscriptions/${sub.id}`, type: '/subscriptions', name: sub.id, properties: { displayName: sub.displayName, parent: { id: managementGroupId(parent) } } });
+    }
+  };
+  below(rt.state.managementGroup(name)!.name);
+  sendJson(ctx, 200, page(ctx, items, rt.armPageSize));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // GET /metadata/endpoints?api-version=2019-05-01: the clouds' endpoints, anonymous, one object per cloud.
 
@@ -403,6 +431,7 @@ export function armAccessRoutes(): Route<ArmRuntime>[] {
     { name: 'arm.roleAssignmentScheduleInstances.list', method: 'GET', pattern: authzCollection('roleAssignmentScheduleInstances'), handle: listPimInstances },
     { name: 'arm.managementGroups.list', method: 'GET', pattern: /^\/providers\/Microsoft\.Management\/managementGroups$/i, handle: listManagementGroups },
     { name: 'arm.managementGroups.get', method: 'GET', pattern: /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)$/i, handle: getManagementGroup },
+    { name: 'arm.managementGroups.descendants', method: 'GET', pattern: /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)\/descendants$/i, handle: getManagementGroupDescendants },
     { name: 'arm.metadata.endpoints', method: 'GET', pattern: /^\/metadata\/endpoints$/i, handle: metadataEndpoints },
   ];
 }

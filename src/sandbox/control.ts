@@ -85,6 +85,8 @@ export interface RequestLogEntry {
   /** Redacted form or query details that tests assert on (grant_type, scope, client_id ...). */
   details?: Record<string, string>;
   fault?: string;
+  /** Set on an individual request of a Graph $batch: the request id of the batch that carried it. */
+  inBatch?: string;
 }
 
 export interface ToolInvocation { tool: ToolName; argv: string[]; cwd: string; time: string }

@@ -27,6 +27,7 @@ import { controlRoutes } from './controlApi';
 import { entraRoutes, settleDeviceCode } from './entra';
 import { graphFault, graphNotFound, graphRoutes } from './graph';
 import { BLOB_HOST, blobRoutes } from './blob';
+import { handleGraphBatch, type InnerRequest, type InnerResponse } from './graphBatch';
 import { HttpError, newRequestId, readBody, sendJson, type RequestContext, type Route, type Service } from './http';
 import { arcEndpointPath, arcKeySecret, managedIdentityRoutes } from './managedIdentity';
 import { createEgressProxy } from './proxy';
@@ -295,14 +296,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const services: Record<Service, Route<ArmRuntime>[]> = {
     entra: entraRoutes,
     arm: armRoutes(),
-    graph: graphRoutes,
+    // JSON batching: each individual request is routed as if it had come alone (its token, its faults, its log entry).
+    graph: [
+      { name: 'graph.batch', method: 'POST', pattern: /^\/(v1\.0|beta)\/\$batch$/, handle: (ctx, p) => handleGraphBatch(ctx, (inner) => dispatchInnerGraph(ctx, p[0]!, inner, dispatch)) },
+      ...graphRoutes,
+    ],
     mi: managedIdentityRoutes,
     control: controlRoutes(sandboxControl, () => ({ url, tenantId: runtime.state.tenantId })) as Route<ArmRuntime>[],
     blob: blobRoutes(),
   };
 
+  const dispatch: Dispatch = { url, runtime, services, control };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    void handleRequest(req, res, { url, runtime, services, control });
+    void handleRequest(req, res, dispatch);
   });
   server.on('clientError', (_error, socket) => socket.destroy());
   server.on('tlsClientError', (_error, socket) => socket.destroy());
@@ -472,6 +478,8 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, d: Dispa
     body: () => (bodyPromise ??= readBody(req)),
   };
   let fault: ActiveFault | undefined;
+  // Requests that reached each service over HTTP (a $batch is one), for benchmarks that compare clients' costs.
+  d.control.count(`http.${service ?? 'unknown'}`);
   res.on('close', () => {
     d.control.record({
       method, host: hostHeader.slice(0, 200), path: redactPath(`${prefix}${path}${parsed?.search ?? ''}`).slice(0, 2000),
@@ -523,6 +531,95 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, d: Dispa
       sendJson(ctx, 500, { error: { code: 'InternalServerError', message: 'The sandbox failed to process the request.' } });
     }
   }
+}
+
+/**
+ * One request of a Graph $batch, routed as if it had come alone: the batch's bearer token with the request's own
+ * headers, the injected faults that match its path (status, latency, next link; a dropped or cut connection drops the
+ * batch's), its own entry in the request log (marked with the batch's request id). Never throws: errors are answers.
+ */
+async function dispatchInnerGraph(outer: RequestContext, version: string, inner: InnerRequest, d: Dispatch): Promise<InnerResponse> {
+  const started = process.hrtime.bigint();
+  const prefix = outer.serviceBase.slice(outer.origin.length);
+  const path = `/${version}${inner.path}`.replace(/%24/gi, '$');
+  const headers: Record<string, string> = { ...inner.headers, host: outer.req.headers.host ?? '' };
+  if (outer.req.headers.authorization) headers.authorization = outer.req.headers.authorization;
+  else delete headers.authorization;
+  let status = 0;
+  let responseHeaders: Record<string, string> = {};
+  let chunks: Buffer[] = [];
+  const res = {
+    headersSent: false,
+    statusCode: 200,
+    setHeader(name: string, value: string) { responseHeaders[name] = String(value); return res; },
+    writeHead(code: number, h?: Record<string, string>) { status = code; res.statusCode = code; res.headersSent = true; responseHeaders = { ...responseHeaders, ...(h ?? {}) }; return res; },
+    write(chunk: Buffer | string) { chunks.push(Buffer.from(chunk)); return true; },
+    end(chunk?: Buffer | string) { if (chunk !== undefined) chunks.push(Buffer.from(chunk)); return res; },
+    on() { return res; },
+  };
+  const ctx: RequestContext = {
+    req: { headers, method: inner.method, url: `${path}${inner.search}`, socket: outer.req.socket } as unknown as IncomingMessage,
+    res: res as unknown as ServerResponse,
+    method: inner.method, path,
+    query: new URLSearchParams(inner.search),
+    origin: outer.origin, serviceBase: outer.serviceBase, loopbackUrl: outer.loopbackUrl,
+    requestId: newRequestId(), routeName: 'graph.notFound',
+    body: () => Promise.resolve(inner.body ?? Buffer.alloc(0)),
+  };
+  let fault: ActiveFault | undefined;
+  try {
+    if (path.includes('//')) throw new HttpError(400, { error: { code: 'BadRequest', message: `The request path '${path.slice(0, 200)}' has an empty segment.` } });
+    const candidates = d.services.graph.map((route) => ({ route, match: route.pattern.exec(path) })).filter((c) => c.match !== null && c.route.name !== 'graph.batch');
+    const chosen = candidates.find((c) => c.route.method === inner.method);
+    if (chosen) ctx.routeName = chosen.route.name;
+    fault = d.control.takeFault(inner.method, ctx.routeName, `${prefix}${path}`);
+    if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault!.latencyMs));
+    if (fault && (fault.drop || fault.truncate)) {
+      // A connection fault cannot hit one request of a batch: the batch's connection goes.
+      outer.req.socket.destroy();
+      throw new HttpError(0, null);
+    }
+    if (fault?.status !== undefined) {
+      const shaped = graphFault(ctx, fault.status);
+      throw new HttpError(fault.status, fault.body !== undefined ? fault.body : shaped.body, { ...shaped.headers, ...(fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {}) });
+    }
+    if (!chosen) {
+      if (candidates.length > 0) throw new HttpError(405, { error: { code: 'Request_BadRequest', message: 'Specified HTTP method is not allowed for the request target.' } });
+      throw graphNotFound(ctx);
+    }
+    await chosen.route.handle(ctx, chosen.match!.slice(1).map((p) => p ?? ''), d.runtime);
+  } catch (error) {
+    chunks = [];
+    if (error instanceof HttpError) {
+      status = error.status;
+      responseHeaders = { 'Content-Type': 'application/json', ...error.headers };
+      if (error.payload !== null) chunks.push(Buffer.from(JSON.stringify(error.payload)));
+    } else {
+      console.error(`[sandbox] $batch ${inner.method} ${ctx.routeName} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      status = 500;
+      responseHeaders = { 'Content-Type': 'application/json' };
+      chunks.push(Buffer.from(JSON.stringify({ error: { code: 'InternalServerError', message: 'The sandbox failed to process the request.' } })));
+    }
+  }
+  d.control.record({
+    method: inner.method, host: (outer.req.headers.host ?? '').slice(0, 200), path: redactPath(`${prefix}${path}${inner.search}`).slice(0, 2000),
+    route: ctx.routeName, status, durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n), inBatch: outer.requestId,
+    ...(headers.authorization ? { authorization: `${headers.authorization.split(' ')[0] ?? ''} ***` } : {}),
+    ...(fault ? { fault: fault.id } : {}),
+  });
+  const text = Buffer.concat(chunks).toString('utf8');
+  let body: unknown = undefined;
+  if (text) { try { body = JSON.parse(text) as unknown; } catch { body = text; } }
+  if (fault?.nextLink && status === 200 && isRecordBody(body) && Array.isArray(body.value)) {
+    body = { ...body, '@odata.nextLink': fault.nextLink === 'loop' ? `${outer.serviceBase}${path}${inner.search}` : `${d.runtime.foreignUrl}${path}${inner.search}` };
+  }
+  // Only what describes the body travels inside the batch; transport headers stay with the batch's own response.
+  const kept = Object.fromEntries(Object.entries(responseHeaders).filter(([name]) => !/^(content-length|connection|transfer-encoding)$/i.test(name)));
+  return { status, headers: kept, body };
+}
+
+function isRecordBody(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -1,4 +1,5 @@
-// Benchmark (not a test): the Access view's load on a large tenant (the sandbox's large seed: 50 subscriptions, 300
+// Benchmark (not a test): first the request counts of `roles` next to the real `az` per tenant shape
+// (access-requests.ts; alone: `npm run bench -- access-requests`), then the Access view's load on a large tenant (the sandbox's large seed: 50 subscriptions, 300
 // groups, 5,000 role assignments), for a user in 120 nested groups. Prints the requests made, the time to data, the
 // time to build the tree (goal under 500 ms) and the requests per subscription (goal: constant as subscriptions grow).
 // Then one subscription with 500 and 4,000 assignments: report plus rows in milliseconds, their ratio and peak memory
@@ -15,13 +16,14 @@ import { join } from 'node:path';
 import { signInDemoDeveloper } from '../../src/sandbox/demo';
 import { largeSeed, startSandbox } from '../../src/sandbox/server';
 import { ensureToolsBuilt, repoRoot, run } from '../integration/helpers/sandbox';
+import { printRequestComparison } from './access-requests';
 import { printScale } from './access-scale';
 
 function reexecInNetns(): number | undefined {
   if (process.env.AZURE_DEV_AUTH_NETNS === '1') return undefined;
   const unshareArgs = process.getuid?.() === 0 ? ['--net'] : ['--net', '--map-root-user'];
   const r = spawnSync('unshare', [...unshareArgs, '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh',
-    process.execPath, ...process.execArgv, join(__dirname, 'index.ts'), 'access', ...process.argv.slice(3)], {
+    process.execPath, ...process.execArgv, join(__dirname, 'index.ts'), ...process.argv.slice(2)], {
     stdio: 'inherit', env: { ...process.env, AZURE_DEV_AUTH_NETNS: '1' },
   });
   return r.status ?? 2;
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
   const runsArg = process.argv.indexOf('--runs');
   const runs = runsArg > 0 ? Math.max(1, Number(process.argv[runsArg + 1]) || 3) : 3;
   await ensureToolsBuilt();
+  await printRequestComparison();
+  if (process.argv.includes('access-requests')) return;
   const sb = await startSandbox({ seed: largeSeed() });
   const home = mkdtempSync(join(tmpdir(), 'access-bench-'));
   try {

@@ -10,7 +10,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { describePath } from '../../src/core/access/model';
 import type { AccessReport, AppliedAssignment, ScopeNode } from '../../src/core/access/types';
 import { signInDemoDeveloper } from '../../src/sandbox/demo';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { defaultSeed, startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { ensureToolsBuilt, repoRoot, run } from './helpers/sandbox';
 
 let sb: Sandbox;
@@ -144,7 +144,7 @@ describe('alice through the Azure CLI', () => {
     const text = await cli('roles', homes.alice!);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /Storage Blob Data Reader · direct/);
-    assert.match(text.stdout, /Equivalent: az role assignment list --assignee cb2be4d1-2705-475d-83e6-02d82fdd105f --all --include-groups --include-inherited/);
+    assert.match(text.stdout, /\nEquivalent:\n {2}az role assignment list --assignee cb2be4d1-2705-475d-83e6-02d82fdd105f --all --include-groups --include-inherited\n/);
   });
 });
 
@@ -197,11 +197,13 @@ describe('the network layer', () => {
 
       const text = await cli('roles', homes.alice!, ['--workspace', homes.alice!]);
       assert.equal(text.code, 0, text.stderr);
-      // Sentences are elided to the terminal's width (the JSON above has them whole); requests never are.
+      // Sentences are elided to the terminal's width (the JSON above has them whole); requests are never cut, only
+      // broken between words with bash line continuations (the same command once bash joins them).
+      const joined = text.stdout.replace(/ \\\n +/g, ' ');
       assert.ok(text.stdout.includes('  • Roles allow reading blobs, but the account only accepts its virtual network and 3 IP ranges'), text.stdout);
-      assert.ok(text.stdout.includes(`      az storage account network-rule add --subscription adca4246-6e3e-4a79-a53f-26fe8244f8bc --resource-group rg-app --account-name stsandboxapp --ip-address MY_PUBLIC_IP\n`), text.stdout);
+      assert.ok(joined.includes(`      az storage account network-rule add --subscription adca4246-6e3e-4a79-a53f-26fe8244f8bc --resource-group rg-app --account-name stsandboxapp --ip-address MY_PUBLIC_IP\n`), text.stdout);
       assert.match(text.stdout, /kv-sandbox-app has public network access disabled, reachable only through its private endpoint/);
-      assert.ok(text.stdout.includes(`      az keyvault network-rule add --subscription adca4246-6e3e-4a79-a53f-26fe8244f8bc --resource-group rg-app --name kv-sandbox-app --ip-address MY_PUBLIC_IP\n`), text.stdout);
+      assert.ok(joined.includes(`      az keyvault network-rule add --subscription adca4246-6e3e-4a79-a53f-26fe8244f8bc --resource-group rg-app --name kv-sandbox-app --ip-address MY_PUBLIC_IP\n`), text.stdout);
       assert.match(text.stdout, /Shared key access is disabled on stsandboxapp, but AZURE_STORAGE_CONNECTION_STRING holds/);
     } finally {
       rmSync(join(homes.alice!, '.env'), { force: true });
@@ -318,5 +320,57 @@ describe('other identities', () => {
     const result = await cli('roles', homes.alice!, ['--source', 'SharedTokenCacheCredential']);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /az login/);
+  });
+});
+
+describe('request economy', () => {
+  const DEV = 'adca4246-6e3e-4a79-a53f-26fe8244f8bc';
+  const PROD = '03b6d5ca-c618-452a-93e3-2b4ab99f3253';
+
+  test('alice: Graph in batches, definitions and eligibility once for the tenant, key vaults by list, no refused deny read', async () => {
+    sb.control.clearLog();
+    const { report, stderr } = await cli('roles', homes.alice!, ['--json']);
+    assert.ok(report, stderr);
+    const log = sb.control.requestLog().filter((e) => e.route.startsWith('arm.') || e.route.startsWith('graph.'));
+    const alone = log.filter((e) => !e.inBatch);
+    const routes = (list: typeof log, route: string) => list.filter((e) => e.route === route);
+    // Graph: the identity, the organization, both group lists and the nested group's members, only inside batches.
+    assert.deepEqual([...new Set(alone.filter((e) => e.route.startsWith('graph.')).map((e) => e.route))], ['graph.batch']);
+    assert.equal(routes(alone, 'graph.batch').length, 2, 'one batch for the identity and groups, one for the nested group');
+    assert.ok(routes(log, 'graph.groups.members').every((e) => e.inBatch));
+    // Role definitions: the tenant's list (every page of it, 2 items a page here), never a subscription's.
+    const definitions = routes(alone, 'arm.roleDefinitions.list');
+    assert.ok(definitions.length > 0 && definitions.every((e) => e.path.startsWith('/arm/providers/Microsoft.Authorization/roleDefinitions')), definitions.map((e) => e.path).join('\n'));
+    assert.equal(routes(alone, 'arm.roleDefinitions.get').length, 0);
+    // Eligibility once, at the provider level.
+    assert.ok(routes(alone, 'arm.roleEligibilityScheduleInstances.list').every((e) => e.path.startsWith('/arm/providers/')));
+    // Key vaults: the provider's list per subscription, no vault read one by one.
+    assert.equal(alone.filter((e) => e.route === 'arm.resources.get' && /Microsoft\.KeyVault/i.test(e.path)).length, 0);
+    // Storage accounts are read one by one only where alice's data roles reach them (their network layer).
+    assert.deepEqual(alone.filter((e) => e.route === 'arm.resources.get').map((e) => /storageAccounts\/([^/?]+)/.exec(e.path)?.[1]).sort(), ['stsandboxapp', 'stsandboxshared']);
+    assert.ok(routes(alone, 'arm.resources.listByType').some((e) => e.path.includes(`/subscriptions/${DEV}/providers/Microsoft.KeyVault/vaults`)));
+    // alice's roles at Sandbox Dev cannot read every deny assignment there: only those naming her are asked for.
+    assert.equal(alone.filter((e) => e.route === 'arm.denyAssignments.list' && e.status === 403).length, 0);
+    // The same answer as ever: the vault insight and the deny assignment.
+    assert.ok(report.insights.some((i) => i.kind === 'access-policy-vault' && i.title.includes('kv-sandbox-legacy')));
+    assert.ok(report.subscriptions.find((s) => s.subscriptionId === DEV)!.deny.some((d) => d.scope.endsWith('/stsandboxapp')));
+  });
+
+  test('an eligibility at a management group shows in the subscriptions below it; if the group cannot be read, in all', async () => {
+    const seed = defaultSeed();
+    seed.roleEligibilities = [...(seed.roleEligibilities ?? []), { name: '5b1c2d3e-0000-4000-8000-00000000e119', scope: '/providers/Microsoft.Management/managementGroups/mg-sandbox-platform', role: 'Monitoring Reader', principal: 'alice' }];
+    sb.control.reseed(seed);
+    try {
+      const eligibleIn = (report: AccessReport, subscription: string) => report.subscriptions.find((s) => s.subscriptionId === subscription)!.eligible.some((e) => e.roleName === 'Monitoring Reader');
+      const below = await cli('roles', homes.alice!, ['--json']);
+      assert.ok(below.report, below.stderr);
+      assert.deepEqual([eligibleIn(below.report, DEV), eligibleIn(below.report, PROD)], [true, false], 'Sandbox Dev sits in mg-sandbox-platform, Sandbox Prod does not');
+      sb.control.injectFault({ route: 'arm.managementGroups.descendants', status: 403 });
+      const unread = await cli('roles', homes.alice!, ['--json']);
+      assert.ok(unread.report, unread.stderr);
+      assert.deepEqual([eligibleIn(unread.report, DEV), eligibleIn(unread.report, PROD)], [true, true]);
+    } finally {
+      sb.control.reseed(defaultSeed());
+    }
   });
 });

@@ -49,7 +49,8 @@ async function cli(command: 'roles' | 'whoami', args: string[] = [], extraEnv: R
   const result = await run(process.execPath, [CLI, command, '--azure-identity-version', '1.23.1', ...args], { env, cwd: home, timeoutMs });
   let report: AccessReport | undefined;
   if (args.includes('--json') && result.code === 0) report = JSON.parse(result.stdout) as AccessReport;
-  return { code: result.code, stdout: result.stdout, stderr: result.stderr, ms: Date.now() - started, timedOut: result.timedOut, report };
+  // Messages are laid out for a 120-column terminal: their continuation lines are joined again for matching.
+  return { code: result.code, stdout: result.stdout, stderr: result.stderr.replace(/\n +/g, ' '), ms: Date.now() - started, timedOut: result.timedOut, report };
 }
 
 function allNodes(nodes: readonly ScopeNode[]): ScopeNode[] {

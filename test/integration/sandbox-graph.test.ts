@@ -120,3 +120,64 @@ describe('groups and memberships', () => {
   });
 });
 
+
+describe('JSON batching ($batch)', () => {
+  interface BatchAnswer { responses: { id: string; status: number; headers: Record<string, string>; body?: Record<string, unknown> }[] }
+  const byId = (res: HttpsResult) => new Map((res.json as BatchAnswer).responses.map((r) => [r.id, r]));
+
+  test('each request routed as if alone: its own status, headers and body, the batch\'s token, one HTTP request', async () => {
+    const res = await graph('POST', '/v1.0/$batch', 'alice', {
+      json: {
+        requests: [
+          { id: 'me', method: 'GET', url: '/me?$select=id' },
+          { id: 'groups', method: 'GET', url: 'me/transitiveMemberOf/microsoft.graph.group?$count=true&$select=id', headers: { ConsistencyLevel: 'eventual' } },
+          { id: 'nobody', method: 'GET', url: `/users/${randomUUID()}` },
+        ],
+      },
+    });
+    assert.equal(res.status, 200);
+    const answers = byId(res);
+    assert.equal(answers.get('me')!.status, 200);
+    assert.equal(answers.get('me')!.body!.id, sb.users.alice!.objectId);
+    const groups = answers.get('groups')!.body!;
+    assert.ok(typeof groups['@odata.count'] === 'number' && (groups.value as { id: string }[]).some((g) => g.id === PLATFORM), 'ConsistencyLevel applied inside the batch');
+    assert.equal(answers.get('nobody')!.status, 404);
+    const http = sb.control.counters()['http.graph'];
+    assert.equal(http, 1, 'one HTTP request reached Graph');
+    const inner = sb.control.requestLog().filter((e) => e.inBatch);
+    assert.equal(inner.length, 3);
+    assert.ok(inner.every((e) => e.authorization === 'Bearer ***'));
+  });
+
+  test('an injected fault hits the individual request it matches, with its Retry-After inside the batch', async () => {
+    sb.control.injectFault({ route: '/graph/v1.0/me/memberOf/**', status: 429, retryAfter: 3, times: 1 });
+    const res = await graph('POST', '/v1.0/$batch', 'alice', {
+      json: { requests: [{ id: '1', method: 'GET', url: '/me' }, { id: '2', method: 'GET', url: '/me/memberOf/microsoft.graph.group' }] },
+    });
+    const answers = byId(res);
+    assert.equal(answers.get('1')!.status, 200);
+    assert.equal(answers.get('2')!.status, 429);
+    assert.equal(answers.get('2')!.headers['Retry-After'], '3');
+    assert.equal((answers.get('2')!.body as { error: { code: string } }).error.code, 'TooManyRequests');
+  });
+
+  test('a malformed batch is one 400; more than 20 requests is refused; a write without Content-Type is refused', async () => {
+    const many = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/me' }));
+    const tooMany = await graph('POST', '/v1.0/$batch', 'alice', { json: { requests: many } });
+    assert.deepEqual([tooMany.status, code(tooMany)], [400, 'BadRequest']);
+    const write = await graph('POST', '/v1.0/$batch', 'alice', { json: { requests: [{ id: '1', method: 'POST', url: '/groups', body: {} }] } });
+    assert.equal(write.status, 400);
+    assert.match((write.json as { error: { message: string } }).error.message, /does not contain Content-Type header or body/);
+    const dup = await graph('POST', '/v1.0/$batch', 'alice', { json: { requests: [{ id: 'a', method: 'GET', url: '/me' }, { id: 'A', method: 'GET', url: '/me' }] } });
+    assert.equal(dup.status, 400);
+    assert.equal(sb.control.requestLog().filter((e) => e.inBatch).length, 0, 'nothing of a refused batch runs');
+  });
+
+  test('dependsOn: a failed request fails the ones after it with 424', async () => {
+    const res = await graph('POST', '/v1.0/$batch', 'alice', {
+      json: { requests: [{ id: '1', method: 'GET', url: `/groups/${randomUUID()}` }, { id: '2', method: 'GET', url: '/me', dependsOn: ['1'] }] },
+    });
+    const answers = byId(res);
+    assert.deepEqual([answers.get('1')!.status, answers.get('2')!.status], [404, 424]);
+  });
+});

@@ -2,11 +2,13 @@
 // links, CR + erase-line, C1 controls, newlines, bidi overrides, 10 KB names), the text the terminal gets only
 // prints: no control character, one line per row, each cell within its width. --json keeps the exact data.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { formatRoles, formatWhoami } from '../../src/cli/access';
 import { formatReport } from '../../src/cli/main';
-import { fitToWidth, inert, inertStrings } from '../../src/cli/terminalText';
+import { fitToWidth, inert, inertStrings, wrapBashCommand } from '../../src/cli/terminalText';
+import { quoteBash } from '../../src/core/team/commands';
 import type { AccessReport } from '../../src/core/access/types';
 import type { ChainReport } from '../../src/core/chain/types';
 import { hostileSync } from '../harness/hostileTally';
@@ -110,4 +112,22 @@ test('fitToWidth: long lines break at spaces under their indent, long words are 
     const bullet = lines.findIndex((l) => l.startsWith('  • '));
     assert.match(lines[bullet + 1]!, /^ {4}\S/);
   }
+});
+
+test('wrapBashCommand: a long command broken with line continuations gives real bash the same words, each line within its width', () => {
+  const word = fc.oneof(fc.constantFrom('--name', 'rg-app', "it's", 'a b', '$(touch x)', '`id`', '\\', '"', "''", '*', '--x; touch f'),
+    fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 30 }));
+  fc.assert(fc.property(fc.array(word, { minLength: 1, maxLength: 12 }), fc.integer({ min: 40, max: 120 }), (words, width) => hostileSync('terminal', () => {
+    const line = ['printf', quoteBash('%s\\0'), ...words.map(quoteBash)].join(' ');
+    const wrapped = wrapBashCommand(line, width, '  ');
+    // A line is within the width unless it is one word too long to fit anywhere (cutting it would change it).
+    for (const l of wrapped) assert.ok([...l].length <= width || wrapBashCommand(l.trim().replace(/ \\$/, ''), 1).length === 1, l);
+    const run = (text: string): string[] => {
+      const r = spawnSync('bash', ['-c', text], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.split('\0').slice(0, -1);
+    };
+    assert.deepEqual(run(wrapped.join('\n')), words);
+    assert.deepEqual(run(line), words);
+  })), { numRuns: 60 });
 });

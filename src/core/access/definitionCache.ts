@@ -1,6 +1,6 @@
-// Role definitions change rarely, so every load shares them for an hour. A subscription's full list is about 1 MB of
-// JSON and a tenant can hold hundreds of subscriptions: the cache is bounded by an estimate of the memory its lists
-// take (10 MB by default), and the list used longest ago goes first.
+// Role definitions change rarely, so every load shares them for an hour: a tenant's list (every built-in and custom
+// role, about 1 MB of JSON) and the odd role read by id. Several tenants and clouds can be in use, so the cache is
+// bounded by an estimate of the memory its lists take (10 MB by default), and the list used longest ago goes first.
 import type { RawRoleDefinition } from './model';
 
 export const DEFAULT_DEFINITION_CACHE_BYTES = 10 * 1_048_576;
@@ -20,7 +20,7 @@ export function definitionBytes(list: readonly RawRoleDefinition[]): number {
 
 interface Entry { readonly at: number; readonly value: RawRoleDefinition[]; readonly bytes: number }
 
-/** Role definitions per key (cloud and subscription), for `ttlMs`, within `maxBytes` (least recently used first out). */
+/** Role definitions per key (cloud and tenant, or a role's id), for `ttlMs`, within `maxBytes` (least recently used first out). */
 export class AccessCache {
   private readonly definitions = new Map<string, Entry>();
   private bytes = 0;

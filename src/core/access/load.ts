@@ -1,12 +1,16 @@
 // Asks Azure what the Access view shows, through the one Azure layer (src/core/azure: the proxy, tokens only to
-// their origin, bounded retries, a deadline and cancellation, guarded paging). Requests grow with subscriptions and
-// groups, never with assignments: per subscription one assignment list (assignedTo() is transitive over groups and
-// covers scopes above and below), one role-definition list (cached), one deny-assignment list, one eligibility list
-// and one resource list; Graph: the identity, its groups (one list, plus one per nested group for its path), the
-// organization. Subscriptions load in parallel with a bound.
+// their origin, bounded retries, a deadline and cancellation, guarded paging), with as few requests as the answer
+// allows. Graph: one JSON batch for the identity, the organization and the first pages (999 items) of the direct and
+// transitive groups; the paths of nested groups from their group members, 20 groups to a batch. ARM: the role
+// definitions and the identity's eligible roles (PIM, asTarget()) once per tenant, the definitions cached and
+// bounded, and by id only a role that list did not have; per subscription one assignment list (assignedTo() is
+// transitive over groups and covers scopes above and below), one deny-assignment list (all of them where the
+// identity's roles may read them, else those naming it), one resource list, and one list of its key vaults with
+// their properties when it has any. Requests grow with subscriptions and groups, never with assignments or
+// resources; subscriptions load in parallel with a bound, while Graph works out the group paths.
 import type { TokenCredential } from '@azure/identity';
 import { ARM_API } from '../azure/apiVersions';
-import { armClient, azureOperation, graphClient, scopePath, type AzureClient, type AzureOperation } from '../azure/client';
+import { armClient, azureOperation, graphClient, scopePath, type AzureClient, type AzureOperation, type BatchOutcome } from '../azure/client';
 import { classifyAzureError, type AzureApi, type RequestNeed } from '../azure/errors';
 import type { NetworkSettings } from '../azure/network';
 import type { CredentialName } from '../chain/types';
@@ -14,7 +18,7 @@ import type { CloudEndpoints } from './clouds';
 import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './credentials';
 import { AccessCache } from './definitionCache';
 import { answerCan, permissionsGrant, resolveScope } from './can';
-import { permissionsOf } from './permissions';
+import { permissionsOf, roleGrants } from './permissions';
 import { networkFromProperties, type AccountKeyUse } from './networkLayer';
 import { graphPathOf, PrincipalLookupError, resolvePrincipal } from './principal';
 import {
@@ -161,29 +165,48 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   const objectId = claims.objectId;
   const tenantId = claims.tenantId;
   const kind: PrincipalKind = claims.idtyp === 'app' || (!claims.upn && claims.appId) ? (options.source === 'ManagedIdentityCredential' ? 'managedIdentity' : 'servicePrincipal') : 'user';
+  const authorization = { 'api-version': ARM_API.authorization };
+  // Another principal's access is read with our token: what is asked "as target" (our own) does not apply to it.
+  const forOther = options.principal !== undefined;
 
-  // Graph: identity details, groups with their paths, the tenant's name.
-  const graphGet = (path: string, headers?: Record<string, string>): Promise<Record<string, unknown>> => graph.get(operation, path, undefined, headers);
-  const graphAll = (path: string, headers?: Record<string, string>): Promise<Record<string, unknown>[]> => graph.list(operation, path, undefined, headers ? { headers } : {});
+  // What ARM can be asked before Graph answers starts now: the subscriptions, the tenant's role definitions and the
+  // roles the identity is eligible for anywhere (PIM at the provider level; a tenant without PIM answers with an
+  // error, which means nothing is eligible).
+  const subscriptionsListed = options.identityOnly ? undefined : settle(arm.list(operation, 'subscriptions', { 'api-version': ARM_API.subscriptions }));
+  const eligibilityListed = options.identityOnly || forOther ? undefined
+    : settle(arm.list(operation, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: 'asTarget()' }));
+  const definitionsKey = `${cloud.resourceManager}|${tenantId.toLowerCase()}`;
+  const tenantDefinitions = options.identityOnly ? undefined : settle((async (): Promise<RawRoleDefinition[]> => {
+    const hit = cache.getDefinitions(definitionsKey);
+    if (hit) return hit;
+    const list = (await arm.list(operation, 'providers/Microsoft.Authorization/roleDefinitions', authorization)).map(definitionOf);
+    cache.setDefinitions(definitionsKey, list);
+    return list;
+  })());
 
+  // Graph, one batch: the identity, the tenant's name, and the first pages of its groups (transitive and direct).
+  const self = kind === 'user' ? 'me' : `servicePrincipals/${encodeURIComponent(objectId)}`;
+  const advanced = { ConsistencyLevel: 'eventual' };
+  const groupPaths = (of: string): { transitive: string; direct: string } => ({
+    transitive: `${of}/transitiveMemberOf/microsoft.graph.group?$count=true&$top=999&$select=id,displayName,securityEnabled`,
+    direct: `${of}/memberOf/microsoft.graph.group?$count=true&$top=999&$select=id`,
+  });
+  const ownPaths = groupPaths(self);
+  const firstBatch = await graph.batchGet(operation, [
+    { path: kind === 'user' ? 'me?$select=id,displayName,userPrincipalName' : `${self}?$select=id,displayName,appId,servicePrincipalType` },
+    { path: 'organization?$select=id,displayName' },
+    ...(options.identityOnly || forOther ? [] : [{ path: ownPaths.transitive, headers: advanced }, { path: ownPaths.direct, headers: advanced }]),
+  ]);
+  const [me, orgs, transitive, direct] = firstBatch;
   const graphProblems: AccessProblem[] = [];
   let displayName: string | null = claims.name;
+  if (me?.ok) displayName = strOrNull(me.body.displayName) ?? displayName;
+  else if (me) graphProblems.push(classifyGraph(me.error, 'Microsoft Graph did not describe the identity', DESCRIBE_IDENTITY));
   let tenantName: string | null = null;
-  const self = kind === 'user' ? 'me' : `servicePrincipals/${encodeURIComponent(objectId)}`;
-  try {
-    const me = await graphGet(kind === 'user' ? 'me?$select=id,displayName,userPrincipalName' : `${self}?$select=id,displayName,appId,servicePrincipalType`);
-    displayName = strOrNull(me.displayName) ?? displayName;
-  } catch (error) {
-    if (signal.aborted) throw error;
-    graphProblems.push(classifyGraph(error, 'Microsoft Graph did not describe the identity', DESCRIBE_IDENTITY));
-  }
-  try {
-    const orgs = await graphGet('organization?$select=id,displayName');
-    const list = Array.isArray(orgs.value) ? orgs.value.map(record) : [];
+  // The tenant's name is a nicety: its id is shown anyway.
+  if (orgs?.ok) {
+    const list = Array.isArray(orgs.body.value) ? orgs.body.value.map(record) : [];
     tenantName = strOrNull(list.find((o) => str(o.id).toLowerCase() === tenantId.toLowerCase())?.displayName ?? list[0]?.displayName);
-  } catch (error) {
-    if (signal.aborted) throw error;
-    /* the tenant's name is a nicety; its id is shown anyway */
   }
 
   const signedIn: AccessIdentity = {
@@ -199,8 +222,8 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
 
   // Whose access the report shows: the signed-in identity's, or the principal asked about (read with our token).
   let subject = signedIn;
-  let subjectPath = self;
   let viewer: AccessIdentity | undefined;
+  let groupsLoaded: Promise<Settled<GroupMembership[]>>;
   if (options.principal !== undefined) {
     let found;
     try {
@@ -213,60 +236,25 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
       throw new AccessUnavailableError(classify(error, undefined, 'Microsoft Graph could not look the principal up'));
     }
     subject = { ...signedIn, kind: found.kind, displayName: found.displayName, upn: found.upn, appId: found.appId, objectId: found.objectId };
-    subjectPath = graphPathOf(found);
     viewer = signedIn;
+    const paths = groupPaths(graphPathOf(found));
+    groupsLoaded = settle(graph.batchGet(operation, [{ path: paths.transitive, headers: advanced }, { path: paths.direct, headers: advanced }])
+      .then(([t, d]) => loadGroups(graph, operation, paths.transitive, paths.direct, t, d, advanced)));
+  } else {
+    // The groups and their paths, while ARM loads the subscriptions.
+    groupsLoaded = settle(loadGroups(graph, operation, ownPaths.transitive, ownPaths.direct, transitive, direct, advanced));
   }
   const subjectId = subject.objectId;
-
-  let groups: GroupMembership[] | null = null;
-  let groupsProblem: AccessProblem | null = null;
-  try {
-    const advanced = { ConsistencyLevel: 'eventual' };
-    const all = (await graphAll(`${subjectPath}/transitiveMemberOf/microsoft.graph.group?$count=true&$top=999&$select=id,displayName,securityEnabled`, advanced))
-      .filter((g) => g.securityEnabled !== false);
-    const direct = new Set((await graphAll(`${subjectPath}/memberOf/microsoft.graph.group?$count=true&$top=999&$select=id`, advanced)).map((g) => str(g.id).toLowerCase()));
-    const names = new Map(all.map((g) => [str(g.id).toLowerCase(), strOrNull(g.displayName)]));
-    // For each nested group, which of our groups are its members: the edges of the paths.
-    const nested = all.filter((g) => !direct.has(str(g.id).toLowerCase()));
-    const parentsOf = new Map<string, string[]>();
-    await mapLimit(nested, 4, async (group) => {
-      const members = await graphAll(`groups/${encodeURIComponent(str(group.id))}/members/microsoft.graph.group?$top=999&$select=id`);
-      parentsOf.set(str(group.id).toLowerCase(), members.map((m) => str(m.id).toLowerCase()).filter((id) => names.has(id)));
-    });
-    const paths = new Map<string, string[]>();
-    for (const id of direct) if (names.has(id)) paths.set(id, [names.get(id) ?? id]);
-    // Breadth first from the direct groups: the shortest path to each nested group.
-    for (let changed = true; changed;) {
-      changed = false;
-      for (const [child, parents] of parentsOf) {
-        if (paths.has(child)) continue;
-        const via = parents.find((p) => paths.has(p));
-        if (via) { paths.set(child, [...paths.get(via)!, names.get(child) ?? child]); changed = true; }
-      }
-    }
-    groups = all.map((g) => {
-      const id = str(g.id);
-      return { id, displayName: names.get(id.toLowerCase()) ?? null, path: paths.get(id.toLowerCase()) ?? [names.get(id.toLowerCase()) ?? id] };
-    }).sort((a, b) => (a.displayName ?? a.id).localeCompare(b.displayName ?? b.id));
-  } catch (error) {
-    if (signal.aborted) throw error;
-    const problem = classifyGraph(error, 'Microsoft Graph did not list the groups', LIST_GROUPS);
-    groupsProblem = problem.kind === 'forbidden'
-      ? { ...problem, kind: 'graph-denied', message: 'Microsoft Graph denied reading group memberships: assignments through groups show the group ids without names.' }
-      : problem;
-  }
+  // Another principal's assignments and eligibilities are asked per identity (it and its groups): its groups first.
+  const groupsFirst = viewer ? await groupsLoaded : undefined;
 
   // Subscriptions in the token's tenant (or the ones the setting names).
   const problems: AccessProblem[] = [...graphProblems];
-  let subscriptionList: { subscriptionId: string; displayName: string; tenantId: string | null }[];
-  try {
-    const listed = await arm.list(operation, 'subscriptions', { 'api-version': ARM_API.subscriptions });
-    subscriptionList = listed
-      .map((s) => ({ subscriptionId: str(s.subscriptionId), displayName: str(s.displayName) || str(s.subscriptionId), tenantId: strOrNull(s.tenantId) }))
-      .filter((s) => s.subscriptionId);
-  } catch (error) {
-    throw new AccessUnavailableError(classify(error, undefined, 'The subscriptions could not be listed'));
-  }
+  const listed = await subscriptionsListed!;
+  if (!listed.ok) throw new AccessUnavailableError(classify(listed.error, undefined, 'The subscriptions could not be listed'));
+  let subscriptionList = listed.value
+    .map((s) => ({ subscriptionId: str(s.subscriptionId), displayName: str(s.displayName) || str(s.subscriptionId), tenantId: strOrNull(s.tenantId) }))
+    .filter((s) => s.subscriptionId);
   const wanted = (options.subscriptions ?? []).map((s) => s.toLowerCase());
   // A subscription the setting names but the list leaves out (no role there) is still shown, with why.
   const unlisted = wanted.filter((id) => !subscriptionList.some((s) => s.subscriptionId.toLowerCase() === id))
@@ -282,7 +270,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   ]);
   // assignedTo() is transitive over groups but ARM refuses it for a group: a group's assignments are those made to it
   // and to each group it is in, one principalId filter each (a few at a time).
-  const identityIds = [subjectId, ...(groups ?? []).map((g) => g.id)];
+  const identityIds = [subjectId, ...(groupsFirst?.ok ? groupsFirst.value : []).map((g) => g.id)];
   const perIdentity = async (list: (filter: string) => Promise<Record<string, unknown>[]>): Promise<Record<string, unknown>[]> => {
     const seen = new Set<string>();
     return (await mapLimit(identityIds, 4, (id) => list(`principalId eq '${id}'`))).flat()
@@ -290,8 +278,8 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   };
   const armList = (scope: string, rest: string, query: Record<string, string>): Promise<Record<string, unknown>[]> => arm.list(operation, scopePath(scope, rest), query);
   const listAssignmentsAt = (at: string): Promise<Record<string, unknown>[]> => (subject.kind === 'group'
-    ? perIdentity((filter) => armList(at, 'providers/Microsoft.Authorization/roleAssignments', { 'api-version': ARM_API.authorization, $filter: filter }))
-    : armList(at, 'providers/Microsoft.Authorization/roleAssignments', { 'api-version': ARM_API.authorization, $filter: `assignedTo('${subjectId}')` }));
+    ? perIdentity((filter) => armList(at, 'providers/Microsoft.Authorization/roleAssignments', { ...authorization, $filter: filter }))
+    : armList(at, 'providers/Microsoft.Authorization/roleAssignments', { ...authorization, $filter: `assignedTo('${subjectId}')` }));
   /**
    * Another principal's assignments need read rights on role assignments. Without them for the whole subscription, the
    * resource groups where we have them still answer (each list holds what applies above and below the group): what the
@@ -321,6 +309,8 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
       return lists.flat().filter((a) => { const id = str(a.id).toLowerCase(); if (seen.has(id)) return false; seen.add(id); return true; });
     }
   };
+  const shownIds = subscriptionList.map((s) => s.subscriptionId);
+  const eligibleSplit = eligibilityListed ? settle(eligibilityListed.then((list) => eligibilityBySubscription(arm, operation, list, shownIds))) : undefined;
   const raws = await mapLimit(subscriptionList, options.concurrency ?? 4, async (subscription): Promise<RawSubscription> => {
     const sid = subscription.subscriptionId;
     const scope = `/subscriptions/${sid}`;
@@ -332,37 +322,45 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
         return undefined;
       }
     };
-    const cacheKey = `${cloud.resourceManager}|${sid}`;
-    const authorization = { 'api-version': ARM_API.authorization };
+    const assignmentsRead = attempt('Role assignments could not be read', async () => (await assignmentsOf(scope, subProblems))
+      .map((a): RawRoleAssignment => {
+        const p = props(a);
+        return {
+          id: str(a.id), scope: str(p.scope), roleDefinitionId: str(p.roleDefinitionId), principalId: str(p.principalId),
+          principalType: strOrNull(p.principalType), condition: strOrNull(p.condition), conditionVersion: strOrNull(p.conditionVersion), createdOn: dateText(p.createdOn),
+        };
+      }));
     // Every deny assignment of the subscription needs read rights there; without them, those naming this principal
-    // (at, above and below the scope) are still readable.
+    // (at, above and below the scope) are still readable. Our own roles at and above the subscription say which of
+    // the two to ask for; when they cannot tell (or the assignments are another principal's), all are asked for first.
     const denyList = async (): Promise<Record<string, unknown>[]> => {
+      const narrow = (): Promise<Record<string, unknown>[]> => armList(scope, 'providers/Microsoft.Authorization/denyAssignments', { ...authorization, $filter: `principalId eq '${subjectId}'` });
+      if (!viewer && mayReadDenyAssignments(scope, await assignmentsRead, await tenantDefinitions!) === false) return narrow();
       try {
         return await armList(scope, 'providers/Microsoft.Authorization/denyAssignments', authorization);
       } catch (error) {
         if ((error as { status?: number }).status !== 403) throw error;
-        return armList(scope, 'providers/Microsoft.Authorization/denyAssignments', { ...authorization, $filter: `principalId eq '${subjectId}'` });
+        return narrow();
       }
     };
-    const [assignments, definitions, deny, eligible, resources] = await Promise.all([
-      attempt('Role assignments could not be read', async () => (await assignmentsOf(scope, subProblems))
-        .map((a): RawRoleAssignment => {
-          const p = props(a);
-          return {
-            id: str(a.id), scope: str(p.scope), roleDefinitionId: str(p.roleDefinitionId), principalId: str(p.principalId),
-            principalType: strOrNull(p.principalType), condition: strOrNull(p.condition), conditionVersion: strOrNull(p.conditionVersion), createdOn: dateText(p.createdOn),
-          };
-        })),
-      attempt('Role definitions could not be read', async () => {
-        const hit = cache.getDefinitions(cacheKey);
-        if (hit) return hit;
-        const list = (await armList(scope, 'providers/Microsoft.Authorization/roleDefinitions', authorization)).map((d): RawRoleDefinition => {
-          const p = props(d);
-          return { id: str(d.id), roleName: str(p.roleName), description: str(p.description), type: str(p.type), permissions: permissionsOf(p.permissions) };
-        });
-        cache.setDefinitions(cacheKey, list);
-        return list;
-      }),
+    const eligibilityOf = (e: Record<string, unknown>): RawEligibility => {
+      const p = props(e);
+      return {
+        scope: str(p.scope), roleDefinitionId: str(p.roleDefinitionId), principalId: str(p.principalId),
+        roleName: strOrNull(record(record(p.expandedProperties).roleDefinition).displayName), endDateTime: dateText(p.endDateTime),
+      };
+    };
+    const eligibleRead = eligibleSplit
+      ? (async (): Promise<RawEligibility[] | undefined> => {
+        const split = await eligibleSplit;
+        if (!split.ok) throw split.error;
+        return split.value ? split.value.get(sid.toLowerCase()) ?? [] : undefined;
+      })()
+      // A tenant without PIM answers with an error here: that means "nothing eligible", not a problem to show.
+      : attempt('Eligible roles could not be read', async () => (await perIdentity((filter) => armList(scope, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: filter })))
+        .map(eligibilityOf), true);
+    const [assignments, deny, resources, eligible] = await Promise.all([
+      assignmentsRead,
       attempt('Deny assignments could not be read', async () => (await denyList()).map((d): RawDenyAssignment => {
         const p = props(d);
         const principals = (v: unknown): { id: string; type: string | null }[] => (Array.isArray(v) ? v.map(record).map((x) => ({ id: str(x.id), type: strOrNull(x.type) })) : []);
@@ -372,50 +370,80 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
           doNotApplyToChildScopes: p.doNotApplyToChildScopes === true,
         };
       })),
-      // A tenant without PIM answers with an error here: that means "nothing eligible", not a problem to show.
-      attempt('Eligible roles could not be read', async () => (viewer
-        ? await perIdentity((filter) => armList(scope, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: filter }))
-        : await armList(scope, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: 'asTarget()' }))
-        .map((e): RawEligibility => {
-          const p = props(e);
-          return {
-            scope: str(p.scope), roleDefinitionId: str(p.roleDefinitionId), principalId: str(p.principalId),
-            roleName: strOrNull(record(record(p.expandedProperties).roleDefinition).displayName), endDateTime: dateText(p.endDateTime),
-          };
-        }), true),
       attempt('Resources could not be listed', async () => (await armList(scope, 'resources', { 'api-version': ARM_API.resources }))
         .map((r): RawResource => ({ id: str(r.id), name: str(r.name), type: str(r.type) })), true),
+      eligibleRead,
     ]);
-    // Key vaults: access-policy or RBAC mode decides which insight applies, and their network layer. Storage
-    // accounts are read only when the workspace names them or a role of the identity reaches their data: their
-    // firewall, private endpoints and shared-key switch. No other resource is read one by one.
-    const readStorage = storageToRead(resources ?? [], assignments ?? [], definitions ?? [], storageNamed);
-    const withVaults = resources ? await mapLimit(resources, 4, async (r): Promise<RawResource> => {
+    // Key vaults: access-policy or RBAC mode decides which insight applies, and their network layer. The provider's
+    // list carries every vault's properties, so one request covers all the subscription's vaults, and none is sent
+    // without a vault. Storage accounts are read only when the workspace names them or a role reaches their data:
+    // their firewall, private endpoints and shared-key switch. No other resource is read one by one.
+    const vaultsListed = resources?.some(isKeyVault)
+      ? await attempt('Key vaults could not be read', () => armList(scope, 'providers/Microsoft.KeyVault/vaults', { 'api-version': ARM_API.keyVault }), true)
+      : undefined;
+    const vaults = new Map((vaultsListed ?? []).map((v) => [str(v.id).toLowerCase(), v]));
+    const definitionsSoFar = await tenantDefinitions!;
+    const readStorage = storageToRead(resources ?? [], assignments ?? [], definitionsSoFar.ok ? definitionsSoFar.value : [], storageNamed);
+    const withResources = resources ? await mapLimit(resources, 4, async (r): Promise<RawResource> => {
       if (r.type.toLowerCase() === 'microsoft.storage/storageaccounts' && readStorage.has(r.id.toLowerCase())) {
         const account = await attempt(`Storage account ${r.name} could not be read`, () => arm.get(operation, scopePath(r.id), { 'api-version': ARM_API.storage }), true);
         return account ? { ...r, network: networkFromProperties(props(account)) } : r;
       }
-      if (r.type.toLowerCase() !== 'microsoft.keyvault/vaults') return r;
-      const vault = await attempt(`Key vault ${r.name} could not be read`, () => arm.get(operation, scopePath(r.id), { 'api-version': ARM_API.keyVault }), true);
-      if (!vault) return r;
-      const properties = props(vault);
-      const policies: RawAccessPolicy[] = Array.isArray(properties.accessPolicies) ? properties.accessPolicies.map(record).map((p) => {
-        const perms = record(p.permissions);
-        const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-        return { objectId: str(p.objectId), permissions: { secrets: list(perms.secrets), keys: list(perms.keys), certificates: list(perms.certificates) } };
-      }) : [];
-      return { ...r, vault: { enableRbacAuthorization: properties.enableRbacAuthorization === true, accessPolicies: policies }, network: networkFromProperties(properties) };
+      const vault = isKeyVault(r) ? vaults.get(r.id.toLowerCase()) : undefined;
+      return vault ? { ...r, vault: vaultOf(vault), network: networkFromProperties(props(vault)) } : r;
     }) : undefined;
     return {
       ...subscription,
-      ...(assignments ? { assignments } : {}), ...(definitions ? { definitions } : {}), ...(deny ? { deny } : {}),
-      ...(eligible ? { eligible } : {}), ...(withVaults ? { resources: withVaults } : {}),
+      ...(assignments ? { assignments } : {}), ...(deny ? { deny } : {}),
+      ...(eligible ? { eligible } : {}), ...(withResources ? { resources: withResources } : {}),
       problems: subProblems,
     };
   });
-  if (signal.aborted) throw Object.assign(new Error('The access load was cancelled.'), { name: 'AbortError' });
+  if (signal.aborted) throw cancelled();
 
-  const identity = subject;
+  // Role definitions: the tenant's list, plus, by id, any role an assignment names that the list did not have (a
+  // role made since the list was cached). Every subscription shares the one list.
+  const definitions = await tenantDefinitions!;
+  if (!definitions.ok) {
+    if (signal.aborted) throw definitions.error;
+    problems.push(classify(definitions.error, undefined, 'Role definitions could not be read'));
+  }
+  const knownRoles = new Map((definitions.ok ? definitions.value : []).map((d) => [roleGuid(d.id), d]));
+  const named = new Map<string, string>();
+  for (const raw of raws) {
+    for (const a of raw.assignments ?? []) named.set(roleGuid(a.roleDefinitionId), a.roleDefinitionId);
+    for (const e of raw.eligible ?? []) if (!e.roleName) named.set(roleGuid(e.roleDefinitionId), e.roleDefinitionId);
+  }
+  const missing = [...named].filter(([guid, id]) => guid && id && !knownRoles.has(guid));
+  const extra = await mapLimit(missing, 4, async ([guid, id]): Promise<RawRoleDefinition | undefined> => {
+    const key = `${definitionsKey}|${guid}`;
+    const hit = cache.getDefinitions(key)?.[0];
+    if (hit) return hit;
+    try {
+      const definition = definitionOf(await arm.get(operation, scopePath(id), authorization));
+      cache.setDefinitions(key, [definition]);
+      return definition;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return undefined; // shown as "not readable in this subscription", with its GUID
+    }
+  });
+  const roleDefinitions = [...knownRoles.values(), ...extra.filter((d): d is RawRoleDefinition => d !== undefined)];
+  const withDefinitions = roleDefinitions.length ? raws.map((raw) => ({ ...raw, definitions: roleDefinitions })) : raws;
+
+  const groupsResult = groupsFirst ?? await groupsLoaded;
+  if (signal.aborted) throw cancelled();
+  let groups: GroupMembership[] | null = null;
+  let groupsProblem: AccessProblem | null = null;
+  if (groupsResult.ok) groups = groupsResult.value;
+  else {
+    if (signal.aborted) throw groupsResult.error;
+    const problem = classifyGraph(groupsResult.error, 'Microsoft Graph did not list the groups', LIST_GROUPS);
+    groupsProblem = problem.kind === 'forbidden'
+      ? { ...problem, kind: 'graph-denied', message: 'Microsoft Graph denied reading group memberships: assignments through groups show the group ids without names.' }
+      : problem;
+  }
+
   // Names of the other principals the answers name (groups Graph did not list, eligible or deny principals), in
   // batches of 1000 ids: one request per batch, whatever the number of assignments.
   const known = new Set([subjectId.toLowerCase(), ...(groups ?? []).map((g) => g.id.toLowerCase())]);
@@ -434,7 +462,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     }
   }
   const report = buildAccessReport({
-    cloud, identity, groups, groupsProblem, principalNames, subscriptions: raws, references: options.references ?? [], accountKeys, problems, requests: requests(),
+    cloud, identity: subject, groups, groupsProblem, principalNames, subscriptions: withDefinitions, references: options.references ?? [], accountKeys, problems, requests: requests(),
     // How old our token is says nothing about another principal's tokens.
     tokenIssuedAt: viewer ? null : claims.issuedAt, now: Date.now(),
   });
@@ -442,9 +470,10 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   if (options.includeResources || options.can) {
     result = { ...result, subscriptions: result.subscriptions.map((s, i) => ({ ...s, resources: (raws[i]?.resources ?? []).map((r) => ({ id: r.id, name: r.name, type: r.type })) })) };
   }
-  if (options.can) result = { ...result, can: await canResult(result, raws, options.can, viewer === undefined, arm, operation) };
+  if (options.can) result = { ...result, can: await canResult(result, withDefinitions, options.can, viewer === undefined, arm, operation) };
   return result;
 }
+
 
 const PERMISSIONS_API = '2022-04-01';
 
@@ -483,4 +512,140 @@ async function canResult(report: AccessReport, raws: readonly RawSubscription[],
     crossCheck = { scope: where.scope, problem: classifyError(error, where.scope, 'ARM\'s effective permissions could not be read').message };
   }
   return { ok: true, answer, crossCheck };
+}
+
+/**
+ * The identity's security groups with the shortest path to each: every group from the transitive list, the direct
+ * ones from the direct list, and for each nested group, which of these groups are its members (the edges), asked
+ * 20 groups to a batch. A nested group whose members cannot be read keeps a one-step path.
+ */
+async function loadGroups(
+  graph: AzureClient, operation: AzureOperation, transitivePath: string, directPath: string,
+  transitive: BatchOutcome<Record<string, unknown>> | undefined, direct: BatchOutcome<Record<string, unknown>> | undefined, advanced: Record<string, string>,
+): Promise<GroupMembership[]> {
+  if (!transitive || !transitive.ok) throw transitive?.error ?? new Error('Microsoft Graph did not list the groups.');
+  if (!direct || !direct.ok) throw direct?.error ?? new Error('Microsoft Graph did not list the groups.');
+  const all = (await graph.listFrom(operation, transitivePath, transitive.body, { headers: advanced })).filter((g) => g.securityEnabled !== false);
+  const directIds = new Set((await graph.listFrom(operation, directPath, direct.body, { headers: advanced })).map((g) => str(g.id).toLowerCase()));
+  const names = new Map(all.map((g) => [str(g.id).toLowerCase(), strOrNull(g.displayName)]));
+  const nested = all.filter((g) => !directIds.has(str(g.id).toLowerCase()));
+  const memberPaths = nested.map((g) => `groups/${encodeURIComponent(str(g.id))}/members/microsoft.graph.group?$top=999&$select=id`);
+  const outcomes = await graph.batchGet(operation, memberPaths.map((path) => ({ path })));
+  const parentsOf = new Map<string, string[]>();
+  await mapLimit(nested.map((g, i) => [g, i] as const), 4, async ([group, i]) => {
+    const outcome = outcomes[i]!;
+    if (!outcome.ok) return;
+    const members = await graph.listFrom(operation, memberPaths[i]!, outcome.body);
+    parentsOf.set(str(group.id).toLowerCase(), members.map((m) => str(m.id).toLowerCase()).filter((id) => names.has(id)));
+  });
+  const paths = new Map<string, string[]>();
+  for (const id of directIds) if (names.has(id)) paths.set(id, [names.get(id) ?? id]);
+  // Breadth first from the direct groups: the shortest path to each nested group.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [child, parents] of parentsOf) {
+      if (paths.has(child)) continue;
+      const via = parents.find((p) => paths.has(p));
+      if (via) { paths.set(child, [...paths.get(via)!, names.get(child) ?? child]); changed = true; }
+    }
+  }
+  return all.map((g) => {
+    const id = str(g.id);
+    return { id, displayName: names.get(id.toLowerCase()) ?? null, path: paths.get(id.toLowerCase()) ?? [names.get(id.toLowerCase()) ?? id] };
+  }).sort((a, b) => (a.displayName ?? a.id).localeCompare(b.displayName ?? b.id));
+}
+
+const MANAGEMENT_GROUP = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)/i;
+const SUBSCRIPTION = /^\/(?:providers\/Microsoft\.Subscription\/)?subscriptions\/([^/]+)/i;
+
+/**
+ * The tenant-wide eligibility list split over the subscriptions shown (lower-case ids), as a per-subscription list
+ * would have it: what is eligible at or below a subscription, and at the management groups above it. Which
+ * subscriptions sit below a management group is asked of that group (one request per group an eligibility names);
+ * when it cannot be read, the eligibility is shown in every subscription (its scope names the group). Undefined when
+ * the list could not be read: a tenant without PIM answers with an error, which means nothing is eligible.
+ */
+async function eligibilityBySubscription(arm: AzureClient, operation: AzureOperation, listed: Settled<Record<string, unknown>[]>, subscriptions: readonly string[]): Promise<Map<string, RawEligibility[]> | undefined> {
+  if (!listed.ok) {
+    if (operation.signal.aborted) throw listed.error;
+    return undefined;
+  }
+  const shown = new Set(subscriptions.map((s) => s.toLowerCase()));
+  const out = new Map<string, RawEligibility[]>();
+  const add = (subscription: string, e: RawEligibility): void => {
+    if (!shown.has(subscription)) return;
+    const list = out.get(subscription) ?? [];
+    list.push(e);
+    out.set(subscription, list);
+  };
+  const items = listed.value.map((e): RawEligibility => {
+    const p = props(e);
+    return {
+      scope: str(p.scope), roleDefinitionId: str(p.roleDefinitionId), principalId: str(p.principalId),
+      roleName: strOrNull(record(record(p.expandedProperties).roleDefinition).displayName), endDateTime: dateText(p.endDateTime),
+    };
+  });
+  const groups = [...new Set(items.map((e) => MANAGEMENT_GROUP.exec(e.scope)?.[1]?.toLowerCase()).filter((g): g is string => Boolean(g)))];
+  const below = new Map(await mapLimit(groups, 4, async (group): Promise<[string, Set<string> | undefined]> => {
+    try {
+      const descendants = await arm.list(operation, `providers/Microsoft.Management/managementGroups/${encodeURIComponent(group)}/descendants`, { 'api-version': ARM_API.managementGroups });
+      return [group, new Set(descendants.filter((d) => str(d.type).toLowerCase() === '/subscriptions').map((d) => str(d.name).toLowerCase()))];
+    } catch (error) {
+      if (operation.signal.aborted) throw error;
+      return [group, undefined];
+    }
+  }));
+  for (const e of items) {
+    const subscription = SUBSCRIPTION.exec(e.scope)?.[1]?.toLowerCase();
+    if (subscription) { add(subscription, e); continue; }
+    const group = MANAGEMENT_GROUP.exec(e.scope)?.[1]?.toLowerCase();
+    const under = group ? below.get(group) : undefined;
+    for (const s of shown) if (!under || under.has(s)) add(s, e);
+  }
+  return out;
+}
+
+/**
+ * Whether the identity may read every deny assignment of a subscription (Microsoft.Authorization/denyAssignments/read
+ * from a role assigned at or above it); undefined when the assignments or the definitions are not known.
+ */
+function mayReadDenyAssignments(scope: string, assignments: readonly RawRoleAssignment[] | undefined, definitions: Settled<readonly RawRoleDefinition[]>): boolean | undefined {
+  if (!assignments || !definitions.ok) return undefined;
+  const byGuid = new Map(definitions.value.map((d) => [roleGuid(d.id), d]));
+  let unknownRole = false;
+  for (const a of assignments) {
+    if (!scopeContains(a.scope, scope)) continue;
+    const definition = byGuid.get(roleGuid(a.roleDefinitionId));
+    if (!definition) { unknownRole = true; continue; }
+    if (roleGrants(roleInfo(definition), 'Microsoft.Authorization/denyAssignments/read', false)) return true;
+  }
+  return unknownRole ? undefined : false;
+}
+
+function definitionOf(d: Record<string, unknown>): RawRoleDefinition {
+  const p = props(d);
+  return { id: str(d.id), roleName: str(p.roleName), description: str(p.description), type: str(p.type), permissions: permissionsOf(p.permissions) };
+}
+
+const isKeyVault = (r: RawResource): boolean => r.type.toLowerCase() === 'microsoft.keyvault/vaults';
+
+function vaultOf(vault: Record<string, unknown>): NonNullable<RawResource['vault']> {
+  const properties = props(vault);
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+  const policies: RawAccessPolicy[] = Array.isArray(properties.accessPolicies) ? properties.accessPolicies.map(record).map((p) => {
+    const perms = record(p.permissions);
+    return { objectId: str(p.objectId), permissions: { secrets: list(perms.secrets), keys: list(perms.keys), certificates: list(perms.certificates) } };
+  }) : [];
+  return { enableRbacAuthorization: properties.enableRbacAuthorization === true, accessPolicies: policies };
+}
+
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** A promise that never rejects, so work started early cannot end as an unhandled rejection. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+}
+
+function cancelled(): Error {
+  return Object.assign(new Error('The access load was cancelled.'), { name: 'AbortError' });
 }

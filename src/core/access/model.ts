@@ -296,11 +296,10 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
     // service alone, so the definitions are ranked once per service, not once per resource.
     const reaching = new ScopeIndex(assignments, (a) => a.scope);
     const denying = new ScopeIndex(subscription.deny, (d) => d.scope);
-    let roles: RoleInfo[] | undefined;
-    const suggestions = new Map<DataService['key'], string | null>();
     const suggestionFor = (service: DataService): string | null => {
-      if (!suggestions.has(service.key)) suggestions.set(service.key, suggestDataRoles(service, roles ??= (raw.definitions ?? []).map(roleInfo)));
-      return suggestions.get(service.key)!;
+      const roles = rolesOf(raw.definitions);
+      if (!roles.suggestions.has(service.key)) roles.suggestions.set(service.key, suggestDataRoles(service, roles.list));
+      return roles.suggestions.get(service.key)!;
     };
     if (raw.tenantId && raw.tenantId.toLowerCase() !== identity.tenantId.toLowerCase()) {
       insights.push({
@@ -404,6 +403,28 @@ export function roleInfo(raw: RawRoleDefinition): RoleInfo {
   return { guid: roleGuid(raw.id), roleName: raw.roleName, description: raw.description, type: raw.type, permissions: raw.permissions };
 }
 
+interface Roles {
+  readonly list: RoleInfo[];
+  readonly byGuid: Map<string, RoleInfo>;
+  /** The role to suggest per data service: it depends on the definitions alone. */
+  readonly suggestions: Map<DataService['key'], string | null>;
+}
+
+/** Subscriptions usually share one list of definitions (the tenant's): its roles are indexed and ranked once. */
+const rolesByList = new WeakMap<readonly RawRoleDefinition[], Roles>();
+const NO_DEFINITIONS: readonly RawRoleDefinition[] = [];
+
+function rolesOf(definitions: readonly RawRoleDefinition[] | undefined): Roles {
+  const key = definitions ?? NO_DEFINITIONS;
+  let roles = rolesByList.get(key);
+  if (!roles) {
+    const list = key.map(roleInfo);
+    roles = { list, byGuid: new Map(list.map((r) => [r.guid, r])), suggestions: new Map() };
+    rolesByList.set(key, roles);
+  }
+  return roles;
+}
+
 /** The whole report, from raw answers. */
 export function buildAccessReport(inputs: AccessInputs): AccessReport {
   const { identity, cloud } = inputs;
@@ -416,7 +437,7 @@ export function buildAccessReport(inputs: AccessInputs): AccessReport {
   const principalIds = new Set([identity.objectId.toLowerCase(), ...groups.keys()]);
   const referenced = new Set(inputs.references.map((ref) => `${ref.service}:${ref.name}`));
   const subscriptions = inputs.subscriptions.map((raw): SubscriptionAccess => {
-    const roles = new Map((raw.definitions ?? []).map((d) => [roleGuid(d.id), roleInfo(d)]));
+    const roles = rolesOf(raw.definitions).byGuid;
     const assignments = (raw.assignments ?? []).map((a) => applied(a, roles, identity, groups));
     allAssignments.set(raw.subscriptionId, assignments);
     const extra = (raw.resources ?? []).filter((r) => {

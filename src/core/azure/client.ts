@@ -46,7 +46,21 @@ export interface AzureClientOptions {
   readonly maxRetryAfterSeconds?: number;
   /** Told before each wait, in a sentence. */
   readonly onWait?: (message: string) => void;
+  /** The JSON batching endpoint below the base URL (Graph: `$batch`); none: batchGet sends requests one by one. */
+  readonly batchPath?: string;
 }
+
+/** One GET of a batch: a path below the base URL (with its query) and its own headers. */
+export interface BatchGet {
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** What one request of a batch came to: its body, or the error it would have thrown alone. */
+export type BatchOutcome<T> = { readonly ok: true; readonly body: T } | { readonly ok: false; readonly error: AzureRequestError };
+
+/** The documented limit on requests in one Graph JSON batch. */
+export const GRAPH_BATCH_SIZE = 20;
 
 export interface AzureRequest {
   readonly method?: HttpMethods;
@@ -108,7 +122,16 @@ export function retryAfterSeconds(headers: PipelineResponse['headers'], now = Da
 function errorBody(text: string | undefined): { code?: string; message?: string } {
   if (!text) return {};
   try {
-    const parsed = JSON.parse(text) as { error?: unknown; error_description?: unknown; message?: unknown };
+    return errorOf(JSON.parse(text)) ?? { message: text.slice(0, 300) };
+  } catch { /* not JSON */ }
+  return { message: text.slice(0, 300) };
+}
+
+/** Code and message of an error body already parsed (ARM, Graph, Entra shapes); undefined when it has neither. */
+function errorOf(value: unknown): { code?: string; message?: string } | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  {
+    const parsed = value as { error?: unknown; error_description?: unknown; message?: unknown };
     if (parsed.error && typeof parsed.error === 'object') {
       const e = parsed.error as { code?: unknown; message?: unknown };
       return { ...(typeof e.code === 'string' ? { code: e.code } : {}), ...(typeof e.message === 'string' ? { message: e.message } : {}) };
@@ -117,8 +140,28 @@ function errorBody(text: string | undefined): { code?: string; message?: string 
       return { code: parsed.error, ...(typeof parsed.error_description === 'string' ? { message: parsed.error_description } : {}) };
     }
     if (typeof parsed.message === 'string') return { message: parsed.message };
-  } catch { /* not JSON */ }
-  return { message: text.slice(0, 300) };
+  }
+  return undefined;
+}
+
+/** A header of a batched response, whose names come in any case. */
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  for (const [key, value] of Object.entries(headers as Record<string, unknown>)) if (key.toLowerCase() === name && typeof value === 'string') return value;
+  return undefined;
+}
+
+/** Bounded parallel map that keeps order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await fn(items[index]!);
+    }
+  }));
+  return out;
 }
 
 export class AzureClient {
@@ -281,17 +324,27 @@ export class AzureClient {
    * Every item of a paged list: next links are followed only on the first request's origin and never twice (a loop
    * or a link to another host ends the list with an error that says so; no token goes there).
    */
-  async list<T = Record<string, unknown>>(operation: AzureOperation, path: string, query?: Readonly<Record<string, string>>, options: { readonly headers?: Readonly<Record<string, string>>; readonly maxItems?: number } = {}): Promise<T[]> {
+  async list<T = Record<string, unknown>>(operation: AzureOperation, path: string, query?: Readonly<Record<string, string>>, options: ListOptions = {}): Promise<T[]> {
     const first = this.resolve(path, query);
+    const page = await this.send<Record<string, unknown>>(operation, { path: first.href, ...(options.headers ? { headers: options.headers } : {}) });
+    return this.listFrom<T>(operation, first.href, page.body, options);
+  }
+
+  /**
+   * The rest of a paged list whose first page (the answer to `path`) is already here, e.g. from a batch: its items,
+   * then the next links' pages under the same rules as list().
+   */
+  async listFrom<T = Record<string, unknown>>(operation: AzureOperation, path: string, firstPage: Record<string, unknown> | undefined, options: ListOptions = {}): Promise<T[]> {
+    const first = this.resolve(path);
     const seen = new Set<string>([first.href]);
     const items: T[] = [];
     let url = first;
+    let body = firstPage;
     for (;;) {
-      const page = await this.send<Record<string, unknown>>(operation, { path: url.href, ...(options.headers ? { headers: options.headers } : {}) });
-      const value = page.body?.value;
+      const value = body?.value;
       if (Array.isArray(value)) items.push(...(value as T[]));
       if (options.maxItems !== undefined && items.length >= options.maxItems) return items.slice(0, options.maxItems);
-      const link = page.body?.[this.options.nextLinkKey];
+      const link = body?.[this.options.nextLinkKey];
       if (typeof link !== 'string' || !link) return items;
       let next: URL;
       try { next = new URL(link, url); } catch {
@@ -305,13 +358,103 @@ export class AzureClient {
       }
       seen.add(next.href);
       url = next;
+      body = (await this.send<Record<string, unknown>>(operation, { path: url.href, ...(options.headers ? { headers: options.headers } : {}) })).body;
     }
+  }
+
+  /**
+   * GETs sent together: through the JSON batching endpoint, at most GRAPH_BATCH_SIZE to a request, or one by one
+   * when the client has none. Each request's answer is its own: a request Azure throttles (429, 503) is sent again
+   * after the Retry-After it names (capped, within the deadline, at most maxRetries times), an error is that
+   * request's outcome. Outcomes come back in the order of `requests`, whatever order the batch answered in.
+   */
+  async batchGet<T = Record<string, unknown>>(operation: AzureOperation, requests: readonly BatchGet[], concurrency = 2): Promise<BatchOutcome<T>[]> {
+    const outcomes: BatchOutcome<T>[] = new Array<BatchOutcome<T>>(requests.length);
+    const alone = async (index: number): Promise<void> => {
+      const r = requests[index]!;
+      try {
+        outcomes[index] = { ok: true, body: (await this.send<T>(operation, { path: r.path, ...(r.headers ? { headers: r.headers } : {}) })).body };
+      } catch (error) {
+        if (!(error instanceof AzureRequestError) || error.kind === 'cancelled' || error.kind === 'deadline') throw error;
+        outcomes[index] = { ok: false, error };
+      }
+    };
+    const indices = requests.map((_, i) => i);
+    if (!this.options.batchPath) {
+      await mapLimit(indices, concurrency, alone);
+      return outcomes;
+    }
+    const chunks: number[][] = [];
+    for (let i = 0; i < indices.length; i += GRAPH_BATCH_SIZE) chunks.push(indices.slice(i, i + GRAPH_BATCH_SIZE));
+    await mapLimit(chunks, concurrency, async (chunk) => {
+      let pending = chunk;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        let answer: AzureResponse<{ responses?: unknown }>;
+        try {
+          answer = await this.send<{ responses?: unknown }>(operation, {
+            method: 'POST', path: this.options.batchPath!,
+            body: { requests: pending.map((index) => ({ id: String(index), method: 'GET', url: `/${requests[index]!.path.replace(/^\/+/, '')}`, ...(requests[index]!.headers ? { headers: requests[index]!.headers } : {}) })) },
+          });
+        } catch (error) {
+          // A service without batching (no such endpoint): the same requests one by one.
+          if (error instanceof AzureRequestError && (error.status === 404 || error.status === 405 || error.status === 501)) {
+            await mapLimit(pending, concurrency, alone);
+            return;
+          }
+          if (!(error instanceof AzureRequestError) || error.kind === 'cancelled' || error.kind === 'deadline') throw error;
+          for (const index of pending) outcomes[index] = { ok: false, error };
+          return;
+        }
+        const byId = new Map<string, Record<string, unknown>>();
+        if (Array.isArray(answer.body?.responses)) {
+          for (const r of answer.body.responses as unknown[]) {
+            if (r && typeof r === 'object' && typeof (r as { id?: unknown }).id === 'string') byId.set((r as { id: string }).id, r as Record<string, unknown>);
+          }
+        }
+        const again: number[] = [];
+        let wait = 0;
+        for (const index of pending) {
+          const r = byId.get(String(index));
+          const status = typeof r?.status === 'number' ? r.status : 0;
+          if (status >= 200 && status < 300) { outcomes[index] = { ok: true, body: r!.body as T }; continue; }
+          const transient = status === 429 || status === 503 || status === 500 || status === 502 || status === 504;
+          const asked = r ? retryAfterSeconds({ get: (name: string) => headerOf(r.headers, name) } as PipelineResponse['headers']) : undefined;
+          const { code, message } = errorOf(r?.body) ?? {};
+          const text = !r ? `${this.options.service} answered the batch without request ${requests[index]!.path}.` : `${message ?? `HTTP ${status}`}${code ? ` (${code})` : ''}`;
+          if (transient && attempt < (this.options.maxRetries ?? 3)) {
+            const cap = this.options.maxRetryAfterSeconds ?? 60;
+            if (asked !== undefined && asked > cap) {
+              outcomes[index] = { ok: false, error: new AzureRequestError('throttled', `${this.options.service} asked to wait ${Math.round(asked)} s before retrying (Retry-After), longer than the ${cap} s this waits.`, { status, retryAfterSeconds: asked }) };
+              continue;
+            }
+            again.push(index);
+            wait = Math.max(wait, asked ?? Math.min(2 ** attempt, 8));
+            continue;
+          }
+          outcomes[index] = { ok: false, error: new AzureRequestError(status === 429 ? 'throttled' : 'http', text, { ...(status ? { status } : {}), ...(code ? { code } : {}) }) };
+        }
+        if (again.length > 0) {
+          if (Date.now() + wait * 1000 > operation.deadline) {
+            for (const index of again) outcomes[index] = { ok: false, error: new AzureRequestError('throttled', `${this.options.service} asked to wait ${Math.round(wait)} s before retrying, past the operation's deadline.`, { retryAfterSeconds: wait }) };
+            return;
+          }
+          await this.wait(operation, wait, 'Azure is throttling requests');
+        }
+        pending = again;
+      }
+    });
+    return outcomes;
   }
 
   /** Lets the kept-alive connections go (the CLI calls it before it exits). */
   close(): void {
     this.agents.destroy();
   }
+}
+
+export interface ListOptions {
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly maxItems?: number;
 }
 
 export interface AzureClientsOptions {
@@ -331,11 +474,11 @@ export function armClient(options: AzureClientsOptions): AzureClient {
   });
 }
 
-/** The client for the cloud's Microsoft Graph endpoint (v1.0). */
+/** The client for the cloud's Microsoft Graph endpoint (v1.0), with JSON batching. */
 export function graphClient(options: AzureClientsOptions): AzureClient {
   return new AzureClient({
     credential: options.credential, baseUrl: `${options.cloud.graph}/v1.0`, scope: `${options.cloud.graphAudience}/.default`,
-    service: 'Microsoft Graph', nextLinkKey: '@odata.nextLink', ...optional(options),
+    service: 'Microsoft Graph', nextLinkKey: '@odata.nextLink', batchPath: '$batch', ...optional(options),
   });
 }
 
