@@ -73,8 +73,8 @@ suite.test('Can alice write blobs to stsandboxapp? No; Assign Role… opens the 
   await vscode.clickNotificationButton(/^No: no role of Alice Developer/, 'Assign Role…');
   const frame = vscode.webviewFrame();
   await frame.locator('h1').waitFor({ state: 'visible', timeout: 30_000 });
-  // Assignee and scope are chosen: the scope step shows the account; the role step has the role chosen.
-  await frame.locator('#next-1').click();
+  // Assignee and scope are chosen, so the page opens on the role step (✓ Assignee, ✓ Scope).
+  await frame.getByText('Which role?').waitFor({ state: 'visible', timeout: 30_000 });
   // Once the roles are listed, the suggested one is chosen: Next is enabled without a click on a role.
   await frame.locator('#next-2:not([disabled])').waitFor({ state: 'visible', timeout: 60_000 });
   assert.equal(await frame.getByRole('radio', { name: /Storage Blob Data Contributor/ }).first().isChecked(), true, 'the suggested role is chosen');
