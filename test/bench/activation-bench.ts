@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const dist = join(REPO_ROOT, 'dist');
   const bundles = readdirSync(dist).filter((f) => f.endsWith('.js') && f !== 'sandbox.js').sort();
   const when: Record<string, string> = {
-    'extension.js': 'at activation', 'engine.js': 'first chain check, Access view, team wizards, CLI', 'wizards.js': 'first wizard or sign-in page',
+    'extension.js': 'at activation', 'host.js': 'right after activation (views, commands, status bar)', 'engine.js': 'first chain check, Access view, team wizards, CLI', 'wizards.js': 'first wizard or sign-in page',
     'webview.js': 'in the wizard pages (browser)', 'cli.js': 'the CLI (starts engine.js)',
   };
   for (const file of bundles) console.log(`  ${file.padEnd(14)} ${kb(statSync(join(dist, file)).size).padStart(10)}  ${when[file] ?? ''}`);

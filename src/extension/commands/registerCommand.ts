@@ -39,7 +39,7 @@ function isCancellation(error: unknown): boolean {
  */
 export function registerCommand(host: CommandHost, id: CommandId, handler: CommandHandler): vscode.Disposable {
   const title = COMMAND_TITLES[id];
-  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+  const run = async (...args: unknown[]): Promise<unknown> => {
     try {
       return await handler(...args);
     } catch (error) {
@@ -47,7 +47,40 @@ export function registerCommand(host: CommandHost, id: CommandId, handler: Comma
       reportFailure(host, id, title, error, args);
       return undefined;
     }
-  });
+  };
+  // VS Code knows the command from activation on (extension.ts registers every id, forwarding here), so the code
+  // behind it loads only when it is first needed.
+  handlers.set(id, run);
+  return { dispose: () => { if (handlers.get(id) === run) handlers.delete(id); } };
+}
+
+const handlers = new Map<string, CommandHandler>();
+
+/** Runs the handler `registerCommand` set for `id`; extension.ts's forwarders call this. */
+export function runCommand(id: string, args: readonly unknown[]): unknown {
+  const handler = handlers.get(id);
+  if (!handler) throw new Error(`The command ${id} is not available.`);
+  return handler(...args);
+}
+
+/** Restores a webview panel of one view type after a window reload. */
+export type PanelRestorer = (panel: vscode.WebviewPanel, state: unknown) => unknown;
+
+const restorers = new Map<string, PanelRestorer>();
+
+/**
+ * What restores `viewType`'s panels; extension.ts registers VS Code's serializer (it must exist when activation
+ * returns) and forwards here.
+ */
+export function registerPanelRestorer(viewType: string, restore: PanelRestorer): vscode.Disposable {
+  restorers.set(viewType, restore);
+  return { dispose: () => { if (restorers.get(viewType) === restore) restorers.delete(viewType); } };
+}
+
+export async function restorePanel(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+  const restore = restorers.get(viewType);
+  if (!restore) throw new Error(`No page of type ${viewType} can be restored.`);
+  await restore(panel, state);
 }
 
 function reportFailure(host: CommandHost, id: CommandId, title: string, error: unknown, args: readonly unknown[]): void {

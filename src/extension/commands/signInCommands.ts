@@ -1,8 +1,8 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { Commands, SIGN_IN_VIEW_TYPE } from '../ids';
 import { loadWizards } from '../wizards/load';
 import { sourceArgument, type CommandContext } from './context';
-import { registerCommand } from './registerCommand';
+import { registerCommand, registerPanelRestorer } from './registerCommand';
 
 /** Signing in: the sign-in page, or the tool of a source row in a terminal (both load with the wizards, on first use). */
 export function registerSignInCommands(ctx: CommandContext, context: vscode.ExtensionContext): vscode.Disposable[] {
@@ -14,10 +14,6 @@ export function registerSignInCommands(ctx: CommandContext, context: vscode.Exte
       if (credential) await loadWizards(context).signInWithSource(ctx, context.extensionUri, credential);
     }),
     // After a window reload VS Code restores an open sign-in page; the page restores its own answers from getState().
-    vscode.window.registerWebviewPanelSerializer(SIGN_IN_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        loadWizards(context).restoreSignInWizard(ctx, context.extensionUri, panel, state);
-      },
-    }),
+    registerPanelRestorer(SIGN_IN_VIEW_TYPE, (panel, state) => loadWizards(context).restoreSignInWizard(ctx, context.extensionUri, panel, state)),
   ];
 }

@@ -1,6 +1,6 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { CommandContext } from '../commands/context';
-import { registerCommand } from '../commands/registerCommand';
+import { registerCommand, registerPanelRestorer } from '../commands/registerCommand';
 import { Commands, WIZARD_VIEW_TYPE } from '../ids';
 import { disposeWizards, loadWizards } from './load';
 
@@ -12,11 +12,7 @@ export function registerWizards(ctx: CommandContext, context: vscode.ExtensionCo
     registerCommand(ctx, Commands.checkAccessFor, (arg) => loadWizards(context).checkAccessFor(ctx, arg)),
     registerCommand(ctx, Commands.canDo, () => loadWizards(context).canDo(ctx)),
     // After a window reload VS Code restores open wizards; the page restores its own state from getState().
-    vscode.window.registerWebviewPanelSerializer(WIZARD_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        loadWizards(context).restoreTeamWizard(ctx, panel, state);
-      },
-    }),
+    registerPanelRestorer(WIZARD_VIEW_TYPE, (panel, state) => loadWizards(context).restoreTeamWizard(ctx, panel, state)),
     { dispose: disposeWizards },
   ];
 }
