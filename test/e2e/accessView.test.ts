@@ -15,7 +15,7 @@ import type { TreeRow } from '../harness/vscode';
 
 const ACCESS = 'Access';
 const MARKUP_GROUP = '<img src=x onerror=alert(1)>';
-const STORAGE_INSIGHT = /^stsandboxapp: read (yes|no), write (yes|no)$/;
+const STORAGE_INSIGHT = /^stsandboxapp: (can read, write|can read|can write|no data access)$/;
 let sandbox: Sandbox;
 let home: string;
 
@@ -135,7 +135,7 @@ suite.test('alice: her groups, each assignment with how it applies, and what the
 
   const insight = byLabel(rows, STORAGE_INSIGHT);
   assert.ok(insight, 'an insight about the storage account .env names');
-  assert.equal(insight.label, 'stsandboxapp: read yes, write no');
+  assert.equal(insight.label, 'stsandboxapp: can read');
   assert.equal(insight.description, '→ Storage Blob Data Contributor');
   assert.match(await vscode.rowTooltip(ACCESS, insight.label), /Reads work; writes do not/);
   assert.deepEqual(dialogs, [], 'no script ran');
@@ -172,11 +172,11 @@ suite.test('Remove Role Assignment: a modal names role, principal and scope; the
   assert.ok(dialog.buttons.includes('Remove'), dialog.buttons.join(', '));
   await vscode.clickDialogButton('Remove');
   await vscode.waitForNotification(/Removed "Storage Blob Data Reader" of you/);
-  const rows = await vscode.waitForRows(ACCESS, (rs) => byLabel(rs, STORAGE_INSIGHT)?.label === 'stsandboxapp: read no, write no', 30_000);
+  const rows = await vscode.waitForRows(ACCESS, (rs) => byLabel(rs, STORAGE_INSIGHT)?.label === 'stsandboxapp: no data access', 30_000);
   await expand('stsandboxapp');
   const after = await vscode.waitForRows(ACCESS, (rs) => childrenOf(rs, 'stsandboxapp').length > 0);
   assert.ok(!childrenOf(after, 'stsandboxapp').some((r) => r.label === 'Storage Blob Data Reader'));
-  assert.ok(byLabel(rows, 'Control plane only: stsandboxapp'), 'Contributor alone manages it but cannot reach its data');
+  assert.ok(byLabel(rows, 'stsandboxapp: no data role'), 'Contributor alone manages it but cannot reach its data');
 });
 
 suite.test('az switched to a Contributor-only user: the view follows with no click, control-plane only on the storage account', async () => {
@@ -184,10 +184,10 @@ suite.test('az switched to a Contributor-only user: the view follows with no cli
   await signIn('erin');
   const rows = await vscode.waitForRows(ACCESS, (rs) => rs[0]?.label === 'Erin Operator' && byLabel(rs, STORAGE_INSIGHT) !== undefined, 60_000);
   assert.equal(rows[0]!.description, 'erin@contososandbox.onmicrosoft.com · Azure CLI');
-  const controlPlane = byLabel(rows, 'Control plane only: stsandboxapp');
+  const controlPlane = byLabel(rows, 'stsandboxapp: no data role');
   assert.ok(controlPlane, rows.map((r) => r.label).join(' | '));
   assert.equal(controlPlane.description, '→ Storage Blob Data Contributor');
-  assert.equal(byLabel(rows, STORAGE_INSIGHT)!.label, 'stsandboxapp: read no, write no');
+  assert.equal(byLabel(rows, STORAGE_INSIGHT)!.label, 'stsandboxapp: no data access');
   assert.equal(described(childrenOf(rows, 'rg-app')).Contributor, 'direct');
   assert.ok(!rows.some((r) => r.label === 'Alice Developer'), 'nothing of alice is left');
 });

@@ -89,7 +89,7 @@ suite.test('default cloud through the egress proxy: groups, roles and the key va
   for (const g of groups) assert.doesNotMatch(g, GUID, 'a group shows as a GUID');
 
   // The key vault in access-policy mode: its insight by name.
-  const vault = byLabel(rows, 'kv-sandbox-legacy: access policies');
+  const vault = byLabel(rows, 'kv-sandbox-legacy: policies');
   assert.ok(vault, rows.map((r) => r.label).join(' | '));
   assert.match(await vscode.rowTooltip(ACCESS, vault.label), /secrets get, list/);
 

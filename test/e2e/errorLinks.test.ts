@@ -15,7 +15,7 @@ import { describeInVSCode } from '../harness/e2e';
 import { sandboxAccessSettings } from '../harness/sandboxCloud';
 
 const ACCESS = 'Access';
-const STORAGE_INSIGHT = 'stsandboxapp: read yes, write no';
+const STORAGE_INSIGHT = 'stsandboxapp: can read';
 let sandbox: Sandbox;
 let home: string;
 

@@ -279,6 +279,11 @@ function yesNo(value: boolean): string {
   return value ? 'yes' : 'no';
 }
 
+/** What the identity may do with a resource's data, short enough for a row label in a 300-pixel sidebar. */
+function dataAccessLabel(read: boolean, write: boolean): string {
+  return read && write ? 'can read, write' : read ? 'can read' : write ? 'can write' : 'no data access';
+}
+
 function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionAccess[], raws: readonly RawSubscription[], allAssignments: Map<string, AppliedAssignment[]>): Insight[] {
   const insights: Insight[] = [];
   const { identity } = inputs;
@@ -332,7 +337,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         insights.push({
           kind: 'access-policy-vault', scope: resource.id,
           title: `${resource.name} uses access policies, not roles`,
-          label: `${resource.name}: access policies`,
+          label: `${resource.name}: policies`,
           detail: policies.length
             ? `Access policies give this identity${policies.some((p) => p.objectId.toLowerCase() !== identity.objectId.toLowerCase()) ? ' (through its groups)' : ''}: secrets ${perms('secrets')}; keys ${perms('keys')}; certificates ${perms('certificates')}. Data roles such as Key Vault Secrets User do not apply to this vault.`
             : 'No access policy names this identity or its groups, so it cannot read secrets, keys or certificates. Data roles do not apply to this vault: an access policy does (or switch the vault to Azure RBAC).',
@@ -348,7 +353,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         insights.push({
           kind: 'control-plane-only', scope: resource.id,
           title: `Control-plane only on ${service.label} ${resource.name}`,
-          label: `Control plane only: ${resource.name}`,
+          label: `${resource.name}: no data role`,
           detail: service.armDataRoles
             ? `This identity can manage ${resource.name} but holds no role that reaches its data: your app's data calls get 403${service.key === 'storage' ? ' (AuthorizationPermissionMismatch)' : ' (Forbidden)'}.`
             : `This identity can manage ${resource.name}, but Cosmos DB's data is reached through its own SQL role assignments, not Azure roles.`,
@@ -361,7 +366,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         insights.push({
           kind: 'workspace-resource', scope: resource.id,
           title: `${resource.name} (named in the workspace): read ${yesNo(access.read)}, write ${yesNo(access.write)}`,
-          label: `${resource.name}: read ${yesNo(access.read)}, write ${yesNo(access.write)}`,
+          label: `${resource.name}: ${dataAccessLabel(access.read, access.write)}`,
           detail: `${access.read ? 'Reads work' : 'Reads do not work'}; ${access.write ? 'writes work' : 'writes do not'}${access.conditional ? ' (an ABAC condition limits where)' : ''}.`,
           suggestion: missing,
         });
@@ -377,7 +382,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
       insights.push({
         kind: 'recent-assignment', scope: a.scope,
         title: `${a.role.roleName} was assigned ${sinceText(Date.parse(a.createdOn!), inputs.now)}`,
-        label: `New: ${a.role.roleName}`,
+        label: a.role.roleName,
         detail: 'Role changes take up to 10 minutes to apply, and a token issued before the change does not carry them: your app needs a new token.',
         suggestion: newTokenFix(identity.source),
       });

@@ -230,7 +230,7 @@ function denyRow(d: AppliedDenyAssignment, ctx: RowContext): AccessRowModel {
 /** What a short insight label leaves out, when no fix fills the description. */
 const INSIGHT_HINT: Partial<Record<Insight['kind'], string>> = {
   'recent-assignment': 'needs a new token',
-  'access-policy-vault': 'not roles',
+  'access-policy-vault': 'access policies, not roles',
   'workspace-resource': 'named in the workspace',
   'network-firewall': '403 from this machine',
   'network-private': '403 · private endpoint only',
@@ -251,7 +251,8 @@ function insightRow(i: Insight, index: number, cloud: CloudEndpoints): AccessRow
   return {
     // The short label fits a narrow sidebar; the whole sentence leads the tooltip.
     id: `insight|${i.kind}|${i.scope ?? ''}|${index}`, kind: 'insight', label: i.label,
-    description: i.suggestion ? `→ ${i.suggestion}` : INSIGHT_HINT[i.kind] ?? '',
+    // A new role's row is labelled with the role alone (it fits); the description says it is new.
+    description: `${i.kind === 'recent-assignment' ? 'new · ' : ''}${i.suggestion ? `→ ${i.suggestion}` : INSIGHT_HINT[i.kind] ?? ''}`,
     icon, ...(icon === 'warning' ? { color: 'problemsWarningIcon.foreground' } : {}),
     tooltip: [
       `**${markdownText(i.title)}**`, '', markdownText(i.detail), ...(i.suggestion ? ['', `**Fix:** ${markdownText(i.suggestion)}`] : []),
