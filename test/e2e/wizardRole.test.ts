@@ -123,7 +123,15 @@ suite.test('sg-dev-team gets Storage Blob Data Contributor on rg-app after Princ
   if (!access.some((r) => r.label === 'Storage Blob Data Contributor')) await rgApp.click();
   await vscode.waitForRows('Access', (rs) => rs.some((r) => r.label === 'Storage Blob Data Contributor'), 30_000);
   await vscode.runCommand('Azure Dev Auth: Back to My Access');
-  await vscode.waitForRows('Access', (rs) => !rs[0]?.label.startsWith('Access of'), 90_000);
+  // The view loads alice's access again: wait until its rows stay the same for 2 seconds, so the next test clicks settled rows.
+  const shown = async (): Promise<string> => JSON.stringify((await vscode.treeRows('Access')).map((r) => [r.label, r.description]));
+  await vscode.waitForRows('Access', (rs) => rs[0]?.label === 'Alice Developer' && rs.some((r) => r.label === 'Groups'), 90_000);
+  for (let before = await shown(), tries = 0; tries < 30; tries++) {
+    await vscode.page.waitForTimeout(2_000);
+    const now = await shown();
+    if (now === before) break;
+    before = now;
+  }
   await closeAllEditors(vscode);
 });
 
