@@ -131,12 +131,15 @@ async function listResources(ctx: RequestContext, p: string[], rt: ArmRuntime): 
 }
 
 /** Which api-version list applies to a provider type: storage, key vault, identity and Service Bus have their own. */
-function providerKind(fullType: string): 'storage' | 'keyVault' | 'managedIdentity' | 'serviceBus' | 'resources' {
+function providerKind(fullType: string): 'storage' | 'keyVault' | 'managedIdentity' | 'serviceBus' | 'eventHubs' | 'appConfiguration' | 'cosmosDb' | 'resources' {
   const t = fullType.toLowerCase();
   if (t === 'microsoft.managedidentity/userassignedidentities') return 'managedIdentity';
   if (t === 'microsoft.storage/storageaccounts') return 'storage';
   if (t === 'microsoft.keyvault/vaults' || t === 'microsoft.keyvault/managedhsms') return 'keyVault';
   if (t === 'microsoft.servicebus/namespaces') return 'serviceBus';
+  if (t === 'microsoft.eventhub/namespaces') return 'eventHubs';
+  if (t === 'microsoft.appconfiguration/configurationstores') return 'appConfiguration';
+  if (t === 'microsoft.documentdb/databaseaccounts') return 'cosmosDb';
   return 'resources';
 }
 
@@ -311,7 +314,7 @@ function resourceBody(rt: SandboxRuntime, resource: ResourceRecord): Record<stri
     body.properties = {
       minimumTlsVersion: '1.2',
       publicNetworkAccess: 'Enabled',
-      disableLocalAuth: true,
+      disableLocalAuth: resource.disableLocalAuth ?? false,
       zoneRedundant: false,
       provisioningState: 'Succeeded',
       metricId: `${resource.id.split('/')[2] ?? ''}:${resource.name}`,
@@ -319,6 +322,55 @@ function resourceBody(rt: SandboxRuntime, resource: ResourceRecord): Record<stri
       updatedAt: SEEDED_RESOURCE_TIMESTAMP,
       serviceBusEndpoint: `https://${resource.name}.servicebus.windows.net:443/`,
       status: 'Active',
+    };
+  } else if (kind === 'eventHubs') {
+    // No real capture: the Namespaces_Get shape of the Microsoft.EventHub REST specification (2024-01-01).
+    body.systemData = systemData(rt);
+    body.properties = {
+      minimumTlsVersion: '1.2',
+      publicNetworkAccess: 'Enabled',
+      disableLocalAuth: resource.disableLocalAuth ?? false,
+      zoneRedundant: false,
+      isAutoInflateEnabled: false,
+      maximumThroughputUnits: 0,
+      kafkaEnabled: true,
+      provisioningState: 'Succeeded',
+      metricId: `${resource.id.split('/')[2] ?? ''}:${resource.name}`,
+      createdAt: SEEDED_RESOURCE_TIMESTAMP,
+      updatedAt: SEEDED_RESOURCE_TIMESTAMP,
+      serviceBusEndpoint: `https://${resource.name}.servicebus.windows.net:443/`,
+      status: 'Active',
+    };
+  } else if (kind === 'appConfiguration') {
+    // No real capture: the ConfigurationStores_Get shape of the Microsoft.AppConfiguration REST specification (2023-03-01).
+    body.systemData = systemData(rt);
+    body.properties = {
+      provisioningState: 'Succeeded',
+      creationDate: SEEDED_RESOURCE_TIMESTAMP,
+      endpoint: `https://${resource.name}.azconfig.io`,
+      encryption: { keyVaultProperties: null },
+      privateEndpointConnections: null,
+      publicNetworkAccess: null,
+      disableLocalAuth: resource.disableLocalAuth ?? false,
+      softDeleteRetentionInDays: 7,
+      enablePurgeProtection: false,
+    };
+  } else if (kind === 'cosmosDb') {
+    // No real capture: the DatabaseAccounts_Get shape of the Microsoft.DocumentDB REST specification (2024-05-15), abridged.
+    body.systemData = systemData(rt);
+    body.properties = {
+      provisioningState: 'Succeeded',
+      documentEndpoint: `https://${resource.name}.documents.azure.com:443/`,
+      publicNetworkAccess: 'Enabled',
+      databaseAccountOfferType: 'Standard',
+      disableLocalAuth: resource.disableLocalAuth ?? false,
+      disableKeyBasedMetadataWriteAccess: false,
+      consistencyPolicy: { defaultConsistencyLevel: 'Session', maxIntervalInSeconds: 5, maxStalenessPrefix: 100 },
+      locations: [{ id: `${resource.name}-${resource.location}`, locationName: resource.location, documentEndpoint: `https://${resource.name}-${resource.location}.documents.azure.com:443/`, provisioningState: 'Succeeded', failoverPriority: 0, isZoneRedundant: false }],
+      capabilities: [],
+      ipRules: [],
+      isVirtualNetworkFilterEnabled: false,
+      virtualNetworkRules: [],
     };
   } else if (kind === 'managedIdentity') {
     const identity = rt.state.seed.managedIdentities.find((m) => m.resourceId.toLowerCase() === resource.id.toLowerCase());

@@ -144,6 +144,11 @@ export const sandboxSeedSchema = z.object({
         })).optional(),
         /** Storage accounts: whether account keys (and so connection strings with AccountKey) are accepted. */
         allowSharedKeyAccess: z.boolean().optional(),
+        /**
+         * Service Bus and Event Hubs namespaces, App Configuration stores, Cosmos DB accounts: true when they accept
+         * Microsoft Entra ID alone (keys and connection strings with them are refused). ARM's default is false.
+         */
+        disableLocalAuth: z.boolean().optional(),
         /** Storage accounts and key vaults: who may reach the data plane over the network. */
         network: networkSeed.optional(),
       })).default([]),

@@ -71,6 +71,7 @@ export interface ResourceRecord {
   enableRbacAuthorization?: boolean;
   accessPolicies?: VaultAccessPolicy[];
   allowSharedKeyAccess?: boolean;
+  disableLocalAuth?: boolean;
   network?: ResourceNetwork;
 }
 

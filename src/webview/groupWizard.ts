@@ -324,7 +324,9 @@ export function groupWizard(root: HTMLElement, state: GroupState): void {
       t.failure ? failureBox(t.failure) : null,
       t.working ? busy(t.working) : null,
       group ? h('div', { class: 'actions' }, button('Assign Roles to This Group…', () => void request({ method: 'openRoleWizard', assignee: { id: group.id, type: 'Group', displayName: group.displayName, detail: 'group' } }),
-        { key: 'assign', id: 'assign' })) : null,
+        { key: 'assign', id: 'assign' }),
+      button('Check Access for This Group', () => void request({ method: 'checkAccessFor', principal: { id: group.id, type: 'Group', displayName: group.displayName, detail: 'group' } }),
+        { key: 'check-access', id: 'check-access', secondary: true })) : null,
     ];
   };
 

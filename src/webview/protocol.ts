@@ -226,6 +226,8 @@ export const requestSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('assignRole'), scope, principal: principalSchema, roleId: z.string().max(400), roleName: text(256) }),
   z.object({ method: z.literal('copy'), text: text(20_000), what: text(100) }),
   z.object({ method: z.literal('openRoleWizard'), assignee: principalSchema }),
+  /** The Access view shows this principal's access (a wizard's result offers it). */
+  z.object({ method: z.literal('checkAccessFor'), principal: principalSchema }),
   z.object({ method: z.literal('signIn') }),
   z.object({ method: z.literal('signInPage') }),
   z.object({
@@ -264,6 +266,7 @@ export const resultSchemas = {
   assignRole: z.object({ outcome: z.enum(['created', 'exists']), assignmentId: z.string().max(1_000) }),
   copy: z.object({}),
   openRoleWizard: z.object({}),
+  checkAccessFor: z.object({}),
   signIn: z.object({}),
   signInPage: z.object({ page: signInPageSchema, run: signInRunSchema.nullable() }),
   startSignIn: z.object({ run: signInRunSchema }),

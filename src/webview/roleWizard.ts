@@ -295,7 +295,10 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
       + 'sign in again, then restart the app.'),
     h('div', { class: 'command' }, h('pre', { tabindex: '0', 'aria-label': 'command that gets a new token' }, h('code', {}, 'az login')),
       button('Copy', () => copyText('az login', 'the sign-in command'), { key: 'copy-login', secondary: true, ariaLabel: 'Copy the sign-in command' })),
-    h('div', { class: 'actions' }, button('Assign Another Role', () => { state.role = null; state.outcome = null; state.step = 2; t.rolesFor = ''; render(); }, { key: 'another', secondary: true })),
+    h('div', { class: 'actions' },
+      state.assignee ? button(`Check Access for ${state.assignee.displayName}`, () => void request({ method: 'checkAccessFor', principal: state.assignee! }),
+        { key: 'check-access', id: 'check-access' }) : null,
+      button('Assign Another Role', () => { state.role = null; state.outcome = null; state.step = 2; t.rolesFor = ''; render(); }, { key: 'another', secondary: true })),
   ];
 
   const whoAmI = async () => {

@@ -416,6 +416,9 @@ export function servicePrincipalSection(initial: ServicePrincipalSectionContext,
         app.servicePrincipalId ? button('Assign a Role to It…', () => void request({
           method: 'openRoleWizard', assignee: { id: app.servicePrincipalId!, type: 'ServicePrincipal', displayName: app.displayName, detail: `app id ${app.appId}` },
         }).catch((error: unknown) => { failure = { op: 'assign', failure: failureOf(error) }; renderAll(); }), { key: 'sp-assign-role', id: 'sp-assign-role' }) : null,
+        app.servicePrincipalId ? button('Check Access for It', () => void request({
+          method: 'checkAccessFor', principal: { id: app.servicePrincipalId!, type: 'ServicePrincipal', displayName: app.displayName, detail: `app id ${app.appId}` },
+        }).catch((error: unknown) => { failure = { op: 'assign', failure: failureOf(error) }; renderAll(); }), { key: 'sp-check-access', id: 'sp-check-access', secondary: true }) : null,
         button('Delete This Service Principal…', () => void remove(app), { key: 'sp-delete', id: 'sp-delete', secondary: true, disabled: !!working || !info?.actor })),
       failureBlock('assign'),
       failureBlock('delete'),

@@ -86,3 +86,30 @@ suite.test('Can alice write blobs to stsandboxapp? No; Assign Role… opens the 
   const yes = await askWriteBlobs();
   assert.match(yes, /^Yes: Alice Developer may Microsoft\.Storage\/storageAccounts\/blobServices\/containers\/blobs\/write on stsandboxapp through Storage Blob Data Contributor at stsandboxapp \(direct\)\./);
 });
+
+/** Asks in the question box as typed text, Enter at once (before the box has offered anything). */
+async function askTyped(text: string, answer: RegExp): Promise<string> {
+  const { vscode } = suite;
+  await vscode.runCommand('Notifications: Clear All Notifications');
+  await vscode.runCommand('Azure Dev Auth: Can … Do …?');
+  await vscode.fillInputBox(text);
+  return vscode.waitForNotification(answer, 90_000);
+}
+
+suite.test('The question box reads "write blobs on stsandboxapp", the operation on the account\'s id, and an offered question', async () => {
+  const { vscode } = suite;
+  await vscode.waitForRows(ACCESS, (rs) => rs[0]?.label === 'Alice Developer' && rs.some((r) => r.label === 'rg-app'), 90_000);
+  const yes = /^Yes: Alice Developer may Microsoft\.Storage\/storageAccounts\/blobServices\/containers\/blobs\/write on stsandboxapp through Storage Blob Data Contributor at stsandboxapp \(direct\)\./;
+  assert.match(await askTyped('write blobs on stsandboxapp', /^(Yes|No|Depends)/), yes);
+  const id = `/subscriptions/adca4246-6e3e-4a79-a53f-26fe8244f8bc/resourceGroups/rg-app/providers/Microsoft.Storage/storageAccounts/stsandboxapp`;
+  assert.match(await askTyped(`${BLOB_WRITE} on ${id}`, /^(Yes|No|Depends)/), yes);
+  // An action no scope offers is refused with what the box understands, and the box stays open.
+  assert.match(await askTyped('fly on stsandboxapp', /neither an operation/), /neither an operation \(Microsoft\.Provider\/…\/action\) nor one of the offered ones/);
+  await vscode.page.keyboard.press('Escape');
+  // Typing the start of a phrase offers the question on each scope that offers it.
+  await vscode.runCommand('Notifications: Clear All Notifications');
+  await vscode.runCommand('Azure Dev Auth: Can … Do …?');
+  await vscode.page.locator('.quick-input-widget input.input').fill('write bl');
+  await vscode.pickQuickItem('write blobs on stsandboxapp');
+  assert.match(await vscode.waitForNotification(/^(Yes|No|Depends)/, 90_000), yes);
+});

@@ -1,7 +1,7 @@
 // The network layer beside the roles, in a real VS Code against the sandbox tenant: the storage account alice may
 // read sits behind a firewall (its virtual network and 3 IP ranges) and refuses account keys while the app's .env
 // holds a connection string with one; the key vault the .env names takes no public traffic, only its private
-// endpoint. Each is explained in the Access view at VS Code's default sidebar width, with the administrator request.
+// endpoint; the Service Bus namespace takes Microsoft Entra ID alone while .env holds its connection string with a key. Each is explained in the Access view at VS Code's default sidebar width, with the administrator request.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,7 +34,9 @@ const suite = describeInVSCode(async () => {
     // The app's .env: a connection string with an account key for the storage account, and the vault's URL.
     workspaceFiles: {
       '.env': 'AZURE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=https;AccountName=stsandboxapp;AccountKey=ZmFrZS1rZXktZm9yLXRoZS1zYW5kYm94;EndpointSuffix=core.windows.net"\n'
-        + 'AZURE_KEY_VAULT_URL=https://kv-sandbox-app.vault.azure.net/\n',
+        + 'AZURE_KEY_VAULT_URL=https://kv-sandbox-app.vault.azure.net/\n'
+        // A Service Bus connection string with its key, for a namespace that takes Microsoft Entra ID alone.
+        + 'SERVICEBUS_CONNECTION_STRING=Endpoint=sb://sb-sandbox-app.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=c2Ita2V5LWZvci10aGUtc2FuZGJveA=\n',
     },
     viewport: { width: 1400, height: 1300 },
   };
@@ -128,4 +130,17 @@ suite.test('the storage account behind a firewall and the key vault behind its p
   const storageRequest = await vscode.clipboardAfter(() => vscode.rowContextMenu(ACCESS, FIREWALL, 'Copy Administrator Request'));
   assert.equal(storageRequest, `az storage account network-rule add --subscription ${SUB} --resource-group rg-app --account-name stsandboxapp --ip-address MY_PUBLIC_IP`);
   assert.deepEqual(dialogs, [], 'no script ran');
+});
+
+suite.test('the Service Bus namespace that takes no keys while .env holds its connection string with one', async () => {
+  const { vscode } = suite;
+  const label = 'sb-sandbox-app: no access keys';
+  const rows = await vscode.waitForRows(ACCESS, (rs) => Boolean(byLabel(rs, label)), 90_000);
+  assert.equal(byLabel(rows, label)!.description, '→ connect with DefaultAzureCredential instead of SERVICEBUS_CONNECTION_STRING');
+  const tooltip = await vscode.rowTooltip(ACCESS, label);
+  assert.match(tooltip, /Local authentication is disabled on sb-sandbox-app, but SERVICEBUS_CONNECTION_STRING holds a connection string with a key/);
+  assert.match(tooltip, /ServiceBusClient\("sb-sandbox-app\.servicebus\.windows\.net", credential\)/);
+  assert.ok(!tooltip.includes('c2Ita2V5LWZvci10aGUtc2FuZGJveA'), 'the key is never shown');
+  const copied = await vscode.clipboardAfter(() => vscode.rowContextMenu(ACCESS, label, 'Copy Administrator Request'));
+  assert.equal(copied, `az resource update --ids /subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.ServiceBus/namespaces/sb-sandbox-app --set properties.disableLocalAuth=false`);
 });

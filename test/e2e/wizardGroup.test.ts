@@ -129,6 +129,12 @@ suite.test('bob: member search across pages, a double click on Create makes one 
   assert.equal(done.match(/az ad group member add/g)?.length, 2);
   assert.match(done, new RegExp(`--group ${id}`));
   await frame.locator('#assign').waitFor();
+  // Check Access for This Group: the Access view comes forward on the new group, read with bob's sign-in.
+  await frame.locator('#check-access').click();
+  const access = await vscode.waitForRows('Access', (rs) => rs[0]?.label === 'Access of orders-local-dev', 90_000);
+  assert.match(access[0]!.description, /read as bob@/);
+  await vscode.runCommand('Azure Dev Auth: Back to My Access');
+  await vscode.waitForRows('Access', (rs) => rs[0]?.label === 'Bob Platform', 90_000);
   await closeAllEditors(vscode);
 });
 

@@ -115,6 +115,23 @@ suite.test('sg-dev-team gets Storage Blob Data Contributor on rg-app after Princ
   await frame.getByRole('heading', { name: 'Already assigned' }).waitFor({ timeout: 30_000 });
   assert.equal(assignments(), before + 1);
   assert.deepEqual(dialogs, []);
+  // Check Access for sg-dev-team: the Access view shows the group's access, the role just assigned at rg-app among it.
+  await frame.getByRole('button', { name: 'Check Access for sg-dev-team' }).click();
+  const access = await vscode.waitForRows('Access', (rs) => rs[0]?.label === 'Access of sg-dev-team' && rs.some((r) => r.label === 'rg-app'), 90_000);
+  const pane = await vscode.openView('Access');
+  const rgApp = pane.locator('[role=treeitem]').filter({ has: vscode.page.locator('.label-name', { hasText: /^\s*rg-app\s*$/ }) }).first();
+  if (!access.some((r) => r.label === 'Storage Blob Data Contributor')) await rgApp.click();
+  await vscode.waitForRows('Access', (rs) => rs.some((r) => r.label === 'Storage Blob Data Contributor'), 30_000);
+  await vscode.runCommand('Azure Dev Auth: Back to My Access');
+  // The view loads alice's access again: wait until its rows stay the same for 2 seconds, so the next test clicks settled rows.
+  const shown = async (): Promise<string> => JSON.stringify((await vscode.treeRows('Access')).map((r) => [r.label, r.description]));
+  await vscode.waitForRows('Access', (rs) => rs[0]?.label === 'Alice Developer' && rs.some((r) => r.label === 'Groups'), 90_000);
+  for (let before = await shown(), tries = 0; tries < 30; tries++) {
+    await vscode.page.waitForTimeout(2_000);
+    const now = await shown();
+    if (now === before) break;
+    before = now;
+  }
   await closeAllEditors(vscode);
 });
 

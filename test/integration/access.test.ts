@@ -211,6 +211,29 @@ describe('the network layer', () => {
   });
 });
 
+describe('local authentication disabled', () => {
+  test('alice with a Service Bus connection string in .env: sb-sandbox-app takes Microsoft Entra ID alone, read once, the key nowhere', async () => {
+    writeFileSync(join(homes.alice!, '.env'), 'SERVICEBUS_CONNECTION_STRING="Endpoint=sb://sb-sandbox-app.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=c2Ita2V5LWZvci10ZXN0cw="\n');
+    try {
+      const json = await cli('roles', homes.alice!, ['--json', '--workspace', homes.alice!]);
+      assert.ok(json.report, json.stderr);
+      const found = json.report.insights.filter((i) => i.kind === 'local-auth-disabled');
+      assert.deepEqual(found.map((i) => i.scope?.split('/').pop()), ['sb-sandbox-app']);
+      assert.equal(found[0]!.title, 'Local authentication is disabled on sb-sandbox-app, but SERVICEBUS_CONNECTION_STRING holds a connection string with a key');
+      assert.match(found[0]!.detail, /ServiceBusClient\("sb-sandbox-app\.servicebus\.windows\.net", credential\)/);
+      assert.ok(!JSON.stringify(json.report).includes('c2Ita2V5LWZvci10ZXN0cw='), 'the key appears nowhere');
+      const reads = sb.control.requestLog().filter((e) => e.route === 'arm.resources.get' && /ServiceBus\/namespaces\//i.test(e.path));
+      assert.ok(reads.length >= 1 && reads.every((e) => e.path.includes('api-version=2021-11-01')), JSON.stringify(reads.map((e) => e.path)));
+      const text = await cli('roles', homes.alice!, ['--workspace', homes.alice!]);
+      assert.equal(text.code, 0, text.stderr);
+      const joined = text.stdout.replace(/ \\\n +/g, ' ');
+      assert.ok(joined.includes('      az resource update --ids /subscriptions/adca4246-6e3e-4a79-a53f-26fe8244f8bc/resourceGroups/rg-app/providers/Microsoft.ServiceBus/namespaces/sb-sandbox-app --set properties.disableLocalAuth=false\n'), text.stdout);
+    } finally {
+      rmSync(join(homes.alice!, '.env'), { force: true });
+    }
+  });
+});
+
 describe('errors in place', () => {
   test('Graph denied: the groups row says why; group names come from getByIds, else the ids show', async () => {
     sb.control.injectFault({ route: '/graph/v1.0/me/transitiveMemberOf/**', status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });

@@ -12,7 +12,7 @@ import { KNOWN_CLOUDS } from '../../src/core/access/clouds';
 import { storageToRead } from '../../src/core/access/load';
 import { buildAccessReport, type AccessInputs, type RawResource, type RawRoleAssignment, type RawRoleDefinition, type RawSubscription } from '../../src/core/access/model';
 import {
-  accountKeyUses, accountKeyUsesInTexts, allowMachineCommands, allowSharedKeyCommand, bashLines, mergeAccountKeyUses, networkFromProperties, pastedWords,
+  accountKeyUses, accountKeyUsesInTexts, allowLocalAuthCommand, allowMachineCommands, allowSharedKeyCommand, bashLines, mergeAccountKeyUses, networkFromProperties, pastedWords,
   type ResourceNetwork,
 } from '../../src/core/access/networkLayer';
 import type { AccessIdentity } from '../../src/core/access/types';
@@ -285,5 +285,97 @@ describe('connection strings in workspace texts', () => {
     ]);
     assert.deepEqual(found.sort((a, b) => a.variable.localeCompare(b.variable)), [{ account: 'stother', variable: 'CONN' }, { account: 'stapp', variable: 'STORAGE_CONN' }]);
     assert.deepEqual(mergeAccountKeyUses(found, [{ account: 'stapp', variable: 'STORAGE_CONN' }]).length, 2);
+  });
+});
+
+describe('local authentication disabled: Service Bus, Event Hubs, App Configuration, Cosmos DB', () => {
+  const BUS = `${RG}/providers/Microsoft.ServiceBus/namespaces/sb-app`;
+  const HUBS = `${RG}/providers/Microsoft.EventHub/namespaces/evh-app`;
+  const STORE = `${RG}/providers/Microsoft.AppConfiguration/configurationStores/appcs-app`;
+  const COSMOS = `${RG}/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-app`;
+  const ENV = {
+    SERVICEBUS_CONNECTION_STRING: 'Endpoint=sb://sb-app.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=c2Itc2VjcmV0',
+    EVENTHUB_CONN: 'Endpoint=sb://EVH-APP.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=ZXZoLXNlY3JldA=;EntityPath=orders',
+    APPCONFIG_CONNECTION_STRING: 'Endpoint=https://appcs-app.azconfig.io;Id=abcd-l0-s0:Xy;Secret=YXBwY3Mtc2VjcmV0',
+    COSMOS_CONNECTION_STRING: 'AccountEndpoint=https://cosmos-app.documents.azure.com:443/;AccountKey=Y29zbW9zLXNlY3JldA==;',
+    // Without a key, or a token instead of one: nothing to say.
+    BUS_NO_KEY: 'Endpoint=sb://sb-app.servicebus.windows.net/;SharedAccessSignature=SharedAccessSignature sr=x',
+    COSMOS_NO_KEY: 'AccountEndpoint=https://cosmos-app.documents.azure.com:443/;',
+  };
+  const SECRETS = ['c2Itc2VjcmV0', 'ZXZoLXNlY3JldA', 'YXBwY3Mtc2VjcmV0', 'Y29zbW9zLXNlY3JldA'];
+  const resource = (id: string, type: string, disableLocalAuth: boolean | null | undefined): RawResource => ({ id, name: id.split('/').pop()!, type, ...(disableLocalAuth === undefined ? {} : { disableLocalAuth }) });
+  const all = (disable: boolean | null | undefined): RawResource[] => [
+    resource(BUS, 'Microsoft.ServiceBus/namespaces', disable), resource(HUBS, 'Microsoft.EventHub/namespaces', disable),
+    resource(STORE, 'Microsoft.AppConfiguration/configurationStores', disable), resource(COSMOS, 'Microsoft.DocumentDB/databaseAccounts', disable),
+  ];
+  const localAuthOf = (i: AccessInputs) => buildAccessReport(i).insights.filter((x) => x.kind === 'local-auth-disabled');
+
+  test('connection strings with a key name the resource and its host, never the key', () => {
+    const uses = accountKeyUses(ENV);
+    assert.deepEqual(uses.map((u) => [u.variable, u.service, u.account, u.host]), [
+      ['APPCONFIG_CONNECTION_STRING', 'appConfiguration', 'appcs-app', 'appcs-app.azconfig.io'],
+      ['COSMOS_CONNECTION_STRING', 'cosmosDb', 'cosmos-app', 'cosmos-app.documents.azure.com'],
+      ['EVENTHUB_CONN', 'messaging', 'evh-app', 'evh-app.servicebus.windows.net'],
+      ['SERVICEBUS_CONNECTION_STRING', 'messaging', 'sb-app', 'sb-app.servicebus.windows.net'],
+    ]);
+    assert.ok(!SECRETS.some((secret) => JSON.stringify(uses).includes(secret)));
+  });
+
+  test('each service with disableLocalAuth and its connection string in .env: the insight, its fix and the request', () => {
+    const found = localAuthOf(inputs(all(true), [], { accountKeys: accountKeyUses(ENV) }));
+    assert.deepEqual(found.map((i) => i.label), ['sb-app: no access keys', 'evh-app: no access keys', 'appcs-app: no access keys', 'cosmos-app: no access keys']);
+    const [bus, hubs, store, cosmos] = found;
+    assert.equal(bus!.title, 'Local authentication is disabled on sb-app, but SERVICEBUS_CONNECTION_STRING holds a connection string with a key');
+    assert.match(bus!.detail, /The Service Bus namespace sb-app accepts Microsoft Entra ID alone and refuses shared access keys \(SharedAccessKey\)/);
+    assert.match(bus!.detail, /ServiceBusClient\("sb-app\.servicebus\.windows\.net", credential\)/);
+    assert.match(hubs!.detail, /The Event Hubs namespace evh-app .*EventHubProducerClient\("evh-app\.servicebus\.windows\.net"/);
+    assert.match(store!.detail, /The App Configuration store appcs-app .*refuses access keys \(Id and Secret\).*AzureAppConfigurationClient\("https:\/\/appcs-app\.azconfig\.io", credential\)/);
+    assert.match(cosmos!.detail, /The Cosmos DB account cosmos-app .*refuses account keys \(AccountKey\).*CosmosClient\("https:\/\/cosmos-app\.documents\.azure\.com:443\/", credential\)/);
+    assert.equal(store!.adminRequest, `az resource update --ids ${STORE} --set properties.disableLocalAuth=false`);
+    assert.ok(!SECRETS.some((secret) => JSON.stringify(found).includes(secret)), 'no key appears');
+    // The Access view shows them with the network insights: a short label, Copy Administrator Request.
+    const rows = accessRows(buildAccessReport(inputs(all(true), [], { accountKeys: accountKeyUses(ENV) })), KNOWN_CLOUDS.AzureCloud).find((r) => r.kind === 'insights')!.children;
+    const row = rows.find((r) => r.label === 'sb-app: no access keys')!;
+    assert.ok(row.flags.includes('hasAdminRequest'), JSON.stringify(row.flags));
+  });
+
+  test('nothing to say: local authentication allowed or not reported, no connection string, or one for another resource or family', () => {
+    assert.deepEqual(localAuthOf(inputs(all(false), [], { accountKeys: accountKeyUses(ENV) })), []);
+    assert.deepEqual(localAuthOf(inputs(all(null), [], { accountKeys: accountKeyUses(ENV) })), []);
+    assert.deepEqual(localAuthOf(inputs(all(undefined), [], { accountKeys: accountKeyUses(ENV) })), []);
+    assert.deepEqual(localAuthOf(inputs(all(true), [])), []);
+    assert.deepEqual(localAuthOf(inputs(all(true), [], { accountKeys: [{ account: 'sb-other', variable: 'X', service: 'messaging' }, { account: 'sb-app', variable: 'Y', service: 'cosmosDb' }, { account: 'sb-app', variable: 'Z' }] })), []);
+  });
+
+  test('the request reaches az as the intended words through real bash, whatever the resource id holds', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'local-auth-'));
+    try {
+      const bin = join(scratch, 'bin');
+      mkdirSync(bin);
+      writeFileSync(join(bin, 'az'), '#!/bin/sh\nprintf \'%s\\0\' "$@" >> "$AZ_CALLS"\n', { mode: 0o755 });
+      const piece = fc.constantFrom('; touch pwned', '$(touch pwned)', '`touch pwned`', "'", '"', '\\', ' ', '-', '--x', '$HOME', '*', '#', '漢', 'a');
+      const name = fc.array(piece, { minLength: 1, maxLength: 5 }).map((p) => p.join('').replace(/\//g, ''));
+      fc.assert(fc.property(name, (n) => {
+        const calls = join(scratch, 'calls');
+        rmSync(calls, { force: true });
+        const command = allowLocalAuthCommand(`${RG}/providers/Microsoft.ServiceBus/namespaces/${n}`);
+        const r = spawnSync('bash', ['--noprofile', '--norc', '-c', bashLines([command])], { cwd: scratch, encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, AZ_CALLS: calls } });
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(readFileSync(calls, 'utf8').slice(0, -1).split('\0'), command.slice(1));
+        assert.equal(existsSync(join(scratch, 'pwned')), false);
+      }), { numRuns: 100 });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  test('hostile connection strings never throw and never yield anything but a lower-case name and host', () => {
+    const piece = fc.constantFrom('Endpoint=sb://', 'Endpoint=https://', 'AccountEndpoint=https://', '.servicebus.windows.net/', '.azconfig.io', '.documents.azure.com:443/', ';SharedAccessKey=k', ';Secret=s', ';AccountKey=a', 'sb-app', '<b>', '\u001b[31m', ';', '=', ' ', '\n', '$(x)');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 10 }).map((p) => p.join('')), (value) => {
+      for (const use of accountKeyUses({ V: value })) {
+        assert.match(use.account, /^[a-z0-9-]+$/);
+        if (use.host) assert.match(use.host, /^[a-z0-9.-]+$/);
+      }
+    }), { numRuns: 1_000 });
   });
 });

@@ -35,3 +35,11 @@ test('a rejected message is described by its type, never its content', () => {
   assert.equal(describeRejected('SECRET'), 'a message that is not an object with a type');
   assert.equal(describeRejected(null), 'a message that is not an object with a type');
 });
+
+test('Check Access from a wizard\'s result names a principal by its object id, and nothing else', () => {
+  const principal = { id: GROUP.id, type: 'Group', displayName: '<img src=x onerror=alert(1)>', detail: 'group' };
+  assert.ok(toExtensionSchema.safeParse({ type: 'request', id: 7, request: { method: 'checkAccessFor', principal } }).success);
+  assert.equal(toExtensionSchema.safeParse({ type: 'request', id: 8, request: { method: 'checkAccessFor', principal: { ...principal, id: 'bob@contoso' } } }).success, false);
+  assert.equal(toExtensionSchema.safeParse({ type: 'request', id: 9, request: { method: 'checkAccessFor', principal: { ...principal, type: 'Tenant' } } }).success, false);
+  assert.equal(toExtensionSchema.safeParse({ type: 'request', id: 10, request: { method: 'checkAccessFor' } }).success, false);
+});

@@ -19,7 +19,7 @@ import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './c
 import { AccessCache } from './definitionCache';
 import { answerCan, permissionsGrant, resolveScope } from './can';
 import { permissionsOf, roleGrants } from './permissions';
-import { networkFromProperties, type AccountKeyUse } from './networkLayer';
+import { KEYED_RESOURCE_TYPES, networkFromProperties, type AccountKeyUse, type KeyedService } from './networkLayer';
 import { graphPathOf, PrincipalLookupError, resolvePrincipal } from './principal';
 import {
   buildAccessReport, roleGuid, roleInfo, scopeContains, type RawAccessPolicy, type RawDenyAssignment, type RawEligibility, type RawResource, type RawRoleAssignment,
@@ -77,6 +77,11 @@ export class AccessUnavailableError extends Error {
 /** Role definitions, shared by every load for an hour and bounded in memory (see definitionCache.ts). */
 export { AccessCache };
 
+/** The api-versions the resources a connection string names are read with (each provider's own). */
+const KEYED_API: Record<string, string> = {
+  'microsoft.servicebus/namespaces': ARM_API.serviceBus, 'microsoft.eventhub/namespaces': ARM_API.eventHubs,
+  'microsoft.appconfiguration/configurationstores': ARM_API.appConfiguration, 'microsoft.documentdb/databaseaccounts': ARM_API.cosmosDb,
+};
 const sharedCache = new AccessCache();
 /** One problem, with its fix for the active source and the API that refused: the Azure layer's one classifier. */
 export function classifyError(error: unknown, scope: string | undefined, what: string, source?: CredentialName, api: AzureApi = 'arm', need?: RequestNeed): AccessProblem {
@@ -266,8 +271,16 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   const accountKeys = options.accountKeys ?? [];
   const storageNamed = new Set([
     ...(options.references ?? []).filter((r) => r.service === 'storage').map((r) => r.name.toLowerCase()),
-    ...accountKeys.map((k) => k.account),
+    ...accountKeys.filter((k) => !k.service).map((k) => k.account),
   ]);
+  // Service Bus and Event Hubs namespaces, App Configuration stores and Cosmos DB accounts a connection string with a
+  // key names: their `disableLocalAuth` decides whether that key is accepted.
+  const keyedNamed = new Set(accountKeys.filter((k) => k.service).map((k) => `${k.service}|${k.account}`));
+  const keyedRead = (r: RawResource): string | undefined => {
+    const type = r.type.toLowerCase();
+    const service = (Object.keys(KEYED_RESOURCE_TYPES) as KeyedService[]).find((s) => KEYED_RESOURCE_TYPES[s].includes(type));
+    return service && keyedNamed.has(`${service}|${r.name.toLowerCase()}`) ? KEYED_API[type] : undefined;
+  };
   // assignedTo() is transitive over groups but ARM refuses it for a group: a group's assignments are those made to it
   // and to each group it is in, one principalId filter each (a few at a time).
   const identityIds = [subjectId, ...(groupsFirst?.ok ? groupsFirst.value : []).map((g) => g.id)];
@@ -388,6 +401,13 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
       if (r.type.toLowerCase() === 'microsoft.storage/storageaccounts' && readStorage.has(r.id.toLowerCase())) {
         const account = await attempt(`Storage account ${r.name} could not be read`, () => arm.get(operation, scopePath(r.id), { 'api-version': ARM_API.storage }), true);
         return account ? { ...r, network: networkFromProperties(props(account)) } : r;
+      }
+      const keyedApi = keyedRead(r);
+      if (keyedApi) {
+        const found = await attempt(`${r.name} could not be read`, () => arm.get(operation, scopePath(r.id), { 'api-version': keyedApi }), true);
+        if (!found) return r;
+        const disable = props(found).disableLocalAuth;
+        return { ...r, disableLocalAuth: typeof disable === 'boolean' ? disable : null };
       }
       const vault = isKeyVault(r) ? vaults.get(r.id.toLowerCase()) : undefined;
       return vault ? { ...r, vault: vaultOf(vault), network: networkFromProperties(props(vault)) } : r;

@@ -9,7 +9,7 @@ import type {
 } from './types';
 import { keyContains, scopeChildren, scopeKey, ScopeIndex } from './scopeIndex';
 import type { ResourceReference } from './workspaceResources';
-import { networkInsights, type AccountKeyUse, type ResourceNetwork } from './networkLayer';
+import { keyedServiceOf, localAuthInsights, networkInsights, type AccountKeyUse, type ResourceNetwork } from './networkLayer';
 import { bashLine, keyVaultSetPolicyCommand } from '../team/commands';
 
 export interface RawRoleAssignment {
@@ -63,6 +63,8 @@ export interface RawResource {
   readonly vault?: { readonly enableRbacAuthorization: boolean; readonly accessPolicies: readonly RawAccessPolicy[] };
   /** Storage accounts and key vaults, when read: public access, firewall, private endpoints, shared keys. */
   readonly network?: ResourceNetwork;
+  /** Service Bus, Event Hubs, App Configuration and Cosmos DB, when read (a connection string names them): ARM's `disableLocalAuth`. */
+  readonly disableLocalAuth?: boolean | null;
 }
 
 export interface RawSubscription {
@@ -326,11 +328,18 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         const name = resource.name.toLowerCase();
         insights.push(...networkInsights({
           kind: service.key, resourceId: resource.id, name: resource.name, network: resource.network, read, write,
-          named: named || (service.key === 'storage' && accountKeys.some((k) => k.account === name)),
-          accountKeys: service.key === 'storage' ? accountKeys.filter((k) => k.account === name) : [],
+          named: named || (service.key === 'storage' && accountKeys.some((k) => !k.service && k.account === name)),
+          accountKeys: service.key === 'storage' ? accountKeys.filter((k) => !k.service && k.account === name) : [],
           storageSuffix: inputs.cloud.storageSuffix,
         }));
       };
+      if (service.key !== 'storage' && service.key !== 'keyVault' && resource.disableLocalAuth !== undefined) {
+        const keyed = keyedServiceOf(service.key);
+        insights.push(...localAuthInsights({
+          service: service.key, label: service.label, resourceId: resource.id, name: resource.name, disableLocalAuth: resource.disableLocalAuth,
+          uses: accountKeys.filter((k) => k.service === keyed && k.account === resource.name.toLowerCase()),
+        }));
+      }
       if (service.key === 'keyVault' && resource.vault && !resource.vault.enableRbacAuthorization) {
         const policies = resource.vault.accessPolicies.filter((p) => principalIds.has(p.objectId.toLowerCase()));
         const perms = (kind: 'secrets' | 'keys' | 'certificates'): string => [...new Set(policies.flatMap((p) => p.permissions[kind]))].join(', ') || 'none';

@@ -86,7 +86,7 @@ export function allowSharedKeyCommand(resourceId: string): AzCommand {
 }
 
 /** The options these commands use; each takes one value. Every other word is quoted as a value. */
-const OPTIONS = new Set(['--subscription', '--resource-group', '--name', '--account-name', '--ip-address', '--public-network-access', '--default-action', '--allow-shared-key-access']);
+const OPTIONS = new Set(['--ids', '--set', '--subscription', '--resource-group', '--name', '--account-name', '--ip-address', '--public-network-access', '--default-action', '--allow-shared-key-access']);
 
 /** The words az receives: an option and its value, or `--option=value` when the value starts with "-" (az reads it as a value only so). */
 export function pastedWords(args: AzCommand): string[] {
@@ -107,20 +107,56 @@ export function bashLines(commands: readonly AzCommand[]): string {
   return commands.map((args) => pastedWords(args).map(quoteBash).join(' ')).join('\n');
 }
 
-/** Storage account names a connection string with an account key names, with the variable that holds it. */
+/** Services other than storage whose connection strings carry a key: Service Bus and Event Hubs share one shape. */
+export type KeyedService = 'messaging' | 'appConfiguration' | 'cosmosDb';
+
+/** A resource a connection string with a key names (a storage account unless `service` says otherwise), with the variable that holds it. */
 export interface AccountKeyUse {
+  /** The storage account, namespace, configuration store or Cosmos DB account, lower-case. */
   readonly account: string;
   /** The variable (from .env or the environment) that holds the connection string; never its value. */
   readonly variable: string;
+  /** Absent for storage accounts. */
+  readonly service?: KeyedService;
+  /** The endpoint's host the connection string names (never its key): what the code should connect to instead. */
+  readonly host?: string;
 }
 
-/** Connection strings with `AccountName=…;…AccountKey=…` in the app's environment (.env included). */
+/** The connection-string family of a data service (Service Bus and Event Hubs share one); undefined for storage and key vaults. */
+export function keyedServiceOf(service: string): KeyedService | undefined {
+  if (service === 'serviceBus' || service === 'eventHubs') return 'messaging';
+  if (service === 'appConfiguration' || service === 'cosmosDb') return service;
+  return undefined;
+}
+
+/** The resource types a connection string of this family may name. */
+export const KEYED_RESOURCE_TYPES: Record<KeyedService, readonly string[]> = {
+  messaging: ['microsoft.servicebus/namespaces', 'microsoft.eventhub/namespaces'],
+  appConfiguration: ['microsoft.appconfiguration/configurationstores'],
+  cosmosDb: ['microsoft.documentdb/databaseaccounts'],
+};
+
+/** Connection strings with a key, per service: the key's field and where the resource's name is. */
+const KEYED_STRINGS: readonly { readonly service: KeyedService; readonly key: RegExp; readonly endpoint: RegExp }[] = [
+  // Endpoint=sb://<namespace>.servicebus.windows.net/;SharedAccessKeyName=…;SharedAccessKey=…
+  { service: 'messaging', key: /(?:^|;)\s*SharedAccessKey\s*=/i, endpoint: /(?:^|;)\s*Endpoint\s*=\s*sb:\/\/(([a-z][a-z0-9-]{4,48}[a-z0-9])\.servicebus\.[a-z0-9.-]+?)\/?\s*(?:;|$)/i },
+  // Endpoint=https://<store>.azconfig.io;Id=…;Secret=…
+  { service: 'appConfiguration', key: /(?:^|;)\s*Secret\s*=/i, endpoint: /(?:^|;)\s*Endpoint\s*=\s*https:\/\/(([a-z0-9][a-z0-9-]{3,48}[a-z0-9])\.azconfig\.[a-z0-9.-]+?)\/?\s*(?:;|$)/i },
+  // AccountEndpoint=https://<account>.documents.azure.com:443/;AccountKey=…
+  { service: 'cosmosDb', key: /(?:^|;)\s*AccountKey\s*=/i, endpoint: /(?:^|;)\s*AccountEndpoint\s*=\s*https:\/\/(([a-z0-9][a-z0-9-]{1,48}[a-z0-9])\.documents\.[a-z0-9.-]+?)(?::\d{1,5})?\/?\s*(?:;|$)/i },
+];
+
+/** Connection strings with a key in the app's environment (.env included): storage (`AccountName=…;…AccountKey=…`), Service Bus and Event Hubs, App Configuration, Cosmos DB. */
 export function accountKeyUses(env: Readonly<Record<string, string | undefined>>): AccountKeyUse[] {
   const uses: AccountKeyUse[] = [];
   for (const [variable, value] of Object.entries(env)) {
-    if (!value || !/AccountKey\s*=/i.test(value)) continue;
-    const account = /(?:^|;)\s*AccountName\s*=\s*([a-z0-9]{3,24})\s*(?:;|$)/i.exec(value)?.[1];
+    if (!value || value.length > 4_000) continue;
+    const account = /AccountKey\s*=/i.test(value) ? /(?:^|;)\s*AccountName\s*=\s*([a-z0-9]{3,24})\s*(?:;|$)/i.exec(value)?.[1] : undefined;
     if (account) uses.push({ account: account.toLowerCase(), variable });
+    for (const keyed of KEYED_STRINGS) {
+      const endpoint = keyed.key.test(value) ? keyed.endpoint.exec(value) : null;
+      if (endpoint) uses.push({ account: endpoint[2]!.toLowerCase(), variable, service: keyed.service, host: endpoint[1]!.toLowerCase() });
+    }
   }
   return uses.sort((a, b) => a.variable.localeCompare(b.variable));
 }
@@ -133,7 +169,7 @@ export function accountKeyUsesInTexts(texts: readonly string[]): AccountKeyUse[]
   const found = new Map<string, AccountKeyUse>();
   for (const text of texts) {
     for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?=[ \t]*(.*)$/gm)) {
-      for (const use of accountKeyUses({ [m[1]!]: m[2]!.replace(/^["']|["']\s*$/g, '') })) found.set(`${use.account}|${use.variable}`, use);
+      for (const use of accountKeyUses({ [m[1]!]: m[2]!.replace(/^["']|["']\s*$/g, '') })) found.set(`${use.service ?? 'storage'}|${use.account}|${use.variable}`, use);
     }
   }
   return [...found.values()];
@@ -142,7 +178,7 @@ export function accountKeyUsesInTexts(texts: readonly string[]): AccountKeyUse[]
 /** Both lists, each account and variable once. */
 export function mergeAccountKeyUses(...lists: readonly (readonly AccountKeyUse[])[]): AccountKeyUse[] {
   const found = new Map<string, AccountKeyUse>();
-  for (const list of lists) for (const use of list) found.set(`${use.account}|${use.variable}`, use);
+  for (const list of lists) for (const use of list) found.set(`${use.service ?? 'storage'}|${use.account}|${use.variable}`, use);
   return [...found.values()].sort((a, b) => a.variable.localeCompare(b.variable) || a.account.localeCompare(b.account));
 }
 
@@ -241,4 +277,49 @@ export function networkInsights(input: NetworkInsightInput): Insight[] {
     });
   }
   return insights;
+}
+
+/** Lets a resource take its keys again (what a connection string with a key needs): ARM's generic update, the same for every service. */
+export function allowLocalAuthCommand(resourceId: string): AzCommand {
+  return ['az', 'resource', 'update', '--ids', resourceId, '--set', 'properties.disableLocalAuth=false'];
+}
+
+/** The services whose `disableLocalAuth` the insight explains: what their keys are called, and the client to use instead. */
+const LOCAL_AUTH: Record<'serviceBus' | 'eventHubs' | 'appConfiguration' | 'cosmosDb', { readonly keys: string; readonly use: (host: string) => string }> = {
+  serviceBus: { keys: 'shared access keys (SharedAccessKey)', use: (host) => `the fully qualified namespace ${host} with DefaultAzureCredential() (ServiceBusClient(${JSON.stringify(host)}, credential))` },
+  eventHubs: { keys: 'shared access keys (SharedAccessKey)', use: (host) => `the fully qualified namespace ${host} with DefaultAzureCredential() (EventHubProducerClient(${JSON.stringify(host)}, eventhub_name, credential))` },
+  appConfiguration: { keys: 'access keys (Id and Secret)', use: (host) => `the endpoint https://${host} with DefaultAzureCredential() (AzureAppConfigurationClient(${JSON.stringify(`https://${host}`)}, credential))` },
+  cosmosDb: { keys: 'account keys (AccountKey)', use: (host) => `the endpoint https://${host}:443/ with DefaultAzureCredential() (CosmosClient(${JSON.stringify(`https://${host}:443/`)}, credential))` },
+};
+
+export interface LocalAuthInsightInput {
+  readonly service: keyof typeof LOCAL_AUTH;
+  /** "Service Bus namespace", "App Configuration store", … */
+  readonly label: string;
+  readonly resourceId: string;
+  readonly name: string;
+  /** ARM's `disableLocalAuth`: true when the resource accepts Microsoft Entra ID alone. */
+  readonly disableLocalAuth: boolean | null;
+  /** Connection strings with a key that name this resource. */
+  readonly uses: readonly AccountKeyUse[];
+}
+
+/**
+ * A Service Bus or Event Hubs namespace, App Configuration store or Cosmos DB account with local authentication
+ * disabled while a connection string with its key is in the app's environment: every call with it is refused.
+ */
+export function localAuthInsights(input: LocalAuthInsightInput): Insight[] {
+  if (input.disableLocalAuth !== true || input.uses.length === 0) return [];
+  const { name } = input;
+  const words = LOCAL_AUTH[input.service];
+  const variables = input.uses.map((u) => u.variable);
+  const host = input.uses.find((u) => u.host)?.host ?? name;
+  return [{
+    kind: 'local-auth-disabled', scope: input.resourceId,
+    title: `Local authentication is disabled on ${name}, but ${variables.join(', ')} holds a connection string with a key`,
+    label: `${name}: no access keys`,
+    detail: `The ${input.label} ${name} accepts Microsoft Entra ID alone and refuses ${words.keys}: code that connects with ${variables.join(', ')} (from .env or the environment) is refused as unauthorized, whatever the roles allow. Connect with ${words.use(host)} and a data role instead. Or an administrator enables local authentication again.`,
+    suggestion: `connect with DefaultAzureCredential instead of ${variables[0]}`,
+    adminRequest: bashLines([allowLocalAuthCommand(input.resourceId)]),
+  }];
 }

@@ -130,7 +130,7 @@ export interface SubscriptionAccess {
 }
 
 export type InsightKind = 'control-plane-only' | 'workspace-resource' | 'access-policy-vault' | 'recent-assignment' | 'tenant-mismatch'
-  | 'network-firewall' | 'network-private' | 'shared-key-disabled';
+  | 'network-firewall' | 'network-private' | 'shared-key-disabled' | 'local-auth-disabled';
 
 export interface Insight {
   readonly kind: InsightKind;

@@ -236,7 +236,7 @@ const INSIGHT_HINT: Partial<Record<Insight['kind'], string>> = {
   'network-private': '403 · private endpoint only',
 };
 
-const NETWORK_KINDS: ReadonlySet<Insight['kind']> = new Set(['network-firewall', 'network-private', 'shared-key-disabled']);
+const NETWORK_KINDS: ReadonlySet<Insight['kind']> = new Set(['network-firewall', 'network-private', 'shared-key-disabled', 'local-auth-disabled']);
 
 /** A fenced Markdown code block whose fence no run of backticks in the text can close. */
 export function codeBlock(text: string, language = ''): string {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { DATA_SERVICES } from '../../core/access/permissions';
-import type { AccessReport, CanResult, ScopeNode } from '../../core/access/types';
+import { offeredActions, parseQuestion, questionScopes, questionText, suggestQuestions, type Question, type QuestionScope } from '../../core/access/question';
+import type { AccessReport, CanResult } from '../../core/access/types';
 import { shownAccess } from '../../core/presentation/accessSnapshot';
 import { definedEnvironment } from '../../core/presentation/settings';
 import type { TeamSession } from '../../core/team/facade';
@@ -83,32 +83,60 @@ export async function checkAccessFor(ctx: CommandContext, arg?: unknown): Promis
   if (chosen) await ctx.access.checkAccessFor(chosen.principal);
 }
 
-function nodes(list: readonly ScopeNode[]): ScopeNode[] {
-  return list.flatMap((n) => [n, ...nodes(n.children)]);
-}
-
-/** Actions worth offering for a resource type: its data plane's read and write, and the control plane's. */
-function actionsFor(type: string | null): string[] {
-  if (!type) return ['Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Authorization/roleAssignments/write'];
-  const service = DATA_SERVICES.find((s) => s.resourceType.toLowerCase() === type.toLowerCase());
-  return [...new Set([...(service ? [...service.write, ...service.read, service.manageAction] : []), `${type}/read`, `${type}/write`, `${type}/delete`])];
-}
-
-interface ScopeItem extends vscode.QuickPickItem { readonly scope: string; readonly type: string | null }
+interface ScopeItem extends vscode.QuickPickItem { readonly scope: QuestionScope }
+interface QuestionItem extends vscode.QuickPickItem { readonly question: Question }
 interface ActionItem extends vscode.QuickPickItem { readonly action: string }
+type BoxItem = ScopeItem | QuestionItem;
 
-export async function canDo(ctx: CommandContext): Promise<void> {
-  const shown = shownAccess(ctx.access.current);
-  if (!shown) throw new CommandError('The Access view has not loaded yet: open it, then ask again.');
-  const report = shown.report;
-  const scopes: ScopeItem[] = report.subscriptions.flatMap((s) => nodes(s.scopes)).filter((n) => n.kind !== 'managementGroup')
-    .map((n) => ({ label: n.name, description: n.resourceType ?? (n.kind === 'resourceGroup' ? 'resource group' : 'subscription'), detail: n.scope, scope: n.scope, type: n.resourceType }));
-  const who = report.identity.displayName ?? report.identity.upn ?? report.identity.objectId;
-  const scope = await vscode.window.showQuickPick(scopes, { title: `Can ${who} Do …? (1/2)`, placeHolder: 'The resource, resource group or subscription', matchOnDetail: true });
-  if (!scope) return;
-  const offered: ActionItem[] = actionsFor(scope.type).map((action) => ({ label: action, action }));
+const questionItem = (question: Question, typed: boolean): QuestionItem => ({
+  label: questionText(question), description: question.action, detail: question.scope.scope, question,
+  // Questions follow what is typed, not the box's filter on labels.
+  alwaysShow: true, ...(typed ? { iconPath: new vscode.ThemeIcon('question') } : {}),
+});
+
+/**
+ * The question box: type "write blobs on stsandboxapp" (or the operation written out, or pick one of the questions
+ * offered as you type), or pick a scope and then its action in a second step.
+ */
+async function askQuestion(who: string, scopes: readonly QuestionScope[]): Promise<{ action: string; scope: QuestionScope } | undefined> {
+  const scopeItems: ScopeItem[] = scopes.map((s) => ({
+    label: s.name, description: s.type ?? (s.kind === 'resourceGroup' ? 'resource group' : 'subscription'), detail: s.scope, scope: s,
+  }));
+  const box = vscode.window.createQuickPick<BoxItem>();
+  box.title = `Can ${who} Do …?`;
+  box.placeholder = 'Type a question ("write blobs on stsandboxapp", or an operation on a resource), or pick a scope';
+  box.matchOnDetail = true;
+  box.items = scopeItems;
+  box.onDidChangeValue((value) => {
+    const parsed = parseQuestion(value, scopes);
+    const exact = parsed.ok ? [questionItem(parsed.question, true)] : [];
+    const offered = suggestQuestions(value, scopes, 30)
+      .filter((q) => !parsed.ok || q.action !== parsed.question.action || q.scope.scope !== parsed.question.scope.scope)
+      .map((q) => questionItem(q, false));
+    box.items = [...exact, ...offered, ...scopeItems];
+  });
+  const chosen = await new Promise<BoxItem | undefined>((resolve) => {
+    box.onDidAccept(() => {
+      // Enter right after typing may come before the items followed the text: the text itself is the question.
+      const typed = parseQuestion(box.value, scopes);
+      const picked = box.selectedItems[0] ?? (typed.ok ? questionItem(typed.question, true) : undefined);
+      if (!picked) {
+        if (!typed.ok && box.value.trim()) void vscode.window.showWarningMessage(typed.message);
+        return;
+      }
+      resolve(picked);
+      box.hide();
+    });
+    box.onDidHide(() => resolve(undefined));
+    box.show();
+  });
+  box.dispose();
+  if (!chosen) return undefined;
+  if ('question' in chosen) return { action: chosen.question.action, scope: chosen.question.scope };
+  const scope = chosen.scope;
+  const offered: ActionItem[] = offeredActions(scope.type).map((o) => ({ label: o.action, description: o.phrase, action: o.action }));
   const pick = vscode.window.createQuickPick<ActionItem>();
-  pick.title = `Can ${who} Do … on ${scope.label}? (2/2)`;
+  pick.title = `Can ${who} Do … on ${scope.name}? (2/2)`;
   pick.placeholder = 'Pick an action, or type one (Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write)';
   pick.items = offered;
   pick.onDidChangeValue((value) => {
@@ -122,7 +150,18 @@ export async function canDo(ctx: CommandContext): Promise<void> {
     pick.show();
   });
   pick.dispose();
-  if (!action) return;
+  return action ? { action, scope } : undefined;
+}
+
+export async function canDo(ctx: CommandContext): Promise<void> {
+  const shown = shownAccess(ctx.access.current);
+  if (!shown) throw new CommandError('The Access view has not loaded yet: open it, then ask again.');
+  const report = shown.report;
+  const who = report.identity.displayName ?? report.identity.upn ?? report.identity.objectId;
+  const asked = await askQuestion(who, questionScopes(report));
+  if (!asked) return;
+  const { action } = asked;
+  const scope = asked.scope;
   const can = await ask(ctx, report, action, scope.scope);
   if (!can.ok) throw new CommandError(can.message);
   const { answer, crossCheck } = can;

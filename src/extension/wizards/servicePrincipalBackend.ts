@@ -19,6 +19,7 @@ import type { CommandContext } from '../commands/context';
 import { announceEnvWrite, workspaceEnvFile, writeToWorkspaceEnv, type EnvWriteResult } from '../envWriter';
 import { Commands } from '../ids';
 import { result } from './panelHost';
+import { showAccessOf } from './showAccess';
 import { NoSession, openTeamSession } from './teamWizards';
 
 /** workspaceState key: folder URI → the service principal made for that folder (never its secret). */
@@ -28,7 +29,7 @@ const GIT_TIMEOUT_MS = 10_000;
 /** What VS Code's own sign-in may not do here, for the message when it is the only sign-in. */
 const PURPOSE = { cannot: 'register applications', permission: 'Application.ReadWrite.All' } as const;
 
-export const SERVICE_PRINCIPAL_METHODS = ['spState', 'createLocalDevApp', 'useExistingServicePrincipal', 'rotateLocalDevSecret', 'deleteLocalDevApp', 'openRoleWizard'] as const;
+export const SERVICE_PRINCIPAL_METHODS = ['spState', 'createLocalDevApp', 'useExistingServicePrincipal', 'rotateLocalDevSecret', 'deleteLocalDevApp', 'openRoleWizard', 'checkAccessFor'] as const;
 type SpMethod = (typeof SERVICE_PRINCIPAL_METHODS)[number];
 type SpRequest = Extract<WizardRequest, { method: SpMethod }>;
 
@@ -68,6 +69,9 @@ export class ServicePrincipalBackend implements vscode.Disposable {
         // The role wizard accepts its own init as the command's argument (see roleInitFrom).
         await vscode.commands.executeCommand(Commands.assignRole, { wizard: 'role', assignee: request.assignee });
         return result('openRoleWizard', {});
+      case 'checkAccessFor':
+        await showAccessOf(this.ctx, request.principal);
+        return result('checkAccessFor', {});
     }
   }
 

@@ -11,6 +11,7 @@ import { reportOf, type CommandContext } from '../commands/context';
 import { Commands } from '../ids';
 import { readAccessSettings, readProxySettings } from '../settings';
 import { WIZARD_VIEW_TYPE, WizardPanel, result } from './panelHost';
+import { showAccessOf } from './showAccess';
 
 const TOOLS: readonly CredentialName[] = ['AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential'];
 /** The wizards run a tool for a token now and then, not for every call of an app: a slow first az gets time. */
@@ -137,6 +138,9 @@ class WizardBackend {
       case 'openRoleWizard':
         await openWizard(this.ctx, { wizard: 'role', assignee: request.assignee });
         return result('openRoleWizard', {});
+      case 'checkAccessFor':
+        await showAccessOf(this.ctx, request.principal);
+        return result('checkAccessFor', {});
       case 'signIn':
         await vscode.commands.executeCommand(Commands.signIn);
         return result('signIn', {});
