@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { delimiter } from 'node:path';
 import { test } from 'node:test';
-import { TRACE_FILE_KEY, TRACED_CONFIGURATION_NAME, TRACING_KEY, tracedVariants, withTracing } from '../../src/core/code/traceLaunch';
+import { TRACE_FILE_KEY, TRACED_CONFIGURATION_NAME, TRACING_KEY, tracedVariants, withTracing, type LaunchConfiguration } from '../../src/core/code/traceLaunch';
 import { TRACE_FILE_VARIABLE } from '../../src/core/code/traceSitecustomize';
 
 const FOLDER = '/storage/trace/python';
@@ -20,10 +20,11 @@ test('the user\'s own configuration is kept, with the sitecustomize first on its
 });
 
 test('without a PYTHONPATH of its own the inherited one follows the sitecustomize; without either only the folder', () => {
-  const bare = { type: 'python', request: 'launch', name: 'x' };
-  assert.equal((withTracing(bare, FOLDER, FILE, '/lib/a').env as Record<string, string>).PYTHONPATH, `${FOLDER}${delimiter}/lib/a`);
-  assert.equal((withTracing(bare, FOLDER, FILE, undefined).env as Record<string, string>).PYTHONPATH, FOLDER);
-  assert.equal((withTracing({ ...bare, env: ['junk'] }, FOLDER, FILE, undefined).env as Record<string, string>).PYTHONPATH, FOLDER);
+  const bare: LaunchConfiguration = { type: 'python', request: 'launch', name: 'x' };
+  const pythonPath = (c: LaunchConfiguration) => (c.env as Record<string, string>).PYTHONPATH;
+  assert.equal(pythonPath(withTracing(bare, FOLDER, FILE, '/lib/a')), `${FOLDER}${delimiter}/lib/a`);
+  assert.equal(pythonPath(withTracing(bare, FOLDER, FILE, undefined)), FOLDER);
+  assert.equal(pythonPath(withTracing({ ...bare, env: ['junk'] }, FOLDER, FILE, undefined)), FOLDER);
 });
 
 test('Run and Debug offers each Python launch configuration again with tracing, then one for the current file', () => {
