@@ -78,11 +78,13 @@ suite.test('the traced run shows which credential served its token, as whom, for
   const terminalText = await terminal.innerText();
 
   const request = `AzureCliCredential → ${sandbox.users.alice!.upn} · https://storage.azure.com/.default · tenant ${sandbox.tenantId}`;
-  const rows = await vscode.waitForRows(CHAIN, (r) => r.some((row) => row.label === request), 30_000);
-  const headline = rows.find((r) => r.label.startsWith('Traced run of trace_app.py at '));
+  const rowLabel = `Azure CLI → ${sandbox.users.alice!.upn}`;
+  const rows = await vscode.waitForRows(CHAIN, (r) => r.some((row) => row.label === rowLabel), 30_000);
+  const headline = rows.find((r) => r.label.startsWith('Traced run · '));
   assert.ok(headline, `a headline row for the run among ${rows.map((r) => r.label).join(' | ')}`);
-  assert.match(headline.label, /^Traced run of trace_app\.py at \d\d:\d\d:\d\d: 1 token from Azure CLI$/);
-  assert.match(rows.find((r) => r.label === request)!.description, /^\d\d:\d\d:\d\d$/);
+  assert.match(headline.label, /^Traced run · \d\d:\d\d:\d\d$/);
+  assert.equal(headline.description, 'trace_app.py · 1 token from Azure CLI');
+  assert.match(rows.find((r) => r.label === rowLabel)!.description, new RegExp(`^https://storage\\.azure\\.com/\\.default · tenant ${sandbox.tenantId} · \\d\\d:\\d\\d:\\d\\d$`));
   await vscode.screenshot('traced-run-chain-view');
 
   await vscode.runCommand('Azure Dev Auth: Show Log');

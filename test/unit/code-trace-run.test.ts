@@ -24,7 +24,11 @@ test('a trace reads back as requests: credential, scopes, tenant and claims', ()
   const rows = traceRows(trace, 'app.py', ended);
   // The headline, then one row per distinct request, with how often it happened.
   assert.equal(rows.length, 3);
-  assert.match(rows[1]!.description, /^×2 · \d\d:\d\d:\d\d$/);
+  assert.match(rows[0]!.label, /^Traced run · \d\d:\d\d:\d\d$/);
+  assert.equal(rows[0]!.description, 'app.py · 2 tokens from Azure CLI, 1 failed');
+  assert.equal(rows[1]!.label, 'Azure CLI → alice@contoso.com');
+  assert.match(rows[1]!.description, new RegExp(`^https://storage\\.azure\\.com/\\.default · tenant ${ALICE.tid} · ×2 · \\d\\d:\\d\\d:\\d\\d$`));
+  assert.equal(rows[2]!.label, 'ChainedTokenCredential found no credential');
   assert.equal(rows[2]!.icon, 'error');
   assert.equal(traceLogLines(trace, 'app.py', ended).length, 4);
 });
@@ -43,7 +47,7 @@ test('lines that are not the trace\'s are counted and ignored; shown text is red
     line({ kind: 'token', chain: 'D', credential: 'C', scopes: ['x'.repeat(600)], tenant: null, claims: null }),
   ].join('\n'));
   assert.equal(trace.rejectedLines, 3);
-  const text = traceLogLines(trace, 'p.py', T0 * 1000).join('\n') + traceRows(trace, 'p.py', T0 * 1000).map((r) => r.label + r.tooltip).join('\n');
+  const text = traceLogLines(trace, 'p.py', T0 * 1000).join('\n') + traceRows(trace, 'p.py', T0 * 1000).map((r) => r.label + r.description + r.tooltip).join('\n');
   assert.ok(!text.includes(jwt));
   assert.ok(!text.includes('\u001b'));
   assert.ok(!text.includes('\u0007'));
@@ -57,7 +61,7 @@ test('no input makes the reader throw, and nothing shown carries a control chara
     claims: fc.option(fc.record({ upn: fc.string(), tid: fc.string() })),
   }).map((o) => JSON.stringify(o)))), (lines) => {
     const trace = readTrace(lines.join('\n'));
-    for (const shown of [...traceLogLines(trace, 'p.py', 0), ...traceRows(trace, 'p.py', 0).map((r) => r.label)]) {
+    for (const shown of [...traceLogLines(trace, 'p.py', 0), ...traceRows(trace, 'p.py', 0).flatMap((r) => [r.label, r.description])]) {
       // eslint-disable-next-line no-control-regex
       assert.doesNotMatch(shown, /[\u0000-\u001f\u007f-\u009f]/);
     }

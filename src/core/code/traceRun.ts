@@ -109,15 +109,29 @@ export function traceHeadline(trace: Trace, program: string, endedMs: number): s
   return `Traced run of ${program} at ${timeOfDay(endedMs)}: ${what}`;
 }
 
+/** What a request row says after its label: the scopes, the tenant, how often and when. */
+function requestDetail(request: TracedRequest, count: number, lastMs: number, knownSecrets: readonly string[]): string {
+  const tenant = request.tenant ?? (request.kind === 'token' ? request.claims?.tid : undefined);
+  return shown([
+    request.scopes.length ? request.scopes.join(' ') : 'no scope',
+    ...(tenant ? [`tenant ${tenant}`] : []),
+    ...(count > 1 ? [`×${count}`] : []),
+    timeOfDay(lastMs),
+  ].join(' · '), knownSecrets);
+}
+
 /**
- * Rows for the Credential Chain view: a headline with the run's time, then each distinct request (credential,
- * scopes, tenant, identity) with how often it happened. Everything from the file is redacted and made inert.
+ * Rows for the Credential Chain view (a tree 300 pixels wide: the what in the label, the detail after it): a headline
+ * with the run's time, then each distinct request (credential and identity; scopes, tenant, how often) with its
+ * whole text in the tooltip. Everything from the file is redacted and made inert.
  */
 export function traceRows(trace: Trace, program: string, endedMs: number, knownSecrets: readonly string[] = []): RowModel[] {
   const headline = shown(traceHeadline(trace, program, endedMs), knownSecrets);
+  const [label, ...detail] = headline.split(': ');
   const head: RowModel = {
-    label: headline, description: '', icon: 'pulse', color: undefined,
-    tooltip: markdownText(`${headline}. azure-identity's own log, read while the program ran: claims only, no token.`),
+    label: shown(`Traced run · ${timeOfDay(endedMs)}`, knownSecrets), description: detail.join(': ').length ? `${shown(program, knownSecrets)} · ${detail.join(': ')}` : '',
+    icon: 'pulse', color: undefined,
+    tooltip: markdownText(`${label ?? headline}: ${detail.join(': ')}.\nRead from azure-identity's own log while the program ran: claims only, never a token.`),
     links: [], contextValue: 'traceHeadline', click: undefined,
   };
   const groups = new Map<string, { request: TracedRequest; count: number; lastMs: number }>();
@@ -127,16 +141,19 @@ export function traceRows(trace: Trace, program: string, endedMs: number, knownS
     if (group) { group.count++; group.lastMs = request.timeMs; } else groups.set(key, { request, count: 1, lastMs: request.timeMs });
   }
   const rows = [...groups.entries()].map(([text, { request, count, lastMs }]): RowModel => {
+    const as = request.kind === 'token' ? who(request.claims) : undefined;
     const claims = request.kind === 'token' && request.claims
       ? Object.entries(request.claims).map(([k, v]) => `${k}: ${shown(v ?? '', knownSecrets)}`).join('\n') : 'no claims (not a JWT)';
     return {
-      label: text,
-      description: `${count > 1 ? `×${count} · ` : ''}${timeOfDay(lastMs)}`,
+      label: request.kind === 'token'
+        ? shown(`${displayName(request.credential)}${as ? ` → ${as}` : ''}`, knownSecrets)
+        : shown(`${request.chain} found no credential`, knownSecrets),
+      description: requestDetail(request, count, lastMs, knownSecrets),
       icon: request.kind === 'token' ? 'key' : 'error',
       color: request.kind === 'token' ? undefined : 'errorForeground',
       tooltip: markdownText(request.kind === 'token'
-        ? `${shown(request.chain, knownSecrets)} got this token from ${shown(request.credential, knownSecrets)}.\n${claims}`
-        : `${shown(request.chain, knownSecrets)} found no credential that gives a token for this request.`),
+        ? `${text}\n${shown(request.chain, knownSecrets)} got this token from ${shown(request.credential, knownSecrets)}.\n${claims}`
+        : `${text}\n${shown(request.chain, knownSecrets)} found no credential that gives a token for this request.`),
       links: [], contextValue: 'traceRequest', click: undefined,
     };
   });
