@@ -103,6 +103,29 @@ describe('a traced run names the credential that served each token, with no toke
     });
   }
 
+  test('an async chain (azure.identity.aio) is traced the same way (Debian sid)', async (t) => {
+    const python = usableInterpreter(t, envs.debiansid);
+    if (!python) return;
+    const traceFile = join(scratch, 'aio.jsonl');
+    const program = [
+      'import asyncio, sys',
+      'from azure.identity.aio import AzureCliCredential, ChainedTokenCredential',
+      'async def main():',
+      '    async with ChainedTokenCredential(AzureCliCredential()) as credential:',
+      '        token = await credential.get_token("https://vault.azure.net/.default")',
+      '    open(sys.argv[1], "w").write(token.token)',
+      'asyncio.run(main())',
+    ].join('\n');
+    const tokenFile = join(scratch, 'aio.token');
+    await run(python.python, ['-c', program, tokenFile], { env: { ...env, ...python.env, PYTHONPATH: traceFolder, [TRACE_FILE_VARIABLE]: traceFile }, cwd: scratch, timeout: 60_000 });
+    const text = readFileSync(traceFile, 'utf8');
+    assert.ok(!text.includes(readFileSync(tokenFile, 'utf8').split('.')[2]!), 'no token in the trace');
+    const trace = readTrace(text);
+    assert.deepEqual(trace.requests.map((r) => [r.chain, r.credential, r.scopes.join(' '), r.kind === 'token' ? r.claims?.upn : null]), [
+      ['ChainedTokenCredential', 'AzureCliCredential', 'https://vault.azure.net/.default', sandbox.users.alice!.upn],
+    ]);
+  });
+
   test('a chain that finds no credential is traced as a failure (Debian sid)', async (t) => {
     const python = usableInterpreter(t, envs.debiansid);
     if (!python) return;
