@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ChainSnapshot } from '../core/presentation/snapshot';
-import { chainViewRows, type ViewRow } from '../core/presentation/snapshotView';
+import { chainViewRows, type RowModel, type ViewRow } from '../core/presentation/snapshotView';
 import { actionCommand, tooltipWithLinks } from './rowActions';
 import { currentRemote } from './remote';
 import { TERMINAL_SIGN_INS } from './signInSources';
@@ -24,6 +24,8 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ViewRow>, vsco
   private readonly changed = new vscode.EventEmitter<ViewRow | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private rows: ViewRow[] = [];
+  /** The last traced run's rows, after the chain's own (a traced run tells what served its tokens). */
+  private traceRows: ViewRow[] = [];
   /** Where the code runs (fixed for the window's life). */
   private readonly remote = currentRemote();
 
@@ -37,8 +39,18 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ViewRow>, vsco
     return this.rows.find((r) => r.kind === 'source' && r.credential === credential);
   }
 
+  showTrace(rows: readonly RowModel[]): void {
+    this.traceRows = rows.map((model) => ({ kind: 'note', model }));
+    this.changed.fire(undefined);
+  }
+
+  /** The traced run's headline row, for reveal(). */
+  traceHeadline(): ViewRow | undefined {
+    return this.traceRows[0];
+  }
+
   getChildren(parent?: ViewRow): ViewRow[] {
-    return parent ? [] : this.rows;
+    return parent ? [] : [...this.rows, ...this.traceRows];
   }
 
   getParent(): undefined {

@@ -14,6 +14,7 @@ import { registerChainCommands } from './commands/chainCommands';
 import { registerCodeCommands } from './commands/codeCommands';
 import { explanationViews, registerAzureErrorExplainer } from './code/azureErrors';
 import { CodeCredentials } from './code/codeCredentials';
+import { TracedRuns } from './code/tracedRuns';
 import { registerEnvCommands } from './commands/envCommands';
 import type { CommandContext } from './commands/context';
 import { runCommand, restorePanel } from './commands/registerCommand';
@@ -111,6 +112,7 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
       chainView, (credential) => chain.sourceRow(credential),
       accessView, (kind, scope) => access.findRow((row) => row.kind === 'insight' && row.id.startsWith(`insight|${kind}|${scope ?? ''}|`)),
     )),
+    ...new TracedRuns(commands, python, context.globalStorageUri, chain, chainView).register(),
     ...registerEnvCommands(commands, context),
     ...registerAccessCommands(commands),
     ...registerHostCommands(commands),

@@ -44,6 +44,7 @@ export const Commands = {
   checkAccessFor: 'azureDevAuth.checkAccessFor',
   backToMyAccess: 'azureDevAuth.backToMyAccess',
   canDo: 'azureDevAuth.canDo',
+  runPythonFileWithTracing: 'azureDevAuth.runPythonFileWithTracing',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -82,6 +83,7 @@ export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [Commands.checkAccessFor]: 'Check Access for…',
   [Commands.backToMyAccess]: 'Back to My Access',
   [Commands.canDo]: 'Can … Do …?',
+  [Commands.runPythonFileWithTracing]: 'Run Python File with Azure Dev Auth Tracing',
   [Commands.moveAuthFileToEnv]: 'Move AZURE_AUTH_LOCATION Values into .env…',
   [Commands.resolveToolDisagreement]: 'Resolve Tools That Disagree…',
 };
