@@ -14,6 +14,8 @@ import { registerChainCommands } from './commands/chainCommands';
 import { registerCodeCommands } from './commands/codeCommands';
 import { explanationViews, registerAzureErrorExplainer } from './code/azureErrors';
 import { CodeCredentials } from './code/codeCredentials';
+import { ClientDiagnostics } from './code/clientDiagnostics';
+import { CodeClients, registerClientHover } from './code/clientHover';
 import { registerEnvCommands } from './commands/envCommands';
 import type { CommandContext } from './commands/context';
 import { registerHostCommands } from './commands/hostCommands';
@@ -65,8 +67,9 @@ export function activate(context: vscode.ExtensionContext): void {
     keep: (d) => { if (d) lasting.push(d); },
   };
 
+  const clients = new CodeClients(commands);
   context.subscriptions.push(
-    log, python, folders, allowedHosts, code, controller, accessController, chain, access, status, chainView, accessView,
+    clients, log, python, folders, allowedHosts, code, controller, accessController, chain, access, status, chainView, accessView,
     controller.onDidChange((snapshot) => {
       chain.update(snapshot);
       status.update(snapshot);
@@ -96,6 +99,8 @@ export function activate(context: vscode.ExtensionContext): void {
       chainView, (credential) => chain.sourceRow(credential),
       accessView, (kind, scope) => access.findRow((row) => row.kind === 'insight' && row.id.startsWith(`insight|${kind}|${scope ?? ''}|`)),
     )),
+    ...registerClientHover(commands, clients),
+    new ClientDiagnostics(commands, clients),
     ...registerEnvCommands(commands, context),
     ...registerAccessCommands(commands),
     ...registerHostCommands(commands),

@@ -93,6 +93,8 @@ describe('client access', () => {
     assert.equal(kinds(clientAccess(call(undefined, { construction: 'connectionString' }), ctx(r))), 'connectionString');
     assert.equal(kinds(clientAccess(call({ kind: 'unknown', text: 'url' }), ctx(r))), 'unknownEndpoint');
     assert.equal(kinds(clientAccess(call({ kind: 'environment', variable: 'NOPE' }), ctx(r))), 'unsetVariable');
+    const secret = clientAccess(call({ kind: 'environment', variable: 'CONN' }), ctx(r, { CONN: 'AccountKey=c2VjcmV0' }));
+    assert.deepEqual(secret, { kind: 'otherHost', client: 'BlobServiceClient', endpoint: 'The value of CONN', cloud: 'AzureCloud' }, 'a value from the environment is never shown');
     assert.equal(kinds(clientAccess(call({ kind: 'literal', value: 'https://stapp.blob.core.chinacloudapi.cn' }), ctx(r))), 'otherHost');
     assert.equal(kinds(clientAccess(call({ kind: 'literal', value: 'https://kv-app.vault.azure.net' }), ctx(r))), 'otherHost', 'a vault URL given to a blob client');
     assert.equal(kinds(clientAccess(call({ kind: 'literal', value: 'https://stapp.blob.core.windows.net' }), ctx(undefined))), 'noReport');

@@ -116,11 +116,13 @@ export function clientAccess(call: ClientCall, ctx: ClientAccessContext): Client
   const facts = factsOf(call.service);
   const host = hostOf(text);
   const cloud = ctx.access?.cloud;
-  if (!host) return { kind: 'otherHost', client, endpoint: text, cloud: cloud?.name ?? 'the current cloud' };
+  // A value from the environment is not repeated (it could be anything, a secret too): its variable is named instead.
+  const shown = endpoint.kind === 'environment' ? `The value of ${endpoint.variable}` : text;
+  if (!host) return { kind: 'otherHost', client, endpoint: shown, cloud: cloud?.name ?? 'the current cloud' };
   let name: string | undefined;
   if (cloud) {
     name = call.service === 'openAI' ? openAiName(host, cloud) : resourceReferences([host], cloud).find((r) => r.service === call.service && r.host === host)?.name;
-    if (!name) return { kind: 'otherHost', client, endpoint: text, cloud: cloud.name };
+    if (!name) return { kind: 'otherHost', client, endpoint: shown, cloud: cloud.name };
   }
   if (!ctx.access || !name) return { kind: 'noReport', client, host, name: name ?? host.split('.')[0] ?? host, label: facts.label };
   const { report } = ctx.access;
