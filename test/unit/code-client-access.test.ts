@@ -15,6 +15,7 @@ import { permissionsOf } from '../../src/core/access/permissions';
 import type { AccessIdentity, AccessReport, RoleInfo } from '../../src/core/access/types';
 import { clientAccess, clientDiagnosticMessage, clientHoverMarkdown, clientLimited, clientUnreachable, type ClientAccess } from '../../src/core/code/clientAccess';
 import type { ClientCall } from '../../src/core/code/clientCalls';
+import { parseAssignRoleArgs } from '../../src/core/code/assignRoleArgs';
 
 const builtins: RawRoleDefinition[] = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'src', 'sandbox', 'data', 'builtin-roles.json'), 'utf8')) as Record<string, unknown>[])
   .map((r) => ({ id: `/providers/Microsoft.Authorization/roleDefinitions/${String(r.name)}`, roleName: String(r.roleName), description: String(r.description), type: String(r.roleType), permissions: permissionsOf(r.permissions) }));
@@ -25,6 +26,10 @@ const SUB = '11111111-1111-1111-1111-111111111111';
 const RG = `/subscriptions/${SUB}/resourceGroups/rg-app`;
 const ACCOUNT = `${RG}/providers/Microsoft.Storage/storageAccounts/stapp`;
 const COSMOS = `${RG}/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-app`;
+const VAULT = `${RG}/providers/Microsoft.KeyVault/vaults/kv-app`;
+const BUS = `${RG}/providers/Microsoft.ServiceBus/namespaces/sb-app`;
+const HUBS = `${RG}/providers/Microsoft.EventHub/namespaces/evh-app`;
+const OPENAI = `${RG}/providers/Microsoft.CognitiveServices/accounts/aoai-app`;
 const ALICE: AccessIdentity = {
   kind: 'user', displayName: 'Alice', upn: 'alice@contoso.com', appId: null, objectId: 'aaaaaaaa-0000-0000-0000-000000000001', tenantId: 't', tenantName: null,
   source: 'AzureCliCredential', expiresOn: null,
@@ -34,15 +39,19 @@ function assignment(id: string, scope: string, role: string): RawRoleAssignment 
   return { id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${id}`, scope, roleDefinitionId: byName(role).id, principalId: ALICE.objectId, principalType: 'User', condition: null, conditionVersion: null, createdOn: null };
 }
 
-function report(assignments: RawRoleAssignment[], identity: AccessIdentity = ALICE, accountName = 'stapp'): AccessReport {
+function report(assignments: RawRoleAssignment[], identity: AccessIdentity = ALICE, accountName = 'stapp', more: { id: string; name: string; type: string }[] = []): AccessReport {
   const account = ACCOUNT.replace(/stapp$/, accountName);
   return buildAccessReport({
     cloud: KNOWN_CLOUDS.AzureCloud, identity, groups: [], groupsProblem: null,
     subscriptions: [{
       subscriptionId: SUB, displayName: 'Dev', tenantId: 't', assignments, definitions: builtins, deny: [], problems: [],
-      resources: [{ id: account, name: accountName, type: 'Microsoft.Storage/storageAccounts' }, { id: COSMOS, name: 'cosmos-app', type: 'Microsoft.DocumentDB/databaseAccounts' }],
+      resources: [{ id: account, name: accountName, type: 'Microsoft.Storage/storageAccounts' }, { id: COSMOS, name: 'cosmos-app', type: 'Microsoft.DocumentDB/databaseAccounts' }, ...more],
     }],
-    references: [{ service: 'storage', name: accountName.toLowerCase(), host: `${accountName.toLowerCase()}.blob.core.windows.net` }], problems: [], requests: 0, tokenIssuedAt: null, now: Date.now(),
+    // What the workspace names (its code and .env, as the Access load reads them).
+    references: [
+      { service: 'storage', name: accountName.toLowerCase(), host: `${accountName.toLowerCase()}.blob.core.windows.net` },
+      { service: 'eventHubs', name: 'evh-app', host: 'evh-app.servicebus.windows.net' },
+    ], problems: [], requests: 0, tokenIssuedAt: null, now: Date.now(),
   });
 }
 
@@ -85,6 +94,44 @@ describe('client access', () => {
   test('without the tenant\'s role definitions at hand, no answer (Contributor\'s "*" would pass for a blob write)', () => {
     const access = clientAccess(call({ kind: 'literal', value: 'https://stapp.blob.core.windows.net' }), { ...ctx(report(READER)), definitions: undefined });
     assert.equal(access.kind, 'noReport');
+  });
+
+  test('Key Vault, Service Bus (send without receive), Event Hubs on the shared suffix, Azure OpenAI: each answered on its own resource', () => {
+    const more = [
+      { id: VAULT, name: 'kv-app', type: 'Microsoft.KeyVault/vaults' }, { id: BUS, name: 'sb-app', type: 'Microsoft.ServiceBus/namespaces' },
+      { id: HUBS, name: 'evh-app', type: 'Microsoft.EventHub/namespaces' }, { id: OPENAI, name: 'aoai-app', type: 'Microsoft.CognitiveServices/accounts' },
+    ];
+    const r = report([assignment('1', VAULT, 'Key Vault Secrets User'), assignment('2', BUS, 'Azure Service Bus Data Sender'), assignment('3', OPENAI, 'Cognitive Services OpenAI User')], ALICE, 'stapp', more);
+    const answered = (c: ClientCall) => {
+      const a = clientAccess(c, ctx(r));
+      assert.equal(a.kind, 'answered', JSON.stringify(a));
+      return a.kind === 'answered' ? a : assert.fail();
+    };
+    const vault = answered(call({ kind: 'literal', value: 'https://kv-app.vault.azure.net/' }, { client: 'SecretClient', service: 'keyVault' }));
+    assert.deepEqual([vault.scope, vault.read.verdict, vault.write?.verdict, vault.suggestion?.roleName], [VAULT, 'yes', 'no', 'Key Vault Secrets Officer']);
+    const bus = answered(call({ kind: 'literal', value: 'sb-app.servicebus.windows.net' }, { client: 'ServiceBusClient', service: 'serviceBus' }));
+    assert.deepEqual([bus.scope, bus.read.verdict, bus.write?.verdict, bus.suggestion?.roleName], [BUS, 'no', 'yes', 'Azure Service Bus Data Receiver']);
+    const hubs = answered(call({ kind: 'literal', value: 'evh-app.servicebus.windows.net' }, { client: 'EventHubProducerClient', service: 'eventHubs' }));
+    assert.deepEqual([hubs.scope, hubs.read.verdict, hubs.write?.verdict], [HUBS, 'no', 'no']);
+    assert.ok(clientUnreachable(hubs));
+    const ai = answered(call({ kind: 'literal', value: 'https://aoai-app.openai.azure.com/' }, { client: 'AzureOpenAI', service: 'openAI' }));
+    assert.deepEqual([ai.scope, ai.readWord, ai.read.verdict, ai.write, ai.suggestion], [OPENAI, 'use', 'yes', null, null]);
+    assert.equal(clientDiagnosticMessage(ai), undefined);
+  });
+
+  test('the Assign Role… arguments: what the hover writes is read back; anything else is refused', () => {
+    const access = clientAccess(call({ kind: 'literal', value: 'https://stapp.blob.core.windows.net' }), ctx(report(READER)));
+    const href = /\(command:x\.assign\?([^)]*)\)/.exec(clientHoverMarkdown(access, 'x.assign'))![1]!;
+    assert.deepEqual(parseAssignRoleArgs(JSON.parse(decodeURIComponent(href))), { roleName: 'Storage Blob Data Contributor', scope: ACCOUNT });
+    for (const bad of [
+      undefined, null, 'x', [], [{}], { roleName: 'Owner' }, { roleName: 'Owner', scope: `/subscriptions/${SUB}` },
+      { roleName: 'Owner', scope: `${ACCOUNT}/../../x` }, { roleName: 'Owner', scope: `${ACCOUNT}?x=1` }, { roleName: 'Owner\n[x](y)', scope: ACCOUNT },
+      { roleName: 'Owner', scope: `${ACCOUNT}/blobServices/default` }, { roleName: 7, scope: ACCOUNT }, { roleName: 'x'.repeat(200), scope: ACCOUNT },
+    ]) assert.equal(parseAssignRoleArgs(bad), undefined, JSON.stringify(bad));
+    fc.assert(fc.property(fc.string(), fc.string(), (roleName, scope) => {
+      const parsed = parseAssignRoleArgs({ roleName, scope });
+      return parsed === undefined || (parsed.scope.startsWith('/subscriptions/') && !/[\s?#]/.test(parsed.scope) && !/[\n\r[\]<>`]/.test(parsed.roleName));
+    }), { numRuns: 2000 });
   });
 
   test('what cannot be answered says why: connection string, unknown endpoint, unset variable, another cloud\'s host, no report, not visible, Cosmos DB', () => {

@@ -8,6 +8,8 @@ import type { CloudEndpoints } from '../access/clouds';
 import { DATA_SERVICES } from '../access/permissions';
 import type { AccessReport, CanAnswer, Insight, RoleInfo, ScopeNode } from '../access/types';
 import { resourceReferences } from '../access/workspaceResources';
+import type { AssignRoleArgs } from './assignRoleArgs';
+import { keyVaultRoleFor } from './errorExplanation';
 import { endpointText, type ClientCall, type ClientService, type EndpointSource } from './clientCalls';
 
 interface ServiceFacts {
@@ -142,7 +144,9 @@ export function clientAccess(call: ClientCall, ctx: ClientAccessContext): Client
   const read = answerCan(report, facts.read!, scope, ctx.definitions);
   const write = facts.write ? answerCan(report, facts.write, scope, ctx.definitions) : null;
   const missing = write && write.verdict !== 'yes' ? write : read.verdict !== 'yes' ? read : null;
-  const roleName = missing?.suggestion?.roleName;
+  // Key Vault's built-in data roles all grant with wildcards, so the narrowest-role ranking lands on a preview
+  // service role; the product's Key Vault mapping (the one the error explanations use) names the usual role.
+  const roleName = missing && (call.service === 'keyVault' ? keyVaultRoleFor(missing.action) : missing.suggestion?.roleName);
   return { kind: 'answered', ...base, scope, who, readWord: facts.readWord, endpoint, read, write, suggestion: roleName ? { roleName, scope } : null };
 }
 
@@ -176,11 +180,6 @@ export function inertMarkdown(text: string): string {
   return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ').replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
 }
 
-/** The Assign Role… link's argument: all the command needs, validated again when it runs. */
-export interface AssignRoleArgs {
-  readonly roleName: string;
-  readonly scope: string;
-}
 
 /** The hover's Markdown: every name from outside escaped; the one link is `command` with JSON arguments. */
 export function clientHoverMarkdown(access: ClientAccess, command: string): string {
@@ -198,7 +197,7 @@ export function clientHoverMarkdown(access: ClientAccess, command: string): stri
     case 'noReport':
       return `${heading}\n\n${t(access.label)} ${t(access.name)}: the Access view has not loaded (or its role definitions are more than an hour old); open or refresh it to see what the identity may do here.`;
     case 'notFound':
-      return `${heading}\n\n${t(access.label)} ${t(access.name)} (${t(access.host)}) is not among the resources ${t(access.who)} can see: it may be in another tenant or subscription.`;
+      return `${heading}\n\n${t(access.label)} ${t(access.name)} (${t(access.host)}) is not among the resources the Access view lists for ${t(access.who)}: it may be in another tenant or subscription, or the view was loaded before the code named it (Refresh Access).`;
     case 'notByRoles':
       return `${heading}\n\n${t(access.label)} ${t(access.name)}: ${t(access.why)}${access.fix ? `\n\nFix: ${t(access.fix)}` : ''}`;
     case 'answered': {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { parseAssignRoleArgs } from '../../core/code/assignRoleArgs';
 import type { ClientAccess } from '../../core/code/clientAccess';
 import type { ClientCall } from '../../core/code/clientCalls';
 import type { EngineFacade } from '../../core/engineFacade';
@@ -54,18 +55,6 @@ export function clientRange(call: ClientCall, document: vscode.TextDocument): vs
   return new vscode.Range(call.range.startLine, call.range.startColumn, call.range.startLine, end);
 }
 
-/** The Assign Role… arguments from a hover link or a quick fix, validated: a role name and an Azure resource scope. */
-export function assignRoleArgs(arg: unknown): { roleName: string; scope: string } | undefined {
-  const value: unknown = Array.isArray(arg) ? arg[0] : arg;
-  if (!value || typeof value !== 'object') return undefined;
-  const roleName: unknown = Reflect.get(value, 'roleName');
-  const scope: unknown = Reflect.get(value, 'scope');
-  if (typeof roleName !== 'string' || typeof scope !== 'string') return undefined;
-  if (!/^[A-Za-z0-9][A-Za-z0-9 ()._/-]{0,127}$/.test(roleName)) return undefined;
-  if (!/^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/[A-Za-z0-9.]+\/[A-Za-z0-9]+\/[-\w.]{1,260}$/.test(scope)) return undefined;
-  return { roleName, scope };
-}
-
 /**
  * Hovering an SDK client construction (`BlobServiceClient(account_url=…)`, …) shows what the active identity may do
  * with its resource, with Assign Role… prefilled; the command behind that link (and the diagnostics' quick fix).
@@ -87,12 +76,12 @@ export function registerClientHover(ctx: CommandContext, clients: CodeClients): 
   return [
     vscode.languages.registerHoverProvider({ language: 'python', scheme: 'file' }, hover),
     registerCommand(ctx, Commands.assignRoleForClient, async (arg) => {
-      const args = assignRoleArgs(arg);
+      const args = parseAssignRoleArgs(arg);
       if (!args) throw new CommandError('This Assign Role… link carries no valid role and resource.');
       const identity = shownAccess(ctx.access.current)?.report.identity;
       if (!identity) throw new CommandError('The Access view has not loaded yet: open it, then try again.');
       const assignee = identity.kind !== 'managedIdentity'
-        ? { id: identity.objectId, type: identity.kind === 'user' ? 'User' : identity.kind === 'group' ? 'Group' : 'ServicePrincipal', displayName: identity.displayName ?? identity.upn ?? identity.objectId, detail: identity.upn ?? identity.appId ?? '' }
+        ? { id: identity.objectId, type: identity.kind === 'user' ? 'User' : identity.kind === 'group' ? 'Group' : 'ServicePrincipal', displayName: (identity.displayName ?? identity.upn ?? identity.objectId).slice(0, 256), detail: (identity.upn ?? identity.appId ?? '').slice(0, 256) }
         : undefined;
       ctx.log.info(`Assign Role… for a client: ${args.roleName} at ${args.scope}`);
       await vscode.commands.executeCommand(Commands.assignRole, { wizard: 'role', scope: args.scope, roleName: args.roleName, ...(assignee ? { assignee } : {}) });
