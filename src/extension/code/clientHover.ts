@@ -24,11 +24,13 @@ export class CodeClients {
   }
 
   callsIn(document: vscode.TextDocument): Promise<ClientCall[]> {
-    if (document.languageId !== 'python' || document.getText().length > MAX_DOCUMENT_CHARS) return Promise.resolve([]);
+    const text = document.getText();
+    // A file that names neither the Azure SDKs nor openai builds none of their clients: no parse (nor engine load).
+    if (document.languageId !== 'python' || text.length > MAX_DOCUMENT_CHARS || !(text.includes('azure') || text.includes('openai'))) return Promise.resolve([]);
     const key = document.uri.toString();
     const known = this.calls.get(key);
     if (known && known.version === document.version) return known.calls;
-    const calls = this.ctx.engine().then((engine) => engine.clientCalls(document.getText())).catch((error: unknown) => {
+    const calls = this.ctx.engine().then((engine) => engine.clientCalls(text)).catch((error: unknown) => {
       this.ctx.log.warn(`Could not read the SDK clients of ${vscode.workspace.asRelativePath(document.uri)}: ${error instanceof Error ? error.message : String(error)}`);
       return [];
     });
