@@ -24,6 +24,10 @@ import { modelledCallDetail, modelledCallLens } from './presentation/credentialL
 import type { AzureErrorMatch } from './code/azureErrors';
 import { explainAzureError, type ErrorExplanation, type ExplanationContext } from './code/errorExplanation';
 import type { ChainSnapshot } from './presentation/snapshot';
+import { findClientCalls, type ClientCall } from './code/clientCalls';
+import { clientAccess, clientDiagnosticMessage, clientHoverMarkdown, clientUnreachable, type ClientAccess } from './code/clientAccess';
+import { roleInfo, type RawRoleDefinition } from './access/model';
+import type { RoleInfo } from './access/types';
 
 export type { ExclusionAdvice } from './presentation/exclusionAdvice';
 
@@ -120,6 +124,17 @@ export interface CodeEngineAdapter {
   credentialLensDetail(modelled: ModelledKeywords): string;
   /** What an Azure error the user's program printed means here, and its fix. */
   explainAzureError(match: AzureErrorMatch, context: ExplanationContext): ErrorExplanation;
+  /** The Azure SDK clients `text` builds against an endpoint, in source order. */
+  clientCalls(text: string): Promise<ClientCall[]>;
+  /**
+   * What the Access view's identity may do with the resource of a client's endpoint, read through `env` (the run's
+   * environment with .env); the role definitions are those the Access view's load kept for the tenant.
+   */
+  clientAccess(call: ClientCall, access: { readonly report: AccessReport; readonly cloud: CloudEndpoints } | undefined, env: Readonly<Record<string, string | undefined>>): ClientAccess;
+  /** The hover's Markdown; its one link runs `command`. */
+  clientHover(access: ClientAccess, command: string): string;
+  /** The Problems panel's message for a client the identity cannot fully use, and how bad it is; undefined when it can. */
+  clientDiagnostic(access: ClientAccess): { readonly message: string; readonly unreachable: boolean } | undefined;
 }
 
 export type EngineFacade = ChainEngineAdapter & AccessEngineAdapter & CodeEngineAdapter;
@@ -182,6 +197,16 @@ function loadAccessOutcome(request: AccessLoadRequest, cache: AccessCache): Prom
 
 export function createEngineFacade(): EngineFacade {
   const accessCache = new AccessCache();
+  // The tenant's definitions as the answers read them, converted once per cached list.
+  const converted = new WeakMap<readonly RawRoleDefinition[], RoleInfo[]>();
+  const definitionsFor = (report: AccessReport, cloud: CloudEndpoints): RoleInfo[] | undefined => {
+    const tenant = (report.viewer ?? report.identity).tenantId.toLowerCase();
+    const raw = accessCache.getDefinitions(`${cloud.resourceManager}|${tenant}`);
+    if (!raw) return undefined;
+    let roles = converted.get(raw);
+    if (!roles) converted.set(raw, (roles = raw.map(roleInfo)));
+    return roles;
+  };
   return {
     async detectPython(interpreter, env, signal) {
       const found = await detectAzureIdentity(interpreter, env, signal);
@@ -195,6 +220,13 @@ export function createEngineFacade(): EngineFacade {
     credentialLens: (snapshot) => modelledCallLens(snapshot),
     credentialLensDetail: (modelled) => modelledCallDetail(modelled),
     explainAzureError: (match, context) => explainAzureError(match, context),
+    clientCalls: (text) => findClientCalls(text),
+    clientAccess: (call, access, env) => clientAccess(call, { access, env, definitions: access && definitionsFor(access.report, access.cloud) }),
+    clientHover: (access, command) => clientHoverMarkdown(access, command),
+    clientDiagnostic: (access) => {
+      const message = clientDiagnosticMessage(access);
+      return message === undefined ? undefined : { message, unreachable: clientUnreachable(access) };
+    },
     evaluate: (request) => evaluateChain(chainInputs(request)),
     verify: (request) => verifyWithPython({
       python: request.interpreterPath,

@@ -15,6 +15,8 @@ import { registerCodeCommands } from './commands/codeCommands';
 import { explanationViews, registerAzureErrorExplainer } from './code/azureErrors';
 import { CodeCredentials } from './code/codeCredentials';
 import { TracedRuns } from './code/tracedRuns';
+import { ClientDiagnostics } from './code/clientDiagnostics';
+import { CodeClients, registerClientHover } from './code/clientHover';
 import { registerEnvCommands } from './commands/envCommands';
 import type { CommandContext } from './commands/context';
 import { runCommand, restorePanel } from './commands/registerCommand';
@@ -81,8 +83,9 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
     keep: (d) => { if (d) lasting.push(d); },
   };
 
+  const clients = new CodeClients(commands);
   context.subscriptions.push(
-    log, python, folders, allowedHosts, code, controller, accessController, chain, access, status,
+    clients, log, python, folders, allowedHosts, code, controller, accessController, chain, access, status,
     controller.onDidChange((snapshot) => {
       chain.update(snapshot);
       status.update(snapshot);
@@ -112,6 +115,8 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
       chainView, (credential) => chain.sourceRow(credential),
       accessView, (kind, scope) => access.findRow((row) => row.kind === 'insight' && row.id.startsWith(`insight|${kind}|${scope ?? ''}|`)),
     )),
+    ...registerClientHover(commands, clients),
+    new ClientDiagnostics(commands, clients),
     ...new TracedRuns(commands, python, context.globalStorageUri, chain, chainView).register(),
     ...registerEnvCommands(commands, context),
     ...registerAccessCommands(commands),

@@ -54,16 +54,16 @@ export interface CredentialCall {
 const MAX_TEXT = 120;
 const MAX_CALLS = 200;
 
-const bounded = (text: string): string => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
+export const bounded = (text: string): string => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
 
-function rangeOf(node: Node): SourceRange {
+export function rangeOf(node: Node): SourceRange {
   return { startLine: node.startPosition.row, startColumn: node.startPosition.column, endLine: node.endPosition.row, endColumn: node.endPosition.column };
 }
 
 /** What a name in the file stands for: a credential class, or one of the identity modules. */
 type Binding = { readonly kind: 'class'; readonly name: CredentialClass; readonly async: boolean } | { readonly kind: 'module'; readonly module: string };
 
-function dotted(node: Node | null): string | undefined {
+export function dotted(node: Node | null): string | undefined {
   if (!node) return undefined;
   if (node.type === 'identifier') return node.text;
   if (node.type === 'dotted_name') return node.namedChildren.filter((c): c is Node => c !== null && c.type === 'identifier').map((c) => c.text).join('.');
@@ -137,7 +137,7 @@ function resolveCallee(fn: Node | null, bindings: ReadonlyMap<string, Binding>):
 }
 
 /** A Python string literal's value, when it has no interpolation; undefined otherwise. */
-function stringValue(node: Node): string | undefined {
+export function stringValue(node: Node): string | undefined {
   if (node.type === 'concatenated_string') {
     const parts = node.namedChildren.map((c) => (c ? stringValue(c) : undefined));
     return parts.every((p): p is string => p !== undefined) ? parts.join('') : undefined;

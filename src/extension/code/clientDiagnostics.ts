@@ -1,0 +1,122 @@
+import * as vscode from 'vscode';
+import { shownAccess } from '../../core/presentation/accessSnapshot';
+import type { CommandContext } from '../commands/context';
+import { Commands } from '../ids';
+import { clientRange, type CodeClients } from './clientHover';
+
+export const CLIENT_DIAGNOSTIC_SOURCE = 'Azure Dev Auth';
+export const CLIENT_DIAGNOSTIC_CODE = 'client-data-role';
+const DEBOUNCE_MS = 500;
+
+/**
+ * In the Problems panel, each SDK client of an open Python file whose resource the Access view's identity cannot
+ * fully use: a warning when no data role reaches it at all, information when one operation of it (a write) is
+ * refused. The quick fix is the hover's Assign Role… with the same role and resource. Only said when the code names
+ * the endpoint (a literal or the run's environment) and the Access view has loaded; redrawn when either changes.
+ */
+export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+  private readonly collection = vscode.languages.createDiagnosticCollection('azureDevAuth.clients');
+  /** The role and scope behind each diagnostic, by document and position. */
+  private readonly fixes = new Map<string, { roleName: string; scope: string }>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[] = [this.collection];
+  /** The latest refresh of each document: an older one that finishes later is dropped. */
+  private readonly generations = new Map<string, number>();
+
+  constructor(private readonly ctx: CommandContext, private readonly clients: CodeClients) {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      ctx.access.onDidChange(() => this.refreshAll()),
+      // The run's environment (.env) came with the chain's check.
+      ctx.controller.onDidChange(() => this.refreshAll()),
+      vscode.languages.registerCodeActionsProvider({ language: 'python', scheme: 'file' }, this, ClientDiagnostics.metadata),
+    );
+    this.refreshAll();
+  }
+
+  private key(uri: vscode.Uri, position: vscode.Position): string {
+    return `${uri.toString()}#${position.line}:${position.character}`;
+  }
+
+  private schedule(document: vscode.TextDocument): void {
+    if (document.languageId !== 'python' || document.uri.scheme !== 'file') return;
+    const key = document.uri.toString();
+    const old = this.timers.get(key);
+    if (old) clearTimeout(old);
+    this.timers.set(key, setTimeout(() => { this.timers.delete(key); void this.refresh(document); }, DEBOUNCE_MS));
+  }
+
+  private refreshAll(): void {
+    for (const document of vscode.workspace.textDocuments) this.schedule(document);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    this.clear(uri);
+    this.generations.delete(uri.toString());
+  }
+
+  private clear(uri: vscode.Uri): void {
+    this.collection.delete(uri);
+    const prefix = `${uri.toString()}#`;
+    for (const key of [...this.fixes.keys()]) if (key.startsWith(prefix)) this.fixes.delete(key);
+  }
+
+  private async refresh(document: vscode.TextDocument): Promise<void> {
+    if (document.isClosed) return;
+    // Nothing to say before the Access view has a report (and no reason to load the engine for it).
+    if (!shownAccess(this.ctx.access.current)) {
+      this.clear(document.uri);
+      return;
+    }
+    const key = document.uri.toString();
+    const generation = (this.generations.get(key) ?? 0) + 1;
+    this.generations.set(key, generation);
+    const version = document.version;
+    try {
+      const calls = await this.clients.callsIn(document);
+      const engine = calls.length ? await this.ctx.engine() : undefined;
+      if (document.isClosed || document.version !== version || generation !== this.generations.get(key)) return;
+      this.clear(document.uri);
+      if (!engine) return;
+      const diagnostics: vscode.Diagnostic[] = [];
+      for (const call of calls) {
+        const access = this.clients.accessOf(engine, call, document);
+        const said = engine.clientDiagnostic(access);
+        if (!said) continue;
+        const range = clientRange(call, document);
+        const diagnostic = new vscode.Diagnostic(range, said.message, said.unreachable ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+        diagnostic.source = CLIENT_DIAGNOSTIC_SOURCE;
+        diagnostic.code = CLIENT_DIAGNOSTIC_CODE;
+        diagnostics.push(diagnostic);
+        if (access.kind === 'answered' && access.suggestion) this.fixes.set(this.key(document.uri, range.start), access.suggestion);
+      }
+      this.collection.set(document.uri, diagnostics);
+    } catch (error) {
+      this.ctx.log.warn(`Could not check the SDK clients of ${vscode.workspace.asRelativePath(document.uri)}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source !== CLIENT_DIAGNOSTIC_SOURCE || diagnostic.code !== CLIENT_DIAGNOSTIC_CODE) continue;
+      const fix = this.fixes.get(this.key(document.uri, diagnostic.range.start));
+      if (!fix) continue;
+      const action = new vscode.CodeAction(`Assign ${fix.roleName}…`, vscode.CodeActionKind.QuickFix);
+      action.diagnostics = [diagnostic];
+      action.isPreferred = true;
+      action.command = { command: Commands.assignRoleForClient, title: `Assign ${fix.roleName}…`, arguments: [{ roleName: fix.roleName, scope: fix.scope }] };
+      actions.push(action);
+    }
+    return actions;
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}
