@@ -24,6 +24,8 @@ import { modelledCallDetail, modelledCallLens } from './presentation/credentialL
 import type { AzureErrorMatch } from './code/azureErrors';
 import { explainAzureError, type ErrorExplanation, type ExplanationContext } from './code/errorExplanation';
 import type { ChainSnapshot } from './presentation/snapshot';
+import { exclusionProblems, keywordExclusionsToRecheck, type CodeProblem } from './code/codeProblems';
+import { envFileProblems, type EnvProblemsRequest } from './code/envProblems';
 
 export type { ExclusionAdvice } from './presentation/exclusionAdvice';
 
@@ -120,6 +122,12 @@ export interface CodeEngineAdapter {
   credentialLensDetail(modelled: ModelledKeywords): string;
   /** What an Azure error the user's program printed means here, and its fix. */
   explainAzureError(match: AzureErrorMatch, context: ExplanationContext): ErrorExplanation;
+  /** The sources a call excludes with a literal keyword while the chain finds no token: what to check again without them. */
+  keywordExclusionsToRecheck(call: CredentialCall, report: ChainReport): CredentialName[];
+  /** The call's exclude_* keyword that leaves out the only signed-in source (`without`: the check without those keywords). */
+  exclusionProblems(call: CredentialCall, report: ChainReport, without: ChainReport): CodeProblem[];
+  /** The .env file's problems: an AZURE_TOKEN_CREDENTIALS value the version does not understand, a tracked secret. */
+  envFileProblems(request: EnvProblemsRequest): Promise<CodeProblem[]>;
 }
 
 export type EngineFacade = ChainEngineAdapter & AccessEngineAdapter & CodeEngineAdapter;
@@ -195,6 +203,9 @@ export function createEngineFacade(): EngineFacade {
     credentialLens: (snapshot) => modelledCallLens(snapshot),
     credentialLensDetail: (modelled) => modelledCallDetail(modelled),
     explainAzureError: (match, context) => explainAzureError(match, context),
+    keywordExclusionsToRecheck: (call, report) => keywordExclusionsToRecheck(call, report),
+    exclusionProblems: (call, report, without) => exclusionProblems(call, report, without),
+    envFileProblems: (request) => envFileProblems(request),
     evaluate: (request) => evaluateChain(chainInputs(request)),
     verify: (request) => verifyWithPython({
       python: request.interpreterPath,

@@ -14,10 +14,12 @@ import { registerChainCommands } from './commands/chainCommands';
 import { registerCodeCommands } from './commands/codeCommands';
 import { explanationViews, registerAzureErrorExplainer } from './code/azureErrors';
 import { CodeCredentials } from './code/codeCredentials';
+import { registerCodeDiagnostics } from './code/codeDiagnostics';
 import { registerEnvCommands } from './commands/envCommands';
 import type { CommandContext } from './commands/context';
 import { registerHostCommands } from './commands/hostCommands';
 import { registerPythonCommands } from './commands/pythonCommands';
+import { registerCommand } from './commands/registerCommand';
 import { registerSignInCommands } from './commands/signInCommands';
 import { registerStatusCommands } from './commands/statusCommands';
 import { FolderScopeTracker } from './folderScope';
@@ -92,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): void {
     accessView.onDidChangeVisibility((e) => accessController.setVisible(e.visible)),
     ...registerChainCommands(commands),
     ...registerCodeCommands(commands, code),
+    ...registerCodeDiagnostics(controller, code, python, loadEngine, log, (id, handler) => registerCommand(commands, id, handler)),
     ...registerAzureErrorExplainer(commands, explanationViews(
       chainView, (credential) => chain.sourceRow(credential),
       accessView, (kind, scope) => access.findRow((row) => row.kind === 'insight' && row.id.startsWith(`insight|${kind}|${scope ?? ''}|`)),
