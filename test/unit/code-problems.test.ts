@@ -83,6 +83,9 @@ test('no exclusion problem when it is not the only signed-in source, when the ch
   // Two sources signed in: the keyword is not what leaves the chain without a token.
   const two = report([source('EnvironmentCredential', 'succeeded', 'sp'), source('AzureCliCredential', 'succeeded', 'alice')]);
   assert.deepEqual(exclusionProblems(call!, failing, two), []);
+  // Signed in, but an earlier source fails hard: removing the keyword would not give a token either.
+  const stopped = { ...report([source('EnvironmentCredential', 'failed'), source('AzureCliCredential', 'succeeded', 'alice')]), verdict: { outcome: 'failure' as const, credential: 'EnvironmentCredential' as const, message: 'x' } };
+  assert.deepEqual(exclusionProblems(call!, failing, stopped), []);
   // Nobody signed in: nothing the keyword hides.
   assert.deepEqual(exclusionProblems(call!, failing, report([source('EnvironmentCredential', 'unavailable'), source('AzureCliCredential', 'unavailable')])), []);
   // The chain has a token (another source): nothing to explain.

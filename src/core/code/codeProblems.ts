@@ -61,13 +61,17 @@ export function keywordExclusionsToRecheck(call: CredentialCall, report: ChainRe
 /**
  * (a) The call's `exclude_…=True` that leaves out the only signed-in source: with the call's keywords the chain
  * finds no token (`report`), and without its exclusions (`without`: the same check with the keywords of
- * keywordExclusionsToRecheck dropped) exactly one source has a token, the one the keyword excludes.
+ * keywordExclusionsToRecheck dropped) exactly one source has a token, the one the keyword excludes, and the chain
+ * ends there.
  */
 export function exclusionProblems(call: CredentialCall, report: ChainReport, without: ChainReport): CodeProblem[] {
   const rechecked = keywordExclusionsToRecheck(call, report);
   if (rechecked.length === 0) return [];
+  // Without the keyword the chain must end with that source's token (an earlier source failing hard would still
+  // stop it), and no other source may have one.
   const signedIn = without.sources.filter((s) => s.status === 'succeeded');
   if (signedIn.length !== 1 || !rechecked.includes(signedIn[0]!.credential)) return [];
+  if (without.verdict.outcome !== 'token' || without.verdict.credential !== signedIn[0]!.credential) return [];
   const source = signedIn[0]!;
   const keyword = EXCLUDE_KEYWORDS[source.credential];
   const ranges = call.keywordRanges.get(keyword);

@@ -44,7 +44,10 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     private readonly engine: () => Promise<EngineFacade>,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    // git add / git rm --cached rewrite the index: whether the .env is tracked may have changed.
+    const index = vscode.workspace.createFileSystemWatcher('**/.git/index');
     this.disposables.push(
+      index, index.onDidChange(() => this.scheduleEnv()), index.onDidCreate(() => this.scheduleEnv()), index.onDidDelete(() => this.scheduleEnv()),
       controller.onDidChange((snapshot) => { if (snapshot.phase === 'ready' || snapshot.phase === 'failed') void this.update(snapshot); }),
       vscode.workspace.onDidChangeTextDocument((e) => { if (this.isEnvFile(e.document.uri)) this.scheduleEnv(); }),
       vscode.workspace.onDidSaveTextDocument((document) => { if (this.isEnvFile(document.uri)) this.scheduleEnv(); }),
