@@ -19,13 +19,14 @@ import { exclusionAdvice, type ExclusionAdvice, type TokenCredentialsSupport, ty
 import { chainInputsFor, interpreterFactsOf, onSourceDoneProbe, type InterpreterFacts } from './engineInput';
 import { detectAzureIdentity, verifyWithPython } from './python';
 import { secretsOf } from './redact';
-import { findCredentialCalls, keywordArgumentsOf, type CredentialCall, type ModelledKeywords } from './code/credentialCalls';
+import { findCredentialCalls, readPythonFile, keywordArgumentsOf, type CredentialCall, type ModelledKeywords } from './code/credentialCalls';
 import { modelledCallDetail, modelledCallLens } from './presentation/credentialLens';
 import type { AzureErrorMatch } from './code/azureErrors';
 import { explainAzureError, type ErrorExplanation, type ExplanationContext } from './code/errorExplanation';
 import type { ChainSnapshot } from './presentation/snapshot';
 import { exclusionProblems, keywordExclusionsToRecheck, type CodeProblem } from './code/codeProblems';
 import { envFileProblems, type EnvProblemsRequest } from './code/envProblems';
+import { legacyAuthProblems, type LegacyUsage } from './code/legacyAuth';
 
 export type { ExclusionAdvice } from './presentation/exclusionAdvice';
 
@@ -128,6 +129,10 @@ export interface CodeEngineAdapter {
   exclusionProblems(call: CredentialCall, report: ChainReport, without: ChainReport): CodeProblem[];
   /** The .env file's problems: an AZURE_TOKEN_CREDENTIALS value the version does not understand, a tracked secret. */
   envFileProblems(request: EnvProblemsRequest): Promise<CodeProblem[]>;
+  /** One parse of a Python file: its credential constructions and its track-1 authentication. */
+  readPythonFile(text: string): Promise<{ calls: CredentialCall[]; legacy: LegacyUsage[] }>;
+  /** Track-1 authentication as problems; `track1Packages` as the interpreter reported them (undefined: not asked). */
+  legacyAuthProblems(usages: readonly LegacyUsage[], track1Packages: readonly { readonly name: string; readonly version: string }[] | undefined): CodeProblem[];
 }
 
 export type EngineFacade = ChainEngineAdapter & AccessEngineAdapter & CodeEngineAdapter;
@@ -206,6 +211,8 @@ export function createEngineFacade(): EngineFacade {
     keywordExclusionsToRecheck: (call, report) => keywordExclusionsToRecheck(call, report),
     exclusionProblems: (call, report, without) => exclusionProblems(call, report, without),
     envFileProblems: (request) => envFileProblems(request),
+    readPythonFile: (text) => readPythonFile(text),
+    legacyAuthProblems: (usages, track1Packages) => legacyAuthProblems(usages, track1Packages),
     evaluate: (request) => evaluateChain(chainInputs(request)),
     verify: (request) => verifyWithPython({
       python: request.interpreterPath,

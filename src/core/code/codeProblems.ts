@@ -20,7 +20,11 @@ export type ProblemRule =
 
 export type ProblemFix =
   /** Replace `range` of the document the problem is in with `text` (empty: delete). */
-  | { readonly kind: 'edit'; readonly title: string; readonly range: SourceRange; readonly text: string; readonly preferred?: boolean }
+  | {
+    readonly kind: 'edit'; readonly title: string; readonly range: SourceRange; readonly text: string; readonly preferred?: boolean;
+    /** Text inserted at the start of a line too (an import the new code needs). */
+    readonly insert?: { readonly line: number; readonly text: string };
+  }
   /** Add `line` at the end of `file` (an absolute path; created when missing), unless the file already has that line. */
   | { readonly kind: 'append-line'; readonly title: string; readonly file: string; readonly line: string }
   /** Put `text` (a command to paste into a shell) on the clipboard. */

@@ -6,6 +6,7 @@
 // the file are data: bounded here, shown as text by whoever shows them.
 import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import { EXCLUDE_KEYWORDS, type CredentialName, type KeywordArguments } from '../chain/types';
+import { legacyAuthOf, type LegacyUsage } from './legacyAuth';
 import { parsePython } from './pythonParser';
 
 /** Credential classes of azure.identity (and its aio twin) that the reader recognises. */
@@ -306,6 +307,16 @@ export async function findCredentialCalls(text: string, wasmDir?: string): Promi
   const tree = await parsePython(text, wasmDir);
   try {
     return credentialCallsOf(tree);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** One parse of a Python file: its credential constructions and its track-1 authentication. */
+export async function readPythonFile(text: string, wasmDir?: string): Promise<{ calls: CredentialCall[]; legacy: LegacyUsage[] }> {
+  const tree = await parsePython(text, wasmDir);
+  try {
+    return { calls: credentialCallsOf(tree), legacy: legacyAuthOf(tree) };
   } finally {
     tree.delete();
   }

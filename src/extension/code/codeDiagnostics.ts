@@ -31,7 +31,8 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
   /** The problems behind each diagnostic shown, by document. */
   private readonly problems = new Map<string, { diagnostic: vscode.Diagnostic; problem: CodeProblem }[]>();
   /** Which documents each kind of problem was last shown on, so a kind that is gone is cleared. */
-  private readonly shownBy = { call: new Set<string>(), env: new Set<string>() };
+  private readonly shownBy: Record<ProblemKind, Set<string>> = { call: new Set(), env: new Set(), legacy: new Set() };
+  private legacyTimer: NodeJS.Timeout | undefined;
   /** The last check without the keywords, for the check it was made for (a view redraw publishes the same check again). */
   private recheck: { key: string; abort: AbortController; problems: Promise<CodeProblem[] | undefined> } | undefined;
   private envTimer: NodeJS.Timeout | undefined;
@@ -49,7 +50,12 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     this.disposables.push(
       index, index.onDidChange(() => this.scheduleEnv()), index.onDidCreate(() => this.scheduleEnv()), index.onDidDelete(() => this.scheduleEnv()),
       controller.onDidChange((snapshot) => { if (snapshot.phase === 'ready' || snapshot.phase === 'failed') void this.update(snapshot); }),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (this.isEnvFile(e.document.uri)) this.scheduleEnv(); }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.isEnvFile(e.document.uri)) this.scheduleEnv();
+        if (e.document.languageId === 'python') this.scheduleLegacy();
+      }),
+      vscode.workspace.onDidOpenTextDocument((document) => { if (document.languageId === 'python') this.scheduleLegacy(); }),
+      vscode.workspace.onDidCloseTextDocument((document) => { if (document.languageId === 'python') this.scheduleLegacy(); }),
       vscode.workspace.onDidSaveTextDocument((document) => { if (this.isEnvFile(document.uri)) this.scheduleEnv(); }),
       vscode.workspace.onDidCloseTextDocument((document) => { if (this.isEnvFile(document.uri)) this.scheduleEnv(); }),
     );
@@ -69,8 +75,32 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     this.envTimer = setTimeout(() => { this.envTimer = undefined; void this.updateEnv(this.controller.current); }, EDIT_DEBOUNCE_MS);
   }
 
+  private scheduleLegacy(): void {
+    if (this.legacyTimer) clearTimeout(this.legacyTimer);
+    this.legacyTimer = setTimeout(() => { this.legacyTimer = undefined; void this.updateLegacy(this.controller.current); }, EDIT_DEBOUNCE_MS);
+  }
+
   private async update(snapshot: ChainSnapshot): Promise<void> {
-    await Promise.all([this.updateCall(snapshot), this.updateEnv(snapshot)]);
+    await Promise.all([this.updateCall(snapshot), this.updateEnv(snapshot), this.updateLegacy(snapshot)]);
+  }
+
+  /**
+   * (d): track-1 authentication in the open Python documents, with the interpreter's track-1 libraries. Each
+   * document is parsed once per version (the parse the lenses use), so a change re-reads that document alone.
+   */
+  private async updateLegacy(snapshot: ChainSnapshot): Promise<void> {
+    const python = snapshot.phase === 'ready' ? snapshot.check.python : snapshot.phase === 'failed' ? snapshot.python : undefined;
+    const track1 = python?.kind === 'answered' ? python.track1Packages ?? [] : undefined;
+    const documents = vscode.workspace.textDocuments.filter((d) => d.languageId === 'python' && d.uri.scheme === 'file' && !d.isClosed);
+    try {
+      const engine = await this.engine();
+      const updates = await Promise.all(documents.map(async (document) => ({
+        uri: document.uri, problems: engine.legacyAuthProblems(await this.code.legacyIn(document), track1),
+      })));
+      this.show('legacy', updates);
+    } catch (error) {
+      this.log.warn(`Could not check the code for track-1 authentication: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** (a): the modelled call's keywords against the chain's answer, and the same check without them. */
@@ -133,7 +163,7 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     this.show('env', problems);
   }
 
-  private show(kind: 'call' | 'env', updates: { uri: vscode.Uri; problems: CodeProblem[] }[]): void {
+  private show(kind: ProblemKind, updates: { uri: vscode.Uri; problems: CodeProblem[] }[]): void {
     const previous = this.shownBy[kind];
     const now = new Set<string>();
     for (const { uri, problems } of updates) {
@@ -176,6 +206,7 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
       case 'edit': {
         action.edit = new vscode.WorkspaceEdit();
         action.edit.replace(document.uri, toRange(fix.range), fix.text);
+        if (fix.insert) action.edit.insert(document.uri, new vscode.Position(fix.insert.line, 0), fix.insert.text);
         action.isPreferred = fix.preferred === true;
         break;
       }
@@ -198,7 +229,7 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     if (fix.kind === 'copy') {
       await vscode.env.clipboard.writeText(fix.text);
       // The command holds a path from the workspace: it is not repeated in a notification, which renders links.
-      void vscode.window.showInformationMessage('The command is on the clipboard: paste it in a terminal to stop git tracking the file.');
+      void vscode.window.showInformationMessage('The command is on the clipboard: paste it in a terminal.');
       return;
     }
     if (fix.kind !== 'append-line') return;
@@ -225,6 +256,7 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
   dispose(): void {
     this.recheck?.abort.abort();
     if (this.envTimer) clearTimeout(this.envTimer);
+    if (this.legacyTimer) clearTimeout(this.legacyTimer);
     for (const d of this.disposables) d.dispose();
   }
 }
@@ -242,8 +274,19 @@ export function registerCodeDiagnostics(
   ];
 }
 
-function ruleKind(problem: CodeProblem): 'call' | 'env' {
-  return problem.rule === 'token-credentials-value' || problem.rule === 'tracked-client-secret' ? 'env' : 'call';
+type ProblemKind = 'call' | 'env' | 'legacy';
+
+function ruleKind(problem: CodeProblem): ProblemKind {
+  switch (problem.rule) {
+    case 'token-credentials-value':
+    case 'tracked-client-secret':
+      return 'env';
+    case 'retired-client-factory':
+    case 'track1-credentials':
+      return 'legacy';
+    case 'exclude-only-signed-in':
+      return 'call';
+  }
 }
 
 function diagnosticOf(problem: CodeProblem): vscode.Diagnostic {
