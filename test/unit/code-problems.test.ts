@@ -14,6 +14,7 @@ import { exclusionProblems, gitignoreLine, keywordExclusionsToRecheck, tokenCred
 import { dotEnvEntry } from '../../src/core/code/dotEnvLines';
 import { GitIndexError, isTrackedByGit, walkIndexPaths } from '../../src/core/code/gitIndex';
 import type { ChainReport, CredentialName, SourceResult } from '../../src/core/chain/types';
+import { familyFor, planExclusions } from '../../src/core/chain/versions';
 
 /** `text` with `range` replaced (0-based lines, UTF-16 columns), as an editor applies an edit. */
 function applyEdit(text: string, range: SourceRange, replacement: string): string {
@@ -291,4 +292,23 @@ test('gitignore lines: pattern characters escaped, a name with a line break has 
 test('every keyword of a call has its ranges', async () => {
   const calls: CredentialCall[] = await findCredentialCalls(`${IMPORT}c = DAC(a=1, b=x, c="s")\n`);
   assert.deepEqual([...calls[0]!.keywordRanges.keys()], ['a', 'b', 'c']);
+});
+
+test('property: the .env value is an error exactly when the chain engine says DefaultAzureCredential() raises for it', () => {
+  const values = fc.oneof(
+    fc.constantFrom('dev', 'prod', 'DEV', ' prod ', 'AzureCliCredential', 'azureclicredential', 'ManagedIdentityCredential', 'BrokerCredential',
+      'EnvironmentCredential', 'AzureCliCredentials', 'development', 'none', 'SharedTokenCacheCredential', 'VisualStudioCodeCredential'),
+    fc.string({ maxLength: 30 }).filter((s) => !/[\r\n#'"`\\]/.test(s) && s.trim() === s),
+  );
+  fc.assert(fc.property(values, fc.constantFrom('1.19.0', '1.23.1', '1.24.0', '1.25.0', '1.25.1', '1.26.0b3', '1.27.0'), (value, version) => {
+    const entry = dotEnvEntry(`AZURE_TOKEN_CREDENTIALS=${value}\n`, 'AZURE_TOKEN_CREDENTIALS');
+    if (!entry) return;
+    const plan = planExclusions(familyFor(version), {}, { AZURE_TOKEN_CREDENTIALS: entry.value });
+    const problem = tokenCredentialsProblem(entry, version);
+    assert.equal(problem?.severity === 'error', plan.error !== undefined, `${version} ${JSON.stringify(value)}`);
+    // Every value a fix writes is one the engine accepts.
+    for (const fix of problem?.fixes ?? []) {
+      if (fix.kind === 'edit' && fix.text) assert.equal(planExclusions(familyFor(version), {}, { AZURE_TOKEN_CREDENTIALS: fix.text }).error, undefined, fix.text);
+    }
+  }), { numRuns: 400 });
 });
