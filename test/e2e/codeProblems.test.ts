@@ -100,7 +100,10 @@ async function quickFix(problem: RegExp, title: string): Promise<void> {
 /** Real git with no config of the user's or the system's, no hooks and no fsmonitor: the test's own setup. */
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', ...args], {
-    cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: cwd, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+    cwd, encoding: 'utf8', env: {
+      PATH: process.env.PATH ?? '', HOME: cwd, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com',
+    },
   });
 }
 
@@ -130,6 +133,8 @@ suite.test('a .env with AZURE_CLIENT_SECRET that git tracks: a warning; the .git
   chmodSync(monitor, 0o755);
   git(workspace, 'init', '-q');
   git(workspace, 'add', '.env', 'app.py');
+  // The usual leak: the .env was committed.
+  git(workspace, 'commit', '-q', '-m', 'app');
   git(workspace, 'config', 'core.fsmonitor', monitor);
   // The developer edits the .env (the chain checks again).
   appendFileSync(join(workspace, '.env'), '# local settings\n');
@@ -137,9 +142,12 @@ suite.test('a .env with AZURE_CLIENT_SECRET that git tracks: a warning; the .git
   await waitForProblems((e) => e.some((p) => p.includes('git tracks .env, which holds AZURE_CLIENT_SECRET')));
 
   await quickFix(/git tracks \.env/, 'Add /.env to .gitignore');
+  // The file is created, then the line is written and saved.
+  const ignoreFile = join(workspace, '.gitignore');
+  const read = () => (existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : undefined);
   const deadline = Date.now() + 15_000;
-  while (!existsSync(join(workspace, '.gitignore')) && Date.now() < deadline) await vscode.page.waitForTimeout(200);
-  assert.equal(readFileSync(join(workspace, '.gitignore'), 'utf8'), '/.env\n');
+  while (read() !== '/.env\n' && Date.now() < deadline) await vscode.page.waitForTimeout(200);
+  assert.equal(read(), '/.env\n');
   // Ignoring does not untrack: the warning stays.
   await vscode.page.waitForTimeout(1500);
   assert.ok((await problems()).some((p) => p.includes('git tracks .env')));
@@ -150,4 +158,17 @@ suite.test('a .env with AZURE_CLIENT_SECRET that git tracks: a warning; the .git
   assert.equal(git(workspace, 'ls-files').split('\n').filter(Boolean).join(','), 'app.py');
   await waitForProblems((e) => !e.some((p) => p.includes('git tracks')));
   assert.ok(!existsSync(marker), 'the repository\'s core.fsmonitor program ran');
+});
+
+suite.test('AZURE_TOKEN_CREDENTIALS in the .env that the interpreter\'s azure-identity does not read: a warning, and the quick fix removes the line', async () => {
+  const { vscode } = suite;
+  const envFile = join(vscode.workspace, '.env');
+  appendFileSync(envFile, 'AZURE_TOKEN_CREDENTIALS=dev\n');
+  await showProblems();
+  // The Debian build in /usr/bin/python3 is older than 1.23, where the variable came in.
+  const entries = await waitForProblems((e) => e.some((p) => p.includes('does not read AZURE_TOKEN_CREDENTIALS')));
+  assert.match(entries.find((p) => p.includes('AZURE_TOKEN_CREDENTIALS'))!, /azure-identity \S+ does not read AZURE_TOKEN_CREDENTIALS \(it came in 1\.23\): "dev" narrows nothing/);
+  await quickFix(/does not read AZURE_TOKEN_CREDENTIALS/, 'Remove AZURE_TOKEN_CREDENTIALS from .env');
+  await waitForProblems((e) => !e.some((p) => p.includes('AZURE_TOKEN_CREDENTIALS')));
+  await vscode.page.waitForFunction(() => !document.querySelector('.editor-group-container.active .view-lines')?.textContent?.includes('AZURE_TOKEN_CREDENTIALS'));
 });
