@@ -19,7 +19,7 @@ import { exclusionAdvice, type ExclusionAdvice, type TokenCredentialsSupport, ty
 import { chainInputsFor, interpreterFactsOf, onSourceDoneProbe, type InterpreterFacts } from './engineInput';
 import { detectAzureIdentity, verifyWithPython } from './python';
 import { secretsOf } from './redact';
-import { findCredentialCalls, keywordArgumentsOf, type CredentialCall, type ModelledKeywords } from './code/credentialCalls';
+import { findCredentialCalls, readPythonFile, keywordArgumentsOf, type CredentialCall, type ModelledKeywords } from './code/credentialCalls';
 import { modelledCallDetail, modelledCallLens } from './presentation/credentialLens';
 import type { AzureErrorMatch } from './code/azureErrors';
 import { explainAzureError, type ErrorExplanation, type ExplanationContext } from './code/errorExplanation';
@@ -28,6 +28,9 @@ import { findClientCalls, type ClientCall } from './code/clientCalls';
 import { clientAccess, clientDiagnosticMessage, clientHoverMarkdown, clientUnreachable, type ClientAccess } from './code/clientAccess';
 import { roleInfo, type RawRoleDefinition } from './access/model';
 import type { RoleInfo } from './access/types';
+import { exclusionProblems, keywordExclusionsToRecheck, type CodeProblem } from './code/codeProblems';
+import { envFileProblems, type EnvProblemsRequest } from './code/envProblems';
+import { legacyAuthProblems, type LegacyUsage } from './code/legacyAuth';
 
 export type { ExclusionAdvice } from './presentation/exclusionAdvice';
 
@@ -135,6 +138,16 @@ export interface CodeEngineAdapter {
   clientHover(access: ClientAccess, command: string): string;
   /** The Problems panel's message for a client the identity cannot fully use, and how bad it is; undefined when it can. */
   clientDiagnostic(access: ClientAccess): { readonly message: string; readonly unreachable: boolean } | undefined;
+  /** The sources a call excludes with a literal keyword while the chain finds no token: what to check again without them. */
+  keywordExclusionsToRecheck(call: CredentialCall, report: ChainReport): CredentialName[];
+  /** The call's exclude_* keyword that leaves out the only signed-in source (`without`: the check without those keywords). */
+  exclusionProblems(call: CredentialCall, report: ChainReport, without: ChainReport): CodeProblem[];
+  /** The .env file's problems: an AZURE_TOKEN_CREDENTIALS value the version does not understand, a tracked secret. */
+  envFileProblems(request: EnvProblemsRequest): Promise<CodeProblem[]>;
+  /** One parse of a Python file: its credential constructions and its track-1 authentication. */
+  readPythonFile(text: string): Promise<{ calls: CredentialCall[]; legacy: LegacyUsage[] }>;
+  /** Track-1 authentication as problems; `track1Packages` as the interpreter reported them (undefined: not asked). */
+  legacyAuthProblems(usages: readonly LegacyUsage[], track1Packages: readonly { readonly name: string; readonly version: string }[] | undefined): CodeProblem[];
 }
 
 export type EngineFacade = ChainEngineAdapter & AccessEngineAdapter & CodeEngineAdapter;
@@ -227,6 +240,11 @@ export function createEngineFacade(): EngineFacade {
       const message = clientDiagnosticMessage(access);
       return message === undefined ? undefined : { message, unreachable: clientUnreachable(access) };
     },
+    keywordExclusionsToRecheck: (call, report) => keywordExclusionsToRecheck(call, report),
+    exclusionProblems: (call, report, without) => exclusionProblems(call, report, without),
+    envFileProblems: (request) => envFileProblems(request),
+    readPythonFile: (text) => readPythonFile(text),
+    legacyAuthProblems: (usages, track1Packages) => legacyAuthProblems(usages, track1Packages),
     evaluate: (request) => evaluateChain(chainInputs(request)),
     verify: (request) => verifyWithPython({
       python: request.interpreterPath,

@@ -70,7 +70,10 @@ export class ChainController implements vscode.Disposable {
   /** Folders whose latest check failed: re-checking them must not bring the old answer back to the status bar. */
   private readonly failedLast = new Set<string>();
   /** Inputs of the last evaluation, so Verify runs Python with exactly what the prediction used. */
-  private lastInputs: { env: Record<string, string>; keywordArguments: KeywordArguments; folderKey: string } | undefined;
+  private lastInputs: {
+    env: Record<string, string>; keywordArguments: KeywordArguments; folderKey: string;
+    interpreter?: Extract<PythonFacts, { kind: 'answered' }>; workingDirectory?: string;
+  } | undefined;
   /** The last Verify with Python, and the answer (verdict and identity) it verified. */
   private verified: { folderKey: string; answer: string; verified: NonNullable<CompletedCheck['verified']> } | undefined;
   /** Secret values of the last environment, so messages that quote them can be redacted. */
@@ -312,7 +315,11 @@ export class ChainController implements vscode.Disposable {
     publishProbing(new Map(finished), order);
 
     const keywordArguments = withCodeKeywords(this.codeKeywords(folderKey), keywordArgumentsFromSettings(settings.defaultAzureCredential));
-    this.lastInputs = { env, keywordArguments, folderKey };
+    this.lastInputs = {
+      env, keywordArguments, folderKey,
+      ...(interpreterFacts ? { interpreter: interpreterFacts } : {}),
+      ...(folder ? { workingDirectory: folder.uri.fsPath } : {}),
+    };
     const allowedHosts = this.allowedHosts.list();
     // PATH as VS Code's own environment has it: az, azd or pwsh that only the workspace's .env puts on PATH is not run
     // unless the developer allowed that program.
@@ -328,6 +335,25 @@ export class ChainController implements vscode.Disposable {
       },
     });
     return { report, python, checkedAt: Date.now() };
+  }
+
+  /**
+   * The last check of `folderKey`'s folder again, with these sources' exclusions dropped (as if their exclude_*
+   * keywords were not written): what the chain would find without them. Nothing is published; undefined when the
+   * last check was of another folder.
+   */
+  async recheckWithout(folderKey: string, credentials: readonly CredentialName[], signal: AbortSignal): Promise<ChainReport | undefined> {
+    const inputs = this.lastInputs;
+    if (!inputs || inputs.folderKey !== folderKey) return undefined;
+    const exclude = { ...inputs.keywordArguments.exclude };
+    for (const credential of credentials) delete exclude[credential];
+    const engine = await this.engine();
+    return engine.evaluate({
+      env: inputs.env, keywordArguments: { ...inputs.keywordArguments, exclude }, interpreter: inputs.interpreter,
+      allowedHosts: this.allowedHosts.list(), trustedPath: definedEnvironment(process.env).PATH ?? '',
+      allowedPrograms: this.allowedHosts.programs(), signal,
+      ...(inputs.workingDirectory ? { workingDirectory: inputs.workingDirectory } : {}),
+    });
   }
 
   /** Runs the interpreter once to learn its azure-identity, or says why it cannot be run. */

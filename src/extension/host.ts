@@ -15,11 +15,12 @@ import { registerCodeCommands } from './commands/codeCommands';
 import { explanationViews, registerAzureErrorExplainer } from './code/azureErrors';
 import { CodeCredentials } from './code/codeCredentials';
 import { TracedRuns } from './code/tracedRuns';
+import { registerCodeDiagnostics } from './code/codeDiagnostics';
 import { ClientDiagnostics } from './code/clientDiagnostics';
 import { CodeClients, registerClientHover } from './code/clientHover';
 import { registerEnvCommands } from './commands/envCommands';
 import type { CommandContext } from './commands/context';
-import { runCommand, restorePanel } from './commands/registerCommand';
+import { registerCommand, runCommand, restorePanel } from './commands/registerCommand';
 import { registerHostCommands } from './commands/hostCommands';
 import { registerPythonCommands } from './commands/pythonCommands';
 import { registerSignInCommands } from './commands/signInCommands';
@@ -111,6 +112,7 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
     accessView.onDidChangeVisibility((e) => accessController.setVisible(e.visible)),
     ...registerChainCommands(commands),
     ...registerCodeCommands(commands, code),
+    ...registerCodeDiagnostics(controller, code, python, loadEngine, log, (id, handler) => registerCommand(commands, id, handler)),
     ...registerAzureErrorExplainer(commands, explanationViews(
       chainView, (credential) => chain.sourceRow(credential),
       accessView, (kind, scope) => access.findRow((row) => row.kind === 'insight' && row.id.startsWith(`insight|${kind}|${scope ?? ''}|`)),

@@ -6,6 +6,7 @@
 // the file are data: bounded here, shown as text by whoever shows them.
 import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import { EXCLUDE_KEYWORDS, type CredentialName, type KeywordArguments } from '../chain/types';
+import { legacyAuthOf, type LegacyUsage } from './legacyAuth';
 import { parsePython } from './pythonParser';
 
 /** Credential classes of azure.identity (and its aio twin) that the reader recognises. */
@@ -49,6 +50,11 @@ export interface CredentialCall {
   readonly positional: readonly (CredentialCall | { readonly kind: 'unknown'; readonly text: string })[];
   /** `*args` somewhere in the call. */
   readonly positionalSpread: boolean;
+  /**
+   * Per keyword argument: where it is written (`name=value`), and what to delete to remove it with its comma, so
+   * that the call stays valid Python (`f(a=1, b=2)` → `f(b=2)`, `f(\n  a=1,\n)` → `f()`).
+   */
+  readonly keywordRanges: ReadonlyMap<string, { readonly written: SourceRange; readonly removal: SourceRange }>;
 }
 
 const MAX_TEXT = 120;
@@ -209,16 +215,20 @@ function readCall(node: Node, bindings: ReadonlyMap<string, Binding>): Credentia
   const callee = resolveCallee(node.childForFieldName('function'), bindings);
   if (!callee) return undefined;
   const keywords = new Map<string, KeywordValue>();
+  const keywordRanges = new Map<string, { written: SourceRange; removal: SourceRange }>();
   const positional: CredentialCall['positional'][number][] = [];
   let keywordSpread = false;
   let positionalSpread = false;
   const args = node.childForFieldName('arguments');
-  for (const arg of args?.namedChildren ?? []) {
-    if (!arg || arg.type === 'comment') continue;
+  const argNodes = (args?.namedChildren ?? []).filter((c): c is Node => c !== null && c.type !== 'comment');
+  for (const [index, arg] of argNodes.entries()) {
     if (arg.type === 'keyword_argument') {
       const name = arg.childForFieldName('name')?.text;
       const value = arg.childForFieldName('value');
-      if (name && value) keywords.set(name, literal(value));
+      if (name && value) {
+        keywords.set(name, literal(value));
+        keywordRanges.set(name, { written: rangeOf(arg), removal: removalRange(args!, argNodes, index) });
+      }
     } else if (arg.type === 'dictionary_splat') {
       keywordSpread = true;
     } else if (arg.type === 'list_splat') {
@@ -230,8 +240,26 @@ function readCall(node: Node, bindings: ReadonlyMap<string, Binding>): Credentia
   }
   return {
     credential: callee.name, calledAs: bounded(node.childForFieldName('function')?.text ?? callee.name), async: callee.async,
-    range: rangeOf(node), keywords, keywordSpread, positional, positionalSpread,
+    range: rangeOf(node), keywords, keywordSpread, positional, positionalSpread, keywordRanges,
   };
+}
+
+/** What to delete to remove argument `index` and one comma: up to the next argument, else from the previous one. */
+function removalRange(argumentList: Node, args: readonly Node[], index: number): SourceRange {
+  const arg = args[index]!;
+  const next = args[index + 1];
+  const previous = args[index - 1];
+  const from = (a: Node, b: Node, bStart: boolean): SourceRange => ({
+    startLine: a.endPosition.row, startColumn: a.endPosition.column,
+    endLine: bStart ? b.startPosition.row : b.endPosition.row, endColumn: bStart ? b.startPosition.column : b.endPosition.column,
+  });
+  if (next) return { ...from(arg, next, true), startLine: arg.startPosition.row, startColumn: arg.startPosition.column };
+  if (previous) return from(previous, arg, false);
+  // The only argument: everything between the parentheses (a trailing comma, the line breaks around it).
+  const open = argumentList.child(0);
+  const close = argumentList.child(argumentList.childCount - 1);
+  if (open?.type === '(' && close?.type === ')') return from(open, close, true);
+  return rangeOf(arg);
 }
 
 /**
@@ -279,6 +307,16 @@ export async function findCredentialCalls(text: string, wasmDir?: string): Promi
   const tree = await parsePython(text, wasmDir);
   try {
     return credentialCallsOf(tree);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** One parse of a Python file: its credential constructions and its track-1 authentication. */
+export async function readPythonFile(text: string, wasmDir?: string): Promise<{ calls: CredentialCall[]; legacy: LegacyUsage[] }> {
+  const tree = await parsePython(text, wasmDir);
+  try {
+    return { calls: credentialCallsOf(tree), legacy: legacyAuthOf(tree) };
   } finally {
     tree.delete();
   }

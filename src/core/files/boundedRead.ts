@@ -9,7 +9,7 @@ import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
 
 /** What a file is for, which decides how large it may be. */
 export type FileKind =
-  | 'dotenv' | 'federatedToken' | 'certificate' | 'caBundle' | 'toolCache' | 'toolSettings' | 'authRecord' | 'arcKey' | 'workspaceSource';
+  | 'dotenv' | 'federatedToken' | 'certificate' | 'caBundle' | 'toolCache' | 'toolSettings' | 'authRecord' | 'arcKey' | 'workspaceSource' | 'gitIndex';
 
 interface KindRule {
   /** How the file is named in messages: "the .env file", "the federated token file". */
@@ -34,6 +34,8 @@ export const FILE_RULES: Readonly<Record<FileKind, KindRule>> = {
   authRecord: { label: 'the authentication record', maxBytes: 64 * KiB },
   arcKey: { label: 'the Azure Arc key file', maxBytes: 4 * KiB },
   workspaceSource: { label: 'the source file', maxBytes: 1 * MiB },
+  // A repository of a few hundred thousand files has an index of tens of MB.
+  gitIndex: { label: "git's index", maxBytes: 64 * MiB },
 };
 
 export type RefusalReason = 'missing' | 'denied' | 'not-regular' | 'too-large' | 'unreadable';

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CredentialCall, ModelledKeywords } from '../../core/code/credentialCalls';
+import type { LegacyUsage } from '../../core/code/legacyAuth';
 import type { EngineFacade } from '../../core/engineFacade';
 
 /** The `DefaultAzureCredential(...)` call the Credential Chain view models, and where it is. */
@@ -24,7 +25,7 @@ export class CodeCredentials implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  private readonly calls = new Map<string, { version: number; calls: Promise<CredentialCall[]> }>();
+  private readonly calls = new Map<string, { version: number; facts: Promise<{ calls: CredentialCall[]; legacy: LegacyUsage[] }> }>();
   private modelled: ModelledCall | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -50,16 +51,25 @@ export class CodeCredentials implements vscode.Disposable {
 
   /** The credential constructions of a Python document, parsed once per version of it. */
   callsIn(document: vscode.TextDocument): Promise<CredentialCall[]> {
-    if (document.languageId !== 'python' || document.getText().length > MAX_DOCUMENT_CHARS) return Promise.resolve([]);
+    return this.factsOf(document).then((facts) => facts.calls);
+  }
+
+  /** The track-1 authentication of a Python document (from the same parse as its credentials). */
+  legacyIn(document: vscode.TextDocument): Promise<LegacyUsage[]> {
+    return this.factsOf(document).then((facts) => facts.legacy);
+  }
+
+  private factsOf(document: vscode.TextDocument): Promise<{ calls: CredentialCall[]; legacy: LegacyUsage[] }> {
+    if (document.languageId !== 'python' || document.getText().length > MAX_DOCUMENT_CHARS) return Promise.resolve({ calls: [], legacy: [] });
     const key = document.uri.toString();
     const known = this.calls.get(key);
-    if (known && known.version === document.version) return known.calls;
-    const calls = this.engine().then((engine) => engine.credentialCalls(document.getText())).catch((error: unknown) => {
+    if (known && known.version === document.version) return known.facts;
+    const facts = this.engine().then((engine) => engine.readPythonFile(document.getText())).catch((error: unknown) => {
       this.log.warn(`Could not read the credentials of ${vscode.workspace.asRelativePath(document.uri)}: ${error instanceof Error ? error.message : String(error)}`);
-      return [];
+      return { calls: [], legacy: [] };
     });
-    this.calls.set(key, { version: document.version, calls });
-    return calls;
+    this.calls.set(key, { version: document.version, facts });
+    return facts;
   }
 
   /** Makes this call the one the chain models (a lens's "Model This Call"). */
