@@ -217,7 +217,7 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
     return h('div', {},
       h('ul', { class: 'choices roles', 'aria-label': l10n.t('Roles') }, shown.map((r) => radio('role', `role-${r.guid}`,
         h('span', {}, r.roleName, r.recommendedFor ? h('span', { class: 'tag recommended' }, l10n.t('recommended')) : null, r.held ? h('span', { class: 'tag held' }, l10n.t('already assigned here')) : null,
-          r.custom ? h('span', { class: 'tag' }, 'custom') : null),
+          r.custom ? h('span', { class: 'tag' }, l10n.t('custom')) : null),
         state.role?.id === r.id, () => { state.role = { id: r.id, roleName: r.roleName }; fillNav(); refreshCommands(); },
         h('span', {}, r.recommendedFor ? h('span', { class: 'why' }, l10n.t('For: {0}. ', r.recommendedFor)) : null, r.description)))),
       all.length > shown.length ? h('p', { class: 'hint' }, l10n.t('Showing {0} of {1} roles: type to narrow the list.', shown.length, all.length)) : null);

@@ -80,11 +80,12 @@ export function restoredSignInState(saved: unknown, init: Extract<WizardInit, { 
 }
 
 const TOOL_LABELS: Readonly<Record<SignInTool, string>> = { az: 'Azure CLI', azd: 'Azure Developer CLI', pwsh: 'Azure PowerShell' };
-const METHOD_LABELS: Readonly<Record<SignInMethod, { label: string; hint: string }>> = {
-  browser: { label: l10n.t('Browser'), hint: 'Opens the sign-in page in your browser.' },
-  'device-code': { label: l10n.t('Device code'), hint: 'Shows a code to enter on the device-login page, from any browser, also on another device.' },
-  password: { label: l10n.t('Username and password'), hint: 'No multi-factor authentication, no personal Microsoft accounts; the password is typed in the terminal.' },
-};
+/** Looked up when drawn: the translations arrive with the panel's first message. */
+const methodLabels = (): Readonly<Record<SignInMethod, { label: string; hint: string }>> => ({
+  browser: { label: l10n.t('Browser'), hint: l10n.t('Opens the sign-in page in your browser.') },
+  'device-code': { label: l10n.t('Device code'), hint: l10n.t('Shows a code to enter on the device-login page, from any browser, also on another device.') },
+  password: { label: l10n.t('Username and password'), hint: l10n.t('No multi-factor authentication, no personal Microsoft accounts; the password is typed in the terminal.') },
+});
 
 /** What the service principal section is given: the page's model and the choices that apply to it. */
 export interface ServicePrincipalSectionContext {
@@ -765,7 +766,7 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
         const chosen = typed === k.id || (!!k.domain && typed === k.domain.toLowerCase());
         return h('li', {},
           h('span', { class: 'who' }, h('span', { class: 'name' }, k.name ?? k.domain ?? k.id), h('span', { class: 'hint' }, [k.domain, k.id].filter(Boolean).join(' · '))),
-          chosen ? h('span', { class: 'hint' }, 'chosen')
+          chosen ? h('span', { class: 'hint' }, l10n.t('chosen'))
             : button(l10n.t('Use'), () => {
               state.tenant = k.id;
               const field = root.querySelector<HTMLInputElement>('#tenant');
@@ -852,8 +853,8 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
           h('label', {}, h('input', {
             type: 'radio', name: `method-${tool}`, id: `method-${tool}-${m}`, 'data-key': `method-${tool}-${m}`, checked: state.methods[tool] === m,
             onchange: () => { state.methods[tool] = m; render(); },
-          }), h('span', {}, METHOD_LABELS[m].label)),
-          h('div', { class: 'hint' }, METHOD_LABELS[m].hint))))),
+          }), h('span', {}, methodLabels()[m].label)),
+          h('div', { class: 'hint' }, methodLabels()[m].hint))))),
       state.methods[tool] === 'password' ? h('div', { class: 'field' }, h('vscode-label', { for: `username-${tool}` }, l10n.t('User name')),
         h('vscode-textfield', {
           id: `username-${tool}`, 'data-key': `username-${tool}`, value: state.username, label: l10n.t('User name'), placeholder: 'alice@contoso.com', maxlength: '256',
@@ -958,7 +959,7 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
         'aria-labelledby': `title-${lead.credential}`,
       },
       h('h3', { id: `title-${lead.credential}`, tabindex: '-1' }, titleOf(lead, leadIndex),
-        lead.reach.kind === 'active' ? h('span', { class: 'tag' }, 'active') : h('span', { class: 'tag' }, l10n.t('next step'))),
+        lead.reach.kind === 'active' ? h('span', { class: 'tag' }, l10n.t('active')) : h('span', { class: 'tag' }, l10n.t('next step'))),
       stateLines(lead),
       ...rowDetails(lead, page))) : null;
     const others = page.rows.map((row, index) => ({ row, index })).filter(({ row }) => row !== lead);
@@ -1000,7 +1001,7 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
       const usernameProblemSlot = root.querySelector<HTMLElement>(`#username-problem-${tool}`);
       if (usernameProblemSlot) replaceChildren(usernameProblemSlot, state.username.trim() && usernameProblem(state.username) ? h('p', { class: 'problem' }, usernameProblem(state.username)) : null);
       const cmds = root.querySelector<HTMLElement>(`#cmds-${tool}`);
-      if (cmds) replaceChildren(cmds, h('h4', {}, l10n.t('Equivalent commands')), shellBlock(`cmd-${tool}`, `${TOOL_LABELS[tool]} sign-in`, signInCommands(c, page.azCloud)));
+      if (cmds) replaceChildren(cmds, h('h4', {}, l10n.t('Equivalent commands')), shellBlock(`cmd-${tool}`, l10n.t('{0} sign-in', TOOL_LABELS[tool]), signInCommands(c, page.azCloud)));
     }
     const snippetSlot = root.querySelector<HTMLElement>('#snippets');
     if (snippetSlot) replaceChildren(snippetSlot, ...snippets());
