@@ -25,10 +25,27 @@ const pseudo = Object.fromEntries(Object.keys(english).map((message) => [message
 const NOT_TRANSLATED = new Set(['bash', 'PowerShell']);
 
 const ALICE = { id: 'cb2be4d1-2705-475d-83e6-02d82fdd105f', type: 'User', displayName: 'Alice Example', detail: 'alice@contoso.com' };
+const TENANT = '48337339-9daf-40bb-b2c4-6fdbad938cad';
+/** The chain as the sign-in page gets it: the Azure CLI active as Alice, the environment tried before it, PowerShell not installed. */
+const SIGN_IN_PAGE = {
+  phase: 'ready', stale: false, checkedAt: 1_700_000_000_000, headline: 'Python signs in as alice@contoso.com through the Azure CLI.',
+  azureIdentity: { version: '1.25.0', rules: 'azure-identity 1.24 and later' }, interpreter: '/usr/bin/python3', trusted: true,
+  active: { credential: 'AzureCliCredential', label: 'Azure CLI', who: ALICE.detail, tenantId: TENANT, objectId: ALICE.id },
+  roles: 'some',
+  rows: [
+    { credential: 'EnvironmentCredential', label: 'Environment variables', kind: 'environment', position: 1, tool: null, installed: null, signIn: { kind: 'unknown' }, reach: { kind: 'tried' } },
+    { credential: 'AzureCliCredential', label: 'Azure CLI', kind: 'tool', position: 5, tool: 'az', installed: true, signIn: { kind: 'signed-in', who: ALICE.detail, tenantId: TENANT }, reach: { kind: 'active' } },
+    { credential: 'AzurePowerShellCredential', label: 'Azure PowerShell', kind: 'tool', position: 6, tool: 'pwsh', installed: false, signIn: { kind: 'not-installed', message: 'pwsh was not found on PATH.' }, reach: { kind: 'stops' } },
+  ],
+  vscode: { implementation: 'azure-resources', azureResourcesSince: '1.23.0', azureResourcesInstalled: false, brokerInstalled: null },
+  clouds: [{ name: 'AzureCloud', label: 'Azure (public cloud)', authorityHost: 'https://login.microsoftonline.com' }],
+  azCloud: 'AzureCloud', customCloud: null, knownTenants: [],
+};
 /** Answers to the page's requests, by method: enough for the first step of each wizard to draw. */
 const ANSWERS: Record<string, unknown> = {
   whoAmI: { actor: { tool: 'az', user: ALICE }, problem: null },
   findGroups: { groups: [] },
+  signInPage: { page: SIGN_IN_PAGE, run: null },
 };
 
 let browser: Browser;
@@ -80,7 +97,8 @@ function shownTexts(page: Page): Promise<{ texts: string[]; labels: string[] }> 
       const text = node.textContent?.trim() ?? '';
       if (text && !node.parentElement?.closest('pre, code')) texts.push(text);
     }
-    const labels = [...root.querySelectorAll('[aria-label], [label], [placeholder]')]
+    // Not what aria-hidden hides (the progress ring's own "Loading" beside the translated text it decorates).
+    const labels = [...root.querySelectorAll('[aria-label], [label], [placeholder]')].filter((e) => !e.closest('[aria-hidden="true"]'))
       .flatMap((e) => ['aria-label', 'label', 'placeholder'].map((a) => e.getAttribute(a)).filter((v): v is string => !!v));
     return { texts, labels };
   });
@@ -89,7 +107,7 @@ function shownTexts(page: Page): Promise<{ texts: string[]; labels: string[] }> 
 /** What is neither translated nor data: the page's own English that bypassed l10n.t. */
 function untranslated(shown: { texts: string[]; labels: string[] }, data: readonly string[]): string[] {
   const isData = (text: string) => data.some((d) => text === d || text.replace(d, '').trim() === '');
-  return [...shown.texts, ...shown.labels].filter((text) => !text.includes('⟦') && !NOT_TRANSLATED.has(text) && !isData(text) && /\p{L}/u.test(text));
+  return [...shown.texts, ...shown.labels].filter((text) => !/[⟦⟧]/.test(text) && !NOT_TRANSLATED.has(text) && !isData(text) && /\p{L}/u.test(text));
 }
 
 describe('the wizard pages in a translated VS Code', { skip: !existsSync(CHROMIUM) && 'chromium is not installed' }, () => {
@@ -126,6 +144,20 @@ describe('the wizard pages in a translated VS Code', { skip: !existsSync(CHROMIU
       await page.getByText(`⟦Me: ${ALICE.displayName}⟧`).waitFor();
       assert.deepEqual(await page.locator('ol.steps li').allTextContents(), ['⟦Assignee⟧', '⟦Scope⟧', '⟦Role⟧', '⟦Review⟧', '⟦Done⟧']);
       assert.deepEqual(untranslated(await shownTexts(page), [ALICE.detail]), []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the sign-in page draws its sources, their states and its sections from the translation', async () => {
+    const page = await openPage({ wizard: 'signIn', folderName: 'contoso-app' }, pseudo);
+    try {
+      await page.locator('#row-AzureCliCredential').waitFor({ timeout: 15_000 });
+      await page.getByText(`⟦Signed in as ${ALICE.detail} (tenant ${TENANT}).⟧`).first().waitFor();
+      // Data from the chain (labels, who, the headline the engine wrote, paths) stays as it came; the rest is translated.
+      const data = [SIGN_IN_PAGE.headline, ALICE.detail, TENANT, 'Azure CLI', 'Azure PowerShell', 'Environment variables', 'pwsh was not found on PATH.',
+        '1. Environment variables', '2. Azure CLI', '3. Azure PowerShell', 'Azure (public cloud)', 'contoso-app-local-dev', 'pwsh', 'az', 'azd', 'Azure Developer CLI'];
+      assert.deepEqual(untranslated(await shownTexts(page), data), []);
     } finally {
       await page.close();
     }
