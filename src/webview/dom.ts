@@ -52,5 +52,13 @@ export function icon(name: string): HTMLElement {
  * them as they are when given no values) become `parts[0]`, `parts[1]`, …, so a translation may move them.
  */
 export function sentence(message: string, ...parts: (Node | string)[]): (Node | string)[] {
-  return message.split(/\{(\d+)\}/).map((piece, i) => (i % 2 === 0 ? piece : parts[Number(piece)] ?? `{${piece}}`)).filter((piece) => piece !== '');
+  const pieces = message.split(/\{(\d+)\}/).map((piece, i) => (i % 2 === 0 ? piece : parts[Number(piece)] ?? `{${piece}}`));
+  // Text next to text is one text node, as the sentence is one text.
+  const joined: (Node | string)[] = [];
+  for (const piece of pieces) {
+    const last = joined.length - 1;
+    if (typeof piece === 'string' && typeof joined[last] === 'string') joined[last] += piece;
+    else joined.push(piece);
+  }
+  return joined.filter((piece) => piece !== '');
 }
