@@ -272,13 +272,13 @@ export class AccessController implements vscode.Disposable {
     } catch (error) {
       if (this.disposed) return;
       if (timedOut) {
-        this.fail(subject, key, { kind: 'problem', problem: { kind: 'timeout', message: `Loading the access did not finish within ${LOAD_TIMEOUT_MS / 1000} s.`, fix: 'Refresh; if it persists, check the network or proxy settings.' } });
+        this.fail(subject, key, { kind: 'problem', problem: { kind: 'timeout', message: vscode.l10n.t('Loading the access did not finish within {0} s.', LOAD_TIMEOUT_MS / 1000), fix: vscode.l10n.t('Refresh; if it persists, check the network or proxy settings.') } });
         return;
       }
       // Cancelled: a newer load (another identity, a refresh) replaces this one and publishes its own snapshot.
       if (abort.signal.aborted) return;
       const message = error instanceof Error ? error.message : String(error);
-      this.fail(subject, key, { kind: 'problem', problem: { kind: 'failed', message: `The access could not be loaded: ${message}`, fix: 'Refresh; the log has details.' } });
+      this.fail(subject, key, { kind: 'problem', problem: { kind: 'failed', message: vscode.l10n.t('The access could not be loaded: {0}', message), fix: vscode.l10n.t('Refresh; the log has details.') } });
     } finally {
       clearTimeout(timer);
     }

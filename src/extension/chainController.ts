@@ -294,8 +294,8 @@ export class ChainController implements vscode.Disposable {
       if (python.kind === 'unusable') {
         this.log.warn(`Interpreter ${interpreter.path} (${interpreter.source}): ${python.message}`);
         throw new InterpreterUnusable(python, python.reason === 'missing'
-          ? `the interpreter ${interpreter.path} does not exist`
-          : `the interpreter ${interpreter.path} cannot be run`);
+          ? vscode.l10n.t('the interpreter {0} does not exist', interpreter.path)
+          : vscode.l10n.t('the interpreter {0} cannot be run', interpreter.path));
       }
       if (python.kind === 'answered') {
         this.log.info(`Interpreter ${interpreter.path} (${interpreter.source}): azure-identity ${python.azureIdentityVersion ?? 'not installed'}${python.brokerInstalled ? ', broker installed' : ''}`);
@@ -362,7 +362,7 @@ export class ChainController implements vscode.Disposable {
   ): Promise<PythonFacts> {
     // A path that names a file that is gone (a deleted venv) gets a plain answer without starting anything.
     if ((isAbsolute(interpreter.path) || interpreter.path.includes('/')) && !(await pathExists(interpreter.path))) {
-      return { kind: 'unusable', interpreter, reason: 'missing', message: `${interpreter.path} does not exist` };
+      return { kind: 'unusable', interpreter, reason: 'missing', message: vscode.l10n.t('{0} does not exist', interpreter.path) };
     }
     const facts = await engine.detectPython(interpreter.path, env, signal);
     if (facts.problem) {
@@ -380,10 +380,10 @@ export class ChainController implements vscode.Disposable {
   async verifyWithPython(snapshot: ReadySnapshot, signal: AbortSignal): Promise<Verification> {
     const { report, python } = snapshot.check;
     if (!this.lastInputs || this.lastInputs.folderKey !== (snapshot.scope.folder?.uri ?? '')) {
-      throw new Error('the inputs of the last check are not known; refresh and try again');
+      throw new Error(vscode.l10n.t('the inputs of the last check are not known; refresh and try again'));
     }
-    if (python.kind !== 'answered') throw new Error('Restricted Mode does not allow running the workspace interpreter');
-    if (!python.azureIdentityVersion) throw new Error(`azure-identity is not installed in ${python.interpreter.path}`);
+    if (python.kind !== 'answered') throw new Error(vscode.l10n.t('Restricted Mode does not allow running the workspace interpreter'));
+    if (!python.azureIdentityVersion) throw new Error(vscode.l10n.t('azure-identity is not installed in {0}', python.interpreter.path));
     const engine = await this.engine();
     const { env, keywordArguments } = this.lastInputs;
     const verification = await engine.verify({

@@ -30,7 +30,7 @@ export function workspaceEnvFile(folder: vscode.WorkspaceFolder): { dir: string;
   const path = envFilePath(readSettings(folder).pythonEnvFile, folder.uri.fsPath);
   const inside = relative(folder.uri.fsPath, path);
   if (!inside || inside.startsWith('..') || isAbsolute(inside)) {
-    return { problem: `python.envFile names ${path}, outside the workspace folder: Azure Dev Auth writes secrets only to a .env inside it.` };
+    return { problem: vscode.l10n.t('python.envFile names {0}, outside the workspace folder: Azure Dev Auth writes secrets only to a .env inside it.', path) };
   }
   return { dir: dirname(path), name: basename(path), path };
 }
@@ -46,10 +46,10 @@ export async function writeToWorkspaceEnv(folder: vscode.WorkspaceFolder, values
   const existing = await readWorkspaceTextFile(target.dir, target.name);
   const plan = planEnvUpdate(existing, values);
   if (plan.replaced.length > 0) {
-    const replace = 'Replace';
+    const replace = vscode.l10n.t('Replace');
     const answer = await vscode.window.showWarningMessage(
-      `${target.name} already sets ${plan.replaced.join(', ')} to other values. Replace them for ${purpose}?`,
-      { modal: true, detail: 'The other lines of the file are kept as they are. The old values are not kept anywhere.' },
+      vscode.l10n.t('{0} already sets {1} to other values. Replace them for {2}?', target.name, plan.replaced.join(', '), purpose),
+      { modal: true, detail: vscode.l10n.t('The other lines of the file are kept as they are. The old values are not kept anywhere.') },
       replace,
     );
     if (answer !== replace) return undefined;
@@ -78,12 +78,18 @@ export async function writeToWorkspaceEnv(folder: vscode.WorkspaceFolder, values
 /** The notification after a write: which keys, where, and what git would do with the file. */
 export function announceEnvWrite(result: EnvWriteResult): void {
   const where = vscode.workspace.asRelativePath(result.path);
+  const keys = result.keys.join(', ');
+  const ignoredAs = basename(result.path);
+  // Whole sentences, each translated as one: which file was written, then what changed about who can read it.
+  const wrote = result.created
+    ? (result.ignoredNow ? vscode.l10n.t('Wrote {0} to {1} (new file), and added {2} to .gitignore.', keys, where, ignoredAs) : vscode.l10n.t('Wrote {0} to {1} (new file).', keys, where))
+    : (result.ignoredNow ? vscode.l10n.t('Wrote {0} to {1}, and added {2} to .gitignore.', keys, where, ignoredAs) : vscode.l10n.t('Wrote {0} to {1}.', keys, where));
   const narrowed = result.narrowedFrom !== undefined
-    ? ` ${where} was readable by others (mode ${result.narrowedFrom.toString(8)}); it now holds a secret, so it is readable by you only (mode 600).`
+    ? ` ${vscode.l10n.t('{0} was readable by others (mode {1}); it now holds a secret, so it is readable by you only (mode 600).', where, result.narrowedFrom.toString(8))}`
     : '';
-  const message = `Wrote ${result.keys.join(', ')} to ${where}${result.created ? ' (new file)' : ''}${result.ignoredNow ? `, and added ${basename(result.path)} to .gitignore` : ''}.${narrowed}`;
+  const message = `${wrote}${narrowed}`;
   if (result.tracked) {
-    void vscode.window.showWarningMessage(`${message} git tracks ${where}: the next commit would publish the secret. Stop tracking it with \`git rm --cached ${basename(result.path)}\`.`);
+    void vscode.window.showWarningMessage(`${message} ${vscode.l10n.t('git tracks {0}: the next commit would publish the secret. Stop tracking it with `git rm --cached {1}`.', where, ignoredAs)}`);
   } else {
     void vscode.window.showInformationMessage(message);
   }

@@ -39,7 +39,9 @@ export async function signInWithSource(ctx: CommandContext, extensionUri: vscode
     }
     if (outcome.state === 'cancelled' || !outcome.failure) return;
     const { failure } = outcome;
-    const picked = await vscode.window.showWarningMessage(`Azure Dev Auth: ${failure.title}${failure.code ? ` (${failure.code})` : ''}. ${failure.meaning} ${failure.fix}`, 'Open Sign In…');
+    const picked = await vscode.window.showWarningMessage(failure.code
+      ? vscode.l10n.t('Azure Dev Auth: {0} ({1}). {2} {3}', failure.title, failure.code, failure.meaning, failure.fix)
+      : vscode.l10n.t('Azure Dev Auth: {0}. {1} {2}', failure.title, failure.meaning, failure.fix), vscode.l10n.t('Open Sign In…'));
     if (picked) openSignInWizard(ctx, extensionUri, credential);
   });
 }

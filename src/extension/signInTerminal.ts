@@ -212,7 +212,7 @@ class SignInPseudoterminal implements vscode.Pseudoterminal {
   }
 
   private askPassword(): Promise<string | undefined> {
-    this.write(`Password for ${this.options.username ?? 'the account'}: `);
+    this.write(this.options.username ? vscode.l10n.t('Password for {0}: ', this.options.username) : vscode.l10n.t('Password for the account: '));
     this.options.onWaitingForInput(true);
     return new Promise((resolve) => {
       this.password = { resolve: (value) => { this.options.onWaitingForInput(false); resolve(value); }, typed: '' };
@@ -249,8 +249,9 @@ class SignInPseudoterminal implements vscode.Pseudoterminal {
     const state = failure === null ? 'succeeded' : this.cancelled ? 'cancelled' : 'failed';
     this.finished = true;
     this.options.onWaitingForInput(false);
-    const summary = state === 'succeeded' ? 'Signed in.' : `${failure?.title ?? 'The sign-in failed'}${failure?.code ? ` (${failure.code})` : ''}.`;
-    this.write(`\r\n\x1b[1m${summary}\x1b[0m Press any key to close this terminal.\r\n`);
+    const title = failure?.title ?? vscode.l10n.t('The sign-in failed');
+    const summary = state === 'succeeded' ? vscode.l10n.t('Signed in.') : failure?.code ? vscode.l10n.t('{0} ({1}).', title, failure.code) : vscode.l10n.t('{0}.', title);
+    this.write(`\r\n\x1b[1m${summary}\x1b[0m ${vscode.l10n.t('Press any key to close this terminal.')}\r\n`);
     this.options.log.info(`Sign-in ${this.options.title}: ${state}${exitCode !== null ? ` (exit code ${exitCode})` : ''}${failure?.code ? `, ${failure.code}` : ''}`);
     this.output = '';
     this.resolveDone({ state, exitCode, failure });
@@ -295,11 +296,11 @@ class SignInPseudoterminal implements vscode.Pseudoterminal {
 function runInPlainTerminal(options: SignInTerminalOptions, executable: string): SignInTerminalRun {
   const step = options.steps.at(-1)!;
   if (step.askPassword) {
-    const failure = { code: null, title: 'Not available here', meaning: 'A username-and-password sign-in needs the terminal of Azure Dev Auth, which cannot start a batch file.', fix: 'Sign in with the browser or a device code.', retryWith: 'device-code' as const, detail: null };
+    const failure = { code: null, title: vscode.l10n.t('Not available here'), meaning: vscode.l10n.t('A username-and-password sign-in needs the terminal of Azure Dev Auth, which cannot start a batch file.'), fix: vscode.l10n.t('Sign in with the browser or a device code.'), retryWith: 'device-code' as const, detail: null };
     return { done: Promise.resolve({ state: 'failed', exitCode: null, failure }), cancel: () => undefined };
   }
   const terminal = vscode.window.createTerminal({
-    name: `Azure Dev Auth: ${options.title}`, shellPath: executable, shellArgs: [...step.args], env: options.env, iconPath: new vscode.ThemeIcon('sign-in'), isTransient: true,
+    name: vscode.l10n.t('Azure Dev Auth: {0}', options.title), shellPath: executable, shellArgs: [...step.args], env: options.env, iconPath: new vscode.ThemeIcon('sign-in'), isTransient: true,
   });
   terminal.show(!options.focus);
   const done = new Promise<SignInOutcome>((resolve) => {
@@ -320,7 +321,7 @@ export function runSignInTerminal(options: SignInTerminalOptions): SignInTermina
   const executable = last ? findExecutable(last.program, options.env) : undefined;
   if (process.platform === 'win32' && executable && /\.(cmd|bat)$/i.test(executable)) return runInPlainTerminal(options, executable);
   const pty = new SignInPseudoterminal(options);
-  const terminal = vscode.window.createTerminal({ name: `Azure Dev Auth: ${options.title}`, pty, iconPath: new vscode.ThemeIcon('sign-in'), isTransient: true });
+  const terminal = vscode.window.createTerminal({ name: vscode.l10n.t('Azure Dev Auth: {0}', options.title), pty, iconPath: new vscode.ThemeIcon('sign-in'), isTransient: true });
   terminal.show(!options.focus);
   return { done: pty.done, cancel: () => pty.cancel() };
 }

@@ -12,10 +12,10 @@ export class StatusBarIndicator implements vscode.Disposable {
 
   constructor() {
     this.item = vscode.window.createStatusBarItem(STATUS_BAR_ITEM_ID, vscode.StatusBarAlignment.Left, 50);
-    this.item.name = 'Azure Dev Auth';
+    this.item.name = vscode.l10n.t('Azure Dev Auth');
     this.item.command = Commands.statusActions;
-    this.item.text = '$(azure) Azure Dev Auth';
-    this.item.tooltip = 'Azure Dev Auth: the credential chain has not been checked yet.';
+    this.item.text = vscode.l10n.t('$(azure) Azure Dev Auth');
+    this.item.tooltip = vscode.l10n.t('Azure Dev Auth: the credential chain has not been checked yet.');
     this.item.show();
   }
 
@@ -24,7 +24,7 @@ export class StatusBarIndicator implements vscode.Disposable {
     this.item.text = model.text;
     this.item.backgroundColor = model.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.tooltip = new vscode.MarkdownString(model.tooltip, true);
-    this.item.accessibilityInformation = { label: `Azure Dev Auth: ${model.text.replace(/\$\([^)]*\)\s*/g, '')}` };
+    this.item.accessibilityInformation = { label: vscode.l10n.t('Azure Dev Auth: {0}', model.text.replace(/\$\([^)]*\)\s*/g, '')) };
   }
 
   dispose(): void {

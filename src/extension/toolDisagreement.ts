@@ -15,14 +15,14 @@ export async function resolveToolDisagreement(ctx: CommandContext): Promise<void
   const known = reportOf(ctx.controller.current);
   const disagreement = known?.report.disagreement;
   if (!known || !disagreement) {
-    throw new CommandError('Your signed-in tools agree (or the chain has not been checked yet): there is nothing to resolve.',
-      [{ title: 'Refresh', run: () => vscode.commands.executeCommand(Commands.refresh) }]);
+    throw new CommandError(vscode.l10n.t('Your signed-in tools agree (or the chain has not been checked yet): there is nothing to resolve.'),
+      [{ title: vscode.l10n.t('Refresh'), run: () => vscode.commands.executeCommand(Commands.refresh) }]);
   }
   type Choice = vscode.QuickPickItem & { fix: DisagreementFix };
   const choices: Choice[] = disagreement.fixes.map((fix) => ({ ...fixChoice(fix, disagreement, known.report.azureIdentityVersion), fix }));
   const picked = await vscode.window.showQuickPick(choices, {
-    title: 'Your tools are signed in as different users or tenants',
-    placeHolder: 'Make the choice explicit, or sign the others in again',
+    title: vscode.l10n.t('Your tools are signed in as different users or tenants'),
+    placeHolder: vscode.l10n.t('Make the choice explicit, or sign the others in again'),
   });
   if (!picked) return;
   const fix = picked.fix;
@@ -31,9 +31,9 @@ export async function resolveToolDisagreement(ctx: CommandContext): Promise<void
     return;
   }
   const folder = ctx.folders.current().folder;
-  if (!folder) throw new CommandError('Open a folder first: the setting goes into its .env file.');
-  if (!vscode.workspace.isTrusted) throw new CommandError('This workspace is not trusted: Azure Dev Auth does not write its .env file.');
-  const written = await writeToWorkspaceEnv(folder, { [fix.variable]: fix.value }, fix.kind === 'pin' ? 'pinning the source your code uses' : "pinning your code's tenant");
+  if (!folder) throw new CommandError(vscode.l10n.t('Open a folder first: the setting goes into its .env file.'));
+  if (!vscode.workspace.isTrusted) throw new CommandError(vscode.l10n.t('This workspace is not trusted: Azure Dev Auth does not write its .env file.'));
+  const written = await writeToWorkspaceEnv(folder, { [fix.variable]: fix.value }, fix.kind === 'pin' ? vscode.l10n.t('pinning the source your code uses') : vscode.l10n.t('pinning your code\'s tenant'));
   if (!written) return;
   ctx.log.info(`Wrote ${fix.variable} to ${written.path} to resolve tools that disagree`);
   announceEnvWrite(written);

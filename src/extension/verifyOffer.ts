@@ -16,7 +16,8 @@ export function offerVerification(snapshot: ChainSnapshot, state: vscode.Memento
   const offer = verificationOffer(snapshot, list);
   if (!offer) return;
   void state.update(OFFERED_KEY, [...list, offer.version].slice(-50));
-  void vscode.window.showInformationMessage(offer.message, 'Verify with Python').then((picked) => {
-    if (picked === 'Verify with Python') void vscode.commands.executeCommand(Commands.verify);
+  const verify = vscode.l10n.t('Verify with Python');
+  void vscode.window.showInformationMessage(offer.message, verify).then((picked) => {
+    if (picked === verify) void vscode.commands.executeCommand(Commands.verify);
   });
 }

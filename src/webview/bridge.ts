@@ -1,5 +1,6 @@
 // The page's side of the protocol: requests with ids and their promised results, events, the ready handshake, and
 // the saved state. Everything that arrives is validated before it is used; what does not parse is dropped.
+import * as l10n from '@vscode/l10n';
 import {
   parseResult, toWebviewSchema, type Method, type ResultOf, type WizardEvent, type WizardFailure, type WizardInit, type WizardRequest,
 } from './protocol';
@@ -48,14 +49,19 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     return;
   }
   const message = parsed.data;
-  if (message.type === 'init') { onInit?.(message.init); return; }
+  if (message.type === 'init') {
+    // The translations first: every text of the page is looked up when it is drawn, after this.
+    if (message.l10n) l10n.config({ contents: message.l10n });
+    onInit?.(message.init);
+    return;
+  }
   if (message.type === 'event') { for (const l of eventListeners) l(message.event); return; }
   const waiting = pending.get(message.id);
   if (!waiting) return;
   pending.delete(message.id);
-  if (!message.ok) { waiting.reject(new RequestFailed(message.error ?? { kind: 'failed', message: `${waiting.method} failed.` })); return; }
+  if (!message.ok) { waiting.reject(new RequestFailed(message.error ?? { kind: 'failed', message: l10n.t('{0} failed.', waiting.method) })); return; }
   const result = parseResult(waiting.method, message.result);
-  if (result === undefined) waiting.reject(new RequestFailed({ kind: 'failed', message: `The answer to ${waiting.method} was malformed.` }));
+  if (result === undefined) waiting.reject(new RequestFailed({ kind: 'failed', message: l10n.t('The answer to {0} was malformed.', waiting.method) }));
   else waiting.resolve(result);
 });
 

@@ -1,4 +1,5 @@
 // Pieces every wizard step uses: the step list, the equivalent-commands block with copy buttons, status and errors.
+import * as l10n from '@vscode/l10n';
 import { administratorRequest, renderCommand, type CommandArgs } from '../core/team/commands';
 import { request, RequestFailed } from './bridge';
 import { h, icon } from './dom';
@@ -13,9 +14,9 @@ export function button(label: string, onClick: () => void, options: { key: strin
 }
 
 export function steps(names: readonly string[], current: number): HTMLElement {
-  return h('ol', { class: 'steps', 'aria-label': 'Steps' },
+  return h('ol', { class: 'steps', 'aria-label': l10n.t('Steps') },
     names.map((name, i) => h('li', { class: i === current ? 'current' : i < current ? 'done' : '', 'aria-current': i === current ? 'step' : undefined },
-      h('span', { class: 'sr-only' }, i < current ? 'done: ' : ''), name)));
+      h('span', { class: 'sr-only' }, i < current ? l10n.t('done: ') : ''), name)));
 }
 
 export function copyText(text: string, what: string): void {
@@ -28,15 +29,15 @@ export function commandsBlock(commands: readonly CommandArgs[], admin: { what: s
   const bash = commands.map((c) => renderCommand(c, 'bash')).join('\n\n');
   const pwsh = commands.map((c) => renderCommand(c, 'powershell')).join('\n\n');
   return h('section', { class: 'commands', 'aria-labelledby': 'commands-title' },
-    h('h2', { id: 'commands-title' }, labels.title ?? 'Equivalent commands'),
-    commands.length === 0 ? h('p', { class: 'hint' }, labels.empty ?? 'Nothing to run yet.') : [
+    h('h2', { id: 'commands-title' }, labels.title ?? l10n.t('Equivalent commands')),
+    commands.length === 0 ? h('p', { class: 'hint' }, labels.empty ?? l10n.t('Nothing to run yet.')) : [
       h('div', { class: 'command' },
-        h('div', { class: 'command-head' }, h('span', {}, 'bash'), button('Copy', () => copyText(bash, 'the bash commands'), { key: 'copy-bash', secondary: true, ariaLabel: 'Copy the bash commands' })),
-        h('pre', { tabindex: '0', 'aria-label': 'bash commands' }, h('code', {}, bash))),
+        h('div', { class: 'command-head' }, h('span', {}, 'bash'), button(l10n.t('Copy'), () => copyText(bash, l10n.t('the bash commands')), { key: 'copy-bash', secondary: true, ariaLabel: l10n.t('Copy the bash commands') })),
+        h('pre', { tabindex: '0', 'aria-label': l10n.t('bash commands') }, h('code', {}, bash))),
       h('div', { class: 'command' },
-        h('div', { class: 'command-head' }, h('span', {}, 'PowerShell'), button('Copy', () => copyText(pwsh, 'the PowerShell commands'), { key: 'copy-pwsh', secondary: true, ariaLabel: 'Copy the PowerShell commands' })),
-        h('pre', { tabindex: '0', 'aria-label': 'PowerShell commands' }, h('code', {}, pwsh))),
-      admin ? button('Copy Request for an Administrator', () => copyText(administratorRequest(admin.what, admin.why, commands), 'the request for an administrator'),
+        h('div', { class: 'command-head' }, h('span', {}, 'PowerShell'), button(l10n.t('Copy'), () => copyText(pwsh, l10n.t('the PowerShell commands')), { key: 'copy-pwsh', secondary: true, ariaLabel: l10n.t('Copy the PowerShell commands') })),
+        h('pre', { tabindex: '0', 'aria-label': l10n.t('PowerShell commands') }, h('code', {}, pwsh))),
+      admin ? button(l10n.t('Copy Request for an Administrator'), () => copyText(administratorRequest(admin.what, admin.why, commands), l10n.t('the request for an administrator')),
         { key: 'copy-admin', secondary: true, id: 'copy-admin' }) : null,
     ]);
 }

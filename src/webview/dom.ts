@@ -46,3 +46,19 @@ export function replaceChildren(parent: HTMLElement, ...children: (Child | Child
 export function icon(name: string): HTMLElement {
   return h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
 }
+
+/**
+ * A translated sentence with elements in it: `{0}`, `{1}`, … of `message` (already through l10n.t, which leaves
+ * them as they are when given no values) become `parts[0]`, `parts[1]`, …, so a translation may move them.
+ */
+export function sentence(message: string, ...parts: (Node | string)[]): (Node | string)[] {
+  const pieces = message.split(/\{(\d+)\}/).map((piece, i) => (i % 2 === 0 ? piece : parts[Number(piece)] ?? `{${piece}}`));
+  // Text next to text is one text node, as the sentence is one text.
+  const joined: (Node | string)[] = [];
+  for (const piece of pieces) {
+    const last = joined.length - 1;
+    if (typeof piece === 'string' && typeof joined[last] === 'string') joined[last] += piece;
+    else joined.push(piece);
+  }
+  return joined.filter((piece) => piece !== '');
+}

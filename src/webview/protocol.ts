@@ -334,8 +334,15 @@ export const eventSchema = z.discriminatedUnion('event', [
 ]);
 export type WizardEvent = z.infer<typeof eventSchema>;
 
+/**
+ * The translations of the page's texts in VS Code's display language (`vscode.l10n.bundle`: English message to its
+ * translation); absent in English. Bounded like every other text from the other side.
+ */
+export const l10nBundleSchema = z.record(z.string().max(4_000), z.string().max(8_000)).refine((bundle) => Object.keys(bundle).length <= 5_000);
+export type L10nBundle = z.infer<typeof l10nBundleSchema>;
+
 export const toWebviewSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('init'), init: initSchema }),
+  z.object({ type: z.literal('init'), init: initSchema, l10n: l10nBundleSchema.optional() }),
   // One response shape: `result` when ok, `error` when not (a discriminated union needs one object per type).
   z.object({ type: z.literal('response'), id: z.number().int(), method: z.string().max(40), ok: z.boolean(), result: z.unknown().optional(), error: failureSchema.optional() })
     .refine((r) => (r.ok ? r.error === undefined : r.error !== undefined)),

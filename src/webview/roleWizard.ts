@@ -1,10 +1,11 @@
 // "Assign Role…": who (the group just created, a group by name, the developer, a service principal), where
 // (subscription, resource group — recommended — and optionally one resource), which role (recommended data roles
 // first, roles already held marked), review with the exact az command, then the assignment.
+import * as l10n from '@vscode/l10n';
 import { assignRoleCommand, keyVaultSetPolicyCommand, renderCommand, type CommandArgs } from '../core/team/commands';
 import { onEvent, peekNextId, request, saveState } from './bridge';
 import { busy, button, commandsBlock, copyText, debounce, failureBox, failureOf, steps } from './common';
-import { h, replaceChildren } from './dom';
+import { h, replaceChildren, sentence } from './dom';
 import type { Actor, ResultOf, RoleItem, ScopeItem, WizardFailure, WizardInit, WizardPrincipal } from './protocol';
 
 export interface RoleState {
@@ -22,7 +23,8 @@ export interface RoleState {
   outcome: 'created' | 'exists' | null;
 }
 
-const STEP_NAMES = ['Assignee', 'Scope', 'Role', 'Review', 'Done'];
+// Looked up when drawn: the translations arrive with the panel's first message.
+const stepNames = () => [l10n.t('Assignee'), l10n.t('Scope'), l10n.t('Role'), l10n.t('Review'), l10n.t('Done')];
 
 function scopeItemFrom(scope: string): Pick<RoleState, 'subscription' | 'resourceGroup' | 'resource'> {
   const parts = scope.split('/');
@@ -59,7 +61,9 @@ interface Transient {
 }
 
 const SHOWN_ROLES = 60;
-const GIVEN_KIND: Readonly<Record<WizardPrincipal['type'], string>> = { Group: 'The group', ServicePrincipal: 'The service principal', User: 'The user' };
+/** The preselected assignee's choice, by kind: one sentence each, so a translation can order it. */
+const givenLabel = (type: WizardPrincipal['type'], name: string): string =>
+  type === 'Group' ? l10n.t('The group {0}', name) : type === 'ServicePrincipal' ? l10n.t('The service principal {0}', name) : l10n.t('The user {0}', name);
 
 export function roleWizard(root: HTMLElement, state: RoleState): void {
   const t: Transient = {
@@ -77,20 +81,22 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
   const render = () => {
     save();
     replaceChildren(root,
-      h('h1', {}, 'Assign Role'),
-      t.actor ? h('p', { class: 'hint' }, `Acting as ${t.actor.user.displayName}${t.actor.user.detail ? ` (${t.actor.user.detail})` : ''} through ${t.actor.tool}.`) : null,
+      h('h1', {}, l10n.t('Assign Role')),
+      t.actor ? h('p', { class: 'hint' }, t.actor.user.detail
+        ? l10n.t('Acting as {0} ({1}) through {2}.', t.actor.user.displayName, t.actor.user.detail, t.actor.tool)
+        : l10n.t('Acting as {0} through {1}.', t.actor.user.displayName, t.actor.tool)) : null,
       t.actorProblem ? failureBox({ kind: 'no-sign-in', message: t.actorProblem }, [
-        button('Sign In…', () => void request({ method: 'signIn' }), { key: 'sign-in' }),
-        button('Try Again', () => void whoAmI(), { key: 'who-again', secondary: true }),
+        button(l10n.t('Sign In…'), () => void request({ method: 'signIn' }), { key: 'sign-in' }),
+        button(l10n.t('Try Again'), () => void whoAmI(), { key: 'who-again', secondary: true }),
       ]) : null,
-      steps(STEP_NAMES, state.step),
+      steps(stepNames(), state.step),
       h('div', { class: 'step', id: 'step' }, ...[assigneeStep, scopeStep, roleStep, reviewStep, resultStep][state.step]!()),
       h('div', { id: 'commands' }, commandsBlock(commands(), admin())),
       h('p', { role: 'status', class: 'sr-only', id: 'status' }, t.working ?? ''),
     );
   };
-  const nav = (back: number | null, next: (() => void) | null, nextDisabled: boolean, nextLabel = 'Next') => h('div', { class: 'actions' },
-    back === null ? null : button('Back', () => { state.step = back; t.failure = null; render(); }, { key: `back-${state.step}`, secondary: true, disabled: !!t.working }),
+  const nav = (back: number | null, next: (() => void) | null, nextDisabled: boolean, nextLabel = l10n.t('Next')) => h('div', { class: 'actions' },
+    back === null ? null : button(l10n.t('Back'), () => { state.step = back; t.failure = null; render(); }, { key: `back-${state.step}`, secondary: true, disabled: !!t.working }),
     next ? button(nextLabel, next, { key: `next-${state.step}`, id: `next-${state.step}`, disabled: nextDisabled || !!t.working }) : null);
   const radio = (name: string, key: string, label: HTMLElement | string, checked: boolean, onPick: () => void, detail?: HTMLElement | string | null) => h('li', { class: 'choice' },
     h('label', {}, h('input', { type: 'radio', name, 'data-key': key, checked, onchange: onPick }), h('span', { class: 'name' }, label)), detail ? h('div', { class: 'hint' }, detail) : null);
@@ -107,23 +113,23 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
   }, 300);
   const candidatesBlock = () => [
     t.failure ? failureBox(t.failure) : null,
-    h('ul', { class: 'list', 'aria-label': 'Matches' }, t.candidates.map((c) => h('li', {},
+    h('ul', { class: 'list', 'aria-label': l10n.t('Matches') }, t.candidates.map((c) => h('li', {},
       h('span', { class: 'who' }, h('span', { class: 'name' }, c.displayName), h('span', { class: 'hint' }, c.detail)),
-      button('Choose', () => { state.assignee = c; state.step = 1; render(); }, { key: `choose-${c.id}`, secondary: true, ariaLabel: `Choose ${c.displayName}` })))),
+      button(l10n.t('Choose'), () => { state.assignee = c; state.step = 1; render(); }, { key: `choose-${c.id}`, secondary: true, ariaLabel: l10n.t('Choose {0}', c.displayName) })))),
   ];
   const fillCandidates = () => { const c = root.querySelector<HTMLElement>('#candidates'); if (c) replaceChildren(c, ...candidatesBlock()); };
   const assigneeStep = (): (HTMLElement | null)[] => [
-    h('h2', {}, 'Who gets the role?'),
-    state.assignee ? h('p', {}, 'Chosen: ', h('span', { class: 'name' }, state.assignee.displayName), ` (${state.assignee.type}, ${state.assignee.id})`) : null,
+    h('h2', {}, l10n.t('Who gets the role?')),
+    state.assignee ? h('p', {}, ...sentence(l10n.t('Chosen: {0} ({1}, {2})'), h('span', { class: 'name' }, state.assignee.displayName), state.assignee.type, state.assignee.id)) : null,
     h('ul', { class: 'choices', role: 'list' },
-      state.init.wizard === 'role' && state.init.assignee ? radio('assignee', 'given', `${GIVEN_KIND[state.init.assignee.type]} ${state.init.assignee.displayName}`, state.assignee?.id === state.init.assignee.id,
+      state.init.wizard === 'role' && state.init.assignee ? radio('assignee', 'given', givenLabel(state.init.assignee.type, state.init.assignee.displayName), state.assignee?.id === state.init.assignee.id,
         () => { state.assignee = state.init.wizard === 'role' ? state.init.assignee ?? null : null; render(); }) : null,
-      t.actor ? radio('assignee', 'me', `Me: ${t.actor.user.displayName}`, state.assignee?.id === t.actor.user.id, () => { state.assignee = t.actor!.user; render(); }, t.actor.user.detail) : null),
+      t.actor ? radio('assignee', 'me', l10n.t('Me: {0}', t.actor.user.displayName), state.assignee?.id === t.actor.user.id, () => { state.assignee = t.actor!.user; render(); }, t.actor.user.detail) : null),
     h('div', { class: 'field' },
-      h('fieldset', {}, h('legend', {}, 'Or find'),
-        h('label', {}, h('input', { type: 'radio', name: 'kind', 'data-key': 'kind-group', checked: t.searchKind === 'group', onchange: () => { t.searchKind = 'group'; searchAssignee(); } }), ' a group by name'),
-        h('label', {}, h('input', { type: 'radio', name: 'kind', 'data-key': 'kind-sp', checked: t.searchKind === 'sp', onchange: () => { t.searchKind = 'sp'; searchAssignee(); } }), ' a service principal by app id or name')),
-      h('vscode-textfield', { id: 'assignee-search', 'data-key': 'assignee-search', value: t.query, label: 'Name or app id', placeholder: 'Name or app id',
+      h('fieldset', {}, h('legend', {}, l10n.t('Or find')),
+        h('label', {}, h('input', { type: 'radio', name: 'kind', 'data-key': 'kind-group', checked: t.searchKind === 'group', onchange: () => { t.searchKind = 'group'; searchAssignee(); } }), ' ', l10n.t('a group by name')),
+        h('label', {}, h('input', { type: 'radio', name: 'kind', 'data-key': 'kind-sp', checked: t.searchKind === 'sp', onchange: () => { t.searchKind = 'sp'; searchAssignee(); } }), ' ', l10n.t('a service principal by app id or name'))),
+      h('vscode-textfield', { id: 'assignee-search', 'data-key': 'assignee-search', value: t.query, label: l10n.t('Name or app id'), placeholder: l10n.t('Name or app id'),
         oninput: (e: Event) => { t.query = (e.target as HTMLInputElement).value; searchAssignee(); } })),
     h('div', { id: 'candidates', 'aria-live': 'polite' }, ...candidatesBlock()),
     nav(null, () => { state.step = 1; render(); }, !state.assignee),
@@ -155,19 +161,19 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
     else if (state.subscription && t.groups === null) queueMicrotask(() => void load('groups'));
     else if (state.resourceGroup && t.resources === null) queueMicrotask(() => void load('resources'));
     return [
-      h('h2', {}, 'Where?'),
+      h('h2', {}, l10n.t('Where?')),
       t.failure ? failureBox(t.failure) : null,
-      h('fieldset', {}, h('legend', {}, 'Subscription'),
-        t.subscriptions === null ? busy('Loading subscriptions…') : h('ul', { class: 'choices' }, t.subscriptions.map((s) => radio('subscription', `sub-${s.scope}`, s.name, state.subscription?.scope === s.scope,
+      h('fieldset', {}, h('legend', {}, l10n.t('Subscription')),
+        t.subscriptions === null ? busy(l10n.t('Loading subscriptions…')) : h('ul', { class: 'choices' }, t.subscriptions.map((s) => radio('subscription', `sub-${s.scope}`, s.name, state.subscription?.scope === s.scope,
           () => { state.subscription = s; state.resourceGroup = null; state.resource = null; state.subscriptionScope = false; t.groups = null; t.resources = null; render(); })))),
-      state.subscription ? h('fieldset', {}, h('legend', {}, 'Resource group (recommended)'),
-        t.groups === null ? busy('Loading resource groups…') : h('ul', { class: 'choices' },
+      state.subscription ? h('fieldset', {}, h('legend', {}, l10n.t('Resource group (recommended)')),
+        t.groups === null ? busy(l10n.t('Loading resource groups…')) : h('ul', { class: 'choices' },
           t.groups.map((g) => radio('group', `rg-${g.scope}`, g.name, state.resourceGroup?.scope === g.scope, () => { state.resourceGroup = g; state.resource = null; state.subscriptionScope = false; t.resources = null; render(); })),
-          radio('group', 'whole-subscription', 'The whole subscription', state.subscriptionScope, () => { state.resourceGroup = null; state.resource = null; state.subscriptionScope = true; render(); }))) : null,
-      state.subscriptionScope ? h('p', { class: 'caution', role: 'note' }, 'Caution: a role at subscription scope reaches every resource group and resource in it, including ones created later. Prefer the resource group your app uses.') : null,
-      state.resourceGroup ? h('fieldset', {}, h('legend', {}, 'Resource (optional)'),
-        t.resources === null ? busy('Loading resources…') : h('ul', { class: 'choices' },
-          radio('resource', 'no-resource', `The whole resource group ${state.resourceGroup.name}`, !state.resource, () => { state.resource = null; render(); }),
+          radio('group', 'whole-subscription', l10n.t('The whole subscription'), state.subscriptionScope, () => { state.resourceGroup = null; state.resource = null; state.subscriptionScope = true; render(); }))) : null,
+      state.subscriptionScope ? h('p', { class: 'caution', role: 'note' }, l10n.t('Caution: a role at subscription scope reaches every resource group and resource in it, including ones created later. Prefer the resource group your app uses.')) : null,
+      state.resourceGroup ? h('fieldset', {}, h('legend', {}, l10n.t('Resource (optional)')),
+        t.resources === null ? busy(l10n.t('Loading resources…')) : h('ul', { class: 'choices' },
+          radio('resource', 'no-resource', l10n.t('The whole resource group {0}', state.resourceGroup.name), !state.resource, () => { state.resource = null; render(); }),
           t.resources.map((r) => radio('resource', `res-${r.scope}`, r.name, state.resource?.scope === r.scope, () => { state.resource = r; render(); }, r.type)))) : null,
       nav(0, () => { state.step = 2; render(); }, !scope()),
     ];
@@ -209,12 +215,12 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
       if (picked) shown.unshift(picked);
     }
     return h('div', {},
-      h('ul', { class: 'choices roles', 'aria-label': 'Roles' }, shown.map((r) => radio('role', `role-${r.guid}`,
-        h('span', {}, r.roleName, r.recommendedFor ? h('span', { class: 'tag recommended' }, 'recommended') : null, r.held ? h('span', { class: 'tag held' }, 'already assigned here') : null,
-          r.custom ? h('span', { class: 'tag' }, 'custom') : null),
+      h('ul', { class: 'choices roles', 'aria-label': l10n.t('Roles') }, shown.map((r) => radio('role', `role-${r.guid}`,
+        h('span', {}, r.roleName, r.recommendedFor ? h('span', { class: 'tag recommended' }, l10n.t('recommended')) : null, r.held ? h('span', { class: 'tag held' }, l10n.t('already assigned here')) : null,
+          r.custom ? h('span', { class: 'tag' }, l10n.t('custom')) : null),
         state.role?.id === r.id, () => { state.role = { id: r.id, roleName: r.roleName }; fillNav(); refreshCommands(); },
-        h('span', {}, r.recommendedFor ? h('span', { class: 'why' }, `For: ${r.recommendedFor}. `) : null, r.description)))),
-      all.length > shown.length ? h('p', { class: 'hint' }, `Showing ${shown.length} of ${all.length} roles: type to narrow the list.`) : null);
+        h('span', {}, r.recommendedFor ? h('span', { class: 'why' }, l10n.t('For: {0}. ', r.recommendedFor)) : null, r.description)))),
+      all.length > shown.length ? h('p', { class: 'hint' }, l10n.t('Showing {0} of {1} roles: type to narrow the list.', shown.length, all.length)) : null);
   };
   const fillRoles = () => { save(); const r = root.querySelector<HTMLElement>('#roles'); if (r) replaceChildren(r, rolesBlock()); };
   const fillNav = () => { save(); const n = root.querySelector<HTMLElement>('#next-2'); if (n) n.toggleAttribute('disabled', !state.role); };
@@ -224,26 +230,26 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
     const args = keyVaultSetPolicyCommand(vault.name, state.assignee?.id ?? '', vault.resourceGroup ?? undefined);
     const bash = renderCommand(args, 'bash');
     const pwsh = renderCommand(args, 'powershell');
-    return h('section', { class: 'note access-policy', 'data-vault': vault.name, 'aria-label': `Key vault ${vault.name} uses access policies` },
-      h('p', {}, h('span', { class: 'name' }, vault.name), ' uses access policies, not roles: no role, Key Vault Secrets User included, reaches its secrets. '
-        + `Give ${state.assignee?.displayName ?? 'the assignee'} an access policy instead (or switch the vault to Azure RBAC):`),
+    return h('section', { class: 'note access-policy', 'data-vault': vault.name, 'aria-label': l10n.t('Key vault {0} uses access policies', vault.name) },
+      h('p', {}, ...sentence(l10n.t('{0} uses access policies, not roles: no role, Key Vault Secrets User included, reaches its secrets. Give {1} an access policy instead (or switch the vault to Azure RBAC):'),
+        h('span', { class: 'name' }, vault.name), state.assignee?.displayName ?? l10n.t('the assignee'))),
       h('div', { class: 'command' },
-        h('div', { class: 'command-head' }, h('span', {}, 'bash'), button('Copy', () => copyText(bash, `the access-policy command for ${vault.name}`), { key: `copy-policy-bash-${vault.scope}`, secondary: true, ariaLabel: `Copy the bash access-policy command for ${vault.name}` })),
-        h('pre', { tabindex: '0', 'aria-label': `bash access-policy command for ${vault.name}` }, h('code', {}, bash))),
+        h('div', { class: 'command-head' }, h('span', {}, 'bash'), button(l10n.t('Copy'), () => copyText(bash, l10n.t('the access-policy command for {0}', vault.name)), { key: `copy-policy-bash-${vault.scope}`, secondary: true, ariaLabel: l10n.t('Copy the bash access-policy command for {0}', vault.name) })),
+        h('pre', { tabindex: '0', 'aria-label': l10n.t('bash access-policy command for {0}', vault.name) }, h('code', {}, bash))),
       h('div', { class: 'command' },
-        h('div', { class: 'command-head' }, h('span', {}, 'PowerShell'), button('Copy', () => copyText(pwsh, `the access-policy command for ${vault.name}`), { key: `copy-policy-pwsh-${vault.scope}`, secondary: true, ariaLabel: `Copy the PowerShell access-policy command for ${vault.name}` })),
-        h('pre', { tabindex: '0', 'aria-label': `PowerShell access-policy command for ${vault.name}` }, h('code', {}, pwsh))));
+        h('div', { class: 'command-head' }, h('span', {}, 'PowerShell'), button(l10n.t('Copy'), () => copyText(pwsh, l10n.t('the access-policy command for {0}', vault.name)), { key: `copy-policy-pwsh-${vault.scope}`, secondary: true, ariaLabel: l10n.t('Copy the PowerShell access-policy command for {0}', vault.name) })),
+        h('pre', { tabindex: '0', 'aria-label': l10n.t('PowerShell access-policy command for {0}', vault.name) }, h('code', {}, pwsh))));
   };
   const roleStep = (): (HTMLElement | null)[] => {
     if (t.rolesFor !== `${scope()}|${state.assignee?.id}`) queueMicrotask(() => void loadRoles());
     return [
-      h('h2', {}, 'Which role?'),
+      h('h2', {}, l10n.t('Which role?')),
       t.failure ? failureBox(t.failure) : null,
       ...t.policyVaults.map(policyVaultBlock),
-      h('div', { class: 'field' }, h('vscode-label', { for: 'role-filter' }, 'Search roles'),
-        h('vscode-textfield', { id: 'role-filter', 'data-key': 'role-filter', value: state.filter, label: 'Search roles', placeholder: 'e.g. Storage Blob',
+      h('div', { class: 'field' }, h('vscode-label', { for: 'role-filter' }, l10n.t('Search roles')),
+        h('vscode-textfield', { id: 'role-filter', 'data-key': 'role-filter', value: state.filter, label: l10n.t('Search roles'), placeholder: l10n.t('e.g. Storage Blob'),
           oninput: (e: Event) => { state.filter = (e.target as HTMLInputElement).value; fillRoles(); } })),
-      t.roles === null ? busy('Loading roles…') : h('div', { id: 'roles' }, rolesBlock()),
+      t.roles === null ? busy(l10n.t('Loading roles…')) : h('div', { id: 'roles' }, rolesBlock()),
       nav(1, () => { state.step = 3; render(); }, !state.role),
     ];
   };
@@ -253,7 +259,7 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
     const at = scope();
     if (t.working || !at || !state.assignee || !state.role) return; // a second click while the first runs does nothing
     const requestId = peekNextId();
-    t.working = 'Assigning the role…';
+    t.working = l10n.t('Assigning the role…');
     t.failure = null;
     render();
     onWaitingFor = requestId;
@@ -272,33 +278,34 @@ export function roleWizard(root: HTMLElement, state: RoleState): void {
   let onWaitingFor = -1;
   onEvent((event) => {
     if (event.event !== 'waiting' || event.requestId !== onWaitingFor) return;
-    t.working = `Waiting for the new ${state.assignee?.type === 'Group' ? 'group' : 'principal'} to replicate (attempt ${event.attempt}, next try in ${event.seconds} s)…`;
+    t.working = state.assignee?.type === 'Group'
+      ? l10n.t('Waiting for the new group to replicate (attempt {0}, next try in {1} s)…', event.attempt, event.seconds)
+      : l10n.t('Waiting for the new principal to replicate (attempt {0}, next try in {1} s)…', event.attempt, event.seconds);
     render();
   });
   const reviewStep = (): (HTMLElement | null)[] => [
-    h('h2', {}, 'Review'),
+    h('h2', {}, l10n.t('Review')),
     h('dl', { class: 'summary' },
-      h('dt', {}, 'Assignee'), h('dd', {}, `${state.assignee?.displayName ?? ''} (${state.assignee?.type ?? ''}, ${state.assignee?.id ?? ''})`),
-      h('dt', {}, 'Scope'), h('dd', {}, h('code', {}, scope() ?? '')),
-      h('dt', {}, 'Role'), h('dd', {}, state.role?.roleName ?? '')),
+      h('dt', {}, l10n.t('Assignee')), h('dd', {}, `${state.assignee?.displayName ?? ''} (${state.assignee?.type ?? ''}, ${state.assignee?.id ?? ''})`),
+      h('dt', {}, l10n.t('Scope')), h('dd', {}, h('code', {}, scope() ?? '')),
+      h('dt', {}, l10n.t('Role')), h('dd', {}, state.role?.roleName ?? '')),
     t.failure ? failureBox(t.failure, [t.failure.kind === 'forbidden'
-      ? button('Copy Request for an Administrator', () => root.querySelector<HTMLElement>('#copy-admin')?.click(), { key: 'failure-admin' }) : null]) : null,
+      ? button(l10n.t('Copy Request for an Administrator'), () => root.querySelector<HTMLElement>('#copy-admin')?.click(), { key: 'failure-admin' }) : null]) : null,
     t.working ? h('div', { class: 'busy-line' }, busy(t.working)) : null,
-    nav(2, () => void assign(), false, 'Assign'),
+    nav(2, () => void assign(), false, l10n.t('Assign')),
   ];
   const resultStep = (): (HTMLElement | null)[] => [
-    h('h2', {}, state.outcome === 'exists' ? 'Already assigned' : 'Role assigned'),
+    h('h2', {}, state.outcome === 'exists' ? l10n.t('Already assigned') : l10n.t('Role assigned')),
     h('p', { id: 'outcome' }, state.outcome === 'exists'
-      ? `${state.assignee?.displayName ?? ''} already holds ${state.role?.roleName ?? ''} at this scope: nothing changed.`
-      : `${state.assignee?.displayName ?? ''} now holds ${state.role?.roleName ?? ''} at ${scope() ?? ''}.`),
-    h('p', { class: 'note' }, 'Role changes can take up to 10 minutes to apply, and your app needs a new token to see them (and a new group membership): '
-      + 'sign in again, then restart the app.'),
-    h('div', { class: 'command' }, h('pre', { tabindex: '0', 'aria-label': 'command that gets a new token' }, h('code', {}, 'az login')),
-      button('Copy', () => copyText('az login', 'the sign-in command'), { key: 'copy-login', secondary: true, ariaLabel: 'Copy the sign-in command' })),
+      ? l10n.t('{0} already holds {1} at this scope: nothing changed.', state.assignee?.displayName ?? '', state.role?.roleName ?? '')
+      : l10n.t('{0} now holds {1} at {2}.', state.assignee?.displayName ?? '', state.role?.roleName ?? '', scope() ?? '')),
+    h('p', { class: 'note' }, l10n.t('Role changes can take up to 10 minutes to apply, and your app needs a new token to see them (and a new group membership): sign in again, then restart the app.')),
+    h('div', { class: 'command' }, h('pre', { tabindex: '0', 'aria-label': l10n.t('command that gets a new token') }, h('code', {}, 'az login')),
+      button(l10n.t('Copy'), () => copyText('az login', l10n.t('the sign-in command')), { key: 'copy-login', secondary: true, ariaLabel: l10n.t('Copy the sign-in command') })),
     h('div', { class: 'actions' },
-      state.assignee ? button(`Check Access for ${state.assignee.displayName}`, () => void request({ method: 'checkAccessFor', principal: state.assignee! }),
+      state.assignee ? button(l10n.t('Check Access for {0}', state.assignee.displayName), () => void request({ method: 'checkAccessFor', principal: state.assignee! }),
         { key: 'check-access', id: 'check-access' }) : null,
-      button('Assign Another Role', () => { state.role = null; state.outcome = null; state.step = 2; t.rolesFor = ''; render(); }, { key: 'another', secondary: true })),
+      button(l10n.t('Assign Another Role'), () => { state.role = null; state.outcome = null; state.step = 2; t.rolesFor = ''; render(); }, { key: 'another', secondary: true })),
   ];
 
   const whoAmI = async () => {

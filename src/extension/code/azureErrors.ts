@@ -37,10 +37,10 @@ function matchAt(location: ErrorLocation): AzureErrorMatch | undefined {
 
 function actionLabel(action: ExplanationAction): string {
   switch (action.kind) {
-    case 'signIn': return action.credential ? `Sign In with ${displayName(action.credential)}` : 'Sign In…';
-    case 'assignRole': return action.roleName ? `Assign ${action.roleName}…` : 'Assign Role…';
-    case 'showChain': return 'Show Chain';
-    case 'showAccess': return 'Show Access';
+    case 'signIn': return action.credential ? vscode.l10n.t('Sign In with {0}', displayName(action.credential)) : vscode.l10n.t('Sign In…');
+    case 'assignRole': return action.roleName ? vscode.l10n.t('Assign {0}…', action.roleName) : vscode.l10n.t('Assign Role…');
+    case 'showChain': return vscode.l10n.t('Show Chain');
+    case 'showAccess': return vscode.l10n.t('Show Access');
     case 'copy': return action.label;
   }
 }
@@ -73,7 +73,7 @@ export function registerAzureErrorExplainer(ctx: CommandContext, views: Explanat
       case 'showAccess': await vscode.commands.executeCommand(`${ACCESS_VIEW_ID}.focus`); return;
       case 'copy':
         await vscode.env.clipboard.writeText(action.text);
-        void vscode.window.showInformationMessage(`Copied: ${action.text}`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Copied: {0}', action.text));
         return;
     }
   };
@@ -114,7 +114,7 @@ export function registerAzureErrorExplainer(ctx: CommandContext, views: Explanat
     vscode.debug.registerDebugAdapterTrackerFactory('*', {
       createDebugAdapterTracker: (session) => new ErrorWatcher(session, async (match, location) => {
         const explanation = await explain(match);
-        const picked = await vscode.window.showWarningMessage(`${session.name}: ${explanation.title}`, 'Explain');
+        const picked = await vscode.window.showWarningMessage(`${session.name}: ${explanation.title}`, vscode.l10n.t('Explain'));
         if (picked) await vscode.commands.executeCommand(Commands.explainAzureError, location);
       }, ctx.log),
     }),
@@ -123,21 +123,21 @@ export function registerAzureErrorExplainer(ctx: CommandContext, views: Explanat
 }
 
 const TOOLTIPS: Readonly<Record<AzureErrorMatch['kind'], string>> = {
-  'chain-failed': 'Explain why no credential gave a token',
-  'credential-attempt': 'Show this source in the Credential Chain',
-  aadsts: 'Explain this Microsoft Entra ID error',
-  'storage-permission': 'Explain this storage 403 and assign the data role',
-  'storage-authorization': 'Explain this storage refusal',
-  'key-vault-forbidden': 'Explain this Key Vault 403 and assign the data role',
-  'key-vault-access-policy': 'Explain this Key Vault access-policy refusal',
-  'arm-authorization': 'Explain this Azure Resource Manager refusal',
-  'wrong-tenant': 'Explain this wrong-tenant token',
-  'key-vault-issuer': 'Explain this wrong-tenant token (Key Vault)',
+  'chain-failed': vscode.l10n.t('Explain why no credential gave a token'),
+  'credential-attempt': vscode.l10n.t('Show this source in the Credential Chain'),
+  aadsts: vscode.l10n.t('Explain this Microsoft Entra ID error'),
+  'storage-permission': vscode.l10n.t('Explain this storage 403 and assign the data role'),
+  'storage-authorization': vscode.l10n.t('Explain this storage refusal'),
+  'key-vault-forbidden': vscode.l10n.t('Explain this Key Vault 403 and assign the data role'),
+  'key-vault-access-policy': vscode.l10n.t('Explain this Key Vault access-policy refusal'),
+  'arm-authorization': vscode.l10n.t('Explain this Azure Resource Manager refusal'),
+  'wrong-tenant': vscode.l10n.t('Explain this wrong-tenant token'),
+  'key-vault-issuer': vscode.l10n.t('Explain this wrong-tenant token (Key Vault)'),
 };
 
 class ErrorLink extends vscode.TerminalLink {
   constructor(match: AzureErrorMatch, readonly line: string) {
-    super(match.start, match.length, `Azure Dev Auth: ${TOOLTIPS[match.kind]}`);
+    super(match.start, match.length, vscode.l10n.t('Azure Dev Auth: {0}', TOOLTIPS[match.kind]));
   }
 }
 

@@ -37,10 +37,10 @@ export class CredentialLensProvider implements vscode.CodeLensProvider, vscode.D
         });
       }
       return new vscode.CodeLens(range, {
-        title: 'Model This Call in the Credential Chain',
+        title: vscode.l10n.t('Model This Call in the Credential Chain'),
         command: Commands.modelCredentialCall,
         arguments: [document.uri, call.range.startLine],
-        tooltip: `Check the chain with this call's keyword arguments: ${engine.credentialLensDetail(engine.modelledKeywords(call))}`,
+        tooltip: vscode.l10n.t('Check the chain with this call\'s keyword arguments: {0}', engine.credentialLensDetail(engine.modelledKeywords(call))),
       });
     });
   }

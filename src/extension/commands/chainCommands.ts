@@ -28,8 +28,8 @@ async function copyDetails(ctx: CommandContext, credential: CredentialName | und
   const known = reportOf(ctx.controller.current);
   const source = known?.report.sources.find((s) => s.credential === credential);
   if (!known || !source) {
-    throw new CommandError('There are no details to copy: that source has not been checked yet.',
-      [{ title: 'Refresh', run: () => vscode.commands.executeCommand(Commands.refresh) }]);
+    throw new CommandError(vscode.l10n.t('There are no details to copy: that source has not been checked yet.'),
+      [{ title: vscode.l10n.t('Refresh'), run: () => vscode.commands.executeCommand(Commands.refresh) }]);
   }
   const { report, staleSince } = known;
   const model = describeSource(source);
@@ -43,7 +43,7 @@ async function copyDetails(ctx: CommandContext, credential: CredentialName | und
     source.expiresOn ? `expires: ${formatExpiry(source.expiresOn)}` : undefined,
   ].filter(Boolean);
   await vscode.env.clipboard.writeText(lines.join('\n'));
-  void vscode.window.showInformationMessage(`Copied the details of ${displayName(source.credential)}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Copied the details of {0}.', displayName(source.credential)));
 }
 
 async function adviseExclusion(ctx: CommandContext, credential: CredentialName | undefined, mode: 'exclude' | 'pin'): Promise<void> {
@@ -56,15 +56,15 @@ async function adviseExclusion(ctx: CommandContext, credential: CredentialName |
   if (advice.tokenCredentialsValue) {
     const value = advice.tokenCredentialsValue;
     choices.push({
-      label: `$(copy) Copy AZURE_TOKEN_CREDENTIALS=${value}`,
-      detail: 'Set it in your .env or shell; azure-identity reads it when DefaultAzureCredential is created.',
+      label: vscode.l10n.t('$(copy) Copy AZURE_TOKEN_CREDENTIALS={0}', value),
+      detail: vscode.l10n.t('Set it in your .env or shell; azure-identity reads it when DefaultAzureCredential is created.'),
       run: async () => { await vscode.env.clipboard.writeText(`AZURE_TOKEN_CREDENTIALS=${value}`); },
     });
   }
   if (advice.keywordSnippet) {
     const snippet = advice.keywordSnippet;
     choices.push({
-      label: '$(copy) Copy the keyword arguments',
+      label: vscode.l10n.t('$(copy) Copy the keyword arguments'),
       detail: snippet.split('\n').join(' '),
       run: async () => { await vscode.env.clipboard.writeText(snippet); },
     });
@@ -73,13 +73,17 @@ async function adviseExclusion(ctx: CommandContext, credential: CredentialName |
     const folder = ctx.controller.folder;
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
     choices.push({
-      label: '$(settings-gear) Show the effect here',
-      detail: `Sets the matching azureDevAuth.defaultAzureCredential settings for ${multiRoot && folder ? `the folder ${folder.name}` : 'this workspace'}, so the view models the keywords your code passes.`,
+      label: vscode.l10n.t('$(settings-gear) Show the effect here'),
+      detail: multiRoot && folder
+        ? vscode.l10n.t('Sets the matching azureDevAuth.defaultAzureCredential settings for the folder {0}, so the view models the keywords your code passes.', folder.name)
+        : vscode.l10n.t('Sets the matching azureDevAuth.defaultAzureCredential settings for this workspace, so the view models the keywords your code passes.'),
       run: () => writeExclusions(folder, advice.settings),
     });
   }
   const picked = await vscode.window.showQuickPick(choices, {
-    title: `${mode === 'pin' ? 'Use only' : 'Exclude'} ${displayName(credential)} (azure-identity ${version ?? 'newest'})`,
+    title: mode === 'pin'
+      ? vscode.l10n.t('Use only {0} (azure-identity {1})', displayName(credential), version ?? vscode.l10n.t('newest'))
+      : vscode.l10n.t('Exclude {0} (azure-identity {1})', displayName(credential), version ?? vscode.l10n.t('newest')),
     placeHolder: advice.explanation,
   });
   await picked?.run();
@@ -88,7 +92,7 @@ async function adviseExclusion(ctx: CommandContext, credential: CredentialName |
 async function chooseFolder(ctx: CommandContext): Promise<void> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length < 2) {
-    void vscode.window.showInformationMessage('This workspace has one folder: the view always describes it.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('This workspace has one folder: the view always describes it.'));
     return;
   }
   const chosen = ctx.folders.chosenUri();
@@ -96,18 +100,18 @@ async function chooseFolder(ctx: CommandContext): Promise<void> {
   type Choice = vscode.QuickPickItem & { folder: vscode.WorkspaceFolder | undefined };
   const items: Choice[] = [
     {
-      label: '$(arrow-swap) Follow the active editor',
-      description: chosen ? undefined : `now: ${current?.name ?? '-'}`,
-      detail: 'Describe the folder of the file you are editing (each folder has its own .env and interpreter).',
+      label: vscode.l10n.t('$(arrow-swap) Follow the active editor'),
+      description: chosen ? undefined : vscode.l10n.t('now: {0}', current?.name ?? '-'),
+      detail: vscode.l10n.t('Describe the folder of the file you are editing (each folder has its own .env and interpreter).'),
       folder: undefined,
     },
     ...folders.map((folder) => ({
       label: `$(folder) ${folder.name}`,
-      description: folder.uri.toString() === chosen ? 'chosen' : undefined,
+      description: folder.uri.toString() === chosen ? vscode.l10n.t('chosen') : undefined,
       detail: folder.uri.fsPath,
       folder,
     })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Which folder should Azure Dev Auth describe?' });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Which folder should Azure Dev Auth describe?') });
   if (picked) await ctx.folders.choose(picked.folder);
 }

@@ -44,15 +44,14 @@ export async function confirmHost(ctx: CommandContext, source: UnverifiedSource,
   const folder = ctx.controller.folder;
   const envFile = folder ? envFilePath(readSettings(folder).pythonEnvFile, folder.uri.fsPath) : undefined;
   const envFileExists = envFile ? await stat(envFile).then(() => true, () => false) : false;
-  const where = envFileExists ? 'named in .env' : 'named in your environment';
-  const allow = `Check with ${source.host}`;
+  const allow = vscode.l10n.t('Check with {0}', source.host);
   const picked = await vscode.window.showWarningMessage(
-    `Send ${source.payload} ${where} to ${source.host} to ${purpose}? Python would do so when your app runs.`,
+    envFileExists
+      ? vscode.l10n.t('Send {0} named in .env to {1} to {2}? Python would do so when your app runs.', source.payload, source.host, purpose)
+      : vscode.l10n.t('Send {0} named in your environment to {1} to {2}? Python would do so when your app runs.', source.payload, source.host, purpose),
     {
       modal: true,
-      detail: `${source.host} is neither a Microsoft Entra authority nor this machine, so Azure Dev Auth did not send it `
-        + `when it checked ${displayName(source.credential)}. Allow it only if you trust that host. Your answer is remembered `
-        + 'for this workspace; "Forget Hosts Allowed for Checks" takes it back.',
+      detail: vscode.l10n.t('{0} is neither a Microsoft Entra authority nor this machine, so Azure Dev Auth did not send it when it checked {1}. Allow it only if you trust that host. Your answer is remembered for this workspace; "Forget Hosts Allowed for Checks" takes it back.', source.host, displayName(source.credential)),
     },
     allow,
   );
@@ -71,10 +70,10 @@ async function checkWithHost(ctx: CommandContext, arg: unknown): Promise<void> {
   const source = waiting.find((s) => s.credential === wanted?.credential && (!wanted.host || s.host.toLowerCase() === wanted.host.toLowerCase()))
     ?? (wanted ? undefined : waiting[0]);
   if (!source) {
-    throw new CommandError('That source no longer waits for a check with its host: the chain has changed since. Refresh to see it.',
-      [{ title: 'Refresh', run: () => vscode.commands.executeCommand(Commands.refresh) }]);
+    throw new CommandError(vscode.l10n.t('That source no longer waits for a check with its host: the chain has changed since. Refresh to see it.'),
+      [{ title: vscode.l10n.t('Refresh'), run: () => vscode.commands.executeCommand(Commands.refresh) }]);
   }
-  if (!(await confirmHost(ctx, source, 'check this source'))) return;
+  if (!(await confirmHost(ctx, source, vscode.l10n.t('check this source')))) return;
   await vscode.window.withProgress({ location: { viewId: CHAIN_VIEW_ID } }, () => ctx.controller.refreshNow(`checking with ${source.host}`));
 }
 
@@ -91,18 +90,16 @@ async function runWorkspaceProgram(ctx: CommandContext, arg: unknown): Promise<v
   const source = report?.sources.find((s) => s.unverifiedProgram && rowState(s) === 'notChecked'
     && (!wanted || s.credential === wanted.credential) && (typeof program !== 'string' || s.unverifiedProgram === program));
   if (!source?.unverifiedProgram) {
-    throw new CommandError('That source no longer waits for a workspace program: the chain has changed since. Refresh to see it.',
-      [{ title: 'Refresh', run: () => vscode.commands.executeCommand(Commands.refresh) }]);
+    throw new CommandError(vscode.l10n.t('That source no longer waits for a workspace program: the chain has changed since. Refresh to see it.'),
+      [{ title: vscode.l10n.t('Refresh'), run: () => vscode.commands.executeCommand(Commands.refresh) }]);
   }
   const path = source.unverifiedProgram;
-  const run = 'Run It';
+  const run = vscode.l10n.t('Run It');
   const picked = await vscode.window.showWarningMessage(
-    `Run ${path} to check ${displayName(source.credential)}?`,
+    vscode.l10n.t('Run {0} to check {1}?', path, displayName(source.credential)),
     {
       modal: true,
-      detail: `The workspace's .env puts its folder on PATH, so Python would run this program instead of your own when your app runs. `
-        + 'Azure Dev Auth did not run it. Allow it only if you trust this repository: the program can do anything you can. Your answer is '
-        + 'remembered for this workspace; "Forget Hosts Allowed for Checks" takes it back.',
+      detail: vscode.l10n.t('The workspace\'s .env puts its folder on PATH, so Python would run this program instead of your own when your app runs. Azure Dev Auth did not run it. Allow it only if you trust this repository: the program can do anything you can. Your answer is remembered for this workspace; "Forget Hosts Allowed for Checks" takes it back.'),
     },
     run,
   );
@@ -115,9 +112,9 @@ async function runWorkspaceProgram(ctx: CommandContext, arg: unknown): Promise<v
 async function forgetAllowedHosts(ctx: CommandContext): Promise<void> {
   const forgotten = await ctx.allowedHosts.forget();
   if (forgotten.length === 0) {
-    void vscode.window.showInformationMessage('No hosts are allowed for checks in this workspace.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No hosts are allowed for checks in this workspace.'));
     return;
   }
   ctx.log.info(`Forgot the hosts allowed for checks: ${forgotten.join(', ')}.`);
-  void vscode.window.showInformationMessage(`Checks will no longer send secrets to ${forgotten.join(', ')}; each asks again when needed.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Checks will no longer send secrets to {0}; each asks again when needed.', forgotten.join(', ')));
 }

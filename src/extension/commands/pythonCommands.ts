@@ -27,22 +27,22 @@ function notVerifiable(snapshot: ChainSnapshot): CommandError {
   if (snapshot.phase === 'failed') {
     const failure = snapshot.failure;
     const steps = failure.kind === 'interpreter' || (failure.kind === 'timeout' && failure.during === 'interpreter')
-      ? [step('Switch Interpreter', Commands.switchInterpreter)]
+      ? [step(vscode.l10n.t('Switch Interpreter'), Commands.switchInterpreter)]
       : failure.kind === 'timeout'
-        ? [step('Retry', Commands.verify), step('Open Settings', 'workbench.action.openSettings', 'azureDevAuth.checkTimeout')]
-        : [step('Retry', Commands.verify)];
-    return new CommandError(`Verify with Python cannot run: ${failureReason(failure)}.`, steps);
+        ? [step(vscode.l10n.t('Retry'), Commands.verify), step(vscode.l10n.t('Open Settings'), 'workbench.action.openSettings', 'azureDevAuth.checkTimeout')]
+        : [step(vscode.l10n.t('Retry'), Commands.verify)];
+    return new CommandError(vscode.l10n.t('Verify with Python cannot run: {0}.', failureReason(failure)), steps);
   }
-  return new CommandError('Verify with Python cannot run: the chain has not been checked.', [step('Retry', Commands.verify)]);
+  return new CommandError(vscode.l10n.t('Verify with Python cannot run: the chain has not been checked.'), [step(vscode.l10n.t('Retry'), Commands.verify)]);
 }
 
 async function verify(ctx: CommandContext): Promise<void> {
   const { controller, log } = ctx;
   if (!vscode.workspace.isTrusted) {
-    throw new CommandError('Verify with Python runs the workspace interpreter, which Restricted Mode does not allow. Trust the workspace first.',
-      [step('Manage Workspace Trust', 'workbench.trust.manage')]);
+    throw new CommandError(vscode.l10n.t('Verify with Python runs the workspace interpreter, which Restricted Mode does not allow. Trust the workspace first.'),
+      [step(vscode.l10n.t('Manage Workspace Trust'), 'workbench.trust.manage')]);
   }
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Azure Dev Auth: running DefaultAzureCredential in Python…', cancellable: true }, async (_p, token) => {
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Azure Dev Auth: running DefaultAzureCredential in Python…'), cancellable: true }, async (_p, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
     let snapshot = await controller.refreshNow('verify with Python');
@@ -50,8 +50,8 @@ async function verify(ctx: CommandContext): Promise<void> {
     // The real azure-identity sends whatever the environment names to whatever host it names: ask first, as a check does.
     const waiting = unverifiedSources(snapshot.check.report);
     for (const source of waiting) {
-      if (!(await confirmHost(ctx, source, 'verify with Python'))) {
-        void vscode.window.showInformationMessage(`Verify with Python did not run: it would send ${source.payload} to ${source.host}.`);
+      if (!(await confirmHost(ctx, source, vscode.l10n.t('verify with Python')))) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Verify with Python did not run: it would send {0} to {1}.', source.payload, source.host));
         return;
       }
     }
@@ -62,32 +62,34 @@ async function verify(ctx: CommandContext): Promise<void> {
     const ready: ReadySnapshot = snapshot;
     const python = ready.check.python;
     if (python.kind === 'answered' && !python.azureIdentityVersion) {
-      throw new CommandError(`Verify with Python needs azure-identity, which ${python.interpreter.path} does not have.`,
-        [step('Install azure-identity', Commands.installAzureIdentity), step('Switch Interpreter', Commands.switchInterpreter)]);
+      throw new CommandError(vscode.l10n.t('Verify with Python needs azure-identity, which {0} does not have.', python.interpreter.path),
+        [step(vscode.l10n.t('Install azure-identity'), Commands.installAzureIdentity), step(vscode.l10n.t('Switch Interpreter'), Commands.switchInterpreter)]);
     }
     const result = await controller.verifyWithPython(ready, abort.signal);
     if (abort.signal.aborted) return;
     log.info(`Verify with Python (${result.python}, azure-identity ${result.azureIdentityVersion}): ${result.agrees ? 'agrees' : 'DISAGREES'}`);
     log.info(`  Python: ${result.verdict.outcome}${result.verdict.credential ? ` from ${result.verdict.credential}` : ''}`);
     for (const d of result.differences) log.warn(`  difference: ${d}`);
-    const what = result.verdict.outcome === 'token' && result.verdict.credential
-      ? `gets its token from ${displayName(result.verdict.credential)}` : 'fails';
+    const agrees = result.verdict.outcome === 'token' && result.verdict.credential
+      ? vscode.l10n.t('Python agrees: DefaultAzureCredential gets its token from {0} (azure-identity {1}).', displayName(result.verdict.credential), result.azureIdentityVersion)
+      : vscode.l10n.t('Python agrees: DefaultAzureCredential fails (azure-identity {0}).', result.azureIdentityVersion);
+    const details = vscode.l10n.t('Show Details');
     // Not awaited: the progress must end when Python has answered, not when the toast is dismissed.
     const choice = result.agrees
-      ? vscode.window.showInformationMessage(`Python agrees: DefaultAzureCredential ${what} (azure-identity ${result.azureIdentityVersion}).`, 'Show Details')
-      : vscode.window.showWarningMessage(`Python disagrees with the prediction: ${result.differences[0] ?? 'see the details'}.`, 'Show Details');
-    void choice.then((picked) => { if (picked === 'Show Details') log.show(true); });
+      ? vscode.window.showInformationMessage(agrees, details)
+      : vscode.window.showWarningMessage(vscode.l10n.t('Python disagrees with the prediction: {0}.', result.differences[0] ?? vscode.l10n.t('see the details')), details);
+    void choice.then((picked) => { if (picked === details) log.show(true); });
   });
 }
 
 async function installAzureIdentity(ctx: CommandContext): Promise<void> {
   const facts = pythonFactsOf(ctx.controller.current);
   if (facts?.kind === 'unusable') {
-    throw new CommandError(`azure-identity cannot be installed: ${facts.message}.`, [step('Switch Interpreter', Commands.switchInterpreter)]);
+    throw new CommandError(vscode.l10n.t('azure-identity cannot be installed: {0}.', facts.message), [step(vscode.l10n.t('Switch Interpreter'), Commands.switchInterpreter)]);
   }
   const python = facts?.interpreter.path ?? 'python3';
   const terminal = vscode.window.createTerminal({
-    name: 'Azure Dev Auth: install azure-identity',
+    name: vscode.l10n.t('Azure Dev Auth: install azure-identity'),
     shellPath: python,
     shellArgs: ['-m', 'pip', 'install', 'azure-identity'],
     iconPath: new vscode.ThemeIcon('package'),
@@ -109,10 +111,10 @@ async function switchInterpreter(ctx: CommandContext): Promise<void> {
   const folder = ctx.controller.folder;
   const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
   const path = await vscode.window.showInputBox({
-    title: `Python interpreter for Azure Dev Auth${multiRoot && folder ? ` (${folder.name})` : ''}`,
-    prompt: 'Path of the interpreter your code runs with (the Python extension is not installed)',
+    title: multiRoot && folder ? vscode.l10n.t('Python interpreter for Azure Dev Auth ({0})', folder.name) : vscode.l10n.t('Python interpreter for Azure Dev Auth'),
+    prompt: vscode.l10n.t('Path of the interpreter your code runs with (the Python extension is not installed)'),
     value: readSettings(folder).pythonPath || 'python3',
-    validateInput: (v) => (v.trim() ? undefined : 'Enter a path or a command name such as python3'),
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a path or a command name such as python3')),
   });
   if (path !== undefined) await writePythonPath(folder, path.trim());
 }
@@ -124,14 +126,15 @@ async function copySnippet(ctx: CommandContext): Promise<void> {
   const env = ctx.controller.sourceInputs(folder?.uri.toString() ?? '')?.env ?? definedEnvironment(process.env);
   const resolved = await (await ctx.engine()).resolveCloud(readAccessSettings(folder).cloud, env);
   if (!resolved.ok) {
-    throw new CommandError(`The setting azureDevAuth.cloud is not usable: ${resolved.message}`, [step('Open Settings', Commands.openSettings)]);
+    throw new CommandError(vscode.l10n.t('The setting azureDevAuth.cloud is not usable: {0}', resolved.message), [step(vscode.l10n.t('Open Settings'), Commands.openSettings)]);
   }
   const picked = await vscode.window.showQuickPick(
     PYTHON_CLIENTS.map((c) => ({ label: c.label, description: c.packages.join(' '), client: c })),
-    { title: 'Copy Python Snippet', placeHolder: 'Which Azure client will your code use?' },
+    { title: vscode.l10n.t('Copy Python Snippet'), placeHolder: vscode.l10n.t('Which Azure client will your code use?') },
   );
   if (!picked) return;
   await vscode.env.clipboard.writeText(pythonSnippet(picked.client, resolved.cloud));
-  const cloud = resolved.cloud.name === 'AzureCloud' ? '' : ` (${resolved.cloud.name})`;
-  void vscode.window.showInformationMessage(`Copied the DefaultAzureCredential snippet for ${picked.client.label}${cloud}.`);
+  void vscode.window.showInformationMessage(resolved.cloud.name === 'AzureCloud'
+    ? vscode.l10n.t('Copied the DefaultAzureCredential snippet for {0}.', picked.client.label)
+    : vscode.l10n.t('Copied the DefaultAzureCredential snippet for {0} ({1}).', picked.client.label, resolved.cloud.name));
 }

@@ -86,20 +86,21 @@ export async function restorePanel(viewType: string, panel: vscode.WebviewPanel,
 function reportFailure(host: CommandHost, id: CommandId, title: string, error: unknown, args: readonly unknown[]): void {
   const secrets = host.knownSecrets();
   const raw = error instanceof Error ? error.message : String(error);
-  const text = redactSecrets(raw, secrets).trim() || 'an unexpected error';
+  const text = redactSecrets(raw, secrets).trim() || vscode.l10n.t('an unexpected error');
   // A CommandError's message already names what could not be done.
   host.log.error(error instanceof CommandError ? text : `${title} failed: ${text}`);
   if (error instanceof Error && error.stack) host.log.debug(redactSecrets(error.stack, secrets));
 
   const steps: NextStep[] = error instanceof CommandError
     ? [...error.nextSteps]
-    : [{ title: 'Retry', run: () => vscode.commands.executeCommand(id, ...args) }];
-  if (!steps.some((s) => s.title === 'Show Log') && id !== Commands.showLog) {
-    steps.push({ title: 'Show Log', run: () => host.log.show(true) });
+    : [{ title: vscode.l10n.t('Retry'), run: () => vscode.commands.executeCommand(id, ...args) }];
+  const showLog = vscode.l10n.t('Show Log');
+  if (!steps.some((s) => s.title === showLog) && id !== Commands.showLog) {
+    steps.push({ title: showLog, run: () => host.log.show(true) });
   }
   const message = error instanceof CommandError
-    ? `Azure Dev Auth: ${text}`
-    : `Azure Dev Auth: ${title} failed: ${sentence(text)}`;
+    ? vscode.l10n.t('Azure Dev Auth: {0}', text)
+    : vscode.l10n.t('Azure Dev Auth: {0} failed: {1}', title, sentence(text));
   void vscode.window.showErrorMessage(message, ...steps.map((s) => s.title)).then(async (picked) => {
     const step = steps.find((s) => s.title === picked);
     if (!step) return;

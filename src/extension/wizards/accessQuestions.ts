@@ -26,9 +26,9 @@ async function searchPrincipals(session: TeamSession, text: string): Promise<Pri
     session.searchServicePrincipals(text).catch(() => []),
   ]);
   return [
-    ...users.map((u) => ({ label: `$(account) ${u.displayName}`, description: u.userPrincipalName ?? '', detail: `user · ${u.id}`, principal: { objectId: u.id, label: u.displayName } })),
-    ...groups.map((g) => ({ label: `$(organization) ${g.displayName}`, description: g.description ?? '', detail: `group · ${g.id}`, principal: { objectId: g.id, label: g.displayName } })),
-    ...principals.map((p) => ({ label: `$(server-process) ${p.displayName}`, description: p.detail, detail: `service principal · ${p.id}`, principal: { objectId: p.id, label: p.displayName } })),
+    ...users.map((u) => ({ label: `$(account) ${u.displayName}`, description: u.userPrincipalName ?? '', detail: vscode.l10n.t('user · {0}', u.id), principal: { objectId: u.id, label: u.displayName } })),
+    ...groups.map((g) => ({ label: `$(organization) ${g.displayName}`, description: g.description ?? '', detail: vscode.l10n.t('group · {0}', g.id), principal: { objectId: g.id, label: g.displayName } })),
+    ...principals.map((p) => ({ label: `$(server-process) ${p.displayName}`, description: p.detail, detail: vscode.l10n.t('service principal · {0}', p.id), principal: { objectId: p.id, label: p.displayName } })),
   ];
 }
 
@@ -51,10 +51,10 @@ export async function checkAccessFor(ctx: CommandContext, arg?: unknown): Promis
     await ctx.access.checkAccessFor(fromRow);
     return;
   }
-  const session = await openTeamSession(ctx, { cannot: 'search the directory', permission: 'User.Read.All' });
+  const session = await openTeamSession(ctx, { cannot: vscode.l10n.t('search the directory'), permission: 'User.Read.All' });
   const pick = vscode.window.createQuickPick<PrincipalItem>();
-  pick.title = 'Check Access for…';
-  pick.placeholder = 'Type the start of a user, group or service principal name (or an app id)';
+  pick.title = vscode.l10n.t('Check Access for…');
+  pick.placeholder = vscode.l10n.t('Type the start of a user, group or service principal name (or an app id)');
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
   let timer: NodeJS.Timeout | undefined;
@@ -100,11 +100,11 @@ const questionItem = (question: Question, typed: boolean): QuestionItem => ({
  */
 async function askQuestion(who: string, scopes: readonly QuestionScope[]): Promise<{ action: string; scope: QuestionScope } | undefined> {
   const scopeItems: ScopeItem[] = scopes.map((s) => ({
-    label: s.name, description: s.type ?? (s.kind === 'resourceGroup' ? 'resource group' : 'subscription'), detail: s.scope, scope: s,
+    label: s.name, description: s.type ?? (s.kind === 'resourceGroup' ? vscode.l10n.t('resource group') : vscode.l10n.t('subscription')), detail: s.scope, scope: s,
   }));
   const box = vscode.window.createQuickPick<BoxItem>();
-  box.title = `Can ${who} Do …?`;
-  box.placeholder = 'Type a question ("write blobs on stsandboxapp", or an operation on a resource), or pick a scope';
+  box.title = vscode.l10n.t('Can {0} Do …?', who);
+  box.placeholder = vscode.l10n.t('Type a question ("write blobs on stsandboxapp", or an operation on a resource), or pick a scope');
   box.matchOnDetail = true;
   box.items = scopeItems;
   box.onDidChangeValue((value) => {
@@ -136,8 +136,8 @@ async function askQuestion(who: string, scopes: readonly QuestionScope[]): Promi
   const scope = chosen.scope;
   const offered: ActionItem[] = offeredActions(scope.type).map((o) => ({ label: o.action, description: o.phrase, action: o.action }));
   const pick = vscode.window.createQuickPick<ActionItem>();
-  pick.title = `Can ${who} Do … on ${scope.name}? (2/2)`;
-  pick.placeholder = 'Pick an action, or type one (Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write)';
+  pick.title = vscode.l10n.t('Can {0} Do … on {1}? (2/2)', who, scope.name);
+  pick.placeholder = vscode.l10n.t('Pick an action, or type one (Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write)');
   pick.items = offered;
   pick.onDidChangeValue((value) => {
     const typed = value.trim();
@@ -155,7 +155,7 @@ async function askQuestion(who: string, scopes: readonly QuestionScope[]): Promi
 
 export async function canDo(ctx: CommandContext): Promise<void> {
   const shown = shownAccess(ctx.access.current);
-  if (!shown) throw new CommandError('The Access view has not loaded yet: open it, then ask again.');
+  if (!shown) throw new CommandError(vscode.l10n.t('The Access view has not loaded yet: open it, then ask again.'));
   const report = shown.report;
   const who = report.identity.displayName ?? report.identity.upn ?? report.identity.objectId;
   const asked = await askQuestion(who, questionScopes(report));
@@ -165,14 +165,15 @@ export async function canDo(ctx: CommandContext): Promise<void> {
   const can = await ask(ctx, report, action, scope.scope);
   if (!can.ok) throw new CommandError(can.message);
   const { answer, crossCheck } = can;
-  const check = crossCheck ? ` ${'problem' in crossCheck ? `(ARM's effective permissions: ${crossCheck.problem})` : crossCheck.note}` : '';
+  const check = crossCheck ? ` ${'problem' in crossCheck ? vscode.l10n.t('(ARM\'s effective permissions: {0})', crossCheck.problem) : crossCheck.note}` : '';
   ctx.log.info(`Can ${who} do ${action} on ${scope.scope}? ${answer.verdict}`);
   if (answer.verdict === 'yes') {
     void vscode.window.showInformationMessage(`${answer.sentence}${check}`);
     return;
   }
-  const choice = await vscode.window.showWarningMessage(`${answer.sentence}${check}`, ...(answer.suggestion ? ['Assign Role…'] : []));
-  if (choice === 'Assign Role…' && answer.suggestion) {
+  const assignRole = vscode.l10n.t('Assign Role…');
+  const choice = await vscode.window.showWarningMessage(`${answer.sentence}${check}`, ...(answer.suggestion ? [assignRole] : []));
+  if (choice === assignRole && answer.suggestion) {
     const kind = report.identity.kind;
     const assignee = principalSchema.safeParse({
       id: report.identity.objectId, type: answer.suggestion.principalType, displayName: who,
@@ -186,13 +187,13 @@ export async function canDo(ctx: CommandContext): Promise<void> {
 /** One load through the engine with the question: the same inputs as the Access view's, for the principal it shows. */
 async function ask(ctx: CommandContext, report: AccessReport, action: string, scope: string): Promise<CanResult> {
   const snapshot = ctx.access.current;
-  if (snapshot.phase === 'idle' || snapshot.phase === 'no-source') throw new CommandError('No identity is active: sign in first.');
+  if (snapshot.phase === 'idle' || snapshot.phase === 'no-source') throw new CommandError(vscode.l10n.t('No identity is active: sign in first.'));
   const { subject } = snapshot;
   const inputs = ctx.controller.sourceInputs(subject.folderUri);
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === subject.folderUri);
   const engine = await ctx.engine();
   const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Checking ${action}…`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0}…', action), cancellable: true },
     (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
@@ -206,5 +207,5 @@ async function ask(ctx: CommandContext, report: AccessReport, action: string, sc
     },
   );
   if (!outcome.ok) throw new CommandError(outcome.failure.kind === 'problem' ? `${outcome.failure.problem.message} ${outcome.failure.problem.fix}` : outcome.failure.message);
-  return outcome.report.can ?? { ok: false, message: 'No answer came back.' };
+  return outcome.report.can ?? { ok: false, message: vscode.l10n.t('No answer came back.') };
 }

@@ -57,7 +57,8 @@ export class WizardPanel implements vscode.Disposable {
     const message = parsed.data;
     if (message.type === 'ready') {
       // The page (re)loaded: a first open, or shown again after being hidden. It restores its own state and asks for the rest.
-      this.post({ type: 'init', init: this.options.init });
+      // With the translations of the page's texts (undefined in English), so the page speaks VS Code's language.
+      this.post({ type: 'init', init: this.options.init, ...(vscode.l10n.bundle ? { l10n: vscode.l10n.bundle } : {}) });
       return;
     }
     const { id, request } = message;

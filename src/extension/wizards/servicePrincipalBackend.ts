@@ -27,7 +27,7 @@ const STATE_KEY = 'azureDevAuth.localDevApps';
 const ENV_KEYS = ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET'] as const;
 const GIT_TIMEOUT_MS = 10_000;
 /** What VS Code's own sign-in may not do here, for the message when it is the only sign-in. */
-const PURPOSE = { cannot: 'register applications', permission: 'Application.ReadWrite.All' } as const;
+const PURPOSE = { cannot: vscode.l10n.t('register applications'), permission: 'Application.ReadWrite.All' } as const;
 
 export const SERVICE_PRINCIPAL_METHODS = ['spState', 'createLocalDevApp', 'useExistingServicePrincipal', 'rotateLocalDevSecret', 'deleteLocalDevApp', 'openRoleWizard', 'checkAccessFor'] as const;
 type SpMethod = (typeof SERVICE_PRINCIPAL_METHODS)[number];
@@ -80,7 +80,7 @@ export class ServicePrincipalBackend implements vscode.Disposable {
   }
 
   private async exclusive<T>(task: () => Promise<T>): Promise<T> {
-    if (this.changing) throw new ServicePrincipalFailure('invalid', 'A change to the service principal is still running: wait for it to finish.');
+    if (this.changing) throw new ServicePrincipalFailure('invalid', vscode.l10n.t('A change to the service principal is still running: wait for it to finish.'));
     this.changing = true;
     try { return await task(); } finally { this.changing = false; }
   }
@@ -115,8 +115,8 @@ export class ServicePrincipalBackend implements vscode.Disposable {
 
   private writableFolder(): { folder: vscode.WorkspaceFolder; target: EnvTarget } {
     const folder = this.ctx.folders.current().folder;
-    if (!folder) throw new ServicePrincipalFailure('invalid', 'Open a folder first: the service principal goes into its .env file.');
-    if (!vscode.workspace.isTrusted) throw new ServicePrincipalFailure('invalid', 'This workspace is not trusted: Azure Dev Auth does not write its .env file. Trust the workspace first.');
+    if (!folder) throw new ServicePrincipalFailure('invalid', vscode.l10n.t('Open a folder first: the service principal goes into its .env file.'));
+    if (!vscode.workspace.isTrusted) throw new ServicePrincipalFailure('invalid', vscode.l10n.t('This workspace is not trusted: Azure Dev Auth does not write its .env file. Trust the workspace first.'));
     const target = workspaceEnvFile(folder);
     if ('problem' in target) throw new ServicePrincipalFailure('invalid', target.problem);
     return { folder, target };
@@ -225,7 +225,7 @@ export class ServicePrincipalBackend implements vscode.Disposable {
     if (groupId) {
       group = await this.localDevGroup(session, folder);
       if (group?.id.toLowerCase() !== groupId.toLowerCase()) {
-        throw new ServicePrincipalFailure('invalid', `The group to join is not ${defaultGroupName(folder.name)} of this folder any more: reload the page.`);
+        throw new ServicePrincipalFailure('invalid', vscode.l10n.t('The group to join is not {0} of this folder any more: reload the page.', defaultGroupName(folder.name)));
       }
     }
     const made = await session.localDevApps.create({ displayName, secretEndDateTime: endDateTime(secretEndDate), signal: this.abort.signal });
@@ -240,7 +240,7 @@ export class ServicePrincipalBackend implements vscode.Disposable {
     let env: EnvWriteMessage | null = null;
     try {
       const written = await writeToWorkspaceEnv(folder, { AZURE_CLIENT_ID: app.appId, AZURE_TENANT_ID: app.tenantId, AZURE_CLIENT_SECRET: made.secret.secretText },
-        `the service principal ${displayName}`);
+        vscode.l10n.t('the service principal {0}', displayName));
       if (written) {
         announceEnvWrite(written);
         env = await this.envMessage(written, target);
@@ -249,8 +249,8 @@ export class ServicePrincipalBackend implements vscode.Disposable {
         this.ctx.log.info(`${target.name} was left as it was for ${displayName}: the replacement was declined`);
       }
     } catch (error) {
-      throw new ServicePrincipalFailure('failed', `${displayName} was created (client id ${app.appId}), but its secret could not be written to ${target.name}: `
-        + `${messageOf(error)} The secret cannot be shown again; Rotate Secret makes a new one and writes it.`);
+      throw new ServicePrincipalFailure('failed', vscode.l10n.t('{0} was created (client id {1}), but its secret could not be written to {2}: {3} The secret cannot be shown again; Rotate Secret makes a new one and writes it.',
+        displayName, app.appId, target.name, messageOf(error)));
     }
     let membership: ResultOf<'createLocalDevApp'>['membership'] = null;
     if (group) {
@@ -267,14 +267,14 @@ export class ServicePrincipalBackend implements vscode.Disposable {
     // through its DOM, its saved state and the messages between it and the extension. From this box it goes straight
     // into .env.
     const secret = await vscode.window.showInputBox({
-      title: 'Client secret of the service principal',
-      prompt: `The client secret of the app ${clientId} (tenant ${tenant}). It is written to ${target.name} as AZURE_CLIENT_SECRET and nowhere else.`,
+      title: vscode.l10n.t('Client secret of the service principal'),
+      prompt: vscode.l10n.t('The client secret of the app {0} (tenant {1}). It is written to {2} as AZURE_CLIENT_SECRET and nowhere else.', clientId, tenant, target.name),
       password: true,
       ignoreFocusOut: true,
       validateInput: (value) => secretProblem(value),
     });
     if (secret === undefined || secretProblem(secret)) return { outcome: 'cancelled', env: null };
-    const written = await writeToWorkspaceEnv(folder, { AZURE_CLIENT_ID: clientId, AZURE_TENANT_ID: tenant, AZURE_CLIENT_SECRET: secret }, `the service principal ${clientId}`);
+    const written = await writeToWorkspaceEnv(folder, { AZURE_CLIENT_ID: clientId, AZURE_TENANT_ID: tenant, AZURE_CLIENT_SECRET: secret }, vscode.l10n.t('the service principal {0}', clientId));
     if (!written) return { outcome: 'cancelled', env: null };
     announceEnvWrite(written);
     this.ctx.log.info(`Wrote the client id, tenant and secret of the existing service principal ${clientId} to ${written.path}`);
@@ -284,7 +284,7 @@ export class ServicePrincipalBackend implements vscode.Disposable {
   private rememberedOrFail(folder: vscode.WorkspaceFolder, appObjectId: string): LocalDevAppMessage {
     const remembered = this.rememberedFor(folder);
     if (remembered?.appObjectId.toLowerCase() !== appObjectId) {
-      throw new ServicePrincipalFailure('invalid', `This is not the service principal remembered for ${folder.name}: reload the page.`);
+      throw new ServicePrincipalFailure('invalid', vscode.l10n.t('This is not the service principal remembered for {0}: reload the page.', folder.name));
     }
     return remembered;
   }
@@ -296,9 +296,9 @@ export class ServicePrincipalBackend implements vscode.Disposable {
     // Replacing this app's own secret needs no confirmation (it is what was asked for); pointing a .env that names
     // another app at this one does, and is asked before the rotation, so that a "no" changes nothing in Azure.
     if (current && current.toLowerCase() !== remembered.appId.toLowerCase()) {
-      const replace = 'Rotate and Replace';
-      const answer = await vscode.window.showWarningMessage(`${target.name} uses another app (client id ${current.slice(0, 64)}). Rotate the secret of ${remembered.displayName} and point ${target.name} at it?`,
-        { modal: true, detail: 'AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET are replaced; the other lines of the file are kept as they are.' }, replace);
+      const replace = vscode.l10n.t('Rotate and Replace');
+      const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} uses another app (client id {1}). Rotate the secret of {2} and point {0} at it?', target.name, current.slice(0, 64), remembered.displayName),
+        { modal: true, detail: vscode.l10n.t('AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET are replaced; the other lines of the file are kept as they are.') }, replace);
       if (answer !== replace) return { outcome: 'declined', app: null, env: null, oldSecretRemoved: false, removalProblem: null };
     }
     const session = await this.open();
@@ -311,8 +311,9 @@ export class ServicePrincipalBackend implements vscode.Disposable {
     try {
       written = await this.replaceInEnv(target, { AZURE_CLIENT_ID: remembered.appId, AZURE_TENANT_ID: remembered.tenantId, AZURE_CLIENT_SECRET: rotated.secret.secretText });
     } catch (error) {
-      throw new ServicePrincipalFailure('failed', `The new secret of ${remembered.displayName} could not be written to ${target.name}: ${messageOf(error)} `
-        + `${rotated.oldSecretRemoved ? 'The old secret was removed, so' : 'Meanwhile'} the app signs in only with a secret you no longer have: rotate again.`);
+      throw new ServicePrincipalFailure('failed', rotated.oldSecretRemoved
+        ? vscode.l10n.t('The new secret of {0} could not be written to {1}: {2} The old secret was removed, so the app signs in only with a secret you no longer have: rotate again.', remembered.displayName, target.name, messageOf(error))
+        : vscode.l10n.t('The new secret of {0} could not be written to {1}: {2} Meanwhile the app signs in only with a secret you no longer have: rotate again.', remembered.displayName, target.name, messageOf(error)));
     }
     announceEnvWrite(written);
     return {
@@ -324,12 +325,10 @@ export class ServicePrincipalBackend implements vscode.Disposable {
   private async remove(appObjectId: string): Promise<ResultOf<'deleteLocalDevApp'>> {
     const { folder, target } = this.writableFolder();
     const remembered = this.rememberedOrFail(folder, appObjectId);
-    const remove = 'Delete';
-    const answer = await vscode.window.showWarningMessage(`Delete the service principal ${remembered.displayName}?`, {
+    const remove = vscode.l10n.t('Delete');
+    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the service principal {0}?', remembered.displayName), {
       modal: true,
-      detail: `Its app registration (client id ${remembered.appId}) and service principal are deleted in Azure, with their role assignments and group `
-        + `memberships; its secret stops working. ${target.name}'s AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET lines are removed when they `
-        + 'name this app; its other lines stay as they are.',
+      detail: vscode.l10n.t('Its app registration (client id {0}) and service principal are deleted in Azure, with their role assignments and group memberships; its secret stops working. {1}\'s AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET lines are removed when they name this app; its other lines stay as they are.', remembered.appId, target.name),
     }, remove);
     if (answer !== remove) return { outcome: 'declined', env: 'untouched', envProblem: null };
     const session = await this.open();
@@ -346,27 +345,31 @@ export class ServicePrincipalBackend implements vscode.Disposable {
         const plan = planEnvRemoval(text, ENV_KEYS);
         await writeEnvFile(target.dir, plan, { fileName: target.name, expected: text });
         env = 'removed';
-        if (plan.remaining.length) envProblem = `${target.name} still sets ${plan.remaining.join(', ')} in a form Azure Dev Auth does not edit: remove ${plan.remaining.length === 1 ? 'it' : 'them'} yourself.`;
+        if (plan.remaining.length) envProblem = plan.remaining.length === 1
+          ? vscode.l10n.t('{0} still sets {1} in a form Azure Dev Auth does not edit: remove it yourself.', target.name, plan.remaining.join(', '))
+          : vscode.l10n.t('{0} still sets {1} in a form Azure Dev Auth does not edit: remove them yourself.', target.name, plan.remaining.join(', '));
         this.ctx.log.info(`Removed ${plan.removed.join(', ')} from ${target.path}`);
       }
     } catch (error) {
       env = 'failed';
-      envProblem = `${target.name} could not be edited: ${messageOf(error)} Remove its AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET lines yourself.`;
+      envProblem = vscode.l10n.t('{0} could not be edited: {1} Remove its AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET lines yourself.', target.name, messageOf(error));
     }
-    void vscode.window.showInformationMessage(`${outcome === 'deleted' ? 'Deleted' : 'Forgot (it was already gone)'} the service principal ${remembered.displayName}`
-      + `${env === 'removed' ? `; removed its lines from ${target.name}` : ''}.`);
+    const name = remembered.displayName;
+    void vscode.window.showInformationMessage(outcome === 'deleted'
+      ? (env === 'removed' ? vscode.l10n.t('Deleted the service principal {0}; removed its lines from {1}.', name, target.name) : vscode.l10n.t('Deleted the service principal {0}.', name))
+      : (env === 'removed' ? vscode.l10n.t('Forgot (it was already gone) the service principal {0}; removed its lines from {1}.', name, target.name) : vscode.l10n.t('Forgot (it was already gone) the service principal {0}.', name)));
     return { outcome, env, envProblem };
   }
 }
 
 /** Why a typed client secret cannot go into .env, without repeating it; undefined when it can. */
 function secretProblem(value: string): string | undefined {
-  if (!value) return 'Enter the client secret (the value shown once when it was created, not its id).';
-  if (value.trim() !== value) return 'The secret starts or ends with a space: check what was pasted.';
+  if (!value) return vscode.l10n.t('Enter the client secret (the value shown once when it was created, not its id).');
+  if (value.trim() !== value) return vscode.l10n.t('The secret starts or ends with a space: check what was pasted.');
   try {
     planEnvUpdate(undefined, { AZURE_CLIENT_SECRET: value });
     return undefined;
   } catch (error) {
-    return error instanceof EnvFileError ? error.message : 'The secret cannot be written to .env.';
+    return error instanceof EnvFileError ? error.message : vscode.l10n.t('The secret cannot be written to .env.');
   }
 }

@@ -171,7 +171,7 @@ class SignInBackend implements vscode.Disposable {
         return result('runCommand', {});
       case 'copy':
         await vscode.env.clipboard.writeText(request.text);
-        void vscode.window.setStatusBarMessage(`$(check) Copied ${request.what}`, 3_000);
+        void vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) Copied {0}', request.what), 3_000);
         return result('copy', {});
       default:
         throw new PageFailure('invalid', vscode.l10n.t('The sign-in page does not answer {0}.', request.method));

@@ -36,7 +36,7 @@ function toolOrder(ctx: CommandContext): { tools: CredentialName[]; vscodeSigned
   };
 }
 
-const GROUP_PURPOSE = { cannot: 'create groups or add members', permission: 'Group.ReadWrite.All' } as const;
+const GROUP_PURPOSE = { cannot: vscode.l10n.t('create groups or add members'), permission: 'Group.ReadWrite.All' } as const;
 
 /** Why no session could be opened; `kind` says what the page offers (a sign-in, the commands). */
 export class NoSession extends Error {
@@ -66,12 +66,10 @@ export async function openTeamSession(ctx: CommandContext, purpose: { readonly c
   const secrets = ctx.knownSecrets();
   ctx.log.warn(`No developer tool gave the wizard a token: ${redactSecrets(opened.message, secrets)}`);
   if (vscodeSignedIn) {
-    throw new NoSession('vscode-only', vscode.l10n.t('Only VS Code\'s own Microsoft sign-in is available. Its app is not pre-authorised to change the directory '
-      + '({0} fails with AADSTS65002), so the wizard cannot {1} with it. Sign in with the Azure CLI (az login), '
-      + 'the Azure Developer CLI or Azure PowerShell, or run the commands below yourself or hand them to an administrator.', purpose.permission, purpose.cannot));
+    throw new NoSession('vscode-only', vscode.l10n.t('Only VS Code\'s own Microsoft sign-in is available. Its app is not pre-authorised to change the directory ({0} fails with AADSTS65002), so the wizard cannot {1} with it. Sign in with the Azure CLI (az login), the Azure Developer CLI or Azure PowerShell, or run the commands below yourself or hand them to an administrator.',
+      purpose.permission, purpose.cannot));
   }
-  throw new NoSession('no-sign-in', vscode.l10n.t('No developer tool is signed in: the wizard uses the sign-in of the Azure CLI (az login), the Azure Developer CLI '
-    + '(azd auth login) or Azure PowerShell (Connect-AzAccount). Sign in, then try again, or use the commands below.'));
+  throw new NoSession('no-sign-in', vscode.l10n.t('No developer tool is signed in: the wizard uses the sign-in of the Azure CLI (az login), the Azure Developer CLI (azd auth login) or Azure PowerShell (Connect-AzAccount). Sign in, then try again, or use the commands below.'));
 }
 
 /** The state one panel keeps in the extension host: its session (with the credential) lives here, never in the page. */
@@ -133,7 +131,7 @@ class WizardBackend {
       }
       case 'copy':
         await vscode.env.clipboard.writeText(request.text);
-        void vscode.window.setStatusBarMessage(`$(check) Copied ${request.what}`, 3_000);
+        void vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) Copied {0}', request.what), 3_000);
         return result('copy', {});
       case 'openRoleWizard':
         await openWizard(this.ctx, { wizard: 'role', assignee: request.assignee });
@@ -174,7 +172,7 @@ function titleOf(init: WizardInit): string {
   if (!name) return TITLES[init.wizard];
   // Plain text in the tab (never markup); bounded, with controls removed, as a tenant chooses the name.
   const clean = name.replace(/[\p{Cc}\p{Cf}]/gu, ' ').trim();
-  return `${TITLES[init.wizard]}: ${clean.length > 40 ? `${clean.slice(0, 39)}…` : clean}`;
+  return vscode.l10n.t('{0}: {1}', TITLES[init.wizard], clean.length > 40 ? `${clean.slice(0, 39)}…` : clean);
 }
 
 function attach(ctx: CommandContext, panel: vscode.WebviewPanel, init: WizardInit, extensionUri: vscode.Uri): WizardPanel {

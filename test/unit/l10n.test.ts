@@ -1,0 +1,173 @@
+// The extension can be translated: l10n/bundle.l10n.json holds every message the code looks up, and no text a user
+// reads in a notification, quick pick, input box, progress, status bar item, tree item or terminal name bypasses
+// vscode.l10n.t. The sources are read with the TypeScript compiler, so a call split over lines or nested in a
+// ternary is seen the way the compiler sees it.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import ts from 'typescript';
+// @ts-expect-error: a plain .mjs harness script, typed by its use here.
+import { BUNDLE_FILE, expectedBundle, sourceFiles } from '../harness/l10n-bundle.mjs';
+
+const repo = join(__dirname, '..', '..');
+
+interface Source { readonly path: string; readonly contents: string }
+const sources = (sourceFiles as () => Source[])();
+
+/** A string a user would read: it has a letter once codicons ($(name)) and {0} placeholders are taken out. */
+function readable(text: string): boolean {
+  return /\p{L}/u.test(text.replace(/\$\([^)]*\)/g, '').replace(/\{\d+\}/g, ''));
+}
+
+/** `vscode.l10n.t(…)` or (in the pages) `l10n.t(…)`. */
+function isL10nCall(node: ts.Node): node is ts.CallExpression {
+  if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || node.expression.name.text !== 't') return false;
+  const owner = node.expression.expression;
+  return (ts.isIdentifier(owner) && owner.text === 'l10n') || (ts.isPropertyAccessExpression(owner) && owner.name.text === 'l10n');
+}
+
+/** Property names whose value is shown as is: quick pick items, input box and progress options, tree items, terminals. */
+const SHOWN_PROPERTIES = new Set(['label', 'description', 'detail', 'title', 'placeHolder', 'placeholder', 'prompt', 'tooltip', 'text', 'name', 'message']);
+
+/** The literal text in `node` that reaches the user untranslated, where `node` is a value the user will read. */
+function untranslated(node: ts.Expression, found: ts.Node[]): void {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) { if (readable(node.text)) found.push(node); return; }
+  if (ts.isTemplateExpression(node)) {
+    if (readable([node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join(' '))) found.push(node);
+    for (const span of node.templateSpans) untranslated(span.expression, found);
+    return;
+  }
+  if (isL10nCall(node)) return;
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) { untranslated(node.expression, found); return; }
+  if (ts.isConditionalExpression(node)) { untranslated(node.whenTrue, found); untranslated(node.whenFalse, found); return; }
+  if (ts.isBinaryExpression(node) && [ts.SyntaxKind.PlusToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(node.operatorToken.kind)) {
+    untranslated(node.left, found); untranslated(node.right, found); return;
+  }
+  if (ts.isArrayLiteralExpression(node)) { for (const e of node.elements) if (!ts.isSpreadElement(e)) untranslated(e, found); return; }
+  if (ts.isObjectLiteralExpression(node)) {
+    for (const p of node.properties) {
+      if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && SHOWN_PROPERTIES.has(p.name.text)) untranslated(p.initializer, found);
+    }
+    return;
+  }
+  // `new vscode.MarkdownString('…')` is shown as it is given.
+  if (ts.isNewExpression(node) && node.expression.getText().endsWith('MarkdownString') && node.arguments?.[0]) untranslated(node.arguments[0], found);
+}
+
+/** The calls and assignments whose strings a user reads, and the untranslated literals in them. */
+function scan(file: ts.SourceFile): ts.Node[] {
+  const found: ts.Node[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const name = node.expression.name.text;
+      const args = [...node.arguments];
+      // Message, then the buttons; a modal's options object carries its `detail`.
+      if (/^show(Information|Warning|Error)Message$/.test(name)) for (const a of args) untranslated(a, found);
+      else if (name === 'showQuickPick' || name === 'showInputBox' || name === 'withProgress' || name === 'createTerminal') for (const a of args) untranslated(a, found);
+      else if (name === 'createQuickPick' || name === 'createInputBox') for (const a of args) untranslated(a, found);
+      else if (name === 'setStatusBarMessage' && args[0]) untranslated(args[0], found);
+    }
+    if (ts.isNewExpression(node) && /(^|\.)TreeItem$/.test(node.expression.getText()) && node.arguments?.[0]) untranslated(node.arguments[0], found);
+    // Failures the command wrapper and the pages show as they are: CommandError(message), PageFailure, NoSession and ServicePrincipalFailure(kind, message).
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.arguments) {
+      const at = { CommandError: 0, PageFailure: 1, NoSession: 1, ServicePrincipalFailure: 1 }[node.expression.text];
+      const message = at === undefined ? undefined : node.arguments[at];
+      if (message) untranslated(message, found);
+    }
+    // A quick pick item built before the pick: { label, description | detail }.
+    if (ts.isObjectLiteralExpression(node)) {
+      const names = new Set(node.properties.flatMap((p) => (p.name && ts.isIdentifier(p.name) ? [p.name.text] : [])));
+      if (names.has('label') && (names.has('description') || names.has('detail'))) {
+        for (const p of node.properties) {
+          if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && ['label', 'description', 'detail'].includes(p.name.text)) untranslated(p.initializer, found);
+        }
+      }
+    }
+    // A next step offered on a failure: { title, run }.
+    if (ts.isObjectLiteralExpression(node) && node.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'run')) {
+      for (const p of node.properties) if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'title') untranslated(p.initializer, found);
+    }
+    // item.text = …, quickPick.placeholder = …, treeItem.tooltip = …
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)
+      && ['text', 'tooltip', 'title', 'placeholder', 'prompt', 'label', 'description', 'validationMessage'].includes(node.left.name.text)) {
+      untranslated(node.right, found);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  // An item inside a showQuickPick call is seen twice: once as an argument, once as an item.
+  return [...new Set(found)];
+}
+
+function where(file: ts.SourceFile, node: ts.Node): string {
+  const { line } = file.getLineAndCharacterOfPosition(node.getStart(file));
+  return `${relative(repo, file.fileName)}:${line + 1}: ${node.getText(file).slice(0, 100)}`;
+}
+
+const parsed = (source: Source) => ts.createSourceFile(source.path, source.contents, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+
+test('l10n/bundle.l10n.json holds exactly the messages the sources translate (npm run l10n rewrites it)', async () => {
+  const current = JSON.parse(readFileSync(BUNDLE_FILE, 'utf8')) as Record<string, unknown>;
+  const expected = await (expectedBundle as () => Promise<Record<string, unknown>>)();
+  assert.deepEqual(Object.keys(expected).filter((k) => !(k in current)), [], 'messages missing from the bundle');
+  assert.deepEqual(Object.keys(current).filter((k) => !(k in expected)), [], 'messages no source uses any more');
+  assert.deepEqual(current, expected);
+  assert.ok(Object.keys(expected).length > 0);
+});
+
+test('the manifest points VS Code at the bundle, and the .vsix carries it', () => {
+  const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { l10n?: string };
+  assert.equal(manifest.l10n, './l10n');
+  assert.match(readFileSync(join(repo, '.vscodeignore'), 'utf8'), /^!l10n\/\*\*$/m);
+});
+
+test('every translated message is one string literal, so the bundle has the key the code looks up', () => {
+  const bad: string[] = [];
+  for (const source of sources) {
+    const file = parsed(source);
+    const visit = (node: ts.Node): void => {
+      if (isL10nCall(node)) {
+        const message = node.arguments[0];
+        if (!message || !(ts.isStringLiteral(message) || ts.isNoSubstitutionTemplateLiteral(message))) bad.push(where(file, node));
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('no user-visible literal in src/extension reaches VS Code without vscode.l10n.t', () => {
+  const bad = sources.filter((s) => relative(repo, s.path).startsWith(join('src', 'extension'))).flatMap((source) => {
+    const file = parsed(source);
+    return scan(file).map((node) => where(file, node));
+  });
+  assert.deepEqual(bad, []);
+});
+
+test('the scanner sees what it is meant to see (each of these is a finding)', () => {
+  const sample = [
+    "vscode.window.showWarningMessage('Not signed in.', 'Sign In');",
+    "vscode.window.showInformationMessage(vscode.l10n.t('Signed in as {0}.', who), 'Open');",
+    'vscode.window.showErrorMessage(`Failed: ${reason}`);',
+    "vscode.window.showQuickPick([{ label: 'Azure CLI', description: vscode.l10n.t('signed in') }], { placeHolder: 'Pick a source' });",
+    "vscode.window.showInputBox({ prompt: ok ? vscode.l10n.t('Tenant') : 'Tenant id' });",
+    "vscode.window.withProgress({ location: 15, title: 'Checking…' }, task);",
+    "item.text = '$(azure) Azure Dev Auth';",
+    "item.text = '$(sync~spin)';",
+    "pick.placeholder = 'Choose';",
+    "vscode.window.createTerminal({ name: 'Azure Dev Auth: az login', shellPath: 'az' });",
+    "new vscode.TreeItem('Loading…');",
+    "vscode.window.showInformationMessage(vscode.l10n.t('Done.'), { modal: true, detail: 'More' });",
+    "throw new CommandError('Nothing to copy yet.', [{ title: 'Refresh', run }]);",
+    "throw new PageFailure('invalid', vscode.l10n.t('Trust the workspace first.'));",
+    "const items = [{ label: '$(refresh) Retry', detail: vscode.l10n.t('Check again.') }, { label: folder.name, description: 'chosen' }];",
+  ].join('\n');
+  const file = ts.createSourceFile('sample.ts', sample, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const findings = scan(file).map((n) => n.getText(file));
+  assert.deepEqual(findings, [
+    "'Not signed in.'", "'Sign In'", "'Open'", '`Failed: ${reason}`', "'Azure CLI'", "'Pick a source'", "'Tenant id'", "'Checking…'",
+    "'$(azure) Azure Dev Auth'", "'Choose'", "'Azure Dev Auth: az login'", "'Loading…'", "'More'", "'Nothing to copy yet.'", "'Refresh'", "'$(refresh) Retry'", "'chosen'",
+  ]);
+});
