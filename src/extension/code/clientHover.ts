@@ -79,9 +79,9 @@ export function registerClientHover(ctx: CommandContext, clients: CodeClients): 
     vscode.languages.registerHoverProvider({ language: 'python', scheme: 'file' }, hover),
     registerCommand(ctx, Commands.assignRoleForClient, async (arg) => {
       const args = parseAssignRoleArgs(arg);
-      if (!args) throw new CommandError('This Assign Role… link carries no valid role and resource.');
+      if (!args) throw new CommandError(vscode.l10n.t('This Assign Role… link carries no valid role and resource.'));
       const identity = shownAccess(ctx.access.current)?.report.identity;
-      if (!identity) throw new CommandError('The Access view has not loaded yet: open it, then try again.');
+      if (!identity) throw new CommandError(vscode.l10n.t('The Access view has not loaded yet: open it, then try again.'));
       const assignee = identity.kind !== 'managedIdentity'
         ? { id: identity.objectId, type: identity.kind === 'user' ? 'User' : identity.kind === 'group' ? 'Group' : 'ServicePrincipal', displayName: (identity.displayName ?? identity.upn ?? identity.objectId).slice(0, 256), detail: (identity.upn ?? identity.appId ?? '').slice(0, 256) }
         : undefined;

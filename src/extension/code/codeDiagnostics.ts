@@ -229,7 +229,7 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     if (fix.kind === 'copy') {
       await vscode.env.clipboard.writeText(fix.text);
       // The command holds a path from the workspace: it is not repeated in a notification, which renders links.
-      void vscode.window.showInformationMessage('The command is on the clipboard: paste it in a terminal.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('The command is on the clipboard: paste it in a terminal.'));
       return;
     }
     if (fix.kind !== 'append-line') return;

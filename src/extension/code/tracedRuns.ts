@@ -92,7 +92,7 @@ export class TracedRuns implements vscode.Disposable {
   /** Runs a Python file in an integrated terminal with tracing. */
   async runFile(arg: unknown): Promise<void> {
     const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-    if (!uri || uri.scheme !== 'file' || !uri.fsPath.endsWith('.py')) throw new CommandError('Open a Python file (.py) to run it with tracing.');
+    if (!uri || uri.scheme !== 'file' || !uri.fsPath.endsWith('.py')) throw new CommandError(vscode.l10n.t('Open a Python file (.py) to run it with tracing.'));
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
     const folder = vscode.workspace.getWorkspaceFolder(uri);
@@ -110,7 +110,7 @@ export class TracedRuns implements vscode.Disposable {
     let endRun!: () => void;
     const ended = new Promise<void>((resolve) => { endRun = resolve; });
     const terminal = vscode.window.createTerminal({
-      name: `Traced: ${program}`,
+      name: vscode.l10n.t('Traced: {0}', program),
       pty: new ProgramTerminal(python, [uri.fsPath], folder?.uri.fsPath ?? dirname(uri.fsPath), env, endRun),
       iconPath: new vscode.ThemeIcon('pulse'),
     });

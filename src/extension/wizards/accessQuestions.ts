@@ -142,7 +142,7 @@ async function askQuestion(who: string, scopes: readonly QuestionScope[]): Promi
   pick.onDidChangeValue((value) => {
     const typed = value.trim();
     pick.items = typed && /^[A-Za-z0-9.]+\/[A-Za-z0-9./*_-]+$/.test(typed) && !offered.some((o) => o.action === typed)
-      ? [{ label: typed, description: 'as typed', action: typed }, ...offered] : offered;
+      ? [{ label: typed, description: vscode.l10n.t('as typed'), action: typed }, ...offered] : offered;
   });
   const action = await new Promise<string | undefined>((resolve) => {
     pick.onDidAccept(() => { resolve(pick.selectedItems[0]?.action); pick.hide(); });
