@@ -196,8 +196,12 @@ suite.test('create: the app, its service principal and one secret; .env gets thr
   await roleTab.hover();
   await roleTab.locator('.tab-actions .action-label').click();
   await roleTab.waitFor({ state: 'detached' });
+});
 
-  // "Check Access for It": the Access view comes forward on the new service principal, by its name.
+suite.test('"Check Access for It": the Access view comes forward on the new service principal, by its name', async () => {
+  const { vscode } = suite;
+  assert.ok(created, 'the first test created the service principal');
+  const frame = await openWizard(vscode, TITLE);
   await frame.locator('#sp-check-access').click();
   await vscode.waitForRows('Access', (rs) => rs[0]?.label === `Access of ${APP_NAME}`, 90_000);
   await vscode.runCommand('Azure Dev Auth: Back to My Access');
