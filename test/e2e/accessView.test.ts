@@ -15,7 +15,7 @@ import type { TreeRow } from '../harness/vscode';
 
 const ACCESS = 'Access';
 const MARKUP_GROUP = '<img src=x onerror=alert(1)>';
-const STORAGE_INSIGHT = /^stsandboxapp: (can read, write|can read|can write|no data access)$/;
+const STORAGE_INSIGHT = /^stsandboxapp: (read, write|read only|write only|no data access)$/;
 let sandbox: Sandbox;
 let home: string;
 
@@ -135,7 +135,7 @@ suite.test('alice: her groups, each assignment with how it applies, and what the
 
   const insight = byLabel(rows, STORAGE_INSIGHT);
   assert.ok(insight, 'an insight about the storage account .env names');
-  assert.equal(insight.label, 'stsandboxapp: can read');
+  assert.equal(insight.label, 'stsandboxapp: read only');
   assert.equal(insight.description, '→ Storage Blob Data Contributor');
   assert.match(await vscode.rowTooltip(ACCESS, insight.label), /Reads work; writes do not/);
   assert.deepEqual(dialogs, [], 'no script ran');
@@ -176,7 +176,7 @@ suite.test('Remove Role Assignment: a modal names role, principal and scope; the
   await expand('stsandboxapp');
   const after = await vscode.waitForRows(ACCESS, (rs) => childrenOf(rs, 'stsandboxapp').length > 0);
   assert.ok(!childrenOf(after, 'stsandboxapp').some((r) => r.label === 'Storage Blob Data Reader'));
-  assert.ok(byLabel(rows, 'stsandboxapp: no data role'), 'Contributor alone manages it but cannot reach its data');
+  assert.ok(byLabel(rows, 'stsandboxapp: no data'), 'Contributor alone manages it but cannot reach its data');
 });
 
 suite.test('az switched to a Contributor-only user: the view follows with no click, control-plane only on the storage account', async () => {
@@ -184,7 +184,7 @@ suite.test('az switched to a Contributor-only user: the view follows with no cli
   await signIn('erin');
   const rows = await vscode.waitForRows(ACCESS, (rs) => rs[0]?.label === 'Erin Operator' && byLabel(rs, STORAGE_INSIGHT) !== undefined, 60_000);
   assert.equal(rows[0]!.description, 'erin@contososandbox.onmicrosoft.com · Azure CLI');
-  const controlPlane = byLabel(rows, 'stsandboxapp: no data role');
+  const controlPlane = byLabel(rows, 'stsandboxapp: no data');
   assert.ok(controlPlane, rows.map((r) => r.label).join(' | '));
   assert.equal(controlPlane.description, '→ Storage Blob Data Contributor');
   assert.equal(byLabel(rows, STORAGE_INSIGHT)!.label, 'stsandboxapp: no data access');

@@ -15,7 +15,7 @@ import { describeInVSCode } from '../harness/e2e';
 import { sandboxAccessSettings } from '../harness/sandboxCloud';
 
 const ACCESS = 'Access';
-const STORAGE_INSIGHT = 'stsandboxapp: can read';
+const STORAGE_INSIGHT = 'stsandboxapp: read only';
 let sandbox: Sandbox;
 let home: string;
 

@@ -224,7 +224,7 @@ const chainWithCli = {
 const access = {
   identity: { kind: 'user', displayName: 'Alice', upn: 'alice@contoso.example', appId: null, objectId: '11111111-2222-3333-4444-555555555555', tenantId: TENANT_A, tenantName: null, source: 'AzureCliCredential', expiresOn: null },
   insights: [
-    { kind: 'workspace-resource', scope: STORAGE_ID, title: 'contosodata (named in the workspace): read yes, write no', label: 'contosodata: can read', detail: 'Reads work; writes do not.', suggestion: 'Storage Blob Data Contributor' },
+    { kind: 'workspace-resource', scope: STORAGE_ID, title: 'contosodata (named in the workspace): read yes, write no', label: 'contosodata: read only', detail: 'Reads work; writes do not.', suggestion: 'Storage Blob Data Contributor' },
     { kind: 'access-policy-vault', scope: LEGACY_VAULT_ID, title: 'kv-legacy uses access policies, not roles', label: 'kv-legacy: policies', detail: 'No access policy names this identity or its groups, so it cannot read secrets, keys or certificates.', suggestion: 'az keyvault set-policy --name kv-legacy --object-id 11111111-2222-3333-4444-555555555555 --secret-permissions get list' },
   ],
 } as unknown as AccessReport;

@@ -283,7 +283,7 @@ function yesNo(value: boolean): string {
 
 /** What the identity may do with a resource's data, short enough for a row label in a 300-pixel sidebar. */
 function dataAccessLabel(read: boolean, write: boolean): string {
-  return read && write ? 'can read, write' : read ? 'can read' : write ? 'can write' : 'no data access';
+  return read && write ? 'read, write' : read ? 'read only' : write ? 'write only' : 'no data access';
 }
 
 function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionAccess[], raws: readonly RawSubscription[], allAssignments: Map<string, AppliedAssignment[]>): Insight[] {
@@ -362,7 +362,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         insights.push({
           kind: 'control-plane-only', scope: resource.id,
           title: `Control-plane only on ${service.label} ${resource.name}`,
-          label: `${resource.name}: no data role`,
+          label: `${resource.name}: no data`,
           detail: service.armDataRoles
             ? `This identity can manage ${resource.name} but holds no role that reaches its data: your app's data calls get 403${service.key === 'storage' ? ' (AuthorizationPermissionMismatch)' : ' (Forbidden)'}.`
             : `This identity can manage ${resource.name}, but Cosmos DB's data is reached through its own SQL role assignments, not Azure roles.`,
