@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { answerCan, conditionRestricts, permissionsGrant, resolveScope } from '../../src/core/access/can';
+import { answerCan, conditionRestricts, narrowestRole, permissionsGrant, resolveScope } from '../../src/core/access/can';
 import { KNOWN_CLOUDS } from '../../src/core/access/clouds';
 import { buildAccessReport, roleInfo, type RawDenyAssignment, type RawRoleAssignment, type RawRoleDefinition } from '../../src/core/access/model';
 import { operationMatches, permissionsOf } from '../../src/core/access/permissions';
@@ -173,5 +173,23 @@ describe('can answers', () => {
     assert.deepEqual(resolveScope(r, 'Dev'), { ok: true, scope: `/subscriptions/${SUB}` });
     assert.deepEqual(resolveScope(r, `${ACCOUNT}/`), { ok: true, scope: ACCOUNT });
     assert.equal(resolveScope(r, 'nothing').ok, false);
+  });
+});
+
+describe('the role suggested for a data action is one a person is meant to hold', () => {
+  test('Key Vault secrets: Secrets User to read, Secrets Officer to write, never a service role or a preview', () => {
+    assert.equal(narrowestRole(roles, 'Microsoft.KeyVault/vaults/secrets/getSecret/action', true)?.roleName, 'Key Vault Secrets User');
+    assert.equal(narrowestRole(roles, 'Microsoft.KeyVault/vaults/secrets/setSecret/action', true)?.roleName, 'Key Vault Secrets Officer');
+    assert.equal(narrowestRole(roles, BLOB_WRITE, true)?.roleName, 'Storage Blob Data Contributor');
+  });
+
+  test('no data action of the built-in roles gets a service role or a preview role while a general one grants it', () => {
+    const general = roles.filter((r) => !/\bservice role\b|\(preview\)/i.test(r.roleName));
+    const actions = [...new Set(roles.flatMap((r) => r.permissions.flatMap((p) => p.dataActions)).filter((a) => !a.includes('*')))];
+    for (const action of actions) {
+      const suggested = narrowestRole(roles, action, true);
+      const someGeneral = narrowestRole(general, action, true);
+      if (someGeneral) assert.equal(suggested?.roleName, someGeneral.roleName, action);
+    }
   });
 });

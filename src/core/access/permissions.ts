@@ -129,6 +129,14 @@ function commonPrefix(operations: readonly string[]): string {
  * not a product's role that also deploys or reads authorization); among them the most complete for that part of the
  * data plane (its "contributor", not a role that happens to grant the same few operations); then the narrowest.
  */
+/**
+ * Roles a person is not meant to hold: a first-party service's own role ("… Service Role") or a preview. They may name
+ * an operation literally where the usual role grants it through a wildcard, so they would otherwise rank first.
+ */
+function forServices(role: RoleInfo): boolean {
+  return /\bservice role\b|\(preview\)/i.test(role.roleName);
+}
+
 export function rolesGranting(roles: readonly RoleInfo[], operations: readonly string[]): RoleInfo[] {
   if (operations.length === 0) return [];
   const prefix = commonPrefix(operations).toLowerCase();
@@ -136,10 +144,13 @@ export function rolesGranting(roles: readonly RoleInfo[], operations: readonly s
   const wildcard = (role: RoleInfo): boolean => dataActions(role).some((a) => a.endsWith('*'));
   const provider = `${prefix.split('/')[0] ?? ''}/`;
   const own = (role: RoleInfo): boolean => role.permissions.every((p) => [...p.actions, ...p.dataActions].every((a) => a.toLowerCase().startsWith(provider)));
+  // The pattern that grants: "vaults/secrets/*" is narrower than "vaults/*".
+  const specificity = (role: RoleInfo): number => Math.min(...operations.map((op) =>
+    Math.max(0, ...dataActions(role).filter((a) => operationMatches(a, op)).map((a) => a.replace(/\*/g, '').length))));
   const coverage = (role: RoleInfo): number => dataActions(role).filter((a) => !a.includes('*') && a.toLowerCase().startsWith(prefix)).length;
   const breadth = (role: RoleInfo): number => role.permissions.reduce((n, p) =>
     n + p.dataActions.reduce((m, a) => m + (a.includes('*') ? 50 : 1), 0) + p.actions.reduce((m, a) => m + (a.includes('*') ? 50 : 1), 0), 0);
   return roles
     .filter((role) => role.type === 'BuiltInRole' && operations.every((op) => roleGrants(role, op, true)))
-    .sort((a, b) => Number(wildcard(a)) - Number(wildcard(b)) || Number(own(b)) - Number(own(a)) || coverage(b) - coverage(a) || breadth(a) - breadth(b) || a.roleName.localeCompare(b.roleName));
+    .sort((a, b) => Number(forServices(a)) - Number(forServices(b)) || Number(wildcard(a)) - Number(wildcard(b)) || Number(own(b)) - Number(own(a)) || specificity(b) - specificity(a) || coverage(b) - coverage(a) || breadth(a) - breadth(b) || a.roleName.localeCompare(b.roleName));
 }
