@@ -17,7 +17,7 @@ import { sandboxAccessSettings } from '../harness/sandboxCloud';
 import { closeAllEditors } from './wizardHelpers';
 
 const ACCESS = 'Access';
-const STORAGE_INSIGHT = 'stsandboxapp: read yes, write no';
+const STORAGE_INSIGHT = 'stsandboxapp: read only';
 const DEMO = join(__dirname, '..', 'fixtures', 'demo-workspace');
 const ACCOUNT_SCOPE = '/subscriptions/adca4246-6e3e-4a79-a53f-26fe8244f8bc/resourceGroups/rg-app/providers/Microsoft.Storage/storageAccounts/stsandboxapp';
 let sandbox: Sandbox;
@@ -165,7 +165,7 @@ suite.test('the Problems panel lists the client; its quick fix assigns the role;
   assert.match(await frame.locator('#outcome').innerText(), /Alice Developer now holds Storage Blob Data Contributor at \/subscriptions\/[0-9a-f-]+\/resourceGroups\/rg-app\/providers\/Microsoft\.Storage\/storageAccounts\/stsandboxapp/);
   await closeAllEditors(vscode);
   await vscode.runCommand('Azure Dev Auth: Refresh Access');
-  await vscode.waitForRows(ACCESS, (rows) => rows.some((r) => r.label === 'stsandboxapp: read yes, write yes'), 90_000);
+  await vscode.waitForRows(ACCESS, (rows) => rows.some((r) => r.label === 'stsandboxapp: read, write'), 90_000);
   await vscode.openFile('app.py');
   const text = await clientHover(/write yes/);
   assert.match(text, /Alice Developer on storage account stsandboxapp \(from AZURE_STORAGE_ACCOUNT_URL\): read yes, write yes/);

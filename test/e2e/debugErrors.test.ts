@@ -94,7 +94,7 @@ suite.test('a debugged program\'s Azure errors are told once per kind, and Expla
   const { vscode } = suite;
   await vscode.openContainer();
   await vscode.openView('Access');
-  await vscode.waitForRows('Access', (rows) => rows.some((r) => r.label === 'stsandboxapp: read yes, write no'), 90_000);
+  await vscode.waitForRows('Access', (rows) => rows.some((r) => r.label === 'stsandboxapp: read only'), 90_000);
 
   await vscode.runCommand('Debug: Select and Start Debugging');
   await vscode.pickQuickItem(SESSION);
@@ -108,7 +108,7 @@ suite.test('a debugged program\'s Azure errors are told once per kind, and Expla
   assert.match(explained, /AuthorizationPermissionMismatch/);
   assert.deepEqual(await vscode.notificationButtons(/^alice.*holds no data role/), ['Assign Storage Blob Data Contributor…', 'Show Access']);
   // The Access insight that accounts for it is revealed and selected.
-  await vscode.page.locator('[role=tree][aria-label="Access"] [role=treeitem][aria-selected=true]', { hasText: 'stsandboxapp: read yes, write no' }).waitFor({ timeout: 20_000 });
+  await vscode.page.locator('[role=tree][aria-label="Access"] [role=treeitem][aria-selected=true]', { hasText: 'stsandboxapp: read only' }).waitFor({ timeout: 20_000 });
 
   // The failure was printed twice and told once; the told 403 was dismissed by its Explain.
   const told = (await allNotifications()).filter((m) => m.startsWith(`${SESSION}: `));
