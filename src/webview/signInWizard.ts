@@ -637,6 +637,8 @@ interface Transient {
   failure: WizardFailure | null;
   /** The collapsed sources the developer opened: kept open when the chain's state redraws the list. */
   opened: Set<string>;
+  /** The run whose result the chain has checked once: a later re-check (a tool writing its files) keeps its answer on screen. */
+  settledRun: number | null;
 }
 
 function shellBlock(id: string, title: string, commands: ShellCommands): HTMLElement {
@@ -654,7 +656,7 @@ function snippetBlock(id: string, title: string, text: string): HTMLElement {
 }
 
 export function signInWizard(root: HTMLElement, state: SignInState): void {
-  const t: Transient = { page: null, run: state.lastRun, failure: null, opened: new Set() };
+  const t: Transient = { page: null, run: state.lastRun, failure: null, opened: new Set(), settledRun: null };
   const save = () => saveState({ ...state, lastRun: state.lastRun && { ...state.lastRun, deviceCode: null } });
 
   const cloud = (): CloudName => state.cloud ?? (t.page && ['AzureChinaCloud', 'AzureUSGovernment'].includes(t.page.azCloud) ? t.page.azCloud as CloudName : 'AzureCloud');
@@ -696,7 +698,10 @@ export function signInWizard(root: HTMLElement, state: SignInState): void {
     const run = t.run;
     const page = t.page;
     if (run?.state !== 'succeeded' || !page) return null;
-    const settled = page.checkedAt !== null && run.finishedAt !== null && page.checkedAt >= run.finishedAt && page.phase !== 'probing';
+    // Settled once a check began after the run ended; the chain checks again when the tool's files change, and
+    // while it does the page keeps the last answer (the header says it is checking again) instead of flickering back.
+    if (page.checkedAt !== null && run.finishedAt !== null && page.checkedAt >= run.finishedAt && page.phase !== 'probing') t.settledRun = run.runId;
+    const settled = t.settledRun === run.runId;
     if (!settled) return h('section', { id: 'next', class: 'notice', 'aria-live': 'polite' }, busy(l10n.t('{0} signed in. Checking the chain…', TOOL_LABELS[run.tool])));
     const signedTo = TOOL_CREDENTIALS[run.tool];
     const active = page.active;
