@@ -34,8 +34,10 @@ function fromEngine(name) {
 const nodeBundles = [
   // Activation loads only this: it declares the views, commands and restorable pages (`vscode` is the host's).
   { entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
-  // What is behind them, wired right after activation returns (or by the first use before that).
-  { entryPoints: { host: 'src/extension/host.ts' }, external: ['vscode'] },
+  // What is behind them, wired right after activation returns (or by the first use before that). The chain's first
+  // check loads the engine at once, so the host takes the engine's schema library (traced runs, auth files) rather
+  // than a second copy of its own.
+  { entryPoints: { host: 'src/extension/host.ts' }, external: ['vscode'], plugins: [fromEngine('zod')] },
   // The wizards' host side, loaded when a wizard or the sign-in page opens. Its schema library is the engine's copy
   // (the wizards' Azure side is in the engine anyway), so zod is not bundled twice for Node.
   { entryPoints: { wizards: 'src/extension/wizards/entry.ts' }, external: ['vscode'], plugins: [fromEngine('zod')] },

@@ -1,5 +1,6 @@
 // Benchmark (not a test): how long the extension takes to activate in a real VS Code, and the size of each bundle.
-// Three fresh profiles (code-server with the packaged .vsix, each its own user data, extensions and HOME); in each,
+// Three fresh profiles (code-server with the packaged .vsix, each its own user data, extensions and HOME, and a
+// Python project as the workspace, which is what activates the extension); in each,
 // "Developer: Show Running Extensions" gives VS Code's own measure of the activation (loading the code plus the
 // activate call). Goal: at most 30 ms; the .vsix at most 1.1 MB.
 //
@@ -13,6 +14,10 @@ import { extensionVsix, REPO_ROOT, VSCodeSession } from '../harness/vscode';
 
 const DISPLAY_NAME = 'Azure Dev Auth for Python';
 const GOAL_MS = 30;
+const PYTHON_PROJECT = {
+  'app.py': 'from azure.identity import DefaultAzureCredential\n\ncredential = DefaultAzureCredential()\n',
+  'requirements.txt': 'azure-identity\n',
+};
 const GOAL_VSIX_BYTES = 1.1 * 1_048_576;
 
 function reexecInNetns(): number | undefined {
@@ -33,7 +38,7 @@ async function activationMs(session: VSCodeSession): Promise<{ ms: number; text:
   const deadline = Date.now() + 60_000;
   let text = '';
   while (Date.now() < deadline) {
-    // The editor is a snapshot: open it again until the extension has activated (onStartupFinished).
+    // The editor is a snapshot: open it again until the extension has activated (workspaceContains:**/*.py).
     await session.runCommand('Developer: Show Running Extensions');
     text = (await row.locator('.activation-time').textContent({ timeout: 5_000 }).catch(() => null)) ?? '';
     const match = /Activation:\s*(\d+)\s*ms/i.exec(text);
@@ -56,7 +61,8 @@ async function main(): Promise<void> {
   const times: number[] = [];
   console.log(`\n[bench] Activation in a real VS Code (code-server), ${runs} fresh profiles`);
   for (let i = 1; i <= runs; i++) {
-    const session = await VSCodeSession.launch();
+    // A tall window: the Running Extensions list only renders the rows in view, sorted slowest first.
+    const session = await VSCodeSession.launch({ workspaceFiles: PYTHON_PROJECT, viewport: { width: 1400, height: 3000 } });
     try {
       const { ms, text } = await activationMs(session);
       times.push(ms);

@@ -26,6 +26,8 @@ const suite = describeInVSCode(async () => {
     // Nothing signed in, no identity: the rows do not matter here, the Python row does. IMDS points at a closed port.
     env: { IDENTITY_ENDPOINT: 'http://127.0.0.1:9/msi/token', IDENTITY_HEADER: 'x' },
     settings: { 'azureDevAuth.pythonPath': python },
+    // A Python project: what starts the extension without a click.
+    workspaceFiles: { 'app.py': 'from azure.identity import DefaultAzureCredential\n\ncredential = DefaultAzureCredential()\n' },
   };
 });
 

@@ -10,10 +10,14 @@ const suite = describeInVSCode({
 
 suite.test('an untrusted workspace shows the limited state', async () => {
   const { vscode } = suite;
-  const rows = await vscode.waitForRows('Credential Chain', (rs) => rs.some((r) => r.label === 'Azure CLI') && !rs.some((r) => r.description === 'checking…'), 60_000);
-  assert.equal(rows[0]!.label, 'Restricted Mode: limited check');
-  assert.equal(rows[0]!.description, '.env not read, interpreter not run');
-  assert.match(rows[1]!.description, /not run \(untrusted workspace\)/);
+  // The rows are read from the rendered tree, which may be scrolled by a row while the Access view below it fills:
+  // the restricted row is looked up by its label, and its place checked against the Python row's.
+  const RESTRICTED = 'Restricted Mode: limited check';
+  const rows = await vscode.waitForRows('Credential Chain', (rs) => rs.some((r) => r.label === RESTRICTED) && rs.some((r) => r.label === 'Azure CLI') && !rs.some((r) => r.description === 'checking…'), 60_000);
+  const restricted = rows.findIndex((r) => r.label === RESTRICTED);
+  assert.equal(rows[restricted]!.description, '.env not read, interpreter not run');
+  assert.match(rows[restricted + 1]!.label, /^Python: /, 'the Python row comes right after it');
+  assert.match(rows[restricted + 1]!.description, /not run \(untrusted workspace\)/);
   // The .env's service principal was not read, so the Environment source is unavailable.
   const environment = rows.find((r) => r.label === 'Environment');
   assert.equal(environment?.description, 'unavailable');
