@@ -94,38 +94,43 @@ function occurrenceOf(id: Node): Occurrence | undefined {
 
 /** The occurrences of names in each scope, gathered once per file and reused for every name asked about. */
 export class NameScopes {
-  private readonly byScope = new Map<number, Map<string, Occurrence[]>>();
-  /** For each name, the functions that declare it global and bind it: they may assign the module's name. */
-  private readonly globalWriters = new Map<string, Node[]>();
-  private readonly tooLarge: boolean = false;
+  /** By name (gathered on first question about it): by scope, the name's binding occurrences. */
+  private readonly byName = new Map<string, Map<number, Occurrence[]>>();
+  private readonly identifiers: readonly (Node | null)[];
+  private readonly tooLarge: boolean;
 
   constructor(root: Node, maxIdentifiers = 200_000) {
-    const identifiers = root.descendantsOfType('identifier');
-    if (identifiers.length > maxIdentifiers) {
-      this.tooLarge = true;
-      return;
-    }
-    for (const id of identifiers) {
-      if (!id) continue;
+    this.identifiers = root.descendantsOfType('identifier');
+    this.tooLarge = this.identifiers.length > maxIdentifiers;
+  }
+
+  /** The occurrences of `name` that bind or declare it, by scope (each identifier is classified only when it is that name). */
+  private scopesOf(name: string): Map<number, Occurrence[]> {
+    const known = this.byName.get(name);
+    if (known) return known;
+    const byScope = new Map<number, Occurrence[]>();
+    for (const id of this.identifiers) {
+      if (!id || id.text !== name) continue;
       const occurrence = occurrenceOf(id);
       if (!occurrence) continue;
       const scope = occurrence.kind === 'parameter' ? scopeOfParameter(occurrence.node) : scopeOf(id);
       if (!scope) continue;
-      let names = this.byScope.get(scope.id);
-      if (!names) this.byScope.set(scope.id, (names = new Map()));
-      const list = names.get(id.text) ?? [];
+      const list = byScope.get(scope.id) ?? [];
       list.push(occurrence);
-      names.set(id.text, list);
+      byScope.set(scope.id, list);
     }
-    for (const names of this.byScope.values()) {
-      for (const [name, occurrences] of names) {
-        const declared = occurrences.find((o) => o.kind === 'global');
-        if (!declared || !occurrences.some((o) => o.kind === 'assign' || o.kind === 'bind')) continue;
-        const list = this.globalWriters.get(name) ?? [];
-        list.push(declared.node);
-        this.globalWriters.set(name, list);
-      }
+    this.byName.set(name, byScope);
+    return byScope;
+  }
+
+  /** The functions that declare `name` global and bind it: they may assign the module's name. */
+  private globalWriters(name: string): Node[] {
+    const writers: Node[] = [];
+    for (const occurrences of this.scopesOf(name).values()) {
+      const declared = occurrences.find((o) => o.kind === 'global');
+      if (declared && occurrences.some((o) => o.kind === 'assign' || o.kind === 'bind')) writers.push(declared.node);
     }
+    return writers;
   }
 
   /** What `name`, read at `use`, was assigned. */
@@ -135,7 +140,7 @@ export class NameScopes {
     const innermost = scope;
     while (scope) {
       // `global` at module level is allowed and changes nothing.
-      const occurrences = (this.byScope.get(scope.id)?.get(name) ?? []).filter((o) => scope!.type !== 'module' || o.kind !== 'global');
+      const occurrences = (this.scopesOf(name).get(scope.id) ?? []).filter((o) => scope!.type !== 'module' || o.kind !== 'global');
       // A class body's names are not seen from the functions in it.
       const skip = scope.type === 'class_definition' && scope.id !== innermost.id;
       if (!skip && occurrences.length) {
@@ -158,7 +163,7 @@ export class NameScopes {
       const fn = scope.type === 'function_definition' ? scope.childForFieldName('name')?.text : undefined;
       return { kind: 'unresolved', why: `${name} is a parameter${fn ? ` of ${fn}` : ''}: its value comes from the caller` };
     }
-    const fromElsewhere = scope.type === 'module' ? (this.globalWriters.get(name) ?? []) : [];
+    const fromElsewhere = scope.type === 'module' ? this.globalWriters(name) : [];
     if (fromElsewhere.length) return { kind: 'unresolved', why: `${name} is assigned by a function that declares it global (line ${lineOf(fromElsewhere[0]!)})` };
     if (occurrences.length > 1) {
       const lines = [...new Set(occurrences.map((o) => lineOf(o.node)))].slice(0, 5).join(', ');
