@@ -152,3 +152,10 @@ test('hostile source: any text around a name never throws, never loops, and says
     }
   }), { numRuns: 300 });
 });
+
+test('a name of a name is followed up to 5 names deep; a longer chain says so', async () => {
+  const chain = ['N0 = "https://deep.blob.core.windows.net"', ...Array.from({ length: 7 }, (_, i) => `N${i + 1} = N${i}`)];
+  const found = await endpoints(...chain, 'near = BlobServiceClient(N4, c)', 'far = BlobServiceClient(N7, c)');
+  assert.deepEqual(found[0], { kind: 'literal', value: 'https://deep.blob.core.windows.net', via: 'N4' });
+  assert.equal(found[1]?.kind === 'unknown' && found[1].why, 'the endpoint leads through more than 5 names');
+});

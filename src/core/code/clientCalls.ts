@@ -183,7 +183,7 @@ function endpointOf(node: Node, reading: Reading, depth = 0): EndpointSource {
     return 'value' in built ? { kind: 'literal', value: built.value } : unknownOf(node, built.why);
   }
   if (node.type === 'identifier') {
-    if (depth >= MAX_NAME_DEPTH) return unknownOf(node, `${node.text} leads through more than ${MAX_NAME_DEPTH} names`);
+    if (depth >= MAX_NAME_DEPTH) return unknownOf(node, `the endpoint leads through more than ${MAX_NAME_DEPTH} names`);
     if (--reading.budget.left < 0) return unknownOf(node, `the endpoint is built from more than ${NAME_BUDGET} names`);
     const named = reading.names().valueAt(node, node.text);
     if (named.kind === 'unresolved') return unknownOf(node, named.why);
