@@ -31,6 +31,7 @@ import type { RoleInfo } from './access/types';
 import { exclusionProblems, keywordExclusionsToRecheck, type CodeProblem } from './code/codeProblems';
 import { envFileProblems, type EnvProblemsRequest } from './code/envProblems';
 import { legacyAuthProblems, type LegacyUsage } from './code/legacyAuth';
+import { CredentialIndex } from './code/credentialIndex';
 
 export type { ExclusionAdvice } from './presentation/exclusionAdvice';
 
@@ -148,6 +149,8 @@ export interface CodeEngineAdapter {
   readPythonFile(text: string): Promise<{ calls: CredentialCall[]; legacy: LegacyUsage[] }>;
   /** Track-1 authentication as problems; `track1Packages` as the interpreter reported them (undefined: not asked). */
   legacyAuthProblems(usages: readonly LegacyUsage[], track1Packages: readonly { readonly name: string; readonly version: string }[] | undefined): CodeProblem[];
+  /** A new index of a workspace's Python files (one parse per changed file for credentials, clients and track-1 use). */
+  codeIndex(): CredentialIndex;
 }
 
 export type EngineFacade = ChainEngineAdapter & AccessEngineAdapter & CodeEngineAdapter;
@@ -245,6 +248,7 @@ export function createEngineFacade(): EngineFacade {
     envFileProblems: (request) => envFileProblems(request),
     readPythonFile: (text) => readPythonFile(text),
     legacyAuthProblems: (usages, track1Packages) => legacyAuthProblems(usages, track1Packages),
+    codeIndex: () => new CredentialIndex(),
     evaluate: (request) => evaluateChain(chainInputs(request)),
     verify: (request) => verifyWithPython({
       python: request.interpreterPath,

@@ -18,6 +18,7 @@ import { TracedRuns } from './code/tracedRuns';
 import { registerCodeDiagnostics } from './code/codeDiagnostics';
 import { ClientDiagnostics } from './code/clientDiagnostics';
 import { CodeClients, registerClientHover } from './code/clientHover';
+import { WorkspaceProblems } from './code/workspaceProblems';
 import { registerEnvCommands } from './commands/envCommands';
 import type { CommandContext } from './commands/context';
 import { registerCommand, runCommand, restorePanel } from './commands/registerCommand';
@@ -119,6 +120,7 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
     )),
     ...registerClientHover(commands, clients),
     new ClientDiagnostics(commands, clients),
+    new WorkspaceProblems(commands, clients),
     ...new TracedRuns(commands, python, context.globalStorageUri, chain, chainView).register(),
     ...registerEnvCommands(commands, context),
     ...registerAccessCommands(commands),

@@ -53,7 +53,7 @@ test('every service, positional and keyword endpoints, module aliases, aio, and 
   ]);
 });
 
-test('f-strings, variables and calls are unknown; a missing endpoint is undefined; from_connection_string is no token client', async () => {
+test('what only running the code tells is unknown, with why; a missing endpoint is undefined; from_connection_string is no token client', async () => {
   const calls = await findClientCalls([
     'import os',
     'from azure.storage.blob import BlobServiceClient, ContainerClient',
@@ -67,8 +67,8 @@ test('f-strings, variables and calls are unknown; a missing endpoint is undefine
     'g = BlobServiceClient(environ["X"])',
   ].join('\n'));
   assert.deepEqual(summary(calls).map((c) => [c.line, c.construction, c.endpoint]), [
-    [3, 'endpoint', { kind: 'unknown', text: 'f"https://{account}.blob.core.windows.net"' }],
-    [4, 'endpoint', { kind: 'unknown', text: 'url' }],
+    [3, 'endpoint', { kind: 'unknown', text: 'f"https://{account}.blob.core.windows.net"', why: '{account} reads the environment variable ACCOUNT inside an f-string' }],
+    [4, 'endpoint', { kind: 'unknown', text: 'url', why: 'url is not assigned in this file' }],
     [5, 'endpoint', { kind: 'unknown', text: 'settings.url()' }],
     [6, 'endpoint', undefined],
     [7, 'connectionString', undefined],

@@ -43,7 +43,7 @@ export interface ClientRoleSuggestion {
 export type ClientAccess =
   | { readonly kind: 'connectionString'; readonly client: string }
   /** The source does not say (a variable, an f-string, no endpoint argument). */
-  | { readonly kind: 'unknownEndpoint'; readonly client: string; readonly text: string | null }
+  | { readonly kind: 'unknownEndpoint'; readonly client: string; readonly text: string | null; readonly why: string | null }
   | { readonly kind: 'unsetVariable'; readonly client: string; readonly variable: string }
   /** The endpoint is not one of this service's hosts in the cloud the Access view uses. */
   | { readonly kind: 'otherHost'; readonly client: string; readonly endpoint: string; readonly cloud: string }
@@ -112,7 +112,7 @@ export function clientAccess(call: ClientCall, ctx: ClientAccessContext): Client
   const client = call.client;
   if (call.construction === 'connectionString') return { kind: 'connectionString', client };
   const endpoint = call.endpoint;
-  if (!endpoint || endpoint.kind === 'unknown') return { kind: 'unknownEndpoint', client, text: endpoint?.text ?? null };
+  if (!endpoint || endpoint.kind === 'unknown') return { kind: 'unknownEndpoint', client, text: endpoint?.text ?? null, why: endpoint?.why ?? null };
   const text = endpointText(endpoint, ctx.env);
   if (text === undefined) return { kind: 'unsetVariable', client, variable: endpoint.kind === 'environment' ? endpoint.variable : '' };
   const facts = factsOf(call.service);
@@ -189,7 +189,8 @@ export function clientHoverMarkdown(access: ClientAccess, command: string): stri
     case 'connectionString':
       return `${heading}\n\nBuilt from a connection string: it authenticates with the key or SAS token in it, not with DefaultAzureCredential, so roles do not apply.`;
     case 'unknownEndpoint':
-      return `${heading}\n\nThe endpoint is unknown until the code runs${access.text ? ` (${t(access.text)})` : ''}: write it as a literal or read it with os.environ from .env to see what the identity may do there.`;
+      return `${heading}\n\nThe endpoint is unknown until the code runs${access.text ? ` (${t(access.text)})` : ''}${access.why ? `: ${t(access.why)}` : ''}. `
+        + 'Write it as a literal, read it with os.environ from .env, or assign either once to a name, to see what the identity may do there.';
     case 'unsetVariable':
       return `${heading}\n\nThe environment variable ${t(access.variable)} is not set (not in .env nor in VS Code's environment): the endpoint is unknown.`;
     case 'otherHost':
@@ -201,7 +202,9 @@ export function clientHoverMarkdown(access: ClientAccess, command: string): stri
     case 'notByRoles':
       return `${heading}\n\n${t(access.label)} ${t(access.name)}: ${t(access.why)}${access.fix ? `\n\nFix: ${t(access.fix)}` : ''}`;
     case 'answered': {
-      const source = access.endpoint.kind === 'environment' ? ` (from ${t(access.endpoint.variable)})` : '';
+      const via = access.endpoint.kind === 'unknown' ? undefined : access.endpoint.via;
+      const through = via ? ` through ${t(via)}` : '';
+      const source = access.endpoint.kind === 'environment' ? ` (from ${t(access.endpoint.variable)}${through})` : through ? ` (${through.trim()})` : '';
       const lines = [
         heading,
         `${t(access.who)} on ${t(access.label)} **${t(access.name)}**${source}: **${t(clientAccessSummary(access))}**`,

@@ -1,11 +1,13 @@
 // The Azure SDK clients a Python file builds against an endpoint (`BlobServiceClient(account_url=…)`,
 // `SecretClient(vault_url=…)`, `ServiceBusClient(fully_qualified_namespace=…)`, Cosmos, App Configuration, Azure
 // OpenAI), read from its syntax tree through whatever name the file imported them under, with where the endpoint
-// comes from: a string literal, a variable of the environment (`os.environ["X"]`, `os.getenv("X")`), or something
-// only running the code would tell (a variable, an f-string, a call). `X.from_connection_string(...)` is found too,
+// comes from: a string literal, a variable of the environment (`os.environ["X"]`, `os.getenv("X")`), either of them
+// through a name assigned once (`ACCOUNT_URL = os.environ[…]`) or an f-string of literals, or something only running
+// the code would tell (a name assigned twice, a parameter, a call), with why. `X.from_connection_string(...)` is found too,
 // as what it is: a client that authenticates with the connection string's key, not with a token credential.
 import type { Node, Tree } from '@vscode/tree-sitter-wasm';
-import { bounded, dotted, rangeOf, stringValue, type SourceRange } from './credentialCalls';
+import { bounded, decodeEscapes, dotted, rangeOf, stringValue, type SourceRange } from './credentialCalls';
+import { NameScopes } from './nameValues';
 import { parsePython } from './pythonParser';
 
 /** The data services a client talks to (the Access report's names, plus Azure OpenAI). */
@@ -41,11 +43,12 @@ const classesOf = (module: string): string[] => Object.keys(CLIENT_CLASSES).filt
 
 /** Where a client's endpoint comes from, as far as the source tells. */
 export type EndpointSource =
-  | { readonly kind: 'literal'; readonly value: string }
+  /** `via`: the name the call passes, when the value was assigned to it (bounded). */
+  | { readonly kind: 'literal'; readonly value: string; readonly via?: string }
   /** `os.environ["X"]`, `os.environ.get("X")`, `os.getenv("X")`: the run's environment (with .env) decides. */
-  | { readonly kind: 'environment'; readonly variable: string }
-  /** A variable, an f-string, a call…: `text` is the expression as written, bounded. */
-  | { readonly kind: 'unknown'; readonly text: string };
+  | { readonly kind: 'environment'; readonly variable: string; readonly via?: string }
+  /** A call, a parameter, a name assigned twice…: `text` is the expression as written, `why` what stops the reading (both bounded). */
+  | { readonly kind: 'unknown'; readonly text: string; readonly why?: string };
 
 export interface ClientCall {
   readonly client: string;
@@ -141,12 +144,29 @@ function isGetenv(node: Node | null, bindings: ReadonlyMap<string, Binding>): bo
 const argumentsOf = (call: Node): Node[] =>
   (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null && a.type !== 'comment');
 
-function endpointOf(node: Node, bindings: ReadonlyMap<string, Binding>): EndpointSource {
+/** How far names are followed (`A = B`, `B = os.environ[…]`): a chain longer than this is not something people write. */
+const MAX_NAME_DEPTH = 5;
+
+interface Reading {
+  readonly bindings: ReadonlyMap<string, Binding>;
+  /** The file's names by scope, gathered on first need (most endpoints are literals or os.environ). */
+  readonly names: () => NameScopes;
+  /** Names left to follow for this call's endpoint: an f-string of names of f-strings cannot make the reading exponential. */
+  readonly budget: { left: number };
+}
+
+const NAME_BUDGET = 64;
+
+const unknownOf = (node: Node, why?: string): EndpointSource =>
+  ({ kind: 'unknown', text: bounded(node.text.replace(/\s+/g, ' ')), ...(why ? { why: bounded(why.replace(/\s+/g, ' ')) } : {}) });
+
+function endpointOf(node: Node, reading: Reading, depth = 0): EndpointSource {
+  const { bindings } = reading;
   const value = stringValue(node);
   if (value !== undefined) return { kind: 'literal', value };
   if (node.type === 'parenthesized_expression') {
     const inner = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
-    if (inner) return endpointOf(inner, bindings);
+    if (inner) return endpointOf(inner, reading, depth);
   }
   if (node.type === 'subscript' && isEnviron(node.childForFieldName('value'), bindings)) {
     const key = node.childForFieldName('subscript');
@@ -158,10 +178,63 @@ function endpointOf(node: Node, bindings: ReadonlyMap<string, Binding>): Endpoin
     const variable = first && first.type !== 'keyword_argument' ? stringValue(first) : undefined;
     if (variable !== undefined) return { kind: 'environment', variable };
   }
-  return { kind: 'unknown', text: bounded(node.text.replace(/\s+/g, ' ')) };
+  if (node.type === 'string' || node.type === 'concatenated_string') {
+    const built = templateOf(node, reading, depth);
+    return 'value' in built ? { kind: 'literal', value: built.value } : unknownOf(node, built.why);
+  }
+  if (node.type === 'identifier') {
+    if (depth >= MAX_NAME_DEPTH) return unknownOf(node, `the endpoint leads through more than ${MAX_NAME_DEPTH} names`);
+    if (--reading.budget.left < 0) return unknownOf(node, `the endpoint is built from more than ${NAME_BUDGET} names`);
+    const named = reading.names().valueAt(node, node.text);
+    if (named.kind === 'unresolved') return unknownOf(node, named.why);
+    const resolved = endpointOf(named.value, reading, depth + 1);
+    if (resolved.kind === 'unknown') {
+      return unknownOf(node, resolved.why ?? `${node.text} is assigned ${resolved.text} (line ${named.value.startPosition.row + 1}), known only when the code runs`);
+    }
+    return { ...resolved, via: bounded(node.text) };
+  }
+  return unknownOf(node);
 }
 
-function readClientCall(node: Node, bindings: ReadonlyMap<string, Binding>): ClientCall | undefined {
+/** An f-string (or plain string) whose every part is a literal or a name assigned a literal: its value; else why not. */
+function templateOf(node: Node, reading: Reading, depth: number): { value: string } | { why: string } {
+  if (node.type === 'concatenated_string') {
+    let value = '';
+    for (const part of node.namedChildren) {
+      if (!part || part.type === 'comment') continue;
+      const built = templateOf(part, reading, depth);
+      if (!('value' in built)) return built;
+      value += built.value;
+    }
+    return { value };
+  }
+  if (node.type !== 'string') return { why: `${bounded(node.text)} is not a string` };
+  const prefix = node.namedChildren.find((c) => c?.type === 'string_start')?.text ?? '';
+  if (/[bB]/.test(prefix)) return { why: 'bytes are not an endpoint' };
+  const raw = /[rR]/.test(prefix);
+  const formatted = /[fF]/.test(prefix);
+  let value = '';
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'string_content') {
+      const text = formatted ? child.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}') : child.text;
+      value += raw ? text : decodeEscapes(text);
+    } else if (child.type === 'interpolation') {
+      const expression = child.childForFieldName('expression');
+      if (!expression || child.childForFieldName('type_conversion') || child.childForFieldName('format_specifier')) {
+        return { why: `${bounded(child.text)} formats a value only the running code has` };
+      }
+      const part = endpointOf(expression, reading, depth + 1);
+      if (part.kind === 'literal') value += part.value;
+      else if (part.kind === 'environment') return { why: `${bounded(child.text)} reads the environment variable ${part.variable} inside an f-string` };
+      else return { why: part.why ?? `${bounded(child.text)} is known only when the code runs` };
+    }
+  }
+  return { value };
+}
+
+function readClientCall(node: Node, reading: Reading): ClientCall | undefined {
+  const { bindings } = reading;
   const fn = node.childForFieldName('function');
   if (!fn) return undefined;
   const calledAs = bounded(fn.text.replace(/\s+/g, ''));
@@ -179,7 +252,7 @@ function readClientCall(node: Node, bindings: ReadonlyMap<string, Binding>): Cli
   const first = info.positional ? args.find((a) => a.type !== 'keyword_argument') : undefined;
   // `X(*args)`, `X(**settings)`: the endpoint is not in the source.
   const given = keyword ?? (first && first.type !== 'list_splat' && first.type !== 'dictionary_splat' ? first : undefined);
-  return { client, service: info.service, calledAs, range: rangeOf(node), construction: 'endpoint', endpoint: given ? endpointOf(given, bindings) : undefined };
+  return { client, service: info.service, calledAs, range: rangeOf(node), construction: 'endpoint', endpoint: given ? endpointOf(given, { ...reading, budget: { left: NAME_BUDGET } }) : undefined };
 }
 
 const MAX_CLIENTS = 200;
@@ -190,9 +263,11 @@ export function clientCallsOf(tree: Tree): ClientCall[] {
   const bindings = bindingsOf(root);
   if (![...bindings.values()].some((b) => b.kind !== 'os')) return [];
   const calls: ClientCall[] = [];
+  let names: NameScopes | undefined;
+  const reading: Reading = { bindings, names: () => (names ??= new NameScopes(root)), budget: { left: NAME_BUDGET } };
   for (const node of root.descendantsOfType('call')) {
     if (!node) continue;
-    const call = readClientCall(node, bindings);
+    const call = readClientCall(node, reading);
     if (call) calls.push(call);
     if (calls.length >= MAX_CLIENTS) break;
   }

@@ -163,7 +163,7 @@ export function stringValue(node: Node): string | undefined {
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\u0007', b: '\b', f: '\f', v: '\v', 0: '\0' };
 
 /** Python's escapes in a non-raw string: the simple ones, \xhh, \uXXXX, \UXXXXXXXX and a backslash before a newline. */
-function decodeEscapes(text: string): string {
+export function decodeEscapes(text: string): string {
   return text.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|\r?\n|[\s\S])/g, (whole, escape: string) => {
     if (/^[xuU]/.test(escape) && escape.length > 1) {
       const code = Number.parseInt(escape.slice(1), 16);

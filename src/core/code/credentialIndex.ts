@@ -1,9 +1,13 @@
-// The credential constructions of a whole workspace, kept per file and re-read only for files whose modification
-// time or size changed, so that a save re-parses one file and an unchanged workspace costs one stat per file.
+// What the Python files of a whole workspace build — credential constructions, SDK clients, track-1 authentication —
+// kept per file and re-read only for files whose modification time or size changed, so that a save re-parses one
+// file and an unchanged workspace costs one look-up per file. Each file is parsed once for all three readers.
 // Enumerating and reading files is the caller's (the extension through VS Code's file search, the CLI and the
 // benchmark through the file system): this class only decides what to parse and keeps the answers.
+import type { Tree } from '@vscode/tree-sitter-wasm';
+import { clientCallsOf, type ClientCall } from './clientCalls';
 import type { CredentialCall } from './credentialCalls';
 import { credentialCallsOf } from './credentialCalls';
+import { legacyAuthOf, type LegacyUsage } from './legacyAuth';
 import { parsePython } from './pythonParser';
 
 export interface SourceFile {
@@ -15,14 +19,34 @@ export interface SourceFile {
 /** Files larger than this are not Python a developer wrote by hand (generated, vendored): skipped. */
 export const MAX_SOURCE_BYTES = 1024 * 1024;
 
+/** What one parse of a file tells. */
+export interface FileFacts {
+  readonly calls: readonly CredentialCall[];
+  readonly clients: readonly ClientCall[];
+  /**
+   * For each client, where its first line ends (the column): a file that is not open has no document to ask, and
+   * the Problems panel marks a client on the line where its construction starts.
+   */
+  readonly clientLineEnds: readonly number[];
+  readonly legacy: readonly LegacyUsage[];
+}
+
+const NO_FACTS: FileFacts = { calls: [], clients: [], clientLineEnds: [], legacy: [] };
+
 export interface IndexUpdate {
   /** Files parsed in this update (changed or new); the rest came from the index. */
   readonly parsed: number;
   readonly skipped: readonly { readonly path: string; readonly reason: string }[];
+  /** Files whose facts were re-read, and files that are gone: what a caller showing the facts redraws. */
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
 }
 
+/** A file that names neither the Azure SDKs nor openai builds nothing these readers look for: no parse needed. */
+const mayBuildAnything = (text: string): boolean => text.includes('azure') || text.includes('openai');
+
 export class CredentialIndex {
-  private readonly files = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly calls: readonly CredentialCall[] }>();
+  private readonly files = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly facts: FileFacts }>();
 
   constructor(private readonly wasmDir?: string) {}
 
@@ -33,15 +57,18 @@ export class CredentialIndex {
   async update(files: readonly SourceFile[], read: (path: string) => Promise<string>, signal?: AbortSignal): Promise<IndexUpdate> {
     const present = new Set<string>();
     const skipped: { path: string; reason: string }[] = [];
+    const changed: string[] = [];
+    const removed: string[] = [];
     let parsed = 0;
     for (const file of files) {
       signal?.throwIfAborted();
       present.add(file.path);
       const known = this.files.get(file.path);
       if (known && known.mtimeMs === file.mtimeMs && known.size === file.size) continue;
+      changed.push(file.path);
       if (file.size > MAX_SOURCE_BYTES) {
         skipped.push({ path: file.path, reason: `larger than ${MAX_SOURCE_BYTES / 1024} KB` });
-        this.files.set(file.path, { mtimeMs: file.mtimeMs, size: file.size, calls: [] });
+        this.files.set(file.path, { mtimeMs: file.mtimeMs, size: file.size, facts: NO_FACTS });
         continue;
       }
       let text: string;
@@ -52,19 +79,22 @@ export class CredentialIndex {
         this.files.delete(file.path);
         continue;
       }
-      // A file that does not name azure-identity cannot build one of its credentials: no parse needed.
-      const calls = text.includes('azure') && text.includes('identity') ? await this.parse(text) : [];
-      this.files.set(file.path, { mtimeMs: file.mtimeMs, size: file.size, calls });
+      const facts = mayBuildAnything(text) ? await this.parse(text) : NO_FACTS;
+      this.files.set(file.path, { mtimeMs: file.mtimeMs, size: file.size, facts });
       parsed++;
     }
-    for (const path of [...this.files.keys()]) if (!present.has(path)) this.files.delete(path);
-    return { parsed, skipped };
+    for (const path of [...this.files.keys()]) {
+      if (present.has(path)) continue;
+      this.files.delete(path);
+      removed.push(path);
+    }
+    return { parsed, skipped, changed, removed };
   }
 
-  private async parse(text: string): Promise<CredentialCall[]> {
+  private async parse(text: string): Promise<FileFacts> {
     const tree = await parsePython(text, this.wasmDir);
     try {
-      return credentialCallsOf(tree);
+      return factsOf(tree, text);
     } finally {
       tree.delete();
     }
@@ -72,11 +102,32 @@ export class CredentialIndex {
 
   /** The calls of one file, from the last update. */
   callsIn(path: string): readonly CredentialCall[] {
-    return this.files.get(path)?.calls ?? [];
+    return this.files.get(path)?.facts.calls ?? [];
+  }
+
+  /** Everything one file builds, from the last update (undefined for a file the index does not hold). */
+  factsIn(path: string): FileFacts | undefined {
+    return this.files.get(path)?.facts;
+  }
+
+  /** The paths the index holds, in no particular order. */
+  paths(): string[] {
+    return [...this.files.keys()];
   }
 
   /** Every file with at least one credential construction, in path order. */
   all(): { readonly path: string; readonly calls: readonly CredentialCall[] }[] {
-    return [...this.files].filter(([, f]) => f.calls.length > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, f]) => ({ path, calls: f.calls }));
+    return [...this.files].filter(([, f]) => f.facts.calls.length > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, f]) => ({ path, calls: f.facts.calls }));
   }
+}
+
+function factsOf(tree: Tree, text: string): FileFacts {
+  const clients = clientCallsOf(tree);
+  let lines: string[] | undefined;
+  const clientLineEnds = clients.map((c) => {
+    if (c.range.endLine === c.range.startLine) return c.range.endColumn;
+    lines ??= text.split('\n');
+    return (lines[c.range.startLine] ?? '').replace(/\r$/, '').length;
+  });
+  return { calls: credentialCallsOf(tree), clients, clientLineEnds, legacy: legacyAuthOf(tree) };
 }

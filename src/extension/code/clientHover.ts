@@ -40,8 +40,13 @@ export class CodeClients {
 
   /** What the shown identity may do with `call`'s resource; the endpoint read through this folder's run environment. */
   accessOf(engine: EngineFacade, call: ClientCall, document: vscode.TextDocument): ClientAccess {
+    return this.accessAt(engine, call, document.uri);
+  }
+
+  /** The same for a client of a file that is not open. */
+  accessAt(engine: EngineFacade, call: ClientCall, uri: vscode.Uri): ClientAccess {
     const access = shownAccess(this.ctx.access.current);
-    const folderKey = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.toString() ?? '';
+    const folderKey = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
     const env = this.ctx.controller.sourceInputs(folderKey)?.env ?? process.env;
     return engine.clientAccess(call, access && { report: access.report, cloud: access.cloud }, env);
   }
