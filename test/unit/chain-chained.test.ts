@@ -75,3 +75,12 @@ test('a member the source cannot tell: the verdict says it is not known, and nam
   assert.equal(decided.verdict.outcome, 'failure', 'a member that ends the chain before the unknown one decides it');
   assert.equal(decided.verdict.credential, 'AzureCliCredential');
 });
+
+test('members the model does not cover: another credential class, *args, a nested call of a variable', async () => {
+  const [chained] = (await findCredentialCalls([
+    'from azure.identity import ChainedTokenCredential, AzureCliCredential, ClientSecretCredential',
+    'credential = ChainedTokenCredential(AzureCliCredential(), ClientSecretCredential(t, c, s), make(), *more)',
+  ].join('\n'))).filter((c) => c.credential === 'ChainedTokenCredential');
+  assert.deepEqual(chainedMembersOf(chained!).map((m) => (m.kind === 'credential' ? m.credential : `? ${m.text}`)),
+    ['AzureCliCredential', '? ClientSecretCredential(…)', '? make()', '? *args']);
+});
