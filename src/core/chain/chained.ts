@@ -8,7 +8,8 @@ import type { ChainBehaviour } from './versions';
 import { isCredentialName, type CredentialName } from './types';
 
 export type ChainedMember =
-  | { readonly kind: 'credential'; readonly credential: CredentialName }
+  /** `ignoredKeywords`: the keyword arguments written in the member's call, which the model does not apply yet. */
+  | { readonly kind: 'credential'; readonly credential: CredentialName; readonly ignoredKeywords: readonly string[] }
   /** `text`: the argument as written (bounded by the reader); `why`: what cannot be known about it. */
   | { readonly kind: 'unknown'; readonly text: string; readonly why: string };
 
@@ -16,7 +17,10 @@ export type ChainedMember =
 export function chainedMembersOf(call: CredentialCall): ChainedMember[] {
   const members: ChainedMember[] = call.positional.map((argument): ChainedMember => {
     if ('kind' in argument) return { kind: 'unknown', text: argument.text, why: 'is not a credential built in the call, so what it is is known only when the code runs' };
-    if (isCredentialName(argument.credential)) return { kind: 'credential', credential: argument.credential };
+    if (isCredentialName(argument.credential)) {
+      const ignoredKeywords = [...argument.keywords.keys(), ...(argument.keywordSpread ? ['**kwargs'] : [])];
+      return { kind: 'credential', credential: argument.credential, ignoredKeywords };
+    }
     return { kind: 'unknown', text: `${argument.calledAs}(…)`, why: `is a ${argument.credential}, which the chain model does not cover yet` };
   });
   if (call.positionalSpread) members.push({ kind: 'unknown', text: '*args', why: 'adds members known only when the code runs' });
@@ -32,6 +36,13 @@ export function standaloneBehaviour(behaviour: ChainBehaviour, order: readonly C
     devToolErrorsContinue: false,
     sharedCacheRefreshErrorsContinue: false,
   };
+}
+
+/** One remark per member whose keyword arguments the model does not apply (it models the call without them). */
+export function ignoredKeywordNotes(members: readonly ChainedMember[]): string[] {
+  return members.flatMap((member, index) => (member.kind === 'credential' && member.ignoredKeywords.length
+    ? [`ChainedTokenCredential's member ${index + 1} (${member.credential}): its keyword arguments ${member.ignoredKeywords.join(', ')} are not modelled; it is checked as if called without them.`]
+    : []));
 }
 
 /** The known members up to the first unknown one: beyond it, whether Python gets there is not known. */

@@ -16,7 +16,7 @@ import { visualStudioCodeProbe } from './sources/visualStudioCode';
 import { workloadIdentityConfigured, workloadIdentityProbe } from './sources/workloadIdentity';
 import { readBoundedText } from '../files/boundedRead';
 import { redactSecrets, secretsOf } from '../redact';
-import { modelledPrefix, standaloneBehaviour } from './chained';
+import { ignoredKeywordNotes, modelledPrefix, standaloneBehaviour } from './chained';
 import type { ChainInputs, ChainReport, CredentialName, Verdict } from './types';
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
 import { WorkspaceProgramError } from './workspacePrograms';
@@ -89,7 +89,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   if (signal?.aborted) throw abortError();
   const chained = inputs.chained ? modelledPrefix(inputs.chained) : undefined;
   const behaviour = chained ? standaloneBehaviour(familyFor(inputs.azureIdentityVersion), chained.order) : familyFor(inputs.azureIdentityVersion);
-  const notes: string[] = [];
+  const notes: string[] = inputs.chained ? ignoredKeywordNotes(inputs.chained) : [];
 
   let chainError: ConstructorError | undefined;
   let authority = PUBLIC_AUTHORITY;
