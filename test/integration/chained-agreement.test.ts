@@ -73,6 +73,11 @@ const CASES: readonly Case[] = [
   // Inside DefaultAzureCredential 1.23.1 and 1.26.0b3 this az error lets the chain go on to PowerShell; a
   // standalone AzureCliCredential raises ClientAuthenticationError and the chain stops, in every version.
   { scenario: 'az-error', members: ['AzureCliCredential', 'AzurePowerShellCredential'], expect: { outcome: 'failure', credential: 'AzureCliCredential' } },
+  // ChainedTokenCredential sets within_credential_chain, so managed identity probes IMDS as it does inside
+  // DefaultAzureCredential: an IMDS without an identity is "unavailable" and the next member runs.
+  { scenario: 'mi-imds-unassigned', members: ['ManagedIdentityCredential', 'AzureCliCredential'], expect: { outcome: 'token', credential: 'AzureCliCredential' } },
+  { scenario: 'mi-app-service', members: ['AzureCliCredential', 'ManagedIdentityCredential'], expect: { outcome: 'token', credential: 'AzureCliCredential' } },
+  { scenario: 'mi-app-service', members: ['ManagedIdentityCredential', 'AzureCliCredential'], expect: { outcome: 'token', credential: 'ManagedIdentityCredential' } },
   { scenario: 'az-not-logged-in-pwsh-signed-in', members: ['AzureCliCredential', 'AzurePowerShellCredential'], expect: { outcome: 'token', credential: 'AzurePowerShellCredential' } },
 ];
 
