@@ -16,7 +16,8 @@ import { visualStudioCodeProbe } from './sources/visualStudioCode';
 import { workloadIdentityConfigured, workloadIdentityProbe } from './sources/workloadIdentity';
 import { readBoundedText } from '../files/boundedRead';
 import { redactSecrets, secretsOf } from '../redact';
-import type { ChainInputs, ChainReport, CredentialName } from './types';
+import { ignoredKeywordNotes, modelledPrefix, standaloneBehaviour } from './chained';
+import type { ChainInputs, ChainReport, CredentialName, Verdict } from './types';
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
 import { WorkspaceProgramError } from './workspacePrograms';
 import {
@@ -86,8 +87,9 @@ export const AUTH_LOCATION_NOTE = 'AZURE_AUTH_LOCATION is set, but DefaultAzureC
 export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   const { env, signal } = inputs;
   if (signal?.aborted) throw abortError();
-  const behaviour = familyFor(inputs.azureIdentityVersion);
-  const notes: string[] = [];
+  const chained = inputs.chained ? modelledPrefix(inputs.chained) : undefined;
+  const behaviour = chained ? standaloneBehaviour(familyFor(inputs.azureIdentityVersion), chained.order) : familyFor(inputs.azureIdentityVersion);
+  const notes: string[] = inputs.chained ? ignoredKeywordNotes(inputs.chained) : [];
 
   let chainError: ConstructorError | undefined;
   let authority = PUBLIC_AUTHORITY;
@@ -97,10 +99,13 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     if (!(error instanceof InvalidAuthorityError)) throw error;
     chainError = { exceptionType: 'ValueError', message: error.message, credential: null };
   }
-  const plan = planExclusions(behaviour, inputs.keywordArguments.exclude ?? {}, env, inputs.keywordArguments.requireEnvvar);
+  // ChainedTokenCredential has no exclude_* keywords and ignores AZURE_TOKEN_CREDENTIALS: every member runs.
+  const plan = chained
+    ? { excluded: {}, reasons: {}, unknownKeywords: [], error: undefined }
+    : planExclusions(behaviour, inputs.keywordArguments.exclude ?? {}, env, inputs.keywordArguments.requireEnvvar);
   chainError ??= plan.error;
   for (const keyword of plan.unknownKeywords) notes.push(`${keyword} is not a keyword of ${behaviour.label}; it was ignored.`);
-  if (inputs.keywordArguments.processTimeoutSeconds !== undefined && behaviour.processTimeout.keyword === null) {
+  if (!chained && inputs.keywordArguments.processTimeoutSeconds !== undefined && behaviour.processTimeout.keyword === null) {
     notes.push(`${behaviour.label} has no process_timeout keyword: az and pwsh get its fixed ${behaviour.processTimeout.defaultSeconds} s.`);
   }
 
@@ -158,7 +163,18 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
 
   const secrets = secretsOf(env, [...await federatedTokenOf(env, signal), ...sentSecrets]);
   if (signal?.aborted) throw abortError();
-  const { sources, verdict } = applyVerdict(behaviour, records, chainError, (text) => redactSecrets(text, secrets));
+  const redact = (text: string): string => redactSecrets(text, secrets);
+  const decided = applyVerdict(behaviour, records, chainError, redact, chained ? 'ChainedTokenCredential' : 'DefaultAzureCredential');
+  const { sources } = decided;
+  let verdict: Verdict = decided.verdict;
+  if (chained?.firstUnknown) {
+    const unknown = chained.firstUnknown;
+    const where = `ChainedTokenCredential's member ${chained.firstUnknownIndex + 1} (${unknown.text}) ${unknown.why}`;
+    notes.push(`${where}; the members after it are not modelled.`);
+    // Only when the known members before it all report "unavailable" does Python get to it.
+    const reachesUnknown = chainError === undefined && sources.every((row) => row.status === 'unavailable');
+    if (reachesUnknown) verdict = { outcome: 'not-checked', credential: null, message: redact(`${where}: whether it gives a token is not known without running the code.`) };
+  }
   const version = inputs.azureIdentityVersion ?? NEWEST_KNOWN_VERSION;
   const disagreement = toolDisagreement(behaviour, sources, verdict, env.AZURE_TENANT_ID);
   return {

@@ -1,5 +1,6 @@
 // The shapes the chain engine produces and consumes. `ChainReport` is exactly what `azure-dev-auth chain --json`
 // prints; the views, the status bar and the verification all read it. Pure data: no functions, no `vscode`.
+import type { ChainedMember } from './chained';
 import type { ToolDisagreement } from './disagreement';
 
 /** Python class names of DefaultAzureCredential's sources, as the library spells them. */
@@ -156,6 +157,11 @@ export interface ChainInputs {
   /** The environment the Python process gets (process env merged with .env already). Includes PATH and HOME. */
   readonly env: Readonly<Record<string, string>>;
   readonly keywordArguments: KeywordArguments;
+  /**
+   * A ChainedTokenCredential's members in its order: the chain is these standalone credentials instead of
+   * DefaultAzureCredential (keywordArguments then do not apply).
+   */
+  readonly chained?: readonly ChainedMember[];
   /** azure-identity version and where it came from; undefined version = newest behaviour, versionSource 'default'. */
   readonly azureIdentityVersion: string | undefined;
   readonly versionSource: VersionSource;

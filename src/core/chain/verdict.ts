@@ -28,9 +28,9 @@ export interface ChainVerdict {
 }
 
 /** ChainedTokenCredential's message when no source gave a token (Python's exact layout). */
-export function aggregateFailureMessage(attempts: readonly { credential: string; message: string }[]): string {
+export function aggregateFailureMessage(attempts: readonly { credential: string; message: string }[], chainClass = 'DefaultAzureCredential'): string {
   const lines = attempts.map((a) => (a.message ? `${a.credential}: ${a.message}` : a.credential));
-  return `DefaultAzureCredential failed to retrieve a token from the included credentials.\nAttempted credentials:\n\t${lines.join('\n\t')}\n${TROUBLESHOOT}`;
+  return `${chainClass} failed to retrieve a token from the included credentials.\nAttempted credentials:\n\t${lines.join('\n\t')}\n${TROUBLESHOOT}`;
 }
 
 function isoSeconds(epochSeconds: number): string {
@@ -71,6 +71,7 @@ function inChain(outcome: SourceOutcome): boolean {
  */
 export function applyVerdict(
   behaviour: ChainBehaviour, records: readonly SourceRecord[], chainError?: ConstructorError, redact: Redactor = keepText,
+  chainClass = 'DefaultAzureCredential',
 ): ChainVerdict {
   const ordered = behaviour.order.map((name) => records.find((r) => r.credential === name)).filter((r): r is SourceRecord => r !== undefined);
   const notReached = (record: SourceRecord): SourceResult => sourceResult(record, false, false, redact);
@@ -112,11 +113,11 @@ export function applyVerdict(
     const outcome = record.outcome;
     if (outcome.kind === 'token') {
       sources.push(sourceResult(record, true, true, redact));
-      verdict = { outcome: 'token', credential: record.credential, message: `DefaultAzureCredential acquired a token from ${record.credential}` };
+      verdict = { outcome: 'token', credential: record.credential, message: `${chainClass} acquired a token from ${record.credential}` };
     } else if (outcome.kind === 'failed') {
       attempts.push({ credential: record.credential, message: outcome.message });
       sources.push(sourceResult(record, true, true, redact));
-      verdict = { outcome: 'failure', credential: record.credential, message: redact(aggregateFailureMessage(attempts)) };
+      verdict = { outcome: 'failure', credential: record.credential, message: redact(aggregateFailureMessage(attempts, chainClass)) };
     } else if (outcome.kind === 'not-checked') {
       // Python would get a token or stop here (these requests never report "unavailable"); which one is unknown.
       sources.push(sourceResult(record, true, true, redact));
@@ -126,5 +127,5 @@ export function applyVerdict(
       sources.push(sourceResult(record, true, false, redact));
     }
   }
-  return { sources, verdict: verdict ?? { outcome: 'failure', credential: null, message: redact(aggregateFailureMessage(attempts)) } };
+  return { sources, verdict: verdict ?? { outcome: 'failure', credential: null, message: redact(aggregateFailureMessage(attempts, chainClass)) } };
 }

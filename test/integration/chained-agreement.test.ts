@@ -1,0 +1,143 @@
+// A ChainedTokenCredential of explicit credentials, the engine against the real library: for several orders and
+// states (reusing chain-scenarios.ts' sandbox setups) the real ChainedTokenCredential of Debian 12's azure-identity
+// 1.13.0b2, Debian 13's 1.23.1 and sid's 1.26.0b3 runs the same members in the same order, and the engine must say
+// the same: which member gives the token or ends the chain, and each reached member's status. Each case also states
+// what the library does, so an engine and a Python run that were both wrong could not pass together.
+//
+// Run inside the loopback-only namespace (the base environment's managed identity endpoint is the sandbox's).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { chainedMembersOf } from '../../src/core/chain/chained';
+import { evaluateChain } from '../../src/core/chain/engine';
+import type { CredentialName } from '../../src/core/chain/types';
+import { findCredentialCalls } from '../../src/core/code/credentialCalls';
+import { detectAzureIdentity } from '../../src/core/python';
+import { runProcess } from '../../src/core/process/run';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { ensurePythonAzureIdentityEnvs } from '../harness/python-envs.mjs';
+import { prepareScenario, SCENARIOS, type PythonKey } from './chain-scenarios';
+import { usableInterpreter } from './helpers/pythonEnvs';
+import { ensureToolsBuilt } from './helpers/sandbox';
+
+const KEYS: readonly PythonKey[] = ['debian12', 'debian13', 'debiansid'];
+
+/** Runs ChainedTokenCredential(<members>()) and records, per member, what its get_token did. */
+const SCRIPT = String.raw`
+import json, sys
+import azure.identity as identity
+from azure.identity import ChainedTokenCredential, CredentialUnavailableError
+attempts = []
+class Watched:
+    def __init__(self, name):
+        self.name = name
+        self.inner = getattr(identity, name)()
+    def get_token(self, *scopes, **kwargs):
+        try:
+            token = self.inner.get_token(*scopes, **kwargs)
+        except CredentialUnavailableError as error:
+            attempts.append({"credential": self.name, "status": "unavailable", "message": str(error)})
+            raise
+        except Exception as error:
+            attempts.append({"credential": self.name, "status": "failed", "message": type(error).__name__})
+            raise
+        attempts.append({"credential": self.name, "status": "succeeded", "message": ""})
+        return token
+chain = ChainedTokenCredential(*[Watched(name) for name in json.loads(sys.argv[1])])
+try:
+    chain.get_token("https://management.azure.com/.default")
+    verdict = {"outcome": "token", "credential": attempts[-1]["credential"], "message": ""}
+except Exception as error:
+    failed = [a for a in attempts if a["status"] == "failed"]
+    verdict = {"outcome": "failure", "credential": failed[-1]["credential"] if failed else None, "message": str(error), "type": type(error).__name__}
+print(json.dumps({"attempts": attempts, "verdict": verdict}))
+`;
+
+interface PythonRun {
+  readonly attempts: readonly { credential: string; status: string; message: string }[];
+  readonly verdict: { outcome: string; credential: string | null; message: string; type?: string };
+}
+
+interface Case {
+  readonly scenario: string;
+  readonly members: readonly CredentialName[];
+  /** What the library does, per version (the same in all three unless given per key). */
+  readonly expect: { outcome: 'token' | 'failure'; credential: CredentialName | null } | Readonly<Record<PythonKey, { outcome: 'token' | 'failure'; credential: CredentialName | null }>>;
+}
+
+const CASES: readonly Case[] = [
+  { scenario: 'env-service-principal-secret', members: ['AzureCliCredential', 'EnvironmentCredential'], expect: { outcome: 'token', credential: 'AzureCliCredential' } },
+  { scenario: 'env-service-principal-secret', members: ['EnvironmentCredential', 'AzureCliCredential'], expect: { outcome: 'token', credential: 'EnvironmentCredential' } },
+  { scenario: 'env-service-principal-bad-secret', members: ['EnvironmentCredential', 'AzureCliCredential'], expect: { outcome: 'failure', credential: 'EnvironmentCredential' } },
+  { scenario: 'env-incomplete', members: ['EnvironmentCredential', 'AzureCliCredential'], expect: { outcome: 'token', credential: 'AzureCliCredential' } },
+  { scenario: 'nothing-signed-in', members: ['EnvironmentCredential', 'AzureCliCredential'], expect: { outcome: 'failure', credential: null } },
+  // Inside DefaultAzureCredential 1.23.1 and 1.26.0b3 this az error lets the chain go on to PowerShell; a
+  // standalone AzureCliCredential raises ClientAuthenticationError and the chain stops, in every version.
+  { scenario: 'az-error', members: ['AzureCliCredential', 'AzurePowerShellCredential'], expect: { outcome: 'failure', credential: 'AzureCliCredential' } },
+  // ChainedTokenCredential sets within_credential_chain, so managed identity probes IMDS as it does inside
+  // DefaultAzureCredential: an IMDS without an identity is "unavailable" and the next member runs.
+  { scenario: 'mi-imds-unassigned', members: ['ManagedIdentityCredential', 'AzureCliCredential'], expect: { outcome: 'token', credential: 'AzureCliCredential' } },
+  { scenario: 'mi-app-service', members: ['AzureCliCredential', 'ManagedIdentityCredential'], expect: { outcome: 'token', credential: 'AzureCliCredential' } },
+  { scenario: 'mi-app-service', members: ['ManagedIdentityCredential', 'AzureCliCredential'], expect: { outcome: 'token', credential: 'ManagedIdentityCredential' } },
+  { scenario: 'az-not-logged-in-pwsh-signed-in', members: ['AzureCliCredential', 'AzurePowerShellCredential'], expect: { outcome: 'token', credential: 'AzurePowerShellCredential' } },
+];
+
+let sb: Sandbox;
+let envs: Awaited<ReturnType<typeof ensurePythonAzureIdentityEnvs>>;
+
+before(async () => {
+  envs = await ensurePythonAzureIdentityEnvs();
+  await ensureToolsBuilt();
+  sb = await startSandbox();
+});
+
+after(async () => {
+  await sb?.stop();
+});
+
+for (const kase of CASES) {
+  const scenario = SCENARIOS.find((s) => s.name === kase.scenario);
+  assert.ok(scenario, kase.scenario);
+  describe(`ChainedTokenCredential(${kase.members.join(', ')}) — ${scenario.title}`, () => {
+    for (const key of KEYS) {
+      test(key, { timeout: 120_000 }, async (t) => {
+        const env = usableInterpreter(t, envs[key]);
+        if (!env) return;
+        const prepared = await prepareScenario(sb, scenario);
+        t.after(() => prepared.cleanup());
+        const processEnv = { ...prepared.env, ...env.env };
+        const found = await detectAzureIdentity(env.python, { PATH: '/usr/bin:/bin' });
+
+        // The engine reads the members from source, as the view does.
+        const [call] = (await findCredentialCalls(`from azure.identity import *\ncredential = ChainedTokenCredential(${kase.members.map((m) => `${m}()`).join(', ')})\n`))
+          .filter((c) => c.credential === 'ChainedTokenCredential');
+        const report = await evaluateChain({
+          env: processEnv, keywordArguments: {}, azureIdentityVersion: found.version ?? undefined, versionSource: 'python',
+          brokerInstalled: found.brokerInstalled, brokerRuntimeInstalled: found.brokerRuntimeInstalled,
+          ...(found.msalVersion ? { msalVersion: found.msalVersion } : {}),
+          chained: chainedMembersOf(call!),
+        });
+
+        const run = await runProcess(env.python, ['-c', SCRIPT, JSON.stringify(kase.members)], { env: processEnv, timeoutMs: 90_000 });
+        assert.equal(run.exitCode, 0, run.stderr);
+        const python = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as PythonRun;
+
+        const expected = 'outcome' in kase.expect ? kase.expect : kase.expect[key];
+        assert.deepEqual({ outcome: python.verdict.outcome, credential: python.verdict.credential }, expected, `the real library: ${python.verdict.message}`);
+        assert.deepEqual({ outcome: report.verdict.outcome, credential: report.verdict.credential }, expected, `the engine: ${report.verdict.message}`);
+        assert.deepEqual(
+          report.sources.filter((s) => s.reached).map((s) => `${s.credential}:${s.status}`),
+          python.attempts.map((a) => `${a.credential}:${a.status}`),
+          'each member Python reached, with the same status',
+        );
+        assert.deepEqual(report.sources.map((s) => s.credential), [...kase.members], 'the rows are the members, in order');
+        if (python.verdict.outcome === 'failure') {
+          assert.equal(python.verdict.type, 'ClientAuthenticationError');
+          assert.match(python.verdict.message, /^ChainedTokenCredential failed to retrieve a token from the included credentials\./);
+          assert.match(report.verdict.message, /^ChainedTokenCredential failed to retrieve a token from the included credentials\./);
+        } else {
+          assert.equal(report.verdict.message, `ChainedTokenCredential acquired a token from ${python.verdict.credential}`);
+        }
+      });
+    }
+  });
+}

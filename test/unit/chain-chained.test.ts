@@ -1,0 +1,89 @@
+// A ChainedTokenCredential of explicit credentials: its members run in its order with the rules of standalone
+// credentials (an az error other than "not signed in" ends the chain, where DefaultAzureCredential goes on), and a
+// member the source cannot tell makes the verdict say so. az is a script here, found through the user's own PATH.
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { chainedMembersOf } from '../../src/core/chain/chained';
+import { evaluateChain } from '../../src/core/chain/engine';
+import { ALL_CREDENTIALS, type CredentialName } from '../../src/core/chain/types';
+import { findCredentialCalls } from '../../src/core/code/credentialCalls';
+
+const scratch = mkdtempSync(join(tmpdir(), 'ada-chained-'));
+
+function fakeAz(name: string, stderr: string): string {
+  const bin = join(scratch, name, 'bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'az'), `#!/bin/sh\necho ${JSON.stringify(stderr)} >&2\nexit 1\n`, { mode: 0o755 });
+  return `${bin}:/usr/bin:/bin`;
+}
+
+/** Every DefaultAzureCredential source but az excluded: nothing here may ask a managed identity endpoint. */
+const onlyCli = Object.fromEntries(ALL_CREDENTIALS.map((name) => [name, name !== 'AzureCliCredential'])) as Record<CredentialName, boolean>;
+
+async function chainOf(source: string, path: string, version: string) {
+  const calls = await findCredentialCalls(`from azure.identity import *\nimport app\ncredential = ${source}\n`);
+  const chained = calls.find((c) => c.credential === 'ChainedTokenCredential');
+  const env = { PATH: path, HOME: scratch };
+  return evaluateChain({
+    env, trustedPath: path, keywordArguments: { exclude: onlyCli }, azureIdentityVersion: version, versionSource: 'flag', brokerInstalled: false,
+    ...(chained ? { chained: chainedMembersOf(chained) } : {}),
+  });
+}
+
+const rows = (report: Awaited<ReturnType<typeof evaluateChain>>): string[] => report.sources.map((s) => `${s.credential}:${s.status}:${s.reached ? 'reached' : 'not-reached'}`);
+
+for (const version of ['1.23.1', '1.26.0b3']) {
+  test(`${version}: an az error ends a ChainedTokenCredential (ClientAuthenticationError) but not DefaultAzureCredential`, async () => {
+    const path = fakeAz(`broken-${version}`, 'ERROR: The command failed with an unexpected error.');
+    const chained = await chainOf('ChainedTokenCredential(AzureCliCredential(), EnvironmentCredential())', path, version);
+    assert.deepEqual(rows(chained), ['AzureCliCredential:failed:reached', 'EnvironmentCredential:unavailable:not-reached']);
+    assert.equal(chained.verdict.outcome, 'failure');
+    assert.equal(chained.verdict.credential, 'AzureCliCredential');
+    assert.match(chained.verdict.message, /^ChainedTokenCredential failed to retrieve a token from the included credentials\.\nAttempted credentials:\n\tAzureCliCredential: ERROR: The command failed/);
+
+    const dac = await chainOf('DefaultAzureCredential()', path, version);
+    assert.equal(dac.sources.find((s) => s.credential === 'AzureCliCredential')!.status, 'unavailable', 'inside DefaultAzureCredential the same error lets the chain go on');
+  });
+}
+
+test('the members run in the order written, and only they', async () => {
+  const path = fakeAz('signed-out', "ERROR: Please run 'az login' to setup account.");
+  const forward = await chainOf('ChainedTokenCredential(EnvironmentCredential(), AzureCliCredential())', path, '1.23.1');
+  const reverse = await chainOf('ChainedTokenCredential(AzureCliCredential(), EnvironmentCredential())', path, '1.23.1');
+  const names = (r: typeof forward): CredentialName[] => r.sources.map((s) => s.credential);
+  assert.deepEqual(names(forward), ['EnvironmentCredential', 'AzureCliCredential']);
+  assert.deepEqual(names(reverse), ['AzureCliCredential', 'EnvironmentCredential']);
+  assert.equal(forward.verdict.outcome, 'failure');
+  assert.equal(forward.verdict.credential, null);
+  assert.match(forward.verdict.message, /^ChainedTokenCredential failed .*\nAttempted credentials:\n\tEnvironmentCredential: .*\n\tAzureCliCredential: Please run 'az login'/s);
+});
+
+test('a member the source cannot tell: the verdict says it is not known, and names it', async () => {
+  const path = fakeAz('unknown', "ERROR: Please run 'az login' to setup account.");
+  const report = await chainOf('ChainedTokenCredential(AzureCliCredential(), app.fallback, EnvironmentCredential())', path, '1.23.1');
+  assert.deepEqual(report.sources.map((s) => s.credential), ['AzureCliCredential']);
+  assert.equal(report.verdict.outcome, 'not-checked');
+  assert.equal(report.verdict.credential, null);
+  assert.match(report.verdict.message, /member 2 \(app\.fallback\) is not a credential built in the call/);
+  assert.ok(report.notes?.some((n) => n.includes('the members after it are not modelled')));
+
+  const withKeywords = await chainOf('ChainedTokenCredential(AzureCliCredential(tenant_id="t", process_timeout=30))', path, '1.23.1');
+  assert.ok(withKeywords.notes?.includes("ChainedTokenCredential's member 1 (AzureCliCredential): its keyword arguments tenant_id, process_timeout are not modelled; it is checked as if called without them."), String(withKeywords.notes));
+
+  const broken = fakeAz('unknown-broken', 'ERROR: unexpected');
+  const decided = await chainOf('ChainedTokenCredential(AzureCliCredential(), app.fallback)', broken, '1.23.1');
+  assert.equal(decided.verdict.outcome, 'failure', 'a member that ends the chain before the unknown one decides it');
+  assert.equal(decided.verdict.credential, 'AzureCliCredential');
+});
+
+test('members the model does not cover: another credential class, *args, a nested call of a variable', async () => {
+  const [chained] = (await findCredentialCalls([
+    'from azure.identity import ChainedTokenCredential, AzureCliCredential, ClientSecretCredential',
+    'credential = ChainedTokenCredential(AzureCliCredential(), ClientSecretCredential(t, c, s), make(), *more)',
+  ].join('\n'))).filter((c) => c.credential === 'ChainedTokenCredential');
+  assert.deepEqual(chainedMembersOf(chained!).map((m) => (m.kind === 'credential' ? m.credential : `? ${m.text}`)),
+    ['AzureCliCredential', '? ClientSecretCredential(…)', '? make()', '? *args']);
+});
