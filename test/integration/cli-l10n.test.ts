@@ -1,7 +1,8 @@
 // The CLI in the user's language: dist/cli.js and dist/engine.js as the product ships them, beside an l10n/ folder
 // with a pseudo-translation of l10n/bundle.l10n.json (every message wrapped in ⟦ ⟧) as bundle.l10n.qps-ploc.json.
 // With LANG=qps_ploc.UTF-8 the chain's rows and headline are the translation; with a locale the product does not ship
-// (or none) they are English; --json keeps its keys whatever the language.
+// (or none) they are English; --json keeps its keys whatever the language. And the catalog the extension host sets is
+// the one dist/engine.js (a bundle of its own, loaded later) makes the Access view's rows with.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,4 +53,21 @@ test('--json keeps its keys in every language; only texts change', () => {
   const english = JSON.parse(chain({ LANG: 'C' }, '--json').stdout) as Record<string, unknown>;
   assert.deepEqual(Object.keys(translated).sort(), Object.keys(english).sort());
   assert.ok(Object.keys(translated).includes('sources'));
+});
+
+test("the extension host's catalog reaches the engine's bundle: the Access view's rows, made in dist/engine.js, are the translation", () => {
+  // As in the extension host: host.js loads first and sets VS Code's bundle on its (the process's one) @vscode/l10n;
+  // dist/engine.js, loaded later, must use that copy, not a fresh English one of its own.
+  const script = `
+    const shared = require(${JSON.stringify(require.resolve('@vscode/l10n'))});
+    globalThis[Symbol.for('azure-dev-auth.l10n')] = shared;
+    shared.config({ contents: require(${JSON.stringify(join(product, 'l10n', 'bundle.l10n.qps-ploc.json'))}) });
+    const engine = require(${JSON.stringify(join(product, 'dist', 'engine.js'))});
+    const model = engine.createEngineFacade().accessView({ phase: 'no-source', scope: { trusted: true, folder: undefined, multiRoot: false },
+      why: { kind: 'checkFailed', reason: 'x' } });
+    process.stdout.write(JSON.stringify(model.rows.map((r) => [r.label, r.description])));`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { PATH: '/nonexistent', HOME: home }, timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = JSON.parse(r.stdout) as [string, string][];
+  assert.deepEqual(rows, [['⟦The credential chain could not be checked: x⟧', ''], ['⟦Sign In…⟧', '⟦az login, azd auth login or Connect-AzAccount⟧']]);
 });
