@@ -173,8 +173,12 @@ test('the scanner sees what it is meant to see (each of these is a finding)', ()
 });
 
 /** The files of src/core whose texts the views and the CLI show: each of their sentences goes through l10n.t. */
-const CORE_VIEW_FILES = ['accessRows', 'accessViewModel', 'chainRows', 'credentialLens', 'disagreementRow', 'exclusionAdvice', 'snapshot', 'snapshotView']
-  .map((name) => join('src', 'core', 'presentation', `${name}.ts`));
+const CORE_VIEW_FILES = [
+  ...['accessRows', 'accessViewModel', 'chainRows', 'credentialLens', 'disagreementRow', 'exclusionAdvice', 'snapshot', 'snapshotView']
+    .map((name) => join('src', 'core', 'presentation', `${name}.ts`)),
+  join('src', 'core', 'access', 'can.ts'),
+  join('src', 'core', 'access', 'model.ts'),
+];
 
 /** Literals of those files that stay as they are in every language, and why. */
 const CORE_NOT_TRANSLATED = new Map<string, string>([

@@ -226,9 +226,9 @@ function appliedDeny(raw: RawDenyAssignment, identity: AccessIdentity, groups: M
   let through: string | undefined;
   for (const p of raw.principals) {
     const id = p.id.toLowerCase();
-    if (id === EVERYONE) through ??= 'everyone';
-    else if (id === identity.objectId.toLowerCase()) through = 'direct';
-    else if (groups.has(id)) through ??= `via group ${groups.get(id)!.displayName ?? id}`;
+    if (id === EVERYONE) through ??= l10n.t('everyone');
+    else if (id === identity.objectId.toLowerCase()) through = l10n.t('direct');
+    else if (groups.has(id)) through ??= l10n.t('via group {0}', groups.get(id)!.displayName ?? id);
   }
   if (!through) return undefined;
   return {
@@ -519,7 +519,7 @@ function tenantFix(source: CredentialName, tenant: string): string {
     case 'AzureDeveloperCliCredential': return `azd auth login --tenant-id ${tenant}  ·  ${inCode}`;
     case 'AzurePowerShellCredential': return `Connect-AzAccount -Tenant ${tenant}  ·  ${inCode}`;
     case 'EnvironmentCredential':
-    case 'WorkloadIdentityCredential': return `AZURE_TENANT_ID=${tenant} in .env (an app registered in that tenant)  ·  ${inCode}`;
+    case 'WorkloadIdentityCredential': return `${l10n.t('{0} in .env (an app registered in that tenant)', `AZURE_TENANT_ID=${tenant}`)}  ·  ${inCode}`;
     default: return inCode;
   }
 }
