@@ -31,6 +31,22 @@ function fromEngine(name) {
   };
 }
 
+/**
+ * One @vscode/l10n per process, shared by every Node bundle: the catalog the extension host (or the CLI) sets is the
+ * one the engine, loaded later from its own bundle, looks core's texts up in. The first bundle to load keeps its copy
+ * on a process-wide symbol; the others use that copy instead of their own.
+ */
+const sharedL10n = {
+  name: 'shared-l10n',
+  setup(build) {
+    build.onResolve({ filter: /^@vscode\/l10n$/ }, () => ({ path: '@vscode/l10n', namespace: 'shared-l10n' }));
+    build.onLoad({ filter: /.*/, namespace: 'shared-l10n' }, () => ({
+      contents: "module.exports = globalThis[Symbol.for('azure-dev-auth.l10n')] ??= require('@vscode/l10n/dist/main.js');",
+      loader: 'js', resolveDir: process.cwd(),
+    }));
+  },
+};
+
 const nodeBundles = [
   // Activation loads only this: it declares the views, commands and restorable pages (`vscode` is the host's).
   { entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
@@ -48,7 +64,7 @@ const nodeBundles = [
   { entryPoints: { sandbox: 'src/sandbox/main.ts' }, optional: true },
   { entryPoints: { 'tools/az': 'src/sandbox/tools/az.ts', 'tools/azd': 'src/sandbox/tools/azd.ts', 'tools/pwsh': 'src/sandbox/tools/pwsh.ts' }, optional: true },
 ].filter((b) => !b.optional || Object.values(b.entryPoints).every((p) => existsSync(p)))
-  .map(({ optional, ...b }) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', ...b }));
+  .map(({ optional, plugins = [], ...b }) => ({ ...common, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', ...b, plugins: [sharedL10n, ...plugins] }));
 
 const browserBundles = [
   { entryPoints: { webview: 'src/webview/main.ts' } },

@@ -13,6 +13,9 @@ import { which } from '../core/chain/pythonText';
 import { resolveProgram, WorkspaceProgramError } from '../core/chain/workspacePrograms';
 import { accessHelp, AccessUsageError, runAccess } from './access';
 import { fitToWidth, inert, inertStrings } from './terminalText';
+import { useLocaleCatalog } from '../core/catalog';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 // Help texts fit 100 columns; each command has its own.
 const HELP = `azure-dev-auth: which DefaultAzureCredential source your Python code will use, as whom
@@ -51,6 +54,12 @@ Credential names: ${wrapList(ALL_CREDENTIALS, 96)}
 Exit status: 0 the chain yields a token, 1 it fails, DefaultAzureCredential() raises or the deciding
 source was not checked, 2 usage or input error.
 `;
+
+/** l10n/ of the product: beside dist/ for the bundle (dist/engine.js), two up from src/cli when run from sources. */
+function l10nDirectory(): string {
+  const bundled = join(__dirname, '..', 'l10n');
+  return existsSync(join(bundled, 'bundle.l10n.json')) ? bundled : join(__dirname, '..', '..', 'l10n');
+}
 
 /** Words joined with ", ", broken into lines of at most `width` columns. */
 function wrapList(words: readonly string[], width: number): string {
@@ -318,6 +327,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   // `node dist/cli.js -- chain …`: the "--" only keeps Node from taking options such as --env-file for itself.
   const [command, ...given] = argv[0] === '--' ? argv.slice(1) : argv;
   let rest = given;
+  // The texts core writes (reasons, fixes, insights, headlines) in the user's language when the product ships it.
+  useLocaleCatalog(process.env, l10nDirectory());
   const controller = new AbortController();
   // Ctrl+C or SIGTERM cancels everything (processes, requests, file reads); whatever does not settle within
   // 800 ms is left behind: the CLI ends within a second of the signal, whatever it was doing.

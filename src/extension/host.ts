@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
+import { useCatalog } from '../core/catalog';
 import type { EngineFacade } from '../core/engineFacade';
 import { shownAccess } from '../core/presentation/accessSnapshot';
 import { pythonFactsOf } from '../core/presentation/snapshot';
@@ -57,6 +58,8 @@ export interface Host {
  */
 export function startHost(context: vscode.ExtensionContext, views: ActivatedViews): Host {
   const { chainView, accessView } = views;
+  // Before any text of core's is made: core's rows, reasons and answers in VS Code's display language.
+  useCatalog(vscode.l10n.bundle);
   const log = createLog();
   let engine: Promise<EngineFacade> | undefined;
   const loadEngine = () => (engine ??= Promise.resolve().then(() => {

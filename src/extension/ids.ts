@@ -51,6 +51,9 @@ export const Commands = {
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
+/** publisher.name of the manifest. */
+export const EXTENSION_ID = 'azure-dev-auth.azure-dev-auth';
+
 /** The manifest's titles, for messages about a command ("Verify with Python failed: …"). */
 export const COMMAND_TITLES: Readonly<Record<CommandId, string>> = {
   [Commands.refresh]: 'Refresh Chain',

@@ -1,5 +1,7 @@
 // Types only from `vscode`: the credential runs in unit tests with a fake sign-in; accessController.ts makes the real one.
 import type * as vscode from 'vscode';
+// Its messages are the extension's words, looked up in the catalog the host set (core's, see src/core/catalog.ts).
+import * as l10n from '@vscode/l10n';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 
 /** VS Code's own Microsoft sign-in, as much of `vscode.authentication` as the Access view needs (tests pass a fake). */
@@ -36,14 +38,12 @@ export class VsCodeAccountCredential implements TokenCredential {
     const accounts = await this.auth.getAccounts();
     const account = accounts.find((a) => a.label.toLowerCase() === this.upn.toLowerCase());
     if (!account) {
-      throw new Error(`VS Code is not signed in to Microsoft as ${this.upn}, the account your code uses through VisualStudioCodeCredential. `
-        + 'Sign in with that account from the Accounts menu (or "Azure: Sign In"), then refresh the Access view.');
+      throw new Error(l10n.t('VS Code is not signed in to Microsoft as {0}, the account your code uses through VisualStudioCodeCredential. Sign in with that account from the Accounts menu (or "Azure: Sign In"), then refresh the Access view.', this.upn));
     }
     const requested = [scopes].flat();
     const session = await this.auth.getSession(this.tenantId ? [...requested, `VSCODE_TENANT:${this.tenantId}`] : requested, account);
     if (!session) {
-      throw new Error(`VS Code has not let Azure Dev Auth use ${this.upn}'s sign-in yet. Allow it from the Accounts menu `
-        + '("Sign in with Microsoft to use Azure Dev Auth"), then refresh the Access view.');
+      throw new Error(l10n.t('VS Code has not let Azure Dev Auth use {0}\'s sign-in yet. Allow it from the Accounts menu ("Sign in with Microsoft to use Azure Dev Auth"), then refresh the Access view.', this.upn));
     }
     return { token: session.accessToken, expiresOnTimestamp: expiresOnOf(session.accessToken) ?? Date.now() + 5 * 60_000 };
   }

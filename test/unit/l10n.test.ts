@@ -171,3 +171,94 @@ test('the scanner sees what it is meant to see (each of these is a finding)', ()
     "'$(azure) Azure Dev Auth'", "'Choose'", "'Azure Dev Auth: az login'", "'Loading…'", "'More'", "'Nothing to copy yet.'", "'Refresh'", "'$(refresh) Retry'", "'chosen'",
   ]);
 });
+
+/** The files of src/core whose texts the views and the CLI show: each of their sentences goes through l10n.t. */
+const CORE_VIEW_FILES = [
+  ...['accessRows', 'accessViewModel', 'chainRows', 'credentialLens', 'disagreementRow', 'exclusionAdvice', 'snapshot', 'snapshotView']
+    .map((name) => join('src', 'core', 'presentation', `${name}.ts`)),
+  join('src', 'core', 'access', 'can.ts'),
+  join('src', 'core', 'access', 'model.ts'),
+];
+
+/** Literals of those files that stay as they are in every language, and why. */
+const CORE_NOT_TRANSLATED = new Map<string, string>([
+  ['credential = DefaultAzureCredential()', 'Python code the user pastes'],
+  ['credential = DefaultAzureCredential(', 'Python code the user pastes'],
+  ['Python: …', 'the product name and a path'],
+  ['Python: ', 'the product name and a path'],
+  ['$(azure) Azure Dev Auth', 'the product name'],
+  ['Azure Dev Auth', 'the product name'],
+  // azure-identity's names of its sources (WorkloadIdentityCredential …): names, like the products they stand for.
+  ...['Workload Identity', 'Managed Identity', 'Shared Token Cache', 'Visual Studio Code', 'Azure CLI', 'Azure PowerShell', 'Azure Developer CLI',
+    'Interactive Browser'].map((name): [string, string] => [name, "azure-identity's name of a source"]),
+  ['az login', 'a shell command'],
+  ['azd auth login', 'a shell command'],
+  ['`az login`', 'a shell command'],
+  ['`azd auth login`', 'a shell command'],
+  ["`AttributeError: 'DefaultAzureCredential' object has no attribute 'signed_session'`", "the library's own error"],
+]);
+
+/**
+ * A sentence or phrase: two words of letters, once placeholders, codicons and Markdown code spans are taken out. A
+ * shell command (az …, or with --options) is not one: it is pasted as it is.
+ */
+function prose(text: string): boolean {
+  if (/^az\s|(^|\s)--[a-z]/.test(text)) return false;
+  return /\p{L}{2,}[\s,:]*\s\p{L}/u.test(text.replace(/\$\([^)]*\)/g, '').replace(/\{\d+\}/g, '').replace(/`[^`]*`/g, ''));
+}
+
+/** Literals in a core view file that read as prose and reach a person without l10n.t. */
+function coreScan(file: ts.SourceFile): ts.Node[] {
+  const found: ts.Node[] = [];
+  const visit = (node: ts.Node): void => {
+    if (isL10nCall(node) || ts.isImportDeclaration(node) || ts.isTypeNode(node)) return;
+    // Errors for programmers (an impossible state), not texts a view shows.
+    if (ts.isNewExpression(node) && node.expression.getText(file) === 'Error') return;
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
+      if (prose(node.text) && !CORE_NOT_TRANSLATED.has(node.text)) found.push(node);
+    } else if (ts.isTemplateExpression(node)) {
+      for (const part of [node.head.text, ...node.templateSpans.map((s) => s.literal.text)]) {
+        if (prose(part) && !CORE_NOT_TRANSLATED.has(part)) { found.push(node); break; }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+test("no sentence of core's view texts reaches a view or the CLI without l10n.t", () => {
+  const bad = sources.filter((s) => CORE_VIEW_FILES.includes(relative(repo, s.path))).flatMap((source) => {
+    const file = parsed(source);
+    return coreScan(file).map((node) => where(file, node));
+  });
+  assert.equal(sources.filter((s) => CORE_VIEW_FILES.includes(relative(repo, s.path))).length, CORE_VIEW_FILES.length);
+  assert.deepEqual(bad, []);
+});
+
+test("core looks its texts up when it makes them, never at load, so the catalog set at start is the one used", () => {
+  const bad: string[] = [];
+  for (const source of sources.filter((s) => relative(repo, s.path).startsWith(join('src', 'core')))) {
+    const file = parsed(source);
+    const visit = (node: ts.Node, inFunction: boolean): void => {
+      if (isL10nCall(node) && !inFunction) bad.push(where(file, node));
+      ts.forEachChild(node, (child) => visit(child, inFunction || ts.isFunctionLike(node)));
+    };
+    visit(file, false);
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('the core scanner sees what it is meant to see', () => {
+  const sample = [
+    "const a = 'Not reached';",
+    "const b = l10n.t('Not reached');",
+    'const c = `${who} · not reached`;',
+    "const d = 'token';",
+    "throw new Error('unexpected value');",
+    "const e = 'az login';",
+    'const f = `- ${l10n.t(\'Tenant: {0}\', id)}`;',
+  ].join('\n');
+  const file = ts.createSourceFile('sample.ts', sample, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  assert.deepEqual(coreScan(file).map((n) => n.getText(file)), ["'Not reached'", '`${who} · not reached`']);
+});

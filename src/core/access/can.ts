@@ -2,6 +2,7 @@
 // conditions, deny assignments) and the role definitions of the subscription: yes, no, or depends on a condition,
 // with the assignment that grants it, or the narrowest built-in role that would and the command that assigns it.
 // Pure: the loading is in load.ts, the rendering in the CLI and the view.
+import * as l10n from '@vscode/l10n';
 import { assignRoleCommand, renderCommand } from '../team/commands';
 import { scopeContains } from './model';
 import { operationMatches, permissionsDeny, roleGrants, rolesGranting } from './permissions';
@@ -81,7 +82,7 @@ function scopeName(scope: string): string {
 }
 
 function via(a: AppliedAssignment): string {
-  return a.via.kind === 'direct' ? 'direct' : `through ${a.via.path.join(' → ')}`;
+  return a.via.kind === 'direct' ? l10n.t('direct') : l10n.t('through {0}', a.via.path.join(' → '));
 }
 
 /** The answer; `definitions` are the role definitions the suggestion is chosen from (the subscription's). */
@@ -102,14 +103,18 @@ export function answerCan(report: AccessReport, action: string, scope: string, d
   if (deniedBy) {
     return {
       ...base, verdict: 'no', grantedBy: granting, conditions: [], deniedBy, suggestion: null,
-      sentence: `No: the deny assignment "${deniedBy.name}" at ${scopeName(deniedBy.scope)} denies ${action} to ${who} (it applies ${deniedBy.appliesThrough})${granting.length ? `, although ${granting[0]!.role.roleName} grants it` : ''}. A role assignment cannot lift it; whoever created it (${deniedBy.description || 'see its description'}) can.`,
+      sentence: granting.length
+        ? l10n.t('No: the deny assignment "{0}" at {1} denies {2} to {3} (it applies {4}), although {5} grants it. A role assignment cannot lift it; whoever created it ({6}) can.',
+          deniedBy.name, scopeName(deniedBy.scope), action, who, deniedBy.appliesThrough, granting[0]!.role.roleName, deniedBy.description || l10n.t('see its description'))
+        : l10n.t('No: the deny assignment "{0}" at {1} denies {2} to {3} (it applies {4}). A role assignment cannot lift it; whoever created it ({5}) can.',
+          deniedBy.name, scopeName(deniedBy.scope), action, who, deniedBy.appliesThrough, deniedBy.description || l10n.t('see its description')),
     };
   }
   if (unconditional.length) {
     const first = unconditional[0]!;
     return {
       ...base, verdict: 'yes', grantedBy: unconditional, conditions: [], deniedBy: null, suggestion: null,
-      sentence: `Yes: ${who} may ${action} on ${where} through ${first.role.roleName} at ${scopeName(first.scope)} (${via(first)}).`,
+      sentence: l10n.t('Yes: {0} may {1} on {2} through {3} at {4} ({5}).', who, action, where, first.role.roleName, scopeName(first.scope), via(first)),
     };
   }
   const role = narrowestRole(definitions, action, data);
@@ -122,12 +127,13 @@ export function answerCan(report: AccessReport, action: string, scope: string, d
     const conditions = [...new Set(conditional.map((a) => a.condition!))];
     return {
       ...base, verdict: 'depends', grantedBy: conditional, conditions, deniedBy: null, suggestion,
-      sentence: `Depends on a condition: ${conditional[0]!.role.roleName} at ${scopeName(conditional[0]!.scope)} grants ${action} to ${who} only where ${conditions.map((c) => `"${c}"`).join(' or ')} holds.`,
+      sentence: l10n.t('Depends on a condition: {0} at {1} grants {2} to {3} only where {4} holds.', conditional[0]!.role.roleName, scopeName(conditional[0]!.scope), action, who,
+        conditions.map((c) => `"${c}"`).join(` ${l10n.t('or')} `)),
     };
   }
   return {
     ...base, verdict: 'no', grantedBy: [], conditions: [], deniedBy: null, suggestion,
-    sentence: `No: no role of ${who} grants ${action} on ${where}.${role ? ` The narrowest built-in role that would: ${role.roleName}.` : ' No built-in role grants it.'}`,
+    sentence: `${l10n.t('No: no role of {0} grants {1} on {2}.', who, action, where)} ${role ? l10n.t('The narrowest built-in role that would: {0}.', role.roleName) : l10n.t('No built-in role grants it.')}`,
   };
 }
 
@@ -147,6 +153,6 @@ export function resolveScope(report: AccessReport, given: string): { ok: true; s
   }
   const list = [...found];
   if (list.length === 1) return { ok: true, scope: list[0]! };
-  if (list.length === 0) return { ok: false, message: `No resource, resource group or subscription named ${text} is visible: give its id (/subscriptions/…).` };
-  return { ok: false, message: `${list.length} scopes are named ${text}: give one id instead (${list.slice(0, 5).join(', ')}).` };
+  if (list.length === 0) return { ok: false, message: l10n.t('No resource, resource group or subscription named {0} is visible: give its id (/subscriptions/…).', text) };
+  return { ok: false, message: l10n.t('{0} scopes are named {1}: give one id instead ({2}).', list.length, text, list.slice(0, 5).join(', ')) };
 }

@@ -8,6 +8,7 @@
 // identity's roles may read them, else those naming it), one resource list, and one list of its key vaults with
 // their properties when it has any. Requests grow with subscriptions and groups, never with assignments or
 // resources; subscriptions load in parallel with a bound, while Graph works out the group paths.
+import * as l10n from '@vscode/l10n';
 import type { TokenCredential } from '@azure/identity';
 import { ARM_API } from '../azure/apiVersions';
 import { armClient, azureOperation, graphClient, scopePath, type AzureClient, type AzureOperation, type BatchOutcome } from '../azure/client';
@@ -500,7 +501,7 @@ const PERMISSIONS_API = '2022-04-01';
 /** The answer to the question, and (for the signed-in identity) ARM's effective permissions at the scope beside it. */
 async function canResult(report: AccessReport, raws: readonly RawSubscription[], question: { action: string; scope: string }, self: boolean, arm: AzureClient, operation: AzureOperation): Promise<NonNullable<AccessReport['can']>> {
   const action = question.action.trim();
-  if (!/^[A-Za-z0-9.]+\/[A-Za-z0-9./*_-]+$/.test(action)) return { ok: false, message: `${action}: expected an operation such as Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write.` };
+  if (!/^[A-Za-z0-9.]+\/[A-Za-z0-9./*_-]+$/.test(action)) return { ok: false, message: l10n.t('{0}: expected an operation such as {1}.', action, 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write') };
   const where = resolveScope(report, question.scope);
   if (!where.ok) return { ok: false, message: where.message };
   const subscription = /^\/subscriptions\/([^/]+)/i.exec(where.scope)?.[1]?.toLowerCase();
@@ -508,13 +509,13 @@ async function canResult(report: AccessReport, raws: readonly RawSubscription[],
     .flatMap((r) => r.definitions ?? []).map((d) => [d.id.split('/').pop()!.toLowerCase(), roleInfo(d)]));
   const raw = raws.find((r) => r.subscriptionId.toLowerCase() === subscription);
   if (subscription && !raw?.assignments) {
-    const why = raw?.problems[0]?.message ?? 'the subscription is not visible with this sign-in';
-    return { ok: false, message: `The role assignments at ${where.scope} could not be read (${why}): no answer can be given.` };
+    const why = raw?.problems[0]?.message ?? l10n.t('the subscription is not visible with this sign-in');
+    return { ok: false, message: l10n.t('The role assignments at {0} could not be read ({1}): no answer can be given.', where.scope, why) };
   }
   const answered = answerCan(report, action, where.scope, [...definitions.values()]);
   // A no read from part of the assignments may be wrong: say so in the answer itself.
   const answer = answered.verdict !== 'yes' && raw?.problems.length
-    ? { ...answered, sentence: `${answered.sentence} (Not every assignment could be read: ${raw.problems.map((p) => p.message).join(' ')})` } : answered;
+    ? { ...answered, sentence: `${answered.sentence} (${l10n.t('Not every assignment could be read: {0}', raw.problems.map((p) => p.message).join(' '))})` } : answered;
   if (!self) return { ok: true, answer, crossCheck: null };
   let crossCheck;
   try {
@@ -524,8 +525,11 @@ async function canResult(report: AccessReport, raws: readonly RawSubscription[],
     crossCheck = {
       scope: where.scope, armGrants, agrees: armGrants === ours,
       note: armGrants === ours
-        ? `ARM's effective permissions at this scope agree: its roles ${armGrants ? 'grant' : 'do not grant'} ${action}${answer.deniedBy || answer.conditions.length ? ' (that list leaves deny assignments and conditions out)' : ''}.`
-        : `ARM's effective permissions at this scope disagree: they say the roles ${armGrants ? 'grant' : 'do not grant'} ${action}. Assignments may have changed since the load, or a role is not readable here.`,
+        ? `${armGrants ? l10n.t("ARM's effective permissions at this scope agree: its roles grant {0}", action) : l10n.t("ARM's effective permissions at this scope agree: its roles do not grant {0}", action)}`
+          + `${answer.deniedBy || answer.conditions.length ? ` (${l10n.t('that list leaves deny assignments and conditions out')})` : ''}.`
+        : armGrants
+          ? l10n.t("ARM's effective permissions at this scope disagree: they say the roles grant {0}. Assignments may have changed since the load, or a role is not readable here.", action)
+          : l10n.t("ARM's effective permissions at this scope disagree: they say the roles do not grant {0}. Assignments may have changed since the load, or a role is not readable here.", action),
     };
   } catch (error) {
     if (operation.signal.aborted) throw error;

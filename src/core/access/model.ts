@@ -1,5 +1,6 @@
 // From what Azure answered to what the Access view shows: pure, so every rule (how an assignment applies, what is
 // inherited, which deny assignment applies, what the insights say) is unit-tested without a network.
+import * as l10n from '@vscode/l10n';
 import type { CredentialName } from '../chain/types';
 import type { CloudEndpoints } from './clouds';
 import { dataServiceFor, permissionsDeny, roleGrants, rolesGranting, type DataService } from './permissions';
@@ -136,7 +137,7 @@ export function resourceTypeOf(scope: string): string | null {
 }
 
 function unknownRole(guid: string): RoleInfo {
-  return { guid, roleName: guid, description: 'This role definition is not readable in this subscription.', type: 'Unknown', permissions: [] };
+  return { guid, roleName: guid, description: l10n.t('This role definition is not readable in this subscription.'), type: 'Unknown', permissions: [] };
 }
 
 function groupIndex(groups: readonly GroupMembership[] | null): Map<string, GroupMembership> {
@@ -151,8 +152,8 @@ function pathTo(principalId: string, identity: AccessIdentity, groups: Map<strin
 
 /** "direct", "via group sg-dev-team", "via sg-a → sg-b". */
 export function describePath(via: AssignmentPath): string {
-  if (via.kind === 'direct') return 'direct';
-  return via.path.length === 1 ? `via group ${via.path[0]}` : `via ${via.path.join(' → ')}`;
+  if (via.kind === 'direct') return l10n.t('direct');
+  return via.path.length === 1 ? l10n.t('via group {0}', via.path[0]!) : l10n.t('via {0}', via.path.join(' → '));
 }
 
 function applied(raw: RawRoleAssignment, roles: Map<string, RoleInfo>, identity: AccessIdentity, groups: Map<string, GroupMembership>): AppliedAssignment {
@@ -225,9 +226,9 @@ function appliedDeny(raw: RawDenyAssignment, identity: AccessIdentity, groups: M
   let through: string | undefined;
   for (const p of raw.principals) {
     const id = p.id.toLowerCase();
-    if (id === EVERYONE) through ??= 'everyone';
-    else if (id === identity.objectId.toLowerCase()) through = 'direct';
-    else if (groups.has(id)) through ??= `via group ${groups.get(id)!.displayName ?? id}`;
+    if (id === EVERYONE) through ??= l10n.t('everyone');
+    else if (id === identity.objectId.toLowerCase()) through = l10n.t('direct');
+    else if (groups.has(id)) through ??= l10n.t('via group {0}', groups.get(id)!.displayName ?? id);
   }
   if (!through) return undefined;
   return {
@@ -278,12 +279,12 @@ export function suggestDataRoles(service: DataService, roles: readonly RoleInfo[
 }
 
 function yesNo(value: boolean): string {
-  return value ? 'yes' : 'no';
+  return value ? l10n.t('yes') : l10n.t('no');
 }
 
 /** What the identity may do with a resource's data, short enough for a row label in a 300-pixel sidebar. */
 function dataAccessLabel(read: boolean, write: boolean): string {
-  return read && write ? 'read, write' : read ? 'read only' : write ? 'write only' : 'no data access';
+  return read && write ? l10n.t('read, write') : read ? l10n.t('read only') : write ? l10n.t('write only') : l10n.t('no data access');
 }
 
 function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionAccess[], raws: readonly RawSubscription[], allAssignments: Map<string, AppliedAssignment[]>): Insight[] {
@@ -311,9 +312,9 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
     if (raw.tenantId && raw.tenantId.toLowerCase() !== identity.tenantId.toLowerCase()) {
       insights.push({
         kind: 'tenant-mismatch', scope: `/subscriptions/${raw.subscriptionId}`,
-        title: `${raw.displayName} is in tenant ${raw.tenantId}, the token is for ${identity.tenantId}`,
-        label: `Other tenant: ${raw.displayName}`,
-        detail: 'Tokens are issued per tenant: this identity is a guest there or the app is multi-tenant, and calls to this subscription need a token from its tenant.',
+        title: l10n.t('{0} is in tenant {1}, the token is for {2}', raw.displayName, raw.tenantId, identity.tenantId),
+        label: l10n.t('Other tenant: {0}', raw.displayName),
+        detail: l10n.t('Tokens are issued per tenant: this identity is a guest there or the app is multi-tenant, and calls to this subscription need a token from its tenant.'),
         suggestion: tenantFix(identity.source, raw.tenantId),
       });
     }
@@ -342,14 +343,16 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
       }
       if (service.key === 'keyVault' && resource.vault && !resource.vault.enableRbacAuthorization) {
         const policies = resource.vault.accessPolicies.filter((p) => principalIds.has(p.objectId.toLowerCase()));
-        const perms = (kind: 'secrets' | 'keys' | 'certificates'): string => [...new Set(policies.flatMap((p) => p.permissions[kind]))].join(', ') || 'none';
+        const perms = (kind: 'secrets' | 'keys' | 'certificates'): string => [...new Set(policies.flatMap((p) => p.permissions[kind]))].join(', ') || l10n.t('none');
         insights.push({
           kind: 'access-policy-vault', scope: resource.id,
-          title: `${resource.name} uses access policies, not roles`,
-          label: `${resource.name}: policies`,
+          title: l10n.t('{0} uses access policies, not roles', resource.name),
+          label: l10n.t('{0}: policies', resource.name),
           detail: policies.length
-            ? `Access policies give this identity${policies.some((p) => p.objectId.toLowerCase() !== identity.objectId.toLowerCase()) ? ' (through its groups)' : ''}: secrets ${perms('secrets')}; keys ${perms('keys')}; certificates ${perms('certificates')}. Data roles such as Key Vault Secrets User do not apply to this vault.`
-            : 'No access policy names this identity or its groups, so it cannot read secrets, keys or certificates. Data roles do not apply to this vault: an access policy does (or switch the vault to Azure RBAC).',
+            ? (policies.some((p) => p.objectId.toLowerCase() !== identity.objectId.toLowerCase())
+              ? l10n.t('Access policies give this identity (through its groups): secrets {0}; keys {1}; certificates {2}. Data roles such as Key Vault Secrets User do not apply to this vault.', perms('secrets'), perms('keys'), perms('certificates'))
+              : l10n.t('Access policies give this identity: secrets {0}; keys {1}; certificates {2}. Data roles such as Key Vault Secrets User do not apply to this vault.', perms('secrets'), perms('keys'), perms('certificates')))
+            : l10n.t('No access policy names this identity or its groups, so it cannot read secrets, keys or certificates. Data roles do not apply to this vault: an access policy does (or switch the vault to Azure RBAC).'),
           suggestion: policies.length ? null : bashLine(keyVaultSetPolicyCommand(resource.name, identity.objectId)),
         });
         networkFor(policies.some((p) => p.permissions.secrets.includes('get')), policies.some((p) => p.permissions.secrets.includes('set')));
@@ -361,11 +364,11 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
       if (access.canManage && !access.read && !access.write) {
         insights.push({
           kind: 'control-plane-only', scope: resource.id,
-          title: `Control-plane only on ${service.label} ${resource.name}`,
-          label: `${resource.name}: no data`,
+          title: l10n.t('Control-plane only on {0} {1}', service.label, resource.name),
+          label: l10n.t('{0}: no data', resource.name),
           detail: service.armDataRoles
-            ? `This identity can manage ${resource.name} but holds no role that reaches its data: your app's data calls get 403${service.key === 'storage' ? ' (AuthorizationPermissionMismatch)' : ' (Forbidden)'}.`
-            : `This identity can manage ${resource.name}, but Cosmos DB's data is reached through its own SQL role assignments, not Azure roles.`,
+            ? l10n.t("This identity can manage {0} but holds no role that reaches its data: your app's data calls get 403 ({1}).", resource.name, service.key === 'storage' ? 'AuthorizationPermissionMismatch' : 'Forbidden')
+            : l10n.t("This identity can manage {0}, but Cosmos DB's data is reached through its own SQL role assignments, not Azure roles.", resource.name),
           suggestion: service.armDataRoles ? suggestion : `az cosmosdb sql role assignment create --account-name ${resource.name} --role-definition-name "Cosmos DB Built-in Data Contributor" --principal-id ${identity.objectId} --scope "/"`,
         });
       }
@@ -374,9 +377,9 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
         const missing = !access.write && service.write.length ? suggestion : null;
         insights.push({
           kind: 'workspace-resource', scope: resource.id,
-          title: `${resource.name} (named in the workspace): read ${yesNo(access.read)}, write ${yesNo(access.write)}`,
+          title: l10n.t('{0} (named in the workspace): read {1}, write {2}', resource.name, yesNo(access.read), yesNo(access.write)),
           label: `${resource.name}: ${dataAccessLabel(access.read, access.write)}`,
-          detail: `${access.read ? 'Reads work' : 'Reads do not work'}; ${access.write ? 'writes work' : 'writes do not'}${access.conditional ? ' (an ABAC condition limits where)' : ''}.`,
+          detail: `${access.read ? l10n.t('Reads work') : l10n.t('Reads do not work')}; ${access.write ? l10n.t('writes work') : l10n.t('writes do not')}${access.conditional ? ` (${l10n.t('an ABAC condition limits where')})` : ''}.`,
           suggestion: missing,
         });
       }
@@ -390,9 +393,9 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
       seenAssignments.add(a.assignmentId.toLowerCase());
       insights.push({
         kind: 'recent-assignment', scope: a.scope,
-        title: `${a.role.roleName} was assigned ${sinceText(Date.parse(a.createdOn!), inputs.now)}`,
+        title: l10n.t('{0} was assigned {1}', a.role.roleName, sinceText(Date.parse(a.createdOn!), inputs.now)),
         label: a.role.roleName,
-        detail: 'Role changes take up to 10 minutes to apply, and a token issued before the change does not carry them: your app needs a new token.',
+        detail: l10n.t('Role changes take up to 10 minutes to apply, and a token issued before the change does not carry them: your app needs a new token.'),
         suggestion: newTokenFix(identity.source),
       });
     }
@@ -404,9 +407,9 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
       || (ref.service === 'serviceBus' && seenReferences.has(`eventHubs:${ref.name}`)) || ref.service === 'eventHubs') continue;
     insights.push({
       kind: 'workspace-resource', scope: null,
-      title: `${ref.host} is named in the workspace but not found`,
-      label: `Not found: ${ref.host}`,
-      detail: 'No visible subscription holds a resource of that name: it may be in another tenant or subscription, or this identity cannot see it.',
+      title: l10n.t('{0} is named in the workspace but not found', ref.host),
+      label: l10n.t('Not found: {0}', ref.host),
+      detail: l10n.t('No visible subscription holds a resource of that name: it may be in another tenant or subscription, or this identity cannot see it.'),
       suggestion: null,
     });
   }
@@ -479,8 +482,8 @@ export function buildAccessReport(inputs: AccessInputs): AccessReport {
   if (!inputs.identityOnly && inputs.subscriptions.length === 0 && !problems.some((p) => p.kind === 'no-subscription')) {
     problems.push({
       kind: 'no-subscription',
-      message: `${identity.upn ?? identity.appId ?? identity.objectId} sees no subscription in tenant ${identity.tenantId}.`,
-      fix: 'Ask an owner of a subscription to assign this identity a role there (the team wizard prepares the request), or sign in to the tenant that holds your subscriptions.',
+      message: l10n.t('{0} sees no subscription in tenant {1}.', identity.upn ?? identity.appId ?? identity.objectId, identity.tenantId),
+      fix: l10n.t('Ask an owner of a subscription to assign this identity a role there (the team wizard prepares the request), or sign in to the tenant that holds your subscriptions.'),
     });
   }
   return {
@@ -496,13 +499,13 @@ export function buildAccessReport(inputs: AccessInputs): AccessReport {
 
 /** "3 min ago", "just now", or the local date and time for older moments (the model runs where the user is). */
 function sinceText(at: number, now: number): string {
-  if (Number.isNaN(at)) return 'recently';
+  if (Number.isNaN(at)) return l10n.t('recently');
   const minutes = Math.round((now - at) / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 1) return l10n.t('just now');
+  if (minutes < 60) return l10n.t('{0} min ago', minutes);
   const when = new Date(at);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `on ${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())} at ${pad(when.getHours())}:${pad(when.getMinutes())}`;
+  return l10n.t('on {0} at {1}', `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())}`, `${pad(when.getHours())}:${pad(when.getMinutes())}`);
 }
 
 /**
@@ -516,7 +519,7 @@ function tenantFix(source: CredentialName, tenant: string): string {
     case 'AzureDeveloperCliCredential': return `azd auth login --tenant-id ${tenant}  ·  ${inCode}`;
     case 'AzurePowerShellCredential': return `Connect-AzAccount -Tenant ${tenant}  ·  ${inCode}`;
     case 'EnvironmentCredential':
-    case 'WorkloadIdentityCredential': return `AZURE_TENANT_ID=${tenant} in .env (an app registered in that tenant)  ·  ${inCode}`;
+    case 'WorkloadIdentityCredential': return `${l10n.t('{0} in .env (an app registered in that tenant)', `AZURE_TENANT_ID=${tenant}`)}  ·  ${inCode}`;
     default: return inCode;
   }
 }
@@ -524,9 +527,9 @@ function tenantFix(source: CredentialName, tenant: string): string {
 /** How the identity's own source gets a token that carries a new role or group, a few minutes after the change. */
 function newTokenFix(source: CredentialName): string {
   switch (source) {
-    case 'AzureCliCredential': return 'after a few minutes, az login again (az keeps its token until it expires)';
-    case 'AzureDeveloperCliCredential': return 'after a few minutes, azd auth login again';
-    case 'AzurePowerShellCredential': return 'after a few minutes, Connect-AzAccount again';
-    default: return 'after a few minutes, restart your app: it asks for a new token when it starts';
+    case 'AzureCliCredential': return l10n.t('after a few minutes, {0} again (az keeps its token until it expires)', 'az login');
+    case 'AzureDeveloperCliCredential': return l10n.t('after a few minutes, {0} again', 'azd auth login');
+    case 'AzurePowerShellCredential': return l10n.t('after a few minutes, {0} again', 'Connect-AzAccount');
+    default: return l10n.t('after a few minutes, restart your app: it asks for a new token when it starts');
   }
 }

@@ -1,5 +1,6 @@
 // The Access view's rows as pure data: labels, descriptions, icons, Markdown tooltips (every outside value escaped)
 // and the flags menus read. The tree view renders these; the tests read them too.
+import * as l10n from '@vscode/l10n';
 import { portalUrl, type CloudEndpoints } from '../access/clouds';
 import { describePath, scopeContains, scopeKind } from '../access/model';
 import { permissionsDeny, roleGrants } from '../access/permissions';
@@ -68,13 +69,13 @@ export function linkTarget(url: string): string | undefined {
 
 function portalLink(url: string): string {
   const target = linkTarget(url);
-  return target ? `[Open in the portal](${target})` : '';
+  return target ? `[${l10n.t('Open in the portal')}](${target})` : '';
 }
 
 function summarize(list: readonly string[], max = 6): string {
-  if (list.length === 0) return 'none';
+  if (list.length === 0) return l10n.t('none');
   const shown = list.slice(0, max).map(codeSpan).join(', ');
-  return list.length > max ? `${shown} and ${list.length - max} more` : shown;
+  return list.length > max ? l10n.t('{0} and {1} more', shown, list.length - max) : shown;
 }
 
 /** A role's permissions read the same in every row that shows the role: written once per report. */
@@ -89,10 +90,10 @@ function permissionsText(permissions: readonly RolePermissions[]): string[] {
 function writePermissions(permissions: readonly RolePermissions[]): string[] {
   const all = (pick: (p: RolePermissions) => readonly string[]): string[] => permissions.flatMap(pick);
   return [
-    `- actions: ${summarize(all((p) => p.actions))}`,
-    ...(all((p) => p.notActions).length ? [`- not actions: ${summarize(all((p) => p.notActions))}`] : []),
-    `- data actions: ${summarize(all((p) => p.dataActions))}`,
-    ...(all((p) => p.notDataActions).length ? [`- not data actions: ${summarize(all((p) => p.notDataActions))}`] : []),
+    `- ${l10n.t('actions: {0}', summarize(all((p) => p.actions)))}`,
+    ...(all((p) => p.notActions).length ? [`- ${l10n.t('not actions: {0}', summarize(all((p) => p.notActions)))}`] : []),
+    `- ${l10n.t('data actions: {0}', summarize(all((p) => p.dataActions)))}`,
+    ...(all((p) => p.notDataActions).length ? [`- ${l10n.t('not data actions: {0}', summarize(all((p) => p.notDataActions)))}`] : []),
   ];
 }
 
@@ -112,24 +113,31 @@ export function problemAction(problem: AccessProblem): AccessAction {
   return problem.kind === 'sign-in-expired' || problem.kind === 'no-token' || problem.kind === 'wrong-tenant' ? 'signIn' : 'refresh';
 }
 
-const ACTION_TITLES: Readonly<Record<AccessAction, string>> = {
-  signIn: 'Sign In…', refresh: 'Refresh', openSettings: 'Open Settings', showLog: 'Show Log', showChain: 'Show Chain',
-};
+/** The command titles, looked up when a link is made (in the catalog's language). */
+function actionTitle(action: AccessAction): string {
+  switch (action) {
+    case 'signIn': return l10n.t('Sign In…');
+    case 'refresh': return l10n.t('Refresh');
+    case 'openSettings': return l10n.t('Open Settings');
+    case 'showLog': return l10n.t('Show Log');
+    case 'showChain': return l10n.t('Show Chain');
+  }
+}
 
 export function actionLink(action: AccessAction): AccessLink {
-  return { title: ACTION_TITLES[action], action };
+  return { title: actionTitle(action), action };
 }
 
 /** A problem shown in place: its message, and under it the fix, so neither needs a hover. */
 export function problemRow(id: string, problem: AccessProblem): AccessRowModel {
   const icon = problem.kind === 'throttled' || problem.kind === 'timeout' ? 'watch' : problem.kind === 'forbidden' || problem.kind === 'graph-denied' ? 'lock' : 'warning';
   const action = problemAction(problem);
-  const tooltip = `${markdownText(problem.message)}\n\n**Fix:** ${markdownText(problem.fix)}`;
+  const tooltip = `${markdownText(problem.message)}\n\n**${l10n.t('Fix:')}** ${markdownText(problem.fix)}`;
   return {
     id, kind: 'problem', label: problem.message.split('\n')[0]!.slice(0, 160), description: '', icon, color: 'problemsWarningIcon.foreground',
     tooltip, flags: [action], links: [actionLink(action)], expanded: true,
     children: [{
-      id: `${id}|fix`, kind: 'fix', label: `Fix: ${problem.fix.split('\n')[0]!.slice(0, 200)}`, description: '', icon: 'lightbulb', tooltip,
+      id: `${id}|fix`, kind: 'fix', label: l10n.t('Fix: {0}', problem.fix.split('\n')[0]!.slice(0, 200)), description: '', icon: 'lightbulb', tooltip,
       flags: [action], links: [actionLink(action)], children: [], ...(action === 'signIn' ? { click: action } : {}),
     }],
     ...(problem.scope ? { scope: problem.scope } : {}),
@@ -140,15 +148,15 @@ export function problemRow(id: string, problem: AccessProblem): AccessRowModel {
 function scopeLabel(scope: string, sub: SubscriptionAccess): string {
   const kind = scopeKind(scope);
   const name = scope.replace(/\/+$/, '').split('/').pop() ?? scope;
-  if (kind === 'subscription') return `subscription ${sub.displayName}`;
-  if (kind === 'managementGroup') return `management group ${name}`;
+  if (kind === 'subscription') return l10n.t('subscription {0}', sub.displayName);
+  if (kind === 'managementGroup') return l10n.t('management group {0}', name);
   return name;
 }
 
 function principalText(a: AppliedAssignment, identity: AccessIdentity): string {
-  if (a.via.kind === 'direct') return `you (${identity.upn ?? identity.appId ?? identity.objectId})`;
+  if (a.via.kind === 'direct') return l10n.t('you ({0})', identity.upn ?? identity.appId ?? identity.objectId);
   const group = a.via.path[a.via.path.length - 1] ?? a.via.groupId;
-  return a.via.path.length > 1 ? `group ${group} (you are in it through ${a.via.path.slice(0, -1).join(' → ')})` : `group ${group}`;
+  return a.via.path.length > 1 ? l10n.t('group {0} (you are in it through {1})', group, a.via.path.slice(0, -1).join(' → ')) : l10n.t('group {0}', group);
 }
 
 interface RowContext {
@@ -162,19 +170,19 @@ interface RowContext {
 function assignmentRow(a: AppliedAssignment, at: string, removable: boolean, parentId: string, ctx: RowContext): AccessRowModel {
   const inherited = a.scope.toLowerCase() !== at.toLowerCase();
   const parts = [describePath(a.via)];
-  if (inherited) parts.push(`inherited from ${scopeLabel(a.scope, ctx.sub)}`);
-  if (a.condition) parts.push('condition');
+  if (inherited) parts.push(l10n.t('inherited from {0}', scopeLabel(a.scope, ctx.sub)));
+  if (a.condition) parts.push(l10n.t('condition'));
   const portal = portalUrl(ctx.cloud, a.scope);
   const tooltip = [
-    `**${markdownText(a.role.roleName)}** (${markdownText(a.role.type === 'BuiltInRole' ? 'built-in role' : a.role.type === 'CustomRole' ? 'custom role' : 'role')})`,
+    `**${markdownText(a.role.roleName)}** (${markdownText(a.role.type === 'BuiltInRole' ? l10n.t('built-in role') : a.role.type === 'CustomRole' ? l10n.t('custom role') : l10n.t('role'))})`,
     '', markdownText(a.role.description), '',
     ...permissionsText(a.role.permissions), '',
-    `- applies: ${markdownText(describePath(a.via))}${inherited ? `, inherited from ${codeSpan(a.scope)}` : ''}`,
-    `- scope: ${codeSpan(a.scope)}`,
-    `- assignment: ${codeSpan(a.assignmentId)}`,
-    ...(a.createdOn ? [`- created on: ${markdownText(a.createdOn)}`] : []),
-    ...(a.condition ? ['', `**Condition** (version ${markdownText(a.conditionVersion ?? '2.0')}): the role applies only where it holds`, '', '```text', a.condition.replace(/```/g, "'''"), '```'] : []),
-    ...(inherited ? ['', `Assigned at ${markdownText(scopeLabel(a.scope, ctx.sub))}: remove or change it there.`] : []),
+    `- ${inherited ? l10n.t('applies: {0}, inherited from {1}', markdownText(describePath(a.via)), codeSpan(a.scope)) : l10n.t('applies: {0}', markdownText(describePath(a.via)))}`,
+    `- ${l10n.t('scope: {0}', codeSpan(a.scope))}`,
+    `- ${l10n.t('assignment: {0}', codeSpan(a.assignmentId))}`,
+    ...(a.createdOn ? [`- ${l10n.t('created on: {0}', markdownText(a.createdOn))}`] : []),
+    ...(a.condition ? ['', l10n.t('**Condition** (version {0}): the role applies only where it holds', markdownText(a.conditionVersion ?? '2.0')), '', '```text', a.condition.replace(/```/g, "'''"), '```'] : []),
+    ...(inherited ? ['', l10n.t('Assigned at {0}: remove or change it there.', markdownText(scopeLabel(a.scope, ctx.sub)))] : []),
     '', portalLink(portal),
   ].join('\n');
   return {
@@ -190,17 +198,18 @@ function scopeRow(node: ScopeNode, ctx: RowContext): AccessRowModel {
   const id = `${ctx.sub.subscriptionId}|scope|${node.scope}`;
   // A node's assignments are exactly those whose scopes contain it (see the report's scope tree).
   const removable = removableWith(node.assignments, ctx.deny.applying(scopeKey(node.scope)));
-  const kindLabel = { managementGroup: 'management group', subscription: 'subscription', resourceGroup: 'resource group', resource: node.resourceType ?? 'resource' }[node.kind];
+  const kindLabel = node.kind === 'managementGroup' ? l10n.t('management group') : node.kind === 'subscription' ? l10n.t('subscription')
+    : node.kind === 'resourceGroup' ? l10n.t('resource group') : node.resourceType ?? l10n.t('resource');
   const children = [
     ...node.assignments.map((a) => assignmentRow(a, node.scope, removable, id, ctx)),
     ...(node.assignments.length === 0 ? [{
-      id: `${id}|none`, kind: 'message' as const, label: 'No role applies here', description: '', icon: 'circle-slash', tooltip: '', flags: [], children: [],
+      id: `${id}|none`, kind: 'message' as const, label: l10n.t('No role applies here'), description: '', icon: 'circle-slash', tooltip: '', flags: [], children: [],
     }] : []),
     ...node.children.map((c) => scopeRow(c, ctx)),
   ];
   const portal = portalUrl(ctx.cloud, node.scope);
   return {
-    id, kind: 'scope', label: node.kind === 'subscription' ? 'Subscription scope' : node.name, description: kindLabel,
+    id, kind: 'scope', label: node.kind === 'subscription' ? l10n.t('Subscription scope') : node.name, description: kindLabel,
     icon: node.kind === 'managementGroup' ? 'organization' : node.kind === 'subscription' ? 'key' : node.kind === 'resourceGroup' ? 'folder' : 'symbol-field',
     tooltip: `${codeSpan(node.scope)}\n\n${portalLink(portal)}`,
     flags: ['hasScope', 'canAssign'], children, scope: node.scope, portalUrl: portal, expanded: node.kind !== 'resource',
@@ -210,31 +219,35 @@ function scopeRow(node: ScopeNode, ctx: RowContext): AccessRowModel {
 function eligibleRow(e: EligibleRole, index: number, ctx: RowContext): AccessRowModel {
   return {
     id: `${ctx.sub.subscriptionId}|eligible|${e.scope}|${e.roleGuid}|${index}`, kind: 'eligible', label: e.roleName,
-    description: `eligible at ${scopeLabel(e.scope, ctx.sub)} · activate in PIM · ${describePath(e.via)}`,
+    description: l10n.t('eligible at {0} · activate in PIM · {1}', scopeLabel(e.scope, ctx.sub), describePath(e.via)),
     icon: 'unlock',
-    tooltip: `**${markdownText(e.roleName)}** is eligible at ${codeSpan(e.scope)}: activate it in Privileged Identity Management before use.${e.endDateTime ? `\n\nEligible until ${markdownText(e.endDateTime)}.` : ''}`,
+    tooltip: l10n.t('**{0}** is eligible at {1}: activate it in Privileged Identity Management before use.', markdownText(e.roleName), codeSpan(e.scope))
+      + (e.endDateTime ? `\n\n${l10n.t('Eligible until {0}.', markdownText(e.endDateTime))}` : ''),
     flags: ['openUrl', 'hasScope'], children: [], scope: e.scope, url: e.activateUrl, portalUrl: portalUrl(ctx.cloud, e.scope),
   };
 }
 
 function denyRow(d: AppliedDenyAssignment, ctx: RowContext): AccessRowModel {
   return {
-    id: `${ctx.sub.subscriptionId}|deny|${d.id}`, kind: 'deny', label: d.name || 'Deny assignment', description: `applies ${d.appliesThrough} · at ${scopeLabel(d.scope, ctx.sub)}`,
+    id: `${ctx.sub.subscriptionId}|deny|${d.id}`, kind: 'deny', label: d.name || l10n.t('Deny assignment'), description: l10n.t('applies {0} · at {1}', d.appliesThrough, scopeLabel(d.scope, ctx.sub)),
     icon: 'shield', color: 'errorForeground',
-    tooltip: [`**Deny assignment** ${markdownText(d.name)}`, '', markdownText(d.description), '', 'A deny assignment blocks these operations whatever roles allow:', ...permissionsText(d.permissions),
-      `- scope: ${codeSpan(d.scope)}${d.doNotApplyToChildScopes ? ' (not its children)' : ''}`].join('\n'),
+    tooltip: [l10n.t('**Deny assignment** {0}', markdownText(d.name)), '', markdownText(d.description), '', l10n.t('A deny assignment blocks these operations whatever roles allow:'), ...permissionsText(d.permissions),
+      `- ${d.doNotApplyToChildScopes ? l10n.t('scope: {0} (not its children)', codeSpan(d.scope)) : l10n.t('scope: {0}', codeSpan(d.scope))}`].join('\n'),
     flags: ['hasScope'], children: [], scope: d.scope, portalUrl: portalUrl(ctx.cloud, d.scope),
   };
 }
 
 /** What a short insight label leaves out, when no fix fills the description. */
-const INSIGHT_HINT: Partial<Record<Insight['kind'], string>> = {
-  'recent-assignment': 'needs a new token',
-  'access-policy-vault': 'access policies, not roles',
-  'workspace-resource': 'named in the workspace',
-  'network-firewall': '403 from this machine',
-  'network-private': '403 · private endpoint only',
-};
+function insightHint(kind: Insight['kind']): string | undefined {
+  switch (kind) {
+    case 'recent-assignment': return l10n.t('needs a new token');
+    case 'access-policy-vault': return l10n.t('access policies, not roles');
+    case 'workspace-resource': return l10n.t('named in the workspace');
+    case 'network-firewall': return l10n.t('403 from this machine');
+    case 'network-private': return l10n.t('403 · private endpoint only');
+    default: return undefined;
+  }
+}
 
 const NETWORK_KINDS: ReadonlySet<Insight['kind']> = new Set(['network-firewall', 'network-private', 'shared-key-disabled', 'local-auth-disabled']);
 
@@ -252,11 +265,11 @@ function insightRow(i: Insight, index: number, cloud: CloudEndpoints): AccessRow
     // The short label fits a narrow sidebar; the whole sentence leads the tooltip.
     id: `insight|${i.kind}|${i.scope ?? ''}|${index}`, kind: 'insight', label: i.label,
     // A new role's row is labelled with the role alone (it fits); the description says it is new.
-    description: `${i.kind === 'recent-assignment' ? 'new · ' : ''}${i.suggestion ? `→ ${i.suggestion}` : INSIGHT_HINT[i.kind] ?? ''}`,
+    description: `${i.kind === 'recent-assignment' ? `${l10n.t('new')} · ` : ''}${i.suggestion ? `→ ${i.suggestion}` : insightHint(i.kind) ?? ''}`,
     icon, ...(icon === 'warning' ? { color: 'problemsWarningIcon.foreground' } : {}),
     tooltip: [
-      `**${markdownText(i.title)}**`, '', markdownText(i.detail), ...(i.suggestion ? ['', `**Fix:** ${markdownText(i.suggestion)}`] : []),
-      ...(i.adminRequest ? ['', '**Administrator request** (bash; Copy Administrator Request copies it):', '', codeBlock(i.adminRequest, 'bash')] : []),
+      `**${markdownText(i.title)}**`, '', markdownText(i.detail), ...(i.suggestion ? ['', `**${l10n.t('Fix:')}** ${markdownText(i.suggestion)}`] : []),
+      ...(i.adminRequest ? ['', l10n.t('**Administrator request** (bash; Copy Administrator Request copies it):'), '', codeBlock(i.adminRequest, 'bash')] : []),
     ].join('\n'),
     flags: [...(i.scope ? ['hasScope'] : []), ...(i.adminRequest ? ['hasAdminRequest'] : [])], children: [],
     ...(i.scope ? { scope: i.scope, portalUrl: portalUrl(cloud, i.scope) } : {}),
@@ -266,8 +279,8 @@ function insightRow(i: Insight, index: number, cloud: CloudEndpoints): AccessRow
 
 function groupRow(g: GroupMembership): AccessRowModel {
   return {
-    id: `group|${g.id}`, kind: 'group', label: g.displayName ?? g.id, description: g.path.length > 1 ? `via ${g.path.slice(0, -1).join(' → ')}` : 'direct member',
-    icon: 'organization', tooltip: `Security group **${markdownText(g.displayName ?? g.id)}**\n\n- object id: ${codeSpan(g.id)}${g.path.length > 1 ? `\n- membership: ${markdownText(g.path.join(' → '))}` : ''}`,
+    id: `group|${g.id}`, kind: 'group', label: g.displayName ?? g.id, description: g.path.length > 1 ? l10n.t('via {0}', g.path.slice(0, -1).join(' → ')) : l10n.t('direct member'),
+    icon: 'organization', tooltip: `${l10n.t('Security group **{0}**', markdownText(g.displayName ?? g.id))}\n\n- ${l10n.t('object id: {0}', codeSpan(g.id))}${g.path.length > 1 ? `\n- ${l10n.t('membership: {0}', markdownText(g.path.join(' → ')))}` : ''}`,
     flags: ['group', 'canAssign'], children: [],
   };
 }
@@ -290,17 +303,17 @@ export function accessRows(report: AccessReport, cloud: CloudEndpoints, now = Da
   const viewerName = viewer ? viewer.upn ?? viewer.appId ?? viewer.objectId : '';
   const identityRow: AccessRowModel = {
     // Another principal's access (Check Access for…) says whose it is, and whose sign-in read it.
-    id: 'identity', kind: 'identity', label: viewer ? `Access of ${id.displayName ?? who}` : id.displayName ?? who,
-    description: viewer ? `${id.displayName ? `${who} · ` : ''}read as ${viewerName}` : `${id.displayName ? `${who} · ` : ''}${displayName(id.source)}`,
+    id: 'identity', kind: 'identity', label: viewer ? l10n.t('Access of {0}', id.displayName ?? who) : id.displayName ?? who,
+    description: viewer ? `${id.displayName ? `${who} · ` : ''}${l10n.t('read as {0}', viewerName)}` : `${id.displayName ? `${who} · ` : ''}${displayName(id.source)}`,
     icon: id.kind === 'user' ? 'account' : id.kind === 'group' ? 'organization' : 'server-process',
     tooltip: [
-      viewer ? `**${markdownText(id.displayName ?? who)}** — read with the sign-in of ${markdownText(viewerName)}` : `**${markdownText(id.displayName ?? who)}** — what your Python code signs in as`, '',
-      `- ${id.kind === 'user' ? 'user' : id.kind === 'group' ? 'group' : id.kind === 'managedIdentity' ? 'managed identity' : 'service principal'}${id.upn ? `: ${markdownText(id.upn)}` : ''}${id.appId ? `, app id ${codeSpan(id.appId)}` : ''}`,
-      `- object id: ${codeSpan(id.objectId)}`,
-      `- tenant: ${id.tenantName ? `${markdownText(id.tenantName)} (${codeSpan(id.tenantId)})` : codeSpan(id.tenantId)}`,
-      `- source: ${markdownText(displayName(id.source))}`,
-      ...(id.expiresOn ? [`- token expires: ${markdownText(formatExpiry(id.expiresOn, now))}`] : []),
-      `- cloud: ${markdownText(report.cloud)}`,
+      viewer ? l10n.t('**{0}** — read with the sign-in of {1}', markdownText(id.displayName ?? who), markdownText(viewerName)) : l10n.t('**{0}** — what your Python code signs in as', markdownText(id.displayName ?? who)), '',
+      `- ${id.kind === 'user' ? l10n.t('user') : id.kind === 'group' ? l10n.t('group') : id.kind === 'managedIdentity' ? l10n.t('managed identity') : l10n.t('service principal')}${id.upn ? `: ${markdownText(id.upn)}` : ''}${id.appId ? `, ${l10n.t('app id {0}', codeSpan(id.appId))}` : ''}`,
+      `- ${l10n.t('object id: {0}', codeSpan(id.objectId))}`,
+      `- ${l10n.t('tenant: {0}', id.tenantName ? `${markdownText(id.tenantName)} (${codeSpan(id.tenantId)})` : codeSpan(id.tenantId))}`,
+      `- ${l10n.t('source: {0}', markdownText(displayName(id.source)))}`,
+      ...(id.expiresOn ? [`- ${l10n.t('token expires: {0}', markdownText(formatExpiry(id.expiresOn, now)))}`] : []),
+      `- ${l10n.t('cloud: {0}', markdownText(report.cloud))}`,
     ].join('\n'),
     flags: ['identity'], children: [],
   };
@@ -311,14 +324,14 @@ export function accessRows(report: AccessReport, cloud: CloudEndpoints, now = Da
   tenantInsights.forEach((i, n) => rows.push(insightRow(i, n, cloud)));
   if (otherInsights.length) {
     rows.push({
-      id: 'insights', kind: 'insights', label: 'Insights', description: String(otherInsights.length), icon: 'lightbulb',
-      tooltip: 'What the roles mean for your app\'s calls, computed from the role definitions.', flags: [],
+      id: 'insights', kind: 'insights', label: l10n.t('Insights'), description: String(otherInsights.length), icon: 'lightbulb',
+      tooltip: l10n.t("What the roles mean for your app's calls, computed from the role definitions."), flags: [],
       children: otherInsights.map((i, n) => insightRow(i, n, cloud)), expanded: true,
     });
   }
   rows.push({
-    id: 'groups', kind: 'groups', label: 'Groups', description: report.groups.problem ? 'not readable' : String(report.groups.count),
-    icon: 'organization', tooltip: 'Security groups this identity is in, directly or through other groups (Microsoft Graph transitiveMemberOf).',
+    id: 'groups', kind: 'groups', label: l10n.t('Groups'), description: report.groups.problem ? l10n.t('not readable') : String(report.groups.count),
+    icon: 'organization', tooltip: l10n.t('Security groups this identity is in, directly or through other groups (Microsoft Graph transitiveMemberOf).'),
     flags: [], children: [...(report.groups.problem ? [problemRow('groups|problem', report.groups.problem)] : []), ...report.groups.items.map(groupRow)],
   });
   for (const sub of report.subscriptions) {
@@ -329,22 +342,22 @@ export function accessRows(report: AccessReport, cloud: CloudEndpoints, now = Da
     ];
     if (sub.eligible.length) {
       children.push({
-        id: `${sub.subscriptionId}|eligible`, kind: 'eligibleSection', label: 'Eligible (PIM)', description: String(sub.eligible.length), icon: 'unlock',
-        tooltip: 'Roles you may activate in Privileged Identity Management; they do not apply until activated.', flags: [],
+        id: `${sub.subscriptionId}|eligible`, kind: 'eligibleSection', label: l10n.t('Eligible (PIM)'), description: String(sub.eligible.length), icon: 'unlock',
+        tooltip: l10n.t('Roles you may activate in Privileged Identity Management; they do not apply until activated.'), flags: [],
         children: sub.eligible.map((e, n) => eligibleRow(e, n, ctx)),
       });
     }
     if (sub.deny.length) {
       children.push({
-        id: `${sub.subscriptionId}|deny`, kind: 'denySection', label: 'Deny assignments', description: String(sub.deny.length), icon: 'shield',
-        tooltip: 'Deny assignments block operations whatever roles allow: they explain a 403 no role can.', flags: [], children: sub.deny.map((d) => denyRow(d, ctx)),
+        id: `${sub.subscriptionId}|deny`, kind: 'denySection', label: l10n.t('Deny assignments'), description: String(sub.deny.length), icon: 'shield',
+        tooltip: l10n.t('Deny assignments block operations whatever roles allow: they explain a 403 no role can.'), flags: [], children: sub.deny.map((d) => denyRow(d, ctx)),
       });
     }
     const scope = `/subscriptions/${sub.subscriptionId}`;
     const portal = portalUrl(cloud, scope);
     rows.push({
       id: `subscription|${sub.subscriptionId}`, kind: 'subscription', label: sub.displayName, description: sub.subscriptionId,
-      icon: 'azure', tooltip: `Subscription **${markdownText(sub.displayName)}**\n\n- id: ${codeSpan(sub.subscriptionId)}${sub.tenantId ? `\n- tenant: ${codeSpan(sub.tenantId)}` : ''}\n\n${portalLink(portal)}`,
+      icon: 'azure', tooltip: `${l10n.t('Subscription **{0}**', markdownText(sub.displayName))}\n\n- ${l10n.t('id: {0}', codeSpan(sub.subscriptionId))}${sub.tenantId ? `\n- ${l10n.t('tenant: {0}', codeSpan(sub.tenantId))}` : ''}\n\n${portalLink(portal)}`,
       flags: ['hasScope'], children, scope, portalUrl: portal, expanded: report.subscriptions.length <= 3,
     });
   }

@@ -1,6 +1,7 @@
 // An AccessSnapshot as a person sees it: the Access view's rows, the message above them and the view's description.
 // Switches over the phase exhaustively; a report appears either current, or while it is being refreshed, or marked
 // stale after a failed load, never silently in place of a failure.
+import * as l10n from '@vscode/l10n';
 import type { AccessProblem } from '../access/types';
 import { accessRows, actionLink, problemAction, problemRow, type AccessAction, type AccessRowModel } from './accessRows';
 import type { AccessSnapshot, FailedAccess, NoSourceAccess } from './accessSnapshot';
@@ -28,13 +29,13 @@ export function accessViewModel(snapshot: AccessSnapshot, now = Date.now()): Acc
       const { subject, previous } = snapshot;
       const status: AccessRowModel = previous
         ? {
-          id: 'status|loading', kind: 'status', label: 'Refreshing…', description: `${subject.who} · ${displayName(subject.source)}`,
-          icon: 'loading~spin', tooltip: `Loading the access of ${markdownText(subject.who)} again; the rows below are from ${formatClock(previous.loadedAt)}.`,
+          id: 'status|loading', kind: 'status', label: l10n.t('Refreshing…'), description: `${subject.who} · ${displayName(subject.source)}`,
+          icon: 'loading~spin', tooltip: l10n.t('Loading the access of {0} again; the rows below are from {1}.', markdownText(subject.who), formatClock(previous.loadedAt)),
           flags: [], children: [],
         }
         : {
-          id: 'status|loading', kind: 'status', label: `Loading the access of ${subject.who}…`, description: displayName(subject.source),
-          icon: 'loading~spin', tooltip: `Asking Azure Resource Manager and Microsoft Graph what ${markdownText(subject.who)} may do, with a token from ${markdownText(displayName(subject.source))}.`,
+          id: 'status|loading', kind: 'status', label: l10n.t('Loading the access of {0}…', subject.who), description: displayName(subject.source),
+          icon: 'loading~spin', tooltip: l10n.t('Asking Azure Resource Manager and Microsoft Graph what {0} may do, with a token from {1}.', markdownText(subject.who), markdownText(displayName(subject.source))),
           flags: [], children: [],
         };
       return {
@@ -52,8 +53,9 @@ export function accessViewModel(snapshot: AccessSnapshot, now = Date.now()): Acc
   }
 }
 
-const SIGN_IN_TOOLTIP = 'Sign in with a developer tool (`az login`, `azd auth login`, `Connect-AzAccount`): the Credential Chain view '
-  + 'picks the new sign-in up by itself, and this view follows.';
+function signInTooltip(): string {
+  return l10n.t('Sign in with a developer tool ({0}, {1}, {2}): the Credential Chain view picks the new sign-in up by itself, and this view follows.', '`az login`', '`azd auth login`', '`Connect-AzAccount`');
+}
 
 function noSourceRows(snapshot: NoSourceAccess): AccessRowModel[] {
   const why = snapshot.why;
@@ -63,22 +65,21 @@ function noSourceRows(snapshot: NoSourceAccess): AccessRowModel[] {
   let action: AccessAction;
   switch (why.kind) {
     case 'chainFails':
-      label = `No token: ${why.headline}`;
+      label = l10n.t('No token: {0}', why.headline);
       icon = 'error';
-      detail = 'DefaultAzureCredential gets no token here, so there is no identity whose roles could be shown.';
+      detail = l10n.t('DefaultAzureCredential gets no token here, so there is no identity whose roles could be shown.');
       action = 'signIn';
       break;
     case 'notChecked':
       label = why.headline;
       icon = 'shield';
-      detail = 'The source that decides would send a secret to a host nobody allowed, so who your code signs in as is unknown. '
-        + 'Check with that host in the Credential Chain view if you trust it, or sign in with a developer tool.';
+      detail = l10n.t('The source that decides would send a secret to a host nobody allowed, so who your code signs in as is unknown. Check with that host in the Credential Chain view if you trust it, or sign in with a developer tool.');
       action = 'showChain';
       break;
     case 'checkFailed':
-      label = `The credential chain could not be checked: ${why.reason}`;
+      label = l10n.t('The credential chain could not be checked: {0}', why.reason);
       icon = 'warning';
-      detail = 'Without a check there is no identity whose roles could be shown. The Credential Chain view says what failed.';
+      detail = l10n.t('Without a check there is no identity whose roles could be shown. The Credential Chain view says what failed.');
       action = 'showChain';
       break;
     default:
@@ -87,7 +88,7 @@ function noSourceRows(snapshot: NoSourceAccess): AccessRowModel[] {
   const tooltip = `**${markdownText(label)}**\n\n${detail}`;
   return [
     { id: 'status|no-source', kind: 'status', label, description: '', icon, color: icon === 'error' ? 'errorForeground' : 'problemsWarningIcon.foreground', tooltip, flags: [action], links: [actionLink(action)], children: [] },
-    { id: 'status|sign-in', kind: 'status', label: 'Sign In…', description: 'az login, azd auth login or Connect-AzAccount', icon: 'sign-in', tooltip: SIGN_IN_TOOLTIP, flags: ['signIn'], children: [], click: 'signIn' },
+    { id: 'status|sign-in', kind: 'status', label: l10n.t('Sign In…'), description: l10n.t('{0}, {1} or {2}', 'az login', 'azd auth login', 'Connect-AzAccount'), icon: 'sign-in', tooltip: signInTooltip(), flags: ['signIn'], children: [], click: 'signIn' },
   ];
 }
 
@@ -98,7 +99,10 @@ export function failureProblem(snapshot: FailedAccess): { problem: AccessProblem
     case 'problem': return { problem: failure.problem, action: problemAction(failure.problem) };
     case 'cloudSetting':
       return {
-        problem: { kind: 'failed', message: `The setting azureDevAuth.cloud is not usable: ${failure.message}`, fix: 'Set azureDevAuth.cloud to AzureCloud, AzureChinaCloud, AzureUSGovernment or custom endpoints (or clear it).' },
+        problem: {
+          kind: 'failed', message: l10n.t('The setting azureDevAuth.cloud is not usable: {0}', failure.message),
+          fix: l10n.t('Set azureDevAuth.cloud to AzureCloud, AzureChinaCloud, AzureUSGovernment or custom endpoints (or clear it).'),
+        },
         action: 'openSettings',
       };
     default: return assertNever(failure);
@@ -112,10 +116,10 @@ function failedRows(snapshot: FailedAccess, now: number): AccessRowModel[] {
   const clock = stale ? formatClock(stale.loadedAt) : '';
   const headline: AccessRowModel = {
     ...base,
-    label: stale ? `Loading access failed: ${base.label} — showing the result from ${clock}` : base.label,
+    label: stale ? l10n.t('Loading access failed: {0} — showing the result from {1}', base.label, clock) : base.label,
     icon: 'warning',
-    tooltip: `**Loading the access of ${markdownText(snapshot.subject.who)} failed at ${formatClock(snapshot.failedAt)}.**\n\n${base.tooltip}`
-      + (stale ? `\n\nThe rows below are **stale**: they show the result from ${clock}, which may no longer be true.` : ''),
+    tooltip: `**${l10n.t('Loading the access of {0} failed at {1}.', markdownText(snapshot.subject.who), formatClock(snapshot.failedAt))}**\n\n${base.tooltip}`
+      + (stale ? `\n\n${l10n.t('The rows below are **stale**: they show the result from {0}, which may no longer be true.', clock)}` : ''),
     flags: [action],
     links: [actionLink(action), ...(action === 'refresh' ? [] : [actionLink('refresh')]), actionLink('showLog')],
     children: base.children.map((fix) => ({ ...fix, flags: [action], links: [actionLink(action)], ...(action === 'refresh' ? {} : { click: action }) })),
@@ -127,7 +131,7 @@ function failedRows(snapshot: FailedAccess, now: number): AccessRowModel[] {
 function markStale(rows: readonly AccessRowModel[], clock: string, top: boolean): AccessRowModel[] {
   return rows.map((row) => ({
     ...row,
-    description: top ? `${row.description ? `${row.description} ` : ''}(stale: from ${clock})` : row.description,
+    description: top ? `${row.description ? `${row.description} ` : ''}(${l10n.t('stale: from {0}', clock)})` : row.description,
     flags: [...row.flags.filter((f) => f !== 'canRemove'), 'stale'],
     children: markStale(row.children, clock, false),
   }));

@@ -2,6 +2,7 @@
 // Markdown tooltip. Pure (no `vscode`): the tree view, the status bar and the CLI table all read from here, so
 // they can never disagree about what a state means.
 
+import * as l10n from '@vscode/l10n';
 import type { SourceResult, TokenIdentity, Verdict } from '../chain/types';
 
 /** One source as the engine reports it (the shape of `chain --json`'s `sources[]`). */
@@ -22,15 +23,16 @@ export type RowState =
   | 'notChecked'   // Python would send a secret to a host nobody allowed; we did not, so its answer is unknown
   | 'probing';     // being checked right now
 
-/** Codicon and theme colour per state; colours are theme colour ids so every theme renders them. */
+/** Codicon and theme colour per state; colours are theme colour ids so every theme renders them. The label is looked up
+ * when read, in the catalog's language. */
 export const ROW_STATE_STYLE: Readonly<Record<RowState, { icon: string; color: string | undefined; label: string }>> = {
-  token: { icon: 'pass-filled', color: 'testing.iconPassed', label: 'Active: Python gets its token here' },
-  stopsChain: { icon: 'error', color: 'testing.iconFailed', label: 'Stops the chain: Python raises here' },
-  unavailable: { icon: 'circle-slash', color: 'disabledForeground', label: 'Unavailable: Python moves on' },
-  notReached: { icon: 'circle-outline', color: 'disabledForeground', label: 'Not reached' },
-  excluded: { icon: 'remove', color: 'disabledForeground', label: 'Excluded from the chain' },
-  notChecked: { icon: 'shield', color: 'problemsWarningIcon.foreground', label: 'Not checked: it would send a secret to an unverified host' },
-  probing: { icon: 'loading~spin', color: undefined, label: 'Checking…' },
+  token: { icon: 'pass-filled', color: 'testing.iconPassed', get label() { return l10n.t('Active: Python gets its token here'); } },
+  stopsChain: { icon: 'error', color: 'testing.iconFailed', get label() { return l10n.t('Stops the chain: Python raises here'); } },
+  unavailable: { icon: 'circle-slash', color: 'disabledForeground', get label() { return l10n.t('Unavailable: Python moves on'); } },
+  notReached: { icon: 'circle-outline', color: 'disabledForeground', get label() { return l10n.t('Not reached'); } },
+  excluded: { icon: 'remove', color: 'disabledForeground', get label() { return l10n.t('Excluded from the chain'); } },
+  notChecked: { icon: 'shield', color: 'problemsWarningIcon.foreground', get label() { return l10n.t('Not checked: it would send a secret to an unverified host'); } },
+  probing: { icon: 'loading~spin', color: undefined, get label() { return l10n.t('Checking…'); } },
 };
 
 const DISPLAY_NAMES: Readonly<Record<string, string>> = {
@@ -66,36 +68,34 @@ export function rowState(source: PresentableSource, probing = false): RowState {
 export function shortIdentity(identity: PresentableIdentity | null): string | undefined {
   if (!identity) return undefined;
   if (identity.upn) return identity.upn.split('@')[0];
-  if (identity.appId) return `app ${identity.appId.slice(0, 8)}…`;
-  return identity.objectId ? `object ${identity.objectId.slice(0, 8)}…` : undefined;
+  if (identity.appId) return l10n.t('app {0}…', identity.appId.slice(0, 8));
+  return identity.objectId ? l10n.t('object {0}…', identity.objectId.slice(0, 8)) : undefined;
 }
 
 export function fullIdentity(identity: PresentableIdentity | null): string | undefined {
   if (!identity) return undefined;
   if (identity.upn) return identity.upn;
-  if (identity.appId) return `service principal ${identity.appId}`;
-  return identity.objectId ? `object ${identity.objectId}` : undefined;
+  if (identity.appId) return l10n.t('service principal {0}', identity.appId);
+  return identity.objectId ? l10n.t('object {0}', identity.objectId) : undefined;
 }
 
 /** What the user's Python code does at this source, in one sentence. */
 export function consequence(state: RowState, source: PresentableSource): string {
   switch (state) {
-    case 'token': return `\`DefaultAzureCredential\` returns this source's token${source.identity ? `, signed in as ${fullIdentity(source.identity)}` : ''}; later sources are not tried.`;
-    case 'stopsChain': return '`DefaultAzureCredential` raises `ClientAuthenticationError` here: this error is not one the chain skips, so later sources are never tried.';
-    case 'unavailable': return 'Python tries this source, finds it unavailable, and moves on to the next one.';
+    case 'token': return source.identity
+      ? l10n.t("`DefaultAzureCredential` returns this source's token, signed in as {0}; later sources are not tried.", fullIdentity(source.identity) ?? '')
+      : l10n.t("`DefaultAzureCredential` returns this source's token; later sources are not tried.");
+    case 'stopsChain': return l10n.t('`DefaultAzureCredential` raises `ClientAuthenticationError` here: this error is not one the chain skips, so later sources are never tried.');
+    case 'unavailable': return l10n.t('Python tries this source, finds it unavailable, and moves on to the next one.');
     case 'notReached': return source.status === 'succeeded'
-      ? 'Would yield a token, but an earlier source decides first, so Python never gets here.'
-      : 'An earlier source decides first, so Python never tries this one.';
-    case 'excluded': return 'Not part of the chain with the current settings, so Python skips it.';
+      ? l10n.t('Would yield a token, but an earlier source decides first, so Python never gets here.')
+      : l10n.t('An earlier source decides first, so Python never tries this one.');
+    case 'excluded': return l10n.t('Not part of the chain with the current settings, so Python skips it.');
     case 'notChecked': if (source.unverifiedProgram) {
-      return `Python would run ${source.unverifiedProgram} when your app runs: a PATH entry that the workspace's .env adds finds it. `
-        + 'Azure Dev Auth does not run a program the workspace names on its own, so it cannot tell what Python would get. '
-        + 'Run it only if you trust this workspace.';
+      return l10n.t("Python would run {0} when your app runs: a PATH entry that the workspace's .env adds finds it. Azure Dev Auth does not run a program the workspace names on its own, so it cannot tell what Python would get. Run it only if you trust this workspace.", source.unverifiedProgram);
     }
-    return `Python would send ${unverifiedPayload(source)} to ${source.unverifiedHost ?? 'this host'} when your app runs. `
-      + 'That host is neither a Microsoft Entra authority nor this machine, so Azure Dev Auth did not send it and cannot tell what Python would get. '
-      + 'Check with this host to find out.';
-    case 'probing': return 'Being checked.';
+    return l10n.t('Python would send {0} to {1} when your app runs. That host is neither a Microsoft Entra authority nor this machine, so Azure Dev Auth did not send it and cannot tell what Python would get. Check with this host to find out.', unverifiedPayload(source), source.unverifiedHost ?? l10n.t('this host'));
+    case 'probing': return l10n.t('Being checked.');
   }
 }
 
@@ -120,24 +120,24 @@ export function describeSource(source: PresentableSource, probing = false, now =
   const style = ROW_STATE_STYLE[state];
   const who = shortIdentity(source.identity);
   const description = state === 'notChecked' ? notCheckedDescription(source)
-    : state === 'token' ? `${who ?? 'token'} · active`
-    : state === 'notReached' && source.status === 'succeeded' && who ? `${who} · not reached`
-      : state === 'probing' ? 'checking…'
-        : state === 'stopsChain' ? 'stops the chain'
-          : state === 'excluded' ? 'excluded'
-            : state === 'notReached' ? 'not reached'
-              : 'unavailable';
+    : state === 'token' ? l10n.t('{0} · active', who ?? l10n.t('token'))
+    : state === 'notReached' && source.status === 'succeeded' && who ? l10n.t('{0} · not reached', who)
+      : state === 'probing' ? l10n.t('checking…')
+        : state === 'stopsChain' ? l10n.t('stops the chain')
+          : state === 'excluded' ? l10n.t('excluded')
+            : state === 'notReached' ? l10n.t('not reached')
+              : l10n.t('unavailable');
   const lines = [`**${markdownText(displayName(source.credential))}** (\`${source.credential}\`) — ${style.label}`, ''];
   if (source.message) lines.push('```text', source.message.replace(/```/g, "'''"), '```', '');
   if (source.identity) {
     const id = source.identity;
-    if (id.upn) lines.push(`- Signed in as: ${markdownText(id.upn)}`);
-    if (id.appId) lines.push(`- Application (client) ID: ${markdownText(id.appId)}`);
-    if (id.objectId) lines.push(`- Object ID: ${markdownText(id.objectId)}`);
-    if (id.tenantId) lines.push(`- Tenant: ${markdownText(id.tenantId)}`);
+    if (id.upn) lines.push(`- ${l10n.t('Signed in as: {0}', markdownText(id.upn))}`);
+    if (id.appId) lines.push(`- ${l10n.t('Application (client) ID: {0}', markdownText(id.appId))}`);
+    if (id.objectId) lines.push(`- ${l10n.t('Object ID: {0}', markdownText(id.objectId))}`);
+    if (id.tenantId) lines.push(`- ${l10n.t('Tenant: {0}', markdownText(id.tenantId))}`);
   }
-  if (source.expiresOn) lines.push(`- Token expires: ${markdownText(formatExpiry(source.expiresOn, now))}`);
-  if (state !== 'excluded' && state !== 'probing') lines.push(`- Checked in ${source.elapsedMs} ms`);
+  if (source.expiresOn) lines.push(`- ${l10n.t('Token expires: {0}', markdownText(formatExpiry(source.expiresOn, now)))}`);
+  if (state !== 'excluded' && state !== 'probing') lines.push(`- ${l10n.t('Checked in {0} ms', source.elapsedMs)}`);
   lines.push('', consequence(state, source));
   return {
     credential: source.credential,
@@ -156,13 +156,13 @@ export function describeSource(source: PresentableSource, probing = false, now =
  */
 export function unverifiedPayload(source: Pick<PresentableSource, 'message' | 'unverifiedHost'>): string {
   const match = /would send (.+?) to \S+/.exec(firstLine(source.message));
-  return match?.[1] ?? 'its secret';
+  return match?.[1] ?? l10n.t('its secret');
 }
 
 /** "not checked: would send the federated token to evil.example" — the row's description. */
 export function notCheckedDescription(source: Pick<PresentableSource, 'message' | 'unverifiedHost' | 'unverifiedProgram'>): string {
-  if (source.unverifiedProgram) return `not checked: would run the workspace's ${source.unverifiedProgram}`;
-  return `not checked: would send ${unverifiedPayload(source)} to ${source.unverifiedHost ?? 'an unverified host'}`;
+  if (source.unverifiedProgram) return l10n.t("not checked: would run the workspace's {0}", source.unverifiedProgram);
+  return l10n.t('not checked: would send {0} to {1}', unverifiedPayload(source), source.unverifiedHost ?? l10n.t('an unverified host'));
 }
 
 /** "2026-11-22 14:03 (in 58 min)" — local time plus how long is left. */
@@ -170,7 +170,7 @@ export function formatExpiry(iso: string, now = Date.now()): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
   const minutes = Math.round((at.getTime() - now) / 60_000);
-  const rel = minutes < 0 ? `expired ${-minutes} min ago` : minutes < 120 ? `in ${minutes} min` : `in ${Math.round(minutes / 60)} h`;
+  const rel = minutes < 0 ? l10n.t('expired {0} min ago', -minutes) : minutes < 120 ? l10n.t('in {0} min', minutes) : l10n.t('in {0} h', Math.round(minutes / 60));
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())} (${rel})`;
 }
@@ -179,23 +179,23 @@ export function formatExpiry(iso: string, now = Date.now()): string {
 export function verdictHeadline(verdict: PresentableVerdict, sources: readonly PresentableSource[]): string {
   if (verdict.outcome === 'token' && verdict.credential) {
     const who = fullIdentity(sources.find((s) => s.credential === verdict.credential)?.identity ?? null);
-    return `Python signs in${who ? ` as ${who}` : ''} through ${displayName(verdict.credential)}`;
+    return who ? l10n.t('Python signs in as {0} through {1}', who, displayName(verdict.credential)) : l10n.t('Python signs in through {0}', displayName(verdict.credential));
   }
-  if (verdict.outcome === 'constructor-error') return `DefaultAzureCredential() itself raises: ${firstLine(verdict.message)}`;
+  if (verdict.outcome === 'constructor-error') return l10n.t('DefaultAzureCredential() itself raises: {0}', firstLine(verdict.message));
   if (verdict.outcome === 'not-checked') {
     const source = sources.find((s) => s.credential === verdict.credential);
-    const where = verdict.credential ? displayName(verdict.credential) : 'A source';
-    if (source?.unverifiedProgram) return `Not checked: ${where} would run the workspace's ${source.unverifiedProgram}`;
+    const where = verdict.credential ? displayName(verdict.credential) : l10n.t('A source');
+    if (source?.unverifiedProgram) return l10n.t("Not checked: {0} would run the workspace's {1}", where, source.unverifiedProgram);
     return source?.unverifiedHost
-      ? `Not checked: ${where} would send ${unverifiedPayload(source)} to ${source.unverifiedHost}`
-      : `Not checked: ${where} would send a secret to an unverified host`;
+      ? l10n.t('Not checked: {0} would send {1} to {2}', where, unverifiedPayload(source), source.unverifiedHost)
+      : l10n.t('Not checked: {0} would send a secret to an unverified host', where);
   }
   if (verdict.credential) {
     // The aggregate message starts with a generic sentence; the deciding source's own error is what explains it.
     const decisive = sources.find((s) => s.credential === verdict.credential);
-    return `The chain fails at ${displayName(verdict.credential)}: ${firstLine(decisive?.message || verdict.message)}`;
+    return l10n.t('The chain fails at {0}: {1}', displayName(verdict.credential), firstLine(decisive?.message || verdict.message));
   }
-  return 'The chain fails: no source can provide a token';
+  return l10n.t('The chain fails: no source can provide a token');
 }
 
 export function firstLine(text: string): string {

@@ -1,6 +1,7 @@
 // How to exclude one source, or use only one, in the user's own Python code, for the azure-identity version they
 // have: an `AZURE_TOKEN_CREDENTIALS` value where that version reads one, and the `exclude_*` keywords otherwise.
 // Pure: the version facts come in as arguments, from the engine's version table.
+import * as l10n from '@vscode/l10n';
 import { EXCLUDE_KEYWORDS, type CredentialName } from '../chain/types';
 import { displayName } from './chainRows';
 
@@ -48,7 +49,7 @@ export function exclusionAdvice(credential: CredentialName, facts: VersionFacts,
     return {
       tokenCredentialsValue: undefined,
       keywordSnippet: snippet(keywords),
-      explanation: `azure-identity ${facts.version} removes ${name} from the chain with ${EXCLUDE_KEYWORDS[credential]}=True.`,
+      explanation: l10n.t('azure-identity {0} removes {1} from the chain with {2}.', facts.version, name, `${EXCLUDE_KEYWORDS[credential]}=True`),
       settings: Object.fromEntries(keywords),
     };
   }
@@ -65,17 +66,17 @@ export function exclusionAdvice(credential: CredentialName, facts: VersionFacts,
   let explanation: string;
   if (support.kind === 'groupsAndNames' && support.names.includes(credential)) {
     tokenCredentialsValue = credential;
-    explanation = `azure-identity ${facts.version} uses only ${name} when AZURE_TOKEN_CREDENTIALS=${credential}; or pass the keywords.`;
+    explanation = l10n.t('azure-identity {0} uses only {1} when {2}; or pass the keywords.', facts.version, name, `AZURE_TOKEN_CREDENTIALS=${credential}`);
   } else if (support.kind === 'ignored') {
-    explanation = `azure-identity ${facts.version} ignores AZURE_TOKEN_CREDENTIALS; the exclude_* keywords leave only ${name}.`;
+    explanation = l10n.t('azure-identity {0} ignores AZURE_TOKEN_CREDENTIALS; the exclude_* keywords leave only {1}.', facts.version, name);
   } else {
     // Offer the group that keeps this source, when there is one; it narrows the chain without naming one source.
     const keeps = (['dev', 'prod'] as const).find((value) => !support.excludedBy[value].includes(credential) &&
       facts.order.filter((c) => c !== credential && !facts.excludedByDefault.includes(c)).some((c) => support.excludedBy[value].includes(c)));
     tokenCredentialsValue = keeps;
     explanation = keeps
-      ? `azure-identity ${facts.version} cannot name one source in AZURE_TOKEN_CREDENTIALS; "${keeps}" narrows the chain to a group with ${name}, the keywords leave only ${name}.`
-      : `azure-identity ${facts.version} cannot name one source in AZURE_TOKEN_CREDENTIALS; the exclude_* keywords leave only ${name}.`;
+      ? l10n.t('azure-identity {0} cannot name one source in AZURE_TOKEN_CREDENTIALS; "{1}" narrows the chain to a group with {2}, the keywords leave only {2}.', facts.version, keeps, name)
+      : l10n.t('azure-identity {0} cannot name one source in AZURE_TOKEN_CREDENTIALS; the exclude_* keywords leave only {1}.', facts.version, name);
   }
   return { tokenCredentialsValue, keywordSnippet: snippet(keywords), explanation, settings: Object.fromEntries(keywords) };
 }

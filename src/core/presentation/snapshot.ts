@@ -3,6 +3,7 @@
 // not exist, and a failed check cannot hide behind the last good answer (it carries that answer only as `stale`).
 // Pure types and accessors: the extension's controller produces these, renderers in this folder turn them into
 // rows and status text.
+import * as l10n from '@vscode/l10n';
 import type { ChainReport, CredentialName, SourceResult, SourceStatus, Verification } from '../chain/types';
 import type { InterpreterFacts } from '../engineInput';
 
@@ -152,8 +153,8 @@ export function failureReason(failure: EvaluationFailure): string {
   switch (failure.kind) {
     case 'interpreter': return failure.message;
     case 'timeout': return failure.during === 'interpreter'
-      ? `the interpreter did not answer within ${failure.seconds} s`
-      : `it did not finish within ${failure.seconds} s`;
+      ? l10n.t('the interpreter did not answer within {0} s', failure.seconds)
+      : l10n.t('it did not finish within {0} s', failure.seconds);
     case 'engine': return failure.message;
     default: return assertNever(failure);
   }

@@ -2,6 +2,7 @@
 // renderer switches over the snapshot's phase exhaustively, so a failed check is always shown as failed, and an
 // older report appears only marked as stale ("(stale: from 14:02)"). Pure: the extension turns these models into
 // TreeItems and a StatusBarItem, and maps the actions to its commands.
+import * as l10n from '@vscode/l10n';
 import type { ChainReport, CredentialName, RulesProvenance, SourceStatus } from '../chain/types';
 import type { ToolDisagreement } from '../chain/disagreement';
 import type { Track1Package } from '../python/detect';
@@ -66,11 +67,13 @@ export interface ViewOptions {
   readonly remote?: RemoteContext;
 }
 
-const SOURCE_LABEL: Record<PythonFacts['interpreter']['source'], string> = {
-  setting: 'the azureDevAuth.pythonPath setting',
-  'python-extension': 'the Python extension',
-  path: '`python3` on PATH',
-};
+function sourceLabel(source: PythonFacts['interpreter']['source']): string {
+  switch (source) {
+    case 'setting': return l10n.t('the azureDevAuth.pythonPath setting');
+    case 'python-extension': return l10n.t('the Python extension');
+    case 'path': return l10n.t('`python3` on PATH');
+  }
+}
 
 /** The rows of the Credential Chain view; empty (the welcome content) before the first check. */
 export function chainViewRows(snapshot: ChainSnapshot, options: ViewOptions): ViewRow[] {
@@ -97,7 +100,7 @@ function disagreementRow(disagreement: ToolDisagreement, version: string): RowMo
     icon: 'warning',
     color: 'problemsWarningIcon.foreground',
     tooltip: disagreementTooltip(disagreement, version),
-    links: [{ title: 'Resolve…', action: { kind: 'resolveDisagreement' } }],
+    links: [{ title: l10n.t('Resolve…'), action: { kind: 'resolveDisagreement' } }],
     contextValue: 'disagreement',
     click: { kind: 'resolveDisagreement' },
   };
@@ -106,19 +109,19 @@ function disagreementRow(disagreement: ToolDisagreement, version: string): RowMo
 /** What the real library said when the developer ran Verify with Python on this check. */
 function verificationRow(verified: NonNullable<CompletedCheck['verified']>): RowModel {
   const v = verified.verification;
-  const what = v.verdict.outcome === 'token' && v.verdict.credential ? `gets its token from ${displayName(v.verdict.credential)}` : 'fails';
+  const what = v.verdict.outcome === 'token' && v.verdict.credential ? l10n.t('gets its token from {0}', displayName(v.verdict.credential)) : l10n.t('fails');
   const lines = [
-    `**Verify with Python** at ${formatClock(verified.at)}: the real DefaultAzureCredential in ${markdownText(v.python)} (azure-identity ${markdownText(v.azureIdentityVersion)}) ${what}.`,
-    v.agrees ? 'That is what this view predicts.' : 'That is not what this view predicts:',
+    l10n.t('**Verify with Python** at {0}: the real DefaultAzureCredential in {1} (azure-identity {2}) {3}.', formatClock(verified.at), markdownText(v.python), markdownText(v.azureIdentityVersion), what),
+    v.agrees ? l10n.t('That is what this view predicts.') : l10n.t('That is not what this view predicts:'),
     ...v.differences.map((d) => `- ${markdownText(d)}`),
   ];
   return {
-    label: v.agrees ? 'Python agrees' : 'Python disagrees',
-    description: `verified at ${formatClock(verified.at)}`,
+    label: v.agrees ? l10n.t('Python agrees') : l10n.t('Python disagrees'),
+    description: l10n.t('verified at {0}', formatClock(verified.at)),
     icon: v.agrees ? 'beaker' : 'warning',
     color: v.agrees ? undefined : 'problemsWarningIcon.foreground',
     tooltip: lines.join('\n\n'),
-    links: [{ title: 'Show Log', action: { kind: 'showLog' } }],
+    links: [{ title: l10n.t('Show Log'), action: { kind: 'showLog' } }],
     contextValue: `verification;${v.agrees ? 'agrees' : 'disagrees'}`,
     click: undefined,
   };
@@ -132,12 +135,12 @@ function noteRows(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): ViewRow[
     return {
       kind: 'note',
       model: {
-        label: authFile ? 'AZURE_AUTH_LOCATION is set' : firstLine(note),
-        description: authFile ? 'DefaultAzureCredential ignores it' : '',
+        label: authFile ? l10n.t('AZURE_AUTH_LOCATION is set') : firstLine(note),
+        description: authFile ? l10n.t('DefaultAzureCredential ignores it') : '',
         icon: 'info',
         color: undefined,
         tooltip: markdownText(note),
-        links: authFile ? [{ title: 'Move Its Values into .env…', action: { kind: 'moveAuthFile' } }] : [],
+        links: authFile ? [{ title: l10n.t('Move Its Values into .env…'), action: { kind: 'moveAuthFile' } }] : [],
         contextValue: authFile ? 'note;authFile' : 'note',
         click: undefined,
       },
@@ -148,19 +151,18 @@ function noteRows(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): ViewRow[
 /** The view's description: the folder it describes, when there is more than one to choose from. */
 export function viewDescription(scope: SnapshotScope): string | undefined {
   if (!scope.multiRoot || !scope.folder) return undefined;
-  return scope.folder.choice === 'chosen' ? `${scope.folder.name} (chosen)` : scope.folder.name;
+  return scope.folder.choice === 'chosen' ? l10n.t('{0} (chosen)', scope.folder.name) : scope.folder.name;
 }
 
 function restrictedRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): RowModel {
-  const version = snapshot.phase === 'ready' ? snapshot.check.report.azureIdentityVersion : 'newest';
+  const version = snapshot.phase === 'ready' ? snapshot.check.report.azureIdentityVersion : l10n.t('newest');
   return {
-    label: 'Restricted Mode: limited check',
-    description: '.env not read, interpreter not run',
+    label: l10n.t('Restricted Mode: limited check'),
+    description: l10n.t('.env not read, interpreter not run'),
     icon: 'shield',
     color: 'problemsWarningIcon.foreground',
-    tooltip: 'This workspace is not trusted, so Azure Dev Auth neither reads its `.env` file nor runs its Python interpreter. '
-      + `The chain below uses the process environment and assumes azure-identity ${markdownText(version)}.\n\n`
-      + 'Trust the workspace to see exactly what your code will do.',
+    tooltip: l10n.t('This workspace is not trusted, so Azure Dev Auth neither reads its `.env` file nor runs its Python interpreter. The chain below uses the process environment and assumes azure-identity {0}.', markdownText(version)) + '\n\n'
+      + l10n.t('Trust the workspace to see exactly what your code will do.'),
     links: [],
     contextValue: 'restricted',
     click: { kind: 'manageTrust' },
@@ -203,49 +205,49 @@ function pythonRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): RowMode
   const state = pythonRowState(snapshot);
   const facts = snapshot.phase === 'ready' ? snapshot.check.python : snapshot.python;
   const lines: string[] = [
-    `**Interpreter:** ${markdownText(path)}${interpreter ? ` (from ${SOURCE_LABEL[interpreter.source]})` : ''}`,
+    interpreter ? l10n.t('**Interpreter:** {0} (from {1})', markdownText(path), sourceLabel(interpreter.source)) : l10n.t('**Interpreter:** {0}', markdownText(path)),
   ];
-  if (snapshot.scope.multiRoot && snapshot.scope.folder) lines.push(`**Workspace folder:** ${markdownText(snapshot.scope.folder.name)}`);
+  if (snapshot.scope.multiRoot && snapshot.scope.folder) lines.push(l10n.t('**Workspace folder:** {0}', markdownText(snapshot.scope.folder.name)));
   const links: RowLink[] = [];
   let description: string;
   let icon: string;
   let color: string | undefined;
   switch (state) {
     case 'untrusted':
-      description = 'not run (untrusted workspace)';
+      description = l10n.t('not run (untrusted workspace)');
       icon = 'circle-slash';
       color = undefined;
       break;
     case 'checking':
-      description = 'checking…';
+      description = l10n.t('checking…');
       icon = 'loading~spin';
       color = undefined;
       break;
     case 'missing':
     case 'cannotRun': {
-      description = state === 'missing' ? 'not found' : 'cannot be run';
+      description = state === 'missing' ? l10n.t('not found') : l10n.t('cannot be run');
       icon = 'error';
       color = 'errorForeground';
       const message = facts?.kind === 'unusable' ? facts.message : '';
-      lines.push(`${state === 'missing' ? 'This interpreter does not exist (any more)' : 'This interpreter cannot be run'}: ${markdownText(message)}`,
-        'Your code cannot run with it either. Choose another interpreter, or recreate this one.');
-      links.push({ title: 'Switch Interpreter', action: { kind: 'switchInterpreter' } });
+      lines.push(state === 'missing' ? l10n.t('This interpreter does not exist (any more): {0}', markdownText(message)) : l10n.t('This interpreter cannot be run: {0}', markdownText(message)),
+        l10n.t('Your code cannot run with it either. Choose another interpreter, or recreate this one.'));
+      links.push({ title: l10n.t('Switch Interpreter'), action: { kind: 'switchInterpreter' } });
       break;
     }
     case 'timedOut':
       description = snapshot.phase === 'failed' && snapshot.failure.kind === 'timeout'
-        ? `did not answer within ${snapshot.failure.seconds} s` : 'did not answer';
+        ? l10n.t('did not answer within {0} s', snapshot.failure.seconds) : l10n.t('did not answer');
       icon = 'warning';
       color = 'problemsWarningIcon.foreground';
-      lines.push('The interpreter did not say which azure-identity it has before the check ran out of time.');
-      links.push({ title: 'Switch Interpreter', action: { kind: 'switchInterpreter' } });
+      lines.push(l10n.t('The interpreter did not say which azure-identity it has before the check ran out of time.'));
+      links.push({ title: l10n.t('Switch Interpreter'), action: { kind: 'switchInterpreter' } });
       break;
     case 'notInstalled':
-      description = 'azure-identity is not installed';
+      description = l10n.t('azure-identity is not installed');
       icon = 'warning';
       color = 'problemsWarningIcon.foreground';
-      lines.push('`import azure.identity` fails in this interpreter. Install it to use `DefaultAzureCredential`.');
-      links.push({ title: 'Install azure-identity', action: { kind: 'installAzureIdentity' } });
+      lines.push(l10n.t('`import azure.identity` fails in this interpreter. Install it to use `DefaultAzureCredential`.'));
+      links.push({ title: l10n.t('Install azure-identity'), action: { kind: 'installAzureIdentity' } });
       break;
     case 'installed': {
       const answered = facts?.kind === 'answered' ? facts : undefined;
@@ -254,7 +256,7 @@ function pythonRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): RowMode
       color = undefined;
       const track1 = answered?.track1Packages ?? [];
       if (track1.length) {
-        description += ` · ${track1.length === 1 ? 'a track-1 library' : `${track1.length} track-1 libraries`}`;
+        description += ` · ${track1.length === 1 ? l10n.t('a track-1 library') : l10n.t('{0} track-1 libraries', track1.length)}`;
         icon = 'warning';
         color = 'problemsWarningIcon.foreground';
         lines.push(...track1Lines(path, track1));
@@ -262,23 +264,25 @@ function pythonRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>): RowMode
       break;
     }
     case 'notChecked':
-      description = 'not checked';
+      description = l10n.t('not checked');
       icon = 'circle-slash';
       color = undefined;
-      lines.push('The last check failed before the interpreter was asked.');
+      lines.push(l10n.t('The last check failed before the interpreter was asked.'));
       break;
     default:
       return assertNever(state);
   }
   if (snapshot.phase === 'ready') {
     const report = snapshot.check.report;
-    lines.push(`The chain below follows azure-identity **${markdownText(report.azureIdentityVersion)}**${report.versionSource === 'default' ? ' (the newest known, because the installed version is unknown)' : ''}.`);
+    lines.push(report.versionSource === 'default'
+      ? l10n.t('The chain below follows azure-identity **{0}** (the newest known, because the installed version is unknown).', markdownText(report.azureIdentityVersion))
+      : l10n.t('The chain below follows azure-identity **{0}**.', markdownText(report.azureIdentityVersion)));
     if (report.rules) {
       lines.push(rulesSentence(report.rules));
       // Verification runs the workspace interpreter: offered only where the interpreter answered.
       if (report.rules.verifyAdvised && state === 'installed') {
-        description += ' · rules not checked';
-        links.push({ title: 'Verify with Python', action: { kind: 'verify' } });
+        description += ` · ${l10n.t('rules not checked')}`;
+        links.push({ title: l10n.t('Verify with Python'), action: { kind: 'verify' } });
       }
     }
   }
@@ -320,10 +324,10 @@ export function pythonRowLabel(path: string): string {
 /** "azure-identity 1.27.0: rules … — Verify with Python", and the versions the engine is checked against. */
 export function rulesSentence(rules: RulesProvenance): string {
   const checked = rules.checkedVersions.map((v) => markdownText(v));
-  const list = checked.length > 1 ? `${checked.slice(0, -1).join(', ')} and ${checked[checked.length - 1]}` : checked.join('');
+  const list = checked.length > 1 ? l10n.t('{0} and {1}', checked.slice(0, -1).join(', '), checked[checked.length - 1]!) : checked.join('');
   const summary = markdownText(rules.summary);
-  return `${rules.verifyAdvised ? `**${summary} — Verify with Python**` : `${summary}.`} `
-    + `Predictions are checked against the real azure-identity ${list}.`;
+  return `${rules.verifyAdvised ? `**${l10n.t('{0} — Verify with Python', summary)}**` : `${summary}.`} `
+    + l10n.t('Predictions are checked against the real azure-identity {0}.', list);
 }
 
 /**
@@ -333,9 +337,7 @@ export function rulesSentence(rules: RulesProvenance): string {
 export function track1Lines(python: string, packages: readonly Track1Package[]): string[] {
   const names = packages.map((p) => `${markdownText(p.name)} ${markdownText(p.version)}`).join(', ');
   return [
-    `**Track-1 Azure libraries:** ${names}. These are built on msrest, without azure-core: their clients fail with `
-      + "`DefaultAzureCredential` (`AttributeError: 'DefaultAzureCredential' object has no attribute 'signed_session'`), "
-      + 'whatever source the chain below finds. Upgrade them to a current release:',
+    l10n.t('**Track-1 Azure libraries:** {0}. These are built on msrest, without azure-core: their clients fail with `DefaultAzureCredential` ({1}), whatever source the chain below finds. Upgrade them to a current release:', names, "`AttributeError: 'DefaultAzureCredential' object has no attribute 'signed_session'`"),
     codeBlock(track1UpgradeCommand(python, packages)),
   ];
 }
@@ -369,7 +371,7 @@ function headlineRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>, now: n
         description: '',
         icon: notChecked ? 'shield' : 'error',
         color: notChecked ? 'problemsWarningIcon.foreground' : 'errorForeground',
-        tooltip: ['**What your Python code gets**', '', fence(report.verdict.message)].join('\n'),
+        tooltip: [`**${l10n.t('What your Python code gets')}**`, '', fence(report.verdict.message)].join('\n'),
         links: [],
         contextValue: notChecked ? 'headline;notChecked' : 'headline',
         click: undefined,
@@ -384,27 +386,25 @@ function headlineRow(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>, now: n
 export function failedHeadlineText(snapshot: FailedSnapshot): string {
   const reason = failureReason(snapshot.failure);
   return snapshot.stale
-    ? `The last check failed: ${reason} — showing the result from ${formatClock(snapshot.stale.checkedAt)}`
-    : `The check failed: ${reason}`;
+    ? l10n.t('The last check failed: {0} — showing the result from {1}', reason, formatClock(snapshot.stale.checkedAt))
+    : l10n.t('The check failed: {0}', reason);
 }
 
 function failedHeadline(snapshot: FailedSnapshot, now: number): RowModel {
-  const lines = [`**The check at ${formatClock(snapshot.failedAt)} failed:** ${markdownText(failureReason(snapshot.failure))}.`, ''];
+  const lines = [l10n.t('**The check at {0} failed:** {1}.', formatClock(snapshot.failedAt), markdownText(failureReason(snapshot.failure))), ''];
   if (snapshot.failure.kind === 'timeout') {
-    lines.push(`A check that takes longer than ${snapshot.failure.seconds} s is stopped (setting \`azureDevAuth.checkTimeout\`). `
-      + 'A tool or the interpreter that hangs would hang your code as well.', '');
+    lines.push(l10n.t('A check that takes longer than {0} s is stopped (setting `azureDevAuth.checkTimeout`). A tool or the interpreter that hangs would hang your code as well.', snapshot.failure.seconds), '');
   }
   if (snapshot.stale) {
-    lines.push(`The rows below are **stale**: they show the check from ${formatClock(snapshot.stale.checkedAt)}`
-      + ` (${minutesAgo(snapshot.stale.checkedAt, now)}), which may no longer be what your code gets.`);
+    lines.push(l10n.t('The rows below are **stale**: they show the check from {0} ({1}), which may no longer be what your code gets.', formatClock(snapshot.stale.checkedAt), minutesAgo(snapshot.stale.checkedAt, now)));
   } else {
-    lines.push('There is no earlier result to show.');
+    lines.push(l10n.t('There is no earlier result to show.'));
   }
-  const links: RowLink[] = [{ title: 'Retry', action: { kind: 'refresh' } }];
+  const links: RowLink[] = [{ title: l10n.t('Retry'), action: { kind: 'refresh' } }];
   if (snapshot.failure.kind === 'interpreter' || (snapshot.failure.kind === 'timeout' && snapshot.failure.during === 'interpreter')) {
-    links.push({ title: 'Switch Interpreter', action: { kind: 'switchInterpreter' } });
+    links.push({ title: l10n.t('Switch Interpreter'), action: { kind: 'switchInterpreter' } });
   }
-  links.push({ title: 'Show Log', action: { kind: 'showLog' } });
+  links.push({ title: l10n.t('Show Log'), action: { kind: 'showLog' } });
   return {
     label: failedHeadlineText(snapshot),
     description: '',
@@ -418,13 +418,15 @@ function failedHeadline(snapshot: FailedSnapshot, now: number): RowModel {
 }
 
 /** What a source's own probe found, while the chain's verdict is still being worked out. */
-const FINISHED_PROBE: Readonly<Record<SourceStatus, { description: string; icon: string }>> = {
-  succeeded: { description: 'checked: token found', icon: 'pass' },
-  unavailable: { description: 'checked: unavailable', icon: 'circle-slash' },
-  failed: { description: 'checked: error', icon: 'error' },
-  excluded: { description: 'excluded', icon: 'remove' },
-  'not-checked': { description: 'not checked', icon: 'shield' },
-};
+function finishedProbe(status: SourceStatus): { description: string; icon: string } {
+  switch (status) {
+    case 'succeeded': return { description: l10n.t('checked: token found'), icon: 'pass' };
+    case 'unavailable': return { description: l10n.t('checked: unavailable'), icon: 'circle-slash' };
+    case 'failed': return { description: l10n.t('checked: error'), icon: 'error' };
+    case 'excluded': return { description: l10n.t('excluded'), icon: 'remove' };
+    case 'not-checked': return { description: l10n.t('not checked'), icon: 'shield' };
+  }
+}
 
 function sourceRows(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>, options: ViewOptions): ViewRow[] {
   const now = options.now ?? Date.now();
@@ -432,7 +434,7 @@ function sourceRows(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>, options
     case 'probing':
       return snapshot.order.map((credential) => {
         const finished = snapshot.finished.get(credential);
-        const look = finished ? FINISHED_PROBE[finished] : { description: 'checking…', icon: 'loading~spin' };
+        const look = finished ? finishedProbe(finished) : { description: l10n.t('checking…'), icon: 'loading~spin' };
         return {
           kind: 'source' as const,
           credential,
@@ -441,7 +443,7 @@ function sourceRows(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>, options
             description: look.description,
             icon: look.icon,
             color: undefined,
-            tooltip: `**${markdownText(displayName(credential))}** (\`${credential}\`) — ${finished ? 'checked; the chain\'s verdict follows when every source has answered' : 'being checked'}`,
+            tooltip: `**${markdownText(displayName(credential))}** (\`${credential}\`) — ${finished ? l10n.t("checked; the chain's verdict follows when every source has answered") : l10n.t('being checked')}`,
             links: [],
             contextValue: `source;${credential};probing`,
             click: undefined,
@@ -470,19 +472,19 @@ function reportRows(check: CompletedCheck, failed: FailedSnapshot | undefined, o
     if (failed) {
       const at = formatClock(check.checkedAt);
       flags.push('stale');
-      description = `${description} (stale: from ${at})`;
-      tooltip = `**Stale:** from the check at ${at}; the check at ${formatClock(failed.failedAt)} failed `
-        + `(${markdownText(failureReason(failed.failure))}).\n\n---\n\n${tooltip}`;
+      description = l10n.t('{0} (stale: from {1})', description, at);
+      tooltip = l10n.t('**Stale:** from the check at {0}; the check at {1} failed ({2}).', at, formatClock(failed.failedAt), markdownText(failureReason(failed.failure)))
+        + `\n\n---\n\n${tooltip}`;
     } else if (source.status !== 'succeeded' && remoteSourceExplanation(options.remote, source.credential)) {
       flags.push('remote');
-      description = `${description} (in ${options.remote!.label})`;
+      description = l10n.t('{0} (in {1})', description, options.remote!.label);
       tooltip = `**${markdownText(options.remote!.label)}:** ${markdownText(remoteSourceExplanation(options.remote, source.credential)!)}\n\n---\n\n${tooltip}`;
     } else if (model.state === 'notChecked' && source.unverifiedProgram) {
       flags.push('canRunProgram');
-      links.push({ title: `Run ${source.unverifiedProgram}`, action: { kind: 'runWorkspaceProgram', credential: source.credential, program: source.unverifiedProgram } });
+      links.push({ title: l10n.t('Run {0}', source.unverifiedProgram), action: { kind: 'runWorkspaceProgram', credential: source.credential, program: source.unverifiedProgram } });
     } else if (model.state === 'notChecked' && source.unverifiedHost) {
       flags.push('canCheckHost');
-      links.push({ title: `Check with ${source.unverifiedHost}`, action: { kind: 'checkWithHost', credential: source.credential, host: source.unverifiedHost } });
+      links.push({ title: l10n.t('Check with {0}', source.unverifiedHost), action: { kind: 'checkWithHost', credential: source.credential, host: source.unverifiedHost } });
     }
     return {
       kind: 'source' as const,
@@ -514,13 +516,13 @@ export interface StatusBarModel {
 
 function activeText(report: ChainReport): string | undefined {
   const active = activeSource(report);
-  return active ? `${shortIdentity(active.identity) ?? 'signed in'} · ${displayName(active.credential)}` : undefined;
+  return active ? `${shortIdentity(active.identity) ?? l10n.t('signed in')} · ${displayName(active.credential)}` : undefined;
 }
 
 /** One sentence on what a report says, for tooltips that mention an older result. */
 function reportSummary(report: ChainReport): string {
   const active = activeSource(report);
-  if (active) return `Python signed in as ${markdownText(fullIdentity(active.identity) ?? 'unknown')} through ${displayName(active.credential)}`;
+  if (active) return l10n.t('Python signed in as {0} through {1}', markdownText(fullIdentity(active.identity) ?? l10n.t('unknown')), displayName(active.credential));
   return markdownText(verdictHeadline(report.verdict, report.sources));
 }
 
@@ -533,14 +535,14 @@ export function statusBarModel(snapshot: ChainSnapshot, now = Date.now()): Statu
       return {
         text: '$(azure) Azure Dev Auth',
         warning: false,
-        tooltip: 'Azure Dev Auth: the credential chain has not been checked yet.\n\nClick for actions.',
+        tooltip: `${l10n.t('Azure Dev Auth: the credential chain has not been checked yet.')}\n\n${l10n.t('Click for actions.')}`,
       };
     case 'probing': {
       const previous = snapshot.previous;
       const was = previous ? activeText(previous.report) : undefined;
       text = `$(loading~spin) ${was ?? 'Azure Dev Auth'}`;
-      lines.push('$(loading~spin) Checking the credential chain…', '');
-      if (previous) lines.push(`Last result (${formatClock(previous.checkedAt)}): ${reportSummary(previous.report)}.`, '');
+      lines.push(`$(loading~spin) ${l10n.t('Checking the credential chain…')}`, '');
+      if (previous) lines.push(l10n.t('Last result ({0}): {1}.', formatClock(previous.checkedAt), reportSummary(previous.report)), '');
       break;
     }
     case 'ready': {
@@ -548,31 +550,31 @@ export function statusBarModel(snapshot: ChainSnapshot, now = Date.now()): Statu
       const active = activeSource(report);
       if (active) {
         text = `$(azure) ${activeText(report)}`;
-        lines.push(`**DefaultAzureCredential** signs in as **${markdownText(fullIdentity(active.identity) ?? 'unknown')}** through **${displayName(active.credential)}**`, '');
-        if (active.identity?.tenantId) lines.push(`- Tenant: ${markdownText(active.identity.tenantId)}`);
-        if (active.expiresOn) lines.push(`- Token expires: ${markdownText(formatExpiry(active.expiresOn, now))}`);
+        lines.push(l10n.t('**DefaultAzureCredential** signs in as **{0}** through **{1}**', markdownText(fullIdentity(active.identity) ?? l10n.t('unknown')), displayName(active.credential)), '');
+        if (active.identity?.tenantId) lines.push(`- ${l10n.t('Tenant: {0}', markdownText(active.identity.tenantId))}`);
+        if (active.expiresOn) lines.push(`- ${l10n.t('Token expires: {0}', markdownText(formatExpiry(active.expiresOn, now)))}`);
       } else if (report.verdict.outcome === 'not-checked') {
-        const where = report.verdict.credential ? displayName(report.verdict.credential) : 'a source';
-        text = `$(shield) Azure: ${where} not checked`;
-        lines.push(`**Not checked:** ${markdownText(verdictHeadline(report.verdict, report.sources))}.`, '',
-          'Open the chain to check with that host, if you trust it.', '');
+        const where = report.verdict.credential ? displayName(report.verdict.credential) : l10n.t('a source');
+        text = `$(shield) ${l10n.t('Azure: {0} not checked', where)}`;
+        lines.push(l10n.t('**Not checked:** {0}.', markdownText(verdictHeadline(report.verdict, report.sources))), '',
+          l10n.t('Open the chain to check with that host, if you trust it.'), '');
       } else {
-        const where = report.verdict.credential ? `${displayName(report.verdict.credential)} fails` : 'no credential';
-        text = `$(warning) Azure: ${where}`;
+        const where = report.verdict.credential ? l10n.t('{0} fails', displayName(report.verdict.credential)) : l10n.t('no credential');
+        text = `$(warning) ${l10n.t('Azure: {0}', where)}`;
         warning = true;
-        lines.push(`**DefaultAzureCredential fails**${report.verdict.credential ? ` at ${displayName(report.verdict.credential)}` : ''}:`, '');
+        lines.push(report.verdict.credential ? l10n.t('**DefaultAzureCredential fails** at {0}:', displayName(report.verdict.credential)) : l10n.t('**DefaultAzureCredential fails**:'), '');
         lines.push(markdownText(firstLine(report.verdict.message).slice(0, 300)), '');
       }
-      lines.push(`- Checked at ${formatClock(snapshot.check.checkedAt)}`);
+      lines.push(`- ${l10n.t('Checked at {0}', formatClock(snapshot.check.checkedAt))}`);
       break;
     }
     case 'failed': {
       warning = true;
-      text = `$(warning) Azure: ${failedStatusText(snapshot)}`;
-      lines.push(`**The last check failed:** ${markdownText(failureReason(snapshot.failure))}.`, '');
+      text = `$(warning) ${l10n.t('Azure: {0}', failedStatusText(snapshot))}`;
+      lines.push(l10n.t('**The last check failed:** {0}.', markdownText(failureReason(snapshot.failure))), '');
       if (snapshot.stale) {
-        lines.push(`Stale result from ${formatClock(snapshot.stale.checkedAt)} (${minutesAgo(snapshot.stale.checkedAt, now)}): `
-          + `${reportSummary(snapshot.stale.report)}. It may no longer be what your code gets.`, '');
+        lines.push(l10n.t('Stale result from {0} ({1}): {2}. It may no longer be what your code gets.',
+          formatClock(snapshot.stale.checkedAt), minutesAgo(snapshot.stale.checkedAt, now), reportSummary(snapshot.stale.report)), '');
       }
       break;
     }
@@ -580,16 +582,16 @@ export function statusBarModel(snapshot: ChainSnapshot, now = Date.now()): Statu
       return assertNever(snapshot);
   }
   const scope = snapshot.scope;
-  if (scope.multiRoot && scope.folder) lines.push(`- Workspace folder: ${markdownText(scope.folder.name)}`);
+  if (scope.multiRoot && scope.folder) lines.push(`- ${l10n.t('Workspace folder: {0}', markdownText(scope.folder.name))}`);
   const interpreter = interpreterOf(snapshot);
-  if (interpreter) lines.push(`- Interpreter: ${markdownText(interpreter.path)}`);
+  if (interpreter) lines.push(`- ${l10n.t('Interpreter: {0}', markdownText(interpreter.path))}`);
   if (snapshot.phase === 'ready') {
     const report = snapshot.check.report;
-    lines.push(`- azure-identity: ${markdownText(report.azureIdentityVersion)}${report.versionSource === 'default' ? ' (assumed: newest)' : ''}`
-      + `${report.rules?.verifyAdvised ? ' — rules not checked against it here' : ''}`);
+    lines.push(`- azure-identity: ${markdownText(report.azureIdentityVersion)}${report.versionSource === 'default' ? ` (${l10n.t('assumed: newest')})` : ''}`
+      + `${report.rules?.verifyAdvised ? ` — ${l10n.t('rules not checked against it here')}` : ''}`);
   }
-  if (!scope.trusted) lines.push('- Restricted Mode: `.env` not read, interpreter not run');
-  lines.push('', 'Click for actions.');
+  if (!scope.trusted) lines.push(`- ${l10n.t('Restricted Mode: `.env` not read, interpreter not run')}`);
+  lines.push('', l10n.t('Click for actions.'));
   return { text, warning, tooltip: lines.join('\n') };
 }
 
@@ -598,16 +600,16 @@ export function failedStatusText(snapshot: FailedSnapshot): string {
   const failure = snapshot.failure;
   switch (failure.kind) {
     case 'interpreter':
-      return snapshot.python?.kind === 'unusable' && snapshot.python.reason === 'cannotRun' ? 'interpreter cannot run' : 'interpreter not found';
-    case 'timeout': return failure.during === 'interpreter' ? 'interpreter timed out' : 'check timed out';
-    case 'engine': return 'check failed';
+      return snapshot.python?.kind === 'unusable' && snapshot.python.reason === 'cannotRun' ? l10n.t('interpreter cannot run') : l10n.t('interpreter not found');
+    case 'timeout': return failure.during === 'interpreter' ? l10n.t('interpreter timed out') : l10n.t('check timed out');
+    case 'engine': return l10n.t('check failed');
     default: return assertNever(failure);
   }
 }
 
 function minutesAgo(epochMs: number, now: number): string {
   const minutes = Math.max(0, Math.round((now - epochMs) / 60_000));
-  return minutes === 0 ? 'less than a minute ago' : minutes === 1 ? '1 min ago' : minutes < 120 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
+  return minutes === 0 ? l10n.t('less than a minute ago') : minutes === 1 ? l10n.t('1 min ago') : minutes < 120 ? l10n.t('{0} min ago', minutes) : l10n.t('{0} h ago', Math.round(minutes / 60));
 }
 
 function fence(text: string): string {
@@ -627,5 +629,5 @@ export function verificationOffer(snapshot: ChainSnapshot, offered: readonly str
   const { report, python } = snapshot.check;
   if (python.kind !== 'answered' || !python.azureIdentityVersion || report.versionSource !== 'python') return undefined;
   if (!report.rules?.verifyAdvised || offered.includes(report.azureIdentityVersion)) return undefined;
-  return { version: report.azureIdentityVersion, message: `${report.rules.summary} — Verify with Python` };
+  return { version: report.azureIdentityVersion, message: l10n.t('{0} — Verify with Python', report.rules.summary) };
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { redactSecrets } from '../../core/redact';
-import { COMMAND_TITLES, Commands, type CommandId } from '../ids';
+import { COMMAND_TITLES, Commands, EXTENSION_ID, type CommandId } from '../ids';
 
 /** A way forward offered on a failure message ("Switch Interpreter", "Retry", …). */
 export interface NextStep {
@@ -100,7 +100,7 @@ function reportFailure(host: CommandHost, id: CommandId, title: string, error: u
   }
   const message = error instanceof CommandError
     ? vscode.l10n.t('Azure Dev Auth: {0}', text)
-    : vscode.l10n.t('Azure Dev Auth: {0} failed: {1}', title, sentence(text));
+    : vscode.l10n.t('Azure Dev Auth: {0} failed: {1}', shownTitle(id, title), sentence(text));
   void vscode.window.showErrorMessage(message, ...steps.map((s) => s.title)).then(async (picked) => {
     const step = steps.find((s) => s.title === picked);
     if (!step) return;
@@ -110,6 +110,17 @@ function reportFailure(host: CommandHost, id: CommandId, title: string, error: u
       host.log.error(`${step.title} (offered after ${title} failed) failed too: ${redactSecrets(stepError instanceof Error ? stepError.message : String(stepError), secrets)}`);
     }
   });
+}
+
+/**
+ * The command's title as the palette shows it in VS Code's display language: VS Code gives the extension its manifest
+ * with package.nls.<locale>.json applied. The log keeps the English title.
+ */
+function shownTitle(id: CommandId, english: string): string {
+  const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes?: { commands?: unknown } } | undefined;
+  const commands = Array.isArray(manifest?.contributes?.commands) ? manifest.contributes.commands as { command?: unknown; title?: unknown }[] : [];
+  const title = commands.find((c) => c.command === id)?.title;
+  return typeof title === 'string' && title !== '' && !/^%.*%$/.test(title) ? title : english;
 }
 
 /** Ends with a full stop unless it already ends a sentence. */

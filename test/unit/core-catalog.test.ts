@@ -1,0 +1,99 @@
+// Core's texts in another language: the catalog module picks the translation the user's locale asks for (the CLI's
+// way) or the one it is handed (the extension host's way, vscode.l10n.bundle), and the rows the Credential Chain and
+// Access views draw then carry no English of core's own. The translation is a pseudo-translation of
+// l10n/bundle.l10n.json (every message wrapped in ⟦ ⟧), written where a shipped translation would be.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { requestedLocales, useCatalog, useLocaleCatalog } from '../../src/core/catalog';
+import { describeSource, displayName, markdownText, verdictHeadline, type PresentableSource } from '../../src/core/presentation/chainRows';
+import { problemRow } from '../../src/core/presentation/accessRows';
+import { accessViewModel } from '../../src/core/presentation/accessViewModel';
+
+const english = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
+const pseudo = Object.fromEntries(Object.keys(english).map((message) => [message, `⟦${message}⟧`]));
+const dir = mkdtempSync(join(tmpdir(), 'core-catalog-'));
+writeFileSync(join(dir, 'bundle.l10n.json'), JSON.stringify(english));
+writeFileSync(join(dir, 'bundle.l10n.qps-ploc.json'), JSON.stringify(pseudo));
+after(() => { useCatalog(undefined); rmSync(dir, { recursive: true, force: true }); });
+
+const source: PresentableSource = {
+  credential: 'AzureCliCredential', status: 'succeeded', reached: true, decisive: true, message: '',
+  identity: { upn: 'alice@contoso.example', objectId: 'o-1', tenantId: 't-1' }, expiresOn: '2030-01-01T00:00:00Z', elapsedMs: 42,
+};
+const VARIANTS: PresentableSource[] = [
+  source,
+  { ...source, reached: false, decisive: false },
+  { ...source, status: 'failed', identity: null, message: 'AADSTS50173: The provided grant has expired.' },
+  { ...source, status: 'unavailable', decisive: false, identity: null, message: 'Azure CLI not found on path' },
+  { ...source, status: 'excluded', reached: false, decisive: false, identity: null },
+  { ...source, status: 'not-checked', identity: null, unverifiedHost: 'evil.example', message: 'would send the federated token to evil.example: not checked' },
+];
+
+/** What is left of a text once every translation (⟦…⟧, nested ones too) and the given data are taken out. */
+function untranslatedWords(text: string, data: readonly string[]): string[] {
+  let rest = text;
+  for (let before = ''; before !== rest;) { before = rest; rest = rest.replace(/⟦[^⟦⟧]*⟧/g, ' '); }
+  // Longest first, as they are and as Markdown-escaped text (the tooltips escape what came from outside).
+  for (const value of [...data, ...data.map(markdownText)].sort((a, b) => b.length - a.length)) rest = rest.split(value).join(' ');
+  return rest.match(/\p{L}{3,}/gu) ?? [];
+}
+
+test('the locale comes from LC_ALL, then LC_MESSAGES, then LANG; C and POSIX mean English; only a well-formed tag names a file', () => {
+  assert.deepEqual(requestedLocales({ LANG: 'de_DE.UTF-8' }), ['de-de', 'de']);
+  assert.deepEqual(requestedLocales({ LC_ALL: 'fr_FR@euro', LC_MESSAGES: 'de_DE', LANG: 'ja_JP' }), ['fr-fr', 'fr']);
+  assert.deepEqual(requestedLocales({ LC_ALL: '', LC_MESSAGES: 'zh_CN.GB2312', LANG: 'ja_JP' }), ['zh-cn', 'zh']);
+  assert.deepEqual(requestedLocales({ LANG: 'qps_ploc.UTF-8' }), ['qps-ploc', 'qps']);
+  assert.deepEqual(requestedLocales({ LANG: 'C.UTF-8' }), []);
+  assert.deepEqual(requestedLocales({ LC_ALL: 'POSIX', LANG: 'de_DE' }), []);
+  assert.deepEqual(requestedLocales({}), []);
+  assert.deepEqual(requestedLocales({ LANG: '../../etc/passwd' }), []);
+});
+
+test('a locale the product ships a translation for is used; any other, or a broken file, is English', () => {
+  assert.equal(useLocaleCatalog({ LANG: 'de_DE.UTF-8' }, dir), undefined);
+  assert.equal(describeSource(source).description, 'alice · active');
+  writeFileSync(join(dir, 'bundle.l10n.fr.json'), '{ not json');
+  assert.equal(useLocaleCatalog({ LANG: 'fr_FR.UTF-8' }, dir), undefined);
+  assert.equal(describeSource(source).description, 'alice · active');
+  assert.equal(useLocaleCatalog({ LANG: 'qps_ploc.UTF-8' }, dir), 'qps-ploc');
+  assert.equal(describeSource(source).description, '⟦{0} · active⟧'.replace('{0}', 'alice'));
+  useCatalog(undefined);
+  assert.equal(describeSource(source).description, 'alice · active');
+});
+
+test("with a translation, the Credential Chain view's rows and headlines carry no English of core's own", () => {
+  useLocaleCatalog({ LANG: 'qps_ploc' }, dir);
+  try {
+    const data = ['AzureCliCredential', 'ClientAuthenticationError', 'DefaultAzureCredential', displayName('AzureCliCredential'), 'alice@contoso.example', 'alice',
+      'AADSTS50173: The provided grant has expired.', 'Azure CLI not found on path', 'would send the federated token to evil.example: not checked',
+      'the federated token', 'evil.example', 'text'];
+    for (const variant of VARIANTS) {
+      const row = describeSource(variant, false, Date.parse('2029-12-31T23:00:00Z'));
+      assert.deepEqual(untranslatedWords(`${row.description}\n${row.tooltip}`, data), [], `${variant.status}: ${row.description}\n${row.tooltip}`);
+      const headline = verdictHeadline({ outcome: variant.status === 'succeeded' ? 'token' : 'failure', credential: variant.credential, message: variant.message }, [variant]);
+      assert.deepEqual(untranslatedWords(headline, data), [], headline);
+      assert.match(headline, /⟦/);
+    }
+  } finally {
+    useCatalog(undefined);
+  }
+});
+
+test("with a translation, the Access view's status and problem rows carry no English of core's own", () => {
+  useCatalog(pseudo);
+  try {
+    const scope = { trusted: true, folder: undefined, multiRoot: false };
+    const model = accessViewModel({ phase: 'no-source', scope, why: { kind: 'chainFails', headline: '⟦The chain fails⟧' } } as Parameters<typeof accessViewModel>[0]);
+    const problem = problemRow('p', { kind: 'forbidden', message: 'AuthorizationFailed: no read access.', fix: 'Ask for Reader.' });
+    for (const row of [...model.rows, problem]) {
+      const data = ['az login', 'azd auth login', 'Connect-AzAccount', 'AuthorizationFailed: no read access.', 'Ask for Reader.'];
+      assert.deepEqual(untranslatedWords(`${row.label}\n${row.description}\n${row.tooltip}\n${(row.links ?? []).map((l) => l.title).join('\n')}`, data), [], row.label);
+    }
+  } finally {
+    useCatalog(undefined);
+  }
+  assert.equal(problemRow('p', { kind: 'forbidden', message: 'm', fix: 'f' }).children[0]!.label, 'Fix: f');
+});
