@@ -84,6 +84,17 @@ describe('roles --can', () => {
     assert.equal(result.crossCheck, null);
   });
 
+  // alice may not list the subscription's deny assignments, so for sandbox-ci (whom the deployment stack's deny
+  // assignment excludes, though she cannot see that) Contributor's yes says a deny assignment may still refuse it.
+  test('another principal whose deny assignments this sign-in cannot read: the yes says a deny assignment may still refuse it', { timeout: 300_000 }, async () => {
+    const { code, result, text } = await ask('Microsoft.Storage/storageAccounts/delete', 'stsandboxapp', ['--principal', '65b3768b-bd59-423f-9bbc-24ae4fd26fbf']);
+    assert.equal(code, 0);
+    assert.ok(result.ok);
+    assert.equal(result.answer.verdict, 'yes');
+    assert.match(result.answer.sentence, /The deny assignments could not be read with this sign-in, so one of them may still refuse it/);
+    assert.match(text, /may still refuse it/);
+  });
+
   test('a scope nobody can see is a usage-level answer, exit 1', { timeout: 120_000 }, async () => {
     const { code, result } = await ask(`${BLOBS}/write`, 'no-such-account');
     assert.equal(code, 1);

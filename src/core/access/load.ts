@@ -514,8 +514,14 @@ async function canResult(report: AccessReport, raws: readonly RawSubscription[],
   }
   const answered = answerCan(report, action, where.scope, [...definitions.values()]);
   // A no read from part of the assignments may be wrong: say so in the answer itself.
+  // A yes read without the deny assignments (another principal's, which this sign-in may not list) may be refused by
+  // one of them: say so too, rather than a plain yes.
+  const denyUnread = raw !== undefined && raw.deny === undefined;
   const answer = answered.verdict !== 'yes' && raw?.problems.length
-    ? { ...answered, sentence: `${answered.sentence} (${l10n.t('Not every assignment could be read: {0}', raw.problems.map((p) => p.message).join(' '))})` } : answered;
+    ? { ...answered, sentence: `${answered.sentence} (${l10n.t('Not every assignment could be read: {0}', raw.problems.map((p) => p.message).join(' '))})` }
+    : answered.verdict === 'yes' && denyUnread
+      ? { ...answered, sentence: `${answered.sentence} (${l10n.t('The deny assignments could not be read with this sign-in, so one of them may still refuse it.')})` }
+      : answered;
   if (!self) return { ok: true, answer, crossCheck: null };
   let crossCheck;
   try {
