@@ -125,3 +125,11 @@ test('property: hostile keyword values are read as data, bounded, and never brea
   }), { numRuns: 150 });
   assert.equal(tried, 150);
 });
+
+test('a file that starts with blank lines or a bare indented line still has its calls found, with their lines', async () => {
+  for (const lead of ['\n\n\n', '\r\n\r\n', '   \n\t\n']) {
+    const calls = await findCredentialCalls(`${lead}from azure.identity import DefaultAzureCredential\ncredential = DefaultAzureCredential(exclude_cli_credential=True)\n`);
+    assert.equal(calls.length, 1, JSON.stringify(lead));
+    assert.equal(calls[0]!.range.startLine, lead.split('\n').length, JSON.stringify(lead));
+  }
+});

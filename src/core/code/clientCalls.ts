@@ -9,6 +9,7 @@ import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import { bounded, decodeEscapes, dotted, rangeOf, stringValue, type SourceRange } from './credentialCalls';
 import { NameScopes } from './nameValues';
 import { parsePython } from './pythonParser';
+import { callsRootedAt, importStatementsOf, rootsOf } from './syntaxSearch';
 
 /** The data services a client talks to (the Access report's names, plus Azure OpenAI). */
 export type ClientService = 'storage' | 'keyVault' | 'serviceBus' | 'eventHubs' | 'cosmosDb' | 'appConfiguration' | 'openAI';
@@ -68,10 +69,9 @@ type Binding =
   /** `os`, its `environ`, and `getenv`. */
   | { readonly kind: 'os'; readonly what: 'os' | 'environ' | 'getenv' };
 
-function bindingsOf(root: Node): Map<string, Binding> {
+function bindingsOf(imports: readonly Node[]): Map<string, Binding> {
   const bindings = new Map<string, Binding>();
-  for (const node of root.descendantsOfType(['import_from_statement', 'import_statement'])) {
-    if (!node) continue;
+  for (const node of imports) {
     if (node.type === 'import_from_statement') {
       const module = dotted(node.childForFieldName('module_name'));
       if (!module) continue;
@@ -88,7 +88,7 @@ function bindingsOf(root: Node): Map<string, Binding> {
         else if (MODULES.has(`${module}.${original}`)) bindings.set(local, { kind: 'module', module: `${module}.${original}` });
         else if (module === 'os' && (original === 'environ' || original === 'getenv')) bindings.set(local, { kind: 'os', what: original });
       }
-    } else {
+    } else if (node.type === 'import_statement') {
       for (const child of node.childrenForFieldName('name')) {
         if (!child) continue;
         const aliased = child.type === 'aliased_import';
@@ -259,14 +259,14 @@ const MAX_CLIENTS = 200;
 
 /** Every client construction of a parsed file, in source order (at most 200). */
 export function clientCallsOf(tree: Tree): ClientCall[] {
-  const root = tree.rootNode;
-  const bindings = bindingsOf(root);
-  if (![...bindings.values()].some((b) => b.kind !== 'os')) return [];
+  const bindings = bindingsOf(importStatementsOf(tree));
+  // Only calls through a client class or its module can build a client; `os` is bound to read endpoints.
+  const clientNames = [...bindings].filter(([, b]) => b.kind !== 'os').map(([name]) => name);
+  if (clientNames.length === 0) return [];
   const calls: ClientCall[] = [];
   let names: NameScopes | undefined;
-  const reading: Reading = { bindings, names: () => (names ??= new NameScopes(root)), budget: { left: NAME_BUDGET } };
-  for (const node of root.descendantsOfType('call')) {
-    if (!node) continue;
+  const reading: Reading = { bindings, names: () => (names ??= new NameScopes(tree)), budget: { left: NAME_BUDGET } };
+  for (const node of callsRootedAt(tree, rootsOf(clientNames))) {
     const call = readClientCall(node, reading);
     if (call) calls.push(call);
     if (calls.length >= MAX_CLIENTS) break;

@@ -8,6 +8,7 @@ import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import { EXCLUDE_KEYWORDS, type CredentialName, type KeywordArguments } from '../chain/types';
 import { legacyAuthOf, type LegacyUsage } from './legacyAuth';
 import { parsePython } from './pythonParser';
+import { callsRootedAt, importStatementsOf, rootsOf } from './syntaxSearch';
 
 /** Credential classes of azure.identity (and its aio twin) that the reader recognises. */
 export const CREDENTIAL_CLASSES = [
@@ -82,11 +83,10 @@ export function dotted(node: Node | null): string | undefined {
 }
 
 /** The names the file's imports bind (at any depth: imports inside functions and `try` blocks count too). */
-function bindingsOf(root: Node): Map<string, Binding> {
+function bindingsOf(imports: readonly Node[]): Map<string, Binding> {
   const bindings = new Map<string, Binding>();
   const moduleBinding = (module: string): Binding | undefined => (MODULES.has(module) ? { kind: 'module', module } : undefined);
-  for (const node of root.descendantsOfType(['import_from_statement', 'import_statement'])) {
-    if (!node) continue;
+  for (const node of imports) {
     if (node.type === 'import_from_statement') {
       const module = dotted(node.childForFieldName('module_name'));
       if (!module) continue;
@@ -107,7 +107,7 @@ function bindingsOf(root: Node): Map<string, Binding> {
           if (sub) bindings.set(local, sub);
         }
       }
-    } else {
+    } else if (node.type === 'import_statement') {
       for (const child of node.childrenForFieldName('name')) {
         if (!child) continue;
         if (child.type === 'aliased_import') {
@@ -263,38 +263,15 @@ function removalRange(argumentList: Node, args: readonly Node[], index: number):
 }
 
 /**
- * Every credential construction in a parsed file, in source order (at most 200). Only the places where a bound name
- * is written are looked at (found in the text, then located in the tree), not every call of the file: a large
- * module with a thousand calls and one credential costs one lookup.
+ * Every credential construction in a parsed file, in source order (at most 200). Only the calls made through a name
+ * the file's imports bind are looked at (found in the text, then located in the tree), not every call of the file:
+ * a large module with a thousand calls and one credential costs one lookup.
  */
 export function credentialCallsOf(tree: Tree): CredentialCall[] {
-  const root = tree.rootNode;
-  const bindings = bindingsOf(root);
+  const bindings = bindingsOf(importStatementsOf(tree));
   if (bindings.size === 0) return [];
-  const text = root.text;
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const positionOf = (offset: number) => {
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (lineStarts[mid]! <= offset) low = mid; else high = mid - 1;
-    }
-    return { row: low, column: offset - lineStarts[low]! };
-  };
-  const names = [...bindings.keys()].sort((a, b) => b.length - a.length).map((n) => n.replace(/\./g, '\\s*\\.\\s*'));
-  const pattern = new RegExp(`(?<![\\w.])(?:${names.join('|')})\\b`, 'g');
-  const seen = new Set<number>();
   const calls: CredentialCall[] = [];
-  for (const match of text.matchAll(pattern)) {
-    // The innermost node at the name, then up to the call whose callee it is (`X(`, `m.X(`, `a.b.X(`).
-    let node: Node | null = root.descendantForPosition(positionOf(match.index));
-    for (let depth = 0; node && depth < 6 && node.type !== 'call'; depth++) node = node.parent;
-    if (!node || node.type !== 'call' || seen.has(node.startIndex)) continue;
-    const fn = node.childForFieldName('function');
-    if (!fn || fn.startIndex > match.index || fn.endIndex < match.index) continue;
-    seen.add(node.startIndex);
+  for (const node of callsRootedAt(tree, rootsOf(bindings.keys()))) {
     const call = readCall(node, bindings);
     if (call) calls.push(call);
     if (calls.length >= MAX_CALLS) break;

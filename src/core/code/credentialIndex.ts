@@ -42,6 +42,11 @@ export interface IndexUpdate {
   readonly removed: readonly string[];
 }
 
+/** How many files are read ahead of the one being parsed. */
+const READ_AHEAD = 8;
+/** The longest stretch of parsing between two turns of the event loop. */
+const SLICE_MS = 10;
+
 /** A file that names neither the Azure SDKs nor openai builds nothing these readers look for: no parse needed. */
 const mayBuildAnything = (text: string): boolean => text.includes('azure') || text.includes('openai');
 
@@ -59,9 +64,8 @@ export class CredentialIndex {
     const skipped: { path: string; reason: string }[] = [];
     const changed: string[] = [];
     const removed: string[] = [];
-    let parsed = 0;
+    const toRead: SourceFile[] = [];
     for (const file of files) {
-      signal?.throwIfAborted();
       present.add(file.path);
       const known = this.files.get(file.path);
       if (known && known.mtimeMs === file.mtimeMs && known.size === file.size) continue;
@@ -71,11 +75,33 @@ export class CredentialIndex {
         this.files.set(file.path, { mtimeMs: file.mtimeMs, size: file.size, facts: NO_FACTS });
         continue;
       }
-      let text: string;
-      try {
-        text = await read(file.path);
-      } catch (error) {
-        skipped.push({ path: file.path, reason: error instanceof Error ? error.message : String(error) });
+      toRead.push(file);
+    }
+    // A few reads run ahead of the parse: reading waits on the disk (or, in VS Code, on another process), parsing on
+    // this thread, so overlapping them saves most of the waiting. A rejected read is kept as its error, never thrown
+    // unobserved.
+    const reads = new Map<number, Promise<string | Error>>();
+    const startRead = (i: number): void => {
+      const file = toRead[i];
+      if (!file || reads.has(i)) return;
+      reads.set(i, read(file.path).then((text) => text, (error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+    };
+    let parsed = 0;
+    let sliceStart = performance.now();
+    for (let i = 0; i < toRead.length; i++) {
+      // Reads that already arrived do not give the event loop a turn: the thread is handed back every few
+      // milliseconds so that the extension host stays responsive while a large workspace is read.
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+      signal?.throwIfAborted();
+      for (let ahead = i; ahead < i + READ_AHEAD; ahead++) startRead(ahead);
+      const file = toRead[i]!;
+      const text = await reads.get(i)!;
+      reads.delete(i);
+      if (text instanceof Error) {
+        skipped.push({ path: file.path, reason: text.message });
         this.files.delete(file.path);
         continue;
       }

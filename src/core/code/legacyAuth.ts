@@ -6,6 +6,7 @@
 import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import type { CodeProblem, ProblemFix } from './codeProblems';
 import type { SourceRange } from './credentialCalls';
+import { callsRootedAt, importStatementsOf, rootsOf, treeText } from './syntaxSearch';
 
 export type LegacyUsage =
   | { readonly kind: 'client-factory'; readonly name: string; readonly range: SourceRange; readonly clientClass: string | undefined }
@@ -68,10 +69,9 @@ function bindingFor(module: string, name: string): Binding | undefined {
   return undefined;
 }
 
-function bindingsOf(root: Node): Map<string, Binding> {
+function bindingsOf(imports: readonly Node[]): Map<string, Binding> {
   const bindings = new Map<string, Binding>();
-  for (const node of root.descendantsOfType(['import_from_statement', 'import_statement'])) {
-    if (!node) continue;
+  for (const node of imports) {
     if (node.type === 'import_from_statement') {
       const module = dotted(node.childForFieldName('module_name'));
       if (!module) continue;
@@ -82,7 +82,7 @@ function bindingsOf(root: Node): Map<string, Binding> {
         const binding = original ? bindingFor(module, original) : undefined;
         if (binding && local) bindings.set(local, binding);
       }
-    } else {
+    } else if (node.type === 'import_statement') {
       for (const child of node.childrenForFieldName('name')) {
         if (!child) continue;
         const module = dotted(child.type === 'aliased_import' ? child.childForFieldName('name') : child);
@@ -146,22 +146,20 @@ function replacementFor(name: string, args: Node | null): string | undefined {
 
 /** The track-1 authentication a parsed file uses, in source order (at most 200). */
 export function legacyAuthOf(tree: Tree): LegacyUsage[] {
-  const root = tree.rootNode;
-  const text = root.text;
+  const text = treeText(tree);
   if (!text.includes('azure.common') && !text.includes('msrestazure') && !text.includes('azure.mgmt')) return [];
-  const bindings = bindingsOf(root);
+  const imports = importStatementsOf(tree);
+  const bindings = bindingsOf(imports);
   if (bindings.size === 0) return [];
   const usages: LegacyUsage[] = [];
-  const firstImport = root.descendantsOfType(['import_from_statement', 'import_statement', 'future_import_statement'])
-    .filter((n): n is Node => n !== null && n.parent?.type === 'module' && n.type !== 'future_import_statement')[0];
+  const firstImport = imports.find((n) => n.parent?.type === 'module' && n.type !== 'future_import_statement');
   const importedIdentity = new Set<string>();
-  for (const node of root.descendantsOfType('import_from_statement')) {
-    if (node && /^azure\.identity(\.aio)?$/.test(dotted(node.childForFieldName('module_name')) ?? '')) {
+  for (const node of imports) {
+    if (node.type === 'import_from_statement' && /^azure\.identity(\.aio)?$/.test(dotted(node.childForFieldName('module_name')) ?? '')) {
       for (const child of node.childrenForFieldName('name')) if (child && child.type !== 'aliased_import') importedIdentity.add(child.text);
     }
   }
-  for (const call of root.descendantsOfType('call')) {
-    if (!call) continue;
+  for (const call of callsRootedAt(tree, rootsOf(bindings.keys()))) {
     const fn = call.childForFieldName('function');
     const binding = resolve(fn, bindings);
     if (!binding) continue;

@@ -4,7 +4,8 @@
 // when the scope binds it exactly once, by a plain `name = value` (or `name: T = value`): a second assignment,
 // `+=`, a loop or `with` target, an import, a parameter, a `global` statement in another function, a `del`, a
 // pattern of `match`… all make it something only running the code would tell, and the answer says which.
-import type { Node } from '@vscode/tree-sitter-wasm';
+import type { Node, Tree } from '@vscode/tree-sitter-wasm';
+import { identifiersNamed } from './syntaxSearch';
 
 export type NameValue =
   /** The right-hand side of the name's one assignment. */
@@ -96,21 +97,19 @@ function occurrenceOf(id: Node): Occurrence | undefined {
 export class NameScopes {
   /** By name (gathered on first question about it): by scope, the name's binding occurrences. */
   private readonly byName = new Map<string, Map<number, Occurrence[]>>();
-  private readonly identifiers: readonly (Node | null)[];
-  private readonly tooLarge: boolean;
+  /** Names written more often than this are not followed: each of their uses would be classified. */
+  private readonly tooFrequent = new Set<string>();
 
-  constructor(root: Node, maxIdentifiers = 200_000) {
-    this.identifiers = root.descendantsOfType('identifier');
-    this.tooLarge = this.identifiers.length > maxIdentifiers;
-  }
+  constructor(private readonly tree: Tree, private readonly maxUses = 20_000) {}
 
-  /** The occurrences of `name` that bind or declare it, by scope (each identifier is classified only when it is that name). */
+  /** The occurrences of `name` that bind or declare it, by scope (only the identifiers that are that name are looked at). */
   private scopesOf(name: string): Map<number, Occurrence[]> {
     const known = this.byName.get(name);
     if (known) return known;
     const byScope = new Map<number, Occurrence[]>();
-    for (const id of this.identifiers) {
-      if (!id || id.text !== name) continue;
+    const uses = identifiersNamed(this.tree, [name], this.maxUses + 1);
+    if (uses.length > this.maxUses) this.tooFrequent.add(name);
+    for (const id of uses) {
       const occurrence = occurrenceOf(id);
       if (!occurrence) continue;
       const scope = occurrence.kind === 'parameter' ? scopeOfParameter(occurrence.node) : scopeOf(id);
@@ -135,7 +134,7 @@ export class NameScopes {
 
   /** What `name`, read at `use`, was assigned. */
   valueAt(use: Node, name: string): NameValue {
-    if (this.tooLarge) return { kind: 'unresolved', why: 'the file is too large to follow its names' };
+    if (this.scopesOf(name) && this.tooFrequent.has(name)) return { kind: 'unresolved', why: `${name} is used too often in this file to follow` };
     let scope: Node | null = scopeOf(use);
     const innermost = scope;
     while (scope) {

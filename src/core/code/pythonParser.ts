@@ -32,12 +32,26 @@ async function load(wasmDir: string): Promise<Loaded> {
 }
 
 /** The parser, loaded once per process. A failed load is not cached, so a later call can try again. */
-export function pythonParser(wasmDir: string = defaultWasmDir()): Promise<Loaded> {
-  loading ??= load(wasmDir).catch((error: unknown) => {
+export function pythonParser(wasmDir?: string): Promise<Loaded> {
+  loading ??= load(wasmDir ?? defaultWasmDir()).catch((error: unknown) => {
     loading = undefined;
     throw error;
   });
   return loading;
+}
+
+/** The text each tree was parsed from: the module node starts at its first token, not at the file's start. */
+const sources = new WeakMap<Tree, string>();
+
+/**
+ * The text a tree was parsed from, indexed as the tree indexes it (UTF-16 code units, the unit of `startIndex`). For
+ * a tree this module did not make, the module's own text, placed at its offset.
+ */
+export function sourceOf(tree: Tree): string {
+  const known = sources.get(tree);
+  if (known !== undefined) return known;
+  const root = tree.rootNode;
+  return ' '.repeat(root.startIndex) + root.text;
 }
 
 /** A syntax tree of `text`; the caller deletes it (`tree.delete()`) when done, as WebAssembly memory is not collected. */
@@ -45,5 +59,6 @@ export async function parsePython(text: string, wasmDir?: string): Promise<Tree>
   const { parser } = await pythonParser(wasmDir);
   const tree = parser.parse(text);
   if (!tree) throw new Error('the Python parser gave no tree');
+  sources.set(tree, text);
   return tree;
 }
