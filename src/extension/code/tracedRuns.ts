@@ -135,10 +135,11 @@ export class TracedRuns implements vscode.Disposable {
     const sessions = new Map<string, () => void>();
     this.disposables.push(
       registerCommand(this.ctx, Commands.runPythonFileWithTracing, (arg) => this.runFile(arg)),
-      ...TRACED_DEBUG_TYPES.flatMap((type) => [
-        vscode.debug.registerDebugConfigurationProvider(type, offer, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
-        vscode.debug.registerDebugConfigurationProvider(type, apply),
-      ]),
+      ...TRACED_DEBUG_TYPES.map((type) => vscode.debug.registerDebugConfigurationProvider(type, offer, vscode.DebugConfigurationProviderTriggerKind.Dynamic)),
+      // Applied to any debugger's launch configuration that asks for it, as VS Code's own serverReadyAction is: a
+      // Python program is often started by something else (a Node script, a task runner, a test harness) whose
+      // debugger passes its environment on to it.
+      vscode.debug.registerDebugConfigurationProvider('*', apply),
       vscode.debug.onDidStartDebugSession((session) => {
         const traceFile: unknown = Reflect.get(session.configuration, TRACE_FILE_KEY);
         if (typeof traceFile !== 'string' || sessions.has(session.id)) return;
