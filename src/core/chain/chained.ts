@@ -27,6 +27,12 @@ export function chainedMembersOf(call: CredentialCall): ChainedMember[] {
   return members;
 }
 
+/** A member as the code writes it, e.g. "AzureCliCredential(tenant_id=…)" or "app.fallback" (plain text, bounded). */
+export function memberText(member: ChainedMember): string {
+  if (member.kind === 'unknown') return member.text;
+  return `${member.credential}(${member.ignoredKeywords.map((k) => (k === '**kwargs' ? k : `${k}=…`)).join(', ')})`;
+}
+
 /** The rules of a version applied to standalone credentials in the given order. */
 export function standaloneBehaviour(behaviour: ChainBehaviour, order: readonly CredentialName[]): ChainBehaviour {
   return {
