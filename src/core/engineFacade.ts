@@ -265,6 +265,7 @@ export function createEngineFacade(): EngineFacade {
       python: request.interpreterPath,
       env: request.env,
       keywordArguments: request.keywordArguments,
+      ...(request.chained ? { chained: modelledPrefix(request.chained).order } : {}),
       report: request.report,
       signal: request.signal,
     }),

@@ -398,15 +398,18 @@ export class ChainController implements vscode.Disposable {
     if (!this.lastInputs || this.lastInputs.folderKey !== (snapshot.scope.folder?.uri ?? '')) {
       throw new Error(vscode.l10n.t('the inputs of the last check are not known; refresh and try again'));
     }
-    if (snapshot.check.chained) {
-      throw new Error(vscode.l10n.t('Verify with Python runs DefaultAzureCredential; it does not check the ChainedTokenCredential at {0} yet', snapshot.check.chained.where));
-    }
     if (python.kind !== 'answered') throw new Error(vscode.l10n.t('Restricted Mode does not allow running the workspace interpreter'));
     if (!python.azureIdentityVersion) throw new Error(vscode.l10n.t('azure-identity is not installed in {0}', python.interpreter.path));
     const engine = await this.engine();
-    const { env, keywordArguments } = this.lastInputs;
+    const { env, keywordArguments, chained } = this.lastInputs;
+    // A ChainedTokenCredential is run as the code builds it; a member the source cannot tell cannot be built.
+    const unknown = chained?.findIndex((member) => member.kind === 'unknown') ?? -1;
+    if (unknown >= 0 && snapshot.check.chained) {
+      throw new Error(vscode.l10n.t('member {0} of the ChainedTokenCredential at {1} is not known from the source, so Python cannot build it here', unknown + 1, snapshot.check.chained.where));
+    }
     const verification = await engine.verify({
       env, keywordArguments, interpreterPath: python.interpreter.path, report,
+      ...(chained ? { chained } : {}),
       interpreter: python, allowedHosts: this.allowedHosts.list(), signal,
     });
     // The answer stays in the view (a row under the Python row) while later checks of this folder give the same answer.

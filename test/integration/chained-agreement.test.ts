@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chainedMembersOf } from '../../src/core/chain/chained';
 import { evaluateChain } from '../../src/core/chain/engine';
+import { createEngineFacade } from '../../src/core/engineFacade';
 import type { CredentialName } from '../../src/core/chain/types';
 import { findCredentialCalls } from '../../src/core/code/credentialCalls';
 import { detectAzureIdentity } from '../../src/core/python';
@@ -137,6 +138,39 @@ for (const kase of CASES) {
         } else {
           assert.equal(report.verdict.message, `ChainedTokenCredential acquired a token from ${python.verdict.credential}`);
         }
+      });
+    }
+  });
+}
+
+// Verify with Python on a ChainedTokenCredential (the extension's entry point): the real library runs the members as
+// the code builds them, not DefaultAzureCredential, so it agrees with the engine. With DefaultAzureCredential's
+// chain both cases would disagree: it tries EnvironmentCredential first, and goes on past the az error (1.23+).
+const VERIFIED: readonly Case[] = [
+  { scenario: 'env-service-principal-secret', members: ['AzureCliCredential', 'EnvironmentCredential'], expect: { outcome: 'token', credential: 'AzureCliCredential' } },
+  { scenario: 'az-error', members: ['AzureCliCredential', 'AzurePowerShellCredential'], expect: { outcome: 'failure', credential: 'AzureCliCredential' } },
+];
+for (const kase of VERIFIED) {
+  const scenario = SCENARIOS.find((s) => s.name === kase.scenario)!;
+  describe(`Verify with Python: ChainedTokenCredential(${kase.members.join(', ')}) — ${scenario.title}`, () => {
+    for (const key of KEYS) {
+      test(key, { timeout: 120_000 }, async (t) => {
+        const env = usableInterpreter(t, envs[key]);
+        if (!env) return;
+        const prepared = await prepareScenario(sb, scenario);
+        t.after(() => prepared.cleanup());
+        const processEnv = { ...prepared.env, ...env.env };
+        const engine = createEngineFacade();
+        const [call] = (await engine.credentialCalls(`from azure.identity import *\ncredential = ChainedTokenCredential(${kase.members.map((m) => `${m}()`).join(', ')})\n`))
+          .filter((c) => c.credential === 'ChainedTokenCredential');
+        const chained = engine.chainedMembers(call!);
+        const detected = await engine.detectPython(env.python, { PATH: '/usr/bin:/bin' }, new AbortController().signal);
+        const signal = new AbortController().signal;
+        const report = await engine.evaluate({ env: processEnv, keywordArguments: {}, chained, interpreter: detected, signal });
+        const verification = await engine.verify({ env: processEnv, keywordArguments: {}, chained, interpreter: detected, signal, interpreterPath: env.python, report });
+        assert.deepEqual({ outcome: verification.verdict.outcome, credential: verification.verdict.credential }, kase.expect, verification.verdict.message);
+        assert.equal(verification.agrees, true, verification.differences.join('\n'));
+        assert.deepEqual((verification as { chain?: readonly string[] | null }).chain, [...kase.members], 'Python built the members, in order');
       });
     }
   });

@@ -85,7 +85,7 @@ export function chainViewRows(snapshot: ChainSnapshot, options: ViewOptions): Vi
   rows.push({ kind: 'python', model: pythonRow(snapshot) });
   const chained = chainedScopeOf(snapshot);
   if (chained) rows.push({ kind: 'call', model: chainedCallRow(chained) });
-  if (snapshot.phase === 'ready' && snapshot.check.verified) rows.push({ kind: 'verification', model: verificationRow(snapshot.check.verified) });
+  if (snapshot.phase === 'ready' && snapshot.check.verified) rows.push({ kind: 'verification', model: verificationRow(snapshot.check.verified, snapshot.check.chained !== undefined) });
   const headline = headlineRow(snapshot, options.now ?? Date.now());
   if (headline) rows.push({ kind: 'headline', model: headline });
   if (snapshot.phase === 'ready' && snapshot.check.report.disagreement) {
@@ -160,11 +160,13 @@ function disagreementRow(disagreement: ToolDisagreement, version: string): RowMo
 }
 
 /** What the real library said when the developer ran Verify with Python on this check. */
-function verificationRow(verified: NonNullable<CompletedCheck['verified']>): RowModel {
+function verificationRow(verified: NonNullable<CompletedCheck['verified']>, chained: boolean): RowModel {
   const v = verified.verification;
   const what = v.verdict.outcome === 'token' && v.verdict.credential ? l10n.t('gets its token from {0}', displayName(v.verdict.credential)) : l10n.t('fails');
   const lines = [
-    l10n.t('**Verify with Python** at {0}: the real DefaultAzureCredential in {1} (azure-identity {2}) {3}.', formatClock(verified.at), markdownText(v.python), markdownText(v.azureIdentityVersion), what),
+    chained
+      ? l10n.t('**Verify with Python** at {0}: the real ChainedTokenCredential, built with these members in {1} (azure-identity {2}), {3}.', formatClock(verified.at), markdownText(v.python), markdownText(v.azureIdentityVersion), what)
+      : l10n.t('**Verify with Python** at {0}: the real DefaultAzureCredential in {1} (azure-identity {2}) {3}.', formatClock(verified.at), markdownText(v.python), markdownText(v.azureIdentityVersion), what),
     v.agrees ? l10n.t('That is what this view predicts.') : l10n.t('That is not what this view predicts:'),
     ...v.differences.map((d) => `- ${markdownText(d)}`),
   ];
@@ -685,7 +687,7 @@ function fence(text: string): string {
 export function verificationOffer(snapshot: ChainSnapshot, offered: readonly string[]): { readonly version: string; readonly message: string } | undefined {
   if (snapshot.phase !== 'ready' || !snapshot.scope.trusted) return undefined;
   const { report, python } = snapshot.check;
-  // Verify with Python runs DefaultAzureCredential: it cannot vouch for a ChainedTokenCredential's rows.
+  // The offer is about DefaultAzureCredential's rules for this version; a ChainedTokenCredential is verified on request.
   if (snapshot.check.chained) return undefined;
   if (python.kind !== 'answered' || !python.azureIdentityVersion || report.versionSource !== 'python') return undefined;
   if (!report.rules?.verifyAdvised || offered.includes(report.azureIdentityVersion)) return undefined;
