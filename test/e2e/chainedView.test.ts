@@ -95,3 +95,16 @@ suite.test('editing the call changes the rows with no setting touched: reversed 
   assert.equal(row(rows, 'ChainedTokenCredential at app.py:3')?.description, '3 members, in the order written');
   await waitForLens((t) => t.length === 1 && t[0]!.startsWith('→ alice through Azure CLI'));
 });
+
+suite.test('Verify with Python builds the same ChainedTokenCredential with the real library, and agrees', async () => {
+  const { vscode } = suite;
+  await vscode.openFile('app.py');
+  writeFileSync(join(vscode.workspace, 'app.py'), app('AzureCliCredential(), EnvironmentCredential()'));
+  await vscode.waitForRows(CHAIN, (rs) => settled(rs) && sourceLabels(rs).join() === 'Azure CLI,Environment' && row(rs, 'Azure CLI')?.description === 'alice · active', 60_000);
+  await vscode.runCommand('Azure Dev Auth: Verify with Python');
+  // DefaultAzureCredential would have tried Environment, Managed Identity and more before az: Python would disagree.
+  const message = await vscode.waitForNotification(/Python agrees/, 60_000);
+  assert.match(message, /the ChainedTokenCredential at app\.py:3 gets its token from Azure CLI \(azure-identity 1\.13\.0b2\)/);
+  await vscode.waitForRows(CHAIN, (rs) => rs.some((r) => r.label === 'Python agrees'), 10_000);
+  assert.match(await vscode.rowTooltip(CHAIN, 'Python agrees'), /the real ChainedTokenCredential, built with these members/);
+});
