@@ -205,7 +205,9 @@ try:
     if isinstance(_chained, list):
         import azure.identity as _identity
         from azure.identity import ChainedTokenCredential
-        _credential = ChainedTokenCredential(*[getattr(_identity, _name)() for _name in _chained if _name in _NAMES])
+        _tenants = _config.get("chainedTenants") or {}
+        _credential = ChainedTokenCredential(*[getattr(_identity, _name)(**({"tenant_id": _tenants[_name]} if _name in _tenants else {}))
+                                               for _name in _chained if _name in _NAMES])
     else:
         _credential = DefaultAzureCredential(**_kwargs)
 except Exception as ex:

@@ -303,6 +303,8 @@ export interface RunDefaultAzureCredentialOptions {
    * DefaultAzureCredential (keywordArguments then do not apply).
    */
   readonly chained?: readonly CredentialName[];
+  /** The `tenant_id=` a member of `chained` is built with, by credential. */
+  readonly chainedTenants?: Readonly<Partial<Record<CredentialName, string>>>;
 }
 
 /** Runs DefaultAzureCredential in the interpreter and reads what it did. Never throws for the library's own errors. */
@@ -312,7 +314,7 @@ export async function runPythonDefaultAzureCredential(options: RunDefaultAzureCr
     scope: options.scope ?? MANAGEMENT_SCOPE,
     keywords: booleanKeywords(options.keywordArguments),
     processTimeout: options.keywordArguments.processTimeoutSeconds ?? null,
-    ...(options.chained ? { chained: options.chained } : {}),
+    ...(options.chained ? { chained: options.chained, chainedTenants: options.chainedTenants ?? {} } : {}),
   };
   const result = await runProcess(options.python, ['-c', VERIFY_SCRIPT, JSON.stringify(config)], {
     env: options.env, cwd: options.cwd ?? tmpdir(), timeoutMs, signal: options.signal,
