@@ -9,6 +9,7 @@ import { AccessCache } from './access/load';
 import { removeRoleAssignment, type RemoveAssignmentResult } from './access/remove';
 import type { AccessReport } from './access/types';
 import { evaluateChain } from './chain/engine';
+import { chainedMembersOf, memberTenants, memberText, modelledPrefix, type ChainedMember } from './chain/chained';
 import { mergeDotEnv } from './chain/env';
 import { type ChainInputs, type ChainReport, type CredentialName, type KeywordArguments, type SourceStatus, type Verification } from './chain/types';
 import { chainOrderFor, familyFor, NEWEST_KNOWN_VERSION } from './chain/versions';
@@ -44,6 +45,8 @@ export interface PythonDetection extends InterpreterFacts {
 export interface EvaluateRequest {
   readonly env: Readonly<Record<string, string>>;
   readonly keywordArguments: KeywordArguments;
+  /** The code's ChainedTokenCredential(...) members, in order: the chain checked instead of DefaultAzureCredential. */
+  readonly chained?: readonly ChainedMember[];
   /** What the interpreter said (undefined when it was not asked): the same facts the CLI passes to the engine. */
   readonly interpreter: InterpreterFacts | undefined;
   /** Hosts the developer allowed ("Check with <host>") to receive a secret though neither Microsoft's nor loopback. */
@@ -60,7 +63,10 @@ export interface EvaluateRequest {
 
 export interface ChainEngineAdapter {
   detectPython(interpreter: string, env: Readonly<Record<string, string>>, signal: AbortSignal): Promise<PythonDetection>;
-  chainOrder(azureIdentityVersion: string | undefined): CredentialName[];
+  /** The sources a check runs, in order: DefaultAzureCredential's for the version, or a ChainedTokenCredential's members. */
+  chainOrder(azureIdentityVersion: string | undefined, chained?: readonly ChainedMember[]): CredentialName[];
+  /** A ChainedTokenCredential's members as written, for the view and the lens ("AzureCliCredential(tenant_id=…)"). */
+  chainedMemberTexts(members: readonly ChainedMember[]): string[];
   evaluate(request: EvaluateRequest): Promise<ChainReport>;
   verify(request: EvaluateRequest & { readonly interpreterPath: string; readonly report: ChainReport }): Promise<Verification>;
   withDotEnv(base: Readonly<Record<string, string>>, envFile: string, signal?: AbortSignal): Promise<Record<string, string>>;
@@ -123,6 +129,8 @@ export interface CodeEngineAdapter {
   credentialCalls(text: string): Promise<CredentialCall[]>;
   /** The keyword arguments a `DefaultAzureCredential(...)` call passes that the chain model reads. */
   modelledKeywords(call: CredentialCall): ModelledKeywords;
+  /** The members of a `ChainedTokenCredential(...)` call, in order, as the chain engine models them. */
+  chainedMembers(call: CredentialCall): ChainedMember[];
   /** What the editor shows above the modelled call. */
   credentialLens(snapshot: ChainSnapshot): string;
   credentialLensDetail(modelled: ModelledKeywords): string;
@@ -178,6 +186,7 @@ function chainInputs(request: EvaluateRequest): ChainInputs {
   return chainInputsFor({
     env: request.env,
     keywordArguments: request.keywordArguments,
+    ...(request.chained ? { chained: request.chained } : {}),
     interpreter: request.interpreter,
     allowedHosts: request.allowedHosts ?? [],
     ...(request.trustedPath !== undefined ? { trustedPath: request.trustedPath } : {}),
@@ -230,7 +239,9 @@ export function createEngineFacade(): EngineFacade {
       const notInstalled = found.version === null && found.pythonVersion !== null;
       return { ...interpreterFactsOf(found), problem: notInstalled ? undefined : found.problem };
     },
-    chainOrder: (version) => chainOrderFor(version),
+    chainOrder: (version, chained) => (chained ? modelledPrefix(chained).order : chainOrderFor(version)),
+    chainedMembers: (call) => chainedMembersOf(call),
+    chainedMemberTexts: (members) => members.map(memberText),
     credentialCalls: (text) => findCredentialCalls(text),
     modelledKeywords: (call) => keywordArgumentsOf(call),
     credentialLens: (snapshot) => modelledCallLens(snapshot),
@@ -254,6 +265,7 @@ export function createEngineFacade(): EngineFacade {
       python: request.interpreterPath,
       env: request.env,
       keywordArguments: request.keywordArguments,
+      ...(request.chained ? { chained: modelledPrefix(request.chained).order, chainedTenants: memberTenants(request.chained) } : {}),
       report: request.report,
       signal: request.signal,
     }),

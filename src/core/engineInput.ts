@@ -2,6 +2,7 @@
 // `chain` and the extension's Credential Chain view build their ChainInputs here, from the same detection facts, so
 // on the same machine they cannot disagree because one of them forgot a fact a source reads (the broker package,
 // MSAL's native broker runtime, msal's version).
+import type { ChainedMember } from './chain/chained';
 import type { ChainInputs, CredentialName, KeywordArguments, SourceStatus, VersionSource } from './chain/types';
 import type { AzureIdentityDetection, Track1Package } from './python/detect';
 
@@ -33,6 +34,8 @@ export function interpreterFactsOf(detection: AzureIdentityDetection): Interpret
 export interface EngineInputRequest {
   readonly env: Readonly<Record<string, string>>;
   readonly keywordArguments: KeywordArguments;
+  /** A ChainedTokenCredential's members in order: checked instead of DefaultAzureCredential. */
+  readonly chained?: readonly ChainedMember[];
   /** What the interpreter said; undefined when it was not asked (Restricted Mode, no interpreter). */
   readonly interpreter: InterpreterFacts | undefined;
   /** A version to model instead of the interpreter's (the CLI's --azure-identity-version). */
@@ -59,6 +62,7 @@ export function chainInputsFor(request: EngineInputRequest): ChainInputs {
   return {
     env: request.env,
     keywordArguments: request.keywordArguments,
+    ...(request.chained ? { chained: request.chained } : {}),
     azureIdentityVersion: version,
     versionSource,
     brokerInstalled: facts?.brokerInstalled ?? false,

@@ -7,10 +7,11 @@ import { SignInFileWatcher } from '../core/watch/signInFiles';
 import type { ChainEngineAdapter } from '../core/engineFacade';
 import type { ChainReport, CredentialName, KeywordArguments, SourceStatus, Verification } from '../core/chain/types';
 import { redactSecrets, secretsOf } from '../core/redact';
-import { checkTimeoutMs, definedEnvironment, keywordArgumentsFromSettings, withCodeKeywords, type FolderSettings } from '../core/presentation/settings';
-import type { CodeCredentials } from './code/codeCredentials';
+import { checkTimeoutMs, definedEnvironment, keywordArgumentsFromSettings, setDefaultAzureCredentialKeys, withCodeKeywords, type FolderSettings } from '../core/presentation/settings';
+import type { CodeCredentials, ModelledCall } from './code/codeCredentials';
+import type { ChainedMember } from '../core/chain/chained';
 import {
-  activeSource, failureReason, formatClock, type ChainSnapshot, type CompletedCheck, type EvaluationFailure, type InterpreterChoice, type PythonFacts,
+  activeSource, failureReason, formatClock, type ChainedCallScope, type ChainSnapshot, type CompletedCheck, type EvaluationFailure, type InterpreterChoice, type PythonFacts,
   type ReadySnapshot, type SnapshotScope,
 } from '../core/presentation/snapshot';
 import type { AllowedHosts } from './allowedHosts';
@@ -71,7 +72,7 @@ export class ChainController implements vscode.Disposable {
   private readonly failedLast = new Set<string>();
   /** Inputs of the last evaluation, so Verify runs Python with exactly what the prediction used. */
   private lastInputs: {
-    env: Record<string, string>; keywordArguments: KeywordArguments; folderKey: string;
+    env: Record<string, string>; keywordArguments: KeywordArguments; folderKey: string; chained?: readonly ChainedMember[];
     interpreter?: Extract<PythonFacts, { kind: 'answered' }>; workingDirectory?: string;
   } | undefined;
   /** The last Verify with Python, and the answer (verdict and identity) it verified. */
@@ -111,12 +112,12 @@ export class ChainController implements vscode.Disposable {
     return { env: this.lastInputs.env, processTimeoutSeconds: this.lastInputs.keywordArguments.processTimeoutSeconds };
   }
 
-  /** The literal keyword arguments of the modelled DefaultAzureCredential(...) call, when it is in this folder. */
-  private codeKeywords(folderKey: string): KeywordArguments | undefined {
+  /** The code's call the chain models (DefaultAzureCredential's or a ChainedTokenCredential), when it is in this folder. */
+  private modelledCall(folderKey: string): ModelledCall | undefined {
     const modelled = this.code?.current();
     if (!modelled) return undefined;
     const folder = vscode.workspace.getWorkspaceFolder(modelled.uri)?.uri.toString() ?? '';
-    return folder === folderKey ? modelled.keywords.keywordArguments : undefined;
+    return folder === folderKey ? modelled : undefined;
   }
 
   /** Secret values known from the environment of the last check (never logged; for redaction only). */
@@ -218,13 +219,16 @@ export class ChainController implements vscode.Disposable {
     const progress: Progress = { stage: 'interpreter', interpreter: undefined, python: undefined };
     // Once the race is decided, a check that is still running (it ignored the abort) must not publish any more.
     let settled = false;
-    const publishProbing = (finished: ReadonlyMap<CredentialName, SourceStatus>, order: readonly CredentialName[]) => {
+    const publishProbing = (finished: ReadonlyMap<CredentialName, SourceStatus>, order: readonly CredentialName[], chained?: ChainedCallScope) => {
       if (!settled) {
-        this.publish({ phase: 'probing', scope, interpreter: progress.interpreter, python: progress.python, order, finished, previous: shownWhileProbing });
+        this.publish({
+          phase: 'probing', scope, interpreter: progress.interpreter, python: progress.python, order, finished, previous: shownWhileProbing,
+          ...(chained ? { chained } : {}),
+        });
       }
     };
     this.log.info(`Checking the credential chain${scope.multiRoot && scope.folder ? ` of ${scope.folder.name}` : ''} (${[...new Set(reasons)].join('; ')})`);
-    publishProbing(new Map(), previous?.report.sources.map((s) => s.credential) ?? []);
+    publishProbing(new Map(), previous?.report.sources.map((s) => s.credential) ?? [], previous?.chained);
 
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
@@ -275,15 +279,15 @@ export class ChainController implements vscode.Disposable {
     signal: AbortSignal,
     progress: Progress,
     folderKey: string,
-    publishProbing: (finished: ReadonlyMap<CredentialName, SourceStatus>, order: readonly CredentialName[]) => void,
+    publishProbing: (finished: ReadonlyMap<CredentialName, SourceStatus>, order: readonly CredentialName[], chained?: ChainedCallScope) => void,
   ): Promise<CompletedCheck> {
     const engine = await this.engine();
     const trusted = vscode.workspace.isTrusted;
     const interpreter = await this.python.interpreter(folder, settings);
     progress.interpreter = interpreter;
     this.watchInterpreter(interpreter.path);
-    const previousOrder = this.lastGood.get(folderKey)?.report.sources.map((s) => s.credential) ?? [];
-    publishProbing(new Map(), previousOrder);
+    const previousCheck = this.lastGood.get(folderKey);
+    publishProbing(new Map(), previousCheck?.report.sources.map((s) => s.credential) ?? [], previousCheck?.chained);
     const env = await this.environment(folder, trusted, settings, engine, signal);
     this.secrets = secretsOf(env);
 
@@ -309,14 +313,24 @@ export class ChainController implements vscode.Disposable {
     const version = python.kind === 'answered' ? python.azureIdentityVersion ?? undefined : undefined;
     // The same facts the CLI passes (broker package and runtime, msal's version): one engine input for both.
     const interpreterFacts = python.kind === 'answered' ? python : undefined;
-    const order = engine.chainOrder(version);
+    // The code's ChainedTokenCredential(...) is checked in its own order, without DefaultAzureCredential's settings.
+    const modelled = this.modelledCall(folderKey);
+    const chainedCall = modelled?.credential === 'ChainedTokenCredential' ? modelled : undefined;
+    const chained: ChainedCallScope | undefined = chainedCall && {
+      where: `${vscode.workspace.asRelativePath(chainedCall.uri)}:${chainedCall.line + 1}`,
+      members: engine.chainedMemberTexts(chainedCall.members),
+      ignoredSettings: setDefaultAzureCredentialKeys(settings.defaultAzureCredential),
+    };
+    const order = engine.chainOrder(version, chainedCall?.members);
     progress.stage = 'sources';
     const finished = new Map<CredentialName, SourceStatus>();
-    publishProbing(new Map(finished), order);
+    publishProbing(new Map(finished), order, chained);
 
-    const keywordArguments = withCodeKeywords(this.codeKeywords(folderKey), keywordArgumentsFromSettings(settings.defaultAzureCredential));
+    const keywordArguments: KeywordArguments = chainedCall ? {}
+      : withCodeKeywords(modelled?.credential === 'DefaultAzureCredential' ? modelled.keywords.keywordArguments : undefined, keywordArgumentsFromSettings(settings.defaultAzureCredential));
     this.lastInputs = {
       env, keywordArguments, folderKey,
+      ...(chainedCall ? { chained: chainedCall.members } : {}),
       ...(interpreterFacts ? { interpreter: interpreterFacts } : {}),
       ...(folder ? { workingDirectory: folder.uri.fsPath } : {}),
     };
@@ -326,15 +340,16 @@ export class ChainController implements vscode.Disposable {
     const trustedPath = definedEnvironment(process.env).PATH ?? '';
     const report = await engine.evaluate({
       env, keywordArguments, interpreter: interpreterFacts, allowedHosts, signal,
+      ...(chainedCall ? { chained: chainedCall.members } : {}),
       trustedPath, allowedPrograms: this.allowedHosts.programs(),
       ...(folder ? { workingDirectory: folder.uri.fsPath } : {}),
       onSourceDone: (credential, elapsedMs, status) => {
         finished.set(credential, status);
         this.log.info(`  ${credential}: ${status} in ${elapsedMs} ms`);
-        publishProbing(new Map(finished), order);
+        publishProbing(new Map(finished), order, chained);
       },
     });
-    return { report, python, checkedAt: Date.now() };
+    return { report, python, checkedAt: Date.now(), ...(chained ? { chained } : {}) };
   }
 
   /**
@@ -350,6 +365,7 @@ export class ChainController implements vscode.Disposable {
     const engine = await this.engine();
     return engine.evaluate({
       env: inputs.env, keywordArguments: { ...inputs.keywordArguments, exclude }, interpreter: inputs.interpreter,
+      ...(inputs.chained ? { chained: inputs.chained } : {}),
       allowedHosts: this.allowedHosts.list(), trustedPath: definedEnvironment(process.env).PATH ?? '',
       allowedPrograms: this.allowedHosts.programs(), signal,
       ...(inputs.workingDirectory ? { workingDirectory: inputs.workingDirectory } : {}),
@@ -385,9 +401,15 @@ export class ChainController implements vscode.Disposable {
     if (python.kind !== 'answered') throw new Error(vscode.l10n.t('Restricted Mode does not allow running the workspace interpreter'));
     if (!python.azureIdentityVersion) throw new Error(vscode.l10n.t('azure-identity is not installed in {0}', python.interpreter.path));
     const engine = await this.engine();
-    const { env, keywordArguments } = this.lastInputs;
+    const { env, keywordArguments, chained } = this.lastInputs;
+    // A ChainedTokenCredential is run as the code builds it; a member the source cannot tell cannot be built.
+    const unknown = chained?.findIndex((member) => member.kind === 'unknown') ?? -1;
+    if (unknown >= 0 && snapshot.check.chained) {
+      throw new Error(vscode.l10n.t('member {0} of the ChainedTokenCredential at {1} is not known from the source, so Python cannot build it here', unknown + 1, snapshot.check.chained.where));
+    }
     const verification = await engine.verify({
       env, keywordArguments, interpreterPath: python.interpreter.path, report,
+      ...(chained ? { chained } : {}),
       interpreter: python, allowedHosts: this.allowedHosts.list(), signal,
     });
     // The answer stays in the view (a row under the Python row) while later checks of this folder give the same answer.

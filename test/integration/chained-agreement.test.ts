@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chainedMembersOf } from '../../src/core/chain/chained';
 import { evaluateChain } from '../../src/core/chain/engine';
+import { createEngineFacade } from '../../src/core/engineFacade';
 import type { CredentialName } from '../../src/core/chain/types';
 import { findCredentialCalls } from '../../src/core/code/credentialCalls';
 import { detectAzureIdentity } from '../../src/core/python';
@@ -20,6 +21,12 @@ import { usableInterpreter } from './helpers/pythonEnvs';
 import { ensureToolsBuilt } from './helpers/sandbox';
 
 const KEYS: readonly PythonKey[] = ['debian12', 'debian13', 'debiansid'];
+/** az's Entra error for a tenant that does not exist: 1.13.0b2 reads it as "unavailable" and goes on; 1.23+ stops there. */
+const UNKNOWN_TENANT_EXPECT = {
+  debian12: { outcome: 'token', credential: 'EnvironmentCredential' },
+  debian13: { outcome: 'failure', credential: 'AzureCliCredential' },
+  debiansid: { outcome: 'failure', credential: 'AzureCliCredential' },
+} as const;
 
 /** Runs ChainedTokenCredential(<members>()) and records, per member, what its get_token did. */
 const SCRIPT = String.raw`
@@ -28,9 +35,9 @@ import azure.identity as identity
 from azure.identity import ChainedTokenCredential, CredentialUnavailableError
 attempts = []
 class Watched:
-    def __init__(self, name):
+    def __init__(self, name, kwargs):
         self.name = name
-        self.inner = getattr(identity, name)()
+        self.inner = getattr(identity, name)(**kwargs)
     def get_token(self, *scopes, **kwargs):
         try:
             token = self.inner.get_token(*scopes, **kwargs)
@@ -42,7 +49,9 @@ class Watched:
             raise
         attempts.append({"credential": self.name, "status": "succeeded", "message": ""})
         return token
-chain = ChainedTokenCredential(*[Watched(name) for name in json.loads(sys.argv[1])])
+members = json.loads(sys.argv[1])
+kwargs = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+chain = ChainedTokenCredential(*[Watched(name, kwargs.get(name, {})) for name in members])
 try:
     chain.get_token("https://management.azure.com/.default")
     verdict = {"outcome": "token", "credential": attempts[-1]["credential"], "message": ""}
@@ -60,6 +69,8 @@ interface PythonRun {
 interface Case {
   readonly scenario: string;
   readonly members: readonly CredentialName[];
+  /** AzureCliCredential(tenant_id=…): the sandbox's own tenant, or one that does not exist. */
+  readonly cliTenant?: 'sandbox' | 'unknown';
   /** What the library does, per version (the same in all three unless given per key). */
   readonly expect: { outcome: 'token' | 'failure'; credential: CredentialName | null } | Readonly<Record<PythonKey, { outcome: 'token' | 'failure'; credential: CredentialName | null }>>;
 }
@@ -79,7 +90,17 @@ const CASES: readonly Case[] = [
   { scenario: 'mi-app-service', members: ['AzureCliCredential', 'ManagedIdentityCredential'], expect: { outcome: 'token', credential: 'AzureCliCredential' } },
   { scenario: 'mi-app-service', members: ['ManagedIdentityCredential', 'AzureCliCredential'], expect: { outcome: 'token', credential: 'ManagedIdentityCredential' } },
   { scenario: 'az-not-logged-in-pwsh-signed-in', members: ['AzureCliCredential', 'AzurePowerShellCredential'], expect: { outcome: 'token', credential: 'AzurePowerShellCredential' } },
+  // A member's own tenant_id: az runs with --tenant. Its own tenant gives the token; a tenant that does not exist makes
+  // az fail with Entra's error (not "az login"), which ends a ChainedTokenCredential before EnvironmentCredential.
+  { scenario: 'env-service-principal-secret', members: ['AzureCliCredential', 'EnvironmentCredential'], cliTenant: 'sandbox', expect: { outcome: 'token', credential: 'AzureCliCredential' } },
+  { scenario: 'env-service-principal-secret', members: ['AzureCliCredential', 'EnvironmentCredential'], cliTenant: 'unknown', expect: UNKNOWN_TENANT_EXPECT },
 ];
+const UNKNOWN_TENANT = '0b1e6b51-0000-4000-8000-00000000dead';
+const cliTenantOf = (kase: Case, sb: Sandbox): string | undefined => (kase.cliTenant === 'sandbox' ? sb.tenantId : kase.cliTenant === 'unknown' ? UNKNOWN_TENANT : undefined);
+const memberSource = (kase: Case, sb: Sandbox): string => kase.members.map((m) => {
+  const tenant = m === 'AzureCliCredential' ? cliTenantOf(kase, sb) : undefined;
+  return tenant ? `${m}(tenant_id="${tenant}")` : `${m}()`;
+}).join(', ');
 
 let sb: Sandbox;
 let envs: Awaited<ReturnType<typeof ensurePythonAzureIdentityEnvs>>;
@@ -97,7 +118,7 @@ after(async () => {
 for (const kase of CASES) {
   const scenario = SCENARIOS.find((s) => s.name === kase.scenario);
   assert.ok(scenario, kase.scenario);
-  describe(`ChainedTokenCredential(${kase.members.join(', ')}) — ${scenario.title}`, () => {
+  describe(`ChainedTokenCredential(${kase.members.join(', ')})${kase.cliTenant ? ` with the CLI's tenant_id (${kase.cliTenant})` : ''} — ${scenario.title}`, () => {
     for (const key of KEYS) {
       test(key, { timeout: 120_000 }, async (t) => {
         const env = usableInterpreter(t, envs[key]);
@@ -108,7 +129,7 @@ for (const kase of CASES) {
         const found = await detectAzureIdentity(env.python, { PATH: '/usr/bin:/bin' });
 
         // The engine reads the members from source, as the view does.
-        const [call] = (await findCredentialCalls(`from azure.identity import *\ncredential = ChainedTokenCredential(${kase.members.map((m) => `${m}()`).join(', ')})\n`))
+        const [call] = (await findCredentialCalls(`from azure.identity import *\ncredential = ChainedTokenCredential(${memberSource(kase, sb)})\n`))
           .filter((c) => c.credential === 'ChainedTokenCredential');
         const report = await evaluateChain({
           env: processEnv, keywordArguments: {}, azureIdentityVersion: found.version ?? undefined, versionSource: 'python',
@@ -117,7 +138,8 @@ for (const kase of CASES) {
           chained: chainedMembersOf(call!),
         });
 
-        const run = await runProcess(env.python, ['-c', SCRIPT, JSON.stringify(kase.members)], { env: processEnv, timeoutMs: 90_000 });
+        const tenant = cliTenantOf(kase, sb);
+        const run = await runProcess(env.python, ['-c', SCRIPT, JSON.stringify(kase.members), JSON.stringify(tenant ? { AzureCliCredential: { tenant_id: tenant } } : {})], { env: processEnv, timeoutMs: 90_000 });
         assert.equal(run.exitCode, 0, run.stderr);
         const python = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as PythonRun;
 
@@ -130,6 +152,8 @@ for (const kase of CASES) {
           'each member Python reached, with the same status',
         );
         assert.deepEqual(report.sources.map((s) => s.credential), [...kase.members], 'the rows are the members, in order');
+        if (kase.cliTenant) assert.ok(!report.notes?.some((n) => n.includes('tenant_id')), `tenant_id is applied, not noted: ${String(report.notes)}`);
+        if (kase.cliTenant === 'sandbox') assert.equal(report.sources[0]!.identity?.tenantId, sb.tenantId);
         if (python.verdict.outcome === 'failure') {
           assert.equal(python.verdict.type, 'ClientAuthenticationError');
           assert.match(python.verdict.message, /^ChainedTokenCredential failed to retrieve a token from the included credentials\./);
@@ -137,6 +161,41 @@ for (const kase of CASES) {
         } else {
           assert.equal(report.verdict.message, `ChainedTokenCredential acquired a token from ${python.verdict.credential}`);
         }
+      });
+    }
+  });
+}
+
+// Verify with Python on a ChainedTokenCredential (the extension's entry point): the real library runs the members as
+// the code builds them, not DefaultAzureCredential, so it agrees with the engine. With DefaultAzureCredential's
+// chain both cases would disagree: it tries EnvironmentCredential first, and goes on past the az error (1.23+).
+const VERIFIED: readonly Case[] = [
+  { scenario: 'env-service-principal-secret', members: ['AzureCliCredential', 'EnvironmentCredential'], expect: { outcome: 'token', credential: 'AzureCliCredential' } },
+  { scenario: 'az-error', members: ['AzureCliCredential', 'AzurePowerShellCredential'], expect: { outcome: 'failure', credential: 'AzureCliCredential' } },
+  { scenario: 'env-service-principal-secret', members: ['AzureCliCredential', 'EnvironmentCredential'], cliTenant: 'unknown', expect: UNKNOWN_TENANT_EXPECT },
+];
+for (const kase of VERIFIED) {
+  const scenario = SCENARIOS.find((s) => s.name === kase.scenario)!;
+  describe(`Verify with Python: ChainedTokenCredential(${memberSource(kase, { tenantId: 'T' } as Sandbox)}) — ${scenario.title}`, () => {
+    for (const key of KEYS) {
+      test(key, { timeout: 120_000 }, async (t) => {
+        const env = usableInterpreter(t, envs[key]);
+        if (!env) return;
+        const prepared = await prepareScenario(sb, scenario);
+        t.after(() => prepared.cleanup());
+        const processEnv = { ...prepared.env, ...env.env };
+        const engine = createEngineFacade();
+        const [call] = (await engine.credentialCalls(`from azure.identity import *\ncredential = ChainedTokenCredential(${memberSource(kase, sb)})\n`))
+          .filter((c) => c.credential === 'ChainedTokenCredential');
+        const chained = engine.chainedMembers(call!);
+        const detected = await engine.detectPython(env.python, { PATH: '/usr/bin:/bin' }, new AbortController().signal);
+        const signal = new AbortController().signal;
+        const report = await engine.evaluate({ env: processEnv, keywordArguments: {}, chained, interpreter: detected, signal });
+        const verification = await engine.verify({ env: processEnv, keywordArguments: {}, chained, interpreter: detected, signal, interpreterPath: env.python, report });
+        const expected = 'outcome' in kase.expect ? kase.expect : kase.expect[key];
+        assert.deepEqual({ outcome: verification.verdict.outcome, credential: verification.verdict.credential }, expected, verification.verdict.message);
+        assert.equal(verification.agrees, true, verification.differences.join('\n'));
+        assert.deepEqual((verification as { chain?: readonly string[] | null }).chain, [...kase.members], 'Python built the members, in order');
       });
     }
   });

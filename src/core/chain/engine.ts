@@ -16,7 +16,7 @@ import { visualStudioCodeProbe } from './sources/visualStudioCode';
 import { workloadIdentityConfigured, workloadIdentityProbe } from './sources/workloadIdentity';
 import { readBoundedText } from '../files/boundedRead';
 import { redactSecrets, secretsOf } from '../redact';
-import { ignoredKeywordNotes, modelledPrefix, standaloneBehaviour } from './chained';
+import { ignoredKeywordNotes, memberTenants, modelledPrefix, standaloneBehaviour } from './chained';
 import type { ChainInputs, ChainReport, CredentialName, Verdict } from './types';
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
 import { WorkspaceProgramError } from './workspacePrograms';
@@ -128,6 +128,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     platform,
     wsl: platform === 'linux' && release().toLowerCase().includes('microsoft'),
     programPolicy: { trustedPath: inputs.trustedPath, allowedPrograms: inputs.allowedPrograms ?? [], workingDirectory: inputs.workingDirectory },
+    ...(inputs.chained ? { memberTenants: memberTenants(inputs.chained) } : {}),
   };
 
   // The developer tools are the slow probes (a process each, seconds when a tool is slow): their processes start

@@ -53,6 +53,14 @@ export function keywordArgumentsFromSettings(settings: DefaultAzureCredentialSet
   };
 }
 
+/** The `azureDevAuth.defaultAzureCredential.*` keys that are set (not null), e.g. "excludeAzureCliCredential". */
+export function setDefaultAzureCredentialKeys(settings: DefaultAzureCredentialSettings): string[] {
+  const keys = EXCLUDE_SETTING_KEYS.filter(({ credential }) => typeof settings.exclude[credential] === 'boolean').map(({ key }) => key);
+  if (typeof settings.processTimeout === 'number') keys.push('processTimeout');
+  if (typeof settings.requireEnvvar === 'boolean') keys.push('requireEnvvar');
+  return keys;
+}
+
 /** A usable overall timeout: a setting of 0, a negative or a non-number falls back to the default. */
 export function checkTimeoutMs(settings: Pick<FolderSettings, 'checkTimeoutSeconds'>): number {
   const seconds = settings.checkTimeoutSeconds;

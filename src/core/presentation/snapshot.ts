@@ -49,9 +49,24 @@ export interface SnapshotScope {
   readonly multiRoot: boolean;
 }
 
+/** The code's `ChainedTokenCredential(...)` a check models instead of DefaultAzureCredential. */
+export interface ChainedCallScope {
+  /** Where the call is, e.g. "app.py:12" (workspace-relative, 1-based line). */
+  readonly where: string;
+  /** Its members as written, in order ("EnvironmentCredential()", "app.fallback"), bounded by the reader. */
+  readonly members: readonly string[];
+  /**
+   * The `azureDevAuth.defaultAzureCredential.*` settings that are set: they are DefaultAzureCredential's keywords,
+   * which a ChainedTokenCredential does not have, so the check does not apply them.
+   */
+  readonly ignoredSettings: readonly string[];
+}
+
 /** A finished evaluation: what a `ready` snapshot shows, and what a later failed one keeps as stale. */
 export interface CompletedCheck {
   readonly report: ChainReport;
+  /** Set when the check modelled the code's ChainedTokenCredential(...) call instead of DefaultAzureCredential. */
+  readonly chained?: ChainedCallScope;
   readonly python: PythonFacts;
   /** Epoch milliseconds. */
   readonly checkedAt: number;
@@ -86,6 +101,8 @@ export interface ProbingSnapshot {
   readonly order: readonly CredentialName[];
   /** Sources whose probe has finished, with the source's own result (chain semantics come with the report). */
   readonly finished: ReadonlyMap<CredentialName, SourceStatus>;
+  /** The ChainedTokenCredential(...) call being checked, when the check models one. */
+  readonly chained?: ChainedCallScope;
   /**
    * The last check of this folder when it succeeded, for the status bar while the new one runs; undefined after a
    * failure, so re-checking never brings an old answer back as if it were current.

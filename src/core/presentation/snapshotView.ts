@@ -13,7 +13,7 @@ import {
 } from './chainRows';
 import {
   activeSource, assertNever, failureReason, formatClock,
-  type ChainSnapshot, type CompletedCheck, type FailedSnapshot, type InterpreterChoice, type PythonFacts, type SnapshotScope,
+  type ChainedCallScope, type ChainSnapshot, type CompletedCheck, type FailedSnapshot, type InterpreterChoice, type PythonFacts, type SnapshotScope,
 } from './snapshot';
 
 /** Something a row or tooltip offers; the extension maps each to a command. */
@@ -53,6 +53,8 @@ export interface RowModel {
 export type ViewRow =
   | { readonly kind: 'restricted'; readonly model: RowModel }
   | { readonly kind: 'python'; readonly model: RowModel }
+  /** The code's ChainedTokenCredential(...) call the rows below model. */
+  | { readonly kind: 'call'; readonly model: RowModel }
   | { readonly kind: 'headline'; readonly model: RowModel }
   | { readonly kind: 'note'; readonly model: RowModel }
   | { readonly kind: 'verification'; readonly model: RowModel }
@@ -81,15 +83,66 @@ export function chainViewRows(snapshot: ChainSnapshot, options: ViewOptions): Vi
   const rows: ViewRow[] = [];
   if (!snapshot.scope.trusted) rows.push({ kind: 'restricted', model: restrictedRow(snapshot) });
   rows.push({ kind: 'python', model: pythonRow(snapshot) });
-  if (snapshot.phase === 'ready' && snapshot.check.verified) rows.push({ kind: 'verification', model: verificationRow(snapshot.check.verified) });
+  const chained = chainedScopeOf(snapshot);
+  if (chained) rows.push({ kind: 'call', model: chainedCallRow(chained) });
+  if (snapshot.phase === 'ready' && snapshot.check.verified) rows.push({ kind: 'verification', model: verificationRow(snapshot.check.verified, snapshot.check.chained !== undefined) });
   const headline = headlineRow(snapshot, options.now ?? Date.now());
   if (headline) rows.push({ kind: 'headline', model: headline });
   if (snapshot.phase === 'ready' && snapshot.check.report.disagreement) {
     rows.push({ kind: 'disagreement', model: disagreementRow(snapshot.check.report.disagreement, snapshot.check.report.azureIdentityVersion) });
   }
   rows.push(...noteRows(snapshot));
+  if (chained?.ignoredSettings.length) rows.push({ kind: 'note', model: ignoredSettingsRow(chained) });
   rows.push(...sourceRows(snapshot, options));
   return rows;
+}
+
+/** The ChainedTokenCredential(...) call a snapshot models (the stale check's, after a failure); undefined for DefaultAzureCredential. */
+export function chainedScopeOf(snapshot: ChainSnapshot): ChainedCallScope | undefined {
+  switch (snapshot.phase) {
+    case 'idle': return undefined;
+    case 'probing': return snapshot.chained;
+    case 'ready': return snapshot.check.chained;
+    case 'failed': return snapshot.stale?.chained;
+    default: return assertNever(snapshot);
+  }
+}
+
+/** "ChainedTokenCredential at app.py:12": which call the rows model, its members in the order written. */
+function chainedCallRow(chained: ChainedCallScope): RowModel {
+  const members = chained.members.map((member, index) => `${index + 1}. ${markdownText(member)}`);
+  return {
+    label: l10n.t('ChainedTokenCredential at {0}', chained.where),
+    description: chained.members.length === 1 ? l10n.t('1 member, in the order written') : l10n.t('{0} members, in the order written', chained.members.length),
+    icon: 'list-ordered',
+    color: undefined,
+    tooltip: [
+      l10n.t('The rows below model the code\'s **ChainedTokenCredential** at {0}: its members run in the order written, each with the rules of that credential on its own (outside DefaultAzureCredential).', markdownText(chained.where)),
+      '',
+      ...members,
+      '',
+      l10n.t('The `azureDevAuth.defaultAzureCredential.*` settings (exclude…, processTimeout, requireEnvvar) do not apply: they are DefaultAzureCredential\'s keyword arguments, which a ChainedTokenCredential does not have. `AZURE_TOKEN_CREDENTIALS` is ignored too.'),
+    ].join('\n'),
+    links: [],
+    contextValue: 'call;chained',
+    click: undefined,
+  };
+}
+
+/** Settings for DefaultAzureCredential that are set while the chain models a ChainedTokenCredential: said, not applied. */
+function ignoredSettingsRow(chained: ChainedCallScope): RowModel {
+  const names = chained.ignoredSettings.join(', ');
+  const keys = chained.ignoredSettings.map((key) => `azureDevAuth.defaultAzureCredential.${key}`).join(', ');
+  return {
+    label: l10n.t('Settings not applied: {0}', names),
+    description: l10n.t('ChainedTokenCredential has no such keywords'),
+    icon: 'info',
+    color: undefined,
+    tooltip: l10n.t('{0} model keyword arguments of DefaultAzureCredential. The code builds a ChainedTokenCredential at {1}, which has no such keywords: its members run whatever these settings say.', markdownText(keys), markdownText(chained.where)),
+    links: [],
+    contextValue: 'note;settingsIgnored',
+    click: undefined,
+  };
 }
 
 /** Tools signed in as different users or tenants: who wins, who the others are; a click offers the fixes. */
@@ -107,11 +160,13 @@ function disagreementRow(disagreement: ToolDisagreement, version: string): RowMo
 }
 
 /** What the real library said when the developer ran Verify with Python on this check. */
-function verificationRow(verified: NonNullable<CompletedCheck['verified']>): RowModel {
+function verificationRow(verified: NonNullable<CompletedCheck['verified']>, chained: boolean): RowModel {
   const v = verified.verification;
   const what = v.verdict.outcome === 'token' && v.verdict.credential ? l10n.t('gets its token from {0}', displayName(v.verdict.credential)) : l10n.t('fails');
   const lines = [
-    l10n.t('**Verify with Python** at {0}: the real DefaultAzureCredential in {1} (azure-identity {2}) {3}.', formatClock(verified.at), markdownText(v.python), markdownText(v.azureIdentityVersion), what),
+    chained
+      ? l10n.t('**Verify with Python** at {0}: the real ChainedTokenCredential, built with these members in {1} (azure-identity {2}), {3}.', formatClock(verified.at), markdownText(v.python), markdownText(v.azureIdentityVersion), what)
+      : l10n.t('**Verify with Python** at {0}: the real DefaultAzureCredential in {1} (azure-identity {2}) {3}.', formatClock(verified.at), markdownText(v.python), markdownText(v.azureIdentityVersion), what),
     v.agrees ? l10n.t('That is what this view predicts.') : l10n.t('That is not what this view predicts:'),
     ...v.differences.map((d) => `- ${markdownText(d)}`),
   ];
@@ -548,9 +603,13 @@ export function statusBarModel(snapshot: ChainSnapshot, now = Date.now()): Statu
     case 'ready': {
       const report = snapshot.check.report;
       const active = activeSource(report);
+      const chained = snapshot.check.chained;
+      if (chained) lines.push(l10n.t('The code\'s ChainedTokenCredential at {0}:', markdownText(chained.where)), '');
       if (active) {
         text = `$(azure) ${activeText(report)}`;
-        lines.push(l10n.t('**DefaultAzureCredential** signs in as **{0}** through **{1}**', markdownText(fullIdentity(active.identity) ?? l10n.t('unknown')), displayName(active.credential)), '');
+        lines.push(chained
+          ? l10n.t('**ChainedTokenCredential** signs in as **{0}** through **{1}**', markdownText(fullIdentity(active.identity) ?? l10n.t('unknown')), displayName(active.credential))
+          : l10n.t('**DefaultAzureCredential** signs in as **{0}** through **{1}**', markdownText(fullIdentity(active.identity) ?? l10n.t('unknown')), displayName(active.credential)), '');
         if (active.identity?.tenantId) lines.push(`- ${l10n.t('Tenant: {0}', markdownText(active.identity.tenantId))}`);
         if (active.expiresOn) lines.push(`- ${l10n.t('Token expires: {0}', markdownText(formatExpiry(active.expiresOn, now)))}`);
       } else if (report.verdict.outcome === 'not-checked') {
@@ -562,7 +621,8 @@ export function statusBarModel(snapshot: ChainSnapshot, now = Date.now()): Statu
         const where = report.verdict.credential ? l10n.t('{0} fails', displayName(report.verdict.credential)) : l10n.t('no credential');
         text = `$(warning) ${l10n.t('Azure: {0}', where)}`;
         warning = true;
-        lines.push(report.verdict.credential ? l10n.t('**DefaultAzureCredential fails** at {0}:', displayName(report.verdict.credential)) : l10n.t('**DefaultAzureCredential fails**:'), '');
+        if (chained) lines.push(report.verdict.credential ? l10n.t('**ChainedTokenCredential fails** at {0}:', displayName(report.verdict.credential)) : l10n.t('**ChainedTokenCredential fails**:'), '');
+        else lines.push(report.verdict.credential ? l10n.t('**DefaultAzureCredential fails** at {0}:', displayName(report.verdict.credential)) : l10n.t('**DefaultAzureCredential fails**:'), '');
         lines.push(markdownText(firstLine(report.verdict.message).slice(0, 300)), '');
       }
       lines.push(`- ${l10n.t('Checked at {0}', formatClock(snapshot.check.checkedAt))}`);
@@ -627,6 +687,8 @@ function fence(text: string): string {
 export function verificationOffer(snapshot: ChainSnapshot, offered: readonly string[]): { readonly version: string; readonly message: string } | undefined {
   if (snapshot.phase !== 'ready' || !snapshot.scope.trusted) return undefined;
   const { report, python } = snapshot.check;
+  // The offer is about DefaultAzureCredential's rules for this version; a ChainedTokenCredential is verified on request.
+  if (snapshot.check.chained) return undefined;
   if (python.kind !== 'answered' || !python.azureIdentityVersion || report.versionSource !== 'python') return undefined;
   if (!report.rules?.verifyAdvised || offered.includes(report.azureIdentityVersion)) return undefined;
   return { version: report.azureIdentityVersion, message: l10n.t('{0} — Verify with Python', report.rules.summary) };

@@ -198,8 +198,18 @@ def _raised_in(tb):
     return None
 
 _started = time.monotonic()
+# "chained": the code's ChainedTokenCredential(...) of explicit credentials, built as the code builds it (each member
+# called without arguments, in the order written) instead of DefaultAzureCredential.
+_chained = _config.get("chained")
 try:
-    _credential = DefaultAzureCredential(**_kwargs)
+    if isinstance(_chained, list):
+        import azure.identity as _identity
+        from azure.identity import ChainedTokenCredential
+        _tenants = _config.get("chainedTenants") or {}
+        _credential = ChainedTokenCredential(*[getattr(_identity, _name)(**({"tenant_id": _tenants[_name]} if _name in _tenants else {}))
+                                               for _name in _chained if _name in _NAMES])
+    else:
+        _credential = DefaultAzureCredential(**_kwargs)
 except Exception as ex:
     _send("constructor-error", exception=type(ex).__name__, message=_message(ex), credential=_raised_in(ex.__traceback__),
           elapsedMs=round((time.monotonic() - _started) * 1000))

@@ -206,7 +206,7 @@ export function attemptedCredentials(message: string): Map<CredentialName, strin
 }
 
 /** Reads a run into the engine's terms. */
-export function interpretPythonRun(python: string, run: PythonRun): PythonOutcome {
+export function interpretPythonRun(python: string, run: PythonRun, chainName: 'DefaultAzureCredential' | 'ChainedTokenCredential' = 'DefaultAzureCredential'): PythonOutcome {
   const base = {
     python,
     azureIdentityVersion: run.meta?.version ?? run.importError?.version ?? null,
@@ -275,7 +275,7 @@ export function interpretPythonRun(python: string, run: PythonRun): PythonOutcom
   if (run.token) {
     return { ...base, chain, attempts, identity: run.token.identity, elapsedMs: run.token.elapsedMs,
       expiresOn: run.token.expiresOn === null ? null : new Date(run.token.expiresOn * 1000).toISOString(),
-      verdict: { outcome: 'token', credential: winner, message: `DefaultAzureCredential acquired a token from ${winner ?? 'an unknown credential'}` } };
+      verdict: { outcome: 'token', credential: winner, message: `${chainName} acquired a token from ${winner ?? 'an unknown credential'}` } };
   }
   if (run.failure) {
     return { ...base, chain, attempts, identity: null, expiresOn: null, elapsedMs: run.failure.elapsedMs,
@@ -298,6 +298,13 @@ export interface RunDefaultAzureCredentialOptions {
   readonly timeoutMs?: number;
   readonly cwd?: string;
   readonly scope?: string;
+  /**
+   * The code's ChainedTokenCredential members, in order: the run builds `ChainedTokenCredential(<each>())` instead of
+   * DefaultAzureCredential (keywordArguments then do not apply).
+   */
+  readonly chained?: readonly CredentialName[];
+  /** The `tenant_id=` a member of `chained` is built with, by credential. */
+  readonly chainedTenants?: Readonly<Partial<Record<CredentialName, string>>>;
 }
 
 /** Runs DefaultAzureCredential in the interpreter and reads what it did. Never throws for the library's own errors. */
@@ -307,11 +314,12 @@ export async function runPythonDefaultAzureCredential(options: RunDefaultAzureCr
     scope: options.scope ?? MANAGEMENT_SCOPE,
     keywords: booleanKeywords(options.keywordArguments),
     processTimeout: options.keywordArguments.processTimeoutSeconds ?? null,
+    ...(options.chained ? { chained: options.chained, chainedTenants: options.chainedTenants ?? {} } : {}),
   };
   const result = await runProcess(options.python, ['-c', VERIFY_SCRIPT, JSON.stringify(config)], {
     env: options.env, cwd: options.cwd ?? tmpdir(), timeoutMs, signal: options.signal,
   });
-  const outcome = interpretPythonRun(options.python, parseVerifyOutput(result.stdout, secretsOf(options.env)));
+  const outcome = interpretPythonRun(options.python, parseVerifyOutput(result.stdout, secretsOf(options.env)), options.chained ? 'ChainedTokenCredential' : 'DefaultAzureCredential');
   if (outcome.verdict || outcome.problem?.startsWith('azure-identity could not be imported')) return outcome;
   // No answer: say why the process ended (not found, timeout, crash) unless it exited normally after all.
   const endedNormally = result.exitCode === 0 && !result.timedOut && !result.cancelled && !result.spawnError;

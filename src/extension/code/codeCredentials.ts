@@ -2,13 +2,22 @@ import * as vscode from 'vscode';
 import type { CredentialCall, ModelledKeywords } from '../../core/code/credentialCalls';
 import type { LegacyUsage } from '../../core/code/legacyAuth';
 import type { EngineFacade } from '../../core/engineFacade';
+import type { ChainedMember } from '../../core/chain/chained';
 
-/** The `DefaultAzureCredential(...)` call the Credential Chain view models, and where it is. */
-export interface ModelledCall {
+/** The `DefaultAzureCredential(...)` or `ChainedTokenCredential(...)` call the Credential Chain view models, and where it is. */
+export type ModelledCall = {
   readonly uri: vscode.Uri;
   /** 0-based line of the call. */
   readonly line: number;
-  readonly keywords: ModelledKeywords;
+} & (
+  | { readonly credential: 'DefaultAzureCredential'; readonly keywords: ModelledKeywords }
+  /** Its members in the order written: the chain checked instead of DefaultAzureCredential's. */
+  | { readonly credential: 'ChainedTokenCredential'; readonly members: readonly ChainedMember[] }
+);
+
+/** The calls the chain can model: DefaultAzureCredential's, and a ChainedTokenCredential of explicit credentials. */
+export function isModellable(call: CredentialCall): boolean {
+  return call.credential === 'DefaultAzureCredential' || call.credential === 'ChainedTokenCredential';
 }
 
 const PARSE_DEBOUNCE_MS = 300;
@@ -17,7 +26,7 @@ const MAX_DOCUMENT_CHARS = 1_000_000;
 
 /**
  * Reads the credential constructions of Python documents (through the engine's Python grammar, loaded on first use)
- * and decides which `DefaultAzureCredential(...)` the chain models: the first one in the active editor's file, staying
+ * and decides which `DefaultAzureCredential(...)` or `ChainedTokenCredential(...)` the chain models: the first one in the active editor's file, staying
  * put while the developer looks at a file without one, or the one chosen with a lens. Tells the controller when that
  * call or its literal keyword arguments change (a switch of file, a save).
  */
@@ -85,18 +94,23 @@ export class CodeCredentials implements vscode.Disposable {
   }
 
   private async adopt(document: vscode.TextDocument, line?: number): Promise<void> {
-    const calls = (await this.callsIn(document)).filter((c) => c.credential === 'DefaultAzureCredential');
+    const calls = (await this.callsIn(document)).filter(isModellable);
     const sameFile = this.modelled?.uri.toString() === document.uri.toString();
     const call = line !== undefined ? calls.find((c) => c.range.startLine === line) : calls[0];
-    // A file without a DefaultAzureCredential keeps the call modelled before, unless that call was in this file and is gone.
+    // A file without a credential call keeps the call modelled before, unless that call was in this file and is gone.
     if (!call && !sameFile) return;
     const engine = await this.engine();
-    const next: ModelledCall | undefined = call ? { uri: document.uri, line: call.range.startLine, keywords: engine.modelledKeywords(call) } : undefined;
-    if (JSON.stringify(next && { u: next.uri.toString(), l: next.line, k: next.keywords }) === JSON.stringify(this.modelled && { u: this.modelled.uri.toString(), l: this.modelled.line, k: this.modelled.keywords })) return;
+    let next: ModelledCall | undefined;
+    if (call?.credential === 'ChainedTokenCredential') next = { uri: document.uri, line: call.range.startLine, credential: call.credential, members: engine.chainedMembers(call) };
+    else if (call) next = { uri: document.uri, line: call.range.startLine, credential: 'DefaultAzureCredential', keywords: engine.modelledKeywords(call) };
+    const key = (m: ModelledCall | undefined) => JSON.stringify(m && { ...m, uri: m.uri.toString() });
+    if (key(next) === key(this.modelled)) return;
     this.modelled = next;
     const where = next ? `${vscode.workspace.asRelativePath(next.uri)}:${next.line + 1}` : 'no call';
-    this.log.info(`The chain models ${next ? `${engine.credentialLensDetail(next.keywords)} at ${where}` : 'the settings only (the call is gone)'}`);
-    this.changed.fire(`the modelled DefaultAzureCredential call changed (${where})`);
+    const what = next?.credential === 'ChainedTokenCredential' ? `ChainedTokenCredential(${engine.chainedMemberTexts(next.members).join(', ')})`
+      : next ? engine.credentialLensDetail(next.keywords) : '';
+    this.log.info(`The chain models ${next ? `${what} at ${where}` : 'the settings only (the call is gone)'}`);
+    this.changed.fire(`the modelled ${next?.credential ?? 'credential'} call changed (${where})`);
   }
 
   dispose(): void {

@@ -2,11 +2,12 @@ import * as vscode from 'vscode';
 import type { EngineFacade } from '../../core/engineFacade';
 import type { ChainController } from '../chainController';
 import { Commands } from '../ids';
-import type { CodeCredentials } from './codeCredentials';
+import { isModellable, type CodeCredentials } from './codeCredentials';
 
 /**
- * A line above each `DefaultAzureCredential(...)` in a Python file: on the call the Credential Chain models, who the
- * code signs in as through which source (or why it fails), which opens the chain; on any other, "Model This Call".
+ * A line above each `DefaultAzureCredential(...)` and `ChainedTokenCredential(...)` in a Python file: on the call the
+ * Credential Chain models, who the code signs in as through which source (or why it fails), which opens the chain; on
+ * any other, "Model This Call".
  * Redrawn when the chain's answer or the modelled call changes.
  */
 export class CredentialLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -22,7 +23,7 @@ export class CredentialLensProvider implements vscode.CodeLensProvider, vscode.D
   }
 
   async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
-    const calls = (await this.code.callsIn(document)).filter((c) => c.credential === 'DefaultAzureCredential');
+    const calls = (await this.code.callsIn(document)).filter(isModellable);
     if (calls.length === 0 || token.isCancellationRequested) return [];
     const engine = await this.engine();
     const modelled = this.code.current();
@@ -30,17 +31,20 @@ export class CredentialLensProvider implements vscode.CodeLensProvider, vscode.D
       const range = new vscode.Range(call.range.startLine, call.range.startColumn, call.range.startLine, call.range.startColumn);
       const isModelled = modelled?.uri.toString() === document.uri.toString() && modelled.line === call.range.startLine;
       if (isModelled) {
+        const detail = modelled.credential === 'ChainedTokenCredential' ? chainedDetail(engine.chainedMemberTexts(modelled.members)) : engine.credentialLensDetail(modelled.keywords);
         return new vscode.CodeLens(range, {
           title: engine.credentialLens(this.controller.current),
           command: Commands.showChain,
-          tooltip: `The Credential Chain models this call: ${engine.credentialLensDetail(modelled.keywords)}. Click to open it.`,
+          tooltip: vscode.l10n.t('The Credential Chain models this call: {0}. Click to open it.', detail),
         });
       }
       return new vscode.CodeLens(range, {
         title: vscode.l10n.t('Model This Call in the Credential Chain'),
         command: Commands.modelCredentialCall,
         arguments: [document.uri, call.range.startLine],
-        tooltip: vscode.l10n.t('Check the chain with this call\'s keyword arguments: {0}', engine.credentialLensDetail(engine.modelledKeywords(call))),
+        tooltip: call.credential === 'ChainedTokenCredential'
+          ? vscode.l10n.t('Check the chain as this ChainedTokenCredential builds it: {0}', chainedDetail(engine.chainedMemberTexts(engine.chainedMembers(call))))
+          : vscode.l10n.t('Check the chain with this call\'s keyword arguments: {0}', engine.credentialLensDetail(engine.modelledKeywords(call))),
       });
     });
   }
@@ -48,4 +52,9 @@ export class CredentialLensProvider implements vscode.CodeLensProvider, vscode.D
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** "ChainedTokenCredential(EnvironmentCredential(), AzureCliCredential())": Python, as the code writes it. */
+function chainedDetail(members: readonly string[]): string {
+  return `ChainedTokenCredential(${members.join(', ')})`;
 }

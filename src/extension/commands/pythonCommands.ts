@@ -70,9 +70,17 @@ async function verify(ctx: CommandContext): Promise<void> {
     log.info(`Verify with Python (${result.python}, azure-identity ${result.azureIdentityVersion}): ${result.agrees ? 'agrees' : 'DISAGREES'}`);
     log.info(`  Python: ${result.verdict.outcome}${result.verdict.credential ? ` from ${result.verdict.credential}` : ''}`);
     for (const d of result.differences) log.warn(`  difference: ${d}`);
-    const agrees = result.verdict.outcome === 'token' && result.verdict.credential
-      ? vscode.l10n.t('Python agrees: DefaultAzureCredential gets its token from {0} (azure-identity {1}).', displayName(result.verdict.credential), result.azureIdentityVersion)
-      : vscode.l10n.t('Python agrees: DefaultAzureCredential fails (azure-identity {0}).', result.azureIdentityVersion);
+    const chained = ready.check.chained;
+    let agrees: string;
+    if (chained) {
+      agrees = result.verdict.outcome === 'token' && result.verdict.credential
+        ? vscode.l10n.t('Python agrees: the ChainedTokenCredential at {0} gets its token from {1} (azure-identity {2}).', chained.where, displayName(result.verdict.credential), result.azureIdentityVersion)
+        : vscode.l10n.t('Python agrees: the ChainedTokenCredential at {0} fails (azure-identity {1}).', chained.where, result.azureIdentityVersion);
+    } else {
+      agrees = result.verdict.outcome === 'token' && result.verdict.credential
+        ? vscode.l10n.t('Python agrees: DefaultAzureCredential gets its token from {0} (azure-identity {1}).', displayName(result.verdict.credential), result.azureIdentityVersion)
+        : vscode.l10n.t('Python agrees: DefaultAzureCredential fails (azure-identity {0}).', result.azureIdentityVersion);
+    }
     const details = vscode.l10n.t('Show Details');
     // Not awaited: the progress must end when Python has answered, not when the toast is dismissed.
     const choice = result.agrees

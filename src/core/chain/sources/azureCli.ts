@@ -10,11 +10,15 @@ export const CLI_NOT_LOGGED_IN = "Please run 'az login' to set up an account";
 const UNEXPECTED_OUTPUT_HELP = 'To mitigate this issue, please refer to the troubleshooting guidelines here at '
   + 'https://aka.ms/azsdk/python/identity/azclicredential/troubleshoot.';
 
-/** The command azure-identity runs for the management scope (no tenant: DefaultAzureCredential passes none). */
+/**
+ * The command azure-identity runs for the management scope: DefaultAzureCredential passes no tenant; a standalone
+ * AzureCliCredential(tenant_id=…) adds `--tenant` after the resource, as every modelled version does.
+ */
 export function azCommand(ctx: ProbeContext): ToolCommand {
+  const tenant = ctx.memberTenants?.AzureCliCredential;
   return {
     program: 'az',
-    args: ['account', 'get-access-token', '--output', 'json', '--resource', MANAGEMENT_RESOURCE],
+    args: ['account', 'get-access-token', '--output', 'json', '--resource', MANAGEMENT_RESOURCE, ...(tenant ? ['--tenant', tenant] : [])],
     extraEnv: { AZURE_CORE_NO_COLOR: 'true' },
     invocation: ctx.behaviour.az.invocation,
   };

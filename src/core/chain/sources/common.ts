@@ -36,6 +36,8 @@ export interface ProbeContext {
   readonly platform: NodeJS.Platform;
   /** Linux under WSL (MSAL's test: "microsoft" in the kernel release). */
   readonly wsl: boolean;
+  /** A ChainedTokenCredential member's own `tenant_id=`, by credential (DefaultAzureCredential passes none). */
+  readonly memberTenants?: Readonly<Partial<Record<CredentialName, string>>>;
   /** Which programs found on PATH a check may run (undefined: all, for callers that know no other PATH). */
   readonly programPolicy?: ProgramPolicy;
 }
