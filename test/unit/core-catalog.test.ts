@@ -12,6 +12,8 @@ import { describeSource, displayName, markdownText, verdictHeadline, type Presen
 import { problemRow } from '../../src/core/presentation/accessRows';
 import { accessViewModel } from '../../src/core/presentation/accessViewModel';
 import { explainSignInFailure } from '../../src/core/signin/signInFailures';
+import { administratorRequest, renderCommand } from '../../src/core/team/commands';
+import { groupNameProblem, mailNicknameProblem } from '../../src/core/team/names';
 
 const english = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
 const pseudo = Object.fromEntries(Object.keys(english).map((message) => [message, `⟦${message}⟧`]));
@@ -114,4 +116,18 @@ test("with a translation, the Sign In page's explanation of a failed sign-in car
     useCatalog(undefined);
   }
   assert.equal(explainSignInFailure({ tool: 'az', output: 'AADSTS50076', exitCode: 1, cancelled: false, timedOut: false, notFound: false })!.title, 'Multi-factor authentication required');
+});
+
+test('with a translation, the request for an administrator and the group wizard\'s checks carry no English of core\'s own', () => {
+  useCatalog(pseudo);
+  try {
+    const command = ['az', 'ad', 'group', 'create', '--display-name', 'app-local-dev', '--mail-nickname', 'app-local-dev'];
+    const request = administratorRequest('⟦create the group⟧', '⟦The team needs it.⟧', [command]);
+    const data = [renderCommand(command, 'bash'), renderCommand(command, 'powershell')];
+    assert.deepEqual(untranslatedWords(request, data), [], request);
+    for (const problem of [mailNicknameProblem('a b'), mailNicknameProblem(''), groupNameProblem('')]) assert.deepEqual(untranslatedWords(problem!, []), [], problem);
+  } finally {
+    useCatalog(undefined);
+  }
+  assert.match(administratorRequest('do it', 'why', []), /^Hello, could you do it\?/);
 });

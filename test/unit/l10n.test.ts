@@ -181,6 +181,8 @@ const CORE_VIEW_FILES = [
   // The Sign In page, its failures, the local-development service principal and the .env and auth files.
   ...['authFile', 'envFile', 'knownTenants', 'servicePrincipals', 'signInFailures', 'signInPage', 'signInPageCommands']
     .map((name) => join('src', 'core', 'signin', `${name}.ts`)),
+  // The team wizards: groups, members, roles, the request for an administrator.
+  ...['commands', 'facade', 'groups', 'names', 'recommend', 'roleAssignments'].map((name) => join('src', 'core', 'team', `${name}.ts`)),
 ];
 
 /** Literals of those files that stay as they are in every language, and why. */
@@ -201,6 +203,15 @@ const CORE_NOT_TRANSLATED = new Map<string, string>([
   ["`AttributeError: 'DefaultAzureCredential' object has no attribute 'signed_session'`", "the library's own error"],
   ['local development', "the client secret's name, stored in the tenant"],
   ['displayName eq ', 'a Microsoft Graph filter'],
+  ['appId eq ', 'a Microsoft Graph filter'],
+  ["principalId eq '", 'an Azure Resource Manager filter'],
+  ['[].{name:displayName, upn:userPrincipalName, id:id}', 'an az --query expression'],
+  ['{name: displayName, appId: appId, objectId: id}', 'an az --query expression'],
+  ['User Access Administrator', "Azure's name of a role"],
+  ['Role Based Access Control Administrator', "Azure's name of a role"],
+  // The group's description is stored in the tenant, where the whole team reads it: it stays as written.
+  ['Developers of ', "the group's description, stored in the tenant"],
+  [' who run it locally; holds the roles its local development needs.', "the group's description, stored in the tenant"],
   ['export AZURE_AUTHORITY_HOST=', 'a shell command'],
   ['from azure.identity import ', 'Python code the user pastes'],
   ['# Opens a browser for the sign-in when no earlier source of the chain has a token.', 'Python code the user pastes'],
