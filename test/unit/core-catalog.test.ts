@@ -11,6 +11,9 @@ import { requestedLocales, useCatalog, useLocaleCatalog } from '../../src/core/c
 import { describeSource, displayName, markdownText, verdictHeadline, type PresentableSource } from '../../src/core/presentation/chainRows';
 import { problemRow } from '../../src/core/presentation/accessRows';
 import { accessViewModel } from '../../src/core/presentation/accessViewModel';
+import { explainSignInFailure } from '../../src/core/signin/signInFailures';
+import { administratorRequest, renderCommand } from '../../src/core/team/commands';
+import { groupNameProblem, mailNicknameProblem } from '../../src/core/team/names';
 
 const english = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
 const pseudo = Object.fromEntries(Object.keys(english).map((message) => [message, `⟦${message}⟧`]));
@@ -96,4 +99,35 @@ test("with a translation, the Access view's status and problem rows carry no Eng
     useCatalog(undefined);
   }
   assert.equal(problemRow('p', { kind: 'forbidden', message: 'm', fix: 'f' }).children[0]!.label, 'Fix: f');
+});
+
+test("with a translation, the Sign In page's explanation of a failed sign-in carries no English of core's own", () => {
+  useCatalog(pseudo);
+  try {
+    const ending = { tool: 'az', output: 'ERROR: AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication.', exitCode: 1, cancelled: false, timedOut: false, notFound: false };
+    const data = [ending.output, 'AADSTS50076', 'az', 'https://aka.ms/installazurecli'];
+    for (const variant of [ending, { ...ending, notFound: true }, { ...ending, output: 'ERROR: AADSTS99999: nope' }, { ...ending, output: 'boom' }]) {
+      const failure = explainSignInFailure(variant)!;
+      const text = `${failure.title}\n${failure.meaning}\n${failure.fix}`;
+      assert.deepEqual(untranslatedWords(text, [...data, variant.output, 'AADSTS99999']), [], text);
+      assert.match(failure.title, /⟦/);
+    }
+  } finally {
+    useCatalog(undefined);
+  }
+  assert.equal(explainSignInFailure({ tool: 'az', output: 'AADSTS50076', exitCode: 1, cancelled: false, timedOut: false, notFound: false })!.title, 'Multi-factor authentication required');
+});
+
+test('with a translation, the request for an administrator and the group wizard\'s checks carry no English of core\'s own', () => {
+  useCatalog(pseudo);
+  try {
+    const command = ['az', 'ad', 'group', 'create', '--display-name', 'app-local-dev', '--mail-nickname', 'app-local-dev'];
+    const request = administratorRequest('⟦create the group⟧', '⟦The team needs it.⟧', [command]);
+    const data = [renderCommand(command, 'bash'), renderCommand(command, 'powershell')];
+    assert.deepEqual(untranslatedWords(request, data), [], request);
+    for (const problem of [mailNicknameProblem('a b'), mailNicknameProblem(''), groupNameProblem('')]) assert.deepEqual(untranslatedWords(problem!, []), [], problem);
+  } finally {
+    useCatalog(undefined);
+  }
+  assert.match(administratorRequest('do it', 'why', []), /^Hello, could you do it\?/);
 });

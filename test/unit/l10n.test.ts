@@ -178,6 +178,11 @@ const CORE_VIEW_FILES = [
     .map((name) => join('src', 'core', 'presentation', `${name}.ts`)),
   join('src', 'core', 'access', 'can.ts'),
   join('src', 'core', 'access', 'model.ts'),
+  // The Sign In page, its failures, the local-development service principal and the .env and auth files.
+  ...['authFile', 'envFile', 'knownTenants', 'servicePrincipals', 'signInFailures', 'signInPage', 'signInPageCommands']
+    .map((name) => join('src', 'core', 'signin', `${name}.ts`)),
+  // The team wizards: groups, members, roles, the request for an administrator.
+  ...['commands', 'facade', 'groups', 'names', 'recommend', 'roleAssignments'].map((name) => join('src', 'core', 'team', `${name}.ts`)),
 ];
 
 /** Literals of those files that stay as they are in every language, and why. */
@@ -196,14 +201,30 @@ const CORE_NOT_TRANSLATED = new Map<string, string>([
   ['`az login`', 'a shell command'],
   ['`azd auth login`', 'a shell command'],
   ["`AttributeError: 'DefaultAzureCredential' object has no attribute 'signed_session'`", "the library's own error"],
+  ['local development', "the client secret's name, stored in the tenant"],
+  ['displayName eq ', 'a Microsoft Graph filter'],
+  ['appId eq ', 'a Microsoft Graph filter'],
+  ["principalId eq '", 'an Azure Resource Manager filter'],
+  ['[].{name:displayName, upn:userPrincipalName, id:id}', 'an az --query expression'],
+  ['{name: displayName, appId: appId, objectId: id}', 'an az --query expression'],
+  ['User Access Administrator', "Azure's name of a role"],
+  ['Role Based Access Control Administrator', "Azure's name of a role"],
+  // The group's description is stored in the tenant, where the whole team reads it: it stays as written.
+  ['Developers of ', "the group's description, stored in the tenant"],
+  [' who run it locally; holds the roles its local development needs.', "the group's description, stored in the tenant"],
+  ['export AZURE_AUTHORITY_HOST=', 'a shell command'],
+  ['from azure.identity import ', 'Python code the user pastes'],
+  ['# Opens a browser for the sign-in when no earlier source of the chain has a token.', 'Python code the user pastes'],
+  ['# Prints a code to enter on the device-login page, from any browser, also on another device.', 'Python code the user pastes'],
 ]);
 
 /**
  * A sentence or phrase: two words of letters, once placeholders, codicons and Markdown code spans are taken out. A
- * shell command (az …, or with --options) is not one: it is pasted as it is.
+ * shell command (az …, azd …, or the --options part of one) is not one: it is pasted as it is. A sentence that
+ * quotes a command ("or run az login --allow-no-subscriptions") still is.
  */
 function prose(text: string): boolean {
-  if (/^az\s|(^|\s)--[a-z]/.test(text)) return false;
+  if (/^(az|azd)\s|^\s*--[a-z]/.test(text)) return false;
   return /\p{L}{2,}[\s,:]*\s\p{L}/u.test(text.replace(/\$\([^)]*\)/g, '').replace(/\{\d+\}/g, '').replace(/`[^`]*`/g, ''));
 }
 

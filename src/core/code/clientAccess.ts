@@ -11,6 +11,7 @@ import { resourceReferences } from '../access/workspaceResources';
 import type { AssignRoleArgs } from './assignRoleArgs';
 import { keyVaultRoleFor } from './errorExplanation';
 import { endpointText, type ClientCall, type ClientService, type EndpointSource } from './clientCalls';
+import * as l10n from '@vscode/l10n';
 
 interface ServiceFacts {
   readonly label: string;
@@ -27,7 +28,7 @@ const OPENAI_USE = 'Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat
 
 function factsOf(service: ClientService): ServiceFacts {
   if (service === 'openAI') {
-    return { label: 'Azure OpenAI resource', resourceType: 'Microsoft.CognitiveServices/accounts', read: OPENAI_USE, write: null, readWord: 'use', armDataRoles: true };
+    return { label: l10n.t('Azure OpenAI resource'), resourceType: 'Microsoft.CognitiveServices/accounts', read: OPENAI_USE, write: null, readWord: 'use', armDataRoles: true };
   }
   const data = DATA_SERVICES.find((s) => s.key === service)!;
   return { label: data.label, resourceType: data.resourceType, read: data.read[0] ?? null, write: data.write[0] ?? null, readWord: 'read', armDataRoles: data.armDataRoles };
@@ -119,8 +120,8 @@ export function clientAccess(call: ClientCall, ctx: ClientAccessContext): Client
   const host = hostOf(text);
   const cloud = ctx.access?.cloud;
   // A value from the environment is not repeated (it could be anything, a secret too): its variable is named instead.
-  const shown = endpoint.kind === 'environment' ? `The value of ${endpoint.variable}` : text;
-  if (!host) return { kind: 'otherHost', client, endpoint: shown, cloud: cloud?.name ?? 'the current cloud' };
+  const shown = endpoint.kind === 'environment' ? l10n.t('The value of {0}', endpoint.variable) : text;
+  if (!host) return { kind: 'otherHost', client, endpoint: shown, cloud: cloud?.name ?? l10n.t('the current cloud') };
   let name: string | undefined;
   if (cloud) {
     name = call.service === 'openAI' ? openAiName(host, cloud) : resourceReferences([host], cloud).find((r) => r.service === call.service && r.host === host)?.name;
@@ -136,7 +137,7 @@ export function clientAccess(call: ClientCall, ctx: ClientAccessContext): Client
   if (policy) return { kind: 'notByRoles', ...base, scope, why: `${policy.title}. ${policy.detail}`, fix: policy.suggestion };
   if (!facts.armDataRoles) {
     const insight = insightAt(report, scope, 'control-plane-only');
-    return { kind: 'notByRoles', ...base, scope, why: `${facts.label[0]!.toUpperCase()}${facts.label.slice(1)}s grant their data through their own SQL role assignments, not Azure roles.`, fix: insight?.suggestion ?? null };
+    return { kind: 'notByRoles', ...base, scope, why: l10n.t('{0}s grant their data through their own SQL role assignments, not Azure roles.', `${facts.label[0]!.toUpperCase()}${facts.label.slice(1)}`), fix: insight?.suggestion ?? null };
   }
   // Whether an action is a data action, and the role that would grant it, come from the tenant's role definitions:
   // without them no answer is given rather than a wrong one.
@@ -160,7 +161,7 @@ export function clientLimited(access: ClientAccess): boolean {
   return access.kind === 'answered' && !clientUnreachable(access) && (access.read.verdict !== 'yes' || (access.write !== null && access.write.verdict !== 'yes'));
 }
 
-const verdictWord = (answer: CanAnswer): string => (answer.verdict === 'depends' ? 'depends on a condition' : answer.verdict);
+const verdictWord = (answer: CanAnswer): string => (answer.verdict === 'depends' ? l10n.t('depends on a condition') : answer.verdict);
 
 /** "read yes, write no — add Storage Blob Data Contributor" (plain text). */
 export function clientAccessSummary(access: Extract<ClientAccess, { kind: 'answered' }>): string {
@@ -171,7 +172,7 @@ export function clientAccessSummary(access: Extract<ClientAccess, { kind: 'answe
 /** A diagnostic's message for a client the identity cannot fully use; undefined when it can. */
 export function clientDiagnosticMessage(access: ClientAccess): string | undefined {
   if (access.kind !== 'answered' || !(clientUnreachable(access) || clientLimited(access))) return undefined;
-  const what = clientUnreachable(access) ? 'holds no data role that reaches' : 'cannot do everything this client offers on';
+  const what = clientUnreachable(access) ? l10n.t('holds no data role that reaches') : l10n.t('cannot do everything this client offers on');
   return `${access.who} ${what} ${access.label} ${access.name}: ${clientAccessSummary(access)}.`;
 }
 
@@ -187,18 +188,17 @@ export function clientHoverMarkdown(access: ClientAccess, command: string): stri
   const heading = `**Azure Dev Auth** · \`${access.client.replace(/[^A-Za-z0-9_]/g, '')}\``;
   switch (access.kind) {
     case 'connectionString':
-      return `${heading}\n\nBuilt from a connection string: it authenticates with the key or SAS token in it, not with DefaultAzureCredential, so roles do not apply.`;
+      return l10n.t('{0}\n\nBuilt from a connection string: it authenticates with the key or SAS token in it, not with DefaultAzureCredential, so roles do not apply.', heading);
     case 'unknownEndpoint':
-      return `${heading}\n\nThe endpoint is unknown until the code runs${access.text ? ` (${t(access.text)})` : ''}${access.why ? `: ${t(access.why)}` : ''}. `
-        + 'Write it as a literal, read it with os.environ from .env, or assign either once to a name, to see what the identity may do there.';
+      return l10n.t('{0}\n\nThe endpoint is unknown until the code runs{1}{2}. Write it as a literal, read it with os.environ from .env, or assign either once to a name, to see what the identity may do there.', heading, access.text ? ` (${t(access.text)})` : '', access.why ? `: ${t(access.why)}` : '');
     case 'unsetVariable':
-      return `${heading}\n\nThe environment variable ${t(access.variable)} is not set (not in .env nor in VS Code's environment): the endpoint is unknown.`;
+      return l10n.t('{0}\n\nThe environment variable {1} is not set (not in .env nor in VS Code\'s environment): the endpoint is unknown.', heading, t(access.variable));
     case 'otherHost':
-      return `${heading}\n\n${t(access.endpoint)} is not an endpoint of this service in ${t(access.cloud)}.`;
+      return l10n.t('{0}\n\n{1} is not an endpoint of this service in {2}.', heading, t(access.endpoint), t(access.cloud));
     case 'noReport':
-      return `${heading}\n\n${t(access.label)} ${t(access.name)}: the Access view has not loaded (or its role definitions are more than an hour old); open or refresh it to see what the identity may do here.`;
+      return l10n.t('{0}\n\n{1} {2}: the Access view has not loaded (or its role definitions are more than an hour old); open or refresh it to see what the identity may do here.', heading, t(access.label), t(access.name));
     case 'notFound':
-      return `${heading}\n\n${t(access.label)} ${t(access.name)} (${t(access.host)}) is not among the resources the Access view lists for ${t(access.who)}: it may be in another tenant or subscription, or the view was loaded before the code named it (Refresh Access).`;
+      return l10n.t('{0}\n\n{1} {2} ({3}) is not among the resources the Access view lists for {4}: it may be in another tenant or subscription, or the view was loaded before the code named it (Refresh Access).', heading, t(access.label), t(access.name), t(access.host), t(access.who));
     case 'notByRoles':
       return `${heading}\n\n${t(access.label)} ${t(access.name)}: ${t(access.why)}${access.fix ? `\n\nFix: ${t(access.fix)}` : ''}`;
     case 'answered': {
@@ -213,7 +213,7 @@ export function clientHoverMarkdown(access: ClientAccess, command: string): stri
       ];
       if (access.suggestion) {
         const args: AssignRoleArgs = { roleName: access.suggestion.roleName, scope: access.suggestion.scope };
-        lines.push(`[Assign Role…](command:${command}?${encodeURIComponent(JSON.stringify([args]))})`);
+        lines.push(`[${l10n.t('Assign Role…')}](command:${command}?${encodeURIComponent(JSON.stringify([args]))})`);
       }
       return lines.join('\n\n');
     }

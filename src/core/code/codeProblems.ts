@@ -10,6 +10,7 @@ import { quoteBash, quotePowerShell } from '../team/commands';
 import type { CredentialCall, SourceRange } from './credentialCalls';
 import type { DotEnvEntry } from './dotEnvLines';
 import type { TrackedAnswer } from './gitIndex';
+import * as l10n from '@vscode/l10n';
 
 export type ProblemRule =
   | 'exclude-only-signed-in'
@@ -86,11 +87,10 @@ export function exclusionProblems(call: CredentialCall, report: ChainReport, wit
     rule: 'exclude-only-signed-in',
     severity: 'warning',
     range: ranges.written,
-    message: `${keyword}=True leaves out ${name}, the only source signed in${as ? ` (as ${as})` : ''}: DefaultAzureCredential finds no token. `
-      + `Remove the keyword, or sign in to another source.`,
+    message: l10n.t('{0}=True leaves out {1}, the only source signed in{2}: DefaultAzureCredential finds no token. Remove the keyword, or sign in to another source.', keyword, name, as ? ` (as ${as})` : ''),
     fixes: [
       { kind: 'edit', title: `Remove ${keyword}=True`, range: ranges.removal, text: '', preferred: true },
-      { kind: 'sign-in', title: 'Sign In to Another Source…' },
+      { kind: 'sign-in', title: l10n.t('Sign In to Another Source…') },
     ],
   }];
 }
@@ -124,13 +124,12 @@ export function tokenCredentialsProblem(entry: DotEnvEntry, version: string): Co
   if (!value) return undefined;
   const behaviour = familyFor(version);
   const mode = behaviour.tokenCredentials;
-  const remove: ProblemFix = { kind: 'edit', title: 'Remove AZURE_TOKEN_CREDENTIALS from .env', range: entry.lineWithBreak, text: '' };
+  const remove: ProblemFix = { kind: 'edit', title: l10n.t('Remove AZURE_TOKEN_CREDENTIALS from .env'), range: entry.lineWithBreak, text: '' };
   const written = shown(entry.value);
   if (mode.kind === 'ignored') {
     return {
       rule: 'token-credentials-value', severity: 'warning', range: entry.line,
-      message: `azure-identity ${version} does not read AZURE_TOKEN_CREDENTIALS (it came in 1.23): "${written}" narrows nothing, the whole chain runs. `
-        + 'Remove it, or use the exclude_* keywords in the code.',
+      message: l10n.t('azure-identity {0} does not read AZURE_TOKEN_CREDENTIALS (it came in 1.23): "{1}" narrows nothing, the whole chain runs. Remove it, or use the exclude_* keywords in the code.', version, written),
       fixes: [remove],
     };
   }
@@ -151,14 +150,13 @@ export function tokenCredentialsProblem(entry: DotEnvEntry, version: string): Co
       .map(({ a }) => a);
   }
   const fixes: ProblemFix[] = entry.writtenValue
-    ? suggestions.map((s, i) => ({ kind: 'edit' as const, title: `Use AZURE_TOKEN_CREDENTIALS=${s}`, range: entry.writtenValue!, text: s, ...(i === 0 ? { preferred: true } : {}) }))
+    ? suggestions.map((s, i) => ({ kind: 'edit' as const, title: l10n.t('Use AZURE_TOKEN_CREDENTIALS={0}', s), range: entry.writtenValue!, text: s, ...(i === 0 ? { preferred: true } : {}) }))
     : [];
   fixes.push(remove);
-  const list = mode.kind === 'groups' ? "'dev' or 'prod'" : `'dev', 'prod' or one of ${mode.names.join(', ')}`;
+  const list = mode.kind === 'groups' ? "'dev' or 'prod'" : l10n.t('\'dev\', \'prod\' or one of {0}', mode.names.join(', '));
   return {
     rule: 'token-credentials-value', severity: 'error', range: entry.writtenValue ?? entry.line,
-    message: `azure-identity ${version} does not understand AZURE_TOKEN_CREDENTIALS="${written}": DefaultAzureCredential() raises ValueError. `
-      + `It accepts ${list}.`,
+    message: l10n.t('azure-identity {0} does not understand AZURE_TOKEN_CREDENTIALS="{1}": DefaultAzureCredential() raises ValueError. It accepts {2}.', version, written, list),
     fixes,
   };
 }
@@ -181,15 +179,14 @@ export function trackedSecretProblem(entry: DotEnvEntry, tracked: TrackedAnswer,
   const bash = `git -C ${quoteBash(repositoryRoot)} rm --cached -- ${quoteBash(relativePath)}`;
   const powershell = `git -C ${quotePowerShell(repositoryRoot)} rm --cached -- ${quotePowerShell(relativePath)}`;
   const fixes: ProblemFix[] = [
-    { kind: 'copy', title: `Copy "git rm --cached" (bash): ${shown(bash)}`, text: bash },
-    { kind: 'copy', title: 'Copy "git rm --cached" (PowerShell)', text: powershell },
+    { kind: 'copy', title: l10n.t('Copy "git rm --cached" (bash): {0}', shown(bash)), text: bash },
+    { kind: 'copy', title: l10n.t('Copy "git rm --cached" (PowerShell)'), text: powershell },
   ];
   const line = gitignoreLine(relativePath);
   if (line) fixes.push({ kind: 'append-line', title: `Add ${shown(line)} to .gitignore`, file: pathJoin(repositoryRoot, '.gitignore'), line });
   return {
     rule: 'tracked-client-secret', severity: 'warning', range: entry.line,
-    message: `git tracks ${shown(relativePath)}, which holds AZURE_CLIENT_SECRET: whoever gets the repository gets the secret. `
-      + 'Stop tracking the file, ignore it, and rotate the secret (it stays in the history).',
+    message: l10n.t('git tracks {0}, which holds AZURE_CLIENT_SECRET: whoever gets the repository gets the secret. Stop tracking the file, ignore it, and rotate the secret (it stays in the history).', shown(relativePath)),
     fixes,
   };
 }

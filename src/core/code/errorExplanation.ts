@@ -9,6 +9,7 @@ import { activeSource } from '../presentation/snapshot';
 import { redactSecrets } from '../redact';
 import { meaningOf } from '../signin/signInFailures';
 import type { AzureErrorMatch } from './azureErrors';
+import * as l10n from '@vscode/l10n';
 
 /** Where in the views the answer is. */
 export type ExplanationReveal =
@@ -49,10 +50,10 @@ function activeOf(chain: ChainReport | undefined) {
 
 function whoOf(ctx: ExplanationContext): string {
   const identity = ctx.access?.identity;
-  if (identity) return `${identity.upn ?? identity.displayName ?? identity.appId ?? identity.objectId} (through ${displayName(identity.source)})`;
+  if (identity) return l10n.t('{0} (through {1})', identity.upn ?? identity.displayName ?? identity.appId ?? identity.objectId, displayName(identity.source));
   const active = activeOf(ctx.chain);
-  if (active?.identity) return `${active.identity.upn ?? active.identity.appId ?? active.identity.objectId ?? 'the signed-in identity'} (through ${displayName(active.credential)})`;
-  return 'the identity DefaultAzureCredential signs in as';
+  if (active?.identity) return l10n.t('{0} (through {1})', active.identity.upn ?? active.identity.appId ?? active.identity.objectId ?? l10n.t('the signed-in identity'), displayName(active.credential));
+  return l10n.t('the identity DefaultAzureCredential signs in as');
 }
 
 const sameName = (scope: string | null, name: string, type: string) =>
@@ -89,12 +90,12 @@ function explainUnredacted(match: AzureErrorMatch, ctx: ExplanationContext): Err
       const chain = ctx.chain;
       const active = activeOf(chain);
       const detail = !chain
-        ? 'No credential of the chain gave a token when the program ran. The Credential Chain view shows each source and why it was unavailable.'
+        ? l10n.t('No credential of the chain gave a token when the program ran. The Credential Chain view shows each source and why it was unavailable.')
         : active
-          ? `When the program ran, no source gave a token. The Credential Chain now finds one: ${displayName(active.credential)}. If you signed in since, run the program again; if not, the program ran with other settings (its own environment, another .env or keyword arguments).`
-          : `No source gives a token now either: ${chain.verdict.message.split('\n')[0] ?? ''}`;
+          ? l10n.t('When the program ran, no source gave a token. The Credential Chain now finds one: {0}. If you signed in since, run the program again; if not, the program ran with other settings (its own environment, another .env or keyword arguments).', displayName(active.credential))
+          : l10n.t('No source gives a token now either: {0}', chain.verdict.message.split('\n')[0] ?? '');
       return {
-        title: `${match.credential ?? 'DefaultAzureCredential'} found no credential that gives a token`,
+        title: l10n.t('{0} found no credential that gives a token', match.credential ?? 'DefaultAzureCredential'),
         detail,
         reveal: { view: 'chain', credential: chain?.verdict.credential ?? null },
         actions: [{ kind: 'signIn', credential: null }, { kind: 'showChain' }],
@@ -103,10 +104,10 @@ function explainUnredacted(match: AzureErrorMatch, ctx: ExplanationContext): Err
     case 'credential-attempt': {
       const credential = match.credential as CredentialName;
       const row = ctx.chain?.sources.find((s) => s.credential === credential);
-      const now = row ? ` The Credential Chain says now: ${row.message.split('\n')[0] ?? ''}` : '';
+      const now = row ? l10n.t(' The Credential Chain says now: {0}', row.message.split('\n')[0] ?? '') : '';
       return {
         title: `${displayName(credential)}: ${match.message ?? 'unavailable'}`,
-        detail: `This is what ${displayName(credential)} said when the program asked it for a token.${now}`,
+        detail: l10n.t('This is what {0} said when the program asked it for a token.{1}', displayName(credential), now),
         reveal: { view: 'chain', credential },
         actions: DEVELOPER_TOOLS.has(credential) ? [{ kind: 'signIn', credential }, { kind: 'showChain' }] : [{ kind: 'showChain' }],
       };
@@ -115,8 +116,8 @@ function explainUnredacted(match: AzureErrorMatch, ctx: ExplanationContext): Err
       const meaning = meaningOf(match.code ?? '');
       const active = activeOf(ctx.chain);
       return {
-        title: meaning ? `${match.code}: ${meaning.title}` : `Microsoft Entra ID refused the token (${match.code})`,
-        detail: meaning ? `${meaning.meaning} ${meaning.fix}` : `Microsoft Entra ID refused to issue a token for ${who}. The code's text in the output says why; signing in again with the source the chain uses usually clears an expired or revoked sign-in.`,
+        title: meaning ? `${match.code}: ${meaning.title}` : l10n.t('Microsoft Entra ID refused the token ({0})', String(match.code)),
+        detail: meaning ? `${meaning.meaning} ${meaning.fix}` : l10n.t('Microsoft Entra ID refused to issue a token for {0}. The code\'s text in the output says why; signing in again with the source the chain uses usually clears an expired or revoked sign-in.', who),
         reveal: { view: 'chain', credential: active?.credential ?? ctx.chain?.verdict.credential ?? null },
         actions: [{ kind: 'signIn', credential: active && DEVELOPER_TOOLS.has(active.credential) ? active.credential : null }, { kind: 'showChain' }],
       };
@@ -125,19 +126,19 @@ function explainUnredacted(match: AzureErrorMatch, ctx: ExplanationContext): Err
       const insight = insightFor(ctx, 'Microsoft.Storage/storageAccounts', match.resourceName, ['control-plane-only', 'workspace-resource']);
       const role = insight?.suggestion && !insight.suggestion.startsWith('az ') ? insight.suggestion : 'Storage Blob Data Contributor';
       const name = match.resourceName ?? insight?.scope?.split('/').pop();
-      const account = name ? `storage account ${name}` : 'the storage account';
+      const account = name ? l10n.t('storage account {0}', name) : l10n.t('the storage account');
       return {
-        title: `${who} holds no data role on ${account}`,
-        detail: `Storage accepted the token but refused the operation (AuthorizationPermissionMismatch): management roles such as Owner or Contributor do not reach the data. ${insight ? `The Access view agrees: ${insight.title}. ` : ''}Assign ${role} (or Storage Blob Data Reader for reads only) on the account; new assignments take a few minutes to apply.`,
+        title: l10n.t('{0} holds no data role on {1}', who, account),
+        detail: l10n.t('Storage accepted the token but refused the operation (AuthorizationPermissionMismatch): management roles such as Owner or Contributor do not reach the data. {0}Assign {1} (or Storage Blob Data Reader for reads only) on the account; new assignments take a few minutes to apply.', insight ? l10n.t('The Access view agrees: {0}. ', insight.title) : '', role),
         reveal: { view: 'access', insight: insight ?? null },
         actions: [{ kind: 'assignRole', roleName: role, scope: insight?.scope ?? null }, { kind: 'showAccess' }],
       };
     }
     case 'storage-authorization': {
-      const account = match.resourceName ? `storage account ${match.resourceName}` : 'the storage account';
+      const account = match.resourceName ? l10n.t('storage account {0}', match.resourceName) : l10n.t('the storage account');
       return {
-        title: `${account[0]!.toUpperCase()}${account.slice(1)} refused the request before looking at roles`,
-        detail: `AuthorizationFailure means the account's own rules refused the request: its firewall or network rules do not admit this machine's address, or the request's kind of authorization is disabled. A role assignment does not change that: add your address to the account's networking rules (or use a private endpoint or VPN).`,
+        title: l10n.t('{0} refused the request before looking at roles', `${account[0]!.toUpperCase()}${account.slice(1)}`),
+        detail: l10n.t('AuthorizationFailure means the account\'s own rules refused the request: its firewall or network rules do not admit this machine\'s address, or the request\'s kind of authorization is disabled. A role assignment does not change that: add your address to the account\'s networking rules (or use a private endpoint or VPN).'),
         reveal: { view: 'access', insight: insightFor(ctx, 'Microsoft.Storage/storageAccounts', match.resourceName, ['control-plane-only', 'workspace-resource']) ?? null },
         actions: [{ kind: 'showAccess' }],
       };
@@ -147,30 +148,30 @@ function explainUnredacted(match: AzureErrorMatch, ctx: ExplanationContext): Err
       const role = keyVaultRoleFor(match.action);
       // Key Vault names the secret; the role belongs on the vault.
       const scope = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.keyvault\/vaults\/[^/]+/i.exec(match.scope ?? '')?.[0] ?? insight?.scope ?? null;
-      const vault = match.resourceName ? `key vault ${match.resourceName}` : 'the key vault';
+      const vault = match.resourceName ? l10n.t('key vault {0}', match.resourceName) : l10n.t('the key vault');
       return {
-        title: `${who} holds no data role on ${vault}`,
-        detail: `The vault uses Azure RBAC and no role of this identity grants ${match.action ?? 'the operation'}. ${insight ? `The Access view agrees: ${insight.title}. ` : ''}Assign ${role} on the vault; new assignments take a few minutes to apply.`,
+        title: l10n.t('{0} holds no data role on {1}', who, vault),
+        detail: l10n.t('The vault uses Azure RBAC and no role of this identity grants {0}. {1}Assign {2} on the vault; new assignments take a few minutes to apply.', match.action ?? l10n.t('the operation'), insight ? l10n.t('The Access view agrees: {0}. ', insight.title) : '', role),
         reveal: { view: 'access', insight: insight ?? null },
         actions: [{ kind: 'assignRole', roleName: role, scope }, { kind: 'showAccess' }],
       };
     }
     case 'key-vault-access-policy': {
       const insight = insightFor(ctx, 'Microsoft.KeyVault/vaults', match.resourceName, ['access-policy-vault']);
-      const vault = match.resourceName ? `key vault ${match.resourceName}` : 'the key vault';
+      const vault = match.resourceName ? l10n.t('key vault {0}', match.resourceName) : l10n.t('the key vault');
       const fix = insight?.suggestion ?? null;
       return {
-        title: `No access policy of ${vault} lets ${who} ${match.action ?? 'do this'}`,
-        detail: `The vault uses access policies, not Azure roles: a role assignment does not help. ${insight ? `${insight.detail} ` : ''}Add an access policy for this identity (or switch the vault to Azure RBAC).`,
+        title: l10n.t('No access policy of {0} lets {1} {2}', vault, who, match.action ?? l10n.t('do this')),
+        detail: l10n.t('The vault uses access policies, not Azure roles: a role assignment does not help. {0}Add an access policy for this identity (or switch the vault to Azure RBAC).', insight ? `${insight.detail} ` : ''),
         reveal: { view: 'access', insight: insight ?? null },
-        actions: [...(fix ? [{ kind: 'copy' as const, label: 'Copy az Command', text: fix }] : []), { kind: 'showAccess' }],
+        actions: [...(fix ? [{ kind: 'copy' as const, label: l10n.t('Copy az Command'), text: fix }] : []), { kind: 'showAccess' }],
       };
     }
     case 'arm-authorization': {
       const where = match.scope ? ` over ${match.scope}` : '';
       return {
-        title: `${who} may not ${match.action ?? 'perform this operation'}${where}`,
-        detail: `Azure Resource Manager found no role assignment granting ${match.action ?? 'the operation'}${where}. The Access view lists the roles this identity holds and where. If access was granted minutes ago, sign in again for a new token.`,
+        title: l10n.t('{0} may not {1}{2}', who, match.action ?? l10n.t('perform this operation'), where),
+        detail: l10n.t('Azure Resource Manager found no role assignment granting {0}{1}. The Access view lists the roles this identity holds and where. If access was granted minutes ago, sign in again for a new token.', match.action ?? l10n.t('the operation'), where),
         reveal: { view: 'access', insight: null },
         actions: [{ kind: 'assignRole', roleName: null, scope: match.scope && /^\/subscriptions\/[^/]+/i.test(match.scope) ? match.scope : null }, { kind: 'showAccess' }],
       };
@@ -180,13 +181,13 @@ function explainUnredacted(match: AzureErrorMatch, ctx: ExplanationContext): Err
       const tokenTenant = ctx.access?.identity.tenantId ?? activeOf(ctx.chain)?.identity?.tenantId;
       const source = ctx.access?.identity.source ?? activeOf(ctx.chain)?.credential;
       const insight = (ctx.access?.insights ?? []).find((i) => i.kind === 'tenant-mismatch' && (!match.tenantId || i.title.toLowerCase().includes(match.tenantId)));
-      const what = match.kind === 'wrong-tenant' ? 'The subscription' : `The key vault${match.resourceName ? ` ${match.resourceName}` : ''}`;
+      const what = match.kind === 'wrong-tenant' ? l10n.t('The subscription') : l10n.t('The key vault{0}', match.resourceName ? ` ${match.resourceName}` : '');
       const fix = match.tenantId && source ? tenantCommand(source, match.tenantId) : null;
       return {
-        title: `The token is from another tenant than the ${match.kind === 'wrong-tenant' ? 'subscription' : 'vault'}'s`,
-        detail: `${what} belongs to tenant ${match.tenantId ?? '(named in the error)'}; the token${tokenTenant ? ` is from tenant ${tokenTenant}` : ' came from another tenant'}. Sign in to that tenant, or pass it to the credential (tenant_id, or additionally_allowed_tenants).${fix ? ` ${fix}` : ''}`,
+        title: match.kind === 'wrong-tenant' ? l10n.t('The token is from another tenant than the subscription\'s') : l10n.t('The token is from another tenant than the vault\'s'),
+        detail: l10n.t('{0} belongs to tenant {1}; the token{2}. Sign in to that tenant, or pass it to the credential (tenant_id, or additionally_allowed_tenants).{3}', what, match.tenantId ?? l10n.t('(named in the error)'), tokenTenant ? l10n.t(' is from tenant {0}', tokenTenant) : l10n.t(' came from another tenant'), fix ? ` ${fix}` : ''),
         reveal: insight ? { view: 'access', insight } : { view: 'chain', credential: source ?? null },
-        actions: [{ kind: 'signIn', credential: source && DEVELOPER_TOOLS.has(source) ? source : null }, ...(fix ? [{ kind: 'copy' as const, label: 'Copy Sign-In Command', text: fix }] : []), { kind: 'showChain' }],
+        actions: [{ kind: 'signIn', credential: source && DEVELOPER_TOOLS.has(source) ? source : null }, ...(fix ? [{ kind: 'copy' as const, label: l10n.t('Copy Sign-In Command'), text: fix }] : []), { kind: 'showChain' }],
       };
     }
   }

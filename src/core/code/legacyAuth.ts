@@ -7,6 +7,7 @@ import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import type { CodeProblem, ProblemFix } from './codeProblems';
 import type { SourceRange } from './credentialCalls';
 import { callsRootedAt, importStatementsOf, rootsOf, treeText } from './syntaxSearch';
+import * as l10n from '@vscode/l10n';
 
 export type LegacyUsage =
   | { readonly kind: 'client-factory'; readonly name: string; readonly range: SourceRange; readonly clientClass: string | undefined }
@@ -197,8 +198,7 @@ export function legacyAuthProblems(usages: readonly LegacyUsage[], track1Package
       const client = usage.clientClass ?? 'TheManagementClient';
       problems.push({
         rule: 'retired-client-factory', severity: 'warning', range: usage.range,
-        message: `${usage.name} (azure-common) is retired: it builds a track-1 credential of its own, which current azure-mgmt-* clients `
-          + `cannot use, and DefaultAzureCredential cannot stand in for it. Build the client with a credential: `
+        message: l10n.t('{0} (azure-common) is retired: it builds a track-1 credential of its own, which current azure-mgmt-* clients cannot use, and DefaultAzureCredential cannot stand in for it. Build the client with a credential: ', usage.name)
           + `${client}(DefaultAzureCredential(), subscription_id).`,
         fixes: [],
       });
@@ -211,8 +211,7 @@ export function legacyAuthProblems(usages: readonly LegacyUsage[], track1Package
         : [];
       problems.push({
         rule: 'track1-credentials', severity: 'warning', range: usage.range,
-        message: `${usage.name} (${usage.module.split('.')[0]}) is a track-1 credential: clients of the current Azure libraries need an azure-identity `
-          + `credential, such as DefaultAzureCredential()${usage.replacement ? ` or ${usage.replacement.split('(')[0]}` : ''}.`,
+        message: l10n.t('{0} ({1}) is a track-1 credential: clients of the current Azure libraries need an azure-identity credential, such as DefaultAzureCredential(){2}.', usage.name, usage.module.split('.')[0], usage.replacement ? ` or ${usage.replacement.split('(')[0]}` : ''),
         fixes,
       });
     } else {
@@ -220,15 +219,14 @@ export function legacyAuthProblems(usages: readonly LegacyUsage[], track1Package
       if (installed) {
         problems.push({
           rule: 'track1-credentials', severity: 'error', range: usage.range,
-          message: `${installed.name} ${installed.version} in this interpreter is a track-1 library: its clients call credentials.signed_session(), `
-            + `which DefaultAzureCredential does not have ('DefaultAzureCredential' object has no attribute 'signed_session'). Upgrade it.`,
-          fixes: [{ kind: 'copy', title: `Copy "python -m pip install --upgrade ${installed.name}"`, text: `python -m pip install --upgrade ${installed.name}` }],
+          message: l10n.t('{0} {1} in this interpreter is a track-1 library: its clients call credentials.signed_session(), which DefaultAzureCredential does not have (\'DefaultAzureCredential\' object has no attribute \'signed_session\'). Upgrade it.', installed.name, installed.version),
+          fixes: [{ kind: 'copy', title: l10n.t('Copy "python -m pip install --upgrade {0}"', installed.name), text: `python -m pip install --upgrade ${installed.name}` }],
         });
       } else if (usage.credentialsKeyword) {
         problems.push({
           rule: 'track1-credentials', severity: 'warning', range: usage.credentialsKeyword,
-          message: `credentials= is the track-1 keyword: current ${usage.distribution} clients take credential=, such as credential=DefaultAzureCredential().`,
-          fixes: [{ kind: 'edit', title: 'Rename to credential=', range: usage.credentialsKeyword, text: 'credential', preferred: true }],
+          message: l10n.t('credentials= is the track-1 keyword: current {0} clients take credential=, such as credential=DefaultAzureCredential().', usage.distribution),
+          fixes: [{ kind: 'edit', title: l10n.t('Rename to credential='), range: usage.credentialsKeyword, text: 'credential', preferred: true }],
         });
       }
     }

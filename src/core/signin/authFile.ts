@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import * as l10n from '@vscode/l10n';
 
 export type AuthFileOrigin = 'process' | 'dotenv';
 
@@ -36,13 +37,13 @@ const authFileSchema = z.object({
 });
 
 const FIELD_PROBLEMS: Record<string, string> = {
-  clientId: 'clientId is missing or not a GUID',
-  clientSecret: 'clientSecret is missing or empty',
-  tenantId: 'tenantId is missing or not a tenant id',
-  subscriptionId: 'subscriptionId is not a GUID',
-  activeDirectoryEndpointUrl: 'activeDirectoryEndpointUrl is not an https URL',
-  resourceManagerEndpointUrl: 'resourceManagerEndpointUrl is not an https URL',
-  activeDirectoryGraphResourceId: 'activeDirectoryGraphResourceId is not an https URL',
+  get clientId() { return l10n.t('clientId is missing or not a GUID'); },
+  get clientSecret() { return l10n.t('clientSecret is missing or empty'); },
+  get tenantId() { return l10n.t('tenantId is missing or not a tenant id'); },
+  get subscriptionId() { return l10n.t('subscriptionId is not a GUID'); },
+  get activeDirectoryEndpointUrl() { return l10n.t('activeDirectoryEndpointUrl is not an https URL'); },
+  get resourceManagerEndpointUrl() { return l10n.t('resourceManagerEndpointUrl is not an https URL'); },
+  get activeDirectoryGraphResourceId() { return l10n.t('activeDirectoryGraphResourceId is not an https URL'); },
 };
 
 /**
@@ -50,19 +51,19 @@ const FIELD_PROBLEMS: Record<string, string> = {
  * messages are passed on, since they can quote the text (and so the secret).
  */
 export function parseAuthFile(text: string): AuthFileResult {
-  if (text.length > AUTH_FILE_MAX_BYTES) return { ok: false, reason: 'The auth file is larger than 64 KB.' };
+  if (text.length > AUTH_FILE_MAX_BYTES) return { ok: false, reason: l10n.t('The auth file is larger than 64 KB.') };
   let json: unknown;
   try {
     // The format's writers on Windows may start it with a byte-order mark.
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
-    return { ok: false, reason: 'The auth file is not valid JSON.' };
+    return { ok: false, reason: l10n.t('The auth file is not valid JSON.') };
   }
-  if (!json || typeof json !== 'object' || Array.isArray(json)) return { ok: false, reason: 'The auth file is not a JSON object.' };
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return { ok: false, reason: l10n.t('The auth file is not a JSON object.') };
   const parsed = authFileSchema.safeParse(json);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))];
-    return { ok: false, reason: `The auth file is unusable: ${fields.map((f) => FIELD_PROBLEMS[f] ?? `${f} is invalid`).join('; ')}.` };
+    return { ok: false, reason: l10n.t('The auth file is unusable: {0}.', fields.map((f) => FIELD_PROBLEMS[f] ?? l10n.t('{0} is invalid', f)).join('; ')) };
   }
   const data = parsed.data;
   return {
@@ -84,10 +85,10 @@ export interface ReadAuthFileOptions {
  */
 export async function readAuthFile(location: string, options: ReadAuthFileOptions): Promise<AuthFileResult> {
   if (options.origin !== 'process') {
-    return { ok: false, reason: 'AZURE_AUTH_LOCATION is set in the workspace .env, which the workspace controls; the file it names is not read. Set it in your own environment to use it.' };
+    return { ok: false, reason: l10n.t('AZURE_AUTH_LOCATION is set in the workspace .env, which the workspace controls; the file it names is not read. Set it in your own environment to use it.') };
   }
-  if (!location || location.includes('\0')) return { ok: false, reason: 'AZURE_AUTH_LOCATION is empty or not a path.' };
-  if (!isAbsolute(location) && !options.cwd) return { ok: false, reason: 'AZURE_AUTH_LOCATION is a relative path and the working directory is unknown.' };
+  if (!location || location.includes('\0')) return { ok: false, reason: l10n.t('AZURE_AUTH_LOCATION is empty or not a path.') };
+  if (!isAbsolute(location) && !options.cwd) return { ok: false, reason: l10n.t('AZURE_AUTH_LOCATION is a relative path and the working directory is unknown.') };
   const path = isAbsolute(location) ? location : resolve(options.cwd!, location);
   let handle;
   try {
@@ -95,12 +96,12 @@ export async function readAuthFile(location: string, options: ReadAuthFileOption
     handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? `The auth file ${path} does not exist.` : `The auth file ${path} cannot be read (${code ?? 'error'}).` };
+    return { ok: false, reason: code === 'ENOENT' ? l10n.t('The auth file {0} does not exist.', path) : l10n.t('The auth file {0} cannot be read ({1}).', path, code ?? 'error') };
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) return { ok: false, reason: `${path} is not a regular file.` };
-    if (info.size > AUTH_FILE_MAX_BYTES) return { ok: false, reason: `The auth file ${path} is larger than 64 KB.` };
+    if (!info.isFile()) return { ok: false, reason: l10n.t('{0} is not a regular file.', path) };
+    if (info.size > AUTH_FILE_MAX_BYTES) return { ok: false, reason: l10n.t('The auth file {0} is larger than 64 KB.', path) };
     const buffer = Buffer.alloc(AUTH_FILE_MAX_BYTES + 1);
     let length = 0;
     while (length < buffer.length) {
@@ -108,10 +109,10 @@ export async function readAuthFile(location: string, options: ReadAuthFileOption
       if (bytesRead === 0) break;
       length += bytesRead;
     }
-    if (length > AUTH_FILE_MAX_BYTES) return { ok: false, reason: `The auth file ${path} is larger than 64 KB.` };
+    if (length > AUTH_FILE_MAX_BYTES) return { ok: false, reason: l10n.t('The auth file {0} is larger than 64 KB.', path) };
     return parseAuthFile(buffer.subarray(0, length).toString('utf8'));
   } catch (error) {
-    return { ok: false, reason: `The auth file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).` };
+    return { ok: false, reason: l10n.t('The auth file {0} cannot be read ({1}).', path, (error as NodeJS.ErrnoException).code ?? 'error') };
   } finally {
     await handle.close();
   }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
+import * as l10n from '@vscode/l10n';
 
 export type EnvFileErrorKind = 'invalid-key' | 'invalid-value' | 'unquotable-value' | 'invalid-file-name' | 'not-a-file' | 'too-large' | 'not-utf8' | 'changed' | 'locked' | 'git';
 
@@ -55,9 +56,9 @@ function keyLabel(key: string): string {
  * Python extension (and this extension's reader, which follows it) in any value; `\$` likewise turns into `$`.
  */
 function quoted(key: string, value: string): string {
-  if (hasControlCharacter(value)) throw new EnvFileError('invalid-value', `The value of ${keyLabel(key)} contains a line break, NUL or another control character; .env cannot hold it.`);
+  if (hasControlCharacter(value)) throw new EnvFileError('invalid-value', l10n.t('The value of {0} contains a line break, NUL or another control character; .env cannot hold it.', keyLabel(key)));
   const unquotable = (): EnvFileError => new EnvFileError('unquotable-value',
-    `The value of ${keyLabel(key)} cannot be written so that python-dotenv and the dotenv package both read it back unchanged (it combines quotes, backslashes or "\${"). Set it in the environment instead.`);
+    l10n.t('The value of {0} cannot be written so that python-dotenv and the dotenv package both read it back unchanged (it combines quotes, backslashes or "${"). Set it in the environment instead.', keyLabel(key)));
   if (value.includes('${')) throw unquotable();
   if (!value.includes("'")) {
     const backslashSafe = !/\\[\\'$]/.test(value) && !value.endsWith('\\');
@@ -143,8 +144,8 @@ export function planEnvUpdate(existing: string | undefined, values: Readonly<Rec
   const entries = Object.entries(values);
   const lines = new Map<string, string>();
   for (const [key, value] of entries) {
-    if (!KEY.test(key)) throw new EnvFileError('invalid-key', `${keyLabel(key)} is not a valid variable name (letters, digits and _, not starting with a digit).`);
-    if (typeof value !== 'string') throw new EnvFileError('invalid-value', `The value of ${keyLabel(key)} is not text.`);
+    if (!KEY.test(key)) throw new EnvFileError('invalid-key', l10n.t('{0} is not a valid variable name (letters, digits and _, not starting with a digit).', keyLabel(key)));
+    if (typeof value !== 'string') throw new EnvFileError('invalid-value', l10n.t('The value of {0} is not text.', keyLabel(key)));
     lines.set(key, `${key}=${quoted(key, value)}`);
   }
   const text = existing ?? '';
@@ -200,7 +201,7 @@ export interface EnvRemovalPlan {
  */
 export function planEnvRemoval(existing: string, keys: readonly string[]): EnvRemovalPlan {
   for (const key of keys) {
-    if (!KEY.test(key)) throw new EnvFileError('invalid-key', `${keyLabel(key)} is not a valid variable name (letters, digits and _, not starting with a digit).`);
+    if (!KEY.test(key)) throw new EnvFileError('invalid-key', l10n.t('{0} is not a valid variable name (letters, digits and _, not starting with a digit).', keyLabel(key)));
   }
   const wanted = new Set(keys);
   const spans = assignments(existing).filter((s) => wanted.has(s.key));
@@ -230,7 +231,7 @@ function gitignorePattern(entry: string): string {
 
 /** `.gitignore` text with `entry` appended as its own line; every existing byte is kept. */
 export function planGitignoreUpdate(existing: string | undefined, entry = '.env'): string {
-  if (!entry || hasControlCharacter(entry) || entry.trim() !== entry) throw new EnvFileError('invalid-file-name', `${keyLabel(entry)} cannot be a .gitignore entry.`);
+  if (!entry || hasControlCharacter(entry) || entry.trim() !== entry) throw new EnvFileError('invalid-file-name', l10n.t('{0} cannot be a .gitignore entry.', keyLabel(entry)));
   const text = existing ?? '';
   const eol = lineEnding(text);
   return `${text}${text.length > 0 && !endsWithLineBreak(text) ? eol : ''}${gitignorePattern(entry)}${eol}`;
@@ -238,7 +239,7 @@ export function planGitignoreUpdate(existing: string | undefined, entry = '.env'
 
 function checkFileName(fileName: string): void {
   if (!fileName || fileName === '.' || fileName === '..' || /[/\\\0]/.test(fileName) || hasControlCharacter(fileName)) {
-    throw new EnvFileError('invalid-file-name', `${keyLabel(fileName)} is not a file name.`);
+    throw new EnvFileError('invalid-file-name', l10n.t('{0} is not a file name.', keyLabel(fileName)));
   }
 }
 
@@ -252,15 +253,15 @@ export async function readWorkspaceTextFile(folder: string, fileName = '.env'): 
     throw error;
   }
   // A link could point anywhere (a cloned repository chooses it): neither read through it nor replace it.
-  if (info.isSymbolicLink()) throw new EnvFileError('not-a-file', `${path} is a symbolic link; edit the file it points to yourself.`);
-  if (!info.isFile()) throw new EnvFileError('not-a-file', `${path} is not a regular file.`);
-  if (info.size > MAX_FILE_BYTES) throw new EnvFileError('too-large', `${path} is larger than 1 MiB.`);
+  if (info.isSymbolicLink()) throw new EnvFileError('not-a-file', l10n.t('{0} is a symbolic link; edit the file it points to yourself.', path));
+  if (!info.isFile()) throw new EnvFileError('not-a-file', l10n.t('{0} is not a regular file.', path));
+  if (info.size > MAX_FILE_BYTES) throw new EnvFileError('too-large', l10n.t('{0} is larger than 1 MiB.', path));
   const bytes = await readFile(path);
   try {
     // ignoreBOM keeps a byte-order mark in the text, so writing it back keeps it too.
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new EnvFileError('not-utf8', `${path} is not UTF-8 text; it is left as it is.`);
+    throw new EnvFileError('not-utf8', l10n.t('{0} is not UTF-8 text; it is left as it is.', path));
   }
 }
 
@@ -301,7 +302,7 @@ async function withFileLock<T>(folder: string, fileName: string, task: () => Pro
       const info = await lstat(lock).catch(() => undefined);
       if (info && Date.now() - info.mtimeMs > STALE_LOCK_MS) { await unlink(lock).catch(() => undefined); continue; }
       if (Date.now() > deadline) {
-        throw new EnvFileError('locked', `Another write to ${join(folder, fileName)} is in progress (${lock} exists); nothing was written. Try again in a moment.`);
+        throw new EnvFileError('locked', l10n.t('Another write to {0} is in progress ({1} exists); nothing was written. Try again in a moment.', join(folder, fileName), lock));
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -330,8 +331,8 @@ async function atomicWriteLocked(folder: string, fileName: string, text: string,
   let narrowedFrom: number | undefined;
   try {
     const info = await lstat(path);
-    if (info.isSymbolicLink()) throw new EnvFileError('not-a-file', `${path} is a symbolic link; edit the file it points to yourself.`);
-    if (!info.isFile()) throw new EnvFileError('not-a-file', `${path} is not a regular file.`);
+    if (info.isSymbolicLink()) throw new EnvFileError('not-a-file', l10n.t('{0} is a symbolic link; edit the file it points to yourself.', path));
+    if (!info.isFile()) throw new EnvFileError('not-a-file', l10n.t('{0} is not a regular file.', path));
     mode = info.mode & 0o7777;
     created = false;
     if (options.ownerOnly && (mode & 0o077) !== 0) {
@@ -343,7 +344,7 @@ async function atomicWriteLocked(folder: string, fileName: string, text: string,
   }
   if ('expected' in options) {
     const now = await readWorkspaceTextFile(folder, fileName);
-    if (now !== options.expected) throw new EnvFileError('changed', `${path} changed since it was read; nothing was written.`);
+    if (now !== options.expected) throw new EnvFileError('changed', l10n.t('{0} changed since it was read; nothing was written.', path));
   }
   const temp = join(folder, `.${fileName}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
@@ -390,7 +391,9 @@ export async function updateEnvFile(
     const existing = await readWorkspaceTextFile(folder, fileName);
     const plan = planEnvUpdate(existing, values);
     if (plan.replaced.length && options.mayReplace && !options.mayReplace(plan.replaced)) {
-      throw new EnvFileError('changed', `${join(folder, fileName)} changed: ${plan.replaced.join(', ')} now ${plan.replaced.length > 1 ? 'hold' : 'holds'} other values; nothing was written.`);
+      throw new EnvFileError('changed', plan.replaced.length > 1
+        ? l10n.t('{0} changed: {1} now hold other values; nothing was written.', join(folder, fileName), plan.replaced.join(', '))
+        : l10n.t('{0} changed: {1} now holds other values; nothing was written.', join(folder, fileName), plan.replaced.join(', ')));
     }
     try {
       return { ...await writeEnvFile(folder, plan, { fileName, expected: existing }), plan };
@@ -441,11 +444,11 @@ function runGit(args: readonly string[], options: GitOptions): Promise<GitExit |
       (error, _stdout, stderr) => {
         if (!error) { resolve({ code: 0, stderr: String(stderr) }); return; }
         const e = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
-        if (e.name === 'AbortError' || options.signal?.aborted) { reject(new EnvFileError('git', 'The git check was cancelled.')); return; }
+        if (e.name === 'AbortError' || options.signal?.aborted) { reject(new EnvFileError('git', l10n.t('The git check was cancelled.'))); return; }
         if (e.code === 'ENOENT') { resolve('not-installed'); return; }
-        if (e.killed) { reject(new EnvFileError('git', `git did not answer within ${Math.round(timeoutMs / 1000)} s.`)); return; }
+        if (e.killed) { reject(new EnvFileError('git', l10n.t('git did not answer within {0} s.', Math.round(timeoutMs / 1000)))); return; }
         if (typeof e.code === 'number') { resolve({ code: e.code, stderr: String(stderr) }); return; }
-        reject(new EnvFileError('git', `git could not be run: ${e.message.split('\n')[0]}`));
+        reject(new EnvFileError('git', l10n.t('git could not be run: {0}', e.message.split('\n')[0])));
       });
   });
 }

@@ -11,6 +11,7 @@ import type { NetworkSettings } from '../azure/network';
 import { appSlug } from '../team/names';
 import { hasControlCharacter } from './envFile';
 import { classify, graphClient, graphError, GraphWriteError, literal } from '../team/groups';
+import * as l10n from '@vscode/l10n';
 
 export interface LocalDevSecret {
   readonly keyId: string;
@@ -105,21 +106,21 @@ export function localDevAppName(folderName: string, userPrincipalName: string): 
 
 /** Why a display name cannot be used for the app registration, or undefined. */
 export function localDevAppNameProblem(name: string): string | undefined {
-  if (!name.trim()) return 'The name is required.';
-  if (name.length > MAX_NAME) return `The name may have at most ${MAX_NAME} characters.`;
-  if (hasControlCharacter(name) || name.includes('\t')) return 'The name may not contain control characters.';
+  if (!name.trim()) return l10n.t('The name is required.');
+  if (name.length > MAX_NAME) return l10n.t('The name may have at most {0} characters.', MAX_NAME);
+  if (hasControlCharacter(name) || name.includes('\t')) return l10n.t('The name may not contain control characters.');
   return undefined;
 }
 
 function endDate(value: Date | string): string {
   const time = value instanceof Date ? value.getTime() : Date.parse(value);
-  if (Number.isNaN(time)) throw new LocalDevAppError('invalid', 'The secret\'s end date is not a date.');
-  if (time <= Date.now() + 60_000) throw new LocalDevAppError('invalid', 'The secret\'s end date must be in the future.');
+  if (Number.isNaN(time)) throw new LocalDevAppError('invalid', l10n.t('The secret\'s end date is not a date.'));
+  if (time <= Date.now() + 60_000) throw new LocalDevAppError('invalid', l10n.t('The secret\'s end date must be in the future.'));
   return new Date(time).toISOString();
 }
 
 function requireGuid(value: string, what: string): string {
-  if (!GUID.test(value)) throw new LocalDevAppError('invalid', `${what} is not a GUID.`);
+  if (!GUID.test(value)) throw new LocalDevAppError('invalid', l10n.t('{0} is not a GUID.', what));
   return value;
 }
 
@@ -166,7 +167,7 @@ export class LocalDevApps {
       return await call(request.option('signal', signal ? AbortSignal.any([signal, timeout]) : timeout));
     } catch (error) {
       if (signal?.aborted) throw cancelled(what);
-      if (timeout.aborted) throw new LocalDevAppError('network', `${what}: Microsoft Graph did not answer within ${Math.round(this.timeoutMs / 1000)} s.`);
+      if (timeout.aborted) throw new LocalDevAppError('network', l10n.t('{0}: Microsoft Graph did not answer within {1} s.', what, Math.round(this.timeoutMs / 1000)));
       throw error;
     }
   }
@@ -192,7 +193,7 @@ export class LocalDevApps {
   }
 
   private async exactNames(displayName: string, signal: AbortSignal | undefined): Promise<Set<string>> {
-    const page = await this.send('Looking for the app registration', this.client.api('/applications').filter(`displayName eq ${literal(displayName)}`).select('id,appId,displayName').top(100), (r) => r.get() as Promise<unknown>, signal);
+    const page = await this.send(l10n.t('Looking for the app registration'), this.client.api('/applications').filter(`displayName eq ${literal(displayName)}`).select('id,appId,displayName').top(100), (r) => r.get() as Promise<unknown>, signal);
     const parsed = applicationPageSchema.safeParse(page);
     if (!parsed.success) return new Set();
     return new Set(parsed.data.value.map((v) => applicationSummarySchema.safeParse(v)).filter((r) => r.success).map((r) => r.data.id.toLowerCase()));
@@ -200,20 +201,18 @@ export class LocalDevApps {
 
   /** POST /applications once: after a dropped connection the app is looked up (by name, new since the start) first. */
   private async createApplication(displayName: string, signal: AbortSignal | undefined): Promise<{ id: string; appId: string }> {
-    const what = 'The app registration could not be created';
+    const what = l10n.t('The app registration could not be created');
     const before = await this.exactNames(displayName, signal).catch(() => { if (signal?.aborted) throw cancelled(what); return new Set<string>(); });
     for (let attempt = 0; ; attempt++) {
       try {
         const created = await this.send(what, this.client.api('/applications'), (r) => r.post({ displayName, signInAudience: 'AzureADMyOrg' }) as Promise<unknown>, signal);
         const parsed = createdApplicationSchema.safeParse(created);
-        if (!parsed.success) throw new LocalDevAppError('failed', `${what}: Microsoft Graph's answer has no application id.`);
+        if (!parsed.success) throw new LocalDevAppError('failed', l10n.t('{0}: Microsoft Graph\'s answer has no application id.', what));
         return parsed.data;
       } catch (error) {
         const classified = this.classified(error, what);
         if (classified.kind === 'forbidden') {
-          throw new LocalDevAppError('forbidden', `${what}: Microsoft Graph refused (Authorization_RequestDenied). The tenant restricts app registration ("Users can register applications" is off), `
-            + 'so an administrator with the Application Administrator or Cloud Application Administrator role must create it. Ask one to create it for you, '
-            + 'or use an existing app registration.');
+          throw new LocalDevAppError('forbidden', l10n.t('{0}: Microsoft Graph refused (Authorization_RequestDenied). The tenant restricts app registration ("Users can register applications" is off), so an administrator with the Application Administrator or Cloud Application Administrator role must create it. Ask one to create it for you, or use an existing app registration.', what));
         }
         if ((error instanceof LocalDevAppError && error.cancelled) || (classified.kind !== 'network' && classified.kind !== 'failed') || attempt > 0) throw classified;
         // The request may have reached Graph before the connection dropped: look before sending it again.
@@ -226,7 +225,7 @@ export class LocalDevApps {
           if (parsed.success) return parsed.data;
           throw classified;
         }
-        if (fresh.length > 1) throw new LocalDevAppError('failed', `Several app registrations named ${displayName} appeared; delete the extra ones in the portal.`);
+        if (fresh.length > 1) throw new LocalDevAppError('failed', l10n.t('Several app registrations named {0} appeared; delete the extra ones in the portal.', displayName));
       }
     }
   }
@@ -235,10 +234,10 @@ export class LocalDevApps {
   private async rollBack(app: { id: string; appId: string }, cause: GraphWriteError): Promise<LocalDevAppError> {
     try {
       // Not the caller's signal: a cancelled create still removes what it made.
-      await this.send('The app registration could not be deleted', this.client.api(`/applications/${app.id}`), (r) => r.delete() as Promise<unknown>, undefined);
-      return new LocalDevAppError(cause.kind, `${cause.message} The app registration made for it was deleted again.`, cause instanceof LocalDevAppError && cause.cancelled);
+      await this.send(l10n.t('The app registration could not be deleted'), this.client.api(`/applications/${app.id}`), (r) => r.delete() as Promise<unknown>, undefined);
+      return new LocalDevAppError(cause.kind, l10n.t('{0} The app registration made for it was deleted again.', cause.message), cause instanceof LocalDevAppError && cause.cancelled);
     } catch {
-      return new LocalDevAppError(cause.kind, `${cause.message} The app registration made for it (client id ${app.appId}) could not be deleted; delete it in the portal.`,
+      return new LocalDevAppError(cause.kind, l10n.t('{0} The app registration made for it (client id {1}) could not be deleted; delete it in the portal.', cause.message, app.appId),
         cause instanceof LocalDevAppError && cause.cancelled, { appObjectId: app.id, appId: app.appId });
     }
   }
@@ -248,7 +247,7 @@ export class LocalDevApps {
       (r) => r.post({ passwordCredential: { displayName, endDateTime } }) as Promise<unknown>, signal);
     const parsed = passwordSchema.safeParse(answer);
     // Only the field names are reported: the answer holds the secret.
-    if (!parsed.success) throw new LocalDevAppError('failed', `${what}: Microsoft Graph's answer lacks the secret's key id, end date or text.`);
+    if (!parsed.success) throw new LocalDevAppError('failed', l10n.t('{0}: Microsoft Graph\'s answer lacks the secret\'s key id, end date or text.', what));
     return { keyId: parsed.data.keyId, endDateTime: parsed.data.endDateTime, secretText: parsed.data.secretText };
   }
 
@@ -265,33 +264,33 @@ export class LocalDevApps {
     const app = await this.createApplication(request.displayName, signal);
     let servicePrincipalId: string;
     try {
-      const what = 'The service principal could not be created';
+      const what = l10n.t('The service principal could not be created');
       const created = await this.sendReplicated(what, () => this.client.api('/servicePrincipals'), (r) => r.post({ appId: app.appId }) as Promise<unknown>, signal);
       const parsed = createdServicePrincipalSchema.safeParse(created);
-      if (!parsed.success) throw new LocalDevAppError('failed', `${what}: Microsoft Graph's answer has no id.`);
+      if (!parsed.success) throw new LocalDevAppError('failed', l10n.t('{0}: Microsoft Graph\'s answer has no id.', what));
       servicePrincipalId = parsed.data.id;
     } catch (error) {
-      throw await this.rollBack(app, this.classified(error, 'The service principal could not be created'));
+      throw await this.rollBack(app, this.classified(error, l10n.t('The service principal could not be created')));
     }
     try {
-      const secret = await this.addPassword(app.id, end, request.secretDisplayName ?? 'local development', signal, 'The client secret could not be added');
+      const secret = await this.addPassword(app.id, end, request.secretDisplayName ?? 'local development', signal, l10n.t('The client secret could not be added'));
       return { appObjectId: app.id, appId: app.appId, servicePrincipalId, tenantId: this.tenantId, secret };
     } catch (error) {
-      throw await this.rollBack(app, this.classified(error, 'The client secret could not be added'));
+      throw await this.rollBack(app, this.classified(error, l10n.t('The client secret could not be added')));
     }
   }
 
   /** App registrations whose display name starts with `displayNamePrefix` (at most 1,000), with their secrets' ids. */
   async findLocalDevApps(displayNamePrefix: string, options: { signal?: AbortSignal } = {}): Promise<LocalDevAppSummary[]> {
-    const what = 'The app registrations could not be listed';
-    if (displayNamePrefix.length > 256) throw new LocalDevAppError('invalid', 'The name to search for is too long.');
+    const what = l10n.t('The app registrations could not be listed');
+    if (displayNamePrefix.length > 256) throw new LocalDevAppError('invalid', l10n.t('The name to search for is too long.'));
     const found: LocalDevAppSummary[] = [];
     let request: GraphRequest | undefined = this.client.api('/applications').filter(`startswith(displayName,${literal(displayNamePrefix)})`)
       .select('id,appId,displayName,createdDateTime,passwordCredentials').top(100);
     try {
       for (let page = 0; request && page < 10; page++) {
         const parsed = applicationPageSchema.safeParse(await this.send(what, request, (r) => r.get() as Promise<unknown>, options.signal));
-        if (!parsed.success) throw new LocalDevAppError('failed', `${what}: Microsoft Graph's answer is not a list of applications.`);
+        if (!parsed.success) throw new LocalDevAppError('failed', l10n.t('{0}: Microsoft Graph\'s answer is not a list of applications.', what));
         for (const item of parsed.data.value) {
           const app = applicationSummarySchema.safeParse(item);
           if (!app.success) continue;
@@ -316,28 +315,28 @@ export class LocalDevApps {
    * stops the removal.
    */
   async rotateSecret(appObjectId: string, oldKeyId: string, endDateTime: Date | string, options: { secretDisplayName?: string; signal?: AbortSignal } = {}): Promise<RotateResult> {
-    requireGuid(appObjectId, 'The app registration id');
-    requireGuid(oldKeyId, 'The old secret\'s key id');
+    requireGuid(appObjectId, l10n.t('The app registration id'));
+    requireGuid(oldKeyId, l10n.t('The old secret\'s key id'));
     const end = endDate(endDateTime);
     let secret: LocalDevSecret;
     try {
-      secret = await this.addPassword(appObjectId, end, options.secretDisplayName ?? 'local development', options.signal, 'The new client secret could not be added');
+      secret = await this.addPassword(appObjectId, end, options.secretDisplayName ?? 'local development', options.signal, l10n.t('The new client secret could not be added'));
     } catch (error) {
-      throw this.classified(error, 'The new client secret could not be added');
+      throw this.classified(error, l10n.t('The new client secret could not be added'));
     }
     try {
-      await this.send('The old client secret could not be removed', this.client.api(`/applications/${appObjectId}/removePassword`), (r) => r.post({ keyId: oldKeyId }) as Promise<unknown>, undefined);
+      await this.send(l10n.t('The old client secret could not be removed'), this.client.api(`/applications/${appObjectId}/removePassword`), (r) => r.post({ keyId: oldKeyId }) as Promise<unknown>, undefined);
       return { secret, oldSecretRemoved: true, removalProblem: null };
     } catch (error) {
-      const problem = this.classified(error, 'The old client secret could not be removed');
-      return { secret, oldSecretRemoved: false, removalProblem: `${problem.message} It still signs in until it expires; remove it in the portal (key id ${oldKeyId}).` };
+      const problem = this.classified(error, l10n.t('The old client secret could not be removed'));
+      return { secret, oldSecretRemoved: false, removalProblem: l10n.t('{0} It still signs in until it expires; remove it in the portal (key id {1}).', problem.message, oldKeyId) };
     }
   }
 
   /** Deletes the app registration; Entra deletes its service principal with it. 'not-found': it was already gone. */
   async deleteLocalDevApp(appObjectId: string, options: { signal?: AbortSignal } = {}): Promise<'deleted' | 'not-found'> {
-    requireGuid(appObjectId, 'The app registration id');
-    const what = 'The app registration could not be deleted';
+    requireGuid(appObjectId, l10n.t('The app registration id'));
+    const what = l10n.t('The app registration could not be deleted');
     try {
       await this.send(what, this.client.api(`/applications/${appObjectId}`), (r) => r.delete() as Promise<unknown>, options.signal);
       return 'deleted';

@@ -4,6 +4,7 @@
 // organisation requires multi-factor authentication: use a device code" instead of quoting a trace id. Pure: no I/O,
 // and the detail line it keeps passes through the one redaction.
 import { redactSecrets } from '../redact';
+import * as l10n from '@vscode/l10n';
 
 /** A sign-in method the page can offer instead of the one that failed. */
 export type RetryMethod = 'device-code' | 'browser';
@@ -20,92 +21,97 @@ export interface AadstsMeaning {
   readonly retryWith: RetryMethod | null;
 }
 
-const entry = (code: number, title: string, meaning: string, fix: string, retryWith: RetryMethod | null = null): AadstsMeaning =>
-  ({ code: `AADSTS${code}`, title, meaning, fix, retryWith });
+/** The texts are looked up when they are read, so the catalog in use then (the display language) gives them. */
+const entry = (code: number, texts: () => readonly [title: string, meaning: string, fix: string], retryWith: RetryMethod | null = null): AadstsMeaning => ({
+  code: `AADSTS${code}`, retryWith,
+  get title() { return texts()[0]; },
+  get meaning() { return texts()[1]; },
+  get fix() { return texts()[2]; },
+});
 
-const INTERACTIVE = 'Sign in with the browser or with a device code: both let Microsoft Entra ID ask for the second factor.';
+const interactive = (): string => l10n.t('Sign in with the browser or with a device code: both let Microsoft Entra ID ask for the second factor.');
 
 /** The codes a developer meets when signing in with az, azd, Azure PowerShell or an azure-identity credential. */
 export const AADSTS_MEANINGS: readonly AadstsMeaning[] = [
-  entry(50076, 'Multi-factor authentication required',
-    'Your organisation requires multi-factor authentication for this sign-in. A username-and-password sign-in cannot answer a second factor, so Microsoft Entra ID refused it.',
-    INTERACTIVE, 'device-code'),
-  entry(50079, 'Multi-factor authentication registration required',
-    'The account has to register a second factor (an authenticator app, a phone) before it may sign in here.',
-    `Sign in with the browser or a device code and complete the registration Microsoft Entra ID asks for. ${INTERACTIVE}`, 'device-code'),
-  entry(50074, 'Strong authentication required',
-    'Microsoft Entra ID asks for a second factor that this sign-in could not provide.', INTERACTIVE, 'device-code'),
-  entry(50158, 'External security challenge not satisfied',
-    'A security check run by another provider (a federated identity provider or a third-party MFA) was not completed.', INTERACTIVE, 'browser'),
-  entry(53003, 'Blocked by Conditional Access',
-    'A Conditional Access policy of your organisation blocked this sign-in (for this device, location, application or client). The sign-in method does not change that.',
-    'Ask your administrator which policy applies (the error\'s details carry the policy ids); some policies allow a compliant or managed device only.'),
-  entry(53000, 'Compliant device required',
-    'A Conditional Access policy lets only compliant (Intune-managed) devices sign in to this resource.',
-    'Sign in from a managed device, or ask your administrator for an exception for development.'),
-  entry(53001, 'Domain-joined device required',
-    'A Conditional Access policy lets only devices joined to your organisation\'s domain sign in.',
-    'Sign in from a domain-joined device, or ask your administrator.'),
-  entry(53004, 'Security information registration blocked',
-    'The account must register its security information first, and a policy blocks doing that right now (for example from this location).',
-    'Register your security information from a trusted location or device (https://aka.ms/mysecurityinfo), then sign in again.'),
-  entry(50126, 'Wrong username or password',
-    'Microsoft Entra ID did not accept the username and password.',
-    'Check both and try again, or sign in with the browser or a device code (which also work for accounts with MFA or a federated identity provider).', 'browser'),
-  entry(50034, 'Account not found in this tenant',
-    'The account does not exist in the directory you signed in to.',
-    'Check the username, or choose the tenant the account belongs to in the Tenant field.'),
-  entry(50053, 'Account locked',
-    'The account is locked after too many failed sign-ins, or the sign-in came from a blocked address.',
-    'Wait a few minutes before trying again, or ask your administrator to unlock it.'),
-  entry(50055, 'Password expired',
-    'The account\'s password has expired.',
-    'Change it (sign in once in the browser, which lets you do that), then sign in again.', 'browser'),
-  entry(50057, 'Account disabled',
-    'The account is disabled in the directory.', 'Ask your administrator to enable it.'),
-  entry(50020, 'Account not in this tenant',
-    'The account comes from another tenant or identity provider and is not a member or guest of this tenant.',
-    'Sign in to your home tenant (leave the Tenant field empty), or ask to be invited to this tenant as a guest.'),
-  entry(90072, 'Account not in this tenant',
-    'The account is not a member or guest of the tenant you chose.',
-    'Choose a tenant the account belongs to in the Tenant field, or ask to be invited to this one as a guest.'),
-  entry(700016, 'Application not found in this tenant',
-    'The application the sign-in used is not registered in the tenant, or has not been consented to there. This usually means the wrong tenant.',
-    'Check the Tenant field (a tenant id or its domain), and the cloud.'),
-  entry(90002, 'Tenant not found',
-    'No tenant with this id or domain exists, at least not in the chosen cloud.',
-    'Check the Tenant field (for example contoso.onmicrosoft.com or the tenant\'s GUID) and the cloud, then sign in again.'),
-  entry(900023, 'Not a tenant id or domain',
-    'The value given as the tenant is neither a tenant id (a GUID) nor a domain name.',
-    'Enter the tenant\'s GUID or one of its domains (such as contoso.onmicrosoft.com), or leave the Tenant field empty.'),
-  entry(50059, 'No tenant given',
-    'Microsoft Entra ID could not tell which tenant to sign in to.', 'Enter the tenant in the Tenant field.'),
-  entry(65001, 'Consent required',
-    'The application needs a permission that nobody has consented to yet in this tenant.',
-    'Sign in interactively (the browser), which asks for consent, or ask an administrator to grant consent for the organisation.', 'browser'),
-  entry(7000218, 'Public client flows not allowed',
-    'The app registration used for this sign-in does not allow public client flows, so a device code or username-and-password sign-in is refused ("client_assertion or client_secret required").',
-    'In the app registration\'s Authentication page, set "Allow public client flows" to Yes, or use the default client of the tool.'),
-  entry(70019, 'Device code expired',
-    'The device code expired (or was declined) before the sign-in was completed.',
-    'Start the sign-in again and enter the new code within 15 minutes.', 'device-code'),
-  entry(70020, 'Device code expired',
-    'The device code expired before the sign-in was completed.',
-    'Start the sign-in again and enter the new code within 15 minutes.', 'device-code'),
-  entry(700082, 'Sign-in expired',
-    'The saved sign-in (refresh token) expired because it was not used for a long time.', 'Sign in again.', 'browser'),
-  entry(70043, 'Sign-in expired by a policy',
-    'A sign-in frequency policy (Conditional Access) requires signing in again.', 'Sign in again.', 'browser'),
-  entry(50173, 'Sign-in revoked',
-    'The saved sign-in is no longer valid, for example after a password change or because an administrator revoked it.', 'Sign in again.', 'browser'),
-  entry(50105, 'Not assigned to the application',
-    'The application requires its users to be assigned to it, and the account is not.',
-    'Ask the application\'s owner or an administrator to assign you to it.'),
-  entry(7000112, 'Application disabled',
-    'The application used for this sign-in is disabled in the tenant.', 'Ask your administrator.'),
-  entry(50097, 'Device authentication required',
-    'A policy requires the device itself to authenticate (a registered or joined device).',
-    'Sign in from a registered device, or ask your administrator.'),
+  entry(50076, () => [l10n.t('Multi-factor authentication required'),
+    l10n.t('Your organisation requires multi-factor authentication for this sign-in. A username-and-password sign-in cannot answer a second factor, so Microsoft Entra ID refused it.'),
+    interactive()], 'device-code'),
+  entry(50079, () => [l10n.t('Multi-factor authentication registration required'),
+    l10n.t('The account has to register a second factor (an authenticator app, a phone) before it may sign in here.'),
+    l10n.t('Sign in with the browser or a device code and complete the registration Microsoft Entra ID asks for. {0}', interactive())], 'device-code'),
+  entry(50074, () => [l10n.t('Strong authentication required'),
+    l10n.t('Microsoft Entra ID asks for a second factor that this sign-in could not provide.'), interactive()], 'device-code'),
+  entry(50158, () => [l10n.t('External security challenge not satisfied'),
+    l10n.t('A security check run by another provider (a federated identity provider or a third-party MFA) was not completed.'), interactive()], 'browser'),
+  entry(53003, () => [l10n.t('Blocked by Conditional Access'),
+    l10n.t('A Conditional Access policy of your organisation blocked this sign-in (for this device, location, application or client). The sign-in method does not change that.'),
+    l10n.t('Ask your administrator which policy applies (the error\'s details carry the policy ids); some policies allow a compliant or managed device only.')]),
+  entry(53000, () => [l10n.t('Compliant device required'),
+    l10n.t('A Conditional Access policy lets only compliant (Intune-managed) devices sign in to this resource.'),
+    l10n.t('Sign in from a managed device, or ask your administrator for an exception for development.')]),
+  entry(53001, () => [l10n.t('Domain-joined device required'),
+    l10n.t('A Conditional Access policy lets only devices joined to your organisation\'s domain sign in.'),
+    l10n.t('Sign in from a domain-joined device, or ask your administrator.')]),
+  entry(53004, () => [l10n.t('Security information registration blocked'),
+    l10n.t('The account must register its security information first, and a policy blocks doing that right now (for example from this location).'),
+    l10n.t('Register your security information from a trusted location or device (https://aka.ms/mysecurityinfo), then sign in again.')]),
+  entry(50126, () => [l10n.t('Wrong username or password'),
+    l10n.t('Microsoft Entra ID did not accept the username and password.'),
+    l10n.t('Check both and try again, or sign in with the browser or a device code (which also work for accounts with MFA or a federated identity provider).')], 'browser'),
+  entry(50034, () => [l10n.t('Account not found in this tenant'),
+    l10n.t('The account does not exist in the directory you signed in to.'),
+    l10n.t('Check the username, or choose the tenant the account belongs to in the Tenant field.')]),
+  entry(50053, () => [l10n.t('Account locked'),
+    l10n.t('The account is locked after too many failed sign-ins, or the sign-in came from a blocked address.'),
+    l10n.t('Wait a few minutes before trying again, or ask your administrator to unlock it.')]),
+  entry(50055, () => [l10n.t('Password expired'),
+    l10n.t('The account\'s password has expired.'),
+    l10n.t('Change it (sign in once in the browser, which lets you do that), then sign in again.')], 'browser'),
+  entry(50057, () => [l10n.t('Account disabled'),
+    l10n.t('The account is disabled in the directory.'), l10n.t('Ask your administrator to enable it.')]),
+  entry(50020, () => [l10n.t('Account not in this tenant'),
+    l10n.t('The account comes from another tenant or identity provider and is not a member or guest of this tenant.'),
+    l10n.t('Sign in to your home tenant (leave the Tenant field empty), or ask to be invited to this tenant as a guest.')]),
+  entry(90072, () => [l10n.t('Account not in this tenant'),
+    l10n.t('The account is not a member or guest of the tenant you chose.'),
+    l10n.t('Choose a tenant the account belongs to in the Tenant field, or ask to be invited to this one as a guest.')]),
+  entry(700016, () => [l10n.t('Application not found in this tenant'),
+    l10n.t('The application the sign-in used is not registered in the tenant, or has not been consented to there. This usually means the wrong tenant.'),
+    l10n.t('Check the Tenant field (a tenant id or its domain), and the cloud.')]),
+  entry(90002, () => [l10n.t('Tenant not found'),
+    l10n.t('No tenant with this id or domain exists, at least not in the chosen cloud.'),
+    l10n.t('Check the Tenant field (for example contoso.onmicrosoft.com or the tenant\'s GUID) and the cloud, then sign in again.')]),
+  entry(900023, () => [l10n.t('Not a tenant id or domain'),
+    l10n.t('The value given as the tenant is neither a tenant id (a GUID) nor a domain name.'),
+    l10n.t('Enter the tenant\'s GUID or one of its domains (such as contoso.onmicrosoft.com), or leave the Tenant field empty.')]),
+  entry(50059, () => [l10n.t('No tenant given'),
+    l10n.t('Microsoft Entra ID could not tell which tenant to sign in to.'), l10n.t('Enter the tenant in the Tenant field.')]),
+  entry(65001, () => [l10n.t('Consent required'),
+    l10n.t('The application needs a permission that nobody has consented to yet in this tenant.'),
+    l10n.t('Sign in interactively (the browser), which asks for consent, or ask an administrator to grant consent for the organisation.')], 'browser'),
+  entry(7000218, () => [l10n.t('Public client flows not allowed'),
+    l10n.t('The app registration used for this sign-in does not allow public client flows, so a device code or username-and-password sign-in is refused ("client_assertion or client_secret required").'),
+    l10n.t('In the app registration\'s Authentication page, set "Allow public client flows" to Yes, or use the default client of the tool.')]),
+  entry(70019, () => [l10n.t('Device code expired'),
+    l10n.t('The device code expired (or was declined) before the sign-in was completed.'),
+    l10n.t('Start the sign-in again and enter the new code within 15 minutes.')], 'device-code'),
+  entry(70020, () => [l10n.t('Device code expired'),
+    l10n.t('The device code expired before the sign-in was completed.'),
+    l10n.t('Start the sign-in again and enter the new code within 15 minutes.')], 'device-code'),
+  entry(700082, () => [l10n.t('Sign-in expired'),
+    l10n.t('The saved sign-in (refresh token) expired because it was not used for a long time.'), l10n.t('Sign in again.')], 'browser'),
+  entry(70043, () => [l10n.t('Sign-in expired by a policy'),
+    l10n.t('A sign-in frequency policy (Conditional Access) requires signing in again.'), l10n.t('Sign in again.')], 'browser'),
+  entry(50173, () => [l10n.t('Sign-in revoked'),
+    l10n.t('The saved sign-in is no longer valid, for example after a password change or because an administrator revoked it.'), l10n.t('Sign in again.')], 'browser'),
+  entry(50105, () => [l10n.t('Not assigned to the application'),
+    l10n.t('The application requires its users to be assigned to it, and the account is not.'),
+    l10n.t('Ask the application\'s owner or an administrator to assign you to it.')]),
+  entry(7000112, () => [l10n.t('Application disabled'),
+    l10n.t('The application used for this sign-in is disabled in the tenant.'), l10n.t('Ask your administrator.')]),
+  entry(50097, () => [l10n.t('Device authentication required'),
+    l10n.t('A policy requires the device itself to authenticate (a registered or joined device).'),
+    l10n.t('Sign in from a registered device, or ask your administrator.')]),
 ];
 
 const BY_CODE = new Map(AADSTS_MEANINGS.map((m) => [m.code, m]));
@@ -164,7 +170,7 @@ export interface SignInFailure {
 const INSTALL_PAGES: Readonly<Record<string, string>> = {
   az: 'https://aka.ms/installazurecli',
   azd: 'https://aka.ms/azure-dev/install',
-  pwsh: 'https://aka.ms/install-powershell (then Install-Module Az.Accounts)',
+  get pwsh() { return l10n.t('https://aka.ms/install-powershell (then Install-Module Az.Accounts)'); },
 };
 
 /** The last line that looks like the tool's error, redacted and cut to a readable length. */
@@ -185,19 +191,19 @@ export function explainSignInFailure(ending: SignInEnding): SignInFailure | unde
   const { tool, output } = ending;
   if (ending.notFound) {
     return {
-      code: null, title: `${tool} is not installed`,
-      meaning: `${tool} could not be started: it is not installed, or not on the PATH VS Code was started with.`,
-      fix: `Install it (${INSTALL_PAGES[tool] ?? 'see its documentation'}), then restart VS Code so that it sees the new PATH.`,
+      code: null, title: l10n.t('{0} is not installed', tool),
+      meaning: l10n.t('{0} could not be started: it is not installed, or not on the PATH VS Code was started with.', tool),
+      fix: l10n.t('Install it ({0}), then restart VS Code so that it sees the new PATH.', INSTALL_PAGES[tool] ?? l10n.t('see its documentation')),
       retryWith: null, detail: null,
     };
   }
   if (ending.cancelled) {
-    return { code: null, title: 'Sign-in cancelled', meaning: 'The sign-in was cancelled before it finished; nothing changed.', fix: 'Start it again when you are ready.', retryWith: null, detail: null };
+    return { code: null, title: l10n.t('Sign-in cancelled'), meaning: l10n.t('The sign-in was cancelled before it finished; nothing changed.'), fix: l10n.t('Start it again when you are ready.'), retryWith: null, detail: null };
   }
   if (ending.timedOut) {
     return {
-      code: null, title: 'Sign-in timed out', meaning: 'The sign-in did not finish in time (nobody completed it in the browser or on the device-login page).',
-      fix: 'Start it again; with a device code you can complete it from any browser, also on another device.', retryWith: 'device-code', detail: errorLine(output),
+      code: null, title: l10n.t('Sign-in timed out'), meaning: l10n.t('The sign-in did not finish in time (nobody completed it in the browser or on the device-login page).'),
+      fix: l10n.t('Start it again; with a device code you can complete it from any browser, also on another device.'), retryWith: 'device-code', detail: errorLine(output),
     };
   }
   if (ending.exitCode === 0) return undefined;
@@ -209,33 +215,33 @@ export function explainSignInFailure(ending: SignInEnding): SignInFailure | unde
   const firstCode = aadstsCodes(output)[0];
   if (firstCode) {
     return {
-      code: firstCode, title: `Microsoft Entra ID refused the sign-in (${firstCode})`,
-      meaning: 'Microsoft Entra ID refused the sign-in with a code this page does not explain; the error line below has its own words.',
-      fix: `Look the code up at https://login.microsoftonline.com/error?code=${firstCode.slice('AADSTS'.length)}, or try another sign-in method.`,
+      code: firstCode, title: l10n.t('Microsoft Entra ID refused the sign-in ({0})', firstCode),
+      meaning: l10n.t('Microsoft Entra ID refused the sign-in with a code this page does not explain; the error line below has its own words.'),
+      fix: l10n.t('Look the code up at https://login.microsoftonline.com/error?code={0}, or try another sign-in method.', firstCode.slice('AADSTS'.length)),
       retryWith: null, detail,
     };
   }
   if (/No subscriptions found for/i.test(output)) {
     return {
-      code: null, title: 'No subscription in this tenant',
-      meaning: 'The account signed in, but holds no Azure subscription in this tenant, so the Azure CLI did not keep the sign-in.',
-      fix: 'Choose the tenant that holds your subscriptions in the Tenant field, or run "az login --allow-no-subscriptions" to sign in to the tenant alone.',
+      code: null, title: l10n.t('No subscription in this tenant'),
+      meaning: l10n.t('The account signed in, but holds no Azure subscription in this tenant, so the Azure CLI did not keep the sign-in.'),
+      fix: l10n.t('Choose the tenant that holds your subscriptions in the Tenant field, or run "az login --allow-no-subscriptions" to sign in to the tenant alone.'),
       retryWith: null, detail,
     };
   }
   if (/Timed out waiting for the browser|browser.*(could not|failed to) (open|start)|no web browser/i.test(output)) {
     return {
-      code: null, title: 'The browser sign-in did not complete',
-      meaning: 'The tool waited for a browser sign-in that did not come back (no browser could be opened here, or the page was closed).',
-      fix: 'Sign in with a device code instead: it works from any browser, also on another device.', retryWith: 'device-code', detail,
+      code: null, title: l10n.t('The browser sign-in did not complete'),
+      meaning: l10n.t('The tool waited for a browser sign-in that did not come back (no browser could be opened here, or the page was closed).'),
+      fix: l10n.t('Sign in with a device code instead: it works from any browser, also on another device.'), retryWith: 'device-code', detail,
     };
   }
   if (ending.exitCode === 130 || /KeyboardInterrupt|Operation cancelled|canceled by user|cancelled by user/i.test(output)) {
-    return { code: null, title: 'Sign-in cancelled', meaning: 'The sign-in was cancelled before it finished; nothing changed.', fix: 'Start it again when you are ready.', retryWith: null, detail };
+    return { code: null, title: l10n.t('Sign-in cancelled'), meaning: l10n.t('The sign-in was cancelled before it finished; nothing changed.'), fix: l10n.t('Start it again when you are ready.'), retryWith: null, detail };
   }
   return {
-    code: null, title: `${tool} exited with code ${ending.exitCode ?? 'unknown'}`,
-    meaning: `The sign-in failed, and ${tool} gave no Microsoft Entra ID error code.`,
-    fix: 'Read the error line below and the terminal; a device code sign-in often gets past browser and network problems.', retryWith: 'device-code', detail,
+    code: null, title: l10n.t('{0} exited with code {1}', tool, ending.exitCode ?? 'unknown'),
+    meaning: l10n.t('The sign-in failed, and {0} gave no Microsoft Entra ID error code.', tool),
+    fix: l10n.t('Read the error line below and the terminal; a device code sign-in often gets past browser and network problems.'), retryWith: 'device-code', detail,
   };
 }

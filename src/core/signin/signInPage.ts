@@ -7,6 +7,7 @@ import { familyFor, VERSION_FAMILIES, type FamilyId } from '../chain/versions';
 import type { ChainReport, CredentialName, SourceResult } from '../chain/types';
 import { displayName, firstLine, fullIdentity, verdictHeadline } from '../presentation/chainRows';
 import { TOOL_CREDENTIALS, type CloudChoice, type CloudName, type SignInTool } from './signInPageCommands';
+import * as l10n from '@vscode/l10n';
 
 /** What a row is about: a tool the page can run, a source with its own fix, or one the page only explains. */
 export type SignInRowKind = 'environment' | 'sharedCache' | 'vscode' | 'tool' | 'browser' | 'broker';
@@ -194,7 +195,7 @@ function decidingSource(report: ChainReport): SourceResult | undefined {
 
 function reachOf(source: SourceResult | undefined, report: ChainReport | undefined): Reach {
   if (!report || !source) return { kind: 'unknown' };
-  if (source.status === 'excluded') return { kind: 'excluded', reason: clip(firstLine(source.message)) || 'Excluded from the chain.' };
+  if (source.status === 'excluded') return { kind: 'excluded', reason: clip(firstLine(source.message)) || l10n.t('Excluded from the chain.') };
   if (source.decisive) return source.status === 'succeeded' ? { kind: 'active' } : { kind: 'stops' };
   if (source.reached) return { kind: 'tried' };
   const winner = decidingSource(report);
@@ -205,9 +206,9 @@ function reachOf(source: SourceResult | undefined, report: ChainReport | undefin
 function headlineOf(inputs: SignInPageInputs): string {
   const { report } = inputs;
   if (inputs.phase === 'failed') {
-    return clip(`The last check failed${inputs.failure ? `: ${inputs.failure}` : ''}${report ? ' (showing the result of an earlier check)' : ''}.`);
+    return clip(l10n.t('The last check failed{0}{1}.', inputs.failure ? `: ${inputs.failure}` : '', report ? l10n.t(' (showing the result of an earlier check)') : ''));
   }
-  if (!report) return inputs.phase === 'probing' ? 'Checking which source your Python code signs in with…' : 'The chain has not been checked yet.';
+  if (!report) return inputs.phase === 'probing' ? l10n.t('Checking which source your Python code signs in with…') : l10n.t('The chain has not been checked yet.');
   return clip(verdictHeadline(report.verdict, report.sources));
 }
 
@@ -241,7 +242,7 @@ export function signInPage(inputs: SignInPageInputs): SignInPage {
     let signIn = signInState(source);
     // PATH decides "installed" for the page; the chain's message is kept for what it says beyond that.
     if (tool && !installed && signIn.kind !== 'signed-in') {
-      signIn = { kind: 'not-installed', message: 'message' in signIn && signIn.message ? signIn.message : `${tool} is not on PATH.` };
+      signIn = { kind: 'not-installed', message: 'message' in signIn && signIn.message ? signIn.message : l10n.t('{0} is not on PATH.', tool) };
     }
     return {
       credential,

@@ -5,6 +5,7 @@
 // Every value that reaches a command is validated first (a tenant is a GUID or a domain, a username an address,
 // the cloud one of three names), so nothing typed on the page can become shell or PowerShell syntax.
 import { renderCommand, type CommandArgs } from '../team/commands';
+import * as l10n from '@vscode/l10n';
 
 export const SIGN_IN_TOOLS = ['az', 'azd', 'pwsh'] as const;
 export type SignInTool = (typeof SIGN_IN_TOOLS)[number];
@@ -31,9 +32,9 @@ export const PYTHON_AUTHORITY: Readonly<Record<CloudName, string>> = {
 };
 
 export const CLOUD_LABELS: Readonly<Record<CloudName, string>> = {
-  AzureCloud: 'Azure (public cloud)',
-  AzureChinaCloud: 'Azure operated by 21Vianet (China)',
-  AzureUSGovernment: 'Azure US Government',
+  get AzureCloud() { return l10n.t('Azure (public cloud)'); },
+  get AzureChinaCloud() { return l10n.t('Azure operated by 21Vianet (China)'); },
+  get AzureUSGovernment() { return l10n.t('Azure US Government'); },
 };
 
 /** The tool each sign-in source runs, and the credential that reads its sign-in. */
@@ -62,13 +63,13 @@ export function tenantProblem(value: string): string | null {
   const tenant = value.trim();
   if (!tenant) return null;
   if (GUID.test(tenant) || DOMAIN.test(tenant)) return null;
-  if (/\s/.test(tenant)) return 'A tenant has no spaces: enter its id (a GUID) or one of its domains.';
-  if (/^[0-9a-f-]{30,}$/i.test(tenant)) return 'A tenant id is a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47.';
-  return 'Enter the tenant\'s id (a GUID) or one of its domains, such as contoso.onmicrosoft.com.';
+  if (/\s/.test(tenant)) return l10n.t('A tenant has no spaces: enter its id (a GUID) or one of its domains.');
+  if (/^[0-9a-f-]{30,}$/i.test(tenant)) return l10n.t('A tenant id is a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47.');
+  return l10n.t('Enter the tenant\'s id (a GUID) or one of its domains, such as contoso.onmicrosoft.com.');
 }
 
 export function usernameProblem(value: string): string | null {
-  return USERNAME.test(value.trim()) ? null : 'Enter the account\'s user name, such as alice@contoso.com.';
+  return USERNAME.test(value.trim()) ? null : l10n.t('Enter the account\'s user name, such as alice@contoso.com.');
 }
 
 /** What the developer chose on the page. */
@@ -84,9 +85,9 @@ export interface SignInChoice {
 
 /** Why the choice cannot run (null: it can). */
 export function choiceProblem(choice: SignInChoice): string | null {
-  if (!TOOL_METHODS[choice.tool].includes(choice.method)) return `${choice.tool} does not offer this sign-in method.`;
+  if (!TOOL_METHODS[choice.tool].includes(choice.method)) return l10n.t('{0} does not offer this sign-in method.', choice.tool);
   if (choice.tenant !== null && tenantProblem(choice.tenant)) return tenantProblem(choice.tenant);
-  if (choice.method === 'password') return choice.username === null ? 'Enter the account\'s user name.' : usernameProblem(choice.username);
+  if (choice.method === 'password') return choice.username === null ? l10n.t('Enter the account\'s user name.') : usernameProblem(choice.username);
   return null;
 }
 

@@ -1,6 +1,7 @@
 // The `az` commands equivalent to each wizard step, in bash and in PowerShell line continuations as Microsoft's
 // procedure documents them, and the request text a developer without the rights hands to an administrator. Values
 // are quoted for their shell: a group name or description typed by the user can never become shell syntax.
+import * as l10n from '@vscode/l10n';
 
 export type Shell = 'bash' | 'powershell';
 
@@ -158,18 +159,18 @@ export function addAppOwnerCommand(appId: string, ownerObjectId: string): Comman
 /** The text a developer without the rights sends to an administrator: what, why, and the exact commands. */
 export function administratorRequest(what: string, why: string, commands: readonly CommandArgs[]): string {
   return [
-    `Hello, could you ${what}?`,
+    l10n.t('Hello, could you {0}?', what),
     '',
     why,
     '',
-    'These Azure CLI commands do it (bash):',
+    l10n.t('These Azure CLI commands do it (bash):'),
     '',
     ...commands.map((c) => renderCommand(c, 'bash')),
     '',
-    'Or in PowerShell:',
+    l10n.t('Or in PowerShell:'),
     '',
     ...commands.map((c) => renderCommand(c, 'powershell')),
     '',
-    'Thank you!',
+    l10n.t('Thank you!'),
   ].join('\n');
 }

@@ -18,6 +18,7 @@ import { LocalDevApps, localDevAppName, type LocalDevApp, type LocalDevAppSummar
 import { GraphWriteError, TeamDirectory, type MemberResult } from './groups';
 import { appliesAt, recommendedRoles, type ScopeResource } from './recommend';
 import { AssignmentError, createRoleAssignment, type AssignmentOutcome } from './roleAssignments';
+import * as l10n from '@vscode/l10n';
 
 export type TeamFailureKind = 'forbidden' | 'not-preauthorized' | 'no-sign-in' | 'invalid' | 'network' | 'principal-not-found' | 'claims-challenge' | 'failed';
 
@@ -132,7 +133,7 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, source:
   const arm = armClient({ credential, cloud, network });
   const directory = new TeamDirectory(credential, cloud, network);
   const apps = new LocalDevApps(credential, cloud, tenantId ?? '', { network });
-  const needTenant = (): void => { if (!tenantId) throw new TeamError('failed', 'The sign-in\'s token names no tenant, so AZURE_TENANT_ID cannot be set.'); };
+  const needTenant = (): void => { if (!tenantId) throw new TeamError('failed', l10n.t('The sign-in\'s token names no tenant, so AZURE_TENANT_ID cannot be set.')); };
   const resourcesIn = (scope: string, limit?: number): Promise<Record<string, unknown>[]> => armItems(arm, scopePath(scope, 'resources'), { 'api-version': ARM_API.resources }, limit);
   /** The resource group that holds every resource the workspace names, when they live in one. */
   async function workspaceGroup(subscriptionId: string): Promise<string | null> {
@@ -147,28 +148,28 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, source:
     tool, actor, tenantId,
     localDevApps: {
       defaultName: (folderName) => localDevAppName(folderName, actor.detail.includes('@') ? actor.detail : actor.displayName),
-      create: (request) => guarded('The service principal could not be created', () => {
+      create: (request) => guarded(l10n.t('The service principal could not be created'), () => {
         needTenant();
         return apps.createLocalDevApp({ displayName: request.displayName, secretEndDateTime: request.secretEndDateTime, ...(request.signal ? { signal: request.signal } : {}) });
       }),
-      find: (prefix, signal) => guarded('The app registrations could not be listed', () => apps.findLocalDevApps(prefix, signal ? { signal } : {})),
-      rotate: (request) => guarded('The secret could not be rotated', () => {
+      find: (prefix, signal) => guarded(l10n.t('The app registrations could not be listed'), () => apps.findLocalDevApps(prefix, signal ? { signal } : {})),
+      rotate: (request) => guarded(l10n.t('The secret could not be rotated'), () => {
         needTenant();
         return apps.rotateSecret(request.appObjectId, request.oldKeyId, request.secretEndDateTime, request.signal ? { signal: request.signal } : {});
       }),
-      remove: (appObjectId, signal) => guarded('The app registration could not be deleted', () => apps.deleteLocalDevApp(appObjectId, signal ? { signal } : {})),
+      remove: (appObjectId, signal) => guarded(l10n.t('The app registration could not be deleted'), () => apps.deleteLocalDevApp(appObjectId, signal ? { signal } : {})),
     },
-    findGroups: (name) => guarded('The groups could not be searched', async () => (await directory.findGroups(name)).map((g) => ({ id: g.id, displayName: g.displayName, description: g.description }))),
-    searchGroups: (prefix) => guarded('The groups could not be searched', async () => (await directory.searchGroups(prefix)).map((g) => ({ id: g.id, displayName: g.displayName, description: g.description }))),
-    searchUsers: (prefix, nextLink) => guarded('The users could not be searched', () => directory.searchUsers(prefix, nextLink, 10)),
-    searchServicePrincipals: (query) => guarded('The service principals could not be searched', async () => (await directory.searchServicePrincipals(query))
-      .map((p) => ({ id: p.id, type: 'ServicePrincipal' as const, displayName: p.displayName, detail: p.appId ? `app id ${p.appId}` : (p.kind ?? '') }))),
-    createGroup: (name, nickname, description) => guarded('The group could not be created', async () => {
+    findGroups: (name) => guarded(l10n.t('The groups could not be searched'), async () => (await directory.findGroups(name)).map((g) => ({ id: g.id, displayName: g.displayName, description: g.description }))),
+    searchGroups: (prefix) => guarded(l10n.t('The groups could not be searched'), async () => (await directory.searchGroups(prefix)).map((g) => ({ id: g.id, displayName: g.displayName, description: g.description }))),
+    searchUsers: (prefix, nextLink) => guarded(l10n.t('The users could not be searched'), () => directory.searchUsers(prefix, nextLink, 10)),
+    searchServicePrincipals: (query) => guarded(l10n.t('The service principals could not be searched'), async () => (await directory.searchServicePrincipals(query))
+      .map((p) => ({ id: p.id, type: 'ServicePrincipal' as const, displayName: p.displayName, detail: p.appId ? l10n.t('app id {0}', p.appId) : (p.kind ?? '') }))),
+    createGroup: (name, nickname, description) => guarded(l10n.t('The group could not be created'), async () => {
       const g = await directory.createSecurityGroup(name, nickname, description);
       return { id: g.id, displayName: g.displayName, description: g.description };
     }),
-    addMembers: (groupId, memberIds) => guarded('The members could not be added', () => directory.addMembers(groupId, memberIds, `${cloud.graphAudience}/v1.0`)),
-    listScopes: (parent) => guarded('The scopes could not be listed', async () => {
+    addMembers: (groupId, memberIds) => guarded(l10n.t('The members could not be added'), () => directory.addMembers(groupId, memberIds, `${cloud.graphAudience}/v1.0`)),
+    listScopes: (parent) => guarded(l10n.t('The scopes could not be listed'), async () => {
       if (!parent) {
         const subs = (await armItems(arm, 'subscriptions', { 'api-version': ARM_API.subscriptions }))
           .filter((s) => text(s.subscriptionId)).map((s): ScopeEntry => ({ scope: `/subscriptions/${text(s.subscriptionId)}`, name: text(s.displayName) || text(s.subscriptionId), kind: 'subscription' }))
@@ -191,7 +192,7 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, source:
         .filter((r) => r.scope).sort((a, b) => a.name.localeCompare(b.name));
       return { items, preselect: null };
     }),
-    listRoles: (scope, principalId) => guarded('The roles could not be listed', async () => {
+    listRoles: (scope, principalId) => guarded(l10n.t('The roles could not be listed'), async () => {
       const sid = subscriptionOf(scope);
       const rg = resourceGroupOf(scope);
       const isResource = /\/providers\//i.test(scope.slice(`/subscriptions/${sid}`.length));
@@ -244,7 +245,7 @@ function makeSession(credential: TokenCredential, cloud: CloudEndpoints, source:
         });
       return { roles: entries, accessPolicyVaults };
     }),
-    assignRole: (request) => guarded('The role could not be assigned', () => createRoleAssignment({
+    assignRole: (request) => guarded(l10n.t('The role could not be assigned'), () => createRoleAssignment({
       credential, cloud, network, scope: request.scope, principalId: request.principal.id, principalType: request.principal.type, roleDefinitionId: request.roleId,
       ...(request.signal ? { signal: request.signal } : {}), ...(request.onWaiting ? { onWaiting: request.onWaiting } : {}),
       backoffSeconds: [2, 4, 8, 15, 30], maxWaitMs: 4 * 60_000, tool: reauthToolOf(source),
@@ -267,7 +268,7 @@ export function createTeamFacade(): TeamFacade {
         if (!made.ok) continue;
         try {
           const claims = await tokenClaims(made.credential, `${cloud.graphAudience}/.default`);
-          if (!claims.objectId) { tried.push(`${TOOL_LABELS[tool] ?? tool}: the token names no object id`); continue; }
+          if (!claims.objectId) { tried.push(l10n.t('{0}: the token names no object id', TOOL_LABELS[tool] ?? tool)); continue; }
           const app = claims.idtyp === 'app' || (!claims.upn && !!claims.appId);
           const actor: SessionPrincipal = {
             id: claims.objectId, type: app ? 'ServicePrincipal' : 'User', displayName: claims.name ?? claims.upn ?? claims.objectId, detail: claims.upn ?? claims.appId ?? '',
@@ -278,7 +279,7 @@ export function createTeamFacade(): TeamFacade {
           tried.push(`${TOOL_LABELS[tool] ?? tool}: ${firstLine(error instanceof Error ? error.message : String(error))}`);
         }
       }
-      return { ok: false, message: tried.join(' · ') || 'No developer tool is installed.' };
+      return { ok: false, message: tried.join(' · ') || l10n.t('No developer tool is installed.') };
     },
   };
 }

@@ -7,6 +7,7 @@ import type { CloudEndpoints } from '../access/clouds';
 import { classifyAzureError, type ReauthTool } from '../azure/errors';
 import { GraphApi } from '../azure/graphRequest';
 import type { NetworkSettings } from '../azure/network';
+import * as l10n from '@vscode/l10n';
 
 export interface DirectoryGroup { readonly id: string; readonly displayName: string; readonly mailNickname: string | null; readonly description: string | null }
 export interface DirectoryUser { readonly id: string; readonly displayName: string; readonly userPrincipalName: string | null }
@@ -40,10 +41,10 @@ export function classify(error: unknown, what: string, tool: ReauthTool = 'other
   const e = graphError(error);
   const message = e.message ?? String(error);
   if (/AADSTS65002|AADSTS65001/.test(message)) {
-    return new GraphWriteError('not-preauthorized', `${what}: this sign-in's app may not change the directory (${message.split('\n')[0]}). Sign in with the Azure CLI (az login) and try again, or hand the commands to an administrator.`);
+    return new GraphWriteError('not-preauthorized', l10n.t('{0}: this sign-in\'s app may not change the directory ({1}). Sign in with the Azure CLI (az login) and try again, or hand the commands to an administrator.', what, message.split('\n')[0]));
   }
   const problem = classifyAzureError(error, what, { tool });
-  if (problem.kind === 'forbidden') return new GraphWriteError('forbidden', `${what}: insufficient privileges. ${message}`);
+  if (problem.kind === 'forbidden') return new GraphWriteError('forbidden', l10n.t('{0}: insufficient privileges. {1}', what, message));
   if (problem.kind === 'claims-challenge') return new GraphWriteError('claims-challenge', `${problem.message} ${problem.fix}`);
   if (e.statusCode === 400) return new GraphWriteError('invalid', `${what}: ${message}`);
   if (problem.kind === 'network' || problem.kind === 'timeout') return new GraphWriteError('network', problem.message);
@@ -61,16 +62,16 @@ export function graphClient(credential: TokenCredential, cloud: CloudEndpoints, 
  */
 export function userSearchFollowUp(link: string, cloud: Pick<CloudEndpoints, 'graph'>): string {
   let url: URL;
-  try { url = new URL(link); } catch { throw new GraphWriteError('invalid', 'The search could not be continued: its follow-up link is not a URL.'); }
+  try { url = new URL(link); } catch { throw new GraphWriteError('invalid', l10n.t('The search could not be continued: its follow-up link is not a URL.')); }
   const graph = new URL(cloud.graph);
   if (url.protocol !== 'https:' || url.origin !== graph.origin || url.username || url.password) {
-    throw new GraphWriteError('invalid', `The search could not be continued: its follow-up link is not on ${graph.origin}.`);
+    throw new GraphWriteError('invalid', l10n.t('The search could not be continued: its follow-up link is not on {0}.', graph.origin));
   }
   // A Graph endpoint may sit under a path (a sovereign proxy, the sandbox): the user search is below it.
   const base = graph.pathname.replace(/\/+$/, '');
   const path = url.pathname.startsWith(`${base}/`) ? url.pathname.slice(base.length) : '';
   if (!/^\/(v1\.0|beta)\/users\/?$/.test(path)) {
-    throw new GraphWriteError('invalid', 'The search could not be continued: its follow-up link does not continue a user search.');
+    throw new GraphWriteError('invalid', l10n.t('The search could not be continued: its follow-up link does not continue a user search.'));
   }
   return url.toString();
 }
@@ -136,13 +137,13 @@ export class TeamDirectory {
         const g = await this.client.api('/groups').post({ displayName, mailNickname, description, mailEnabled: false, securityEnabled: true, groupTypes: [] }) as Record<string, unknown>;
         return { id: String(g.id), displayName: String(g.displayName ?? displayName), mailNickname, description };
       } catch (error) {
-        const classified = classify(error, 'The group could not be created');
+        const classified = classify(error, l10n.t('The group could not be created'));
         if ((classified.kind !== 'network' && classified.kind !== 'failed') || attempt > 0) throw classified;
         // The request may have reached Graph before the connection dropped (or before an answer that could not be
         // read): look before sending it again.
         const existing = await this.findGroups(displayName).catch(() => []);
         if (existing.length === 1) return existing[0]!;
-        if (existing.length > 1) throw new GraphWriteError('failed', `Several groups are named ${displayName}; pick one to reuse.`);
+        if (existing.length > 1) throw new GraphWriteError('failed', l10n.t('Several groups are named {0}; pick one to reuse.', displayName));
       }
     }
   }
@@ -160,7 +161,7 @@ export class TeamDirectory {
           results.push({ id, outcome: 'already-member' });
           continue;
         }
-        const classified = classify(error, 'The member could not be added');
+        const classified = classify(error, l10n.t('The member could not be added'));
         results.push({ id, outcome: 'failed', reason: classified.message, forbidden: classified.kind === 'forbidden' || classified.kind === 'not-preauthorized' });
       }
     }

@@ -1,6 +1,7 @@
 // Names for the recommended local-development setup: an Entra security group `<app>-local-dev` per app, its mail
 // nickname (Graph's rules: at most 64 ASCII characters, none of @ ( ) \ [ ] " ; : < > , . / ' or space), and a
 // description that says what it is for.
+import * as l10n from '@vscode/l10n';
 
 const FORBIDDEN_IN_NICKNAME = /[@()\\[\]";:<>,./'\s]/;
 
@@ -28,17 +29,17 @@ export function mailNicknameFor(displayName: string): string {
 
 /** Why a mail nickname is invalid, or undefined. */
 export function mailNicknameProblem(nickname: string): string | undefined {
-  if (!nickname) return 'The mail nickname is required.';
-  if (nickname.length > 64) return 'The mail nickname may have at most 64 characters.';
-  if ([...nickname].some((c) => c.charCodeAt(0) > 0x7f)) return 'The mail nickname may only use ASCII characters.';
+  if (!nickname) return l10n.t('The mail nickname is required.');
+  if (nickname.length > 64) return l10n.t('The mail nickname may have at most 64 characters.');
+  if ([...nickname].some((c) => c.charCodeAt(0) > 0x7f)) return l10n.t('The mail nickname may only use ASCII characters.');
   const bad = nickname.split('').find((c) => FORBIDDEN_IN_NICKNAME.test(c));
-  if (bad !== undefined) return `The mail nickname may not contain ${bad === ' ' ? 'spaces' : `"${bad}"`}.`;
+  if (bad !== undefined) return bad === ' ' ? l10n.t('The mail nickname may not contain spaces.') : l10n.t('The mail nickname may not contain {0}.', `"${bad}"`);
   return undefined;
 }
 
 /** Why a group display name is invalid, or undefined. */
 export function groupNameProblem(name: string): string | undefined {
-  if (!name.trim()) return 'The group name is required.';
-  if (name.length > 256) return 'The group name may have at most 256 characters.';
+  if (!name.trim()) return l10n.t('The group name is required.');
+  if (name.length > 256) return l10n.t('The group name may have at most 256 characters.');
   return undefined;
 }

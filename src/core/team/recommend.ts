@@ -3,6 +3,7 @@
 // a list of role names), and which roles the assignee already holds there.
 import { roleGrants, rolesGranting } from '../access/permissions';
 import type { RoleInfo } from '../access/types';
+import * as l10n from '@vscode/l10n';
 
 /** What code typically does with a service's data, as data operations; one recommendation per need. */
 interface DataNeed {
@@ -18,27 +19,27 @@ const SECRETS = 'Microsoft.KeyVault/vaults/secrets';
 
 export const DATA_NEEDS: Readonly<Record<string, readonly DataNeed[]>> = {
   'microsoft.storage/storageaccounts': [
-    { why: 'read, write and delete blobs', operations: [`${BLOB}/read`, `${BLOB}/write`, `${BLOB}/delete`], prefer: 'complete' },
-    { why: 'read blobs', operations: [`${BLOB}/read`] },
-    { why: 'send, read and delete queue messages', operations: [`${QUEUE}/read`, `${QUEUE}/write`, `${QUEUE}/delete`], prefer: 'complete' },
+    { get why() { return l10n.t('read, write and delete blobs'); }, operations: [`${BLOB}/read`, `${BLOB}/write`, `${BLOB}/delete`], prefer: 'complete' },
+    { get why() { return l10n.t('read blobs'); }, operations: [`${BLOB}/read`] },
+    { get why() { return l10n.t('send, read and delete queue messages'); }, operations: [`${QUEUE}/read`, `${QUEUE}/write`, `${QUEUE}/delete`], prefer: 'complete' },
   ],
   'microsoft.keyvault/vaults': [
-    { why: 'read secrets', operations: [`${SECRETS}/getSecret/action`, `${SECRETS}/readMetadata/action`] },
+    { get why() { return l10n.t('read secrets'); }, operations: [`${SECRETS}/getSecret/action`, `${SECRETS}/readMetadata/action`] },
   ],
   'microsoft.servicebus/namespaces': [
-    { why: 'send messages', operations: ['Microsoft.ServiceBus/namespaces/messages/send/action'] },
-    { why: 'receive messages', operations: ['Microsoft.ServiceBus/namespaces/messages/receive/action'] },
+    { get why() { return l10n.t('send messages'); }, operations: ['Microsoft.ServiceBus/namespaces/messages/send/action'] },
+    { get why() { return l10n.t('receive messages'); }, operations: ['Microsoft.ServiceBus/namespaces/messages/receive/action'] },
   ],
   'microsoft.eventhub/namespaces': [
-    { why: 'send events', operations: ['Microsoft.EventHub/namespaces/messages/send/action'] },
-    { why: 'receive events', operations: ['Microsoft.EventHub/namespaces/messages/receive/action'] },
+    { get why() { return l10n.t('send events'); }, operations: ['Microsoft.EventHub/namespaces/messages/send/action'] },
+    { get why() { return l10n.t('receive events'); }, operations: ['Microsoft.EventHub/namespaces/messages/receive/action'] },
   ],
   'microsoft.appconfiguration/configurationstores': [
-    { why: 'read configuration', operations: ['Microsoft.AppConfiguration/configurationStores/keyValues/read'] },
+    { get why() { return l10n.t('read configuration'); }, operations: ['Microsoft.AppConfiguration/configurationStores/keyValues/read'] },
   ],
   'microsoft.cognitiveservices/accounts': [
-    { why: 'call Azure OpenAI deployments', operations: ['Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action'] },
-    { why: 'call Cognitive Services APIs', operations: ['Microsoft.CognitiveServices/accounts/TextAnalytics/analyze/action'] },
+    { get why() { return l10n.t('call Azure OpenAI deployments'); }, operations: ['Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action'] },
+    { get why() { return l10n.t('call Cognitive Services APIs'); }, operations: ['Microsoft.CognitiveServices/accounts/TextAnalytics/analyze/action'] },
   ],
 };
 

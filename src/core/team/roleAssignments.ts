@@ -12,6 +12,7 @@ import { ARM_API } from '../azure/apiVersions';
 import { armClient, azureOperation, scopePath } from '../azure/client';
 import { AzureRequestError, classifyAzureError, type ReauthTool } from '../azure/errors';
 import type { NetworkSettings } from '../azure/network';
+import * as l10n from '@vscode/l10n';
 
 /** A GUID from scope, principal and role: the same three always give the same assignment name. */
 export function assignmentName(scope: string, principalId: string, roleDefinitionId: string): string {
@@ -23,7 +24,7 @@ export function assignmentName(scope: string, principalId: string, roleDefinitio
 }
 
 /** Roles that may create role assignments (some only with a condition that limits which roles they assign). */
-export const ROLES_THAT_ASSIGN = ['Owner', 'User Access Administrator', 'Role Based Access Control Administrator (possibly with a condition)'];
+export const ROLES_THAT_ASSIGN = (): string[] => ['Owner', 'User Access Administrator', l10n.t('{0} (possibly with a condition)', 'Role Based Access Control Administrator')];
 
 export type AssignmentOutcome =
   | { readonly kind: 'created'; readonly assignmentId: string }
@@ -58,7 +59,7 @@ export interface CreateAssignmentOptions {
 
 function subscriptionOf(scope: string): string {
   const match = /^\/subscriptions\/([^/]+)/i.exec(scope);
-  if (!match) throw new AssignmentError('invalid', `The scope ${scope} is not in a subscription.`);
+  if (!match) throw new AssignmentError('invalid', l10n.t('The scope {0} is not in a subscription.', scope));
   return match[1]!;
 }
 
@@ -93,12 +94,12 @@ export async function createRoleAssignment(options: CreateAssignmentOptions): Pr
         const e = error instanceof AzureRequestError ? error : undefined;
         if (e?.status === 409 || e?.code === 'RoleAssignmentExists') return { kind: 'exists', assignmentId };
         if (e?.code === 'AuthorizationFailed' || e?.status === 403) {
-          throw new AssignmentError('forbidden', `You may not assign roles at ${options.scope}. Roles that may: ${ROLES_THAT_ASSIGN.join(', ')}. ${e?.message ?? ''}`.trim());
+          throw new AssignmentError('forbidden', l10n.t('You may not assign roles at {0}. Roles that may: {1}. {2}', options.scope, ROLES_THAT_ASSIGN().join(', '), e?.message ?? '').trim());
         }
         if (e?.code === 'PrincipalNotFound') {
           const wait = waits[Math.min(attempt, waits.length - 1)]!;
           if (Date.now() + wait * 1000 > deadline) {
-            throw new AssignmentError('principal-not-found', `The principal ${options.principalId} is still not known to Azure Resource Manager after waiting for replication. Try again in a few minutes.`);
+            throw new AssignmentError('principal-not-found', l10n.t('The principal {0} is still not known to Azure Resource Manager after waiting for replication. Try again in a few minutes.', options.principalId));
           }
           options.onWaiting?.(wait, attempt + 1);
           await sleep(wait * 1000, options.signal);
@@ -109,10 +110,10 @@ export async function createRoleAssignment(options: CreateAssignmentOptions): Pr
           // The kept token is the one Azure refused: the retry after the new sign-in must fetch a fresh one.
           forgetCachedTokens(options.credential);
           const tenantId = await tokenClaims(options.credential, `${options.cloud.resourceManagerAudience}/.default`).then((c) => c.tenantId, () => null).finally(() => forgetCachedTokens(options.credential));
-          const problem = classifyAzureError(e, 'The role was not assigned', { tool: options.tool ?? 'other', tenantId, audience: options.cloud.resourceManagerAudience });
-          throw new AssignmentError('claims-challenge', `${problem.message} ${problem.fix} Then assign again: the same assignment is requested, never a second one.`);
+          const problem = classifyAzureError(e, l10n.t('The role was not assigned'), { tool: options.tool ?? 'other', tenantId, audience: options.cloud.resourceManagerAudience });
+          throw new AssignmentError('claims-challenge', l10n.t('{0} {1} Then assign again: the same assignment is requested, never a second one.', problem.message, problem.fix));
         }
-        const problem = classifyAzureError(error, 'The role was not assigned');
+        const problem = classifyAzureError(error, l10n.t('The role was not assigned'));
         throw new AssignmentError(problem.kind === 'network' || problem.kind === 'timeout' ? 'network' : 'failed', problem.message);
       }
     }
