@@ -2,7 +2,7 @@
 // packaged extension installed into a private profile, driven by Debian's Chromium through playwright-core.
 // Every launch gets its own folders, port, HOME and environment, and `close()` stops every process it started.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -57,6 +57,10 @@ export interface LaunchOptions {
    */
   readonly folders?: readonly string[];
   readonly viewport?: { width: number; height: number };
+  /** VS Code's display language (code-server's --locale); it resolves only once a language pack for it is installed. */
+  readonly locale?: string;
+  /** Runs once everything is installed, before code-server starts, with the installed product's folder. */
+  readonly beforeStart?: (extensionFolder: string) => void;
 }
 
 export interface TreeRow {
@@ -187,6 +191,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const install = spawnSync(codeServer.node, [codeServer.entry, ...common, '--install-extension', extensionVsix(), '--force'],
     { env, encoding: 'utf8', timeout: 120_000 });
   if (install.status !== 0) throw new Error(`installing the .vsix failed: ${install.stderr || install.stdout}`);
+  if (options.beforeStart) {
+    const folder = readdirSync(dirs.extensions).find((name) => name.toLowerCase().startsWith(`${EXTENSION_ID}-`));
+    if (!folder) throw new Error(`the product is not in ${dirs.extensions}`);
+    options.beforeStart(join(dirs.extensions, folder));
+  }
 
   const port = options.port ?? await freePort();
   const url = `http://127.0.0.1:${port}/`;
@@ -196,6 +205,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
     ...(trusted ? ['--disable-workspace-trust'] : []),
+    ...(options.locale ? ['--locale', options.locale] : []),
     workspaceFile ?? dirs.workspace,
   ], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
@@ -258,7 +268,8 @@ export class VSCodeSession {
   async openContainer(): Promise<void> {
     const container = this.viewContainer();
     if (await container.isVisible().catch(() => false)) return;
-    await this.page.locator(`.activitybar a.action-label[aria-label^="${CONTAINER_TITLE}"]`).click();
+    // Contains, not starts with: in another display language the title may be written around the name.
+    await this.page.locator(`.activitybar a.action-label[aria-label*="${CONTAINER_TITLE}"]`).click();
     await container.waitFor({ state: 'visible' });
   }
 

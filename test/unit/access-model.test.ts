@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { KNOWN_CLOUDS } from '../../src/core/access/clouds';
+import { useCatalog } from '../../src/core/catalog';
 import {
   buildAccessReport, dataAccess, describePath, scopeContains, suggestDataRoles, type AccessInputs, type RawRoleAssignment, type RawRoleDefinition, type RawSubscription,
 } from '../../src/core/access/model';
@@ -82,6 +83,17 @@ describe('permissions', () => {
     assert.equal(byKey.appConfiguration, 'App Configuration Data Owner');
     assert.match(byKey.serviceBus ?? '', /Azure Service Bus Data Receiver and Azure Service Bus Data Sender|Azure Service Bus Data Owner/);
     assert.equal(byKey.cosmosDb, null, 'Cosmos DB data is reached through its own SQL roles');
+  });
+
+  test('two suggested roles are joined in the display language', () => {
+    const roles = DEFINITIONS.map((d) => ({ guid: d.id, roleName: d.roleName, description: d.description, type: d.type, permissions: d.permissions }));
+    const serviceBus = DATA_SERVICES.find((s) => s.key === 'serviceBus')!;
+    useCatalog({ '{0} and {1}': '{0} und {1}' });
+    try {
+      assert.equal(suggestDataRoles(serviceBus, roles), 'Azure Service Bus Data Receiver und Azure Service Bus Data Sender');
+    } finally {
+      useCatalog(undefined);
+    }
   });
 });
 

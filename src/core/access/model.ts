@@ -275,7 +275,8 @@ export function suggestDataRoles(service: DataService, roles: readonly RoleInfo[
   if (best && !broad(best)) return best.roleName;
   // No narrow role covers everything (Service Bus: one role to send, one to receive): one role per operation.
   const each = [...new Set(service.suggestFor.map((op) => rolesGranting(roles, [op]).find((r) => !broad(r))?.roleName).filter((n): n is string => Boolean(n)))];
-  return each.length ? each.join(' and ') : best?.roleName ?? null;
+  if (each.length > 1) return l10n.t('{0} and {1}', each.slice(0, -1).join(', '), each[each.length - 1]!);
+  return each[0] ?? best?.roleName ?? null;
 }
 
 function yesNo(value: boolean): string {
