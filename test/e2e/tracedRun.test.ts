@@ -58,10 +58,26 @@ after(async () => {
 
 /** Every file under `dir` (small enough to be text a person could open), with its content. */
 function* filesUnder(dir: string): Generator<[string, string]> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  let entries: import('node:fs').Dirent[];
+  try { entries = readdirSync(dir, { withFileTypes: true }); } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* filesUnder(path);
-    else if (entry.isFile() && statSync(path).size < 8 * 1024 * 1024) yield [path, readFileSync(path, 'latin1')];
+    else if (entry.isFile()) {
+      // A running VS Code removes its lock and journal files at any moment: one listed a moment ago may be gone.
+      let text: string;
+      try {
+        if (statSync(path).size >= 8 * 1024 * 1024) continue;
+        text = readFileSync(path, 'latin1');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      yield [path, text];
+    }
   }
 }
 
