@@ -128,11 +128,14 @@ for (const command of ['chain', 'roles', 'whoami']) {
   });
 }
 
-test('the chain table: its headers and times are the translation, the credential names stay', () => {
+test('the chain table: its headers, times, rules and exclusions are the translation, the credential names stay', () => {
   const { stdout } = chain(PSEUDO);
   const header = stdout.split('\n').find((line) => line.trimStart().startsWith('#'));
   assert.match(header ?? '', /^ {2}# +⟦Source⟧ +⟦Result⟧ +⟦Time⟧ +⟦Details⟧$/, stdout);
   assert.match(stdout, /^ {2}1 +Environment +.* ⟦\d+ ms⟧ /m);
+  // The chain's own sentences about its rules: where they come from, why a source is excluded.
+  assert.match(stdout, /^⟦⟦azure-identity 1\.25\.0: rules read from its release, not yet checked against it here⟧ — run again with --verify /m);
+  assert.match(stdout, / +⟦excluded⟧ +— +⟦Excluded by default in azure-identity 1\.25\.0 \(exclude_/m);
 });
 
 test('a usage error in the translation: the option as typed, the exit code unchanged', () => {
