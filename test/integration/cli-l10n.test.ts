@@ -190,4 +190,24 @@ test("whoami against the demo tenant: the labels are the translation, the identi
   const jsonTranslated = JSON.parse(await whoami(PSEUDO, '--json')) as unknown;
   assert.deepEqual(keyPaths(jsonTranslated), keyPaths(jsonEnglish));
   assert.ok(keyPaths(jsonEnglish).includes('.identity.objectId'));
+
+  // roles: its section titles are the translation; the command to paste is the same in every language.
+  const roles = async (locale: Record<string, string>): Promise<string[]> => {
+    const r = await run(process.execPath, [join(product, 'dist', 'cli.js'), 'roles', '--azure-identity-version', '1.23.1', '--cloud', cloud], {
+      env: { ...env, TZ: 'UTC', ...locale }, cwd: sandboxHome, timeoutMs: 120_000,
+    });
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    return r.stdout.split('\n');
+  };
+  const rolesEnglish = await roles(ENGLISH);
+  const rolesTranslated = await roles(PSEUDO);
+  const titles = (lines: string[]) => lines.filter((line) => /^(\S| {2}(Eligible|Deny|resource group|management group) )/.test(line) && line !== lines[0]);
+  const englishTitles = titles(rolesEnglish);
+  assert.ok(englishTitles.some((line) => line.startsWith('Groups (')) && englishTitles.some((line) => line.startsWith('Subscription '))
+    && englishTitles.includes('Equivalent:'), rolesEnglish.join('\n'));
+  const translatedTitles = rolesTranslated.filter((line) => /^(⟦| {2}⟦(Eligible|Deny|resource group|management group))/.test(line));
+  assert.equal(translatedTitles.length, englishTitles.length, rolesTranslated.join('\n'));
+  assert.deepEqual(titles(rolesTranslated).filter((line) => !line.startsWith('⟦')), [], 'every title of the product is the translation');
+  const paste = rolesEnglish.find((line) => line.startsWith('  az role assignment list '));
+  assert.ok(paste && rolesTranslated.includes(paste), 'the az command is the same');
 });
