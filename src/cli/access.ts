@@ -8,46 +8,45 @@ import { ALL_CREDENTIALS, type ChainReport, type CredentialName } from '../core/
 import { displayName, formatExpiry, verdictHeadline } from '../core/presentation/chainRows';
 import type { ChainOptions } from './main';
 import { fitToWidth, inert, inertStrings, wrapBashCommand } from './terminalText';
+import { columns, paragraph } from './helpText';
+import * as l10n from '@vscode/l10n';
 
 export class AccessUsageError extends Error {}
 
-const COMMON = `  --json              print the report as JSON
-  --source NAME       use this source instead of the chain's active one (e.g. AzureCliCredential)
-  --cloud NAME|JSON   AzureCloud, AzureChinaCloud, AzureUSGovernment, or custom endpoints as JSON:
-                      {"authorityHost", "resourceManager", "resourceManagerAudience", "graph",
-                      "graphAudience", "portal"}; default: $AZURE_DEV_AUTH_CLOUD of this shell,
-                      else the cloud az is set to, else AzureCloud (never --dotenv or a
-                      workspace's .env: those do not choose where your tokens go)
-  --timeout SECONDS   give up after this long (default ${ACCESS_LOAD_DEADLINE_MS / 1000}); Ctrl+C cancels at once
-  --utc               times in UTC (default: this machine's time zone)
-  and every option of \`azure-dev-auth chain\` (--python, --dotenv, --exclude, --allow-host, …), which
-  decide the source.
-Exit status: 0 answered (with --can: the answer is yes), 1 no token, the load failed (or the answer
-is no or depends), 2 usage or input error, 130 cancelled.
+/** The options whoami and roles share, at the same column as each command's own. */
+function commonHelp(): string {
+  return `${columns([
+    ['--json', l10n.t('print the report as JSON')],
+    ['--source NAME', l10n.t("use this source instead of the chain's active one (e.g. {0})", 'AzureCliCredential')],
+    ['--cloud NAME|JSON', l10n.t('{0}, or custom endpoints as JSON:\n{1}; default: {2} of this shell,\nelse the cloud az is set to, else {3} (never {4} or a\nworkspace\'s .env: those do not choose where your tokens go)',
+      'AzureCloud, AzureChinaCloud, AzureUSGovernment', '{"authorityHost", "resourceManager", "resourceManagerAudience", "graph",\n"graphAudience", "portal"}',
+      '$AZURE_DEV_AUTH_CLOUD', 'AzureCloud', '--dotenv')],
+    ['--timeout SECONDS', l10n.t('give up after this long (default {0}); {1} cancels at once', ACCESS_LOAD_DEADLINE_MS / 1000, 'Ctrl+C')],
+    ['--utc', l10n.t("times in UTC (default: this machine's time zone)")],
+  ], 22)}
+${paragraph(l10n.t('and every option of {0} ({1}), which\ndecide the source.', '`azure-dev-auth chain`', '--python, --dotenv, --exclude, --allow-host, …'), '  ')}
+${paragraph(l10n.t('Exit status: 0 answered (with {0}: the answer is yes), 1 no token, the load failed (or the answer\nis no or depends), 2 usage or input error, 130 cancelled.', '--can'))}
 `;
+}
 
 export function accessHelp(command: 'whoami' | 'roles'): string {
   if (command === 'whoami') {
-    return `azure-dev-auth whoami: the identity your Python code signs in as (name, UPN or app id,
-object id, tenant, source, token expiry)
+    return `${paragraph(`azure-dev-auth whoami: ${l10n.t('the identity your Python code signs in as (name, UPN or app id,\nobject id, tenant, source, token expiry)')}`)}
 
-Usage: azure-dev-auth whoami [options]
-${COMMON}`;
+${l10n.t('Usage:')} azure-dev-auth whoami [options]
+${commonHelp()}`;
   }
-  return `azure-dev-auth roles: groups, role assignments (direct, through groups, inherited), eligible
-roles, deny assignments and insights of the identity your Python code signs in as
+  return `${paragraph(`azure-dev-auth roles: ${l10n.t('groups, role assignments (direct, through groups, inherited), eligible\nroles, deny assignments and insights of the identity your Python code signs in as')}`)}
 
-Usage: azure-dev-auth roles [options]
-  --subscription ID   only this subscription (repeatable; default: every one in the token's tenant)
-  --scope SCOPE       only assignments that apply at, above or below this scope
-  --principal WHO     the access of this user, group, service principal or managed identity
-                      (object id, user principal name, application id or exact display name)
-                      instead of your own, read with your sign-in
-  --can ACTION        answer whether the identity (or --principal) may do ACTION on --scope,
-                      which may also name a resource, resource group or subscription:
-                      yes, no or depends on a condition (exit 0 only for yes, 1 otherwise)
-  --workspace DIR     where .env and code name resources for the insights (default: this folder)
-${COMMON}`;
+${l10n.t('Usage:')} azure-dev-auth roles [options]
+${columns([
+    ['--subscription ID', l10n.t("only this subscription (repeatable; default: every one in the token's tenant)")],
+    ['--scope SCOPE', l10n.t('only assignments that apply at, above or below this scope')],
+    ['--principal WHO', l10n.t('the access of this user, group, service principal or managed identity\n(object id, user principal name, application id or exact display name)\ninstead of your own, read with your sign-in')],
+    ['--can ACTION', l10n.t('answer whether the identity (or {0}) may do {1} on {2},\nwhich may also name a resource, resource group or subscription:\nyes, no or depends on a condition (exit 0 only for yes, 1 otherwise)', '--principal', 'ACTION', '--scope')],
+    ['--workspace DIR', l10n.t('where .env and code name resources for the insights (default: this folder)')],
+  ], 22)}
+${commonHelp()}`;
 }
 
 interface AccessOptions {
@@ -77,7 +76,7 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
     const value = (): string => {
       if (eq > 0) return raw.slice(eq + 1);
       const next = args[++i];
-      if (next === undefined) throw new AccessUsageError(`${flag} needs a value.`);
+      if (next === undefined) throw new AccessUsageError(l10n.t('{0} needs a value.', flag));
       return next;
     };
     switch (flag) {
@@ -85,14 +84,14 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
       case '--source': {
         const name = value();
         const found = ALL_CREDENTIALS.find((c) => c.toLowerCase() === name.toLowerCase());
-        if (!found) throw new AccessUsageError(`--source ${name}: not a credential class name. Use one of: ${ALL_CREDENTIALS.join(', ')}.`);
+        if (!found) throw new AccessUsageError(l10n.t('{0}: not a credential class name. Use one of: {1}.', `--source ${name}`, ALL_CREDENTIALS.join(', ')));
         access.source = found;
         break;
       }
       case '--cloud': access.cloud = value(); break;
       case '--timeout': {
         const seconds = Number(value());
-        if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new AccessUsageError('--timeout: expected seconds between 1 and 3600.');
+        if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new AccessUsageError(l10n.t('{0}: expected seconds between 1 and 3600.', '--timeout'));
         access.timeoutSeconds = seconds;
         break;
       }
@@ -101,22 +100,22 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
       case '--principal':
       case '--can':
       case '--workspace':
-        if (command !== 'roles') throw new AccessUsageError(`${flag} is an option of roles, not of ${command}.`);
+        if (command !== 'roles') throw new AccessUsageError(l10n.t('{0} is an option of {1}, not of {2}.', flag, 'roles', command));
         if (flag === '--subscription') {
           const id = value().trim();
-          if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AccessUsageError(`--subscription ${id}: expected a subscription id (a GUID).`);
+          if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AccessUsageError(l10n.t('{0}: expected a subscription id (a GUID).', `--subscription ${id}`));
           access.subscriptions.push(id);
         } else if (flag === '--scope') {
           const scope = value().trim();
-          if (!scope) throw new AccessUsageError('--scope: expected a scope such as /subscriptions/<id>/resourceGroups/<name>.');
+          if (!scope) throw new AccessUsageError(l10n.t('{0}: expected a scope such as {1}.', '--scope', '/subscriptions/<id>/resourceGroups/<name>'));
           access.scope = scope;
         } else if (flag === '--can') {
           const action = value().trim();
-          if (!/^[A-Za-z0-9.]+\/[A-Za-z0-9./*_-]+$/.test(action)) throw new AccessUsageError(`--can ${action}: expected an operation such as Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write.`);
+          if (!/^[A-Za-z0-9.]+\/[A-Za-z0-9./*_-]+$/.test(action)) throw new AccessUsageError(l10n.t('{0}: expected an operation such as {1}.', `--can ${action}`, 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'));
           access.can = action;
         } else if (flag === '--principal') {
           const principal = value().trim();
-          if (!principal) throw new AccessUsageError('--principal: expected an object id, user principal name, application id or display name.');
+          if (!principal) throw new AccessUsageError(l10n.t('{0}: expected an object id, user principal name, application id or display name.', '--principal'));
           access.principal = principal;
         } else access.workspace = value();
         break;
@@ -124,9 +123,9 @@ function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { acce
         chainArgs.push(raw);
     }
   }
-  if (access.can && !access.scope) throw new AccessUsageError('--can needs --scope: the scope id, or the name of a resource, resource group or subscription.');
+  if (access.can && !access.scope) throw new AccessUsageError(l10n.t('{0} needs {1}: the scope id, or the name of a resource, resource group or subscription.', '--can', '--scope'));
   // Without --can a scope filters the tree by its id.
-  if (!access.can && access.scope && !access.scope.startsWith('/')) throw new AccessUsageError(`--scope ${access.scope}: expected a scope such as /subscriptions/<id>/resourceGroups/<name>.`);
+  if (!access.can && access.scope && !access.scope.startsWith('/')) throw new AccessUsageError(l10n.t('{0}: expected a scope such as {1}.', `--scope ${access.scope}`, '/subscriptions/<id>/resourceGroups/<name>'));
   return { access, chainArgs };
 }
 
@@ -136,11 +135,14 @@ export function formatCan(report: AccessReport): string {
   if (!can.ok) return `${inert(can.message)}\n`;
   const { answer, crossCheck } = can;
   const out = [answer.sentence];
-  for (const a of answer.grantedBy) out.push(`  ${answer.verdict === 'depends' ? 'only with its condition' : 'granted by'}: ${a.role.roleName} at ${a.scope} · ${describePath(a.via)}`);
-  for (const c of answer.conditions) out.push(`  condition: ${c}`);
-  if (answer.deniedBy) out.push(`  denied by: ${answer.deniedBy.name} at ${answer.deniedBy.scope}`);
-  if (answer.suggestion) out.push('', `To grant it: ${answer.suggestion.roleName}`, answer.suggestion.command);
-  if (crossCheck) out.push('', 'problem' in crossCheck ? `ARM's effective permissions: ${crossCheck.problem}` : crossCheck.note);
+  for (const a of answer.grantedBy) {
+    const at = l10n.t('{0} at {1} · {2}', a.role.roleName, a.scope, describePath(a.via));
+    out.push(`  ${answer.verdict === 'depends' ? l10n.t('only with its condition: {0}', at) : l10n.t('granted by: {0}', at)}`);
+  }
+  for (const c of answer.conditions) out.push(`  ${l10n.t('condition: {0}', c)}`);
+  if (answer.deniedBy) out.push(`  ${l10n.t('denied by: {0} at {1}', answer.deniedBy.name, answer.deniedBy.scope)}`);
+  if (answer.suggestion) out.push('', l10n.t('To grant it: {0}', answer.suggestion.roleName), answer.suggestion.command);
+  if (crossCheck) out.push('', 'problem' in crossCheck ? l10n.t("ARM's effective permissions: {0}", crossCheck.problem) : crossCheck.note);
   // Names come from the tenant: each printed line is made inert (the command's own line breaks are its continuations).
   return `${out.flatMap((line) => line.split('\n')).map((line) => inert(line)).join('\n')}\n`;
 }
@@ -151,39 +153,57 @@ function who(report: AccessReport): string {
 }
 
 function kindText(kind: AccessReport['identity']['kind']): string {
-  return kind === 'user' ? 'user' : kind === 'group' ? 'group' : kind === 'managedIdentity' ? 'managed identity' : 'service principal';
+  return kind === 'user' ? l10n.t('user') : kind === 'group' ? l10n.t('group') : kind === 'managedIdentity' ? l10n.t('managed identity') : l10n.t('service principal');
 }
 
 export function formatWhoami(report: AccessReport): string {
   const id = report.identity;
   const viewer = report.viewer;
+  // The labels line up in every language: each is as wide as the widest, plus a space.
+  const labels = {
+    kind: l10n.t('kind:'), objectId: l10n.t('object id:'), appId: l10n.t('app id:'), tenant: l10n.t('tenant:'),
+    readAs: l10n.t('read as:'), source: l10n.t('source:'), cloud: l10n.t('cloud:'),
+  };
+  const width = Math.max(...Object.values(labels).map((label) => [...label].length)) + 1;
+  const field = (label: string, value: string): string => `  ${label}${' '.repeat(Math.max(1, width - [...label].length))}${value}`;
+  const viewerName = viewer ? `${viewer.displayName ?? viewer.upn ?? viewer.appId ?? viewer.objectId}${viewer.upn ?? viewer.appId ? ` (${viewer.upn ?? viewer.appId})` : ''}` : '';
+  const name = `${id.displayName ?? who(report)}${id.displayName ? ` (${who(report)})` : ''}`;
   const lines = [
-    `${viewer ? 'Access of ' : ''}${id.displayName ?? who(report)}${id.displayName ? ` (${who(report)})` : ''}`,
-    `  kind:      ${kindText(id.kind)}`,
-    `  object id: ${id.objectId}`,
-    ...(id.appId ? [`  app id:    ${id.appId}`] : []),
-    `  tenant:    ${id.tenantName ? `${id.tenantName} (${id.tenantId})` : id.tenantId}`,
+    viewer ? l10n.t('Access of {0}', name) : name,
+    field(labels.kind, kindText(id.kind)),
+    field(labels.objectId, id.objectId),
+    ...(id.appId ? [field(labels.appId, id.appId)] : []),
+    field(labels.tenant, id.tenantName ? `${id.tenantName} (${id.tenantId})` : id.tenantId),
     ...(viewer
-      ? [`  read as:   ${viewer.displayName ?? viewer.upn ?? viewer.appId ?? viewer.objectId}${viewer.upn ?? viewer.appId ? ` (${viewer.upn ?? viewer.appId})` : ''} through ${displayName(viewer.source)}`]
-      : [`  source:    ${displayName(id.source)}`]),
-    `  cloud:     ${report.cloud}${report.cloudFrom ? ` (${report.cloudFrom})` : ''}`,
-    ...(viewer ? [] : [`  token until ${id.expiresOn ? formatExpiry(id.expiresOn) : 'unknown'}`]),
+      ? [field(labels.readAs, l10n.t('{0} through {1}', viewerName, displayName(viewer.source)))]
+      : [field(labels.source, displayName(id.source))]),
+    field(labels.cloud, `${report.cloud}${report.cloudFrom ? ` (${report.cloudFrom})` : ''}`),
+    ...(viewer ? [] : [`  ${l10n.t('token until {0}', id.expiresOn ? formatExpiry(id.expiresOn) : l10n.t('unknown'))}`]),
   ];
   for (const p of report.problems) lines.push(`  ! ${p.message} ${p.fix}`);
   return `${lines.join('\n')}\n`;
 }
 
 function assignmentLine(a: AppliedAssignment, at: string): string {
-  const inherited = a.scope.toLowerCase() !== at.toLowerCase() ? ` · inherited from ${a.scope}` : '';
-  const condition = a.condition ? ' · condition' : '';
+  const inherited = a.scope.toLowerCase() !== at.toLowerCase() ? ` · ${l10n.t('inherited from {0}', a.scope)}` : '';
+  const condition = a.condition ? ` · ${l10n.t('condition')}` : '';
   return `${a.role.roleName} · ${describePath(a.via)}${inherited}${condition}`;
+}
+
+function scopeLine(node: ScopeNode): string {
+  switch (node.kind) {
+    case 'resource': return `${node.name} (${node.resourceType ?? l10n.t('resource')})`;
+    case 'resourceGroup': return l10n.t('resource group {0}', node.name);
+    case 'managementGroup': return l10n.t('management group {0}', node.name);
+    default: return node.scope;
+  }
 }
 
 function nodeLines(node: ScopeNode, depth: number, filter: string | undefined, out: string[]): void {
   const relevant = !filter || scopeContains(filter, node.scope) || scopeContains(node.scope, filter);
   if (relevant) {
-    out.push(`${'  '.repeat(depth)}${node.kind === 'resource' ? `${node.name} (${node.resourceType ?? 'resource'})` : node.kind === 'resourceGroup' ? `resource group ${node.name}` : node.kind === 'managementGroup' ? `management group ${node.name}` : node.scope}`);
-    if (node.assignments.length === 0) out.push(`${'  '.repeat(depth + 1)}(no role here)`);
+    out.push(`${'  '.repeat(depth)}${scopeLine(node)}`);
+    if (node.assignments.length === 0) out.push(`${'  '.repeat(depth + 1)}${l10n.t('(no role here)')}`);
     for (const a of node.assignments) out.push(`${'  '.repeat(depth + 1)}${assignmentLine(a, node.scope)}`);
   }
   for (const child of node.children) nodeLines(child, relevant ? depth + 1 : depth, filter, out);
@@ -192,27 +212,32 @@ function nodeLines(node: ScopeNode, depth: number, filter: string | undefined, o
 export function formatRoles(report: AccessReport, scope: string | undefined): string {
   const out: string[] = [formatWhoami(report).trimEnd(), ''];
   const g = report.groups;
-  out.push(`Groups (${g.count})${g.problem ? `: ${g.problem.message}` : ''}`);
-  for (const group of g.items) out.push(`  ${group.displayName ?? group.id}${group.path.length > 1 ? `  (via ${group.path.join(' → ')})` : ''}`);
+  out.push(g.problem ? l10n.t('Groups ({0}): {1}', g.count, g.problem.message) : l10n.t('Groups ({0})', g.count));
+  for (const group of g.items) out.push(`  ${group.displayName ?? group.id}${group.path.length > 1 ? `  ${l10n.t('(via {0})', group.path.join(' → '))}` : ''}`);
   for (const sub of report.subscriptions) {
-    out.push('', `Subscription ${sub.displayName} (${sub.subscriptionId})`);
+    out.push('', l10n.t('Subscription {0} ({1})', sub.displayName, sub.subscriptionId));
     for (const p of sub.problems) out.push(`  ! ${p.message} ${p.fix}`);
     for (const node of sub.scopes) nodeLines(node, 1, scope, out);
     if (sub.eligible.length) {
-      out.push('  Eligible (PIM): activate in PIM');
-      for (const e of sub.eligible) out.push(`    ${e.roleName} at ${e.scope} · ${describePath(e.via)}${e.endDateTime ? ` · until ${formatExpiry(e.endDateTime)}` : ''}`);
+      out.push(`  ${l10n.t('Eligible (PIM): activate in PIM')}`);
+      for (const e of sub.eligible) {
+        const at = l10n.t('{0} at {1} · {2}', e.roleName, e.scope, describePath(e.via));
+        out.push(`    ${at}${e.endDateTime ? ` · ${l10n.t('until {0}', formatExpiry(e.endDateTime))}` : ''}`);
+      }
     }
     if (sub.deny.length) {
-      out.push('  Deny assignments');
-      for (const d of sub.deny) out.push(`    ${d.name} at ${d.scope} · applies ${d.appliesThrough}`);
+      out.push(`  ${l10n.t('Deny assignments')}`);
+      for (const d of sub.deny) out.push(`    ${l10n.t('{0} at {1} · applies {2}', d.name, d.scope, d.appliesThrough)}`);
     }
   }
   if (report.insights.length) {
-    out.push('', 'Insights');
+    out.push('', l10n.t('Insights'));
     for (const i of report.insights) {
       out.push(`  • ${i.title}${i.suggestion ? ` → ${i.suggestion}` : ''}`, `    ${i.detail}`);
       if (i.adminRequest) {
-        out.push(`    Administrator request (bash${i.adminRequest.includes('MY_PUBLIC_IP') ? '; replace MY_PUBLIC_IP with this machine\'s public address' : ''}):`);
+        out.push(`    ${i.adminRequest.includes('MY_PUBLIC_IP')
+          ? l10n.t("Administrator request (bash; replace {0} with this machine's public address):", 'MY_PUBLIC_IP')
+          : l10n.t('Administrator request (bash):')}`);
         for (const line of i.adminRequest.split('\n')) out.push(`      ${line}`);
       }
     }
@@ -220,7 +245,7 @@ export function formatRoles(report: AccessReport, scope: string | undefined): st
   for (const p of report.problems) out.push('', `! ${p.message} ${p.fix}`);
   // ARM refuses assignedTo() (az's --include-groups) for a group: its own assignments are what az lists for it.
   // On a line of its own, so that it fits 120 columns and is never wrapped (it is meant to be pasted).
-  out.push('', 'Equivalent:', `  az role assignment list --assignee ${report.identity.objectId} --all${report.identity.kind === 'group' ? '' : ' --include-groups'} --include-inherited`);
+  out.push('', l10n.t('Equivalent:'), `  az role assignment list --assignee ${report.identity.objectId} --all${report.identity.kind === 'group' ? '' : ' --include-groups'} --include-inherited`);
   return `${out.join('\n')}\n`;
 }
 
@@ -231,7 +256,7 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
   let source = access.source;
   if (!source) {
     if (chain.verdict.outcome !== 'token' || !chain.verdict.credential) {
-      process.stderr.write(`azure-dev-auth: DefaultAzureCredential gets no token here: ${inert(verdictHeadline(chain.verdict, chain.sources))}\n`);
+      process.stderr.write(`azure-dev-auth: ${l10n.t('DefaultAzureCredential gets no token here: {0}', inert(verdictHeadline(chain.verdict, chain.sources)))}\n`);
       return 1;
     }
     source = chain.verdict.credential;
@@ -248,7 +273,7 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
     onProgress: (message) => { if (!access.json) process.stderr.write(`${inert(message)}\n`); },
   });
   const notes = outcome.ok ? outcome.report.notes ?? [] : outcome.notes ?? [];
-  for (const note of notes) process.stderr.write(`Note: ${inert(note)}\n`);
+  for (const note of notes) process.stderr.write(`${l10n.t('Note: {0}', inert(note))}\n`);
   if (outcome.ok) {
     // Every name in the text comes from the tenant: made inert (no terminal escapes, no forged lines, elided).
     if (access.can) {

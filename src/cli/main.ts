@@ -13,47 +13,51 @@ import { which } from '../core/chain/pythonText';
 import { resolveProgram, WorkspaceProgramError } from '../core/chain/workspacePrograms';
 import { accessHelp, AccessUsageError, runAccess } from './access';
 import { fitToWidth, inert, inertStrings } from './terminalText';
+import { columns, paragraph } from './helpText';
+import * as l10n from '@vscode/l10n';
 import { useLocaleCatalog } from '../core/catalog';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-// Help texts fit 100 columns; each command has its own.
-const HELP = `azure-dev-auth: which DefaultAzureCredential source your Python code will use, as whom
+// Help texts fit 100 columns; each command has its own. They are made when asked for, after the catalog is set.
+function help(): string {
+  return `azure-dev-auth: ${l10n.t('which DefaultAzureCredential source your Python code will use, as whom')}
 
-Usage:
-  azure-dev-auth chain [options]     the chain: the active source, and why not the others
-  azure-dev-auth whoami [options]    who the active source signs in as
-  azure-dev-auth roles [options]     groups, role assignments and insights of that identity
-  azure-dev-auth COMMAND --help      the options of a command
+${l10n.t('Usage:')}
+${columns([
+    ['azure-dev-auth chain [options]', l10n.t('the chain: the active source, and why not the others')],
+    ['azure-dev-auth whoami [options]', l10n.t('who the active source signs in as')],
+    ['azure-dev-auth roles [options]', l10n.t('groups, role assignments and insights of that identity')],
+    ['azure-dev-auth COMMAND --help', l10n.t('the options of a command')],
+  ], 37)}
 
-Exit status: 0 answered (chain: a token), 1 the chain fails, raises or was not checked (whoami,
-roles: no token or the load failed), 2 usage or input error, 130 cancelled (Ctrl+C).
+${paragraph(l10n.t('Exit status: 0 answered ({0}: a token), 1 the chain fails, raises or was not checked ({1},\n{2}: no token or the load failed), 2 usage or input error, 130 cancelled (Ctrl+C).', 'chain', 'whoami', 'roles'))}
 `;
+}
 
-const CHAIN_HELP = `azure-dev-auth chain: your azure-identity's chain: the active source, why not the others
+function chainHelp(): string {
+  return `azure-dev-auth chain: ${l10n.t("your azure-identity's chain: the active source, why not the others")}
 
-Usage: azure-dev-auth chain [options]
-  --json                      print the report as JSON (the ChainReport shape)
-  --python PATH               interpreter whose azure-identity decides the rules
-                              (default: python3 on PATH when it has azure-identity)
-  --azure-identity-version V  model this azure-identity version (wins over --python's)
-  --dotenv FILE               merge this .env file into the environment (its values win);
-                              --env-file is the same where Node leaves it alone (after "--")
-  --exclude NAME              exclude_<…>=True for this credential class (repeatable)
-  --include NAME              exclude_<…>=False for this credential class (repeatable)
-  --process-timeout S         process_timeout=S seconds for az, azd and Azure PowerShell
-  --require-envvar            require_envvar=True (1.25+): raise without AZURE_TOKEN_CREDENTIALS
-  --verify                    also run the real DefaultAzureCredential in the interpreter, compare
-  --allow-host HOST           let a check send a secret to HOST although it is neither a Microsoft
-                              Entra authority nor loopback (repeatable); else "not checked"
-  --allow-workspace-programs  also run az, azd, pwsh and python3 that only a PATH entry of --dotenv
-                              finds (a repository's own bin/az); else "not checked"
-  --utc                       times in UTC (default: this machine's time zone)
+${l10n.t('Usage:')} azure-dev-auth chain [options]
+${columns([
+    ['--json', l10n.t('print the report as JSON (the ChainReport shape)')],
+    ['--python PATH', l10n.t('interpreter whose azure-identity decides the rules\n(default: python3 on PATH when it has azure-identity)')],
+    ['--azure-identity-version V', l10n.t('model this azure-identity version (wins over {0}\'s)', '--python')],
+    ['--dotenv FILE', l10n.t('merge this .env file into the environment (its values win);\n{0} is the same where Node leaves it alone (after "{1}")', '--env-file', '--')],
+    ['--exclude NAME', l10n.t('{0} for this credential class (repeatable)', 'exclude_<…>=True')],
+    ['--include NAME', l10n.t('{0} for this credential class (repeatable)', 'exclude_<…>=False')],
+    ['--process-timeout S', l10n.t('{0} seconds for az, azd and Azure PowerShell', 'process_timeout=S')],
+    ['--require-envvar', l10n.t('{0} (1.25+): raise without {1}', 'require_envvar=True', 'AZURE_TOKEN_CREDENTIALS')],
+    ['--verify', l10n.t('also run the real DefaultAzureCredential in the interpreter, compare')],
+    ['--allow-host HOST', l10n.t('let a check send a secret to {0} although it is neither a Microsoft\nEntra authority nor loopback (repeatable); else "not checked"', 'HOST')],
+    ['--allow-workspace-programs', l10n.t('also run az, azd, pwsh and python3 that only a PATH entry of {0}\nfinds (a repository\'s own bin/az); else "not checked"', '--dotenv')],
+    ['--utc', l10n.t("times in UTC (default: this machine's time zone)")],
+  ], 30)}
 
-Credential names: ${wrapList(ALL_CREDENTIALS, 96)}
-Exit status: 0 the chain yields a token, 1 it fails, DefaultAzureCredential() raises or the deciding
-source was not checked, 2 usage or input error.
+${l10n.t('Credential names:')} ${wrapList(ALL_CREDENTIALS, 96)}
+${paragraph(l10n.t('Exit status: 0 the chain yields a token, 1 it fails, DefaultAzureCredential() raises or the deciding\nsource was not checked, 2 usage or input error.'))}
 `;
+}
 
 /** l10n/ of the product: beside dist/ for the bundle (dist/engine.js), two up from src/cli when run from sources. */
 function l10nDirectory(): string {
@@ -91,7 +95,7 @@ export interface ChainOptions {
 
 function credentialName(value: string, flag: string): CredentialName {
   const found = ALL_CREDENTIALS.find((name) => name.toLowerCase() === value.toLowerCase());
-  if (!found) throw new UsageError(`${flag} ${value}: not a credential class name. Use one of: ${ALL_CREDENTIALS.join(', ')}.`);
+  if (!found) throw new UsageError(l10n.t('{0}: not a credential class name. Use one of: {1}.', `${flag} ${value}`, ALL_CREDENTIALS.join(', ')));
   return found;
 }
 
@@ -107,11 +111,11 @@ export function parseChainArgs(args: readonly string[]): ChainOptions {
     const value = (): string => {
       if (eq > 0) return raw.slice(eq + 1);
       const next = args[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`${flag} needs a value.`);
+      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(l10n.t('{0} needs a value.', flag));
       i++;
       return next;
     };
-    const noValue = (): void => { if (eq > 0) throw new UsageError(`${flag} takes no value.`); };
+    const noValue = (): void => { if (eq > 0) throw new UsageError(l10n.t('{0} takes no value.', flag)); };
     switch (flag) {
       case '--json': noValue(); options.json = true; break;
       case '--verify': noValue(); options.verify = true; break;
@@ -122,7 +126,7 @@ export function parseChainArgs(args: readonly string[]): ChainOptions {
       case '--env-file': options.envFile = value(); break;
       case '--azure-identity-version': {
         const v = value();
-        if (!parseVersion(v)) throw new UsageError(`--azure-identity-version ${v}: not a version (expected something like 1.23.1 or 1.13.0b2).`);
+        if (!parseVersion(v)) throw new UsageError(l10n.t('{0}: not a version (expected something like 1.23.1 or 1.13.0b2).', `--azure-identity-version ${v}`));
         options.version = v;
         break;
       }
@@ -131,7 +135,7 @@ export function parseChainArgs(args: readonly string[]): ChainOptions {
         const name = credentialName(value(), flag);
         const wanted = flag === '--exclude';
         if (options.exclude[name] !== undefined && options.exclude[name] !== wanted) {
-          throw new UsageError(`${name} is given to both --exclude and --include.`);
+          throw new UsageError(l10n.t('{0} is given to both {1} and {2}.', name, '--exclude', '--include'));
         }
         options.exclude[name] = wanted;
         break;
@@ -139,7 +143,7 @@ export function parseChainArgs(args: readonly string[]): ChainOptions {
       case '--process-timeout': {
         const v = value();
         const seconds = Number(v);
-        if (!/^\d+(\.\d+)?$/.test(v.trim()) || !(seconds > 0)) throw new UsageError(`--process-timeout ${v}: expected a positive number of seconds.`);
+        if (!/^\d+(\.\d+)?$/.test(v.trim()) || !(seconds > 0)) throw new UsageError(l10n.t('{0}: expected a positive number of seconds.', `--process-timeout ${v}`));
         options.processTimeout = seconds;
         break;
       }
@@ -147,13 +151,13 @@ export function parseChainArgs(args: readonly string[]): ChainOptions {
         const host = value().trim();
         // A host name or IP literal, not a URL: what the prompt in the editor asks about too.
         if (!/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)$/i.test(host)) {
-          throw new UsageError(`--allow-host ${host}: expected a host name such as login.example.com (no scheme, port or path).`);
+          throw new UsageError(l10n.t('{0}: expected a host name such as login.example.com (no scheme, port or path).', `--allow-host ${host}`));
         }
         options.allowHosts.push(host);
         break;
       }
       default:
-        throw new UsageError(raw.startsWith('-') ? `Unknown option ${raw}.` : `Unexpected argument ${raw}.`);
+        throw new UsageError(raw.startsWith('-') ? l10n.t('Unknown option {0}.', raw) : l10n.t('Unexpected argument {0}.', raw));
     }
   }
   return options;
@@ -182,22 +186,22 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
   };
   if (context.pythonPath !== undefined) context = { ...context, pythonPath: inert(context.pythonPath, columns) };
   const lines: string[] = [];
-  const from = report.versionSource === 'python' ? `from ${context.pythonPath ?? 'the interpreter'}`
-    : report.versionSource === 'flag' ? 'from --azure-identity-version' : 'not detected: newest rules';
-  lines.push(`azure-identity ${report.azureIdentityVersion} (${from})${report.behaviour ? ` · rules of ${report.behaviour}` : ''}`);
+  const from = report.versionSource === 'python' ? (context.pythonPath !== undefined ? l10n.t('from {0}', context.pythonPath) : l10n.t('from the interpreter'))
+    : report.versionSource === 'flag' ? l10n.t('from {0}', '--azure-identity-version') : l10n.t('not detected: newest rules');
+  lines.push(`azure-identity ${report.azureIdentityVersion} (${from})${report.behaviour ? ` · ${l10n.t('rules of {0}', report.behaviour)}` : ''}`);
   if (report.rules) {
     lines.push(report.rules.verifyAdvised
-      ? `${report.rules.summary} — run again with --verify to check it with Python.`
+      ? l10n.t('{0} — run again with {1} to check it with Python.', report.rules.summary, '--verify')
       : `${report.rules.summary}.`);
-    lines.push(`Predictions are checked against the real azure-identity ${report.rules.checkedVersions.join(', ')}.`);
+    lines.push(l10n.t('Predictions are checked against the real azure-identity {0}.', report.rules.checkedVersions.join(', ')));
   }
   lines.push('');
   const rows = report.sources.map((source, index) => {
     const model = describeSource(source);
-    const time = source.status === 'excluded' ? '—' : `${source.elapsedMs} ms`;
+    const time = source.status === 'excluded' ? '—' : l10n.t('{0} ms', source.elapsedMs);
     return [String(index + 1), displayName(source.credential), inert(model.description, 60), time, firstLine(source.message)];
   });
-  const header = ['#', 'Source', 'Result', 'Time', 'Details'];
+  const header = ['#', l10n.t('Source'), l10n.t('Result'), l10n.t('Time'), l10n.t('Details')];
   const widths = [0, 1, 2, 3].map((c) => Math.max(header[c]!.length, ...rows.map((r) => [...r[c]!].length)));
   const detailWidth = Math.max(20, columns - widths.reduce((a, b) => a + b + 2, 0) - 2);
   const render = (r: string[]): string => `  ${r.slice(0, 4).map((cell, c) => pad(cell, widths[c]!)).join('  ')}  ${inert(r[4]!, detailWidth)}`.trimEnd();
@@ -206,31 +210,31 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
   lines.push('');
   lines.push(verdictHeadline(report.verdict, report.sources));
   const decisive = report.sources.find((s) => s.decisive);
-  if (report.verdict.outcome === 'token' && decisive?.expiresOn) lines.push(`Token expires ${formatExpiry(decisive.expiresOn)}.`);
+  if (report.verdict.outcome === 'token' && decisive?.expiresOn) lines.push(l10n.t('Token expires {0}.', formatExpiry(decisive.expiresOn)));
   if (report.verdict.outcome !== 'token') lines.push('', report.verdict.message);
   const unchecked = [...new Set(report.sources.filter((s) => s.reached && s.unverifiedHost).map((s) => s.unverifiedHost))];
-  for (const host of unchecked) lines.push(`To check it, run again with --allow-host ${host} (only if you trust ${host}).`);
+  for (const host of unchecked) lines.push(l10n.t('To check it, run again with {0} (only if you trust {1}).', `--allow-host ${host}`, host!));
   if (report.sources.some((s) => s.reached && s.unverifiedProgram)) {
-    lines.push('To run the workspace\'s programs, run again with --allow-workspace-programs (only if you trust this repository).');
+    lines.push(l10n.t("To run the workspace's programs, run again with {0} (only if you trust this repository).", '--allow-workspace-programs'));
   }
   const disagreement = report.disagreement;
   if (disagreement) {
     // Names come from token claims: inert, like every other name here.
     lines.push('', inert(disagreementLabel(disagreement), columns));
     for (const other of disagreement.others.filter((o) => o.difference !== 'same')) {
-      lines.push(`  ${displayName(other.credential)}: ${inert(fullIdentity(other.identity) ?? '?', columns)}${other.identity.tenantId ? ` (tenant ${inert(other.identity.tenantId, 80)})` : ''}`);
+      lines.push(`  ${displayName(other.credential)}: ${inert(fullIdentity(other.identity) ?? '?', columns)}${other.identity.tenantId ? ` ${l10n.t('(tenant {0})', inert(other.identity.tenantId, 80))}` : ''}`);
     }
     if (disagreement.configuredTenant) lines.push(`  AZURE_TENANT_ID: ${inert(disagreement.configuredTenant, 80)}`);
-    for (const fix of disagreement.fixes) lines.push(`  Fix: ${inert(fixChoice(fix, disagreement, report.azureIdentityVersion).label, columns)}`);
+    for (const fix of disagreement.fixes) lines.push(`  ${l10n.t('Fix: {0}', inert(fixChoice(fix, disagreement, report.azureIdentityVersion).label, columns))}`);
   }
-  for (const note of report.notes ?? []) lines.push(`Note: ${note}`);
+  for (const note of report.notes ?? []) lines.push(l10n.t('Note: {0}', note));
   const verification = report.verification;
   if (verification) {
     lines.push('');
     if (verification.agrees) {
-      lines.push(`Verified: the real azure-identity ${verification.azureIdentityVersion} in ${verification.python} agrees.`);
+      lines.push(l10n.t('Verified: the real azure-identity {0} in {1} agrees.', verification.azureIdentityVersion, verification.python));
     } else {
-      lines.push(`Verification with azure-identity ${verification.azureIdentityVersion} in ${verification.python} found differences:`);
+      lines.push(l10n.t('Verification with azure-identity {0} in {1} found differences:', verification.azureIdentityVersion, verification.python));
       for (const d of verification.differences) lines.push(`  - ${d}`);
     }
   }
@@ -260,19 +264,19 @@ export async function chainReportFor(
   let python = options.python ?? (options.verify || !options.version ? 'python3' : undefined);
   if (python === 'python3' && !options.python) python = trustedPython(env, trustedPath);
   let pythonUsed = Boolean(options.python) || options.verify;
-  if (options.verify && !python) throw new UsageError('--verify needs an interpreter: no python3 on your own PATH (pass --python or --allow-workspace-programs).');
+  if (options.verify && !python) throw new UsageError(l10n.t('{0} needs an interpreter: no python3 on your own PATH (pass {1} or {2}).', '--verify', '--python', '--allow-workspace-programs'));
   if (python) {
     const detection = await detectAzureIdentity(python, env, signal);
     if (!detection.version) {
       if (options.python && !options.version) {
-        throw new UsageError(`Cannot read the azure-identity version of ${python}: ${detection.problem ?? 'unknown problem'}. Pass --azure-identity-version to model a version anyway.`);
+        throw new UsageError(l10n.t('Cannot read the azure-identity version of {0}: {1}. Pass {2} to model a version anyway.', python, detection.problem ?? l10n.t('unknown problem'), '--azure-identity-version'));
       }
     } else {
       pythonUsed = true;
       interpreterFacts = interpreterFactsOf(detection);
     }
     if (options.verify && !detection.version) {
-      throw new UsageError(`--verify needs an interpreter with azure-identity: ${python}: ${detection.problem ?? 'azure-identity not found'}.`);
+      throw new UsageError(l10n.t('{0} needs an interpreter with azure-identity: {1}: {2}.', '--verify', python, detection.problem ?? l10n.t('azure-identity not found')));
     }
   }
 
@@ -280,7 +284,9 @@ export async function chainReportFor(
   const known = new Set(chainOrderFor(modelled));
   const ignored = Object.keys(options.exclude).filter((name) => !known.has(name as CredentialName));
   if (ignored.length && !options.json) {
-    process.stderr.write(`Note: ${ignored.join(', ')} ${ignored.length > 1 ? 'are' : 'is'} not part of ${familyFor(modelled).label}; the keyword is ignored.\n`);
+    const note = ignored.length > 1 ? l10n.t('{0} are not part of {1}; the keyword is ignored.', ignored.join(', '), familyFor(modelled).label)
+      : l10n.t('{0} is not part of {1}; the keyword is ignored.', ignored.join(', '), familyFor(modelled).label);
+    process.stderr.write(`${l10n.t('Note: {0}', note)}\n`);
   }
   const keywordArguments: KeywordArguments = {
     exclude: options.exclude,
@@ -309,8 +315,9 @@ function trustedPython(env: Readonly<Record<string, string>>, trustedPath: strin
   } catch (error) {
     if (!(error instanceof WorkspaceProgramError)) throw error;
     const own = which('python3', { PATH: trustedPath ?? '' });
-    process.stderr.write(`Note: ${error.file} (found through the .env's PATH entry ${JSON.stringify(error.entry)}) was not run; `
-      + `${own ?? 'no python3'} on your own PATH decides the azure-identity version. --allow-workspace-programs runs it.\n`);
+    process.stderr.write(`${l10n.t('Note: {0}', own
+      ? l10n.t("{0} (found through the .env's PATH entry {1}) was not run; {2} on your own PATH decides the azure-identity version. {3} runs it.", error.file, JSON.stringify(error.entry), own, '--allow-workspace-programs')
+      : l10n.t("{0} (found through the .env's PATH entry {1}) was not run; no python3 on your own PATH decides the azure-identity version. {2} runs it.", error.file, JSON.stringify(error.entry), '--allow-workspace-programs'))}\n`);
     return own;
   }
 }
@@ -336,7 +343,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => {
     controller.abort();
     forced ??= setTimeout(() => {
-      process.stderr.write('azure-dev-auth: cancelled\n');
+      process.stderr.write(`azure-dev-auth: ${l10n.t('cancelled')}\n`);
       process.exit(signal === 'SIGTERM' ? 143 : 130);
     }, 800).unref();
   };
@@ -344,12 +351,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      process.stdout.write(HELP);
+      process.stdout.write(help());
       return command === undefined ? 2 : 0;
     }
-    if (command !== 'chain' && command !== 'whoami' && command !== 'roles') throw new UsageError(`Unknown command ${command}. Run azure-dev-auth --help.`);
+    if (command !== 'chain' && command !== 'whoami' && command !== 'roles') throw new UsageError(l10n.t('Unknown command {0}. Run {1}.', command, 'azure-dev-auth --help'));
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(command === 'chain' ? CHAIN_HELP : accessHelp(command));
+      process.stdout.write(command === 'chain' ? chainHelp() : accessHelp(command));
       return 0;
     }
     // Times are printed in this machine's time zone; --utc prints them in UTC (Node reads TZ at each use).
@@ -368,7 +375,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     if (error instanceof Error && error.name === 'AbortError') {
-      process.stderr.write('azure-dev-auth: cancelled\n');
+      process.stderr.write(`azure-dev-auth: ${l10n.t('cancelled')}\n`);
       return 130;
     }
     process.stderr.write(`azure-dev-auth: ${inert(error instanceof Error ? error.message : String(error))}\n`);

@@ -283,3 +283,75 @@ test('the core scanner sees what it is meant to see', () => {
   const file = ts.createSourceFile('sample.ts', sample, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   assert.deepEqual(coreScan(file).map((n) => n.getText(file)), ["'Not reached'", '`${who} · not reached`']);
 });
+
+/**
+ * The CLI's own words (help, table headers, errors, hints, summaries): everything in src/cli a terminal shows goes
+ * through l10n.t, as core's texts do. What a user types or pastes stays as it is in every language, so these
+ * tokens are not words to translate: options (--json, -h) and their metavariables (PATH, NAME|JSON), the program's
+ * and the library's names and the commands (azure-dev-auth, azure-identity, chain, whoami, roles, [options]), identifiers (AzureCliCredential, authorityHost,
+ * AZURE_TENANT_ID, exclude_<…>=True, SIGINT), paths, file names and versions, and commands to paste (az …).
+ */
+const CLI_CODE_TOKEN = /^(?:-{1,2}[a-z][a-z0-9-]*|azure-dev-auth|azure-identity|chain|whoami|roles|\[options\]|[A-Z][A-Z0-9_|]*|[A-Za-z]+(?:[A-Z][a-z0-9]*)+|\S*[_=/0-9$]\S*|\S*\.\w\S*)[,.:;)(`'"]*$/;
+
+/** Single words of the CLI's sources that are program words, not English to translate, and why. */
+const CLI_NOT_TRANSLATED = new Map<string, string>([
+  ['flag', "a value of the Access load's input (where the cloud came from), never shown"],
+  ['Ctrl+C', 'the name of a key'],
+  ['{"authorityHost", "resourceManager", "resourceManagerAudience", "graph",\n"graphAudience", "portal"}', "the keys of --cloud's JSON, typed as they are"],
+]);
+
+/** The words of `text` a person reads (two letters or more), once code tokens and ${…} placeholders are taken out. */
+function cliWords(text: string): string[] {
+  return text.replace(/^\s*az\s.*$/gm, '').split(/[\s•·→—!]+/)
+    .map((token) => token.replace(/^[(`'"]+/, ''))
+    .filter((token) => token !== '' && !CLI_CODE_TOKEN.test(token) && /\p{L}{2}/u.test(token));
+}
+
+/** Literals in a CLI source that a terminal would show with English words the catalog does not know. */
+function cliScan(file: ts.SourceFile): ts.Node[] {
+  const found: ts.Node[] = [];
+  const check = (node: ts.Node, text: string): void => {
+    if (!CLI_NOT_TRANSLATED.has(text) && cliWords(text).length) found.push(node);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) || ts.isTypeNode(node)) return;
+    // Errors for programmers (an impossible state), not texts a terminal shows.
+    if (ts.isNewExpression(node) && node.expression.getText(file) === 'Error') return;
+    // The message is the catalog's key; the values filled into it are checked like any other literal.
+    if (isL10nCall(node)) { node.arguments.slice(1).forEach(visit); return; }
+    // What the program compares an argument or key with is never printed.
+    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.InKeyword].includes(node.operatorToken.kind)) return;
+    if (ts.isCaseClause(node)) { node.statements.forEach(visit); return; }
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) check(node, node.text);
+    else if (ts.isTemplateExpression(node)) check(node, [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join(' '));
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return [...new Set(found)];
+}
+
+test('no word of the CLI (help, table headers, errors, hints, summaries) reaches the terminal without l10n.t', () => {
+  const cli = sources.filter((s) => relative(repo, s.path).startsWith(join('src', 'cli')));
+  assert.ok(cli.length >= 4, 'the CLI sources are read');
+  const bad = cli.flatMap((source) => {
+    const file = parsed(source);
+    return cliScan(file).map((node) => where(file, node));
+  });
+  assert.deepEqual(bad, []);
+});
+
+test('the CLI scanner sees what it is meant to see', () => {
+  const sample = [
+    "lines.push('Token expires soon.', 'Done.');",
+    "const header = ['#', 'Source', l10n.t('Result')];",
+    "throw new UsageError(l10n.t('{0}: not a version.', 'see the docs'));",
+    'out.push(`  condition: ${c}`);',
+    "const kind = k === 'user' ? 'user' : 'group';",
+    "const row = ['--allow-host HOST', '--cloud NAME|JSON', 'azure-dev-auth chain [options]', 'exclude_<…>=True', 'AzureCliCredential'];",
+    "if (command === 'chain' || rest.includes('--help')) process.stdout.write(`azure-dev-auth: ${l10n.t('cancelled')}\\n`);",
+    "out.push(`  az role assignment list --assignee ${id} --all`, '/subscriptions/<id>/resourceGroups/<name>');",
+    "if ('problem' in crossCheck) process.env.TZ = 'UTC';",
+  ].join('\n');
+  const file = ts.createSourceFile('sample.ts', sample, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  assert.deepEqual(cliScan(file).map((n) => n.getText(file)), ["'Token expires soon.'", "'Done.'", "'Source'", "'see the docs'", '`  condition: ${c}`', "'user'", "'group'"]);
+});

@@ -5,6 +5,7 @@
 // azure-identity's own package metadata), each change placed at the version whose notes name it. The releases after
 // 1.26.0b3 (1.26.0, 1.27.0) are known only from PyPI's listing: their notes and sources could not be read here, so
 // they get 1.26.0b3's rules and every report about them says so (RELEASES, rulesProvenance).
+import * as l10n from '@vscode/l10n';
 import { EXCLUDE_KEYWORDS, type CredentialName, type RulesEvidence, type RulesProvenance } from './types';
 
 export type FamilyId = 'legacy' | '1.13' | '1.23' | '1.24' | '1.25' | '1.25.1' | '1.26';
@@ -85,18 +86,18 @@ export function rulesProvenance(version: string): RulesProvenance {
     case 'checked':
       return {
         evidence, checkedVersions, verifyAdvised: false,
-        summary: `azure-identity ${version}: rules checked against this version of the real library here`,
+        summary: l10n.t('azure-identity {0}: rules checked against this version of the real library here', version),
       };
     case 'read':
       return {
         evidence, checkedVersions, verifyAdvised: true,
-        summary: `azure-identity ${version}: rules read from its release, not yet checked against it here`,
+        summary: l10n.t('azure-identity {0}: rules read from its release, not yet checked against it here', version),
       };
     case 'assumed':
       return {
         evidence, checkedVersions, verifyAdvised: true, modelledOn: NEWEST_READ_VERSION,
-        summary: `azure-identity ${version}: rules not read from its release; those of ${NEWEST_READ_VERSION} are assumed, `
-          + 'not yet checked against it here',
+        summary: l10n.t('azure-identity {0}: rules not read from its release; those of {1} are assumed, not yet checked against it here',
+          version, NEWEST_READ_VERSION),
       };
     default: {
       const never: never = evidence;
@@ -489,14 +490,14 @@ export function planExclusions(
   for (const name of behaviour.order) {
     const byDefault = behaviour.defaultExcluded.includes(name);
     excluded[name] = byDefault;
-    if (byDefault) reasons[name] = `Excluded by default in ${behaviour.label} (${behaviour.excludeKeywords[name]}=True).`;
+    if (byDefault) reasons[name] = l10n.t('Excluded by default in {0} ({1}).', behaviour.label, `${behaviour.excludeKeywords[name]}=True`);
   }
   const applyKeywords = (): void => {
     for (const name of behaviour.order) {
       const value = exclude[name];
       if (value === undefined) continue;
       excluded[name] = value;
-      if (value) reasons[name] = `Excluded by the keyword ${behaviour.excludeKeywords[name]}=True.`;
+      if (value) reasons[name] = l10n.t('Excluded by the keyword {0}.', `${behaviour.excludeKeywords[name]}=True`);
       else delete reasons[name];
     }
   };
@@ -523,7 +524,7 @@ export function planExclusions(
     const drop = value === 'dev' ? mode.devExcludes : mode.prodExcludes;
     for (const name of drop) {
       if (!behaviour.order.includes(name)) continue;
-      if (!excluded[name]) reasons[name] = `Excluded by AZURE_TOKEN_CREDENTIALS=${raw} (it overrides ${behaviour.excludeKeywords[name]} in this version).`;
+      if (!excluded[name]) reasons[name] = l10n.t('Excluded by {0} (it overrides {1} in this version).', `AZURE_TOKEN_CREDENTIALS=${raw}`, `${behaviour.excludeKeywords[name]}`);
       excluded[name] = true;
     }
     return { excluded, reasons, unknownKeywords, error: undefined };
@@ -546,7 +547,7 @@ export function planExclusions(
   for (const name of behaviour.order) {
     const drop = !keep.includes(name);
     excluded[name] = drop;
-    if (drop) reasons[name] = `Excluded by AZURE_TOKEN_CREDENTIALS=${raw}.`;
+    if (drop) reasons[name] = l10n.t('Excluded by {0}.', `AZURE_TOKEN_CREDENTIALS=${raw}`);
     else delete reasons[name];
   }
   applyKeywords();
