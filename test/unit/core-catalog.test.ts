@@ -14,9 +14,17 @@ import { accessViewModel } from '../../src/core/presentation/accessViewModel';
 import { explainSignInFailure } from '../../src/core/signin/signInFailures';
 import { administratorRequest, renderCommand } from '../../src/core/team/commands';
 import { groupNameProblem, mailNicknameProblem } from '../../src/core/team/names';
+import type { CanAnswer } from '../../src/core/access/types';
+import { clientDiagnosticMessage, clientHoverMarkdown, inertMarkdown, type ClientAccess } from '../../src/core/code/clientAccess';
+import { tokenCredentialsProblem, trackedSecretProblem } from '../../src/core/code/codeProblems';
+import { dotEnvEntry } from '../../src/core/code/dotEnvLines';
+import { legacyAuthProblems, type LegacyUsage } from '../../src/core/code/legacyAuth';
 
 const english = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
 const pseudo = Object.fromEntries(Object.keys(english).map((message) => [message, `⟦${message}⟧`]));
+// A translation that keeps the placeholders and turns every letter of the message into "ø": what the product wrote
+// itself can be told apart from the data put into it even when that data is itself a translated message.
+const opaque = Object.fromEntries(Object.keys(english).map((message) => [message, message.replace(/\{\d+\}|\p{L}/gu, (c) => (c.startsWith('{') ? c : 'ø'))]));
 const dir = mkdtempSync(join(tmpdir(), 'core-catalog-'));
 writeFileSync(join(dir, 'bundle.l10n.json'), JSON.stringify(english));
 writeFileSync(join(dir, 'bundle.l10n.qps-ploc.json'), JSON.stringify(pseudo));
@@ -42,6 +50,13 @@ function untranslatedWords(text: string, data: readonly string[]): string[] {
   // Longest first, as they are and as Markdown-escaped text (the tooltips escape what came from outside).
   for (const value of [...data, ...data.map(markdownText)].sort((a, b) => b.length - a.length)) rest = rest.split(value).join(' ');
   return rest.match(/\p{L}{3,}/gu) ?? [];
+}
+
+/** The English words (three letters or more) left in a text under `opaque` once the given data is taken out. */
+function englishWords(text: string, data: readonly string[]): string[] {
+  let rest = text;
+  for (const value of [...data].sort((a, b) => b.length - a.length)) rest = rest.split(value).join(' ');
+  return rest.match(/[A-Za-z]{3,}/g) ?? [];
 }
 
 test('the locale comes from LC_ALL, then LC_MESSAGES, then LANG; C and POSIX mean English; only a well-formed tag names a file', () => {
@@ -130,4 +145,58 @@ test('with a translation, the request for an administrator and the group wizard\
     useCatalog(undefined);
   }
   assert.match(administratorRequest('do it', 'why', []), /^Hello, could you do it\?/);
+});
+
+test("with a translation, the client-access hover and the code's Problems carry no English of core's own", () => {
+  useCatalog(opaque);
+  const range = { startLine: 0, startColumn: 0, endLine: 0, endColumn: 1 };
+  const answer = (verdict: CanAnswer['verdict']) => ({ verdict, sentence: 'øøø' }) as CanAnswer;
+  const scope = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stapp';
+  const answered = (read: CanAnswer['verdict'], write: CanAnswer['verdict'], endpoint: Extract<ClientAccess, { kind: 'answered' }>['endpoint']): ClientAccess => ({
+    kind: 'answered', client: 'BlobServiceClient', host: 'stapp.blob.core.windows.net', name: 'stapp', label: 'x', scope, who: 'alice@contoso.example', readWord: 'read',
+    endpoint, read: answer(read), write: answer(write), suggestion: { roleName: 'Storage Blob Data Contributor', scope },
+  });
+  try {
+    const data = ['alice@contoso.example', 'stapp.blob.core.windows.net', 'stapp', 'Storage Blob Data Contributor', 'STORAGE_URL', 'account_url', 'AuthorizationFailed', 'BlobServiceClient'];
+    const inert = [...data, ...data.map(inertMarkdown)];
+    const accesses: ClientAccess[] = [
+      answered('yes', 'no', { kind: 'environment', variable: 'STORAGE_URL', via: 'account_url' }),
+      answered('no', 'no', { kind: 'literal', value: 'https://stapp.blob.core.windows.net', via: 'account_url' }),
+      answered('depends', 'no', { kind: 'environment', variable: 'STORAGE_URL' }),
+      { kind: 'notByRoles', client: 'BlobServiceClient', host: 'h', name: 'stapp', label: 'x', scope, why: 'øøø', fix: 'AuthorizationFailed' },
+      { kind: 'connectionString', client: 'BlobServiceClient' },
+    ];
+    for (const access of accesses) {
+      // The label a real access carries is the service's, in the user's language.
+      const hover = clientHoverMarkdown(access.kind === 'answered' || access.kind === 'notByRoles' ? { ...access, label: 'øøø' } : access, 'azureDevAuth.assignRole')
+        .replace(/\(command:[^)]*\)/g, ' ').replace('**Azure Dev Auth**', ' ');
+      assert.deepEqual(englishWords(hover, inert), [], hover);
+      const message = clientDiagnosticMessage(access);
+      if (message !== undefined) assert.deepEqual(englishWords(message, data), [], message);
+    }
+
+    const problems = [
+      ...legacyAuthProblems([
+        { kind: 'client-factory', name: 'get_client_from_cli_profile', range, clientClass: 'ComputeManagementClient' },
+        { kind: 'track1-credential', name: 'ServicePrincipalCredentials', module: 'azure.common.credentials', range, replacement: 'ClientSecretCredential(tenant_id=t, client_id=c, client_secret=s)', importNeeded: undefined },
+        { kind: 'track1-credential', name: 'UserPassCredentials', module: 'azure.common.credentials', range, replacement: undefined, importNeeded: undefined },
+        { kind: 'mgmt-client', name: 'ComputeManagementClient', distribution: 'azure-mgmt-compute', range, credentialsKeyword: undefined },
+        { kind: 'mgmt-client', name: 'StorageManagementClient', distribution: 'azure-mgmt-storage', range, credentialsKeyword: range },
+      ] satisfies LegacyUsage[], [{ name: 'azure-mgmt-compute', version: '4.6.2' }]),
+      tokenCredentialsProblem(dotEnvEntry('AZURE_TOKEN_CREDENTIALS=AzureCliCredential\n', 'AZURE_TOKEN_CREDENTIALS')!, '1.23.0')!,
+      tokenCredentialsProblem(dotEnvEntry('AZURE_TOKEN_CREDENTIALS=dev\n', 'AZURE_TOKEN_CREDENTIALS')!, '1.19.0')!,
+      trackedSecretProblem(dotEnvEntry('AZURE_CLIENT_SECRET=s3cret\n', 'AZURE_CLIENT_SECRET')!, { kind: 'tracked', repositoryRoot: '/repo', relativePath: '.env' }, (r, n) => `${r}/${n}`)!,
+    ];
+    const code = ['get_client_from_cli_profile', 'ComputeManagementClient(DefaultAzureCredential(), subscription_id).', 'ComputeManagementClient', 'ServicePrincipalCredentials',
+      'ClientSecretCredential', 'UserPassCredentials', 'azure-mgmt-compute', 'azure-mgmt-storage', 'AzureCliCredential', 'AZURE_TOKEN_CREDENTIALS', '/repo', '.env', '/.env', '(azure)', '=dev', '"dev"', 'git -C /repo rm --cached -- .env'];
+    assert.equal(problems.length, 8);
+    for (const problem of problems) {
+      const text = [problem.message, ...problem.fixes.map((f) => f.title)].join('\n');
+      assert.deepEqual(englishWords(text, code), [], text);
+      assert.match(problem.message, /ø/);
+    }
+  } finally {
+    useCatalog(undefined);
+  }
+  assert.equal(clientDiagnosticMessage(answered('yes', 'no', { kind: 'literal', value: 'v' })), 'alice@contoso.example cannot do everything this client offers on x stapp: read yes, write no — add Storage Blob Data Contributor.');
 });
