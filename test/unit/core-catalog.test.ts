@@ -19,6 +19,8 @@ import { clientDiagnosticMessage, clientHoverMarkdown, inertMarkdown, type Clien
 import { tokenCredentialsProblem, trackedSecretProblem } from '../../src/core/code/codeProblems';
 import { dotEnvEntry } from '../../src/core/code/dotEnvLines';
 import { legacyAuthProblems, type LegacyUsage } from '../../src/core/code/legacyAuth';
+import { AzureRequestError, classifyAzureError, type AzureErrorKind } from '../../src/core/azure/errors';
+import { ALL_CREDENTIALS } from '../../src/core/chain/types';
 
 const english = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
 const pseudo = Object.fromEntries(Object.keys(english).map((message) => [message, `⟦${message}⟧`]));
@@ -199,4 +201,40 @@ test("with a translation, the client-access hover and the code's Problems carry 
     useCatalog(undefined);
   }
   assert.equal(clientDiagnosticMessage(answered('yes', 'no', { kind: 'literal', value: 'v' })), 'alice@contoso.example cannot do everything this client offers on x stapp: read yes, write no — add Storage Blob Data Contributor.');
+});
+
+test("with a translation, the explanation and fix of a refused or failed Azure request carry no English of the product's own", () => {
+  useCatalog(opaque);
+  try {
+    const azure = 'AADSTS70043: The refresh token has expired or is invalid due to sign-in frequency checks by conditional access.';
+    const claims = { encoded: 'eyJhY2Nlc3NfdG9rZW4iOnt9fQ==', decoded: '{"access_token":{}}' };
+    const errors: unknown[] = [
+      ...(['cancelled', 'deadline', 'timeout', 'throttled', 'network', 'paging', 'off-origin', 'claims-challenge', 'http'] as AzureErrorKind[])
+        .map((kind) => new AzureRequestError(kind, azure, kind === 'claims-challenge' ? { claims } : {})),
+      new AzureRequestError('claims-challenge', azure),
+      Object.assign(new Error(azure), { name: 'AbortError' }), new Error(`${azure} timed out`),
+      Object.assign(new Error(azure), { code: 'InvalidAuthenticationTokenTenant' }), Object.assign(new Error(azure), { statusCode: 403, code: 'AuthorizationFailed' }),
+      Object.assign(new Error(azure), { statusCode: 429 }), Object.assign(new Error(azure), { statusCode: 401 }), new Error(`${azure} ECONNREFUSED`), new Error(azure),
+    ];
+    // Commands, names of roles, permissions and variables, and Azure's own words stay as they are.
+    const data = [azure, claims.decoded, 'az login', 'azd auth login', 'Connect-AzAccount', 'Reader', 'Directory Readers', 'Directory.Read.All', 'https://management.azure.com/.default',
+      'ECONNREFUSED', 'timed out', 'AuthorizationFailed', claims.encoded, 'az login --tenant <tenant-id>', 'azd auth login --tenant-id <tenant-id>', 'Connect-AzAccount -Tenant <tenant-id>', '--scope', '--claims-challenge', '-ClaimsChallenge'];
+    let checked = 0;
+    for (const source of [undefined, ...ALL_CREDENTIALS]) {
+      for (const api of ['arm', 'graph'] as const) {
+        for (const error of errors) {
+          const problem = classifyAzureError(error, 'øøø', { source, api, tool: source === 'AzurePowerShellCredential' ? 'pwsh' : 'az', audience: 'https://management.azure.com' });
+          const text = `${problem.message}\n${problem.fix}`;
+          assert.deepEqual(englishWords(text, data), [], text);
+          assert.match(problem.fix, /ø/, problem.fix);
+          checked++;
+        }
+      }
+    }
+    assert.equal(checked, 11 * 2 * 18);
+  } finally {
+    useCatalog(undefined);
+  }
+  assert.equal(classifyAzureError(Object.assign(new Error('no'), { statusCode: 403 }), 'Listing', { source: 'EnvironmentCredential' }).fix,
+    'Ask an owner of the scope for an Azure role for the service principal that can read role assignments here (Reader is enough).');
 });

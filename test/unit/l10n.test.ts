@@ -185,6 +185,8 @@ const CORE_VIEW_FILES = [
   ...['commands', 'facade', 'groups', 'names', 'recommend', 'roleAssignments'].map((name) => join('src', 'core', 'team', `${name}.ts`)),
   // The texts about the code: client-access hovers and Problems, runtime-error explanations, legacy auth.
   ...['clientAccess', 'codeProblems', 'errorExplanation', 'legacyAuth'].map((name) => join('src', 'core', 'code', `${name}.ts`)),
+  // Azure's refusals and failures explained, with the fix that fits the API and the active source.
+  join('src', 'core', 'azure', 'errors.ts'),
 ];
 
 /** Literals of those files that stay as they are in every language, and why. */
@@ -212,6 +214,7 @@ const CORE_NOT_TRANSLATED = new Map<string, string>([
   ...['User Access Administrator', 'Role Based Access Control Administrator', 'Storage Blob Data Contributor', 'Key Vault Crypto Officer',
     'Key Vault Crypto User', 'Key Vault Certificates Officer', 'Key Vault Certificate User', 'Key Vault Secrets Officer', 'Key Vault Secrets User']
     .map((name): [string, string] => [name, "Azure's name of a role"]),
+  ['Directory Readers', "Microsoft Entra ID's name of a directory role"],
   ['**Azure Dev Auth** · `', "the product name, then the client's class name"],
   ['python -m pip install --upgrade ', 'a shell command'],
   // The group's description is stored in the tenant, where the whole team reads it: it stays as written.
