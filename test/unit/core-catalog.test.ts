@@ -21,6 +21,8 @@ import { dotEnvEntry } from '../../src/core/code/dotEnvLines';
 import { legacyAuthProblems, type LegacyUsage } from '../../src/core/code/legacyAuth';
 import { AzureRequestError, classifyAzureError, type AzureErrorKind } from '../../src/core/azure/errors';
 import { ALL_CREDENTIALS } from '../../src/core/chain/types';
+import { AccessUnavailableError, loadAccess } from '../../src/core/access/load';
+import { KNOWN_CLOUDS } from '../../src/core/access/clouds';
 
 const english = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
 const pseudo = Object.fromEntries(Object.keys(english).map((message) => [message, `⟦${message}⟧`]));
@@ -237,4 +239,34 @@ test("with a translation, the explanation and fix of a refused or failed Azure r
   }
   assert.equal(classifyAzureError(Object.assign(new Error('no'), { statusCode: 403 }), 'Listing', { source: 'EnvironmentCredential' }).fix,
     'Ask an owner of the scope for an Azure role for the service principal that can read role assignments here (Reader is enough).');
+});
+
+test("with a translation, the Access view's problem when the load gets no usable token carries no English of the product's own", async () => {
+  // The VS Code account is the one source the extension hands the load as a credential: here one that refuses, and
+  // one whose token names nobody. Neither reaches the network.
+  const jwt = (claims: Record<string, unknown>) => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+  const refusal = 'AADSTS700082: The refresh token has expired due to inactivity.';
+  const accounts = [
+    { getToken: () => Promise.reject(new Error(refusal)) },
+    { getToken: () => Promise.resolve({ token: jwt({ aud: 'https://management.azure.com' }), expiresOnTimestamp: Date.now() + 3_600_000 }) },
+  ];
+  const problems = [];
+  useCatalog(opaque);
+  try {
+    for (const vsCodeAccount of accounts) {
+      const error = await loadAccess({
+        source: 'VisualStudioCodeCredential', vsCodeAccount, env: {}, cloud: KNOWN_CLOUDS.AzureCloud, processTimeoutSeconds: 10, allowedHosts: [],
+      }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof AccessUnavailableError, String(error));
+      problems.push(error.problem);
+    }
+  } finally {
+    useCatalog(undefined);
+  }
+  assert.deepEqual(problems.map((p) => p.kind), ['sign-in-expired', 'no-token']);
+  for (const problem of problems) {
+    const text = `${problem.message}\n${problem.fix}`;
+    assert.deepEqual(englishWords(text, [refusal]), [], text);
+    assert.match(problem.message, /^ø/, text);
+  }
 });

@@ -187,6 +187,8 @@ const CORE_VIEW_FILES = [
   ...['clientAccess', 'codeProblems', 'errorExplanation', 'legacyAuth'].map((name) => join('src', 'core', 'code', `${name}.ts`)),
   // Azure's refusals and failures explained, with the fix that fits the API and the active source.
   join('src', 'core', 'azure', 'errors.ts'),
+  // The Access view's problems while it loads.
+  join('src', 'core', 'access', 'load.ts'),
 ];
 
 /** Literals of those files that stay as they are in every language, and why. */
