@@ -23,6 +23,7 @@ import { AzureRequestError, classifyAzureError, type AzureErrorKind } from '../.
 import { ALL_CREDENTIALS } from '../../src/core/chain/types';
 import { AccessUnavailableError, loadAccess } from '../../src/core/access/load';
 import { KNOWN_CLOUDS } from '../../src/core/access/clouds';
+import { localAuthInsights, networkInsights, PUBLIC_IP_PLACEHOLDER, type ResourceNetwork } from '../../src/core/access/networkLayer';
 
 const english = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
 const pseudo = Object.fromEntries(Object.keys(english).map((message) => [message, `⟦${message}⟧`]));
@@ -268,5 +269,46 @@ test("with a translation, the Access view's problem when the load gets no usable
     const text = `${problem.message}\n${problem.fix}`;
     assert.deepEqual(englishWords(text, [refusal]), [], text);
     assert.match(problem.message, /^ø/, text);
+  }
+});
+
+test("with a translation, the network layer's insights (private only, firewall, keys refused) carry no English of the product's own", () => {
+  const account = '/subscriptions/s/resourceGroups/rg-app/providers/Microsoft.Storage/storageAccounts/stapp';
+  const vault = '/subscriptions/s/resourceGroups/rg-app/providers/Microsoft.KeyVault/vaults/kv-app';
+  const subnet = '/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-dev/subnets/apps';
+  const open: ResourceNetwork = { publicNetworkAccess: 'Enabled', defaultAction: 'Allow', bypass: null, ipRules: [], virtualNetworkRules: [], privateEndpoints: [], allowSharedKeyAccess: null };
+  const networks: ResourceNetwork[] = [
+    { ...open, publicNetworkAccess: 'Disabled' },
+    { ...open, publicNetworkAccess: 'Disabled', privateEndpoints: [`${account}/privateEndpointConnections/pe-1`] },
+    { ...open, publicNetworkAccess: 'Disabled', privateEndpoints: ['pe-1', 'pe-2'] },
+    { ...open, defaultAction: 'Deny', bypass: 'AzureServices', ipRules: ['203.0.113.0/24'], virtualNetworkRules: [subnet, `${subnet}2`], privateEndpoints: ['pe-1', 'pe-2'] },
+    { ...open, defaultAction: 'Deny', ipRules: ['203.0.113.0/24', '198.51.100.7'], virtualNetworkRules: [subnet] },
+    { ...open, defaultAction: 'Deny' },
+    { ...open, allowSharedKeyAccess: false },
+  ];
+  const insights = [];
+  useCatalog(opaque);
+  try {
+    for (const network of networks) {
+      for (const [kind, resourceId, name] of [['storage', account, 'stapp'], ['keyVault', vault, 'kv-app']] as const) {
+        for (const [read, write] of [[false, false], [true, false], [true, true]]) {
+          insights.push(...networkInsights({ kind, resourceId, name, network, read: read!, write: write!, named: true, accountKeys: [{ account: 'stapp', variable: 'STORAGE_CONNECTION' }], storageSuffix: 'core.windows.net' }));
+        }
+      }
+    }
+    for (const service of ['serviceBus', 'eventHubs', 'appConfiguration', 'cosmosDb'] as const) {
+      insights.push(...localAuthInsights({ service, label: 'øøø', resourceId: account, name: 'sb-app', disableLocalAuth: true, uses: [{ account: 'sb-app', variable: 'BUS_CONNECTION', host: 'sb-app.servicebus.windows.net' }] }));
+    }
+  } finally {
+    useCatalog(undefined);
+  }
+  assert.deepEqual(new Set(insights.map((i) => i.kind)), new Set(['network-private', 'network-firewall', 'shared-key-disabled', 'local-auth-disabled']));
+  const data = ['stapp', 'kv-app', 'sb-app.servicebus.windows.net', 'sb-app', 'STORAGE_CONNECTION', 'BUS_CONNECTION', PUBLIC_IP_PLACEHOLDER, 'vnet-dev/apps2', 'vnet-dev/apps', 'AzureServices', 'pe-1', 'pe-2',
+    '403 (AuthorizationFailure)', '403 (ForbiddenByFirewall)', '403 (ForbiddenByConnection)', 'https://stapp.blob.core.windows.net', 'credential', 'eventhub_name',
+    'ServiceBusClient', 'EventHubProducerClient', 'AzureAppConfigurationClient', 'CosmosClient', 'https'];
+  for (const insight of insights) {
+    const text = [insight.title, insight.label, insight.detail, insight.suggestion ?? ''].join('\n');
+    assert.deepEqual(englishWords(text, data), [], text);
+    assert.match(insight.title, /ø/, text);
   }
 });

@@ -189,6 +189,8 @@ const CORE_VIEW_FILES = [
   join('src', 'core', 'azure', 'errors.ts'),
   // The Access view's problems while it loads.
   join('src', 'core', 'access', 'load.ts'),
+  // The network layer's insights: private only, firewall, keys refused.
+  join('src', 'core', 'access', 'networkLayer.ts'),
 ];
 
 /** Literals of those files that stay as they are in every language, and why. */
