@@ -24,6 +24,8 @@ import { ALL_CREDENTIALS } from '../../src/core/chain/types';
 import { AccessUnavailableError, loadAccess } from '../../src/core/access/load';
 import { KNOWN_CLOUDS } from '../../src/core/access/clouds';
 import { localAuthInsights, networkInsights, PUBLIC_IP_PLACEHOLDER, type ResourceNetwork } from '../../src/core/access/networkLayer';
+import { compareWithReport, verifyWithPython, type PythonOutcome } from '../../src/core/python/verify';
+import type { ChainReport, SourceResult, Verdict } from '../../src/core/chain/types';
 
 const english = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
 const pseudo = Object.fromEntries(Object.keys(english).map((message) => [message, `⟦${message}⟧`]));
@@ -310,5 +312,64 @@ test("with a translation, the network layer's insights (private only, firewall, 
     const text = [insight.title, insight.label, insight.detail, insight.suggestion ?? ''].join('\n');
     assert.deepEqual(englishWords(text, data), [], text);
     assert.match(insight.title, /ø/, text);
+  }
+});
+
+test("with a translation, Verify with Python's differences and reasons carry no English of the product's own", async () => {
+  const PY = '/usr/bin/python3';
+  const row = (credential: SourceResult['credential'], status: SourceResult['status'], reached: boolean, message = '', extra: Partial<SourceResult> = {}): SourceResult =>
+    ({ credential, status, reached, decisive: false, message, identity: null, expiresOn: null, elapsedMs: 1, ...extra });
+  const report = (verdict: Verdict, sources: SourceResult[]): ChainReport => ({ azureIdentityVersion: '1.23.1', versionSource: 'python', sources, verdict, verification: null });
+  const python = (partial: Partial<PythonOutcome>): PythonOutcome => ({
+    python: PY, azureIdentityVersion: '1.25.0', pythonVersion: '3.13.1', executable: PY, ignoredKeywords: [], chain: ['EnvironmentCredential', 'AzureCliCredential'],
+    attempts: [], verdict: null, identity: null, expiresOn: null, elapsedMs: 100, ...partial,
+  });
+  const token: Verdict = { outcome: 'token', credential: 'AzureCliCredential', message: 'DefaultAzureCredential acquired a token from AzureCliCredential' };
+  const raised: Verdict = { outcome: 'constructor-error', credential: 'WorkloadIdentityCredential', message: 'ValueError: bad', exceptionType: 'ValueError' };
+  const engine = report(token, [
+    row('EnvironmentCredential', 'unavailable', true, 'env unavailable'), row('ManagedIdentityCredential', 'excluded', false),
+    row('AzureCliCredential', 'succeeded', true, '', { decisive: true, identity: { upn: 'alice@contoso.example', objectId: 'o-1', tenantId: 't-1' } }),
+    row('AzurePowerShellCredential', 'failed', true, 'pwsh failed'),
+  ]);
+  const pythons = [
+    python({ verdict: { outcome: 'failure', credential: 'AzureCliCredential', message: 'x' }, attempts: [
+      { credential: 'EnvironmentCredential', status: 'failed', message: 'ERROR: boom' }, { credential: 'ManagedIdentityCredential', status: 'unavailable', message: 'mi unavailable' },
+      { credential: 'AzureCliCredential', status: 'failed', message: 'ERROR: boom' }] }),
+    python({ verdict: token, identity: { upn: 'bob@contoso.example', objectId: 'o-2', tenantId: 't-2' }, attempts: [{ credential: 'EnvironmentCredential', status: 'unavailable', message: 'other text' }, { credential: 'AzureCliCredential', status: 'succeeded', message: '' }] }),
+    python({ verdict: { outcome: 'failure', credential: null, message: 'x' }, chain: [] }),
+    python({ verdict: raised, chain: null }),
+    python({ azureIdentityVersion: null, problem: undefined }),
+  ];
+  const unchecked = [
+    row('WorkloadIdentityCredential', 'not-checked', true, 'would send', { unverifiedHost: 'evil.example' }),
+    row('AzureCliCredential', 'not-checked', true, 'would run', { unverifiedProgram: '/repo/bin/az' }),
+    row('InteractiveBrowserCredential', 'not-checked', true, 'would open a browser'),
+    row('ManagedIdentityCredential', 'not-checked', true, 'would read a file'),
+  ];
+  const texts: string[] = [];
+  useCatalog(opaque);
+  try {
+    for (const outcome of pythons) {
+      const { differences, notes } = compareWithReport(engine, outcome);
+      texts.push(...differences, ...notes);
+    }
+    const constructorEngine = report({ ...raised, exceptionType: 'TypeError', message: 'TypeError: other' }, []);
+    texts.push(...Object.values(compareWithReport(constructorEngine, python({ verdict: raised, chain: null }))).flat());
+    texts.push(...Object.values(compareWithReport(report({ outcome: 'not-checked', credential: null, message: '' }, []), python({ verdict: { outcome: 'not-checked', credential: null, message: '' } }))).flat());
+    for (const source of unchecked) {
+      const verification = await verifyWithPython({ python: PY, env: {}, keywordArguments: {}, report: report(token, [source]) });
+      texts.push(verification.problem!);
+    }
+  } finally {
+    useCatalog(undefined);
+  }
+  assert.ok(texts.length >= 15, String(texts.length));
+  const data = ['EnvironmentCredential', 'ManagedIdentityCredential', 'AzureCliCredential', 'AzurePowerShellCredential', 'WorkloadIdentityCredential', 'InteractiveBrowserCredential',
+    'ERROR: boom', 'env unavailable', 'mi unavailable', 'other text', 'pwsh failed', 'alice@contoso.example', 'bob@contoso.example', 'ValueError: bad', 'ValueError', 'TypeError: other', 'TypeError',
+    'evil.example', '/repo/bin/az', 'would send', 'would run', 'would open a browser', 'would read a file',
+    'unavailable', 'failed'];
+  for (const text of texts) {
+    assert.deepEqual(englishWords(text, data), [], text);
+    assert.match(text, /ø/, text);
   }
 });

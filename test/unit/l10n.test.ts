@@ -191,6 +191,8 @@ const CORE_VIEW_FILES = [
   join('src', 'core', 'access', 'load.ts'),
   // The network layer's insights: private only, firewall, keys refused.
   join('src', 'core', 'access', 'networkLayer.ts'),
+  // Verify with Python: where the real library and the engine differ, and why it could not run.
+  join('src', 'core', 'python', 'verify.ts'),
 ];
 
 /** Literals of those files that stay as they are in every language, and why. */
@@ -219,6 +221,10 @@ const CORE_NOT_TRANSLATED = new Map<string, string>([
     'Key Vault Crypto User', 'Key Vault Certificates Officer', 'Key Vault Certificate User', 'Key Vault Secrets Officer', 'Key Vault Secrets User']
     .map((name): [string, string] => [name, "Azure's name of a role"]),
   ['Directory Readers', "Microsoft Entra ID's name of a directory role"],
+  // azure-identity's own words: its log line (the verdict quotes it) and its error text, which the run is read by.
+  [' acquired a token from ', "azure-identity's own log line"],
+  ['\nAttempted credentials:\n', "azure-identity's own error text, matched"],
+  ['\nTo mitigate this issue', "azure-identity's own error text, matched"],
   ['**Azure Dev Auth** · `', "the product name, then the client's class name"],
   ['python -m pip install --upgrade ', 'a shell command'],
   // The group's description is stored in the tenant, where the whole team reads it: it stays as written.
