@@ -360,6 +360,10 @@ test("with a translation, Verify with Python's differences and reasons carry no 
       const verification = await verifyWithPython({ python: PY, env: {}, keywordArguments: {}, report: report(token, [source]) });
       texts.push(verification.problem!);
     }
+    // An interpreter that is not there: why the real library could not be run.
+    const missing = await verifyWithPython({ python: '/nonexistent/python3', env: {}, keywordArguments: {}, report: report(token, []) });
+    assert.equal(missing.agrees, false);
+    texts.push(...missing.differences);
   } finally {
     useCatalog(undefined);
   }
@@ -367,7 +371,7 @@ test("with a translation, Verify with Python's differences and reasons carry no 
   const data = ['EnvironmentCredential', 'ManagedIdentityCredential', 'AzureCliCredential', 'AzurePowerShellCredential', 'WorkloadIdentityCredential', 'InteractiveBrowserCredential',
     'ERROR: boom', 'env unavailable', 'mi unavailable', 'other text', 'pwsh failed', 'alice@contoso.example', 'bob@contoso.example', 'ValueError: bad', 'ValueError', 'TypeError: other', 'TypeError',
     'evil.example', '/repo/bin/az', 'would send', 'would run', 'would open a browser', 'would read a file',
-    'unavailable', 'failed'];
+    'unavailable', 'failed', '/nonexistent/python3'];
   for (const text of texts) {
     assert.deepEqual(englishWords(text, data), [], text);
     assert.match(text, /ø/, text);

@@ -193,6 +193,7 @@ const CORE_VIEW_FILES = [
   join('src', 'core', 'access', 'networkLayer.ts'),
   // Verify with Python: where the real library and the engine differ, and why it could not run.
   join('src', 'core', 'python', 'verify.ts'),
+  join('src', 'core', 'python', 'detect.ts'),
 ];
 
 /** Literals of those files that stay as they are in every language, and why. */
