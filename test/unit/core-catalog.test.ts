@@ -244,7 +244,7 @@ test("with a translation, the explanation and fix of a refused or failed Azure r
     'Ask an owner of the scope for an Azure role for the service principal that can read role assignments here (Reader is enough).');
 });
 
-test("with a translation, the Access view's problem when the load gets no usable token carries no English of the product's own", async () => {
+test("with a translation, the Access view's problem when the load gets no usable token (or no source it can use) carries no English of the product's own", async () => {
   // The VS Code account is the one source the extension hands the load as a credential: here one that refuses, and
   // one whose token names nobody. Neither reaches the network.
   const jwt = (claims: Record<string, unknown>) => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
@@ -263,14 +263,22 @@ test("with a translation, the Access view's problem when the load gets no usable
       assert.ok(error instanceof AccessUnavailableError, String(error));
       problems.push(error.problem);
     }
+    // Sources the view cannot take a token from, and a service principal whose secret would go to a host nobody allowed.
+    const sp = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's', AZURE_AUTHORITY_HOST: 'https://login.evil.example' };
+    for (const [source, env] of [['SharedTokenCacheCredential', {}], ['VisualStudioCodeCredential', {}], ['InteractiveBrowserCredential', {}], ['EnvironmentCredential', {}],
+      ['WorkloadIdentityCredential', {}], ['EnvironmentCredential', sp]] as const) {
+      const error = await loadAccess({ source, env, cloud: KNOWN_CLOUDS.AzureCloud, processTimeoutSeconds: 10, allowedHosts: [] }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof AccessUnavailableError, String(error));
+      problems.push(error.problem);
+    }
   } finally {
     useCatalog(undefined);
   }
-  assert.deepEqual(problems.map((p) => p.kind), ['sign-in-expired', 'no-token']);
+  assert.deepEqual(problems.map((p) => p.kind), ['sign-in-expired', 'no-token', ...Array<string>(6).fill('no-token')]);
   for (const problem of problems) {
     const text = `${problem.message}\n${problem.fix}`;
-    assert.deepEqual(englishWords(text, [refusal]), [], text);
-    assert.match(problem.message, /^ø/, text);
+    assert.deepEqual(englishWords(text, [refusal, 'EnvironmentCredential', 'login.evil.example', '`az login`']), [], text);
+    assert.match(problem.message, /ø/, text);
   }
 });
 
