@@ -138,7 +138,11 @@ export function clientAccess(call: ClientCall, ctx: ClientAccessContext): Client
   if (policy) return { kind: 'notByRoles', ...base, scope, why: `${policy.title}. ${policy.detail}`, fix: policy.suggestion };
   if (!facts.armDataRoles) {
     const insight = insightAt(report, scope, 'control-plane-only');
-    return { kind: 'notByRoles', ...base, scope, why: l10n.t('{0}s grant their data through their own SQL role assignments, not Azure roles.', `${facts.label[0]!.toUpperCase()}${facts.label.slice(1)}`), fix: insight?.suggestion ?? null };
+    // Cosmos DB is the one such service: its sentence is whole, not a label made plural and capitalised by code.
+    const why = call.service === 'cosmosDb'
+      ? l10n.t('Cosmos DB accounts grant their data through their own SQL role assignments, not Azure roles.')
+      : l10n.t('{0}s grant their data through their own SQL role assignments, not Azure roles.', `${facts.label[0]!.toUpperCase()}${facts.label.slice(1)}`);
+    return { kind: 'notByRoles', ...base, scope, why, fix: insight?.suggestion ?? null };
   }
   // Whether an action is a data action, and the role that would grant it, come from the tenant's role definitions:
   // without them no answer is given rather than a wrong one.
