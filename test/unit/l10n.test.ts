@@ -190,6 +190,7 @@ const CORE_VIEW_FILES = [
   // The Access view's problems while it loads.
   join('src', 'core', 'access', 'load.ts'),
   join('src', 'core', 'access', 'credentials.ts'),
+  join('src', 'core', 'access', 'remove.ts'),
   // The network layer's insights: private only, firewall, keys refused.
   join('src', 'core', 'access', 'networkLayer.ts'),
   // Verify with Python: where the real library and the engine differ, and why it could not run.
