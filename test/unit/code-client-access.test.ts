@@ -148,6 +148,7 @@ describe('client access', () => {
     assert.equal(kinds(clientAccess(call({ kind: 'literal', value: 'https://kv-app.vault.azure.net' }, { client: 'SecretClient', service: 'keyVault' }), ctx(r))), 'notFound');
     const cosmos = clientAccess(call({ kind: 'literal', value: 'https://cosmos-app.documents.azure.com:443/' }, { client: 'CosmosClient', service: 'cosmosDb' }), ctx(r));
     assert.equal(cosmos.kind, 'notByRoles');
+    assert.equal(cosmos.kind === 'notByRoles' && cosmos.why, 'Cosmos DB accounts grant their data through their own SQL role assignments, not Azure roles.');
     assert.equal(clientDiagnosticMessage(cosmos), undefined);
   });
 });

@@ -183,6 +183,19 @@ const CORE_VIEW_FILES = [
     .map((name) => join('src', 'core', 'signin', `${name}.ts`)),
   // The team wizards: groups, members, roles, the request for an administrator.
   ...['commands', 'facade', 'groups', 'names', 'recommend', 'roleAssignments'].map((name) => join('src', 'core', 'team', `${name}.ts`)),
+  // The texts about the code: client-access hovers and Problems, runtime-error explanations, legacy auth.
+  ...['clientAccess', 'codeProblems', 'errorExplanation', 'legacyAuth'].map((name) => join('src', 'core', 'code', `${name}.ts`)),
+  // Azure's refusals and failures explained, with the fix that fits the API and the active source.
+  join('src', 'core', 'azure', 'errors.ts'),
+  // The Access view's problems while it loads.
+  join('src', 'core', 'access', 'load.ts'),
+  join('src', 'core', 'access', 'credentials.ts'),
+  join('src', 'core', 'access', 'remove.ts'),
+  // The network layer's insights: private only, firewall, keys refused.
+  join('src', 'core', 'access', 'networkLayer.ts'),
+  // Verify with Python: where the real library and the engine differ, and why it could not run.
+  join('src', 'core', 'python', 'verify.ts'),
+  join('src', 'core', 'python', 'detect.ts'),
 ];
 
 /** Literals of those files that stay as they are in every language, and why. */
@@ -207,8 +220,16 @@ const CORE_NOT_TRANSLATED = new Map<string, string>([
   ["principalId eq '", 'an Azure Resource Manager filter'],
   ['[].{name:displayName, upn:userPrincipalName, id:id}', 'an az --query expression'],
   ['{name: displayName, appId: appId, objectId: id}', 'an az --query expression'],
-  ['User Access Administrator', "Azure's name of a role"],
-  ['Role Based Access Control Administrator', "Azure's name of a role"],
+  ...['User Access Administrator', 'Role Based Access Control Administrator', 'Storage Blob Data Contributor', 'Key Vault Crypto Officer',
+    'Key Vault Crypto User', 'Key Vault Certificates Officer', 'Key Vault Certificate User', 'Key Vault Secrets Officer', 'Key Vault Secrets User']
+    .map((name): [string, string] => [name, "Azure's name of a role"]),
+  ['Directory Readers', "Microsoft Entra ID's name of a directory role"],
+  // azure-identity's own words: its log line (the verdict quotes it) and its error text, which the run is read by.
+  [' acquired a token from ', "azure-identity's own log line"],
+  ['\nAttempted credentials:\n', "azure-identity's own error text, matched"],
+  ['\nTo mitigate this issue', "azure-identity's own error text, matched"],
+  ['**Azure Dev Auth** · `', "the product name, then the client's class name"],
+  ['python -m pip install --upgrade ', 'a shell command'],
   // The group's description is stored in the tenant, where the whole team reads it: it stays as written.
   ['Developers of ', "the group's description, stored in the tenant"],
   [' who run it locally; holds the roles its local development needs.', "the group's description, stored in the tenant"],

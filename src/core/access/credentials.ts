@@ -13,6 +13,7 @@ import { secretMayGoTo } from '../chain/secretHosts';
 import type { CredentialName } from '../chain/types';
 import type { CloudEndpoints } from './clouds';
 import { handOverProblem, type FileKind } from '../files/boundedRead';
+import * as l10n from '@vscode/l10n';
 
 export interface SourceCredentialOptions {
   readonly env: Readonly<Record<string, string>>;
@@ -34,7 +35,7 @@ export type SourceCredential =
   /** This source cannot give the view a token for ARM or Graph; `fix` names what would. */
   | { readonly ok: false; readonly reason: string; readonly fix: string };
 
-const DEV_TOOL_FIX = 'Sign in with the Azure CLI (`az login`), which the view can use, or let it reach the source your app uses.';
+const devToolFix = (): string => l10n.t('Sign in with the Azure CLI ({0}), which the view can use, or let it reach the source your app uses.', '`az login`');
 
 /** Caches each scope's token until five minutes before it expires, and bounds every request by a timeout. */
 class CachingCredential implements TokenCredential {
@@ -59,6 +60,7 @@ class CachingCredential implements TokenCredential {
       const token = await Promise.race([
         this.inner.getToken(scopes, { ...options, abortSignal: controller.signal }),
         new Promise<never>((_resolve, reject) => controller.signal.addEventListener('abort', () =>
+          // Not translated: classifyAzureError recognises these words (cancel, no token within) and words the problem itself.
           reject(new Error(outer?.aborted ? 'The token request was cancelled.' : `No token within ${Math.round(this.timeoutMs / 1000)} s.`)), { once: true })),
       ]);
       if (token) this.cache.set(key, token);
@@ -90,13 +92,13 @@ export async function sourceCredential(source: CredentialName, options: SourceCr
   // @azure/identity reads these files whole: a FIFO or /dev/zero named by a workspace's .env must not reach it.
   const fileGate = async (path: string, kind: FileKind, variable: string): Promise<SourceCredential | undefined> => {
     const problem = await handOverProblem(path, kind);
-    return problem ? { ok: false, reason: problem, fix: `Point ${variable} at the real file.` } : undefined;
+    return problem ? { ok: false, reason: problem, fix: l10n.t('Point {0} at the real file.', variable) } : undefined;
   };
   const gate = (what: string): SourceCredential | undefined => {
     const host = new URL(authorityHost).hostname;
     return secretMayGoTo(host, options.allowedHosts) ? undefined : {
-      ok: false, reason: `The ${what} would go to ${host}, which is neither a Microsoft Entra authority nor allowed.`,
-      fix: `Allow ${host} in the Credential Chain view ("Check with ${host}") if you trust it, or correct AZURE_AUTHORITY_HOST.`,
+      ok: false, reason: l10n.t('The {0} would go to {1}, which is neither a Microsoft Entra authority nor allowed.', what, host),
+      fix: l10n.t('Allow {0} in the Credential Chain view ("Check with {0}") if you trust it, or correct AZURE_AUTHORITY_HOST.', host),
     };
   };
   switch (source) {
@@ -110,33 +112,33 @@ export async function sourceCredential(source: CredentialName, options: SourceCr
       const configuration = environmentConfiguration(env);
       const tenant = env.AZURE_TENANT_ID ?? '';
       const clientId = env.AZURE_CLIENT_ID ?? '';
-      if (configuration === 'secret') return gate('client secret') ?? wrap(new ClientSecretCredential(tenant, clientId, env.AZURE_CLIENT_SECRET ?? '', { authorityHost }));
+      if (configuration === 'secret') return gate(l10n.t('client secret')) ?? wrap(new ClientSecretCredential(tenant, clientId, env.AZURE_CLIENT_SECRET ?? '', { authorityHost }));
       if (configuration === 'certificate') {
-        return gate('certificate assertion') ?? await fileGate(env.AZURE_CLIENT_CERTIFICATE_PATH ?? '', 'certificate', 'AZURE_CLIENT_CERTIFICATE_PATH') ?? wrap(new ClientCertificateCredential(tenant, clientId, {
+        return gate(l10n.t('certificate assertion')) ?? await fileGate(env.AZURE_CLIENT_CERTIFICATE_PATH ?? '', 'certificate', 'AZURE_CLIENT_CERTIFICATE_PATH') ?? wrap(new ClientCertificateCredential(tenant, clientId, {
           certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH ?? '', ...(env.AZURE_CLIENT_CERTIFICATE_PASSWORD ? { certificatePassword: env.AZURE_CLIENT_CERTIFICATE_PASSWORD } : {}),
         }, { authorityHost }));
       }
       if (configuration === 'username-password') {
-        return gate('password') ?? wrap(new UsernamePasswordCredential(tenant || 'organizations', clientId, env.AZURE_USERNAME ?? '', env.AZURE_PASSWORD ?? '', { authorityHost }));
+        return gate(l10n.t('password')) ?? wrap(new UsernamePasswordCredential(tenant || 'organizations', clientId, env.AZURE_USERNAME ?? '', env.AZURE_PASSWORD ?? '', { authorityHost }));
       }
-      return { ok: false, reason: 'EnvironmentCredential is not configured.', fix: 'Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET in .env.' };
+      return { ok: false, reason: l10n.t('EnvironmentCredential is not configured.'), fix: l10n.t('Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET in .env.') };
     }
     case 'WorkloadIdentityCredential':
-      if (!workloadIdentityConfigured(env)) return { ok: false, reason: 'Workload identity is not configured.', fix: 'Set AZURE_AUTHORITY_HOST, AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE.' };
-      return gate('federated token') ?? await fileGate(env.AZURE_FEDERATED_TOKEN_FILE!, 'federatedToken', 'AZURE_FEDERATED_TOKEN_FILE') ?? wrap(new WorkloadIdentityCredential({
+      if (!workloadIdentityConfigured(env)) return { ok: false, reason: l10n.t('Workload identity is not configured.'), fix: l10n.t('Set AZURE_AUTHORITY_HOST, AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE.') };
+      return gate(l10n.t('federated token')) ?? await fileGate(env.AZURE_FEDERATED_TOKEN_FILE!, 'federatedToken', 'AZURE_FEDERATED_TOKEN_FILE') ?? wrap(new WorkloadIdentityCredential({
         tenantId: env.AZURE_TENANT_ID!, clientId: env.AZURE_CLIENT_ID ?? '', tokenFilePath: env.AZURE_FEDERATED_TOKEN_FILE!, authorityHost,
       }));
     case 'ManagedIdentityCredential':
       // @azure/identity reads the managed-identity endpoint from this process's environment, as the app would.
       return wrap(env.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: env.AZURE_CLIENT_ID }) : new ManagedIdentityCredential());
     case 'SharedTokenCacheCredential':
-      return { ok: false, reason: 'The shared token cache holds tokens only for the apps that wrote it; the view cannot redeem them for ARM and Graph.', fix: DEV_TOOL_FIX };
+      return { ok: false, reason: l10n.t('The shared token cache holds tokens only for the apps that wrote it; the view cannot redeem them for ARM and Graph.'), fix: devToolFix() };
     case 'VisualStudioCodeCredential':
       if (options.vsCodeAccount) return wrap(options.vsCodeAccount);
-      return { ok: false, reason: 'The VS Code account is reached through the authentication broker, which the view does not use.', fix: DEV_TOOL_FIX };
+      return { ok: false, reason: l10n.t('The VS Code account is reached through the authentication broker, which the view does not use.'), fix: devToolFix() };
     case 'InteractiveBrowserCredential':
     case 'BrokerCredential':
-      return { ok: false, reason: 'This source signs in interactively when your app runs; the view does not open a sign-in for it.', fix: DEV_TOOL_FIX };
+      return { ok: false, reason: l10n.t('This source signs in interactively when your app runs; the view does not open a sign-in for it.'), fix: devToolFix() };
   }
 }
 

@@ -163,10 +163,10 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   try {
     claims = await tokenClaims(credential, `${cloud.resourceManagerAudience}/.default`, signal);
   } catch (error) {
-    throw new AccessUnavailableError(classify(error, undefined, 'No token for Azure Resource Manager'));
+    throw new AccessUnavailableError(classify(error, undefined, l10n.t('No token for Azure Resource Manager')));
   }
   if (!claims.objectId || !claims.tenantId) {
-    throw new AccessUnavailableError({ kind: 'no-token', message: 'The token names no object id or tenant.', fix: 'Sign in with a user, service principal or managed identity.' });
+    throw new AccessUnavailableError({ kind: 'no-token', message: l10n.t('The token names no object id or tenant.'), fix: l10n.t('Sign in with a user, service principal or managed identity.') });
   }
   const objectId = claims.objectId;
   const tenantId = claims.tenantId;
@@ -207,7 +207,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   const graphProblems: AccessProblem[] = [];
   let displayName: string | null = claims.name;
   if (me?.ok) displayName = strOrNull(me.body.displayName) ?? displayName;
-  else if (me) graphProblems.push(classifyGraph(me.error, 'Microsoft Graph did not describe the identity', DESCRIBE_IDENTITY));
+  else if (me) graphProblems.push(classifyGraph(me.error, l10n.t('Microsoft Graph did not describe the identity'), DESCRIBE_IDENTITY));
   let tenantName: string | null = null;
   // The tenant's name is a nicety: its id is shown anyway.
   if (orgs?.ok) {
@@ -237,9 +237,9 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     } catch (error) {
       if (signal.aborted) throw error;
       if (error instanceof PrincipalLookupError) {
-        throw new AccessUnavailableError({ kind: 'failed', message: error.message, fix: 'Give the object id, user principal name or application id the Entra admin center shows for it.' });
+        throw new AccessUnavailableError({ kind: 'failed', message: error.message, fix: l10n.t('Give the object id, user principal name or application id the Entra admin center shows for it.') });
       }
-      throw new AccessUnavailableError(classify(error, undefined, 'Microsoft Graph could not look the principal up'));
+      throw new AccessUnavailableError(classify(error, undefined, l10n.t('Microsoft Graph could not look the principal up')));
     }
     subject = { ...signedIn, kind: found.kind, displayName: found.displayName, upn: found.upn, appId: found.appId, objectId: found.objectId };
     viewer = signedIn;
@@ -257,7 +257,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   // Subscriptions in the token's tenant (or the ones the setting names).
   const problems: AccessProblem[] = [...graphProblems];
   const listed = await subscriptionsListed!;
-  if (!listed.ok) throw new AccessUnavailableError(classify(listed.error, undefined, 'The subscriptions could not be listed'));
+  if (!listed.ok) throw new AccessUnavailableError(classify(listed.error, undefined, l10n.t('The subscriptions could not be listed')));
   let subscriptionList = listed.value
     .map((s) => ({ subscriptionId: str(s.subscriptionId), displayName: str(s.displayName) || str(s.subscriptionId), tenantId: strOrNull(s.tenantId) }))
     .filter((s) => s.subscriptionId);
@@ -317,8 +317,10 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
       if (groups.length === 0 || unreadable.length === groups.length) throw error;
       subProblems.push({
         kind: 'forbidden', scope,
-        message: `You may not read the role assignments of this whole subscription: those shown were read in the resource groups where you may${unreadable.length ? `; ${unreadable.join(', ')} could not be read` : ''}. Assignments made only inside resource groups you cannot read are missing.`,
-        fix: 'Ask for Reader (or any role with Microsoft.Authorization/roleAssignments/read) on the subscription to see all of them.',
+        message: unreadable.length
+          ? l10n.t('You may not read the role assignments of this whole subscription: those shown were read in the resource groups where you may; {0} could not be read. Assignments made only inside resource groups you cannot read are missing.', unreadable.join(', '))
+          : l10n.t('You may not read the role assignments of this whole subscription: those shown were read in the resource groups where you may. Assignments made only inside resource groups you cannot read are missing.'),
+        fix: l10n.t('Ask for Reader (or any role with Microsoft.Authorization/roleAssignments/read) on the subscription to see all of them.'),
       });
       return lists.flat().filter((a) => { const id = str(a.id).toLowerCase(); if (seen.has(id)) return false; seen.add(id); return true; });
     }
@@ -336,7 +338,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
         return undefined;
       }
     };
-    const assignmentsRead = attempt('Role assignments could not be read', async () => (await assignmentsOf(scope, subProblems))
+    const assignmentsRead = attempt(l10n.t('Role assignments could not be read'), async () => (await assignmentsOf(scope, subProblems))
       .map((a): RawRoleAssignment => {
         const p = props(a);
         return {
@@ -371,11 +373,11 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
         return split.value ? split.value.get(sid.toLowerCase()) ?? [] : undefined;
       })()
       // A tenant without PIM answers with an error here: that means "nothing eligible", not a problem to show.
-      : attempt('Eligible roles could not be read', async () => (await perIdentity((filter) => armList(scope, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: filter })))
+      : attempt(l10n.t('Eligible roles could not be read'), async () => (await perIdentity((filter) => armList(scope, 'providers/Microsoft.Authorization/roleEligibilityScheduleInstances', { 'api-version': ARM_API.eligibility, $filter: filter })))
         .map(eligibilityOf), true);
     const [assignments, deny, resources, eligible] = await Promise.all([
       assignmentsRead,
-      attempt('Deny assignments could not be read', async () => (await denyList()).map((d): RawDenyAssignment => {
+      attempt(l10n.t('Deny assignments could not be read'), async () => (await denyList()).map((d): RawDenyAssignment => {
         const p = props(d);
         const principals = (v: unknown): { id: string; type: string | null }[] => (Array.isArray(v) ? v.map(record).map((x) => ({ id: str(x.id), type: strOrNull(x.type) })) : []);
         return {
@@ -384,7 +386,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
           doNotApplyToChildScopes: p.doNotApplyToChildScopes === true,
         };
       })),
-      attempt('Resources could not be listed', async () => (await armList(scope, 'resources', { 'api-version': ARM_API.resources }))
+      attempt(l10n.t('Resources could not be listed'), async () => (await armList(scope, 'resources', { 'api-version': ARM_API.resources }))
         .map((r): RawResource => ({ id: str(r.id), name: str(r.name), type: str(r.type) })), true),
       eligibleRead,
     ]);
@@ -393,19 +395,19 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     // without a vault. Storage accounts are read only when the workspace names them or a role reaches their data:
     // their firewall, private endpoints and shared-key switch. No other resource is read one by one.
     const vaultsListed = resources?.some(isKeyVault)
-      ? await attempt('Key vaults could not be read', () => armList(scope, 'providers/Microsoft.KeyVault/vaults', { 'api-version': ARM_API.keyVault }), true)
+      ? await attempt(l10n.t('Key vaults could not be read'), () => armList(scope, 'providers/Microsoft.KeyVault/vaults', { 'api-version': ARM_API.keyVault }), true)
       : undefined;
     const vaults = new Map((vaultsListed ?? []).map((v) => [str(v.id).toLowerCase(), v]));
     const definitionsSoFar = await tenantDefinitions!;
     const readStorage = storageToRead(resources ?? [], assignments ?? [], definitionsSoFar.ok ? definitionsSoFar.value : [], storageNamed);
     const withResources = resources ? await mapLimit(resources, 4, async (r): Promise<RawResource> => {
       if (r.type.toLowerCase() === 'microsoft.storage/storageaccounts' && readStorage.has(r.id.toLowerCase())) {
-        const account = await attempt(`Storage account ${r.name} could not be read`, () => arm.get(operation, scopePath(r.id), { 'api-version': ARM_API.storage }), true);
+        const account = await attempt(l10n.t('Storage account {0} could not be read', r.name), () => arm.get(operation, scopePath(r.id), { 'api-version': ARM_API.storage }), true);
         return account ? { ...r, network: networkFromProperties(props(account)) } : r;
       }
       const keyedApi = keyedRead(r);
       if (keyedApi) {
-        const found = await attempt(`${r.name} could not be read`, () => arm.get(operation, scopePath(r.id), { 'api-version': keyedApi }), true);
+        const found = await attempt(l10n.t('{0} could not be read', r.name), () => arm.get(operation, scopePath(r.id), { 'api-version': keyedApi }), true);
         if (!found) return r;
         const disable = props(found).disableLocalAuth;
         return { ...r, disableLocalAuth: typeof disable === 'boolean' ? disable : null };
@@ -427,7 +429,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   const definitions = await tenantDefinitions!;
   if (!definitions.ok) {
     if (signal.aborted) throw definitions.error;
-    problems.push(classify(definitions.error, undefined, 'Role definitions could not be read'));
+    problems.push(classify(definitions.error, undefined, l10n.t('Role definitions could not be read')));
   }
   const knownRoles = new Map((definitions.ok ? definitions.value : []).map((d) => [roleGuid(d.id), d]));
   const named = new Map<string, string>();
@@ -459,9 +461,9 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
   if (groupsResult.ok) groups = groupsResult.value;
   else {
     if (signal.aborted) throw groupsResult.error;
-    const problem = classifyGraph(groupsResult.error, 'Microsoft Graph did not list the groups', LIST_GROUPS);
+    const problem = classifyGraph(groupsResult.error, l10n.t('Microsoft Graph did not list the groups'), LIST_GROUPS);
     groupsProblem = problem.kind === 'forbidden'
-      ? { ...problem, kind: 'graph-denied', message: 'Microsoft Graph denied reading group memberships: assignments through groups show the group ids without names.' }
+      ? { ...problem, kind: 'graph-denied', message: l10n.t('Microsoft Graph denied reading group memberships: assignments through groups show the group ids without names.') }
       : problem;
   }
 
@@ -539,7 +541,7 @@ async function canResult(report: AccessReport, raws: readonly RawSubscription[],
     };
   } catch (error) {
     if (operation.signal.aborted) throw error;
-    crossCheck = { scope: where.scope, problem: classifyError(error, where.scope, 'ARM\'s effective permissions could not be read').message };
+    crossCheck = { scope: where.scope, problem: classifyError(error, where.scope, l10n.t('ARM\'s effective permissions could not be read')).message };
   }
   return { ok: true, answer, crossCheck };
 }

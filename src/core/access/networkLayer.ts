@@ -4,6 +4,7 @@
 // (no outside service is asked): the request carries the placeholder MY_PUBLIC_IP for the developer to fill in.
 import { quoteBash } from '../team/commands';
 import type { Insight } from './types';
+import * as l10n from '@vscode/l10n';
 
 /** What decides whether this machine reaches a resource's data plane over the network. */
 export interface ResourceNetwork {
@@ -182,20 +183,20 @@ export function mergeAccountKeyUses(...lists: readonly (readonly AccountKeyUse[]
   return [...found.values()].sort((a, b) => a.variable.localeCompare(b.variable) || a.account.localeCompare(b.account));
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** "its virtual network and 3 IP ranges", "2 virtual network subnets", "no address". */
 export function acceptedSources(network: ResourceNetwork): string {
   const parts: string[] = [];
   const subnets = network.virtualNetworkRules.length;
-  if (subnets === 1) parts.push('its virtual network');
-  else if (subnets > 1) parts.push(plural(subnets, 'virtual network subnet', 'virtual network subnets'));
-  if (network.ipRules.length) parts.push(plural(network.ipRules.length, 'IP range', 'IP ranges'));
-  if (network.privateEndpoints.length) parts.push(network.privateEndpoints.length === 1 ? 'its private endpoint' : plural(network.privateEndpoints.length, 'private endpoint', 'private endpoints'));
-  if (parts.length === 0) return 'no public address';
-  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  if (subnets === 1) parts.push(l10n.t('its virtual network'));
+  else if (subnets > 1) parts.push(l10n.t('{0} virtual network subnets', subnets));
+  const ranges = network.ipRules.length;
+  if (ranges) parts.push(ranges === 1 ? l10n.t('{0} IP range', ranges) : l10n.t('{0} IP ranges', ranges));
+  const endpoints = network.privateEndpoints.length;
+  if (endpoints) parts.push(endpoints === 1 ? l10n.t('its private endpoint') : l10n.t('{0} private endpoints', endpoints));
+  // At most three parts: one message per shape of the list, so a language orders and joins them its own way.
+  if (parts.length === 0) return l10n.t('no public address');
+  if (parts.length === 1) return parts[0]!;
+  return parts.length === 2 ? l10n.t('{0} and {1}', parts[0]!, parts[1]!) : l10n.t('{0}, {1} and {2}', parts[0]!, parts[1]!, parts[2]!);
 }
 
 /** What the identity may do with the resource's data (model.ts DataAccess, or an access policy's answer). */
@@ -216,9 +217,16 @@ export interface NetworkInsightInput {
 
 /** The status code and error code a data call from outside the accepted networks gets. */
 const REFUSAL = {
-  storage: { firewall: '403 (AuthorizationFailure)', private: '403 (AuthorizationFailure)', data: 'blobs', noun: 'account' },
-  keyVault: { firewall: '403 (ForbiddenByFirewall)', private: '403 (ForbiddenByConnection)', data: 'secrets', noun: 'vault' },
+  storage: { firewall: '403 (AuthorizationFailure)', private: '403 (AuthorizationFailure)' },
+  keyVault: { firewall: '403 (ForbiddenByFirewall)', private: '403 (ForbiddenByConnection)' },
 } as const;
+
+/** What the roles allow with the data ("Roles allow writing blobs"), or null when they allow nothing. */
+function rolesAllow(kind: NetworkInsightInput['kind'], read: boolean, write: boolean): string | null {
+  if (write) return kind === 'storage' ? l10n.t('Roles allow writing blobs') : l10n.t('Roles allow writing secrets');
+  if (read) return kind === 'storage' ? l10n.t('Roles allow reading blobs') : l10n.t('Roles allow reading secrets');
+  return null;
+}
 
 function shortName(resourceId: string): string {
   return resourceId.replace(/\/+$/, '').split('/').pop() ?? resourceId;
@@ -233,33 +241,41 @@ export function networkInsights(input: NetworkInsightInput): Insight[] {
   const { kind, resourceId, name, network } = input;
   const insights: Insight[] = [];
   const words = REFUSAL[kind];
-  const roles = input.write ? `Roles allow writing ${words.data}` : input.read ? `Roles allow reading ${words.data}` : null;
+  const roles = rolesAllow(kind, input.read, input.write);
   const blocked = networkBlocks(network);
   if ((input.read || input.write || input.named) && blocked) {
     const code = words[blocked];
     const request = bashLines(allowMachineCommands(kind, resourceId, blocked));
     if (blocked === 'private') {
       const endpoints = network.privateEndpoints.map(shortName);
-      const reach = endpoints.length
-        ? `reachable only through its private endpoint${endpoints.length > 1 ? 's' : ''}`
-        : 'reachable from no network (it has no approved private endpoint)';
+      const reach = endpoints.length > 1 ? l10n.t('reachable only through its private endpoints')
+        : endpoints.length ? l10n.t('reachable only through its private endpoint')
+        : l10n.t('reachable from no network (it has no approved private endpoint)');
       insights.push({
         kind: 'network-private', scope: resourceId,
-        title: `${roles ? `${roles}, but ` : ''}${name} has public network access disabled, ${reach}: requests from this machine get ${code}`,
-        label: `${name}: private only`,
-        detail: `Public network access is disabled${endpoints.length ? `: only clients in the network of ${endpoints.join(', ')} reach it (a VPN into that network, or a machine inside it)` : ''}. From this machine every data call gets ${code}, whatever the roles allow. An administrator can instead enable public access behind the firewall and let your address in: replace ${PUBLIC_IP_PLACEHOLDER} with this machine's public address.`,
+        title: roles
+          ? l10n.t('{0}, but {1} has public network access disabled, {2}: requests from this machine get {3}', roles, name, reach, code)
+          : l10n.t('{0} has public network access disabled, {1}: requests from this machine get {2}', name, reach, code),
+        label: l10n.t('{0}: private only', name),
+        detail: endpoints.length
+          ? l10n.t('Public network access is disabled: only clients in the network of {0} reach it (a VPN into that network, or a machine inside it). From this machine every data call gets {1}, whatever the roles allow. An administrator can instead enable public access behind the firewall and let your address in: replace {2} with this machine\'s public address.', endpoints.join(', '), code, PUBLIC_IP_PLACEHOLDER)
+          : l10n.t('Public network access is disabled. From this machine every data call gets {0}, whatever the roles allow. An administrator can instead enable public access behind the firewall and let your address in: replace {1} with this machine\'s public address.', code, PUBLIC_IP_PLACEHOLDER),
         suggestion: null,
         adminRequest: request,
       });
     } else {
       const accepted = acceptedSources(network);
       const ranges = network.ipRules.length ? ` (${network.ipRules.join(', ')})` : '';
-      const subnets = network.virtualNetworkRules.length ? `; subnets: ${network.virtualNetworkRules.map((id) => id.split('/').slice(-3).filter((_, i) => i !== 1).join('/')).join(', ')}` : '';
+      const subnets = network.virtualNetworkRules.length ? l10n.t('; subnets: {0}', network.virtualNetworkRules.map((id) => id.split('/').slice(-3).filter((_, i) => i !== 1).join('/')).join(', ')) : '';
+      const bypass = network.bypass && network.bypass !== 'None' ? l10n.t('; bypass: {0}', network.bypass) : '';
       insights.push({
         kind: 'network-firewall', scope: resourceId,
-        title: `${roles ? `${roles}, but the ${words.noun}` : `${name}`} only accepts ${accepted}: requests from this machine get ${code}`,
-        label: `${name}: firewall`,
-        detail: `The firewall of ${name} denies by default and lets in ${accepted}${ranges}${subnets}${network.bypass && network.bypass !== 'None' ? `; bypass: ${network.bypass}` : ''}. Unless this machine's public address is in those ranges, your app's data calls get ${code}. Ask an administrator to add your address (replace ${PUBLIC_IP_PLACEHOLDER} with it), or run the app from the allowed network.`,
+        title: !roles ? l10n.t('{0} only accepts {1}: requests from this machine get {2}', name, accepted, code)
+          : kind === 'storage' ? l10n.t('{0}, but the account only accepts {1}: requests from this machine get {2}', roles, accepted, code)
+          : l10n.t('{0}, but the vault only accepts {1}: requests from this machine get {2}', roles, accepted, code),
+        label: l10n.t('{0}: firewall', name),
+        detail: l10n.t('The firewall of {0} denies by default and lets in {1}. Unless this machine\'s public address is in those ranges, your app\'s data calls get {2}. Ask an administrator to add your address (replace {3} with it), or run the app from the allowed network.',
+          name, `${accepted}${ranges}${subnets}${bypass}`, code, PUBLIC_IP_PLACEHOLDER),
         suggestion: null,
         adminRequest: request,
       });
@@ -269,10 +285,11 @@ export function networkInsights(input: NetworkInsightInput): Insight[] {
     const variables = input.accountKeys.map((k) => k.variable);
     insights.push({
       kind: 'shared-key-disabled', scope: resourceId,
-      title: `Shared key access is disabled on ${name}, but ${variables.join(', ')} holds a connection string with an AccountKey`,
-      label: `${name}: no account keys`,
-      detail: `${name} refuses requests signed with its account key: code that uses ${variables.join(', ')} (from .env or the environment) gets 403 (KeyBasedAuthenticationNotPermitted). Sign in with Microsoft Entra ID instead: the account URL https://${name}.blob.${input.storageSuffix} with DefaultAzureCredential() and a data role. Or an administrator allows shared keys again.`,
-      suggestion: `use the account URL with DefaultAzureCredential instead of ${variables[0]}`,
+      title: l10n.t('Shared key access is disabled on {0}, but {1} holds a connection string with an AccountKey', name, variables.join(', ')),
+      label: l10n.t('{0}: no account keys', name),
+      detail: l10n.t('{0} refuses requests signed with its account key: code that uses {1} (from .env or the environment) gets 403 (KeyBasedAuthenticationNotPermitted). Sign in with Microsoft Entra ID instead: the account URL {2} with DefaultAzureCredential() and a data role. Or an administrator allows shared keys again.',
+        name, variables.join(', '), `https://${name}.blob.${input.storageSuffix}`),
+      suggestion: l10n.t('use the account URL with DefaultAzureCredential instead of {0}', variables[0]!),
       adminRequest: bashLines([allowSharedKeyCommand(resourceId)]),
     });
   }
@@ -285,11 +302,24 @@ export function allowLocalAuthCommand(resourceId: string): AzCommand {
 }
 
 /** The services whose `disableLocalAuth` the insight explains: what their keys are called, and the client to use instead. */
-const LOCAL_AUTH: Record<'serviceBus' | 'eventHubs' | 'appConfiguration' | 'cosmosDb', { readonly keys: string; readonly use: (host: string) => string }> = {
-  serviceBus: { keys: 'shared access keys (SharedAccessKey)', use: (host) => `the fully qualified namespace ${host} with DefaultAzureCredential() (ServiceBusClient(${JSON.stringify(host)}, credential))` },
-  eventHubs: { keys: 'shared access keys (SharedAccessKey)', use: (host) => `the fully qualified namespace ${host} with DefaultAzureCredential() (EventHubProducerClient(${JSON.stringify(host)}, eventhub_name, credential))` },
-  appConfiguration: { keys: 'access keys (Id and Secret)', use: (host) => `the endpoint https://${host} with DefaultAzureCredential() (AzureAppConfigurationClient(${JSON.stringify(`https://${host}`)}, credential))` },
-  cosmosDb: { keys: 'account keys (AccountKey)', use: (host) => `the endpoint https://${host}:443/ with DefaultAzureCredential() (CosmosClient(${JSON.stringify(`https://${host}:443/`)}, credential))` },
+// Functions, so the words are looked up when an insight is made (in the language of the catalog set at start).
+const LOCAL_AUTH: Record<'serviceBus' | 'eventHubs' | 'appConfiguration' | 'cosmosDb', { readonly keys: () => string; readonly use: (host: string) => string }> = {
+  serviceBus: {
+    keys: () => l10n.t('shared access keys (SharedAccessKey)'),
+    use: (host) => l10n.t('the fully qualified namespace {0} with DefaultAzureCredential() ({1})', host, `ServiceBusClient(${JSON.stringify(host)}, credential)`),
+  },
+  eventHubs: {
+    keys: () => l10n.t('shared access keys (SharedAccessKey)'),
+    use: (host) => l10n.t('the fully qualified namespace {0} with DefaultAzureCredential() ({1})', host, `EventHubProducerClient(${JSON.stringify(host)}, eventhub_name, credential)`),
+  },
+  appConfiguration: {
+    keys: () => l10n.t('access keys (Id and Secret)'),
+    use: (host) => l10n.t('the endpoint {0} with DefaultAzureCredential() ({1})', `https://${host}`, `AzureAppConfigurationClient(${JSON.stringify(`https://${host}`)}, credential)`),
+  },
+  cosmosDb: {
+    keys: () => l10n.t('account keys (AccountKey)'),
+    use: (host) => l10n.t('the endpoint {0} with DefaultAzureCredential() ({1})', `https://${host}:443/`, `CosmosClient(${JSON.stringify(`https://${host}:443/`)}, credential)`),
+  },
 };
 
 export interface LocalAuthInsightInput {
@@ -316,10 +346,11 @@ export function localAuthInsights(input: LocalAuthInsightInput): Insight[] {
   const host = input.uses.find((u) => u.host)?.host ?? name;
   return [{
     kind: 'local-auth-disabled', scope: input.resourceId,
-    title: `Local authentication is disabled on ${name}, but ${variables.join(', ')} holds a connection string with a key`,
-    label: `${name}: no access keys`,
-    detail: `The ${input.label} ${name} accepts Microsoft Entra ID alone and refuses ${words.keys}: code that connects with ${variables.join(', ')} (from .env or the environment) is refused as unauthorized, whatever the roles allow. Connect with ${words.use(host)} and a data role instead. Or an administrator enables local authentication again.`,
-    suggestion: `connect with DefaultAzureCredential instead of ${variables[0]}`,
+    title: l10n.t('Local authentication is disabled on {0}, but {1} holds a connection string with a key', name, variables.join(', ')),
+    label: l10n.t('{0}: no access keys', name),
+    detail: l10n.t('The {0} {1} accepts Microsoft Entra ID alone and refuses {2}: code that connects with {3} (from .env or the environment) is refused as unauthorized, whatever the roles allow. Connect with {4} and a data role instead. Or an administrator enables local authentication again.',
+      input.label, name, words.keys(), variables.join(', '), words.use(host)),
+    suggestion: l10n.t('connect with DefaultAzureCredential instead of {0}', variables[0]!),
     adminRequest: bashLines([allowLocalAuthCommand(input.resourceId)]),
   }];
 }

@@ -2,6 +2,7 @@
 // roles grants (actions minus notActions, per role, then the union), and which data operations a resource type
 // needs. Insights are computed here, never from a list of role names.
 import type { RoleInfo, RolePermissions } from './types';
+import * as l10n from '@vscode/l10n';
 
 /** A role or deny assignment's `permissions` as an SDK returns them, as plain lists (missing lists are empty). */
 export function permissionsOf(list: unknown): RolePermissions[] {
@@ -59,6 +60,7 @@ export function permissionsDeny(permissions: readonly RolePermissions[], operati
 /** A data-plane service the insights know: how its resources are named, managed and used. */
 export interface DataService {
   readonly key: 'storage' | 'keyVault' | 'serviceBus' | 'eventHubs' | 'cosmosDb' | 'appConfiguration';
+  /** "storage account", in the user's language (looked up when read, so the catalog set at start is the one used). */
   readonly label: string;
   readonly resourceType: string;
   /** Holding this control-plane operation means the identity can manage the resource. */
@@ -75,37 +77,37 @@ export interface DataService {
 const BLOB = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
 export const DATA_SERVICES: readonly DataService[] = [
   {
-    key: 'storage', label: 'storage account', resourceType: 'Microsoft.Storage/storageAccounts',
+    key: 'storage', get label() { return l10n.t('storage account'); }, resourceType: 'Microsoft.Storage/storageAccounts',
     manageAction: 'Microsoft.Storage/storageAccounts/write',
     read: [`${BLOB}/read`], write: [`${BLOB}/write`],
     suggestFor: [`${BLOB}/read`, `${BLOB}/write`, `${BLOB}/delete`], armDataRoles: true,
   },
   {
-    key: 'keyVault', label: 'key vault', resourceType: 'Microsoft.KeyVault/vaults',
+    key: 'keyVault', get label() { return l10n.t('key vault'); }, resourceType: 'Microsoft.KeyVault/vaults',
     manageAction: 'Microsoft.KeyVault/vaults/write',
     read: ['Microsoft.KeyVault/vaults/secrets/getSecret/action'], write: ['Microsoft.KeyVault/vaults/secrets/setSecret/action'],
     suggestFor: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'], armDataRoles: true,
   },
   {
-    key: 'serviceBus', label: 'Service Bus namespace', resourceType: 'Microsoft.ServiceBus/namespaces',
+    key: 'serviceBus', get label() { return l10n.t('Service Bus namespace'); }, resourceType: 'Microsoft.ServiceBus/namespaces',
     manageAction: 'Microsoft.ServiceBus/namespaces/write',
     read: ['Microsoft.ServiceBus/namespaces/messages/receive/action'], write: ['Microsoft.ServiceBus/namespaces/messages/send/action'],
     suggestFor: ['Microsoft.ServiceBus/namespaces/messages/receive/action', 'Microsoft.ServiceBus/namespaces/messages/send/action'], armDataRoles: true,
   },
   {
-    key: 'eventHubs', label: 'Event Hubs namespace', resourceType: 'Microsoft.EventHub/namespaces',
+    key: 'eventHubs', get label() { return l10n.t('Event Hubs namespace'); }, resourceType: 'Microsoft.EventHub/namespaces',
     manageAction: 'Microsoft.EventHub/namespaces/write',
     read: ['Microsoft.EventHub/namespaces/messages/receive/action'], write: ['Microsoft.EventHub/namespaces/messages/send/action'],
     suggestFor: ['Microsoft.EventHub/namespaces/messages/receive/action', 'Microsoft.EventHub/namespaces/messages/send/action'], armDataRoles: true,
   },
   {
-    key: 'cosmosDb', label: 'Cosmos DB account', resourceType: 'Microsoft.DocumentDB/databaseAccounts',
+    key: 'cosmosDb', get label() { return l10n.t('Cosmos DB account'); }, resourceType: 'Microsoft.DocumentDB/databaseAccounts',
     manageAction: 'Microsoft.DocumentDB/databaseAccounts/write',
     read: ['Microsoft.DocumentDB/databaseAccounts/readMetadata'], write: [],
     suggestFor: [], armDataRoles: false,
   },
   {
-    key: 'appConfiguration', label: 'App Configuration store', resourceType: 'Microsoft.AppConfiguration/configurationStores',
+    key: 'appConfiguration', get label() { return l10n.t('App Configuration store'); }, resourceType: 'Microsoft.AppConfiguration/configurationStores',
     manageAction: 'Microsoft.AppConfiguration/configurationStores/write',
     read: ['Microsoft.AppConfiguration/configurationStores/keyValues/read'], write: ['Microsoft.AppConfiguration/configurationStores/keyValues/write'],
     suggestFor: ['Microsoft.AppConfiguration/configurationStores/keyValues/read', 'Microsoft.AppConfiguration/configurationStores/keyValues/write'], armDataRoles: true,

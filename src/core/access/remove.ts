@@ -8,6 +8,7 @@ import type { CloudEndpoints } from './clouds';
 import { sourceCredential, tokenClaims, type SourceCredentialOptions } from './credentials';
 import type { AccessProblem } from './types';
 import type { CredentialName } from '../chain/types';
+import * as l10n from '@vscode/l10n';
 
 export interface RemoveAssignmentOptions extends Omit<SourceCredentialOptions, 'cloud'> {
   readonly source: CredentialName;
@@ -30,7 +31,7 @@ const ASSIGNMENT_ID = /^(\/[^?#]*)?\/providers\/Microsoft\.Authorization\/roleAs
 export async function removeRoleAssignment(options: RemoveAssignmentOptions): Promise<RemoveAssignmentResult> {
   // The id is put into a URL path: anything but an assignment id (from a row Azure described) is refused here.
   if (!ASSIGNMENT_ID.test(options.assignmentId) || options.assignmentId.includes('..')) {
-    return { ok: false, problem: { kind: 'failed', message: `Not a role assignment id: ${options.assignmentId}`, fix: 'Refresh the Access view and try again.' } };
+    return { ok: false, problem: { kind: 'failed', message: l10n.t('Not a role assignment id: {0}', options.assignmentId), fix: l10n.t('Refresh the Access view and try again.') } };
   }
   const made = await sourceCredential(options.source, options);
   if (!made.ok) return { ok: false, problem: { kind: 'no-token', message: made.reason, fix: made.fix } };
@@ -47,10 +48,10 @@ export async function removeRoleAssignment(options: RemoveAssignmentOptions): Pr
       ? await tokenClaims(made.credential, `${options.cloud.resourceManagerAudience}/.default`).then((c) => c.tenantId, () => null) : null;
     return {
       ok: false,
-      problem: classifyAzureError(error, 'The role assignment was not removed', {
+      problem: classifyAzureError(error, l10n.t('The role assignment was not removed'), {
         scope: options.assignmentId.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, ''),
         source: options.source, tenantId, audience: options.cloud.resourceManagerAudience,
-        need: { armAction: 'remove role assignments', armRoles: ['Role Based Access Control Administrator', 'User Access Administrator', 'Owner'] },
+        need: { armAction: l10n.t('remove role assignments'), armRoles: ['Role Based Access Control Administrator', 'User Access Administrator', 'Owner'] },
       }),
     };
   } finally {

@@ -2,6 +2,7 @@
 // (and the developer tools that hand out tokens): every feature shows the same words and fix for the same failure.
 import type { AccessProblem, AccessProblemKind } from '../access/types';
 import type { CredentialName } from '../chain/types';
+import * as l10n from '@vscode/l10n';
 
 export type AzureErrorKind =
   /** Answered with an HTTP error status (see status and code). */
@@ -144,66 +145,66 @@ const APP_SOURCES: ReadonlySet<CredentialName> = new Set<CredentialName>(['Envir
 
 /** Who the token stands for, in a fix's words. */
 function whoFor(source: CredentialName | undefined): string {
-  if (source === 'ManagedIdentityCredential') return 'the managed identity';
-  if (source === 'EnvironmentCredential' || source === 'WorkloadIdentityCredential') return 'the service principal';
-  if (source) return 'your user';
-  return 'the identity';
+  if (source === 'ManagedIdentityCredential') return l10n.t('the managed identity');
+  if (source === 'EnvironmentCredential' || source === 'WorkloadIdentityCredential') return l10n.t('the service principal');
+  if (source) return l10n.t('your user');
+  return l10n.t('the identity');
 }
 
 /** The fix for a 403: an Azure role for ARM; for Graph, an application permission (apps) or a directory role (users). */
 function forbiddenFix(api: AzureApi, source: CredentialName | undefined, need: RequestNeed | undefined): string {
   if (api === 'arm') {
-    const action = need?.armAction ?? 'read role assignments';
+    const action = need?.armAction ?? l10n.t('read role assignments');
     const roles = need?.armRoles ?? ['Reader'];
-    const which = roles.length === 1 && !need?.armRoles ? `${roles[0]} is enough` : roles.join(', ');
-    return `Ask an owner of the scope for an Azure role for ${whoFor(source)} that can ${action} here (${which}).`;
+    const which = roles.length === 1 && !need?.armRoles ? l10n.t('{0} is enough', roles[0]!) : roles.join(', ');
+    return l10n.t('Ask an owner of the scope for an Azure role for {0} that can {1} here ({2}).', whoFor(source), action, which);
   }
   const permission = need?.graphPermission ?? 'Directory.Read.All';
   const directoryRole = need?.directoryRole ?? 'Directory Readers';
   if (source === 'ManagedIdentityCredential') {
-    return `Ask an administrator to give the managed identity the Microsoft Graph application permission ${permission} (an app role assignment: managed identities have no consent page) or the ${directoryRole} directory role.`;
+    return l10n.t('Ask an administrator to give the managed identity the Microsoft Graph application permission {0} (an app role assignment: managed identities have no consent page) or the {1} directory role.', permission, directoryRole);
   }
   if (source && APP_SOURCES.has(source)) {
-    return `Ask an administrator to grant the app registration the Microsoft Graph application permission ${permission} with admin consent, or its service principal the ${directoryRole} directory role.`;
+    return l10n.t('Ask an administrator to grant the app registration the Microsoft Graph application permission {0} with admin consent, or its service principal the {1} directory role.', permission, directoryRole);
   }
-  if (source) return `Ask an administrator for the ${directoryRole} directory role in Microsoft Entra ID: your user's Microsoft Graph rights do not cover it (guests and restricted users read little of the directory).`;
-  return `Ask an administrator for Microsoft Graph rights: the ${directoryRole} directory role, or for an app identity the application permission ${permission}.`;
+  if (source) return l10n.t('Ask an administrator for the {0} directory role in Microsoft Entra ID: your user\'s Microsoft Graph rights do not cover it (guests and restricted users read little of the directory).', directoryRole);
+  return l10n.t('Ask an administrator for Microsoft Graph rights: the {0} directory role, or for an app identity the application permission {1}.', directoryRole, permission);
 }
 
 /** How the active source signs in again when its sign-in is expired, revoked or missing. */
 export function signInAgainFix(source: CredentialName | undefined): string {
   switch (source) {
-    case 'AzureCliCredential': return 'Sign in again: az login.';
-    case 'AzureDeveloperCliCredential': return 'Sign in again: azd auth login.';
-    case 'AzurePowerShellCredential': return 'Sign in again: Connect-AzAccount.';
-    case 'VisualStudioCodeCredential': return 'Sign in again to Azure in VS Code (Azure Resources: Sign In).';
+    case 'AzureCliCredential': return l10n.t('Sign in again: {0}.', 'az login');
+    case 'AzureDeveloperCliCredential': return l10n.t('Sign in again: {0}.', 'azd auth login');
+    case 'AzurePowerShellCredential': return l10n.t('Sign in again: {0}.', 'Connect-AzAccount');
+    case 'VisualStudioCodeCredential': return l10n.t('Sign in again to Azure in VS Code (Azure Resources: Sign In).');
     case 'EnvironmentCredential':
-      return 'Check the service principal in the environment (.env): AZURE_CLIENT_ID, AZURE_TENANT_ID and a client secret or certificate that has not expired; create a new secret on the app registration if it has.';
+      return l10n.t('Check the service principal in the environment (.env): AZURE_CLIENT_ID, AZURE_TENANT_ID and a client secret or certificate that has not expired; create a new secret on the app registration if it has.');
     case 'WorkloadIdentityCredential':
-      return 'Check the workload identity: the file AZURE_FEDERATED_TOKEN_FILE names must hold a current token, and the app registration a federated credential for its issuer and subject.';
+      return l10n.t('Check the workload identity: the file AZURE_FEDERATED_TOKEN_FILE names must hold a current token, and the app registration a federated credential for its issuer and subject.');
     case 'ManagedIdentityCredential':
-      return 'Check the managed identity: it must be assigned to this host, and AZURE_CLIENT_ID must name it when it is user-assigned.';
-    case undefined: return 'Sign in again with your developer tool (az login, azd auth login or Connect-AzAccount).';
-    default: return 'Sign in again.';
+      return l10n.t('Check the managed identity: it must be assigned to this host, and AZURE_CLIENT_ID must name it when it is user-assigned.');
+    case undefined: return l10n.t('Sign in again with your developer tool ({0}, {1} or {2}).', 'az login', 'azd auth login', 'Connect-AzAccount');
+    default: return l10n.t('Sign in again.');
   }
 }
 
 /** How the active source gets a token for the subscription's tenant. */
 function wrongTenantFix(source: CredentialName | undefined): string {
   switch (source) {
-    case 'AzureCliCredential': return 'Sign in to the subscription\'s tenant: az login --tenant <tenant-id>, or set AZURE_TENANT_ID.';
-    case 'AzureDeveloperCliCredential': return 'Sign in to the subscription\'s tenant: azd auth login --tenant-id <tenant-id>, or set AZURE_TENANT_ID.';
-    case 'AzurePowerShellCredential': return 'Sign in to the subscription\'s tenant: Connect-AzAccount -Tenant <tenant-id>, or set AZURE_TENANT_ID.';
+    case 'AzureCliCredential': return l10n.t('Sign in to the subscription\'s tenant: {0}, or set AZURE_TENANT_ID.', 'az login --tenant <tenant-id>');
+    case 'AzureDeveloperCliCredential': return l10n.t('Sign in to the subscription\'s tenant: {0}, or set AZURE_TENANT_ID.', 'azd auth login --tenant-id <tenant-id>');
+    case 'AzurePowerShellCredential': return l10n.t('Sign in to the subscription\'s tenant: {0}, or set AZURE_TENANT_ID.', 'Connect-AzAccount -Tenant <tenant-id>');
     case 'EnvironmentCredential':
     case 'WorkloadIdentityCredential':
-      return 'Set AZURE_TENANT_ID to the subscription\'s tenant, with an app registered in that tenant.';
-    case 'ManagedIdentityCredential': return 'A managed identity gets tokens only for its own tenant: use a subscription of that tenant.';
-    case undefined: return 'Sign in to the subscription\'s tenant: az login --tenant <tenant-id>, or set AZURE_TENANT_ID.';
-    default: return 'Sign in to the subscription\'s tenant, or set AZURE_TENANT_ID.';
+      return l10n.t('Set AZURE_TENANT_ID to the subscription\'s tenant, with an app registered in that tenant.');
+    case 'ManagedIdentityCredential': return l10n.t('A managed identity gets tokens only for its own tenant: use a subscription of that tenant.');
+    case undefined: return l10n.t('Sign in to the subscription\'s tenant: {0}, or set AZURE_TENANT_ID.', 'az login --tenant <tenant-id>');
+    default: return l10n.t('Sign in to the subscription\'s tenant, or set AZURE_TENANT_ID.');
   }
 }
 
-const NETWORK_FIX = 'Check the network or proxy settings (HTTPS_PROXY, NO_PROXY, http.proxy), then try again.';
+const networkFix = (): string => l10n.t('Check the network or proxy settings (HTTPS_PROXY, NO_PROXY, http.proxy), then try again.');
 
 /**
  * One problem, with its fix, for anything an ARM, Graph or Entra request (or a tool asked for a token) threw. The fix
@@ -221,18 +222,20 @@ export function classifyAzureError(error: unknown, what: string, options: Classi
   const tool = options.tool ?? (source ? reauthToolOf(source) : 'other');
   if (error instanceof AzureRequestError) {
     switch (error.kind) {
-      case 'cancelled': return problem('timeout', `${what}: cancelled.`, 'Try again.');
-      case 'deadline': return problem('timeout', `${what}: ${message}`, 'Try again; if it persists, check the network or proxy settings, or narrow the subscriptions.');
-      case 'timeout': return problem('timeout', `${what}: ${message}`, 'Try again; if it persists, check the network or proxy settings.');
-      case 'throttled': return problem('throttled', `${what}: ${message}`, 'Wait as long as Azure asked, then try again.');
-      case 'network': return problem('network', `${what}: ${message}`, NETWORK_FIX);
-      case 'paging': return problem('failed', `${what}: ${message}`, 'The server\'s answer is not trustworthy; nothing more was requested. Report it if it persists.');
-      case 'off-origin': return problem('failed', `${what}: ${message}`, 'No token was sent. Check the cloud endpoints you configured.');
+      case 'cancelled': return problem('timeout', l10n.t('{0}: cancelled.', what), l10n.t('Try again.'));
+      case 'deadline': return problem('timeout', `${what}: ${message}`, l10n.t('Try again; if it persists, check the network or proxy settings, or narrow the subscriptions.'));
+      case 'timeout': return problem('timeout', `${what}: ${message}`, l10n.t('Try again; if it persists, check the network or proxy settings.'));
+      case 'throttled': return problem('throttled', `${what}: ${message}`, l10n.t('Wait as long as Azure asked, then try again.'));
+      case 'network': return problem('network', `${what}: ${message}`, networkFix());
+      case 'paging': return problem('failed', `${what}: ${message}`, l10n.t('The server\'s answer is not trustworthy; nothing more was requested. Report it if it persists.'));
+      case 'off-origin': return problem('failed', `${what}: ${message}`, l10n.t('No token was sent. Check the cloud endpoints you configured.'));
       case 'claims-challenge': {
         const command = error.claims ? reauthCommand(tool, error.claims, options.tenantId ?? null, `${options.audience ?? 'https://management.azure.com'}/.default`) : null;
         return {
-          ...problem('claims-challenge', `${what}: Azure requires a fresh sign-in that satisfies its policy (multi-factor authentication or continuous access evaluation)${error.claims ? `: ${error.claims.decoded}` : ''}.`,
-            command ? `Sign in again with: ${command} — then retry.` : 'Sign in again interactively (multi-factor authentication), then retry.'),
+          ...problem('claims-challenge', error.claims
+            ? l10n.t('{0}: Azure requires a fresh sign-in that satisfies its policy (multi-factor authentication or continuous access evaluation): {1}.', what, error.claims.decoded)
+            : l10n.t('{0}: Azure requires a fresh sign-in that satisfies its policy (multi-factor authentication or continuous access evaluation).', what),
+          command ? l10n.t('Sign in again with: {0} — then retry.', command) : l10n.t('Sign in again interactively (multi-factor authentication), then retry.')),
           ...(command ? { command } : {}),
         };
       }
@@ -240,21 +243,23 @@ export function classifyAzureError(error: unknown, what: string, options: Classi
       case 'http': break;
     }
   }
-  if (e.name === 'AbortError' || /cancel/i.test(message)) return problem('timeout', `${what}: cancelled.`, 'Try again.');
-  if (/no token within|timed? ?out|ETIMEDOUT/i.test(message)) return problem('timeout', `${what}: no answer in time (${message}).`, 'Try again; if it persists, check the network or proxy settings.');
+  if (e.name === 'AbortError' || /cancel/i.test(message)) return problem('timeout', l10n.t('{0}: cancelled.', what), l10n.t('Try again.'));
+  if (/no token within|timed? ?out|ETIMEDOUT/i.test(message)) {
+    return problem('timeout', l10n.t('{0}: no answer in time ({1}).', what, message), l10n.t('Try again; if it persists, check the network or proxy settings.'));
+  }
   if (e.code === 'InvalidAuthenticationTokenTenant' || /wrong issuer|InvalidAuthenticationTokenTenant/i.test(message)) {
-    return problem('wrong-tenant', `${what}: the token is for another tenant (${message}).`, wrongTenantFix(source));
+    return problem('wrong-tenant', l10n.t('{0}: the token is for another tenant ({1}).', what, message), wrongTenantFix(source));
   }
   if (status === 403 || e.code === 'AuthorizationFailed' || e.code === 'Authorization_RequestDenied') {
     const api = options.api ?? (e.code === 'Authorization_RequestDenied' ? 'graph' : 'arm');
-    return problem('forbidden', `${what}: not allowed (${e.code ?? 403}: ${message}).`, forbiddenFix(api, source, options.need));
+    return problem('forbidden', l10n.t('{0}: not allowed ({1}: {2}).', what, String(e.code ?? 403), message), forbiddenFix(api, source, options.need));
   }
-  if (status === 429) return problem('throttled', `${what}: Azure kept throttling the requests (429).`, 'Wait a minute, then try again.');
+  if (status === 429) return problem('throttled', l10n.t('{0}: Azure kept throttling the requests (429).', what), l10n.t('Wait a minute, then try again.'));
   if (status === 401 || SIGN_IN_AGAIN.test(message) || e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationRequiredError') {
-    return problem('sign-in-expired', `${what}: the sign-in is expired, revoked or missing (${message}).`, signInAgainFix(source));
+    return problem('sign-in-expired', l10n.t('{0}: the sign-in is expired, revoked or missing ({1}).', what, message), signInAgainFix(source));
   }
   if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|socket hang up|network|certificate|self.signed/i.test(message) || e.code === 'REQUEST_SEND_ERROR') {
-    return problem('network', `${what}: ${message}`, NETWORK_FIX);
+    return problem('network', `${what}: ${message}`, networkFix());
   }
-  return problem('failed', `${what}: ${message}`, 'Try again; if it persists, report the message.');
+  return problem('failed', `${what}: ${message}`, l10n.t('Try again; if it persists, report the message.'));
 }

@@ -19,7 +19,8 @@ interface ServiceFacts {
   /** The data actions "read" and "write" stand for (Azure OpenAI: using a deployment; it has no write). */
   readonly read: string | null;
   readonly write: string | null;
-  readonly readWord: string;
+  /** Which word the summary uses for reading ("read yes", "use no"); worded in the user's language there. */
+  readonly readWord: 'read' | 'use';
   /** Azure roles reach the data (not Cosmos DB's, which has its own SQL role assignments). */
   readonly armDataRoles: boolean;
 }
@@ -54,7 +55,7 @@ export type ClientAccess =
   | { readonly kind: 'notByRoles'; readonly client: string; readonly host: string; readonly name: string; readonly label: string; readonly scope: string; readonly why: string; readonly fix: string | null }
   | {
     readonly kind: 'answered'; readonly client: string; readonly host: string; readonly name: string; readonly label: string; readonly scope: string;
-    readonly who: string; readonly readWord: string;
+    readonly who: string; readonly readWord: 'read' | 'use';
     readonly endpoint: EndpointSource;
     readonly read: CanAnswer; readonly write: CanAnswer | null;
     readonly suggestion: ClientRoleSuggestion | null;
@@ -137,7 +138,11 @@ export function clientAccess(call: ClientCall, ctx: ClientAccessContext): Client
   if (policy) return { kind: 'notByRoles', ...base, scope, why: `${policy.title}. ${policy.detail}`, fix: policy.suggestion };
   if (!facts.armDataRoles) {
     const insight = insightAt(report, scope, 'control-plane-only');
-    return { kind: 'notByRoles', ...base, scope, why: l10n.t('{0}s grant their data through their own SQL role assignments, not Azure roles.', `${facts.label[0]!.toUpperCase()}${facts.label.slice(1)}`), fix: insight?.suggestion ?? null };
+    // Cosmos DB is the one such service: its sentence is whole, not a label made plural and capitalised by code.
+    const why = call.service === 'cosmosDb'
+      ? l10n.t('Cosmos DB accounts grant their data through their own SQL role assignments, not Azure roles.')
+      : l10n.t('{0}s grant their data through their own SQL role assignments, not Azure roles.', `${facts.label[0]!.toUpperCase()}${facts.label.slice(1)}`);
+    return { kind: 'notByRoles', ...base, scope, why, fix: insight?.suggestion ?? null };
   }
   // Whether an action is a data action, and the role that would grant it, come from the tenant's role definitions:
   // without them no answer is given rather than a wrong one.
@@ -161,19 +166,22 @@ export function clientLimited(access: ClientAccess): boolean {
   return access.kind === 'answered' && !clientUnreachable(access) && (access.read.verdict !== 'yes' || (access.write !== null && access.write.verdict !== 'yes'));
 }
 
-const verdictWord = (answer: CanAnswer): string => (answer.verdict === 'depends' ? l10n.t('depends on a condition') : answer.verdict);
+const verdictWord = (answer: CanAnswer): string =>
+  (answer.verdict === 'depends' ? l10n.t('depends on a condition') : answer.verdict === 'yes' ? l10n.t('yes') : l10n.t('no'));
 
 /** "read yes, write no — add Storage Blob Data Contributor" (plain text). */
 export function clientAccessSummary(access: Extract<ClientAccess, { kind: 'answered' }>): string {
-  const parts = [`${access.readWord} ${verdictWord(access.read)}`, ...(access.write ? [`write ${verdictWord(access.write)}`] : [])];
-  return `${parts.join(', ')}${access.suggestion ? ` — add ${access.suggestion.roleName}` : ''}`;
+  const read = access.readWord === 'use' ? l10n.t('use {0}', verdictWord(access.read)) : l10n.t('read {0}', verdictWord(access.read));
+  const parts = access.write ? l10n.t('{0}, write {1}', read, verdictWord(access.write)) : read;
+  return access.suggestion ? l10n.t('{0} — add {1}', parts, access.suggestion.roleName) : parts;
 }
 
 /** A diagnostic's message for a client the identity cannot fully use; undefined when it can. */
 export function clientDiagnosticMessage(access: ClientAccess): string | undefined {
   if (access.kind !== 'answered' || !(clientUnreachable(access) || clientLimited(access))) return undefined;
-  const what = clientUnreachable(access) ? l10n.t('holds no data role that reaches') : l10n.t('cannot do everything this client offers on');
-  return `${access.who} ${what} ${access.label} ${access.name}: ${clientAccessSummary(access)}.`;
+  return clientUnreachable(access)
+    ? l10n.t('{0} holds no data role that reaches {1} {2}: {3}.', access.who, access.label, access.name, clientAccessSummary(access))
+    : l10n.t('{0} cannot do everything this client offers on {1} {2}: {3}.', access.who, access.label, access.name, clientAccessSummary(access));
 }
 
 /** Text from the code, Azure or the tenant, inert in Markdown: no control characters, every ASCII punctuation escaped. */
@@ -200,14 +208,16 @@ export function clientHoverMarkdown(access: ClientAccess, command: string): stri
     case 'notFound':
       return l10n.t('{0}\n\n{1} {2} ({3}) is not among the resources the Access view lists for {4}: it may be in another tenant or subscription, or the view was loaded before the code named it (Refresh Access).', heading, t(access.label), t(access.name), t(access.host), t(access.who));
     case 'notByRoles':
-      return `${heading}\n\n${t(access.label)} ${t(access.name)}: ${t(access.why)}${access.fix ? `\n\nFix: ${t(access.fix)}` : ''}`;
+      return `${l10n.t('{0}\n\n{1} {2}: {3}', heading, t(access.label), t(access.name), t(access.why))}${access.fix ? `\n\n${l10n.t('Fix: {0}', t(access.fix))}` : ''}`;
     case 'answered': {
       const via = access.endpoint.kind === 'unknown' ? undefined : access.endpoint.via;
-      const through = via ? ` through ${t(via)}` : '';
-      const source = access.endpoint.kind === 'environment' ? ` (from ${t(access.endpoint.variable)}${through})` : through ? ` (${through.trim()})` : '';
+      const from = access.endpoint.kind === 'environment'
+        ? (via ? l10n.t('from {0} through {1}', t(access.endpoint.variable), t(via)) : l10n.t('from {0}', t(access.endpoint.variable)))
+        : via ? l10n.t('through {0}', t(via)) : undefined;
+      const source = from ? ` (${from})` : '';
       const lines = [
         heading,
-        `${t(access.who)} on ${t(access.label)} **${t(access.name)}**${source}: **${t(clientAccessSummary(access))}**`,
+        l10n.t('{0} on {1} **{2}**{3}: **{4}**', t(access.who), t(access.label), t(access.name), source, t(clientAccessSummary(access))),
         t(access.read.sentence),
         ...(access.write ? [t(access.write.sentence)] : []),
       ];

@@ -45,7 +45,7 @@ const EXCLUDED_BY_KEYWORD = new Map(Object.entries(EXCLUDE_KEYWORDS).map(([crede
 
 /** Who a token is for, in a few words: the user, else the app. */
 function who(identity: TokenIdentity | null): string | undefined {
-  return identity?.upn ?? (identity?.appId ? `app ${identity.appId}` : undefined);
+  return identity?.upn ?? (identity?.appId ? l10n.t('app {0}', identity.appId) : undefined);
 }
 
 /**
@@ -87,9 +87,11 @@ export function exclusionProblems(call: CredentialCall, report: ChainReport, wit
     rule: 'exclude-only-signed-in',
     severity: 'warning',
     range: ranges.written,
-    message: l10n.t('{0}=True leaves out {1}, the only source signed in{2}: DefaultAzureCredential finds no token. Remove the keyword, or sign in to another source.', keyword, name, as ? ` (as ${as})` : ''),
+    message: as
+      ? l10n.t('{0}=True leaves out {1}, the only source signed in (as {2}): DefaultAzureCredential finds no token. Remove the keyword, or sign in to another source.', keyword, name, as)
+      : l10n.t('{0}=True leaves out {1}, the only source signed in: DefaultAzureCredential finds no token. Remove the keyword, or sign in to another source.', keyword, name),
     fixes: [
-      { kind: 'edit', title: `Remove ${keyword}=True`, range: ranges.removal, text: '', preferred: true },
+      { kind: 'edit', title: l10n.t('Remove {0}=True', keyword), range: ranges.removal, text: '', preferred: true },
       { kind: 'sign-in', title: l10n.t('Sign In to Another Source…') },
     ],
   }];
@@ -153,7 +155,7 @@ export function tokenCredentialsProblem(entry: DotEnvEntry, version: string): Co
     ? suggestions.map((s, i) => ({ kind: 'edit' as const, title: l10n.t('Use AZURE_TOKEN_CREDENTIALS={0}', s), range: entry.writtenValue!, text: s, ...(i === 0 ? { preferred: true } : {}) }))
     : [];
   fixes.push(remove);
-  const list = mode.kind === 'groups' ? "'dev' or 'prod'" : l10n.t('\'dev\', \'prod\' or one of {0}', mode.names.join(', '));
+  const list = mode.kind === 'groups' ? l10n.t("'dev' or 'prod'") : l10n.t('\'dev\', \'prod\' or one of {0}', mode.names.join(', '));
   return {
     rule: 'token-credentials-value', severity: 'error', range: entry.writtenValue ?? entry.line,
     message: l10n.t('azure-identity {0} does not understand AZURE_TOKEN_CREDENTIALS="{1}": DefaultAzureCredential() raises ValueError. It accepts {2}.', version, written, list),
@@ -183,7 +185,7 @@ export function trackedSecretProblem(entry: DotEnvEntry, tracked: TrackedAnswer,
     { kind: 'copy', title: l10n.t('Copy "git rm --cached" (PowerShell)'), text: powershell },
   ];
   const line = gitignoreLine(relativePath);
-  if (line) fixes.push({ kind: 'append-line', title: `Add ${shown(line)} to .gitignore`, file: pathJoin(repositoryRoot, '.gitignore'), line });
+  if (line) fixes.push({ kind: 'append-line', title: l10n.t('Add {0} to .gitignore', shown(line)), file: pathJoin(repositoryRoot, '.gitignore'), line });
   return {
     rule: 'tracked-client-secret', severity: 'warning', range: entry.line,
     message: l10n.t('git tracks {0}, which holds AZURE_CLIENT_SECRET: whoever gets the repository gets the secret. Stop tracking the file, ignore it, and rotate the secret (it stays in the history).', shown(relativePath)),

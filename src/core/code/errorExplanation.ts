@@ -106,7 +106,7 @@ function explainUnredacted(match: AzureErrorMatch, ctx: ExplanationContext): Err
       const row = ctx.chain?.sources.find((s) => s.credential === credential);
       const now = row ? l10n.t(' The Credential Chain says now: {0}', row.message.split('\n')[0] ?? '') : '';
       return {
-        title: `${displayName(credential)}: ${match.message ?? 'unavailable'}`,
+        title: `${displayName(credential)}: ${match.message ?? l10n.t('unavailable')}`,
         detail: l10n.t('This is what {0} said when the program asked it for a token.{1}', displayName(credential), now),
         reveal: { view: 'chain', credential },
         actions: DEVELOPER_TOOLS.has(credential) ? [{ kind: 'signIn', credential }, { kind: 'showChain' }] : [{ kind: 'showChain' }],
@@ -168,7 +168,7 @@ function explainUnredacted(match: AzureErrorMatch, ctx: ExplanationContext): Err
       };
     }
     case 'arm-authorization': {
-      const where = match.scope ? ` over ${match.scope}` : '';
+      const where = match.scope ? l10n.t(' over {0}', match.scope) : '';
       return {
         title: l10n.t('{0} may not {1}{2}', who, match.action ?? l10n.t('perform this operation'), where),
         detail: l10n.t('Azure Resource Manager found no role assignment granting {0}{1}. The Access view lists the roles this identity holds and where. If access was granted minutes ago, sign in again for a new token.', match.action ?? l10n.t('the operation'), where),

@@ -205,13 +205,15 @@ export function legacyAuthProblems(usages: readonly LegacyUsage[], track1Package
     } else if (usage.kind === 'track1-credential') {
       const fixes: ProblemFix[] = usage.replacement
         ? [{
-          kind: 'edit', title: `Use ${usage.replacement.split('(')[0]} (azure-identity)`, range: usage.range, text: usage.replacement, preferred: true,
+          kind: 'edit', title: l10n.t('Use {0} (azure-identity)', usage.replacement.split('(')[0]!), range: usage.range, text: usage.replacement, preferred: true,
           ...(usage.importNeeded ? { insert: usage.importNeeded } : {}),
         }]
         : [];
       problems.push({
         rule: 'track1-credentials', severity: 'warning', range: usage.range,
-        message: l10n.t('{0} ({1}) is a track-1 credential: clients of the current Azure libraries need an azure-identity credential, such as DefaultAzureCredential(){2}.', usage.name, usage.module.split('.')[0], usage.replacement ? ` or ${usage.replacement.split('(')[0]}` : ''),
+        message: usage.replacement
+          ? l10n.t('{0} ({1}) is a track-1 credential: clients of the current Azure libraries need an azure-identity credential, such as DefaultAzureCredential() or {2}.', usage.name, usage.module.split('.')[0]!, usage.replacement.split('(')[0]!)
+          : l10n.t('{0} ({1}) is a track-1 credential: clients of the current Azure libraries need an azure-identity credential, such as DefaultAzureCredential().', usage.name, usage.module.split('.')[0]!),
         fixes,
       });
     } else {

@@ -4,6 +4,7 @@
 import { tmpdir } from 'node:os';
 import { runProcess, type RunResult } from '../process/run';
 import { DETECT_SCRIPT, SCRIPT_MARKER } from './scripts';
+import * as l10n from '@vscode/l10n';
 
 /** An azure-mgmt-* library of the track-1 generation (msrest-based): DefaultAzureCredential cannot sign its requests. */
 export interface Track1Package {
@@ -41,14 +42,15 @@ export interface DetectOptions {
 export function describeRunProblem(python: string, result: RunResult, timeoutMs: number): string {
   if (result.spawnError) {
     const code = result.spawnError.code;
-    if (code === 'ENOENT') return `Python interpreter not found: ${python}`;
-    if (code === 'EACCES') return `Python interpreter is not executable: ${python}`;
-    return `Python interpreter could not be started (${code ?? result.spawnError.message}): ${python}`;
+    if (code === 'ENOENT') return l10n.t('Python interpreter not found: {0}', python);
+    if (code === 'EACCES') return l10n.t('Python interpreter is not executable: {0}', python);
+    return l10n.t('Python interpreter could not be started ({0}): {1}', code ?? result.spawnError.message, python);
   }
-  if (result.cancelled) return `Cancelled while running ${python}`;
-  if (result.timedOut) return `${python} did not finish within ${Math.round(timeoutMs / 1000)} s`;
+  if (result.cancelled) return l10n.t('Cancelled while running {0}', python);
+  if (result.timedOut) return l10n.t('{0} did not finish within {1} s', python, Math.round(timeoutMs / 1000));
   const lastLine = result.stderr.trim().split('\n').filter(Boolean).pop();
-  return `${python} exited with code ${result.exitCode}${lastLine ? `: ${lastLine}` : ''}`;
+  // The interpreter's own last line stays as it printed it.
+  return lastLine ? l10n.t('{0} exited with code {1}: {2}', python, String(result.exitCode), lastLine) : l10n.t('{0} exited with code {1}', python, String(result.exitCode));
 }
 
 /** The JSON records a script printed after SCRIPT_MARKER, in order; other output is ignored. */

@@ -15,6 +15,7 @@ import { redactSecrets, secretsOf } from '../redact';
 import { describeRunProblem, scriptRecords } from './detect';
 import { booleanKeywords } from './keywords';
 import { VERIFY_SCRIPT } from './scripts';
+import * as l10n from '@vscode/l10n';
 
 export const MANAGEMENT_SCOPE = 'https://management.azure.com/.default';
 
@@ -264,7 +265,7 @@ export function interpretPythonRun(python: string, run: PythonRun, chainName: 'D
 
   if (run.importError) {
     return { ...base, chain: null, attempts: [], verdict: null, identity: null, expiresOn: null, elapsedMs: null,
-      problem: `azure-identity could not be imported in ${python}: ${run.importError.exception}: ${run.importError.message}` };
+      problem: l10n.t('azure-identity could not be imported in {0}: {1}: {2}', python, run.importError.exception, run.importError.message) };
   }
   if (run.constructorError) {
     const e = run.constructorError;
@@ -275,14 +276,14 @@ export function interpretPythonRun(python: string, run: PythonRun, chainName: 'D
   if (run.token) {
     return { ...base, chain, attempts, identity: run.token.identity, elapsedMs: run.token.elapsedMs,
       expiresOn: run.token.expiresOn === null ? null : new Date(run.token.expiresOn * 1000).toISOString(),
-      verdict: { outcome: 'token', credential: winner, message: `${chainName} acquired a token from ${winner ?? 'an unknown credential'}` } };
+      verdict: { outcome: 'token', credential: winner, message: `${chainName} acquired a token from ${winner ?? l10n.t('an unknown credential')}` } };
   }
   if (run.failure) {
     return { ...base, chain, attempts, identity: null, expiresOn: null, elapsedMs: run.failure.elapsedMs,
       verdict: { outcome: 'failure', credential: stopped?.credential ?? null, message: run.failure.message } };
   }
   return { ...base, chain, attempts, verdict: null, identity: null, expiresOn: null, elapsedMs: null,
-    problem: run.meta ? 'the verification script stopped before DefaultAzureCredential answered' : 'the verification script printed nothing' };
+    problem: run.meta ? l10n.t('the verification script stopped before DefaultAzureCredential answered') : l10n.t('the verification script printed nothing') };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -319,8 +320,10 @@ export async function runPythonDefaultAzureCredential(options: RunDefaultAzureCr
   const result = await runProcess(options.python, ['-c', VERIFY_SCRIPT, JSON.stringify(config)], {
     env: options.env, cwd: options.cwd ?? tmpdir(), timeoutMs, signal: options.signal,
   });
-  const outcome = interpretPythonRun(options.python, parseVerifyOutput(result.stdout, secretsOf(options.env)), options.chained ? 'ChainedTokenCredential' : 'DefaultAzureCredential');
-  if (outcome.verdict || outcome.problem?.startsWith('azure-identity could not be imported')) return outcome;
+  const run = parseVerifyOutput(result.stdout, secretsOf(options.env));
+  const outcome = interpretPythonRun(options.python, run, options.chained ? 'ChainedTokenCredential' : 'DefaultAzureCredential');
+  // The import error is the answer (its problem text is in the user's language: the run's record decides, not the words).
+  if (outcome.verdict || run.importError) return outcome;
   // No answer: say why the process ended (not found, timeout, crash) unless it exited normally after all.
   const endedNormally = result.exitCode === 0 && !result.timedOut && !result.cancelled && !result.spawnError;
   return endedNormally ? outcome : { ...outcome, problem: describeRunProblem(options.python, result, timeoutMs) };
@@ -339,40 +342,49 @@ function firstLine(text: string, max = 240): string {
 
 function engineVerdictText(v: Verdict): string {
   switch (v.outcome) {
-    case 'token': return `a token from ${v.credential ?? 'an unnamed source'}`;
-    case 'failure': return v.credential ? `a failure: ${v.credential} stops the chain` : 'a failure: every source is unavailable';
-    case 'constructor-error': return `DefaultAzureCredential() raising${v.credential ? ` in ${v.credential}` : ''}`;
-    case 'not-checked': return `an outcome it did not check (${v.credential ?? 'a source'} would send a secret to an unchecked host)`;
+    case 'token': return l10n.t('a token from {0}', v.credential ?? l10n.t('an unnamed source'));
+    case 'failure': return v.credential ? l10n.t('a failure: {0} stops the chain', v.credential) : l10n.t('a failure: every source is unavailable');
+    case 'constructor-error': return v.credential ? l10n.t('DefaultAzureCredential() raising in {0}', v.credential) : l10n.t('DefaultAzureCredential() raising');
+    case 'not-checked': return l10n.t('an outcome it did not check ({0} would send a secret to an unchecked host)', v.credential ?? l10n.t('a source'));
   }
 }
 
 function pythonVerdictText(v: Verdict): string {
   switch (v.outcome) {
-    case 'token': return `got a token from ${v.credential ?? 'an unknown source'}`;
-    case 'failure': return v.credential ? `failed: ${v.credential} stopped the chain` : 'failed: every source it tried was unavailable';
-    case 'constructor-error': return `raised in DefaultAzureCredential()${v.credential ? ` (from ${v.credential})` : ''}: ${v.exceptionType ? `${v.exceptionType}: ` : ''}${firstLine(v.message)}`;
-    case 'not-checked': return `left ${v.credential ?? 'a source'} unchecked`;
+    case 'token': return l10n.t('got a token from {0}', v.credential ?? l10n.t('an unknown source'));
+    case 'failure': return v.credential ? l10n.t('failed: {0} stopped the chain', v.credential) : l10n.t('failed: every source it tried was unavailable');
+    case 'constructor-error': {
+      const raised = `${v.exceptionType ? `${v.exceptionType}: ` : ''}${firstLine(v.message)}`;
+      return v.credential ? l10n.t('raised in DefaultAzureCredential() (from {0}): {1}', v.credential, raised) : l10n.t('raised in DefaultAzureCredential(): {0}', raised);
+    }
+    case 'not-checked': return l10n.t('left {0} unchecked', v.credential ?? l10n.t('a source'));
   }
 }
 
-const ENGINE_STATUS: Record<string, string> = {
-  succeeded: 'it yields a token',
-  unavailable: 'it is unavailable (the chain goes on)',
-  failed: 'it fails and stops the chain',
-  excluded: 'it is excluded',
-  'not-checked': 'it would send a secret to a host nobody allowed (not checked)',
-};
+/** What the engine says of a source, in the user's language (looked up when a comparison is made). */
+function engineStatus(status: string): string {
+  switch (status) {
+    case 'succeeded': return l10n.t('it yields a token');
+    case 'unavailable': return l10n.t('it is unavailable (the chain goes on)');
+    case 'failed': return l10n.t('it fails and stops the chain');
+    case 'excluded': return l10n.t('it is excluded');
+    case 'not-checked': return l10n.t('it would send a secret to a host nobody allowed (not checked)');
+    default: return status;
+  }
+}
 
-const PYTHON_STATUS: Record<PythonAttemptStatus, string> = {
-  succeeded: 'it returned a token',
-  unavailable: 'it was unavailable',
-  failed: 'it failed and stopped the chain',
-};
+function pythonStatus(status: PythonAttemptStatus): string {
+  switch (status) {
+    case 'succeeded': return l10n.t('it returned a token');
+    case 'unavailable': return l10n.t('it was unavailable');
+    case 'failed': return l10n.t('it failed and stopped the chain');
+  }
+}
 
 function identityText(identity: TokenIdentity | null | undefined): string {
-  if (!identity) return 'no identity';
-  const who = identity.upn ?? identity.appId ?? identity.objectId ?? 'unknown';
-  return `${who}${identity.tenantId ? ` in tenant ${identity.tenantId}` : ''}`;
+  if (!identity) return l10n.t('no identity');
+  const who = identity.upn ?? identity.appId ?? identity.objectId ?? l10n.t('unknown');
+  return identity.tenantId ? l10n.t('{0} in tenant {1}', who, identity.tenantId) : who;
 }
 
 function sameIdentity(a: TokenIdentity | null, b: TokenIdentity | null): boolean {
@@ -392,27 +404,27 @@ function sameIdentity(a: TokenIdentity | null, b: TokenIdentity | null): boolean
 export function compareWithReport(report: ChainReport, python: PythonOutcome): { differences: string[]; notes: string[] } {
   const differences: string[] = [];
   const notes: string[] = [];
-  const lib = `the real library (azure-identity ${python.azureIdentityVersion ?? 'unknown'})`;
+  const lib = l10n.t('the real library (azure-identity {0})', python.azureIdentityVersion ?? l10n.t('unknown'));
   if (!python.verdict) {
-    return { differences: [`The real library could not be run: ${python.problem ?? 'no answer'}`], notes };
+    return { differences: [l10n.t('The real library could not be run: {0}', python.problem ?? l10n.t('no answer'))], notes };
   }
   const e = report.verdict;
   const p = python.verdict;
   if (e.outcome !== p.outcome || e.credential !== p.credential) {
-    differences.push(`Verdict: the engine predicts ${engineVerdictText(e)}, but ${lib} ${pythonVerdictText(p)}.`);
+    differences.push(l10n.t('Verdict: the engine predicts {0}, but {1} {2}.', engineVerdictText(e), lib, pythonVerdictText(p)));
   }
   if (e.outcome === 'constructor-error' && p.outcome === 'constructor-error') {
     if (e.exceptionType && p.exceptionType && e.exceptionType !== p.exceptionType) {
-      notes.push(`DefaultAzureCredential() raises ${p.exceptionType} in the real library; the engine says ${e.exceptionType}.`);
+      notes.push(l10n.t('DefaultAzureCredential() raises {0} in the real library; the engine says {1}.', p.exceptionType, e.exceptionType));
     }
     // "ValueError: x" and "x" with exceptionType "ValueError" say the same thing.
     const bare = (v: Verdict): string => normalize(v.exceptionType && v.message.startsWith(`${v.exceptionType}: `) ? v.message.slice(v.exceptionType.length + 2) : v.message);
     if (bare(e) !== bare(p)) {
-      notes.push(`Constructor error message differs. Engine: "${firstLine(e.message, 400)}". Python: "${firstLine(p.message, 400)}".`);
+      notes.push(l10n.t('Constructor error message differs. Engine: "{0}". Python: "{1}".', firstLine(e.message, 400), firstLine(p.message, 400)));
     }
   }
   if (report.azureIdentityVersion && python.azureIdentityVersion && report.azureIdentityVersion !== python.azureIdentityVersion) {
-    notes.push(`The engine modelled azure-identity ${report.azureIdentityVersion}; the interpreter has ${python.azureIdentityVersion}.`);
+    notes.push(l10n.t('The engine modelled azure-identity {0}; the interpreter has {1}.', report.azureIdentityVersion, python.azureIdentityVersion));
   }
 
   const attempts = new Map(python.attempts.map((a) => [a.credential, a]));
@@ -422,28 +434,29 @@ export function compareWithReport(report: ChainReport, python: PythonOutcome): {
     const tried = attempts.get(source.credential);
     if (!tried) {
       const why = python.chain && !python.chain.includes(source.credential)
-        ? 'did not put it in the chain it built'
-        : p.outcome === 'constructor-error' ? 'raised before trying any source' : 'never called it (the chain ended before it)';
-      differences.push(`${source.credential}: the engine says Python reaches it and ${ENGINE_STATUS[source.status]}, but ${lib} ${why}.`);
+        ? l10n.t('did not put it in the chain it built')
+        : p.outcome === 'constructor-error' ? l10n.t('raised before trying any source') : l10n.t('never called it (the chain ended before it)');
+      differences.push(l10n.t('{0}: the engine says Python reaches it and {1}, but {2} {3}.', source.credential, engineStatus(source.status), lib, why));
       continue;
     }
     if (tried.status !== source.status) {
-      differences.push(`${source.credential}: the engine says ${ENGINE_STATUS[source.status]}${source.message ? ` ("${firstLine(source.message)}")` : ''}, but ${lib} says ${PYTHON_STATUS[tried.status]}${tried.message ? `: "${firstLine(tried.message)}"` : ''}.`);
+      differences.push(l10n.t('{0}: the engine says {1}{2}, but {3} says {4}{5}.', source.credential, engineStatus(source.status),
+        source.message ? ` ("${firstLine(source.message)}")` : '', lib, pythonStatus(tried.status), tried.message ? `: "${firstLine(tried.message)}"` : ''));
     } else if (tried.status !== 'succeeded' && normalize(tried.message) !== normalize(source.message)) {
-      notes.push(`${source.credential}: same status (${tried.status}), different message. Engine: "${firstLine(source.message, 400)}". Python: "${firstLine(tried.message, 400)}".`);
+      notes.push(l10n.t('{0}: same status ({1}), different message. Engine: "{2}". Python: "{3}".', source.credential, tried.status, firstLine(source.message, 400), firstLine(tried.message, 400)));
     }
   }
   for (const tried of python.attempts) {
     const source = engine.get(tried.credential);
     if (source?.reached && source.status !== 'excluded') continue; // compared above
-    const state = !source ? 'not in the chain' : source.status === 'excluded' ? 'excluded' : 'not reached';
-    differences.push(`${tried.credential}: ${lib} tried it (${PYTHON_STATUS[tried.status]}${tried.message ? `: "${firstLine(tried.message)}"` : ''}), but the engine says it is ${state}.`);
+    const state = !source ? l10n.t('not in the chain') : source.status === 'excluded' ? l10n.t('excluded') : l10n.t('not reached');
+    differences.push(l10n.t('{0}: {1} tried it ({2}{3}), but the engine says it is {4}.', tried.credential, lib, pythonStatus(tried.status), tried.message ? `: "${firstLine(tried.message)}"` : '', state));
   }
 
   if (e.outcome === 'token' && p.outcome === 'token' && e.credential === p.credential) {
     const decisive = report.sources.find((s) => s.decisive) ?? (e.credential ? engine.get(e.credential) : undefined);
     if (!sameIdentity(decisive?.identity ?? null, python.identity)) {
-      differences.push(`Identity: the engine's token from ${e.credential} is for ${identityText(decisive?.identity)}, but ${lib}'s is for ${identityText(python.identity)}.`);
+      differences.push(l10n.t('Identity: the engine\'s token from {0} is for {1}, but {2}\'s is for {3}.', String(e.credential), identityText(decisive?.identity), lib, identityText(python.identity)));
     }
   }
   return { differences, notes };
@@ -462,13 +475,13 @@ export async function verifyWithPython(options: VerifyWithPythonOptions): Promis
   if (unchecked) {
     const problem = unchecked.unverifiedProgram
       // The workspace's own program (a repository's bin/az on the .env's PATH): running Python would run it.
-      ? `Python would run ${unchecked.unverifiedProgram}, which the workspace's .env puts on PATH (${unchecked.credential}); allow it first ("Run This Workspace Program" or --allow-workspace-programs), then verify.`
+      ? l10n.t('Python would run {0}, which the workspace\'s .env puts on PATH ({1}); allow it first ("Run This Workspace Program" or --allow-workspace-programs), then verify.', unchecked.unverifiedProgram, unchecked.credential)
       : unchecked.unverifiedHost
-      ? `Python would send a secret to ${unchecked.unverifiedHost} (${unchecked.credential}); allow that host first ("Check with ${unchecked.unverifiedHost}" or --allow-host ${unchecked.unverifiedHost}), then verify.`
+      ? l10n.t('Python would send a secret to {0} ({1}); allow that host first ("Check with {0}" or --allow-host {0}), then verify.', unchecked.unverifiedHost, unchecked.credential)
       : unchecked.credential === 'InteractiveBrowserCredential'
         // Running it would start the interactive sign-in the engine holds back (a browser, or a wait without end).
-        ? `Python would start an interactive sign-in: InteractiveBrowserCredential ${unchecked.message}`
-        : `Python would send a local file to the endpoint ${unchecked.credential} names: ${unchecked.message}`;
+        ? l10n.t('Python would start an interactive sign-in: InteractiveBrowserCredential {0}', unchecked.message)
+        : l10n.t('Python would send a local file to the endpoint {0} names: {1}', unchecked.credential, unchecked.message);
     return verificationFrom(options.report, {
       python: options.python, azureIdentityVersion: null, pythonVersion: null, executable: null, chain: null, attempts: [],
       verdict: null, identity: null, expiresOn: null, elapsedMs: null, ignoredKeywords: [], problem,
@@ -484,7 +497,7 @@ export function verificationFrom(report: ChainReport, python: PythonOutcome): Py
     agrees: differences.length === 0,
     python: python.python,
     azureIdentityVersion: python.azureIdentityVersion ?? 'unknown',
-    verdict: python.verdict ?? { outcome: 'failure', credential: null, message: python.problem ?? 'the real library could not be run' },
+    verdict: python.verdict ?? { outcome: 'failure', credential: null, message: python.problem ?? l10n.t('the real library could not be run') },
     sources: python.attempts.map((a) => ({ credential: a.credential, status: a.status, message: a.message })),
     differences,
     ...(python.problem ? { problem: python.problem } : {}),
