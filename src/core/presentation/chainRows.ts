@@ -185,6 +185,8 @@ export function verdictHeadline(verdict: PresentableVerdict, sources: readonly P
   if (verdict.outcome === 'not-checked') {
     const source = sources.find((s) => s.credential === verdict.credential);
     const where = verdict.credential ? displayName(verdict.credential) : l10n.t('A source');
+    // No source held back (a ChainedTokenCredential member the source cannot tell): the verdict says what is unknown.
+    if (!source) return l10n.t('Not checked: {0}', firstLine(verdict.message));
     if (source?.unverifiedProgram) return l10n.t("Not checked: {0} would run the workspace's {1}", where, source.unverifiedProgram);
     return source?.unverifiedHost
       ? l10n.t('Not checked: {0} would send {1} to {2}', where, unverifiedPayload(source), source.unverifiedHost)
