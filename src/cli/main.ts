@@ -15,7 +15,7 @@ import { accessHelp, AccessUsageError, runAccess } from './access';
 import { fitToWidth, inert, inertStrings } from './terminalText';
 import { useLocaleCatalog } from '../core/catalog';
 import { codeCallLines, CodeLocationError, parseCodeLocation, readCodeCall, type CodeLocation } from '../core/code/codeModel';
-import { memberTenants, modelledPrefix } from '../core/chain/chained';
+import { verifyMembers } from '../core/chain/chained';
 import { FileRefusedError } from '../core/files/boundedRead';
 import { withCodeKeywords } from '../core/presentation/settings';
 import * as l10n from '@vscode/l10n';
@@ -326,7 +326,7 @@ export async function chainReportFor(
   if (options.verify && python) {
     const verification = await verifyWithPython({
       python, env, keywordArguments, signal, report,
-      ...(chained ? { chained: modelledPrefix(chained).order, chainedTenants: memberTenants(chained) } : {}),
+      ...(chained ? verifyMembers(chained) : {}),
     });
     report = { ...report, verification };
   }
