@@ -12,6 +12,7 @@ import { pwshCommand } from '../../src/core/chain/sources/azurePowerShell';
 import type { ProbeContext } from '../../src/core/chain/sources/common';
 import { familyFor } from '../../src/core/chain/versions';
 import { findCredentialCalls } from '../../src/core/code/credentialCalls';
+import { verdictHeadline } from '../../src/core/presentation/chainRows';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ada-members-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -81,4 +82,7 @@ test('1.13.0b2: a member written with process_timeout raises TypeError when the 
   assert.equal(report.verdict.credential, 'AzurePowerShellCredential');
   assert.equal(report.verdict.message, "TypeError: AzurePowerShellCredential.__init__() got an unexpected keyword argument 'process_timeout'");
   assert.ok(report.sources.every((s) => !s.reached));
+  // The headline names the call that raises, not DefaultAzureCredential().
+  assert.equal(verdictHeadline(report.verdict, report.sources),
+    "ChainedTokenCredential(...) raises while building AzurePowerShellCredential: TypeError: AzurePowerShellCredential.__init__() got an unexpected keyword argument 'process_timeout'");
 });

@@ -78,6 +78,8 @@ export interface Verdict {
   readonly message: string;
   /** For 'constructor-error': the Python exception class DefaultAzureCredential() raises ("ValueError", …). */
   readonly exceptionType?: string;
+  /** For 'constructor-error' of a ChainedTokenCredential(...) call (a member's constructor raised): that call raises. */
+  readonly raisingCall?: 'ChainedTokenCredential';
 }
 
 export interface Verification {

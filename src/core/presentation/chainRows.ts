@@ -11,7 +11,7 @@ export type PresentableSource = Pick<SourceResult,
 
 export type PresentableIdentity = TokenIdentity;
 
-export type PresentableVerdict = Pick<Verdict, 'outcome' | 'credential' | 'message'>;
+export type PresentableVerdict = Pick<Verdict, 'outcome' | 'credential' | 'message'> & Partial<Pick<Verdict, 'raisingCall'>>;
 
 /** What a row shows, in the words of a developer: the Python code's fate at this source. */
 export type RowState =
@@ -181,7 +181,11 @@ export function verdictHeadline(verdict: PresentableVerdict, sources: readonly P
     const who = fullIdentity(sources.find((s) => s.credential === verdict.credential)?.identity ?? null);
     return who ? l10n.t('Python signs in as {0} through {1}', who, displayName(verdict.credential)) : l10n.t('Python signs in through {0}', displayName(verdict.credential));
   }
-  if (verdict.outcome === 'constructor-error') return l10n.t('DefaultAzureCredential() itself raises: {0}', firstLine(verdict.message));
+  if (verdict.outcome === 'constructor-error') {
+    return verdict.raisingCall
+      ? l10n.t('{0}(...) raises while building {1}: {2}', verdict.raisingCall, verdict.credential ?? l10n.t('a member'), firstLine(verdict.message))
+      : l10n.t('DefaultAzureCredential() itself raises: {0}', firstLine(verdict.message));
+  }
   if (verdict.outcome === 'not-checked') {
     const source = sources.find((s) => s.credential === verdict.credential);
     const where = verdict.credential ? displayName(verdict.credential) : l10n.t('A source');
