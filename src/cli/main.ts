@@ -16,6 +16,10 @@ import { fitToWidth, inert, inertStrings } from './terminalText';
 import { columns, paragraph } from './helpText';
 import * as l10n from '@vscode/l10n';
 import { useLocaleCatalog } from '../core/catalog';
+import { codeCallLines, CodeLocationError, parseCodeLocation, readCodeCall, type CodeLocation } from '../core/code/codeModel';
+import { verifyMembers } from '../core/chain/chained';
+import { FileRefusedError } from '../core/files/boundedRead';
+import { withCodeKeywords } from '../core/presentation/settings';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -43,6 +47,7 @@ ${columns([
     ['--json', l10n.t('print the report as JSON (the ChainReport shape)')],
     ['--python PATH', l10n.t('interpreter whose azure-identity decides the rules\n(default: python3 on PATH when it has azure-identity)')],
     ['--azure-identity-version V', l10n.t('model this azure-identity version (wins over {0}\'s)', '--python')],
+    ['--code FILE[:LINE]', l10n.t('model the {0} or {1}\nFILE builds (the call at or after LINE, else the first); {2},\n{3} and {4} override its keyword arguments', 'DefaultAzureCredential(...)', 'ChainedTokenCredential(...)', '--exclude', '--include', '--process-timeout')],
     ['--dotenv FILE', l10n.t('merge this .env file into the environment (its values win);\n{0} is the same where Node leaves it alone (after "{1}")', '--env-file', '--')],
     ['--exclude NAME', l10n.t('{0} for this credential class (repeatable)', 'exclude_<…>=True')],
     ['--include NAME', l10n.t('{0} for this credential class (repeatable)', 'exclude_<…>=False')],
@@ -91,6 +96,8 @@ export interface ChainOptions {
   verify: boolean;
   allowHosts: string[];
   allowWorkspacePrograms: boolean;
+  /** `--code FILE[:LINE]`: the credential construction of that file is modelled. */
+  code?: CodeLocation;
 }
 
 function credentialName(value: string, flag: string): CredentialName {
@@ -122,6 +129,11 @@ export function parseChainArgs(args: readonly string[]): ChainOptions {
       case '--allow-workspace-programs': noValue(); options.allowWorkspacePrograms = true; break;
       case '--require-envvar': noValue(); options.requireEnvvar = true; break;
       case '--python': options.python = value(); break;
+      case '--code':
+        try { options.code = parseCodeLocation(value()); } catch (error) {
+          throw error instanceof CodeLocationError ? new UsageError(error.message) : error;
+        }
+        break;
       case '--dotenv':
       case '--env-file': options.envFile = value(); break;
       case '--azure-identity-version': {
@@ -186,6 +198,8 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
   };
   if (context.pythonPath !== undefined) context = { ...context, pythonPath: inert(context.pythonPath, columns) };
   const lines: string[] = [];
+  // The call the check modelled (`--code`): its text comes from a repository's file, so every line is inert.
+  if (report.code) lines.push(...codeCallLines(report.code, report.code.overrides).map((line) => inert(line, width)), '');
   const from = report.versionSource === 'python' ? (context.pythonPath !== undefined ? l10n.t('from {0}', context.pythonPath) : l10n.t('from the interpreter'))
     : report.versionSource === 'flag' ? l10n.t('from {0}', '--azure-identity-version') : l10n.t('not detected: newest rules');
   lines.push(`azure-identity ${report.azureIdentityVersion} (${from})${report.behaviour ? ` · ${l10n.t('rules of {0}', report.behaviour)}` : ''}`);
@@ -257,6 +271,8 @@ export async function chainReportFor(
     }
   }
 
+  // The code's call first: a file that cannot be read or holds no call is a usage error before anything runs.
+  const code = options.code ? await codeCall(options.code, signal) : undefined;
   const version = options.version;
   // What the interpreter says (version, broker package and runtime, msal's version): the extension passes the same.
   let interpreterFacts: InterpreterFacts | undefined;
@@ -281,27 +297,62 @@ export async function chainReportFor(
   }
 
   const modelled = version ?? interpreterFacts?.azureIdentityVersion ?? undefined;
+  const chained = code?.credential === 'ChainedTokenCredential' ? code.members : undefined;
   const known = new Set(chainOrderFor(modelled));
   const ignored = Object.keys(options.exclude).filter((name) => !known.has(name as CredentialName));
-  if (ignored.length && !options.json) {
+  if (ignored.length && !options.json && !chained) {
     const note = ignored.length > 1 ? l10n.t('{0} are not part of {1}; the keyword is ignored.', ignored.join(', '), familyFor(modelled).label)
       : l10n.t('{0} is not part of {1}; the keyword is ignored.', ignored.join(', '), familyFor(modelled).label);
     process.stderr.write(`${l10n.t('Note: {0}', note)}\n`);
   }
-  const keywordArguments: KeywordArguments = {
+  const flags: KeywordArguments = {
     exclude: options.exclude,
     ...(options.processTimeout !== undefined ? { processTimeoutSeconds: options.processTimeout } : {}),
     ...(options.requireEnvvar !== undefined ? { requireEnvvar: options.requireEnvvar } : {}),
   };
+  // As in the view: the code's keyword arguments, with the command line's on top; a ChainedTokenCredential takes none.
+  const keywordArguments: KeywordArguments = chained ? {}
+    : code?.credential === 'DefaultAzureCredential' ? withCodeKeywords(code.keywordArguments, flags) : flags;
+  if (chained && options.verify) {
+    const unknown = chained.findIndex((member) => member.kind === 'unknown');
+    if (unknown >= 0) throw new UsageError(l10n.t('--verify: member {0} of the {1} is not known from the source, so Python cannot build it here.', unknown + 1, code!.where));
+  }
   let report: ChainReport = await evaluateChain(chainInputsFor({
     env, keywordArguments, interpreter: interpreterFacts, ...(version ? { versionOverride: version } : {}), signal, allowedHosts: options.allowHosts,
+    ...(chained ? { chained } : {}),
     ...(trustedPath !== undefined ? { trustedPath } : {}),
   }));
+  if (code) {
+    const given = flagTexts(options);
+    report = { ...report, code: { ...code, overrides: chained ? { applied: [], notApplied: given } : { applied: given, notApplied: [] } } };
+  }
   if (options.verify && python) {
-    const verification = await verifyWithPython({ python, env, keywordArguments, signal, report });
+    const verification = await verifyWithPython({
+      python, env, keywordArguments, signal, report,
+      ...(chained ? verifyMembers(chained) : {}),
+    });
     report = { ...report, verification };
   }
   return { report, python, pythonUsed, env };
+}
+
+/** The call `--code` names, read with the bounded reader; a file or call that cannot be used is a usage error. */
+async function codeCall(location: CodeLocation, signal: AbortSignal) {
+  try {
+    return await readCodeCall(location, signal);
+  } catch (error) {
+    if (error instanceof FileRefusedError || error instanceof CodeLocationError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The keyword-argument flags given, as written: what overrides the code's call (or does not apply to it). */
+function flagTexts(options: ChainOptions): string[] {
+  return [
+    ...Object.entries(options.exclude).map(([name, excluded]) => `${excluded ? '--exclude' : '--include'} ${name}`),
+    ...(options.processTimeout !== undefined ? [`--process-timeout ${options.processTimeout}`] : []),
+    ...(options.requireEnvvar ? ['--require-envvar'] : []),
+  ];
 }
 
 /**

@@ -9,7 +9,7 @@ import { AccessCache } from './access/load';
 import { removeRoleAssignment, type RemoveAssignmentResult } from './access/remove';
 import type { AccessReport } from './access/types';
 import { evaluateChain } from './chain/engine';
-import { chainedMembersOf, memberTenants, memberText, modelledPrefix, type ChainedMember } from './chain/chained';
+import { chainedMembersOf, memberText, modelledPrefix, verifyMembers, type ChainedMember } from './chain/chained';
 import { mergeDotEnv } from './chain/env';
 import { type ChainInputs, type ChainReport, type CredentialName, type KeywordArguments, type SourceStatus, type Verification } from './chain/types';
 import { chainOrderFor, familyFor, NEWEST_KNOWN_VERSION } from './chain/versions';
@@ -265,7 +265,7 @@ export function createEngineFacade(): EngineFacade {
       python: request.interpreterPath,
       env: request.env,
       keywordArguments: request.keywordArguments,
-      ...(request.chained ? { chained: modelledPrefix(request.chained).order, chainedTenants: memberTenants(request.chained) } : {}),
+      ...(request.chained ? verifyMembers(request.chained) : {}),
       report: request.report,
       signal: request.signal,
     }),

@@ -28,14 +28,25 @@ const UNKNOWN_TENANT_EXPECT = {
   debiansid: { outcome: 'failure', credential: 'AzureCliCredential' },
 } as const;
 
+/**
+ * PowerShell with a tenant that does not exist: Get-AzAccessToken fails with Entra's error, which every version reads
+ * as "unavailable" (not the ClientAuthenticationError az's error gives): az runs next, and is not signed in.
+ */
+const PWSH_UNKNOWN_TENANT_EXPECT = { outcome: 'failure', credential: null } as const;
+/** azd with a tenant that does not exist: its error ends the chain. */
+const AZD_UNKNOWN_TENANT_EXPECT = { outcome: 'failure', credential: 'AzureDeveloperCliCredential' } as const;
+
 /** Runs ChainedTokenCredential(<members>()) and records, per member, what its get_token did. */
 const SCRIPT = String.raw`
 import json, sys
 import azure.identity as identity
 from azure.identity import ChainedTokenCredential, CredentialUnavailableError
 attempts = []
+building = None
 class Watched:
     def __init__(self, name, kwargs):
+        global building
+        building = name
         self.name = name
         self.inner = getattr(identity, name)(**kwargs)
     def get_token(self, *scopes, **kwargs):
@@ -51,7 +62,12 @@ class Watched:
         return token
 members = json.loads(sys.argv[1])
 kwargs = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
-chain = ChainedTokenCredential(*[Watched(name, kwargs.get(name, {})) for name in members])
+try:
+    chain = ChainedTokenCredential(*[Watched(name, kwargs.get(name, {})) for name in members])
+except Exception as error:
+    # A member's constructor raised (a keyword this version does not have): no member runs.
+    print(json.dumps({"attempts": [], "verdict": {"outcome": "constructor-error", "credential": building, "message": str(error), "type": type(error).__name__}}))
+    sys.exit(0)
 try:
     chain.get_token("https://management.azure.com/.default")
     verdict = {"outcome": "token", "credential": attempts[-1]["credential"], "message": ""}
@@ -66,13 +82,18 @@ interface PythonRun {
   readonly verdict: { outcome: string; credential: string | null; message: string; type?: string };
 }
 
+type Expected = { outcome: 'token' | 'failure' | 'constructor-error'; credential: CredentialName | null };
 interface Case {
   readonly scenario: string;
   readonly members: readonly CredentialName[];
   /** AzureCliCredential(tenant_id=…): the sandbox's own tenant, or one that does not exist. */
   readonly cliTenant?: 'sandbox' | 'unknown';
+  /** Other members' own keywords: tenant_id (the sandbox's or one that does not exist) and process_timeout. */
+  readonly memberKeywords?: Partial<Record<CredentialName, { tenant?: 'sandbox' | 'unknown'; processTimeout?: number }>>;
+  /** The builds that have every member (1.13.0b2 has no AzureDeveloperCliCredential); default all three. */
+  readonly keys?: readonly PythonKey[];
   /** What the library does, per version (the same in all three unless given per key). */
-  readonly expect: { outcome: 'token' | 'failure'; credential: CredentialName | null } | Readonly<Record<PythonKey, { outcome: 'token' | 'failure'; credential: CredentialName | null }>>;
+  readonly expect: Expected | Readonly<Partial<Record<PythonKey, Expected>>>;
 }
 
 const CASES: readonly Case[] = [
@@ -94,12 +115,39 @@ const CASES: readonly Case[] = [
   // az fail with Entra's error (not "az login"), which ends a ChainedTokenCredential before EnvironmentCredential.
   { scenario: 'env-service-principal-secret', members: ['AzureCliCredential', 'EnvironmentCredential'], cliTenant: 'sandbox', expect: { outcome: 'token', credential: 'AzureCliCredential' } },
   { scenario: 'env-service-principal-secret', members: ['AzureCliCredential', 'EnvironmentCredential'], cliTenant: 'unknown', expect: UNKNOWN_TENANT_EXPECT },
+  // A member's own process_timeout: az answers in 4 s. Given 2 s it times out ("unavailable") and PowerShell runs;
+  // 1.13.0b2's AzureCliCredential has no such keyword: building it raises TypeError and no member runs.
+  {
+    scenario: 'az-slow-process-timeout', members: ['AzureCliCredential', 'AzurePowerShellCredential'], memberKeywords: { AzureCliCredential: { processTimeout: 2 } },
+    expect: { debian12: { outcome: 'constructor-error', credential: 'AzureCliCredential' }, debian13: { outcome: 'token', credential: 'AzurePowerShellCredential' }, debiansid: { outcome: 'token', credential: 'AzurePowerShellCredential' } },
+  },
+  { scenario: 'az-slow-process-timeout', members: ['AzureCliCredential', 'AzurePowerShellCredential'], expect: { outcome: 'token', credential: 'AzureCliCredential' } },
+  // PowerShell's and azd's own tenant_id (and process_timeout): the sandbox's tenant gives the token with that tid.
+  {
+    scenario: 'az-not-logged-in-pwsh-signed-in', members: ['AzurePowerShellCredential', 'AzureCliCredential'], memberKeywords: { AzurePowerShellCredential: { tenant: 'sandbox', processTimeout: 20 } },
+    expect: { debian12: { outcome: 'constructor-error', credential: 'AzurePowerShellCredential' }, debian13: { outcome: 'token', credential: 'AzurePowerShellCredential' }, debiansid: { outcome: 'token', credential: 'AzurePowerShellCredential' } },
+  },
+  { scenario: 'az-not-logged-in-pwsh-signed-in', members: ['AzurePowerShellCredential', 'AzureCliCredential'], memberKeywords: { AzurePowerShellCredential: { tenant: 'sandbox' } }, expect: { outcome: 'token', credential: 'AzurePowerShellCredential' } },
+  { scenario: 'az-not-logged-in-pwsh-signed-in', members: ['AzurePowerShellCredential', 'AzureCliCredential'], memberKeywords: { AzurePowerShellCredential: { tenant: 'unknown' } }, expect: PWSH_UNKNOWN_TENANT_EXPECT },
+  { scenario: 'azd-signed-in', members: ['AzureDeveloperCliCredential', 'AzureCliCredential'], memberKeywords: { AzureDeveloperCliCredential: { tenant: 'sandbox', processTimeout: 20 } }, keys: ['debian13', 'debiansid'], expect: { outcome: 'token', credential: 'AzureDeveloperCliCredential' } },
+  { scenario: 'azd-signed-in', members: ['AzureDeveloperCliCredential', 'AzureCliCredential'], memberKeywords: { AzureDeveloperCliCredential: { tenant: 'unknown' } }, keys: ['debian13', 'debiansid'], expect: AZD_UNKNOWN_TENANT_EXPECT },
 ];
 const UNKNOWN_TENANT = '0b1e6b51-0000-4000-8000-00000000dead';
-const cliTenantOf = (kase: Case, sb: Sandbox): string | undefined => (kase.cliTenant === 'sandbox' ? sb.tenantId : kase.cliTenant === 'unknown' ? UNKNOWN_TENANT : undefined);
+/** Each member's keyword arguments as Python values: what the source writes and the script passes. */
+function memberKwargs(kase: Case, sb: Sandbox): Partial<Record<CredentialName, Record<string, string | number>>> {
+  const out: Partial<Record<CredentialName, Record<string, string | number>>> = {};
+  for (const m of kase.members) {
+    const own = kase.memberKeywords?.[m];
+    const which = m === 'AzureCliCredential' && kase.cliTenant ? kase.cliTenant : own?.tenant;
+    const tenant = which === 'sandbox' ? sb.tenantId : which === 'unknown' ? UNKNOWN_TENANT : undefined;
+    const kwargs = { ...(tenant ? { tenant_id: tenant } : {}), ...(own?.processTimeout !== undefined ? { process_timeout: own.processTimeout } : {}) };
+    if (Object.keys(kwargs).length) out[m] = kwargs;
+  }
+  return out;
+}
 const memberSource = (kase: Case, sb: Sandbox): string => kase.members.map((m) => {
-  const tenant = m === 'AzureCliCredential' ? cliTenantOf(kase, sb) : undefined;
-  return tenant ? `${m}(tenant_id="${tenant}")` : `${m}()`;
+  const kwargs = memberKwargs(kase, sb)[m] ?? {};
+  return `${m}(${Object.entries(kwargs).map(([k, v]) => `${k}=${typeof v === 'string' ? `"${v}"` : v}`).join(', ')})`;
 }).join(', ');
 
 let sb: Sandbox;
@@ -118,8 +166,9 @@ after(async () => {
 for (const kase of CASES) {
   const scenario = SCENARIOS.find((s) => s.name === kase.scenario);
   assert.ok(scenario, kase.scenario);
-  describe(`ChainedTokenCredential(${kase.members.join(', ')})${kase.cliTenant ? ` with the CLI's tenant_id (${kase.cliTenant})` : ''} — ${scenario.title}`, () => {
-    for (const key of KEYS) {
+  const keywords = Object.entries(kase.memberKeywords ?? {}).map(([m, k]) => `${m}(${[k.tenant ? `tenant_id: ${k.tenant}` : '', k.processTimeout !== undefined ? `process_timeout=${k.processTimeout}` : ''].filter(Boolean).join(', ')})`);
+  describe(`ChainedTokenCredential(${kase.members.join(', ')})${kase.cliTenant ? ` with the CLI's tenant_id (${kase.cliTenant})` : ''}${keywords.length ? ` with ${keywords.join(', ')}` : ''} — ${scenario.title}`, () => {
+    for (const key of kase.keys ?? KEYS) {
       test(key, { timeout: 120_000 }, async (t) => {
         const env = usableInterpreter(t, envs[key]);
         if (!env) return;
@@ -138,12 +187,12 @@ for (const kase of CASES) {
           chained: chainedMembersOf(call!),
         });
 
-        const tenant = cliTenantOf(kase, sb);
-        const run = await runProcess(env.python, ['-c', SCRIPT, JSON.stringify(kase.members), JSON.stringify(tenant ? { AzureCliCredential: { tenant_id: tenant } } : {})], { env: processEnv, timeoutMs: 90_000 });
+        const run = await runProcess(env.python, ['-c', SCRIPT, JSON.stringify(kase.members), JSON.stringify(memberKwargs(kase, sb))], { env: processEnv, timeoutMs: 90_000 });
         assert.equal(run.exitCode, 0, run.stderr);
         const python = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as PythonRun;
 
         const expected = 'outcome' in kase.expect ? kase.expect : kase.expect[key];
+        assert.ok(expected, `an expectation for ${key}`);
         assert.deepEqual({ outcome: python.verdict.outcome, credential: python.verdict.credential }, expected, `the real library: ${python.verdict.message}`);
         assert.deepEqual({ outcome: report.verdict.outcome, credential: report.verdict.credential }, expected, `the engine: ${report.verdict.message}`);
         assert.deepEqual(
@@ -152,9 +201,14 @@ for (const kase of CASES) {
           'each member Python reached, with the same status',
         );
         assert.deepEqual(report.sources.map((s) => s.credential), [...kase.members], 'the rows are the members, in order');
-        if (kase.cliTenant) assert.ok(!report.notes?.some((n) => n.includes('tenant_id')), `tenant_id is applied, not noted: ${String(report.notes)}`);
-        if (kase.cliTenant === 'sandbox') assert.equal(report.sources[0]!.identity?.tenantId, sb.tenantId);
-        if (python.verdict.outcome === 'failure') {
+        if (kase.cliTenant || kase.memberKeywords) assert.ok(!report.notes?.some((n) => /tenant_id|process_timeout/.test(n)), `applied, not noted: ${String(report.notes)}`);
+        const sandboxTenant = kase.cliTenant === 'sandbox' || Object.values(kase.memberKeywords ?? {}).some((k) => k.tenant === 'sandbox');
+        if (sandboxTenant && report.verdict.outcome === 'token') assert.equal(report.sources[0]!.identity?.tenantId, sb.tenantId);
+        if (python.verdict.outcome === 'constructor-error') {
+          assert.equal(python.verdict.type, 'TypeError');
+          assert.equal(report.verdict.exceptionType, 'TypeError');
+          assert.equal(report.verdict.message, `TypeError: ${python.verdict.message}`);
+        } else if (python.verdict.outcome === 'failure') {
           assert.equal(python.verdict.type, 'ClientAuthenticationError');
           assert.match(python.verdict.message, /^ChainedTokenCredential failed to retrieve a token from the included credentials\./);
           assert.match(report.verdict.message, /^ChainedTokenCredential failed to retrieve a token from the included credentials\./);
@@ -173,6 +227,11 @@ const VERIFIED: readonly Case[] = [
   { scenario: 'env-service-principal-secret', members: ['AzureCliCredential', 'EnvironmentCredential'], expect: { outcome: 'token', credential: 'AzureCliCredential' } },
   { scenario: 'az-error', members: ['AzureCliCredential', 'AzurePowerShellCredential'], expect: { outcome: 'failure', credential: 'AzureCliCredential' } },
   { scenario: 'env-service-principal-secret', members: ['AzureCliCredential', 'EnvironmentCredential'], cliTenant: 'unknown', expect: UNKNOWN_TENANT_EXPECT },
+  // The member's process_timeout is passed to the real library too: az times out, or 1.13.0b2 raises TypeError.
+  {
+    scenario: 'az-slow-process-timeout', members: ['AzureCliCredential', 'AzurePowerShellCredential'], memberKeywords: { AzureCliCredential: { processTimeout: 2 } },
+    expect: { debian12: { outcome: 'constructor-error', credential: 'AzureCliCredential' }, debian13: { outcome: 'token', credential: 'AzurePowerShellCredential' }, debiansid: { outcome: 'token', credential: 'AzurePowerShellCredential' } },
+  },
 ];
 for (const kase of VERIFIED) {
   const scenario = SCENARIOS.find((s) => s.name === kase.scenario)!;
@@ -193,9 +252,10 @@ for (const kase of VERIFIED) {
         const report = await engine.evaluate({ env: processEnv, keywordArguments: {}, chained, interpreter: detected, signal });
         const verification = await engine.verify({ env: processEnv, keywordArguments: {}, chained, interpreter: detected, signal, interpreterPath: env.python, report });
         const expected = 'outcome' in kase.expect ? kase.expect : kase.expect[key];
+        assert.ok(expected, `an expectation for ${key}`);
         assert.deepEqual({ outcome: verification.verdict.outcome, credential: verification.verdict.credential }, expected, verification.verdict.message);
         assert.equal(verification.agrees, true, verification.differences.join('\n'));
-        assert.deepEqual((verification as { chain?: readonly string[] | null }).chain, [...kase.members], 'Python built the members, in order');
+        if (expected.outcome !== 'constructor-error') assert.deepEqual((verification as { chain?: readonly string[] | null }).chain, [...kase.members], 'Python built the members, in order');
       });
     }
   });

@@ -70,8 +70,9 @@ test('a member the source cannot tell: the verdict says it is not known, and nam
   assert.match(report.verdict.message, /member 2 \(app\.fallback\) is not a credential built in the call/);
   assert.ok(report.notes?.some((n) => n.includes('the members after it are not modelled')));
 
-  const withKeywords = await chainOf('ChainedTokenCredential(AzureCliCredential(tenant_id="t", process_timeout=30))', path, '1.23.1');
-  assert.ok(withKeywords.notes?.includes("ChainedTokenCredential's member 1 (AzureCliCredential): its keyword arguments process_timeout are not modelled; it is checked as if called without them."), String(withKeywords.notes));
+  // tenant_id and process_timeout are applied; what is not modelled is named.
+  const withKeywords = await chainOf('ChainedTokenCredential(AzureCliCredential(tenant_id="t", process_timeout=30, additionally_allowed_tenants=["*"]))', path, '1.23.1');
+  assert.ok(withKeywords.notes?.includes("ChainedTokenCredential's member 1 (AzureCliCredential): its keyword arguments additionally_allowed_tenants are not modelled; it is checked as if called without them."), String(withKeywords.notes));
 
   const broken = fakeAz('unknown-broken', 'ERROR: unexpected');
   const decided = await chainOf('ChainedTokenCredential(AzureCliCredential(), app.fallback)', broken, '1.23.1');

@@ -184,7 +184,7 @@ const CORE_VIEW_FILES = [
   // The team wizards: groups, members, roles, the request for an administrator.
   ...['commands', 'facade', 'groups', 'names', 'recommend', 'roleAssignments'].map((name) => join('src', 'core', 'team', `${name}.ts`)),
   // The texts about the code: client-access hovers and Problems, runtime-error explanations, legacy auth.
-  ...['clientAccess', 'codeProblems', 'errorExplanation', 'legacyAuth'].map((name) => join('src', 'core', 'code', `${name}.ts`)),
+  ...['clientAccess', 'codeProblems', 'errorExplanation', 'legacyAuth', 'codeModel'].map((name) => join('src', 'core', 'code', `${name}.ts`)),
   // Azure's refusals and failures explained, with the fix that fits the API and the active source.
   join('src', 'core', 'azure', 'errors.ts'),
   // The Access view's problems while it loads.
@@ -312,7 +312,7 @@ test('the core scanner sees what it is meant to see', () => {
  * and the library's names and the commands (azure-dev-auth, azure-identity, chain, whoami, roles, [options]), identifiers (AzureCliCredential, authorityHost,
  * AZURE_TENANT_ID, exclude_<…>=True, SIGINT), paths, file names and versions, and commands to paste (az …).
  */
-const CLI_CODE_TOKEN = /^(?:-{1,2}[a-z][a-z0-9-]*|azure-dev-auth|azure-identity|chain|whoami|roles|\[options\]|[A-Z][A-Z0-9_|]*|[A-Za-z]+(?:[A-Z][a-z0-9]*)+|\S*[_=/0-9$]\S*|\S*\.\w\S*)[,.:;)(`'"]*$/;
+const CLI_CODE_TOKEN = /^(?:-{1,2}[a-z][a-z0-9-]*|azure-dev-auth|azure-identity|chain|whoami|roles|\[options\]|[A-Z][A-Z0-9_|]*(?:\[:[A-Z][A-Z0-9_]*\])?|[A-Za-z]+(?:[A-Z][a-z0-9]*)+|\S*[_=/0-9$]\S*|\S*\.\w\S*)[,.:;)(`'"]*$/;
 
 /** Single words of the CLI's sources that are program words, not English to translate, and why. */
 const CLI_NOT_TRANSLATED = new Map<string, string>([

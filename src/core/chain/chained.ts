@@ -11,23 +11,44 @@ export type ChainedMember =
   /** `ignoredKeywords`: the keyword arguments written in the member's call, which the model does not apply yet. */
   | {
     readonly kind: 'credential'; readonly credential: CredentialName; readonly ignoredKeywords: readonly string[];
-    /** `tenant_id=` as a literal the library accepts (AzureCliCredential): az runs with `--tenant` for it. */
+    /**
+     * `tenant_id=` as a literal the library accepts (AzureCliCredential, AzureDeveloperCliCredential,
+     * AzurePowerShellCredential): az runs with `--tenant`, azd with `--tenant-id`, PowerShell's script with TenantId.
+     */
     readonly tenantId?: string;
+    /** `process_timeout=` as a positive literal number (the three developer tools): the tool's timeout, in seconds. */
+    readonly processTimeoutSeconds?: number;
+    /**
+     * `process_timeout` is written at all (whatever its value): versions without that keyword raise TypeError when
+     * the member is built (azure-identity 1.13.0b2).
+     */
+    readonly writesProcessTimeout?: boolean;
   }
   /** `text`: the argument as written (bounded by the reader); `why`: what cannot be known about it. */
   | { readonly kind: 'unknown'; readonly text: string; readonly why: string };
+
+/** The members whose own tenant_id and process_timeout the model applies: they run a developer tool. */
+const DEVELOPER_TOOLS = new Set<CredentialName>(['AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential']);
 
 /** The members of a `ChainedTokenCredential(...)` call, in order. */
 export function chainedMembersOf(call: CredentialCall): ChainedMember[] {
   const members: ChainedMember[] = call.positional.map((argument): ChainedMember => {
     if ('kind' in argument) return { kind: 'unknown', text: argument.text, why: 'is not a credential built in the call, so what it is is known only when the code runs' };
     if (isCredentialName(argument.credential)) {
-      const tenant = argument.credential === 'AzureCliCredential' ? argument.keywords.get('tenant_id') : undefined;
+      const tool = DEVELOPER_TOOLS.has(argument.credential);
+      const tenant = tool ? argument.keywords.get('tenant_id') : undefined;
       // Only a tenant the library's validate_tenant_id accepts (1.23+ raises ValueError for any other): "" means none.
       const tenantId = tenant?.kind === 'string' && /^[0-9A-Za-z.-]*$/.test(tenant.value) ? tenant.value : undefined;
-      const applied = new Set(tenantId !== undefined ? ['tenant_id'] : []);
+      const timeout = tool ? argument.keywords.get('process_timeout') : undefined;
+      // subprocess's timeout: a positive number of seconds (0 or less would end the tool before it starts).
+      const processTimeoutSeconds = timeout?.kind === 'number' && timeout.value > 0 ? timeout.value : undefined;
+      const applied = new Set([...(tenantId !== undefined ? ['tenant_id'] : []), ...(processTimeoutSeconds !== undefined ? ['process_timeout'] : [])]);
       const ignoredKeywords = [...[...argument.keywords.keys()].filter((k) => !applied.has(k)), ...(argument.keywordSpread ? ['**kwargs'] : [])];
-      return { kind: 'credential', credential: argument.credential, ignoredKeywords, ...(tenantId ? { tenantId } : {}) };
+      return {
+        kind: 'credential', credential: argument.credential, ignoredKeywords, ...(tenantId ? { tenantId } : {}),
+        ...(processTimeoutSeconds !== undefined ? { processTimeoutSeconds } : {}),
+        ...(tool && argument.keywords.has('process_timeout') ? { writesProcessTimeout: true } : {}),
+      };
     }
     return { kind: 'unknown', text: `${argument.calledAs}(…)`, why: `is a ${argument.credential}, which the chain model does not cover yet` };
   });
@@ -39,7 +60,8 @@ export function chainedMembersOf(call: CredentialCall): ChainedMember[] {
 export function memberText(member: ChainedMember): string {
   if (member.kind === 'unknown') return member.text;
   const tenant = member.tenantId ? [`tenant_id="${member.tenantId}"`] : [];
-  return `${member.credential}(${[...tenant, ...member.ignoredKeywords.map((k) => (k === '**kwargs' ? k : `${k}=…`))].join(', ')})`;
+  const timeout = member.processTimeoutSeconds !== undefined ? [`process_timeout=${member.processTimeoutSeconds}`] : [];
+  return `${member.credential}(${[...tenant, ...timeout, ...member.ignoredKeywords.map((k) => (k === '**kwargs' ? k : `${k}=…`))].join(', ')})`;
 }
 
 /** The tenant each member passes (`tenant_id=`), by credential; the first member of a class counts, as in the rows. */
@@ -53,6 +75,44 @@ export function memberTenants(members: readonly ChainedMember[]): Partial<Record
     if (member.tenantId) tenants[member.credential] = member.tenantId;
   }
   return tenants;
+}
+
+/** The `process_timeout=` each member passes, by credential; the first member of a class counts, as in the rows. */
+export function memberProcessTimeouts(members: readonly ChainedMember[]): Partial<Record<CredentialName, number>> {
+  const timeouts: Partial<Record<CredentialName, number>> = {};
+  const seen = new Set<CredentialName>();
+  for (const member of members) {
+    if (member.kind === 'unknown') break;
+    if (seen.has(member.credential)) continue;
+    seen.add(member.credential);
+    if (member.processTimeoutSeconds !== undefined) timeouts[member.credential] = member.processTimeoutSeconds;
+  }
+  return timeouts;
+}
+
+/**
+ * The TypeError Python raises while building the members, in a version whose developer-tool credentials take no
+ * `process_timeout` (1.13.0b2): arguments are evaluated left to right, so the first such member raises.
+ */
+export function memberConstructorError(members: readonly ChainedMember[], versionHasProcessTimeout: boolean): { readonly credential: CredentialName; readonly exceptionType: 'TypeError'; readonly message: string } | undefined {
+  if (versionHasProcessTimeout) return undefined;
+  for (const member of members) {
+    if (member.kind === 'unknown') return undefined;
+    if (member.writesProcessTimeout) {
+      return { credential: member.credential, exceptionType: 'TypeError', message: `${member.credential}.__init__() got an unexpected keyword argument 'process_timeout'` };
+    }
+  }
+  return undefined;
+}
+
+/** What Verify with Python needs to build the members as the code does: the modelled ones, in order, with their keywords. */
+export function verifyMembers(members: readonly ChainedMember[]): {
+  chained: CredentialName[]; chainedTenants: Partial<Record<CredentialName, string>>;
+  chainedProcessTimeouts: Partial<Record<CredentialName, number>>; chainedWritesProcessTimeout: CredentialName[];
+} {
+  const { order } = modelledPrefix(members);
+  const writes = members.flatMap((m) => (m.kind === 'credential' && m.writesProcessTimeout && order.includes(m.credential) ? [m.credential] : []));
+  return { chained: order, chainedTenants: memberTenants(members), chainedProcessTimeouts: memberProcessTimeouts(members), chainedWritesProcessTimeout: [...new Set(writes)] };
 }
 
 /** The rules of a version applied to standalone credentials in the given order. */

@@ -16,7 +16,7 @@ import { visualStudioCodeProbe } from './sources/visualStudioCode';
 import { workloadIdentityConfigured, workloadIdentityProbe } from './sources/workloadIdentity';
 import { readBoundedText } from '../files/boundedRead';
 import { redactSecrets, secretsOf } from '../redact';
-import { ignoredKeywordNotes, memberTenants, modelledPrefix, standaloneBehaviour } from './chained';
+import { ignoredKeywordNotes, memberConstructorError, memberProcessTimeouts, memberTenants, modelledPrefix, standaloneBehaviour } from './chained';
 import type { ChainInputs, ChainReport, CredentialName, Verdict } from './types';
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
 import { WorkspaceProgramError } from './workspacePrograms';
@@ -104,6 +104,8 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     ? { excluded: {}, reasons: {}, unknownKeywords: [], error: undefined }
     : planExclusions(behaviour, inputs.keywordArguments.exclude ?? {}, env, inputs.keywordArguments.requireEnvvar);
   chainError ??= plan.error;
+  // A member's process_timeout in a version whose tools take none: building it raises TypeError.
+  if (inputs.chained) chainError ??= memberConstructorError(inputs.chained, behaviour.processTimeout.keyword !== null);
   for (const keyword of plan.unknownKeywords) notes.push(`${keyword} is not a keyword of ${behaviour.label}; it was ignored.`);
   if (!chained && inputs.keywordArguments.processTimeoutSeconds !== undefined && behaviour.processTimeout.keyword === null) {
     notes.push(`${behaviour.label} has no process_timeout keyword: az and pwsh get its fixed ${behaviour.processTimeout.defaultSeconds} s.`);
@@ -128,7 +130,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     platform,
     wsl: platform === 'linux' && release().toLowerCase().includes('microsoft'),
     programPolicy: { trustedPath: inputs.trustedPath, allowedPrograms: inputs.allowedPrograms ?? [], workingDirectory: inputs.workingDirectory },
-    ...(inputs.chained ? { memberTenants: memberTenants(inputs.chained) } : {}),
+    ...(inputs.chained ? { memberTenants: memberTenants(inputs.chained), memberProcessTimeouts: memberProcessTimeouts(inputs.chained) } : {}),
   };
 
   // The developer tools are the slow probes (a process each, seconds when a tool is slow): their processes start

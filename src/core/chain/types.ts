@@ -1,6 +1,7 @@
 // The shapes the chain engine produces and consumes. `ChainReport` is exactly what `azure-dev-auth chain --json`
 // prints; the views, the status bar and the verification all read it. Pure data: no functions, no `vscode`.
 import type { ChainedMember } from './chained';
+import type { CodeCallModel } from '../code/codeModel';
 import type { ToolDisagreement } from './disagreement';
 
 /** Python class names of DefaultAzureCredential's sources, as the library spells them. */
@@ -77,6 +78,8 @@ export interface Verdict {
   readonly message: string;
   /** For 'constructor-error': the Python exception class DefaultAzureCredential() raises ("ValueError", …). */
   readonly exceptionType?: string;
+  /** For 'constructor-error' of a ChainedTokenCredential(...) call (a member's constructor raised): that call raises. */
+  readonly raisingCall?: 'ChainedTokenCredential';
 }
 
 export interface Verification {
@@ -128,7 +131,12 @@ export interface ChainReport {
   readonly rules?: RulesProvenance;
   /** The signed-in places (tools, VS Code, .env) name different users or tenants: who wins, who the others are. */
   readonly disagreement?: ToolDisagreement;
+  /** The code's call this check modelled (`chain --code`), and the command-line flags that override it or do not apply. */
+  readonly code?: CodeCallModel & { readonly overrides: CodeOverrides };
 }
+
+/** Command-line flags (`--exclude AzureCliCredential`) against the code's call: applied over it, or not applicable. */
+export interface CodeOverrides { readonly applied: readonly string[]; readonly notApplied: readonly string[] }
 
 /** `exclude_*` keywords (by credential class name; true = exclude_…=True, false = exclude_…=False) and `process_timeout`. */
 export interface KeywordArguments {

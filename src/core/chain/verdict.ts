@@ -79,7 +79,10 @@ export function applyVerdict(
   if (chainError) {
     return {
       sources: ordered.map(notReached),
-      verdict: { outcome: 'constructor-error', credential: chainError.credential, message: redact(`${chainError.exceptionType}: ${chainError.message}`), exceptionType: chainError.exceptionType },
+      verdict: {
+        outcome: 'constructor-error', credential: chainError.credential, message: redact(`${chainError.exceptionType}: ${chainError.message}`), exceptionType: chainError.exceptionType,
+        ...(chainClass === 'ChainedTokenCredential' ? { raisingCall: 'ChainedTokenCredential' as const } : {}),
+      },
     };
   }
 
@@ -90,7 +93,10 @@ export function applyVerdict(
     return {
       // Python never calls get_token: nothing is reached, but this source's constructor is where it ends.
       sources: ordered.map((r) => (r === raising ? sourceResult(r, false, true, redact) : notReached(r))),
-      verdict: { outcome: 'constructor-error', credential: raising.credential, message: redact(`${error.exceptionType}: ${error.message}`), exceptionType: error.exceptionType },
+      verdict: {
+        outcome: 'constructor-error', credential: raising.credential, message: redact(`${error.exceptionType}: ${error.message}`), exceptionType: error.exceptionType,
+        ...(chainClass === 'ChainedTokenCredential' ? { raisingCall: 'ChainedTokenCredential' as const } : {}),
+      },
     };
   }
 

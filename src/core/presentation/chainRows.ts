@@ -11,7 +11,7 @@ export type PresentableSource = Pick<SourceResult,
 
 export type PresentableIdentity = TokenIdentity;
 
-export type PresentableVerdict = Pick<Verdict, 'outcome' | 'credential' | 'message'>;
+export type PresentableVerdict = Pick<Verdict, 'outcome' | 'credential' | 'message'> & Partial<Pick<Verdict, 'raisingCall'>>;
 
 /** What a row shows, in the words of a developer: the Python code's fate at this source. */
 export type RowState =
@@ -181,10 +181,16 @@ export function verdictHeadline(verdict: PresentableVerdict, sources: readonly P
     const who = fullIdentity(sources.find((s) => s.credential === verdict.credential)?.identity ?? null);
     return who ? l10n.t('Python signs in as {0} through {1}', who, displayName(verdict.credential)) : l10n.t('Python signs in through {0}', displayName(verdict.credential));
   }
-  if (verdict.outcome === 'constructor-error') return l10n.t('DefaultAzureCredential() itself raises: {0}', firstLine(verdict.message));
+  if (verdict.outcome === 'constructor-error') {
+    return verdict.raisingCall
+      ? l10n.t('{0}(...) raises while building {1}: {2}', verdict.raisingCall, verdict.credential ?? l10n.t('a member'), firstLine(verdict.message))
+      : l10n.t('DefaultAzureCredential() itself raises: {0}', firstLine(verdict.message));
+  }
   if (verdict.outcome === 'not-checked') {
     const source = sources.find((s) => s.credential === verdict.credential);
     const where = verdict.credential ? displayName(verdict.credential) : l10n.t('A source');
+    // No source held back (a ChainedTokenCredential member the source cannot tell): the verdict says what is unknown.
+    if (!source) return l10n.t('Not checked: {0}', firstLine(verdict.message));
     if (source?.unverifiedProgram) return l10n.t("Not checked: {0} would run the workspace's {1}", where, source.unverifiedProgram);
     return source?.unverifiedHost
       ? l10n.t('Not checked: {0} would send {1} to {2}', where, unverifiedPayload(source), source.unverifiedHost)

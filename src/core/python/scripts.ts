@@ -201,17 +201,33 @@ _started = time.monotonic()
 # "chained": the code's ChainedTokenCredential(...) of explicit credentials, built as the code builds it (each member
 # called without arguments, in the order written) instead of DefaultAzureCredential.
 _chained = _config.get("chained")
+_building = None
 try:
     if isinstance(_chained, list):
         import azure.identity as _identity
         from azure.identity import ChainedTokenCredential
         _tenants = _config.get("chainedTenants") or {}
-        _credential = ChainedTokenCredential(*[getattr(_identity, _name)(**({"tenant_id": _tenants[_name]} if _name in _tenants else {}))
-                                               for _name in _chained if _name in _NAMES])
+        _timeouts = _config.get("chainedProcessTimeouts") or {}
+        _written = _config.get("chainedWritesProcessTimeout") or []
+        def _member_kwargs(_name):
+            _kw = {"tenant_id": _tenants[_name]} if _name in _tenants else {}
+            if _name in _timeouts:
+                _kw["process_timeout"] = _timeouts[_name]
+            elif _name in _written:
+                _kw["process_timeout"] = 10
+            return _kw
+        _built = []
+        for _name in _chained:
+            if _name in _NAMES:
+                # A keyword the version lacks raises TypeError before the member's __init__ runs: name it here.
+                _building = _name
+                _built.append(getattr(_identity, _name)(**_member_kwargs(_name)))
+        _building = None
+        _credential = ChainedTokenCredential(*_built)
     else:
         _credential = DefaultAzureCredential(**_kwargs)
 except Exception as ex:
-    _send("constructor-error", exception=type(ex).__name__, message=_message(ex), credential=_raised_in(ex.__traceback__),
+    _send("constructor-error", exception=type(ex).__name__, message=_message(ex), credential=_raised_in(ex.__traceback__) or _building,
           elapsedMs=round((time.monotonic() - _started) * 1000))
     sys.exit(0)
 # 1.24+ puts a stand-in (FailedDACCredential) where a WorkloadIdentityCredential's constructor raised: it reports

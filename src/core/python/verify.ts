@@ -306,6 +306,10 @@ export interface RunDefaultAzureCredentialOptions {
   readonly chained?: readonly CredentialName[];
   /** The `tenant_id=` a member of `chained` is built with, by credential. */
   readonly chainedTenants?: Readonly<Partial<Record<CredentialName, string>>>;
+  /** The `process_timeout=` a member of `chained` is built with, by credential. */
+  readonly chainedProcessTimeouts?: Readonly<Partial<Record<CredentialName, number>>>;
+  /** Members that write `process_timeout` (a version without the keyword raises TypeError building them). */
+  readonly chainedWritesProcessTimeout?: readonly CredentialName[];
 }
 
 /** Runs DefaultAzureCredential in the interpreter and reads what it did. Never throws for the library's own errors. */
@@ -316,6 +320,8 @@ export async function runPythonDefaultAzureCredential(options: RunDefaultAzureCr
     keywords: booleanKeywords(options.keywordArguments),
     processTimeout: options.keywordArguments.processTimeoutSeconds ?? null,
     ...(options.chained ? { chained: options.chained, chainedTenants: options.chainedTenants ?? {} } : {}),
+    ...(options.chainedProcessTimeouts ? { chainedProcessTimeouts: options.chainedProcessTimeouts } : {}),
+    ...(options.chainedWritesProcessTimeout ? { chainedWritesProcessTimeout: options.chainedWritesProcessTimeout } : {}),
   };
   const result = await runProcess(options.python, ['-c', VERIFY_SCRIPT, JSON.stringify(config)], {
     env: options.env, cwd: options.cwd ?? tmpdir(), timeoutMs, signal: options.signal,

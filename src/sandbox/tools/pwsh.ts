@@ -224,7 +224,7 @@ async function main(): Promise<number> {
       default: break;
     }
     const resource = option(script, 'ResourceUrl') ?? /ResourceUrl\s*=\s*"([^"]*)"/i.exec(script)?.[1] ?? 'https://management.azure.com/';
-    const tenant = option(script, 'TenantId') ?? /\$tenantId\s*=\s*"([^"]*)"/i.exec(script)?.[1];
+    const tenant = option(script, 'TenantId') ?? /\$tenantId\s*=\s*['"]([^'"]*)['"]/i.exec(script)?.[1];
     const result = await token(resource, tenant);
     // ConvertTo-Json renders a DateTimeOffset as ISO 8601 with offset in PowerShell 7.
     const expires = new Date(result.expiresOn * 1000).toISOString().replace(/\.\d+Z$/, '+00:00');

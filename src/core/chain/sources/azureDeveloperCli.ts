@@ -13,9 +13,11 @@ const UNEXPECTED_OUTPUT_HELP = 'To mitigate this issue, please refer to the trou
 
 export function azdCommand(ctx: ProbeContext): ToolCommand {
   const azd = ctx.behaviour.azd;
+  // A standalone AzureDeveloperCliCredential(tenant_id=…) adds `--tenant-id` after the scopes, as the library does.
+  const tenant = ctx.memberTenants?.AzureDeveloperCliCredential;
   return {
     program: 'azd',
-    args: ['auth', 'token', '--output', 'json', ...(azd?.noPrompt ? ['--no-prompt'] : []), '--scope', MANAGEMENT_SCOPE],
+    args: ['auth', 'token', '--output', 'json', ...(azd?.noPrompt ? ['--no-prompt'] : []), '--scope', MANAGEMENT_SCOPE, ...(tenant ? ['--tenant-id', tenant] : [])],
     extraEnv: { NO_COLOR: 'true' },
     invocation: azd?.invocation ?? 'exec',
   };

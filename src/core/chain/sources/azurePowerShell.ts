@@ -34,7 +34,9 @@ export function powerShellScript(behaviour: ChainBehaviour, resource: string, te
 }
 
 export function pwshCommand(ctx: ProbeContext): ToolCommand {
-  const encoded = Buffer.from(powerShellScript(ctx.behaviour, MANAGEMENT_RESOURCE), 'utf16le').toString('base64');
+  // A standalone AzurePowerShellCredential(tenant_id=…) passes its tenant into the script (validated: letters, digits, '.', '-').
+  const tenant = ctx.memberTenants?.AzurePowerShellCredential ?? '';
+  const encoded = Buffer.from(powerShellScript(ctx.behaviour, MANAGEMENT_RESOURCE, tenant), 'utf16le').toString('base64');
   return {
     program: 'pwsh',
     args: [...ctx.behaviour.pwsh.flags, '-EncodedCommand', encoded],

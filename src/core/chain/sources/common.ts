@@ -38,6 +38,8 @@ export interface ProbeContext {
   readonly wsl: boolean;
   /** A ChainedTokenCredential member's own `tenant_id=`, by credential (DefaultAzureCredential passes none). */
   readonly memberTenants?: Readonly<Partial<Record<CredentialName, string>>>;
+  /** A ChainedTokenCredential's members' own `process_timeout=`, by credential: that tool's timeout instead of the default. */
+  readonly memberProcessTimeouts?: Readonly<Partial<Record<CredentialName, number>>>;
   /** Which programs found on PATH a check may run (undefined: all, for callers that know no other PATH). */
   readonly programPolicy?: ProgramPolicy;
 }

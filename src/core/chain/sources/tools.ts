@@ -29,14 +29,18 @@ export function pythonArgv(command: ToolCommand, resolved: string | undefined): 
   return [resolved ?? command.program, ...command.args];
 }
 
+/** The credential that runs each tool (whose own process_timeout= applies to it). */
+const TOOL_CREDENTIALS = { az: 'AzureCliCredential', azd: 'AzureDeveloperCliCredential', pwsh: 'AzurePowerShellCredential' } as const;
+
 export async function runTool(ctx: ProbeContext, command: ToolCommand): Promise<ToolRun> {
   // Throws WorkspaceProgramError for a program the workspace's PATH entry finds: the engine reports "not checked".
   const file = resolveProgram(command.program, ctx.env, ctx.programPolicy);
   if (!file) return { kind: 'not-found' };
+  const seconds = ctx.memberProcessTimeouts?.[TOOL_CREDENTIALS[command.program]] ?? ctx.processTimeoutSeconds;
   const result: RunResult = await runProcess(file, command.args, {
     env: { ...ctx.env, ...command.extraEnv },
     cwd: SAFE_WORKING_DIR,
-    timeoutMs: Math.max(1, Math.round(ctx.processTimeoutSeconds * 1000)),
+    timeoutMs: Math.max(1, Math.round(seconds * 1000)),
     signal: ctx.signal,
   });
   if (result.cancelled) return { kind: 'cancelled' };

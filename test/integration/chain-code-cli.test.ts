@@ -1,0 +1,127 @@
+// `azure-dev-auth chain --code app.py` as a user runs it (dist/cli.js, the bundled grammar beside it) against the
+// sandbox, with alice signed in to az, azd and Azure PowerShell, for the real azure-identity of Debian 12 (1.13.0b2),
+// Debian 13 (1.23.1) and sid (1.26.0b3): the code's `DefaultAzureCredential(exclude_cli_credential=True)` moves the
+// winner past Azure CLI with no flag given, `--verify` runs that very call in the real library and agrees, a flag on
+// the command line overrides the code, and a ChainedTokenCredential file is checked as its members in order.
+//
+// Run inside the loopback-only namespace (the managed identity endpoint is the sandbox's).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { ChainReport } from '../../src/core/chain/types';
+import { signInDemoDeveloper } from '../../src/sandbox/demo';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { ensurePythonAzureIdentityEnvs, type PythonAzureIdentityEnv } from '../harness/python-envs.mjs';
+import type { PythonKey } from './chain-scenarios';
+import { usableInterpreter } from './helpers/pythonEnvs';
+import { ensureToolsBuilt, repoRoot, run } from './helpers/sandbox';
+
+const CLI = join(repoRoot, 'dist', 'cli.js');
+const KEYS: readonly PythonKey[] = ['debian12', 'debian13', 'debiansid'];
+let sb: Sandbox;
+let envs: Awaited<ReturnType<typeof ensurePythonAzureIdentityEnvs>>;
+const scratch = mkdtempSync(join(tmpdir(), 'chain-code-cli-'));
+const home = join(scratch, 'home');
+const project = join(scratch, 'project');
+
+before(async () => {
+  assert.ok(existsSync(CLI), 'dist/cli.js is built (node build.mjs) before the suites run');
+  envs = await ensurePythonAzureIdentityEnvs();
+  await ensureToolsBuilt();
+  sb = await startSandbox();
+  mkdirSync(home);
+  mkdirSync(project);
+  await signInDemoDeveloper(sb, home, 'alice');
+  writeFileSync(join(project, 'app.py'), [
+    'from azure.identity import DefaultAzureCredential',
+    '',
+    'credential = DefaultAzureCredential(',
+    '    exclude_cli_credential=True,',
+    ')',
+    '',
+  ].join('\n'));
+  writeFileSync(join(project, 'chained.py'), [
+    'import azure.identity as ai',
+    '',
+    'def credential():',
+    '    return ai.ChainedTokenCredential(ai.AzurePowerShellCredential(), ai.AzureCliCredential())',
+    '',
+  ].join('\n'));
+});
+after(async () => {
+  await sb?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** The CLI run in the project folder, with the interpreter's own environment on top of the sandbox's tools. */
+async function chain(env: PythonAzureIdentityEnv, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const processEnv = { ...sb.toolEnv(home), ...sb.managedIdentityEnv('none'), NODE_EXTRA_CA_CERTS: sb.caFile, ...env.env };
+  const result = await run(process.execPath, [CLI, 'chain', '--python', env.python, ...args], { env: processEnv, cwd: project, timeoutMs: 150_000 });
+  return { code: result.code, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function report(env: PythonAzureIdentityEnv, args: string[]): Promise<ChainReport> {
+  const result = await chain(env, ['--json', ...args]);
+  assert.equal(result.code, 0, `exit status of chain ${args.join(' ')}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as ChainReport;
+}
+
+describe('chain --code app.py: DefaultAzureCredential(exclude_cli_credential=True)', () => {
+  for (const key of KEYS) {
+    test(key, { timeout: 400_000 }, async (t) => {
+      const env = usableInterpreter(t, envs[key]);
+      if (!env) return;
+      // Without the code, alice's az wins; the code's keyword moves the winner to Azure PowerShell, and the real
+      // library running that call agrees.
+      const plain = await report(env, []);
+      assert.equal(plain.verdict.credential, 'AzureCliCredential', plain.verdict.message);
+      assert.equal(plain.code, undefined);
+
+      const coded = await report(env, ['--code', 'app.py', '--verify']);
+      assert.equal(coded.verdict.outcome, 'token', coded.verdict.message);
+      assert.equal(coded.verdict.credential, 'AzurePowerShellCredential');
+      assert.equal(coded.sources.find((s) => s.credential === 'AzureCliCredential')?.status, 'excluded');
+      assert.equal(coded.code?.where, 'DefaultAzureCredential at app.py:3');
+      assert.equal(coded.code?.call, 'DefaultAzureCredential(exclude_cli_credential=True)');
+      assert.ok(coded.verification, 'the real library ran');
+      assert.equal(coded.verification.agrees, true, coded.verification.differences.join('\n'));
+      assert.equal(coded.verification.verdict.credential, 'AzurePowerShellCredential');
+
+      // A flag overrides the code, as a setting does in the view.
+      const overridden = await report(env, ['--code', 'app.py:3', '--include', 'AzureCliCredential']);
+      assert.equal(overridden.verdict.credential, 'AzureCliCredential', overridden.verdict.message);
+      assert.deepEqual(overridden.code?.overrides, { applied: ['--include AzureCliCredential'], notApplied: [] });
+    });
+  }
+});
+
+describe('chain --code chained.py: ChainedTokenCredential(AzurePowerShellCredential(), AzureCliCredential())', () => {
+  for (const key of KEYS) {
+    test(key, { timeout: 300_000 }, async (t) => {
+      const env = usableInterpreter(t, envs[key]);
+      if (!env) return;
+      const coded = await report(env, ['--code', 'chained.py', '--verify', '--exclude', 'AzurePowerShellCredential']);
+      assert.deepEqual(coded.sources.map((s) => s.credential), ['AzurePowerShellCredential', 'AzureCliCredential'], 'the members, in the order written');
+      assert.equal(coded.verdict.credential, 'AzurePowerShellCredential', 'its first member wins (DefaultAzureCredential would pick az), --exclude does not apply');
+      assert.equal(coded.verdict.message, 'ChainedTokenCredential acquired a token from AzurePowerShellCredential');
+      assert.deepEqual(coded.code?.overrides, { applied: [], notApplied: ['--exclude AzurePowerShellCredential'] });
+      assert.ok(coded.verification);
+      assert.equal(coded.verification.agrees, true, coded.verification.differences.join('\n'));
+      assert.equal(coded.verification.verdict.credential, 'AzurePowerShellCredential');
+
+      // What a person reads: the header names the call and its members, in order.
+      const text = await chain(env, ['--code', 'chained.py:4', '--exclude', 'AzurePowerShellCredential']);
+      assert.equal(text.code, 0, text.stderr);
+      const lines = text.stdout.split('\n');
+      assert.deepEqual(lines.slice(0, 4), [
+        'Code: ChainedTokenCredential at chained.py:4 — 2 members, in the order written',
+        '  ChainedTokenCredential(AzurePowerShellCredential(), AzureCliCredential())',
+        '  Not applied: --exclude AzurePowerShellCredential — ChainedTokenCredential has no such keywords',
+        '',
+      ]);
+      assert.match(text.stdout, /^ {2}1 {2}Azure PowerShell .*\n {2}2 {2}Azure CLI /m);
+    });
+  }
+});
