@@ -18,19 +18,29 @@ function wrap(line: string, width: number): string[] {
   return out;
 }
 
-/** Text whose own lines are kept, each line indented by `indent`, a too-long one continued under it. */
+/**
+ * The lines of `text` within `width`: its own line breaks while every line fits; once one does not (a longer
+ * translation), the whole text is filled again, so no word is left alone on a line between two of the original ones.
+ */
+function lay(text: string, width: number): string[] {
+  const own = text.split('\n');
+  if (own.every((line) => [...line].length <= width)) return own;
+  return wrap(own.map((line) => line.trim()).filter(Boolean).join(' '), width);
+}
+
+/** Text whose own lines are kept, each line indented by `indent`; one too long refills the text (see lay). */
 export function paragraph(text: string, indent = ''): string {
-  return text.split('\n').flatMap((line) => wrap(line, HELP_WIDTH - indent.length)).map((line) => `${indent}${line}`.trimEnd()).join('\n');
+  return lay(text, HELP_WIDTH - indent.length).map((line) => `${indent}${line}`.trimEnd()).join('\n');
 }
 
 /**
  * Rows of `name  description`: names (commands or options as typed) in a column, descriptions starting at `column`;
- * a description's own lines, and lines a translation makes too long, continue at `column` too.
+ * a description's own lines, or the refilled lines of one a translation makes too long (see lay), continue at `column`.
  */
 export function columns(rows: readonly (readonly [name: string, description: string])[], column: number, indent = '  '): string {
   const lines: string[] = [];
   for (const [name, description] of rows) {
-    const text = description.split('\n').flatMap((line) => wrap(line, HELP_WIDTH - column));
+    const text = lay(description, HELP_WIDTH - column);
     const head = `${indent}${name}`;
     // A name too long for its column gets a line of its own.
     if ([...head].length + 2 > column) lines.push(head);

@@ -101,7 +101,7 @@ function englishOutsideTranslation(text: string): string[] {
   for (let before = ''; before !== outside;) { before = outside; outside = outside.replace(/⟦[^⟦⟧]*⟧/g, ' '); }
   const typed = new Set<string>([...ALL_CREDENTIALS, 'azure-dev-auth', 'chain', 'whoami', 'roles', '[options]']);
   return outside.split(/[\s,.:;()]+/).filter((token) => /\p{L}{2}/u.test(token) && !typed.has(token)
-    && !/^-{1,2}[a-z][a-z0-9-]*$/.test(token) && !/^[A-Z][A-Z|]*$/.test(token));
+    && !/^-{1,2}[a-z][a-z0-9-]*$/.test(token) && !/^[A-Z][A-Z|]*[[\]]?$/.test(token)); // FILE[:LINE] splits into FILE[ and LINE]
 }
 
 /** The options a help lists at the start of its lines, in order. */
