@@ -78,10 +78,11 @@ async function main(): Promise<void> {
   const oneMs = performance.now() - t2;
 
   console.log(`code: ${FILES} Python files, ${(bytes / 1024 / 1024).toFixed(1)} MB, ${calls} credential constructions found`);
-  console.log(`  first analysis      ${firstMs.toFixed(0)} ms (${first.parsed} files parsed; goal 2000 ms: ratio ${(firstMs / 2000).toFixed(2)})`);
-  console.log(`  longest pause of the event loop during it: ${(delay.max / 1e6).toFixed(0)} ms`);
-  console.log(`  nothing changed     ${againMs.toFixed(0)} ms (${again.parsed} files parsed)`);
-  console.log(`  one file changed    ${oneMs.toFixed(0)} ms (${one.parsed} file parsed)`);
+  // Files read and files parsed differ: a file naming neither the Azure SDKs nor openai is read, never parsed.
+  console.log(`  first analysis      ${firstMs.toFixed(0)} ms (${first.read} files read, ${first.parsed} parsed; goal 2000 ms: ratio ${(firstMs / 2000).toFixed(2)})`);
+  console.log(`  longest pause of the event loop during it: ${(delay.max / 1e6).toFixed(0)} ms (goal under 50 ms)`);
+  console.log(`  nothing changed     ${againMs.toFixed(0)} ms (${again.read} files read, ${again.parsed} parsed)`);
+  console.log(`  one file changed    ${oneMs.toFixed(0)} ms (${one.read} file read, ${one.parsed} parsed)`);
 
   // The Problems panel's pass over every file of the index (what a chain check or an Access refresh redraws).
   const env = { AZURE_STORAGE_ACCOUNT_URL: 'https://stsandboxapp.blob.core.windows.net' };

@@ -34,7 +34,12 @@ export interface FileFacts {
 const NO_FACTS: FileFacts = { calls: [], clients: [], clientLineEnds: [], legacy: [] };
 
 export interface IndexUpdate {
-  /** Files parsed in this update (changed or new); the rest came from the index. */
+  /** Files read in this update (changed or new); the rest came from the index. */
+  readonly read: number;
+  /**
+   * Of the files read, those that were parsed: a file whose text names neither the Azure SDKs nor openai builds
+   * nothing the readers look for and is never parsed.
+   */
   readonly parsed: number;
   readonly skipped: readonly { readonly path: string; readonly reason: string }[];
   /** Files whose facts were re-read, and files that are gone: what a caller showing the facts redraws. */
@@ -86,6 +91,7 @@ export class CredentialIndex {
       if (!file || reads.has(i)) return;
       reads.set(i, read(file.path).then((text) => text, (error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
     };
+    let readCount = 0;
     let parsed = 0;
     let sliceStart = performance.now();
     for (let i = 0; i < toRead.length; i++) {
@@ -105,16 +111,20 @@ export class CredentialIndex {
         this.files.delete(file.path);
         continue;
       }
-      const facts = mayBuildAnything(text) ? await this.parse(text) : NO_FACTS;
+      readCount++;
+      let facts = NO_FACTS;
+      if (mayBuildAnything(text)) {
+        facts = await this.parse(text);
+        parsed++;
+      }
       this.files.set(file.path, { mtimeMs: file.mtimeMs, size: file.size, facts });
-      parsed++;
     }
     for (const path of [...this.files.keys()]) {
       if (present.has(path)) continue;
       this.files.delete(path);
       removed.push(path);
     }
-    return { parsed, skipped, changed, removed };
+    return { read: readCount, parsed, skipped, changed, removed };
   }
 
   private async parse(text: string): Promise<FileFacts> {

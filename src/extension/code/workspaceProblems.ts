@@ -122,7 +122,7 @@ export class WorkspaceProblems implements vscode.Disposable {
     this.index ??= engine.codeIndex();
     const started = performance.now();
     const update = await this.index.update([...this.stamps.values()], (path) => readFile(path, 'utf8'));
-    if (update.parsed) this.ctx.log.info(`Read ${update.parsed} Python file(s) of the workspace for problems in ${Math.round(performance.now() - started)} ms (${this.stamps.size} in the index).`);
+    if (update.read) this.ctx.log.info(`Read ${update.read} Python file(s) of the workspace for problems (${update.parsed} parsed) in ${Math.round(performance.now() - started)} ms (${this.stamps.size} in the index).`);
     for (const skipped of update.skipped) this.ctx.log.info(`Not checked for problems: ${vscode.workspace.asRelativePath(skipped.path)} (${skipped.reason}).`);
     for (const path of update.removed) this.collection.delete(vscode.Uri.file(path));
     await this.publish(update.changed, engine);
