@@ -4,8 +4,7 @@
 // pass over the same index: every file's track-1 and SDK-client problems, as after a chain check or an Access refresh
 // (clients are judged without an Access report here: the reading of the endpoint, through names and .env, is what is
 // timed). Prints numbers, never asserts.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, utimesSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtempSync, readFile, readFileSync, rmSync, statSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -52,7 +51,8 @@ async function main(): Promise<void> {
     paths.push(path);
   }
   const stamp = (path: string): SourceFile => { const s = statSync(path); return { path, mtimeMs: s.mtimeMs, size: s.size }; };
-  const read = (path: string) => readFile(path, 'utf8');
+  // Read as the extension reads a workspace's files (fs.readFile with a callback, see workspaceProblems.ts).
+  const read = (path: string) => new Promise<string>((resolve, reject) => readFile(path, 'utf8', (error, text) => (error ? reject(error) : resolve(text))));
   const bytes = paths.reduce((sum, p) => sum + statSync(p).size, 0);
 
   const index = new CredentialIndex();
@@ -78,10 +78,11 @@ async function main(): Promise<void> {
   const oneMs = performance.now() - t2;
 
   console.log(`code: ${FILES} Python files, ${(bytes / 1024 / 1024).toFixed(1)} MB, ${calls} credential constructions found`);
-  console.log(`  first analysis      ${firstMs.toFixed(0)} ms (${first.parsed} files parsed; goal 2000 ms: ratio ${(firstMs / 2000).toFixed(2)})`);
-  console.log(`  longest pause of the event loop during it: ${(delay.max / 1e6).toFixed(0)} ms`);
-  console.log(`  nothing changed     ${againMs.toFixed(0)} ms (${again.parsed} files parsed)`);
-  console.log(`  one file changed    ${oneMs.toFixed(0)} ms (${one.parsed} file parsed)`);
+  // The first file was read apart (above), with the parser's loading. Files read and files parsed differ: a file naming neither the Azure SDKs nor openai is read, never parsed.
+  console.log(`  first analysis      ${firstMs.toFixed(0)} ms (${first.read} files read, ${first.parsed} parsed; goal 2000 ms: ratio ${(firstMs / 2000).toFixed(2)})`);
+  console.log(`  longest pause of the event loop during it: ${(delay.max / 1e6).toFixed(0)} ms (goal under 50 ms)`);
+  console.log(`  nothing changed     ${againMs.toFixed(0)} ms (${again.read} files read, ${again.parsed} parsed)`);
+  console.log(`  one file changed    ${oneMs.toFixed(0)} ms (${one.read} file read, ${one.parsed} parsed)`);
 
   // The Problems panel's pass over every file of the index (what a chain check or an Access refresh redraws).
   const env = { AZURE_STORAGE_ACCOUNT_URL: 'https://stsandboxapp.blob.core.windows.net' };

@@ -36,7 +36,8 @@ test('one parse of a file gives its credentials, clients (and their first line\'
   const index = new CredentialIndex();
   const stamps: SourceFile[] = [{ path: '/w/app.py', mtimeMs: 1, size: APP.length }, { path: '/w/plain.py', mtimeMs: 1, size: 30 }];
   const update = await index.update(stamps, read);
-  assert.equal(update.parsed, 2);
+  // Both files are read; only the one naming the Azure SDKs is parsed (the other cannot build anything).
+  assert.deepEqual([update.read, update.parsed], [2, 1]);
   assert.deepEqual([...update.changed].sort(), ['/w/app.py', '/w/plain.py']);
   const facts = index.factsIn('/w/app.py')!;
   assert.deepEqual(facts.calls.map((c) => [c.credential, c.range.startLine]), [['DefaultAzureCredential', 6]]);
@@ -60,11 +61,11 @@ test('nothing changed: nothing read; one file changed: that file alone; a file g
   await index.update([a, b], read);
   reads.length = 0;
   const again = await index.update([a, b], read);
-  assert.deepEqual([again.parsed, again.changed, again.removed, reads], [0, [], [], []]);
+  assert.deepEqual([again.read, again.parsed, again.changed, again.removed, reads], [0, 0, [], [], []]);
 
   files['/w/a.py'] = 'from azure.identity import AzureCliCredential\nc = AzureCliCredential()\n';
   const changed = await index.update([{ ...a, mtimeMs: 2, size: files['/w/a.py'].length }, b], read);
-  assert.deepEqual([changed.parsed, changed.changed, reads], [1, ['/w/a.py'], ['/w/a.py']]);
+  assert.deepEqual([changed.read, changed.parsed, changed.changed, reads], [1, 1, ['/w/a.py'], ['/w/a.py']]);
   assert.deepEqual(index.factsIn('/w/a.py')!.calls.map((c) => c.credential), ['AzureCliCredential']);
   assert.deepEqual(index.factsIn('/w/a.py')!.legacy, []);
 

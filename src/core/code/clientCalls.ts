@@ -9,7 +9,7 @@ import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import { bounded, decodeEscapes, dotted, rangeOf, stringValue, type SourceRange } from './credentialCalls';
 import { NameScopes } from './nameValues';
 import { parsePython } from './pythonParser';
-import { callsRootedAt, importStatementsOf, rootsOf } from './syntaxSearch';
+import { callsRootedAt, importsOf, rootsOf, type ImportFacts } from './syntaxSearch';
 
 /** The data services a client talks to (the Access report's names, plus Azure OpenAI). */
 export type ClientService = 'storage' | 'keyVault' | 'serviceBus' | 'eventHubs' | 'cosmosDb' | 'appConfiguration' | 'openAI';
@@ -69,31 +69,24 @@ type Binding =
   /** `os`, its `environ`, and `getenv`. */
   | { readonly kind: 'os'; readonly what: 'os' | 'environ' | 'getenv' };
 
-function bindingsOf(imports: readonly Node[]): Map<string, Binding> {
+function bindingsOf(imports: readonly ImportFacts[]): Map<string, Binding> {
   const bindings = new Map<string, Binding>();
-  for (const node of imports) {
-    if (node.type === 'import_from_statement') {
-      const module = dotted(node.childForFieldName('module_name'));
+  for (const statement of imports) {
+    if (statement.type === 'import_from_statement') {
+      const module = statement.module;
       if (!module) continue;
-      if (node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
+      if (statement.wildcard) {
         if (MODULES.has(module)) for (const name of classesOf(module)) bindings.set(name, { kind: 'class', name });
         continue;
       }
-      for (const child of node.childrenForFieldName('name')) {
-        if (!child) continue;
-        const original = dotted(child.type === 'aliased_import' ? child.childForFieldName('name') : child);
-        const local = child.type === 'aliased_import' ? child.childForFieldName('alias')?.text : original;
+      for (const { original, local } of statement.names) {
         if (!original || !local) continue;
         if (MODULES.has(module) && classesOf(module).includes(original)) bindings.set(local, { kind: 'class', name: original });
         else if (MODULES.has(`${module}.${original}`)) bindings.set(local, { kind: 'module', module: `${module}.${original}` });
         else if (module === 'os' && (original === 'environ' || original === 'getenv')) bindings.set(local, { kind: 'os', what: original });
       }
-    } else if (node.type === 'import_statement') {
-      for (const child of node.childrenForFieldName('name')) {
-        if (!child) continue;
-        const aliased = child.type === 'aliased_import';
-        const module = dotted(aliased ? child.childForFieldName('name') : child);
-        const local = aliased ? child.childForFieldName('alias')?.text : module;
+    } else if (statement.type === 'import_statement') {
+      for (const { original: module, local } of statement.names) {
         if (!module || !local) continue;
         if (MODULES.has(module)) bindings.set(local, { kind: 'module', module });
         else if (module === 'os') bindings.set(local, { kind: 'os', what: 'os' });
@@ -259,7 +252,7 @@ const MAX_CLIENTS = 200;
 
 /** Every client construction of a parsed file, in source order (at most 200). */
 export function clientCallsOf(tree: Tree): ClientCall[] {
-  const bindings = bindingsOf(importStatementsOf(tree));
+  const bindings = bindingsOf(importsOf(tree));
   // Only calls through a client class or its module can build a client; `os` is bound to read endpoints.
   const clientNames = [...bindings].filter(([, b]) => b.kind !== 'os').map(([name]) => name);
   if (clientNames.length === 0) return [];

@@ -8,7 +8,9 @@ import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import { EXCLUDE_KEYWORDS, type CredentialName, type KeywordArguments } from '../chain/types';
 import { legacyAuthOf, type LegacyUsage } from './legacyAuth';
 import { parsePython } from './pythonParser';
-import { callsRootedAt, importStatementsOf, rootsOf } from './syntaxSearch';
+import { callsRootedAt, dotted, importsOf, rootsOf, type ImportFacts } from './syntaxSearch';
+
+export { dotted };
 
 /** Credential classes of azure.identity (and its aio twin) that the reader recognises. */
 export const CREDENTIAL_CLASSES = [
@@ -70,35 +72,19 @@ export function rangeOf(node: Node): SourceRange {
 /** What a name in the file stands for: a credential class, or one of the identity modules. */
 type Binding = { readonly kind: 'class'; readonly name: CredentialClass; readonly async: boolean } | { readonly kind: 'module'; readonly module: string };
 
-export function dotted(node: Node | null): string | undefined {
-  if (!node) return undefined;
-  if (node.type === 'identifier') return node.text;
-  if (node.type === 'dotted_name') return node.namedChildren.filter((c): c is Node => c !== null && c.type === 'identifier').map((c) => c.text).join('.');
-  if (node.type === 'attribute') {
-    const object = dotted(node.childForFieldName('object'));
-    const attribute = node.childForFieldName('attribute')?.text;
-    return object && attribute ? `${object}.${attribute}` : undefined;
-  }
-  return undefined;
-}
-
 /** The names the file's imports bind (at any depth: imports inside functions and `try` blocks count too). */
-function bindingsOf(imports: readonly Node[]): Map<string, Binding> {
+function bindingsOf(imports: readonly ImportFacts[]): Map<string, Binding> {
   const bindings = new Map<string, Binding>();
   const moduleBinding = (module: string): Binding | undefined => (MODULES.has(module) ? { kind: 'module', module } : undefined);
-  for (const node of imports) {
-    if (node.type === 'import_from_statement') {
-      const module = dotted(node.childForFieldName('module_name'));
+  for (const statement of imports) {
+    if (statement.type === 'import_from_statement') {
+      const module = statement.module;
       if (!module) continue;
-      const wildcard = node.namedChildren.some((c) => c?.type === 'wildcard_import');
-      if (wildcard && MODULES.has(module)) {
+      if (statement.wildcard && MODULES.has(module)) {
         for (const name of CREDENTIAL_CLASSES) bindings.set(name, { kind: 'class', name, async: module.endsWith('.aio') });
         continue;
       }
-      for (const child of node.childrenForFieldName('name')) {
-        if (!child) continue;
-        const original = dotted(child.type === 'aliased_import' ? child.childForFieldName('name') : child);
-        const local = child.type === 'aliased_import' ? child.childForFieldName('alias')?.text : original;
+      for (const { original, local } of statement.names) {
         if (!original || !local) continue;
         if (MODULES.has(module) && CLASS_SET.has(original)) bindings.set(local, { kind: 'class', name: original as CredentialClass, async: module.endsWith('.aio') });
         else {
@@ -107,18 +93,14 @@ function bindingsOf(imports: readonly Node[]): Map<string, Binding> {
           if (sub) bindings.set(local, sub);
         }
       }
-    } else if (node.type === 'import_statement') {
-      for (const child of node.childrenForFieldName('name')) {
-        if (!child) continue;
-        if (child.type === 'aliased_import') {
-          const module = dotted(child.childForFieldName('name'));
-          const alias = child.childForFieldName('alias')?.text;
+    } else if (statement.type === 'import_statement') {
+      for (const { original: module, local, aliased } of statement.names) {
+        if (aliased) {
           const binding = module ? moduleBinding(module) : undefined;
-          if (binding && alias) bindings.set(alias, binding);
-        } else {
+          if (binding && local) bindings.set(local, binding);
+        } else if (module && MODULES.has(module)) {
           // `import azure.identity` makes `azure.identity.X` reachable by its full name.
-          const module = dotted(child);
-          if (module && MODULES.has(module)) bindings.set(module, { kind: 'module', module });
+          bindings.set(module, { kind: 'module', module });
         }
       }
     }
@@ -268,7 +250,7 @@ function removalRange(argumentList: Node, args: readonly Node[], index: number):
  * a large module with a thousand calls and one credential costs one lookup.
  */
 export function credentialCallsOf(tree: Tree): CredentialCall[] {
-  const bindings = bindingsOf(importStatementsOf(tree));
+  const bindings = bindingsOf(importsOf(tree));
   if (bindings.size === 0) return [];
   const calls: CredentialCall[] = [];
   for (const node of callsRootedAt(tree, rootsOf(bindings.keys()))) {

@@ -6,7 +6,7 @@
 import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import type { CodeProblem, ProblemFix } from './codeProblems';
 import type { SourceRange } from './credentialCalls';
-import { callsRootedAt, importStatementsOf, rootsOf, treeText } from './syntaxSearch';
+import { callsRootedAt, dotted, importsOf, rootsOf, treeText, type ImportFacts } from './syntaxSearch';
 import * as l10n from '@vscode/l10n';
 
 export type LegacyUsage =
@@ -42,18 +42,6 @@ function rangeOf(node: Node): SourceRange {
   return { startLine: node.startPosition.row, startColumn: node.startPosition.column, endLine: node.endPosition.row, endColumn: node.endPosition.column };
 }
 
-function dotted(node: Node | null): string | undefined {
-  if (!node) return undefined;
-  if (node.type === 'identifier') return node.text;
-  if (node.type === 'dotted_name') return node.namedChildren.filter((c): c is Node => c !== null && c.type === 'identifier').map((c) => c.text).join('.');
-  if (node.type === 'attribute') {
-    const object = dotted(node.childForFieldName('object'));
-    const attribute = node.childForFieldName('attribute')?.text;
-    return object && attribute ? `${object}.${attribute}` : undefined;
-  }
-  return undefined;
-}
-
 /** `azure.mgmt.compute.v2019_07_01` → `azure-mgmt-compute`. */
 function mgmtDistribution(module: string): string | undefined {
   const parts = module.split('.');
@@ -70,25 +58,19 @@ function bindingFor(module: string, name: string): Binding | undefined {
   return undefined;
 }
 
-function bindingsOf(imports: readonly Node[]): Map<string, Binding> {
+function bindingsOf(imports: readonly ImportFacts[]): Map<string, Binding> {
   const bindings = new Map<string, Binding>();
-  for (const node of imports) {
-    if (node.type === 'import_from_statement') {
-      const module = dotted(node.childForFieldName('module_name'));
+  for (const statement of imports) {
+    if (statement.type === 'import_from_statement') {
+      const module = statement.module;
       if (!module) continue;
-      for (const child of node.childrenForFieldName('name')) {
-        if (!child) continue;
-        const original = dotted(child.type === 'aliased_import' ? child.childForFieldName('name') : child);
-        const local = child.type === 'aliased_import' ? child.childForFieldName('alias')?.text : original;
+      for (const { original, local } of statement.names) {
         const binding = original ? bindingFor(module, original) : undefined;
         if (binding && local) bindings.set(local, binding);
       }
-    } else if (node.type === 'import_statement') {
-      for (const child of node.childrenForFieldName('name')) {
-        if (!child) continue;
-        const module = dotted(child.type === 'aliased_import' ? child.childForFieldName('name') : child);
+    } else if (statement.type === 'import_statement') {
+      for (const { original: module, local } of statement.names) {
         if (!module || !(module === FACTORY_MODULE || CREDENTIAL_MODULES.has(module) || mgmtDistribution(module))) continue;
-        const local = child.type === 'aliased_import' ? child.childForFieldName('alias')?.text : module;
         if (local) bindings.set(local, { kind: 'module', module });
       }
     }
@@ -149,15 +131,15 @@ function replacementFor(name: string, args: Node | null): string | undefined {
 export function legacyAuthOf(tree: Tree): LegacyUsage[] {
   const text = treeText(tree);
   if (!text.includes('azure.common') && !text.includes('msrestazure') && !text.includes('azure.mgmt')) return [];
-  const imports = importStatementsOf(tree);
+  const imports = importsOf(tree);
   const bindings = bindingsOf(imports);
   if (bindings.size === 0) return [];
   const usages: LegacyUsage[] = [];
-  const firstImport = imports.find((n) => n.parent?.type === 'module' && n.type !== 'future_import_statement');
+  const firstImport = imports.find((i) => i.type !== 'future_import_statement' && i.node.parent?.type === 'module')?.node;
   const importedIdentity = new Set<string>();
-  for (const node of imports) {
-    if (node.type === 'import_from_statement' && /^azure\.identity(\.aio)?$/.test(dotted(node.childForFieldName('module_name')) ?? '')) {
-      for (const child of node.childrenForFieldName('name')) if (child && child.type !== 'aliased_import') importedIdentity.add(child.text);
+  for (const statement of imports) {
+    if (statement.type === 'import_from_statement' && /^azure\.identity(\.aio)?$/.test(statement.module ?? '')) {
+      for (const name of statement.names) if (!name.aliased) importedIdentity.add(name.text);
     }
   }
   for (const call of callsRootedAt(tree, rootsOf(bindings.keys()))) {

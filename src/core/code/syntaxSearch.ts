@@ -28,6 +28,66 @@ export function importStatementsOf(tree: Tree): readonly Node[] {
   return imports;
 }
 
+/** `a.b.c` for a name, a dotted name or an attribute chain of names; undefined for anything else. */
+export function dotted(node: Node | null): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'dotted_name') return node.namedChildren.filter((c): c is Node => c !== null && c.type === 'identifier').map((c) => c.text).join('.');
+  if (node.type === 'attribute') {
+    const object = dotted(node.childForFieldName('object'));
+    const attribute = node.childForFieldName('attribute')?.text;
+    return object && attribute ? `${object}.${attribute}` : undefined;
+  }
+  return undefined;
+}
+
+/** One name an import statement binds, as written (`X`, `X as Y`, `a.b`, `a.b as c`). */
+export interface ImportedName {
+  /** The dotted name imported (`X`, `a.b`). */
+  readonly original: string | undefined;
+  /** The name it is bound to in the file: the alias, else the original. */
+  readonly local: string | undefined;
+  readonly aliased: boolean;
+  /** The name's text as written. */
+  readonly text: string;
+}
+
+/** An import statement read once into plain values, shared by the readers (each read of a node crosses into WebAssembly). */
+export interface ImportFacts {
+  readonly node: Node;
+  readonly type: 'import_from_statement' | 'import_statement' | 'future_import_statement';
+  /** `from <module> import …`: the module as a dotted name (undefined for a relative import and for `import …`). */
+  readonly module: string | undefined;
+  /** `from <module> import *`. */
+  readonly wildcard: boolean;
+  readonly names: readonly ImportedName[];
+}
+
+const importFactsByTree = new WeakMap<Tree, readonly ImportFacts[]>();
+
+/** The file's import statements (see `importStatementsOf`), each read once. */
+export function importsOf(tree: Tree): readonly ImportFacts[] {
+  let facts = importFactsByTree.get(tree);
+  if (!facts) {
+    facts = importStatementsOf(tree).map((node): ImportFacts => {
+      const type = node.type as ImportFacts['type'];
+      if (type === 'future_import_statement') return { node, type, module: undefined, wildcard: false, names: [] };
+      const names: ImportedName[] = [];
+      for (const child of node.childrenForFieldName('name')) {
+        if (!child) continue;
+        const aliased = child.type === 'aliased_import';
+        const original = dotted(aliased ? child.childForFieldName('name') : child);
+        names.push({ original, local: aliased ? child.childForFieldName('alias')?.text : original, aliased, text: child.text });
+      }
+      return type === 'import_from_statement'
+        ? { node, type, module: dotted(node.childForFieldName('module_name')), wildcard: node.namedChildren.some((c) => c?.type === 'wildcard_import'), names }
+        : { node, type, module: undefined, wildcard: false, names };
+    });
+    importFactsByTree.set(tree, facts);
+  }
+  return facts;
+}
+
 /** The file's text as the tree indexes it. */
 export const treeText = (tree: Tree): string => sourceOf(tree);
 
