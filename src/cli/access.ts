@@ -263,7 +263,7 @@ export function codeHeader(code: NonNullable<ChainReport['code']>): string {
  * The tool's timeout for the token the access load asks for: the one the chain ran with (`--process-timeout`, else
  * the code's `process_timeout`), else the chosen member's own `process_timeout=` in a ChainedTokenCredential.
  */
-function processTimeoutFor(chain: ChainReport, keywordArguments: KeywordArguments, source: CredentialName): number | undefined {
+export function processTimeoutFor(chain: ChainReport, keywordArguments: KeywordArguments, source: CredentialName): number | undefined {
   if (keywordArguments.processTimeoutSeconds !== undefined) return keywordArguments.processTimeoutSeconds;
   if (chain.code?.credential !== 'ChainedTokenCredential') return undefined;
   const member = chain.code.members.find((m) => m.kind === 'credential' && m.credential === source);
