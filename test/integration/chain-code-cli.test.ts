@@ -193,6 +193,21 @@ describe('whoami and roles --code no_env.py: DAC(exclude_environment_credential=
     });
   }
 
+  test('whoami --code chained.py: its first member, Azure PowerShell, although the environment holds a service principal', { timeout: 300_000 }, async (t) => {
+    const env = usableInterpreter(t, envs.debian13);
+    if (!env) return;
+    const coded = await access(env, 'whoami', ['--json', '--code', 'chained.py']);
+    assert.equal(coded.code, 0, coded.stderr);
+    const report = JSON.parse(coded.stdout) as AccessReport & { code?: ChainReport['code'] };
+    assert.equal(report.identity.source, 'AzurePowerShellCredential');
+    assert.equal(report.identity.upn, 'alice@contososandbox.onmicrosoft.com');
+    assert.equal(report.code?.credential, 'ChainedTokenCredential');
+    const text = await access(env, 'whoami', ['--code', 'chained.py']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.stdout.split('\n')[0], 'Code: ChainedTokenCredential at chained.py:4 · ChainedTokenCredential(AzurePowerShellCredential(), AzureCliCredential())');
+    assert.match(text.stdout, /^ {2}source: +Azure PowerShell$/m);
+  });
+
   test('roles --code: the roles of alice, with the call named above them', { timeout: 300_000 }, async (t) => {
     const env = usableInterpreter(t, envs.debian13);
     if (!env) return;
