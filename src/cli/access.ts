@@ -4,7 +4,7 @@ import { accessOutcome } from '../core/access/entry';
 import { ACCESS_LOAD_DEADLINE_MS } from '../core/access/load';
 import { describePath, scopeContains } from '../core/access/model';
 import type { AccessReport, AppliedAssignment, ScopeNode } from '../core/access/types';
-import { ALL_CREDENTIALS, type ChainReport, type CredentialName } from '../core/chain/types';
+import { ALL_CREDENTIALS, type ChainReport, type CredentialName, type KeywordArguments } from '../core/chain/types';
 import { displayName, formatExpiry, verdictHeadline } from '../core/presentation/chainRows';
 import type { ChainOptions } from './main';
 import { fitToWidth, inert, inertStrings, wrapBashCommand } from './terminalText';
@@ -18,6 +18,7 @@ function commonHelp(): string {
   return `${columns([
     ['--json', l10n.t('print the report as JSON')],
     ['--source NAME', l10n.t("use this source instead of the chain's active one (e.g. {0})", 'AzureCliCredential')],
+    ['--code FILE[:LINE]', l10n.t('the identity that the {0} or\n{1} FILE builds gets (the call at or after\nLINE, else the first), as {2} models it; named above the answer', 'DefaultAzureCredential(...)', 'ChainedTokenCredential(...)', '`chain --code`')],
     ['--cloud NAME|JSON', l10n.t('{0}, or custom endpoints as JSON:\n{1}; default: {2} of this shell,\nelse the cloud az is set to, else {3} (never {4} or a\nworkspace\'s .env: those do not choose where your tokens go)',
       'AzureCloud, AzureChinaCloud, AzureUSGovernment', '{"authorityHost", "resourceManager", "resourceManagerAudience", "graph",\n"graphAudience", "portal"}',
       '$AZURE_DEV_AUTH_CLOUD', 'AzureCloud', '--dotenv')],
@@ -63,7 +64,7 @@ interface AccessOptions {
 
 export interface AccessDeps {
   parseChainArgs(args: readonly string[]): ChainOptions;
-  chainReportFor(options: ChainOptions, signal: AbortSignal): Promise<{ report: ChainReport; env: Record<string, string> }>;
+  chainReportFor(options: ChainOptions, signal: AbortSignal): Promise<{ report: ChainReport; env: Record<string, string>; keywordArguments: KeywordArguments }>;
 }
 
 function splitArgs(command: 'whoami' | 'roles', args: readonly string[]): { access: AccessOptions; chainArgs: string[] } {
@@ -249,14 +250,40 @@ export function formatRoles(report: AccessReport, scope: string | undefined): st
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * The one line above the answer when `--code` chose the chain: which call of which file was modelled. Its text comes
+ * from a repository's file, so it is made inert.
+ */
+export function codeHeader(code: NonNullable<ChainReport['code']>): string {
+  const unknown = code.notKnown.length ? ` ${l10n.t('(not known from the source: {0})', code.notKnown.join(', '))}` : '';
+  return inert(`${l10n.t('Code: {0}', code.where)} · ${code.call}${unknown}`, 400);
+}
+
+/**
+ * The tool's timeout for the token the access load asks for: the one the chain ran with (`--process-timeout`, else
+ * the code's `process_timeout`), else the chosen member's own `process_timeout=` in a ChainedTokenCredential.
+ */
+export function processTimeoutFor(chain: ChainReport, keywordArguments: KeywordArguments, source: CredentialName): number | undefined {
+  if (keywordArguments.processTimeoutSeconds !== undefined) return keywordArguments.processTimeoutSeconds;
+  if (chain.code?.credential !== 'ChainedTokenCredential') return undefined;
+  const member = chain.code.members.find((m) => m.kind === 'credential' && m.credential === source);
+  return member?.kind === 'credential' ? member.processTimeoutSeconds : undefined;
+}
+
 export async function runAccess(command: 'whoami' | 'roles', args: readonly string[], signal: AbortSignal, deps: AccessDeps): Promise<number> {
   const { access, chainArgs } = splitArgs(command, args);
   const chainOptions = deps.parseChainArgs(chainArgs.filter((a) => a !== '--json'));
-  const { report: chain, env } = await deps.chainReportFor(chainOptions, signal);
+  const { report: chain, env, keywordArguments } = await deps.chainReportFor(chainOptions, signal);
+  // With --code, what is printed says first which call chose the identity; --json carries that call as `code`.
+  const header = chain.code && !access.json ? `${codeHeader(chain.code)}\n` : '';
+  const withCode = <T extends object>(value: T): T | (T & { code: ChainReport['code'] }) => (chain.code ? { ...value, code: chain.code } : value);
   let source = access.source;
   if (!source) {
     if (chain.verdict.outcome !== 'token' || !chain.verdict.credential) {
-      process.stderr.write(`azure-dev-auth: ${l10n.t('DefaultAzureCredential gets no token here: {0}', inert(verdictHeadline(chain.verdict, chain.sources)))}\n`);
+      const headline = inert(verdictHeadline(chain.verdict, chain.sources));
+      process.stderr.write(`${header}azure-dev-auth: ${chain.code?.credential === 'ChainedTokenCredential'
+        ? l10n.t('The {0} gets no token here: {1}', chain.code.where, headline)
+        : l10n.t('DefaultAzureCredential gets no token here: {0}', headline)}\n`);
       return 1;
     }
     source = chain.verdict.credential;
@@ -264,7 +291,7 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
   // The same entry point as the Access view: the same inputs, the same redaction. The cloud comes from --cloud or this
   // shell's environment, never from --dotenv; the proxy and certificate authorities from this shell's environment.
   const outcome = await accessOutcome({
-    source, env, processEnv: process.env, processTimeoutSeconds: chainOptions.processTimeout ?? 10, allowedHosts: chainOptions.allowHosts,
+    source, env, processEnv: process.env, processTimeoutSeconds: processTimeoutFor(chain, keywordArguments, source) ?? 10, allowedHosts: chainOptions.allowHosts,
     cloudSetting: access.cloud, cloudGivenBy: 'flag', subscriptions: access.subscriptions,
     workspaceFolder: command === 'roles' ? access.workspace : undefined, identityOnly: command === 'whoami', signal,
     ...(access.principal !== undefined ? { principal: access.principal } : {}),
@@ -277,7 +304,8 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
   if (outcome.ok) {
     // Every name in the text comes from the tenant: made inert (no terminal escapes, no forged lines, elided).
     if (access.can) {
-      process.stdout.write(access.json ? `${JSON.stringify(outcome.report.can, null, 2)}\n` : formatCan(outcome.report));
+      const can = outcome.report.can;
+      process.stdout.write(access.json ? `${JSON.stringify(can ? withCode(can) : can, null, 2)}\n` : `${header}${formatCan(outcome.report)}`);
       return outcome.report.can?.ok && outcome.report.can.answer.verdict === 'yes' ? 0 : 1;
     }
     // A terminal's width, 120 columns when the output is not a terminal: long lines break at spaces.
@@ -296,12 +324,13 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
         return { ...insight, adminRequest: lines.join('\n') };
       }),
     };
-    process.stdout.write(access.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : fitToWidth(command === 'whoami' ? formatWhoami(shown) : formatRoles(shown, access.scope), columns, (line) => verbatim.has(line) || line.startsWith('  az ')));
+    process.stdout.write(access.json ? `${JSON.stringify(withCode(outcome.report), null, 2)}\n` : fitToWidth(`${header}${command === 'whoami' ? formatWhoami(shown) : formatRoles(shown, access.scope)}`, columns, (line) => verbatim.has(line) || line.startsWith('  az ')));
     return 0;
   }
   if (outcome.failure.kind === 'cloudSetting') throw new AccessUsageError(outcome.failure.message);
   const { problem } = outcome.failure;
-  if (access.json) process.stdout.write(`${JSON.stringify({ problem }, null, 2)}\n`);
+  if (access.json) process.stdout.write(`${JSON.stringify(withCode({ problem }), null, 2)}\n`);
+  else process.stdout.write(header);
   process.stderr.write(fitToWidth(`azure-dev-auth: ${displayName(source)}: ${inert(problem.message)}\n  ${inert(problem.fix)}\n`, process.stderr.columns || 120));
   return 1;
 }

@@ -258,7 +258,7 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
 /** The chain report for parsed options (and the interpreter that decided the version, when one did). */
 export async function chainReportFor(
   options: ChainOptions, signal: AbortSignal, baseEnv: Record<string, string> = processEnvironment(),
-): Promise<{ report: ChainReport; python: string | undefined; pythonUsed: boolean; env: Record<string, string> }> {
+): Promise<{ report: ChainReport; python: string | undefined; pythonUsed: boolean; env: Record<string, string>; keywordArguments: KeywordArguments }> {
   let env = baseEnv;
   // PATH as the user has it: a tool found through an entry only the .env adds is not run without consent.
   const trustedPath = options.allowWorkspacePrograms ? undefined : env.PATH ?? '';
@@ -333,7 +333,7 @@ export async function chainReportFor(
     });
     report = { ...report, verification };
   }
-  return { report, python, pythonUsed, env };
+  return { report, python, pythonUsed, env, keywordArguments };
 }
 
 /** The call `--code` names, read with the bounded reader; a file or call that cannot be used is a usage error. */

@@ -3,6 +3,8 @@
 // Debian 13 (1.23.1) and sid (1.26.0b3): the code's `DefaultAzureCredential(exclude_cli_credential=True)` moves the
 // winner past Azure CLI with no flag given, `--verify` runs that very call in the real library and agrees, a flag on
 // the command line overrides the code, and a ChainedTokenCredential file is checked as its members in order.
+// `whoami --code` and `roles --code` answer as whom that code runs: with a service principal in the environment, the
+// code's `exclude_environment_credential=True` makes it alice through Azure CLI, and the output names the call.
 //
 // Run inside the loopback-only namespace (the managed identity endpoint is the sandbox's).
 import assert from 'node:assert/strict';
@@ -10,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { AccessReport } from '../../src/core/access/types';
 import type { ChainReport } from '../../src/core/chain/types';
 import { signInDemoDeveloper } from '../../src/sandbox/demo';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
@@ -40,6 +43,13 @@ before(async () => {
     'credential = DefaultAzureCredential(',
     '    exclude_cli_credential=True,',
     ')',
+    '',
+  ].join('\n'));
+  writeFileSync(join(project, 'no_env.py'), [
+    'from azure.identity import DefaultAzureCredential as DAC',
+    '',
+    'def client():',
+    '    return DAC(exclude_environment_credential=True)',
     '',
   ].join('\n'));
   writeFileSync(join(project, 'chained.py'), [
@@ -124,4 +134,97 @@ describe('chain --code chained.py: ChainedTokenCredential(AzurePowerShellCredent
       assert.match(text.stdout, /^ {2}1 {2}Azure PowerShell .*\n {2}2 {2}Azure CLI /m);
     });
   }
+});
+
+/** The Azure endpoints of the sandbox, as `--cloud` takes them (whoami and roles never take them from a .env). */
+function cloudJson(): string {
+  return JSON.stringify({
+    name: 'Sandbox', authorityHost: sb.authorityHost.replace(/\/+$/, ''), resourceManager: sb.resourceManager, resourceManagerAudience: 'https://management.azure.com',
+    graph: sb.graph, graphAudience: 'https://graph.microsoft.com',
+  });
+}
+
+/** whoami or roles in the project folder, alice signed in to az and the sandbox's service principal in the environment. */
+async function access(env: PythonAzureIdentityEnv, command: 'whoami' | 'roles', args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const processEnv = {
+    ...sb.toolEnv(home), ...sb.managedIdentityEnv('none'), NODE_EXTRA_CA_CERTS: sb.caFile, ...env.env,
+    AZURE_TENANT_ID: sb.tenantId, AZURE_CLIENT_ID: sb.servicePrincipal.clientId, AZURE_CLIENT_SECRET: sb.servicePrincipal.clientSecret, AZURE_AUTHORITY_HOST: sb.authorityHost,
+  };
+  const result = await run(process.execPath, [CLI, command, '--python', env.python, '--cloud', cloudJson(), ...args], { env: processEnv, cwd: project, timeoutMs: 150_000 });
+  return { code: result.code, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('whoami and roles --code no_env.py: DAC(exclude_environment_credential=True) with a service principal in the environment', () => {
+  for (const key of KEYS) {
+    test(key, { timeout: 400_000 }, async (t) => {
+      const env = usableInterpreter(t, envs[key]);
+      if (!env) return;
+      // Without the code, the environment's service principal signs in; the code excludes it, so alice through az.
+      const plain = await access(env, 'whoami', ['--json']);
+      assert.equal(plain.code, 0, plain.stderr);
+      const plainReport = JSON.parse(plain.stdout) as AccessReport & { code?: unknown };
+      assert.equal(plainReport.identity.source, 'EnvironmentCredential');
+      assert.equal(plainReport.identity.kind, 'servicePrincipal');
+      assert.equal(plainReport.identity.appId, sb.servicePrincipal.clientId);
+      assert.equal(plainReport.code, undefined);
+
+      const coded = await access(env, 'whoami', ['--json', '--code', 'no_env.py']);
+      assert.equal(coded.code, 0, coded.stderr);
+      const codedReport = JSON.parse(coded.stdout) as AccessReport & { code?: ChainReport['code'] };
+      assert.equal(codedReport.identity.source, 'AzureCliCredential');
+      assert.equal(codedReport.identity.kind, 'user');
+      assert.equal(codedReport.identity.upn, 'alice@contososandbox.onmicrosoft.com');
+      assert.equal(codedReport.code?.where, 'DefaultAzureCredential at no_env.py:4');
+      assert.equal(codedReport.code?.call, 'DefaultAzureCredential(exclude_environment_credential=True)');
+      assert.deepEqual(codedReport.code?.overrides, { applied: [], notApplied: [] });
+
+      // What a person reads: the call first, then alice through the Azure CLI.
+      const text = await access(env, 'whoami', ['--code', 'no_env.py:2']);
+      assert.equal(text.code, 0, text.stderr);
+      const lines = text.stdout.split('\n');
+      assert.equal(lines[0], 'Code: DefaultAzureCredential at no_env.py:4 · DefaultAzureCredential(exclude_environment_credential=True)');
+      assert.match(lines[1]!, /^Alice Developer \(alice@contososandbox\.onmicrosoft\.com\)$/);
+      assert.match(text.stdout, /^ {2}source: +Azure CLI$/m);
+
+      // A flag overrides the code, as in chain: the service principal again.
+      const overridden = await access(env, 'whoami', ['--json', '--code', 'no_env.py', '--include', 'EnvironmentCredential']);
+      assert.equal(overridden.code, 0, overridden.stderr);
+      assert.equal((JSON.parse(overridden.stdout) as AccessReport).identity.source, 'EnvironmentCredential');
+    });
+  }
+
+  test('whoami --code chained.py: its first member, Azure PowerShell, although the environment holds a service principal', { timeout: 300_000 }, async (t) => {
+    const env = usableInterpreter(t, envs.debian13);
+    if (!env) return;
+    const coded = await access(env, 'whoami', ['--json', '--code', 'chained.py']);
+    assert.equal(coded.code, 0, coded.stderr);
+    const report = JSON.parse(coded.stdout) as AccessReport & { code?: ChainReport['code'] };
+    assert.equal(report.identity.source, 'AzurePowerShellCredential');
+    assert.equal(report.identity.upn, 'alice@contososandbox.onmicrosoft.com');
+    assert.equal(report.code?.credential, 'ChainedTokenCredential');
+    const text = await access(env, 'whoami', ['--code', 'chained.py']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.stdout.split('\n')[0], 'Code: ChainedTokenCredential at chained.py:4 · ChainedTokenCredential(AzurePowerShellCredential(), AzureCliCredential())');
+    assert.match(text.stdout, /^ {2}source: +Azure PowerShell$/m);
+  });
+
+  test('roles --code: the roles of alice, with the call named above them', { timeout: 300_000 }, async (t) => {
+    const env = usableInterpreter(t, envs.debian13);
+    if (!env) return;
+    const plain = await access(env, 'roles', ['--json']);
+    assert.equal(plain.code, 0, plain.stderr);
+    const coded = await access(env, 'roles', ['--json', '--code', 'no_env.py']);
+    assert.equal(coded.code, 0, coded.stderr);
+    const plainReport = JSON.parse(plain.stdout) as AccessReport;
+    const codedReport = JSON.parse(coded.stdout) as AccessReport & { code?: ChainReport['code'] };
+    assert.equal(plainReport.identity.source, 'EnvironmentCredential');
+    assert.equal(codedReport.identity.upn, 'alice@contososandbox.onmicrosoft.com');
+    assert.notEqual(codedReport.identity.objectId, plainReport.identity.objectId);
+    assert.equal(codedReport.code?.call, 'DefaultAzureCredential(exclude_environment_credential=True)');
+
+    const text = await access(env, 'roles', ['--code', 'no_env.py']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.stdout.split('\n')[0], 'Code: DefaultAzureCredential at no_env.py:4 · DefaultAzureCredential(exclude_environment_credential=True)');
+    assert.match(text.stdout, new RegExp(`az role assignment list --assignee ${codedReport.identity.objectId} `));
+  });
 });
