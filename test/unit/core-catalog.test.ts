@@ -3,7 +3,8 @@
 // Access views draw then carry no English of core's own. The translation is a pseudo-translation of
 // l10n/bundle.l10n.json (every message wrapped in ⟦ ⟧), written where a shipped translation would be.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -26,6 +27,7 @@ import { KNOWN_CLOUDS } from '../../src/core/access/clouds';
 import { localAuthInsights, networkInsights, PUBLIC_IP_PLACEHOLDER, type ResourceNetwork } from '../../src/core/access/networkLayer';
 import { compareWithReport, verifyWithPython, type PythonOutcome } from '../../src/core/python/verify';
 import type { ChainReport, SourceResult, Verdict } from '../../src/core/chain/types';
+import { FileRefusedError, handOverProblem, readBoundedFile, type FileKind } from '../../src/core/files/boundedRead';
 
 const english = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
 const pseudo = Object.fromEntries(Object.keys(english).map((message) => [message, `⟦${message}⟧`]));
@@ -383,5 +385,41 @@ test("with a translation, Verify with Python's differences and reasons carry no 
   for (const text of texts) {
     assert.deepEqual(englishWords(text, data), [], text);
     assert.match(text, /ø/, text);
+  }
+});
+
+test("with a translation, a file refused unread (FIFO, device, directory, too large, missing) is explained with no English of the product's own", async () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'core-catalog-files-'));
+  try {
+    const pipe = join(scratch, 'pipe.env');
+    execFileSync('mkfifo', [pipe]);
+    const huge = join(scratch, 'token');
+    writeFileSync(huge, '');
+    truncateSync(huge, 65 * 1024);
+    const big = join(scratch, 'app.py');
+    writeFileSync(big, '');
+    truncateSync(big, 2 * 1024 * 1024);
+    const missing = join(scratch, 'missing.pem');
+    const cases: [string, FileKind][] = [[pipe, 'dotenv'], ['/dev/zero', 'federatedToken'], [scratch, 'certificate'], [huge, 'federatedToken'], [missing, 'certificate'], [big, 'workspaceSource']];
+    const texts: string[] = [];
+    useCatalog(opaque);
+    try {
+      for (const [path, kind] of cases) {
+        const refused = await readBoundedFile(path, kind).then(() => undefined, (error: unknown) => error);
+        assert.ok(refused instanceof FileRefusedError, `${kind} ${path}`);
+        texts.push(refused.message);
+        const handOver = await handOverProblem(path, kind);
+        if (handOver !== undefined) texts.push(handOver);
+      }
+    } finally {
+      useCatalog(undefined);
+    }
+    assert.equal(texts.length, 11, texts.join('\n'));
+    for (const text of texts) {
+      assert.deepEqual(englishWords(text, [pipe, huge, big, missing, scratch, '/dev/zero']), [], text);
+      assert.match(text, /ø/, text);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 });
