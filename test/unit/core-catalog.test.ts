@@ -29,6 +29,7 @@ import { compareWithReport, verifyWithPython, type PythonOutcome } from '../../s
 import type { ChainReport, SourceResult, Verdict } from '../../src/core/chain/types';
 import { FileRefusedError, handOverProblem, readBoundedFile, type FileKind } from '../../src/core/files/boundedRead';
 import { chainedMembersOf } from '../../src/core/chain/chained';
+import { mergeDotEnv } from '../../src/core/chain/env';
 import { evaluateChain } from '../../src/core/chain/engine';
 import { WorkspaceProgramError } from '../../src/core/chain/workspacePrograms';
 import { findCredentialCalls } from '../../src/core/code/credentialCalls';
@@ -415,12 +416,14 @@ test("with a translation, a file refused unread (FIFO, device, directory, too la
         const handOver = await handOverProblem(path, kind);
         if (handOver !== undefined) texts.push(handOver);
       }
+      // The .env the chain merges: its refusal reaches the rows and the CLI as it is.
+      await mergeDotEnv({}, join(scratch, 'missing.env')).then(() => assert.fail('a missing .env is refused'), (error: Error) => texts.push(error.message));
     } finally {
       useCatalog(undefined);
     }
-    assert.equal(texts.length, 11, texts.join('\n'));
+    assert.equal(texts.length, 12, texts.join('\n'));
     for (const text of texts) {
-      assert.deepEqual(englishWords(text, [pipe, huge, big, missing, scratch, '/dev/zero']), [], text);
+      assert.deepEqual(englishWords(text, [pipe, huge, big, missing, join(scratch, 'missing.env'), scratch, '/dev/zero']), [], text);
       assert.match(text, /ø/, text);
     }
   } finally {

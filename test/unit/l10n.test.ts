@@ -199,7 +199,7 @@ const CORE_VIEW_FILES = [
   // A file a workspace names, refused unread: a FIFO, a device, a directory, a file far too large.
   join('src', 'core', 'files', 'boundedRead.ts'),
   // The chain's notes (keywords ignored, members not modelled, AZURE_AUTH_LOCATION) and the workspace's own programs.
-  ...['engine', 'chained', 'workspacePrograms'].map((name) => join('src', 'core', 'chain', `${name}.ts`)),
+  ...['engine', 'chained', 'workspacePrograms', 'env'].map((name) => join('src', 'core', 'chain', `${name}.ts`)),
 ];
 
 /** Literals of those files that stay as they are in every language, and why. */
