@@ -3,7 +3,8 @@
 // Access views draw then carry no English of core's own. The translation is a pseudo-translation of
 // l10n/bundle.l10n.json (every message wrapped in ⟦ ⟧), written where a shipped translation would be.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -26,6 +27,12 @@ import { KNOWN_CLOUDS } from '../../src/core/access/clouds';
 import { localAuthInsights, networkInsights, PUBLIC_IP_PLACEHOLDER, type ResourceNetwork } from '../../src/core/access/networkLayer';
 import { compareWithReport, verifyWithPython, type PythonOutcome } from '../../src/core/python/verify';
 import type { ChainReport, SourceResult, Verdict } from '../../src/core/chain/types';
+import { FileRefusedError, handOverProblem, readBoundedFile, type FileKind } from '../../src/core/files/boundedRead';
+import { chainedMembersOf } from '../../src/core/chain/chained';
+import { mergeDotEnv } from '../../src/core/chain/env';
+import { evaluateChain } from '../../src/core/chain/engine';
+import { WorkspaceProgramError } from '../../src/core/chain/workspacePrograms';
+import { findCredentialCalls } from '../../src/core/code/credentialCalls';
 
 const english = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
 const pseudo = Object.fromEntries(Object.keys(english).map((message) => [message, `⟦${message}⟧`]));
@@ -380,6 +387,88 @@ test("with a translation, Verify with Python's differences and reasons carry no 
     'ERROR: boom', 'env unavailable', 'mi unavailable', 'other text', 'pwsh failed', 'alice@contoso.example', 'bob@contoso.example', 'ValueError: bad', 'ValueError', 'TypeError: other', 'TypeError',
     'evil.example', '/repo/bin/az', 'would send', 'would run', 'would open a browser', 'would read a file',
     'unavailable', 'failed', '/nonexistent/python3'];
+  for (const text of texts) {
+    assert.deepEqual(englishWords(text, data), [], text);
+    assert.match(text, /ø/, text);
+  }
+});
+
+test("with a translation, a file refused unread (FIFO, device, directory, too large, missing) is explained with no English of the product's own", async () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'core-catalog-files-'));
+  try {
+    const pipe = join(scratch, 'pipe.env');
+    execFileSync('mkfifo', [pipe]);
+    const huge = join(scratch, 'token');
+    writeFileSync(huge, '');
+    truncateSync(huge, 65 * 1024);
+    const big = join(scratch, 'app.py');
+    writeFileSync(big, '');
+    truncateSync(big, 2 * 1024 * 1024);
+    const missing = join(scratch, 'missing.pem');
+    const cases: [string, FileKind][] = [[pipe, 'dotenv'], ['/dev/zero', 'federatedToken'], [scratch, 'certificate'], [huge, 'federatedToken'], [missing, 'certificate'], [big, 'workspaceSource']];
+    const texts: string[] = [];
+    useCatalog(opaque);
+    try {
+      for (const [path, kind] of cases) {
+        const refused = await readBoundedFile(path, kind).then(() => undefined, (error: unknown) => error);
+        assert.ok(refused instanceof FileRefusedError, `${kind} ${path}`);
+        texts.push(refused.message);
+        const handOver = await handOverProblem(path, kind);
+        if (handOver !== undefined) texts.push(handOver);
+      }
+      // The .env the chain merges: its refusal reaches the rows and the CLI as it is.
+      await mergeDotEnv({}, join(scratch, 'missing.env')).then(() => assert.fail('a missing .env is refused'), (error: Error) => texts.push(error.message));
+    } finally {
+      useCatalog(undefined);
+    }
+    assert.equal(texts.length, 12, texts.join('\n'));
+    for (const text of texts) {
+      assert.deepEqual(englishWords(text, [pipe, huge, big, missing, join(scratch, 'missing.env'), scratch, '/dev/zero']), [], text);
+      assert.match(text, /ø/, text);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+});
+
+test("with a translation, the chain's notes (keywords ignored, members not modelled, AZURE_AUTH_LOCATION) and a workspace's program carry no English of the product's own", async () => {
+  const home = mkdtempSync(join(tmpdir(), 'core-catalog-chain-'));
+  const allExcluded = Object.fromEntries(ALL_CREDENTIALS.map((name) => [name, true])) as Record<(typeof ALL_CREDENTIALS)[number], boolean>;
+  const env = { PATH: '/usr/bin:/bin', HOME: home };
+  const chainedOf = async (written: string) => {
+    const calls = await findCredentialCalls(`from azure.identity import *\nimport app\ncredential = ${written}\n`);
+    return chainedMembersOf(calls.find((c) => c.credential === 'ChainedTokenCredential')!);
+  };
+  const members = await Promise.all([
+    'ChainedTokenCredential(EnvironmentCredential(additionally_allowed_tenants=["*"]), app.fallback)',
+    'ChainedTokenCredential(EnvironmentCredential(), ClientSecretCredential("t", "c", "s"))',
+    'ChainedTokenCredential(EnvironmentCredential(), *extra)',
+  ].map(chainedOf));
+  const texts: string[] = [];
+  const data = ['EnvironmentCredential', 'additionally_allowed_tenants', 'require_envvar', 'exclude_broker_credential', 'exclude_workload_identity_credential',
+    'exclude_developer_cli_credential', 'process_timeout', 'app.fallback', 'ClientSecretCredential', '*args',
+    'AZURE_AUTH_LOCATION', 'DefaultAzureCredential', 'get_client_from_auth_file', 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', '/w/bin/az', '"./bin"'];
+  useCatalog(opaque);
+  try {
+    const reports = [
+      await evaluateChain({ env: { ...env, AZURE_AUTH_LOCATION: '/w/auth.json' }, keywordArguments: { exclude: allExcluded, requireEnvvar: true }, azureIdentityVersion: '1.23.1', versionSource: 'flag', brokerInstalled: false }),
+      await evaluateChain({ env, keywordArguments: { exclude: allExcluded, processTimeoutSeconds: 30 }, azureIdentityVersion: '1.13.0b2', versionSource: 'flag', brokerInstalled: false }),
+      ...await Promise.all(members.map((chained) => evaluateChain({ env, keywordArguments: {}, azureIdentityVersion: '1.23.1', versionSource: 'flag', brokerInstalled: false, chained }))),
+    ];
+    for (const report of reports) data.push(...(report.behaviour ?? '').split(' '));
+    texts.push(...reports.flatMap((report) => report.notes ?? []));
+    texts.push(...reports.slice(2).map((report) => { assert.equal(report.verdict.outcome, 'not-checked'); return report.verdict.message; }));
+    texts.push(new WorkspaceProgramError('az', '/w/bin/az', './bin').message);
+  } finally {
+    useCatalog(undefined);
+    rmSync(home, { recursive: true, force: true });
+  }
+  // Keywords the version ignores (require_envvar, exclude_* it does not know), no process_timeout, AZURE_AUTH_LOCATION, a member's keywords, three
+  // unknown members (note and verdict each), the program.
+  for (const kind of [/^require_envvar /, /^azure-identity ≤ 1\.12 and 1\.13 betas ø+ /, /^ø{5}_ø{4}_ø{8} /, /\(EnvironmentCredential\)/, /\(app\.fallback\)/, /\(\*args\)/, /\(ClientSecretCredential\(…\)\)/, /^[ø ]+ \/w\/bin\/az,/]) {
+    assert.ok(texts.some((text) => kind.test(text)), `${kind}: ${texts.join('\n')}`);
+  }
+  assert.equal(texts.length, 15, texts.join('\n'));
   for (const text of texts) {
     assert.deepEqual(englishWords(text, data), [], text);
     assert.match(text, /ø/, text);

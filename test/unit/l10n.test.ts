@@ -196,6 +196,10 @@ const CORE_VIEW_FILES = [
   // Verify with Python: where the real library and the engine differ, and why it could not run.
   join('src', 'core', 'python', 'verify.ts'),
   join('src', 'core', 'python', 'detect.ts'),
+  // A file a workspace names, refused unread: a FIFO, a device, a directory, a file far too large.
+  join('src', 'core', 'files', 'boundedRead.ts'),
+  // The chain's notes (keywords ignored, members not modelled, AZURE_AUTH_LOCATION) and the workspace's own programs.
+  ...['engine', 'chained', 'workspacePrograms', 'env'].map((name) => join('src', 'core', 'chain', `${name}.ts`)),
 ];
 
 /** Literals of those files that stay as they are in every language, and why. */
@@ -237,6 +241,10 @@ const CORE_NOT_TRANSLATED = new Map<string, string>([
   ['from azure.identity import ', 'Python code the user pastes'],
   ['# Opens a browser for the sign-in when no earlier source of the chain has a token.', 'Python code the user pastes'],
   ['# Prints a code to enter on the device-login page, from any browser, also on another device.', 'Python code the user pastes'],
+  // An AbortError's message: a cancelled read or evaluation is never reported as a failure, so nobody reads it.
+  ['The read was cancelled.', "an AbortError's message, never shown"],
+  ['The chain evaluation was cancelled.', "an AbortError's message, never shown"],
+  [".__init__() got an unexpected keyword argument 'process_timeout'", "Python's own TypeError, which Verify with Python compares"],
 ]);
 
 /**

@@ -3,6 +3,7 @@
 // or "not signed in" raises ClientAuthenticationError and ends the chain, and so does a shared-cache refresh error.
 // ChainedTokenCredential does set `within_credential_chain`, so managed identity's IMDS probe behaves as in
 // DefaultAzureCredential. Members the source cannot tell (a variable, `*args`, a class not modelled) are unknown.
+import * as l10n from '@vscode/l10n';
 import type { CredentialCall } from '../code/credentialCalls';
 import type { ChainBehaviour } from './versions';
 import { isCredentialName, type CredentialName } from './types';
@@ -24,8 +25,13 @@ export type ChainedMember =
      */
     readonly writesProcessTimeout?: boolean;
   }
-  /** `text`: the argument as written (bounded by the reader); `why`: what cannot be known about it. */
-  | { readonly kind: 'unknown'; readonly text: string; readonly why: string };
+  /**
+   * `text`: the argument as written (bounded by the reader); `why`: what cannot be known about it: a value that is not
+   * a credential built in the call, a credential class the model does not cover (`className`), or `*args`.
+   */
+  | { readonly kind: 'unknown'; readonly text: string; readonly why: UnknownMemberWhy; readonly className?: string };
+
+export type UnknownMemberWhy = 'notBuiltInCall' | 'classNotModelled' | 'argsSpread';
 
 /** The members whose own tenant_id and process_timeout the model applies: they run a developer tool. */
 const DEVELOPER_TOOLS = new Set<CredentialName>(['AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential']);
@@ -33,7 +39,7 @@ const DEVELOPER_TOOLS = new Set<CredentialName>(['AzureCliCredential', 'AzureDev
 /** The members of a `ChainedTokenCredential(...)` call, in order. */
 export function chainedMembersOf(call: CredentialCall): ChainedMember[] {
   const members: ChainedMember[] = call.positional.map((argument): ChainedMember => {
-    if ('kind' in argument) return { kind: 'unknown', text: argument.text, why: 'is not a credential built in the call, so what it is is known only when the code runs' };
+    if ('kind' in argument) return { kind: 'unknown', text: argument.text, why: 'notBuiltInCall' };
     if (isCredentialName(argument.credential)) {
       const tool = DEVELOPER_TOOLS.has(argument.credential);
       const tenant = tool ? argument.keywords.get('tenant_id') : undefined;
@@ -50,9 +56,9 @@ export function chainedMembersOf(call: CredentialCall): ChainedMember[] {
         ...(tool && argument.keywords.has('process_timeout') ? { writesProcessTimeout: true } : {}),
       };
     }
-    return { kind: 'unknown', text: `${argument.calledAs}(…)`, why: `is a ${argument.credential}, which the chain model does not cover yet` };
+    return { kind: 'unknown', text: `${argument.calledAs}(…)`, why: 'classNotModelled', className: argument.credential };
   });
-  if (call.positionalSpread) members.push({ kind: 'unknown', text: '*args', why: 'adds members known only when the code runs' });
+  if (call.positionalSpread) members.push({ kind: 'unknown', text: '*args', why: 'argsSpread' });
   return members;
 }
 
@@ -129,7 +135,8 @@ export function standaloneBehaviour(behaviour: ChainBehaviour, order: readonly C
 /** One remark per member whose keyword arguments the model does not apply (it models the call without them). */
 export function ignoredKeywordNotes(members: readonly ChainedMember[]): string[] {
   return members.flatMap((member, index) => (member.kind === 'credential' && member.ignoredKeywords.length
-    ? [`ChainedTokenCredential's member ${index + 1} (${member.credential}): its keyword arguments ${member.ignoredKeywords.join(', ')} are not modelled; it is checked as if called without them.`]
+    ? [l10n.t("ChainedTokenCredential's member {0} ({1}): its keyword arguments {2} are not modelled; it is checked as if called without them.",
+      index + 1, member.credential, member.ignoredKeywords.join(', '))]
     : []));
 }
 
@@ -141,4 +148,30 @@ export function modelledPrefix(members: readonly ChainedMember[]): { readonly or
     if (!order.includes(member.credential)) order.push(member.credential);
   }
   return { order, firstUnknown: undefined, firstUnknownIndex: -1 };
+}
+
+/** The note on the first member the model cannot know: the members after it are not modelled. One sentence per reason. */
+export function unknownMemberNote(member: Extract<ChainedMember, { kind: 'unknown' }>, index: number): string {
+  const position = index + 1;
+  switch (member.why) {
+    case 'notBuiltInCall':
+      return l10n.t("ChainedTokenCredential's member {0} ({1}) is not a credential built in the call, so what it is is known only when the code runs; the members after it are not modelled.", position, member.text);
+    case 'classNotModelled':
+      return l10n.t("ChainedTokenCredential's member {0} ({1}) is a {2}, which the chain model does not cover yet; the members after it are not modelled.", position, member.text, member.className ?? '');
+    case 'argsSpread':
+      return l10n.t("ChainedTokenCredential's member {0} ({1}) adds members known only when the code runs; the members after it are not modelled.", position, member.text);
+  }
+}
+
+/** The verdict when Python gets as far as that member: whether it gives a token is not known without running the code. */
+export function unknownMemberVerdict(member: Extract<ChainedMember, { kind: 'unknown' }>, index: number): string {
+  const position = index + 1;
+  switch (member.why) {
+    case 'notBuiltInCall':
+      return l10n.t("ChainedTokenCredential's member {0} ({1}) is not a credential built in the call, so what it is is known only when the code runs: whether it gives a token is not known without running the code.", position, member.text);
+    case 'classNotModelled':
+      return l10n.t("ChainedTokenCredential's member {0} ({1}) is a {2}, which the chain model does not cover yet: whether it gives a token is not known without running the code.", position, member.text, member.className ?? '');
+    case 'argsSpread':
+      return l10n.t("ChainedTokenCredential's member {0} ({1}) adds members known only when the code runs: whether it gives a token is not known without running the code.", position, member.text);
+  }
 }

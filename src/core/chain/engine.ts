@@ -1,5 +1,6 @@
 // The chain engine: decide the version's rules, run every source's probe in parallel (each at most once at a
 // time, also across overlapping evaluations), then apply the chain's semantics in order. Reads only its inputs.
+import * as l10n from '@vscode/l10n';
 import { release } from 'node:os';
 import { toolDisagreement } from './disagreement';
 import { defaultAuthority, InvalidAuthorityError, PUBLIC_AUTHORITY } from './entra';
@@ -16,7 +17,9 @@ import { visualStudioCodeProbe } from './sources/visualStudioCode';
 import { workloadIdentityConfigured, workloadIdentityProbe } from './sources/workloadIdentity';
 import { readBoundedText } from '../files/boundedRead';
 import { redactSecrets, secretsOf } from '../redact';
-import { ignoredKeywordNotes, memberConstructorError, memberProcessTimeouts, memberTenants, modelledPrefix, standaloneBehaviour } from './chained';
+import {
+  ignoredKeywordNotes, memberConstructorError, memberProcessTimeouts, memberTenants, modelledPrefix, standaloneBehaviour, unknownMemberNote, unknownMemberVerdict,
+} from './chained';
 import type { ChainInputs, ChainReport, CredentialName, Verdict } from './types';
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
 import { WorkspaceProgramError } from './workspacePrograms';
@@ -81,8 +84,9 @@ async function federatedTokenOf(env: Readonly<Record<string, string>>, signal: A
  * AZURE_AUTH_LOCATION names the JSON auth file of the retired `get_client_from_auth_file`; no credential of
  * azure-identity reads it, so an app that relied on it silently uses another source (or none).
  */
-export const AUTH_LOCATION_NOTE = 'AZURE_AUTH_LOCATION is set, but DefaultAzureCredential ignores it: only the retired get_client_from_auth_file '
-  + 'read that JSON file. EnvironmentCredential reads the same service principal from AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET.';
+export function authLocationNote(): string {
+  return l10n.t('AZURE_AUTH_LOCATION is set, but DefaultAzureCredential ignores it: only the retired get_client_from_auth_file read that JSON file. EnvironmentCredential reads the same service principal from AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET.');
+}
 
 export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   const { env, signal } = inputs;
@@ -106,12 +110,12 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   chainError ??= plan.error;
   // A member's process_timeout in a version whose tools take none: building it raises TypeError.
   if (inputs.chained) chainError ??= memberConstructorError(inputs.chained, behaviour.processTimeout.keyword !== null);
-  for (const keyword of plan.unknownKeywords) notes.push(`${keyword} is not a keyword of ${behaviour.label}; it was ignored.`);
+  for (const keyword of plan.unknownKeywords) notes.push(l10n.t('{0} is not a keyword of {1}; it was ignored.', keyword, behaviour.label));
   if (!chained && inputs.keywordArguments.processTimeoutSeconds !== undefined && behaviour.processTimeout.keyword === null) {
-    notes.push(`${behaviour.label} has no process_timeout keyword: az and pwsh get its fixed ${behaviour.processTimeout.defaultSeconds} s.`);
+    notes.push(l10n.t('{0} has no process_timeout keyword: az and pwsh get its fixed {1} s.', behaviour.label, behaviour.processTimeout.defaultSeconds));
   }
 
-  if (env.AZURE_AUTH_LOCATION) notes.push(AUTH_LOCATION_NOTE);
+  if (env.AZURE_AUTH_LOCATION) notes.push(authLocationNote());
 
   const platform = process.platform;
   const sentSecrets = new Set<string>();
@@ -141,7 +145,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   const records = await Promise.all(behaviour.order.map((credential) => launched.get(credential)!));
   async function runProbe(credential: CredentialName): Promise<SourceRecord> {
     if (plan.excluded[credential]) {
-      return { credential, outcome: { kind: 'excluded', message: plan.reasons[credential] ?? 'Excluded.' }, elapsedMs: 0 };
+      return { credential, outcome: { kind: 'excluded', message: plan.reasons[credential] ?? l10n.t('Excluded.') }, elapsedMs: 0 };
     }
     return serialized(credential, async () => {
       if (signal?.aborted) throw abortError();
@@ -153,7 +157,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
       } catch (error) {
         if (isAbort(error) || signal?.aborted) throw abortError();
         if (error instanceof WorkspaceProgramError) outcome = { kind: 'not-checked', message: error.message, program: error.file };
-        else outcome = { kind: 'failed', message: `Azure Dev Auth could not check this source: ${error instanceof Error ? error.message : String(error)}` };
+        else outcome = { kind: 'failed', message: l10n.t('Azure Dev Auth could not check this source: {0}', error instanceof Error ? error.message : String(error)) };
       }
       const elapsedMs = Math.round(performance.now() - started);
       const status = outcome.kind === 'token' ? 'succeeded' : outcome.kind === 'unavailable' ? 'unavailable'
@@ -172,11 +176,10 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   let verdict: Verdict = decided.verdict;
   if (chained?.firstUnknown) {
     const unknown = chained.firstUnknown;
-    const where = `ChainedTokenCredential's member ${chained.firstUnknownIndex + 1} (${unknown.text}) ${unknown.why}`;
-    notes.push(`${where}; the members after it are not modelled.`);
+    notes.push(unknownMemberNote(unknown, chained.firstUnknownIndex));
     // Only when the known members before it all report "unavailable" does Python get to it.
     const reachesUnknown = chainError === undefined && sources.every((row) => row.status === 'unavailable');
-    if (reachesUnknown) verdict = { outcome: 'not-checked', credential: null, message: redact(`${where}: whether it gives a token is not known without running the code.`) };
+    if (reachesUnknown) verdict = { outcome: 'not-checked', credential: null, message: redact(unknownMemberVerdict(unknown, chained.firstUnknownIndex)) };
   }
   const version = inputs.azureIdentityVersion ?? NEWEST_KNOWN_VERSION;
   const disagreement = toolDisagreement(behaviour, sources, verdict, env.AZURE_TENANT_ID);

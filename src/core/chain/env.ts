@@ -36,7 +36,8 @@ export async function mergeDotEnv(base: Readonly<Record<string, string>>, envFil
     text = await readBoundedText(envFile, 'dotenv', { signal });
   } catch (error) {
     if (error instanceof FileRefusedError) {
-      throw new Error(error.reason === 'missing' ? `The .env file ${envFile} does not exist.` : error.message, { cause: error });
+      // The refusal's own sentence ("The .env file … does not exist.", "… a named pipe (FIFO) …"), in the user's language.
+      throw new Error(error.message, { cause: error });
     }
     throw error;
   }

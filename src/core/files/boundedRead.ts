@@ -4,6 +4,7 @@
 // asynchronous (the extension host and the CLI's signal handlers keep running), opens with O_NONBLOCK before
 // looking at the file (a FIFO without a writer cannot hang the open), refuses anything but a regular file, stops at
 // a size limit chosen per kind of file, and stops when its AbortSignal fires.
+import * as l10n from '@vscode/l10n';
 import { constants } from 'node:fs';
 import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
 
@@ -12,8 +13,6 @@ export type FileKind =
   | 'dotenv' | 'federatedToken' | 'certificate' | 'caBundle' | 'toolCache' | 'toolSettings' | 'authRecord' | 'arcKey' | 'workspaceSource' | 'gitIndex';
 
 interface KindRule {
-  /** How the file is named in messages: "the .env file", "the federated token file". */
-  readonly label: string;
   readonly maxBytes: number;
 }
 
@@ -25,18 +24,50 @@ const MiB = 1024 * KiB;
  * certificate a few KB, a CA bundle about 250 KB, an MSAL cache some hundred KB), far below what hurts a process.
  */
 export const FILE_RULES: Readonly<Record<FileKind, KindRule>> = {
-  dotenv: { label: 'the .env file', maxBytes: 1 * MiB },
-  federatedToken: { label: 'the federated token file', maxBytes: 64 * KiB },
-  certificate: { label: 'the certificate file', maxBytes: 1 * MiB },
-  caBundle: { label: 'the CA bundle', maxBytes: 16 * MiB },
-  toolCache: { label: 'the token cache', maxBytes: 32 * MiB },
-  toolSettings: { label: 'the settings file', maxBytes: 4 * MiB },
-  authRecord: { label: 'the authentication record', maxBytes: 64 * KiB },
-  arcKey: { label: 'the Azure Arc key file', maxBytes: 4 * KiB },
-  workspaceSource: { label: 'the source file', maxBytes: 1 * MiB },
+  dotenv: { maxBytes: 1 * MiB },
+  federatedToken: { maxBytes: 64 * KiB },
+  certificate: { maxBytes: 1 * MiB },
+  caBundle: { maxBytes: 16 * MiB },
+  toolCache: { maxBytes: 32 * MiB },
+  toolSettings: { maxBytes: 4 * MiB },
+  authRecord: { maxBytes: 64 * KiB },
+  arcKey: { maxBytes: 4 * KiB },
+  workspaceSource: { maxBytes: 1 * MiB },
   // A repository of a few hundred thousand files has an index of tens of MB.
-  gitIndex: { label: "git's index", maxBytes: 64 * MiB },
+  gitIndex: { maxBytes: 64 * MiB },
 };
+
+/** How a file of the kind is named inside a sentence: "the .env file", "the federated token file". */
+function labelOf(kind: FileKind): string {
+  switch (kind) {
+    case 'dotenv': return l10n.t('the .env file');
+    case 'federatedToken': return l10n.t('the federated token file');
+    case 'certificate': return l10n.t('the certificate file');
+    case 'caBundle': return l10n.t('the CA bundle');
+    case 'toolCache': return l10n.t('the token cache');
+    case 'toolSettings': return l10n.t('the settings file');
+    case 'authRecord': return l10n.t('the authentication record');
+    case 'arcKey': return l10n.t('the Azure Arc key file');
+    case 'workspaceSource': return l10n.t('the source file');
+    case 'gitIndex': return l10n.t("git's index");
+  }
+}
+
+/** The same name starting a sentence: its own message, since not every language capitalises the way English does. */
+function subjectOf(kind: FileKind): string {
+  switch (kind) {
+    case 'dotenv': return l10n.t('The .env file');
+    case 'federatedToken': return l10n.t('The federated token file');
+    case 'certificate': return l10n.t('The certificate file');
+    case 'caBundle': return l10n.t('The CA bundle');
+    case 'toolCache': return l10n.t('The token cache');
+    case 'toolSettings': return l10n.t('The settings file');
+    case 'authRecord': return l10n.t('The authentication record');
+    case 'arcKey': return l10n.t('The Azure Arc key file');
+    case 'workspaceSource': return l10n.t('The source file');
+    case 'gitIndex': return l10n.t("Git's index");
+  }
+}
 
 export type RefusalReason = 'missing' | 'denied' | 'not-regular' | 'too-large' | 'unreadable';
 
@@ -56,12 +87,17 @@ export class FileRefusedError extends Error {
 
 /** What a non-regular file is, in words. */
 function typeOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean; isSymbolicLink(): boolean }): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a named pipe (FIFO)';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  if (stats.isSocket()) return 'a socket';
-  return 'not a regular file';
+  if (stats.isDirectory()) return l10n.t('a directory');
+  if (stats.isFIFO()) return l10n.t('a named pipe (FIFO)');
+  if (stats.isCharacterDevice()) return l10n.t('a character device');
+  if (stats.isBlockDevice()) return l10n.t('a block device');
+  if (stats.isSocket()) return l10n.t('a socket');
+  return l10n.t('not a regular file');
+}
+
+/** "Azure Dev Auth did not read the .env file /w/.env: it is a named pipe (FIFO), not a regular file." */
+function notRegularText(path: string, kind: FileKind, what: string): string {
+  return l10n.t('Azure Dev Auth did not read {0} {1}: it is {2}, not a regular file.', labelOf(kind), path, what);
 }
 
 function abortError(): Error {
@@ -69,7 +105,7 @@ function abortError(): Error {
 }
 
 function sizeText(bytes: number): string {
-  return bytes >= MiB ? `${Math.round(bytes / MiB)} MB` : `${Math.max(1, Math.round(bytes / KiB))} KB`;
+  return bytes >= MiB ? l10n.t('{0} MB', Math.round(bytes / MiB)) : l10n.t('{0} KB', Math.max(1, Math.round(bytes / KiB)));
 }
 
 // O_NONBLOCK: opening a FIFO for reading otherwise waits for a writer, forever. It changes nothing for a regular
@@ -101,8 +137,7 @@ export async function readBoundedFile(path: string, kind: FileKind, options: Rea
     const stats = await handle.stat();
     if (signal?.aborted) throw abortError();
     if (!stats.isFile()) {
-      throw new FileRefusedError(path, kind, 'not-regular',
-        `Azure Dev Auth did not read ${rule.label} ${path}: it is ${typeOf(stats)}, not a regular file.`, stats.isDirectory() ? 'EISDIR' : undefined);
+      throw new FileRefusedError(path, kind, 'not-regular', notRegularText(path, kind, typeOf(stats)), stats.isDirectory() ? 'EISDIR' : undefined);
     }
     if (stats.size > maxBytes) throw tooLarge(path, kind, maxBytes);
     // The size can change between fstat and the reads (a file still being written): read at most one byte past
@@ -135,7 +170,7 @@ export async function readBoundedText(path: string, kind: FileKind, options: Rea
 
 function tooLarge(path: string, kind: FileKind, maxBytes: number): FileRefusedError {
   return new FileRefusedError(path, kind, 'too-large',
-    `Azure Dev Auth did not read ${FILE_RULES[kind].label} ${path}: it is larger than ${sizeText(maxBytes)}, far more than such a file holds.`);
+    l10n.t('Azure Dev Auth did not read {0} {1}: it is larger than {2}, far more than such a file holds.', labelOf(kind), path, sizeText(maxBytes)));
 }
 
 async function openFailure(path: string, kind: FileKind, error: unknown): Promise<FileRefusedError> {
@@ -144,8 +179,7 @@ async function openFailure(path: string, kind: FileKind, error: unknown): Promis
   if (code === 'ENXIO' || code === 'EOPNOTSUPP') {
     const stats = await lstat(path).catch(() => undefined);
     if (stats) {
-      return new FileRefusedError(path, kind, 'not-regular',
-        `Azure Dev Auth did not read ${FILE_RULES[kind].label} ${path}: it is ${typeOf(stats)}, not a regular file.`, code);
+      return new FileRefusedError(path, kind, 'not-regular', notRegularText(path, kind, typeOf(stats)), code);
     }
   }
   return failure(path, kind, error);
@@ -153,12 +187,11 @@ async function openFailure(path: string, kind: FileKind, error: unknown): Promis
 
 function failure(path: string, kind: FileKind, error: unknown): FileRefusedError {
   const code = (error as NodeJS.ErrnoException).code;
-  const label = FILE_RULES[kind].label;
-  const Label = label.charAt(0).toUpperCase() + label.slice(1);
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new FileRefusedError(path, kind, 'missing', `${Label} ${path} does not exist.`, code);
-  if (code === 'EACCES' || code === 'EPERM') return new FileRefusedError(path, kind, 'denied', `${Label} ${path} cannot be read: permission denied.`, code);
-  if (code === 'EISDIR') return new FileRefusedError(path, kind, 'not-regular', `Azure Dev Auth did not read ${label} ${path}: it is a directory, not a regular file.`, code);
-  return new FileRefusedError(path, kind, 'unreadable', `${Label} ${path} cannot be read: ${(error as Error).message}`, code);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new FileRefusedError(path, kind, 'missing', l10n.t('{0} {1} does not exist.', subjectOf(kind), path), code);
+  if (code === 'EACCES' || code === 'EPERM') return new FileRefusedError(path, kind, 'denied', l10n.t('{0} {1} cannot be read: permission denied.', subjectOf(kind), path), code);
+  if (code === 'EISDIR') return new FileRefusedError(path, kind, 'not-regular', notRegularText(path, kind, l10n.t('a directory')), code);
+  // The system's own words (errno text) stay as the system wrote them.
+  return new FileRefusedError(path, kind, 'unreadable', l10n.t('{0} {1} cannot be read: {2}', subjectOf(kind), path, (error as Error).message), code);
 }
 
 /** Whether a path names an existing file system entry (following links; stat never opens, so a FIFO cannot hang it). */
@@ -194,7 +227,7 @@ export async function handOverProblem(path: string, kind: FileKind): Promise<str
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) return `Azure Dev Auth did not read ${FILE_RULES[kind].label} ${path}: it is ${typeOf(stats)}, not a regular file.`;
+    if (!stats.isFile()) return notRegularText(path, kind, typeOf(stats));
     if (stats.size > FILE_RULES[kind].maxBytes) return tooLarge(path, kind, FILE_RULES[kind].maxBytes).message;
     return undefined;
   } finally {
