@@ -74,6 +74,11 @@ test('a member the source cannot tell: the verdict says it is not known, and nam
   const withKeywords = await chainOf('ChainedTokenCredential(AzureCliCredential(tenant_id="t", process_timeout=30, additionally_allowed_tenants=["*"]))', path, '1.23.1');
   assert.ok(withKeywords.notes?.includes("ChainedTokenCredential's member 1 (AzureCliCredential): its keyword arguments additionally_allowed_tenants are not modelled; it is checked as if called without them."), String(withKeywords.notes));
 
+  // A keyword the model applies, whose value is a name: unknown, not "not modelled".
+  const fromName = await chainOf('ChainedTokenCredential(AzureCliCredential(tenant_id=TENANT, process_timeout=30), **extra)', path, '1.23.1');
+  assert.ok(fromName.notes?.includes("ChainedTokenCredential's member 1 (AzureCliCredential): the source does not tell the value of tenant_id; it is checked as if called without it."), String(fromName.notes));
+  assert.ok(!fromName.notes?.some((n) => n.includes('are not modelled')), String(fromName.notes));
+
   const broken = fakeAz('unknown-broken', 'ERROR: unexpected');
   const decided = await chainOf('ChainedTokenCredential(AzureCliCredential(), app.fallback)', broken, '1.23.1');
   assert.equal(decided.verdict.outcome, 'failure', 'a member that ends the chain before the unknown one decides it');

@@ -9,9 +9,14 @@ import type { ChainBehaviour } from './versions';
 import { isCredentialName, type CredentialName } from './types';
 
 export type ChainedMember =
-  /** `ignoredKeywords`: the keyword arguments written in the member's call, which the model does not apply yet. */
+  /**
+   * `ignoredKeywords`: the keyword arguments written in the member's call, which the model does not apply yet.
+   * `unknownValues`: keywords it would apply (a tool's tenant_id, process_timeout) whose value the source does not
+   * tell (a name, a call), and `**kwargs`; the member is checked as if called without them too, for another reason.
+   */
   | {
     readonly kind: 'credential'; readonly credential: CredentialName; readonly ignoredKeywords: readonly string[];
+    readonly unknownValues?: readonly string[];
     /**
      * `tenant_id=` as a literal the library accepts (AzureCliCredential, AzureDeveloperCliCredential,
      * AzurePowerShellCredential): az runs with `--tenant`, azd with `--tenant-id`, PowerShell's script with TenantId.
@@ -49,9 +54,14 @@ export function chainedMembersOf(call: CredentialCall): ChainedMember[] {
       // subprocess's timeout: a positive number of seconds (0 or less would end the tool before it starts).
       const processTimeoutSeconds = timeout?.kind === 'number' && timeout.value > 0 ? timeout.value : undefined;
       const applied = new Set([...(tenantId !== undefined ? ['tenant_id'] : []), ...(processTimeoutSeconds !== undefined ? ['process_timeout'] : [])]);
-      const ignoredKeywords = [...[...argument.keywords.keys()].filter((k) => !applied.has(k)), ...(argument.keywordSpread ? ['**kwargs'] : [])];
+      const notApplied = [...argument.keywords.keys()].filter((k) => !applied.has(k));
+      // A keyword the model applies, left out only because its value is a name or a call, is unknown, not unmodelled.
+      const unknown = (k: string): boolean => tool && (k === 'tenant_id' || k === 'process_timeout') && argument.keywords.get(k)?.kind === 'unknown';
+      const unknownValues = [...notApplied.filter(unknown), ...(argument.keywordSpread ? ['**kwargs'] : [])];
+      const ignoredKeywords = notApplied.filter((k) => !unknown(k));
       return {
-        kind: 'credential', credential: argument.credential, ignoredKeywords, ...(tenantId ? { tenantId } : {}),
+        kind: 'credential', credential: argument.credential, ignoredKeywords, ...(unknownValues.length ? { unknownValues } : {}),
+        ...(tenantId ? { tenantId } : {}),
         ...(processTimeoutSeconds !== undefined ? { processTimeoutSeconds } : {}),
         ...(tool && argument.keywords.has('process_timeout') ? { writesProcessTimeout: true } : {}),
       };
@@ -67,7 +77,8 @@ export function memberText(member: ChainedMember): string {
   if (member.kind === 'unknown') return member.text;
   const tenant = member.tenantId ? [`tenant_id="${member.tenantId}"`] : [];
   const timeout = member.processTimeoutSeconds !== undefined ? [`process_timeout=${member.processTimeoutSeconds}`] : [];
-  return `${member.credential}(${[...tenant, ...timeout, ...member.ignoredKeywords.map((k) => (k === '**kwargs' ? k : `${k}=…`))].join(', ')})`;
+  const others = [...member.ignoredKeywords, ...(member.unknownValues ?? [])].map((k) => (k === '**kwargs' ? k : `${k}=…`));
+  return `${member.credential}(${[...tenant, ...timeout, ...others].join(', ')})`;
 }
 
 /** The tenant each member passes (`tenant_id=`), by credential; the first member of a class counts, as in the rows. */
@@ -132,12 +143,24 @@ export function standaloneBehaviour(behaviour: ChainBehaviour, order: readonly C
   };
 }
 
-/** One remark per member whose keyword arguments the model does not apply (it models the call without them). */
+/**
+ * One remark per member whose keyword arguments the model does not apply (it models the call without them): those
+ * it does not model, and those whose value the source does not tell.
+ */
 export function ignoredKeywordNotes(members: readonly ChainedMember[]): string[] {
-  return members.flatMap((member, index) => (member.kind === 'credential' && member.ignoredKeywords.length
-    ? [l10n.t("ChainedTokenCredential's member {0} ({1}): its keyword arguments {2} are not modelled; it is checked as if called without them.",
-      index + 1, member.credential, member.ignoredKeywords.join(', '))]
-    : []));
+  return members.flatMap((member, index) => {
+    if (member.kind !== 'credential') return [];
+    const notes: string[] = [];
+    if (member.ignoredKeywords.length) {
+      notes.push(l10n.t("ChainedTokenCredential's member {0} ({1}): its keyword arguments {2} are not modelled; it is checked as if called without them.",
+        index + 1, member.credential, member.ignoredKeywords.join(', ')));
+    }
+    if (member.unknownValues?.length) {
+      notes.push(l10n.t("ChainedTokenCredential's member {0} ({1}): the source does not tell the value of {2}; it is checked as if called without it.",
+        index + 1, member.credential, member.unknownValues.join(', ')));
+    }
+    return notes;
+  });
 }
 
 /** The known members up to the first unknown one: beyond it, whether Python gets there is not known. */

@@ -60,7 +60,8 @@ export function codeCallModel(call: CredentialCall, file: string): CodeCallModel
   }
   if (call.credential === 'ChainedTokenCredential') {
     const members = chainedMembersOf(call);
-    const notKnown = members.flatMap((m, index) => (m.kind === 'unknown' ? [l10n.t('member {0} ({1})', index + 1, m.text)] : []));
+    const notKnown = members.flatMap((m, index) => (m.kind === 'unknown' ? [l10n.t('member {0} ({1})', index + 1, m.text)]
+      : (m.unknownValues ?? []).map((keyword) => l10n.t('{0} of member {1}', keyword, index + 1))));
     return {
       file, line, where: l10n.t('{0} at {1}:{2}', 'ChainedTokenCredential', file, line), credential: 'ChainedTokenCredential',
       call: `ChainedTokenCredential(${members.map(memberText).join(', ')})`, members, notKnown, notModelled: [],
