@@ -5,7 +5,7 @@ import { evaluateChain } from '../core/chain/engine';
 import { chainInputsFor, interpreterFactsOf, type InterpreterFacts } from '../core/engineInput';
 import { mergeDotEnv, processEnvironment } from '../core/chain/env';
 import { ALL_CREDENTIALS, type ChainReport, type CredentialName, type KeywordArguments } from '../core/chain/types';
-import { chainOrderFor, familyFor, parseVersion } from '../core/chain/versions';
+import { chainOrderFor, familyFor, familyLabel, parseVersion } from '../core/chain/versions';
 import { describeSource, displayName, firstLine, formatExpiry, fullIdentity, verdictHeadline } from '../core/presentation/chainRows';
 import { disagreementLabel, fixChoice } from '../core/presentation/disagreementRow';
 import { detectAzureIdentity, verifyWithPython } from '../core/python';
@@ -301,8 +301,8 @@ export async function chainReportFor(
   const known = new Set(chainOrderFor(modelled));
   const ignored = Object.keys(options.exclude).filter((name) => !known.has(name as CredentialName));
   if (ignored.length && !options.json && !chained) {
-    const note = ignored.length > 1 ? l10n.t('{0} are not part of {1}; the keyword is ignored.', ignored.join(', '), familyFor(modelled).label)
-      : l10n.t('{0} is not part of {1}; the keyword is ignored.', ignored.join(', '), familyFor(modelled).label);
+    const note = ignored.length > 1 ? l10n.t('{0} are not part of {1}; the keyword is ignored.', ignored.join(', '), familyLabel(familyFor(modelled)))
+      : l10n.t('{0} is not part of {1}; the keyword is ignored.', ignored.join(', '), familyLabel(familyFor(modelled)));
     process.stderr.write(`${l10n.t('Note: {0}', note)}\n`);
   }
   const flags: KeywordArguments = {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { useCatalog } from '../../src/core/catalog';
-import { CHECKED_VERSIONS, familyFor, NEWEST_READ_VERSION, planExclusions, rulesProvenance } from '../../src/core/chain/versions';
+import { CHECKED_VERSIONS, familyFor, familyLabel, NEWEST_READ_VERSION, planExclusions, rulesProvenance, VERSION_FAMILIES } from '../../src/core/chain/versions';
 
 const english = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
 const pseudo = Object.fromEntries(Object.keys(english).map((message) => [message, `⟦${message}⟧`]));
@@ -53,4 +53,17 @@ test("the library's own error stays the library's words in every language (Verif
   assert.match(inEnglish?.message ?? '', /^Invalid value for AZURE_TOKEN_CREDENTIALS: nope\. Valid values are: dev, prod, /);
   useCatalog(pseudo);
   assert.deepEqual(invalid(), inEnglish);
+});
+
+test('the names of the version families: the label in English, the translation otherwise, the numbers as they are', () => {
+  assert.equal(VERSION_FAMILIES.length, 7);
+  for (const family of VERSION_FAMILIES) assert.equal(familyLabel(family), family.label, family.family);
+  useCatalog(Object.fromEntries(Object.keys(english).map((message) => [message, message.replace(/\p{L}+/gu, 'ø')])));
+  const worded = VERSION_FAMILIES.filter((family) => /\b(and|betas|later)\b/.test(family.label));
+  assert.equal(worded.length, 2);
+  for (const family of worded) {
+    const translated = familyLabel(family);
+    assert.doesNotMatch(translated, /\b(and|betas|later)\b/, translated);
+    assert.match(translated, /^azure-identity (≤ )?\d/);
+  }
 });

@@ -24,7 +24,7 @@ import type { ChainInputs, ChainReport, CredentialName, Verdict } from './types'
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
 import { WorkspaceProgramError } from './workspacePrograms';
 import {
-  chainOrderFor, familyFor, NEWEST_KNOWN_VERSION, planExclusions, processTimeoutSeconds, rulesProvenance, type ConstructorError,
+  chainOrderFor, familyFor, familyLabel, NEWEST_KNOWN_VERSION, planExclusions, processTimeoutSeconds, rulesProvenance, type ConstructorError,
 } from './versions';
 
 export const PROBES: Readonly<Record<CredentialName, Probe>> = {
@@ -110,9 +110,9 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   chainError ??= plan.error;
   // A member's process_timeout in a version whose tools take none: building it raises TypeError.
   if (inputs.chained) chainError ??= memberConstructorError(inputs.chained, behaviour.processTimeout.keyword !== null);
-  for (const keyword of plan.unknownKeywords) notes.push(l10n.t('{0} is not a keyword of {1}; it was ignored.', keyword, behaviour.label));
+  for (const keyword of plan.unknownKeywords) notes.push(l10n.t('{0} is not a keyword of {1}; it was ignored.', keyword, familyLabel(behaviour)));
   if (!chained && inputs.keywordArguments.processTimeoutSeconds !== undefined && behaviour.processTimeout.keyword === null) {
-    notes.push(l10n.t('{0} has no process_timeout keyword: az and pwsh get its fixed {1} s.', behaviour.label, behaviour.processTimeout.defaultSeconds));
+    notes.push(l10n.t('{0} has no process_timeout keyword: az and pwsh get its fixed {1} s.', familyLabel(behaviour), behaviour.processTimeout.defaultSeconds));
   }
 
   if (env.AZURE_AUTH_LOCATION) notes.push(authLocationNote());
@@ -189,7 +189,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     sources,
     verdict,
     verification: null,
-    behaviour: behaviour.label,
+    behaviour: familyLabel(behaviour),
     rules: rulesProvenance(version),
     ...(notes.length ? { notes } : {}),
     ...(disagreement ? { disagreement } : {}),

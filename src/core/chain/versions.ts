@@ -426,6 +426,22 @@ const FAMILY_1_26: ChainBehaviour = {
   azd: { invocation: 'exec', noPrompt: true, unexpectedOutputTool: 'Azure Developer CLI', readsJsonErrors: true },
 };
 
+/**
+ * The name of a family of versions as a person reads it, in the display language (`label` is the same in English,
+ * kept as data). Version numbers and the library's name are placeholders a translation cannot change.
+ */
+export function familyLabel(behaviour: Pick<ChainBehaviour, 'family'>): string {
+  switch (behaviour.family) {
+    case 'legacy': return l10n.t('{0} ≤ {1} and {2} betas', 'azure-identity', '1.12', '1.13');
+    case '1.13': return l10n.t('{0} {1} – {2}', 'azure-identity', '1.13', '1.22');
+    case '1.23': return `azure-identity 1.23`;
+    case '1.24': return `azure-identity 1.24`;
+    case '1.25': return `azure-identity 1.25.0`;
+    case '1.25.1': return l10n.t('{0} {1} – {2}', 'azure-identity', '1.25.1', '1.25.x');
+    case '1.26': return l10n.t('{0} {1} and later', 'azure-identity', '1.26');
+  }
+}
+
 const FAMILIES: Readonly<Record<FamilyId, ChainBehaviour>> = {
   legacy: LEGACY, '1.13': FAMILY_1_13, '1.23': FAMILY_1_23, '1.24': FAMILY_1_24, '1.25': FAMILY_1_25, '1.25.1': FAMILY_1_25_1,
   '1.26': FAMILY_1_26,
@@ -490,7 +506,7 @@ export function planExclusions(
   for (const name of behaviour.order) {
     const byDefault = behaviour.defaultExcluded.includes(name);
     excluded[name] = byDefault;
-    if (byDefault) reasons[name] = l10n.t('Excluded by default in {0} ({1}).', behaviour.label, `${behaviour.excludeKeywords[name]}=True`);
+    if (byDefault) reasons[name] = l10n.t('Excluded by default in {0} ({1}).', familyLabel(behaviour), `${behaviour.excludeKeywords[name]}=True`);
   }
   const applyKeywords = (): void => {
     for (const name of behaviour.order) {
