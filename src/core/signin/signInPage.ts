@@ -3,7 +3,7 @@
 // the chain reaches it (or an earlier source wins, or it is excluded, and why). Built from the chain report the views
 // already show, never by probing anything itself. Pure and browser-safe; the extension sends it to the page.
 import type { KnownTenant } from './knownTenants';
-import { familyFor, VERSION_FAMILIES, type FamilyId } from '../chain/versions';
+import { familyFor, familyLabel, VERSION_FAMILIES, type FamilyId } from '../chain/versions';
 import type { ChainReport, CredentialName, SourceResult } from '../chain/types';
 import { displayName, firstLine, fullIdentity, verdictHeadline } from '../presentation/chainRows';
 import { TOOL_CREDENTIALS, type CloudChoice, type CloudName, type SignInTool } from './signInPageCommands';
@@ -260,7 +260,7 @@ export function signInPage(inputs: SignInPageInputs): SignInPage {
     stale: inputs.stale,
     checkedAt: inputs.checkedAt,
     headline: headlineOf(inputs),
-    azureIdentity: { version: report?.azureIdentityVersion && report.versionSource === 'python' ? report.azureIdentityVersion : inputs.azureIdentityVersion, rules: report?.behaviour ?? family.label },
+    azureIdentity: { version: report?.azureIdentityVersion && report.versionSource === 'python' ? report.azureIdentityVersion : inputs.azureIdentityVersion, rules: report?.behaviour ?? familyLabel(family) },
     interpreter: inputs.interpreter,
     trusted: inputs.trusted,
     active: activeIdentity(report),
