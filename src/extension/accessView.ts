@@ -43,8 +43,15 @@ export class AccessTreeProvider implements vscode.TreeDataProvider<AccessRowMode
   readonly onDidChangeTreeData = this.changed.event;
   private rows: readonly AccessRowModel[] = [];
   private parents = new Map<string, AccessRowModel>();
+  /** The rows last drawn, as text: a report that draws the same rows redraws nothing. */
+  private drawn = '';
 
   update(model: AccessViewModel): void {
+    // A redraw of an unchanged tree would still re-render every row, and a click or a right-click that lands during
+    // it is lost (a refresh that finds nothing new happens after every wizard and every focus of the window).
+    const drawn = JSON.stringify(model.rows);
+    if (drawn === this.drawn) return;
+    this.drawn = drawn;
     this.rows = model.rows;
     const parents = new Map<string, AccessRowModel>();
     const index = (row: AccessRowModel): void => row.children.forEach((child) => { parents.set(child.id, row); index(child); });

@@ -59,7 +59,6 @@ after(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
-const exact = (text: string) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 const byLabel = (rows: TreeRow[], label: string | RegExp): TreeRow | undefined =>
   rows.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
 
@@ -95,12 +94,7 @@ async function focusAccess(): Promise<void> {
 
 /** Expands a row of the Access tree (a click toggles it, as for a person). */
 async function expand(label: string): Promise<void> {
-  const { vscode } = suite;
-  const pane = await vscode.openView(ACCESS);
-  const row = pane.locator(`[role=tree][aria-label="${ACCESS}"] [role=treeitem]`).filter({ has: vscode.page.locator('.label-name', { hasText: exact(label) }) }).first();
-  if ((await row.getAttribute('aria-expanded')) !== 'false') return;
-  await row.click();
-  await vscode.page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
+  await suite.vscode.expandRow(ACCESS, label);
 }
 
 suite.test('alice: her groups, each assignment with how it applies, and what the storage account named in .env allows', async (t) => {

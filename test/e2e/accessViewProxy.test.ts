@@ -44,7 +44,6 @@ after(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
-const exact = (text: string) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 const byLabel = (rows: TreeRow[], label: string): TreeRow | undefined => rows.find((r) => r.label === label);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -58,12 +57,7 @@ function childrenOf(rows: TreeRow[], label: string): TreeRow[] {
 }
 
 async function expand(label: string): Promise<void> {
-  const { vscode } = suite;
-  const pane = await vscode.openView(ACCESS);
-  const row = pane.locator(`[role=tree][aria-label="${ACCESS}"] [role=treeitem]`).filter({ has: vscode.page.locator('.label-name', { hasText: exact(label) }) }).first();
-  if ((await row.getAttribute('aria-expanded')) !== 'false') return;
-  await row.click();
-  await vscode.page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
+  await suite.vscode.expandRow(ACCESS, label);
 }
 
 suite.test('default cloud through the egress proxy: groups, roles and the key vault insight by name', async () => {

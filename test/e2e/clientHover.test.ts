@@ -121,11 +121,6 @@ async function showProblems(): Promise<void> {
   await panel.waitFor({ state: 'visible', timeout: 10_000 });
 }
 
-/** The Problems panel's rows (their accessible text: message, source, position). */
-async function problems(): Promise<string[]> {
-  return suite.vscode.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''));
-}
-
 suite.test('hovering the demo app\'s BlobServiceClient says read yes, write no; Assign Role… opens the wizard prefilled', async () => {
   const { vscode } = suite;
   await vscode.openContainer();
@@ -149,7 +144,6 @@ suite.test('the Problems panel lists the client; its quick fix assigns the role;
   await showProblems();
   const expected = 'Alice Developer cannot do everything this client offers on storage account stsandboxapp: read yes, write no — add Storage Blob Data Contributor.';
   await page.locator('.markers-panel .monaco-list-row', { hasText: expected }).first().waitFor({ state: 'visible', timeout: 60_000 });
-  assert.ok((await problems()).some((p) => p.includes(expected)), JSON.stringify(await problems()));
   await vscode.screenshot('client-problems');
   // The quick fix, as a person reaches it: the cursor on the line, Ctrl+. in the editor.
   const { x, y } = await clientPoint();

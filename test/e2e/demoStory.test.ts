@@ -185,9 +185,7 @@ suite.test('alice: the chain, her access, a group with bob, a data role at rg-ap
   assert.ok(after.some((r) => r.label === 'Storage Blob Data Contributor' && r.description === `via group ${GROUP}`),
     after.filter((r) => r.label === 'Storage Blob Data Contributor').map((r) => r.description).join(' | '));
   // Her groups (a collapsed row, opened with a click as a person would) now include the new one.
-  const pane = await vscode.openView(ACCESS);
-  const groups = pane.locator('[role=treeitem]').filter({ has: vscode.page.locator('.label-name', { hasText: /^\s*Groups\s*$/ }) }).first();
-  if ((await groups.getAttribute('aria-expanded')) === 'false') await groups.click();
+  await vscode.expandRow(ACCESS, 'Groups');
   const withGroups = await vscode.waitForRows(ACCESS, (rs) => rs.some((r) => r.label === GROUP), 20_000);
   assert.ok(row(withGroups, 'sg-dev-team'));
   await vscode.screenshot('demo-access-after');

@@ -187,12 +187,9 @@ suite.test('a service principal found by its app id gets a data role on rg-app; 
 suite.test('from the Access view: "Assign Role…" on a group row opens the wizard with that group chosen', async () => {
   const { vscode } = suite;
   await vscode.openContainer();
-  const rows = await vscode.waitForRows('Access', (rs) => rs.some((r) => r.label === 'Groups'), 90_000);
-  if (!rows.some((r) => r.label === 'sg-dev-team')) {
-    const pane = await vscode.openView('Access');
-    await pane.locator('[role=treeitem]').filter({ has: vscode.page.locator('.label-name', { hasText: /^\s*Groups\s*$/ }) }).first().click();
-    await vscode.waitForRows('Access', (rs) => rs.some((r) => r.label === 'sg-dev-team'));
-  }
+  await vscode.waitForRows('Access', (rs) => rs.some((r) => r.label === 'Groups'), 90_000);
+  await vscode.expandRow('Access', 'Groups');
+  await vscode.waitForRows('Access', (rs) => rs.some((r) => r.label === 'sg-dev-team'));
   await vscode.rowContextMenu('Access', 'sg-dev-team', 'Assign Role…');
   const frame = vscode.webviewFrame();
   await frame.locator('h1').waitFor({ state: 'visible', timeout: 30_000 });

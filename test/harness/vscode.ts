@@ -322,6 +322,24 @@ export class VSCodeSession {
     throw new Error(`rows of "${viewName}" never matched; last seen:\n${JSON.stringify(rows, null, 2)}`);
   }
 
+  /**
+   * Opens a collapsed row (by label) with a click, as a person does, until the tree shows it open. A click that lands
+   * while the tree redraws (a report arriving) is lost; a person clicks again, and so does this.
+   */
+  async expandRow(viewName: string, label: string, timeoutMs = 20_000): Promise<void> {
+    const pane = await this.openView(viewName);
+    const row = pane.locator(`[role=tree][aria-label="${viewName}"] [role=treeitem]`)
+      .filter({ has: this.page.locator('.label-name', { hasText: exactText(label) }) }).first();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const expanded = await row.getAttribute('aria-expanded', { timeout: Math.max(1, deadline - Date.now()) });
+      if (expanded !== 'false') return;
+      if (Date.now() > deadline) throw new Error(`the row "${label}" of "${viewName}" never opened`);
+      await row.click();
+      await this.page.waitForFunction((el) => el?.getAttribute('aria-expanded') !== 'false', await row.elementHandle(), { timeout: 2_000 }).catch(() => undefined);
+    }
+  }
+
   /** Hovers a row (by label) and returns its tooltip as rendered text. */
   async rowTooltip(viewName: string, label: string): Promise<string> {
     const pane = await this.openView(viewName);

@@ -23,6 +23,8 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
   private readonly disposables: vscode.Disposable[] = [this.collection];
   /** The latest refresh of each document: an older one that finishes later is dropped. */
   private readonly generations = new Map<string, number>();
+  /** What each document's diagnostics say, as text: the same answer again is not published again. */
+  private readonly published = new Map<string, string>();
 
   constructor(private readonly ctx: CommandContext, private readonly clients: CodeClients) {
     this.disposables.push(
@@ -60,6 +62,11 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
 
   private clear(uri: vscode.Uri): void {
     this.collection.delete(uri);
+    this.published.delete(uri.toString());
+    this.forgetFixes(uri);
+  }
+
+  private forgetFixes(uri: vscode.Uri): void {
     const prefix = `${uri.toString()}#`;
     for (const key of [...this.fixes.keys()]) if (key.startsWith(prefix)) this.fixes.delete(key);
   }
@@ -79,9 +86,14 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
       const calls = await this.clients.callsIn(document);
       const engine = calls.length ? await this.ctx.engine() : undefined;
       if (document.isClosed || document.version !== version || generation !== this.generations.get(key)) return;
-      this.clear(document.uri);
-      if (!engine) return;
+      if (!engine) {
+        this.clear(document.uri);
+        return;
+      }
+      // Replaced in one step, never cleared first: a delete followed by a set reaches the Problems panel as two
+      // changes, and its rows vanish for a moment under the user's cursor (and under a quick fix being chosen).
       const diagnostics: vscode.Diagnostic[] = [];
+      const fixes = new Map<string, { roleName: string; scope: string }>();
       for (const call of calls) {
         const access = this.clients.accessOf(engine, call, document);
         const said = engine.clientDiagnostic(access);
@@ -91,8 +103,13 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
         diagnostic.source = CLIENT_DIAGNOSTIC_SOURCE;
         diagnostic.code = CLIENT_DIAGNOSTIC_CODE;
         diagnostics.push(diagnostic);
-        if (access.kind === 'answered' && access.suggestion) this.fixes.set(this.key(document.uri, range.start), access.suggestion);
+        if (access.kind === 'answered' && access.suggestion) fixes.set(this.key(document.uri, range.start), access.suggestion);
       }
+      this.forgetFixes(document.uri);
+      for (const [at, fix] of fixes) this.fixes.set(at, fix);
+      const text = JSON.stringify(diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.severity, d.message]));
+      if (this.published.get(key) === text) return;
+      this.published.set(key, text);
       this.collection.set(document.uri, diagnostics);
     } catch (error) {
       this.ctx.log.warn(`Could not check the SDK clients of ${vscode.workspace.asRelativePath(document.uri)}: ${error instanceof Error ? error.message : String(error)}`);
