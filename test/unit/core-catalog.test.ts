@@ -32,6 +32,7 @@ import { chainedMembersOf } from '../../src/core/chain/chained';
 import { mergeDotEnv } from '../../src/core/chain/env';
 import { evaluateChain } from '../../src/core/chain/engine';
 import { WorkspaceProgramError } from '../../src/core/chain/workspacePrograms';
+import { notCheckedMessage, notCheckedVerdict, type NotCheckedReason } from '../../src/core/chain/notChecked';
 import { findCredentialCalls } from '../../src/core/code/credentialCalls';
 
 const english = JSON.parse(readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
@@ -54,7 +55,10 @@ const VARIANTS: PresentableSource[] = [
   { ...source, status: 'failed', identity: null, message: 'AADSTS50173: The provided grant has expired.' },
   { ...source, status: 'unavailable', decisive: false, identity: null, message: 'Azure CLI not found on path' },
   { ...source, status: 'excluded', reached: false, decisive: false, identity: null },
-  { ...source, status: 'not-checked', identity: null, unverifiedHost: 'evil.example', message: 'would send the federated token to evil.example: not checked' },
+  { ...source, status: 'not-checked', identity: null, unverifiedHost: 'evil.example', unverifiedSecret: 'federated token', notCheckedReason: 'secret', message: 'would send the federated token to evil.example: not checked' },
+  { ...source, status: 'not-checked', identity: null, notCheckedReason: 'interactive', message: 'opens a browser for sign-in' },
+  { ...source, status: 'not-checked', identity: null, notCheckedReason: 'arcKeyFile', message: 'would send /etc/shadow' },
+  { ...source, status: 'not-checked', identity: null, unverifiedProgram: '/w/bin/az', notCheckedReason: 'program', message: 'would run /w/bin/az' },
 ];
 
 /** What is left of a text once every translation (⟦…⟧, nested ones too) and the given data are taken out. */
@@ -101,11 +105,12 @@ test("with a translation, the Credential Chain view's rows and headlines carry n
   try {
     const data = ['AzureCliCredential', 'ClientAuthenticationError', 'DefaultAzureCredential', displayName('AzureCliCredential'), 'alice@contoso.example', 'alice',
       'AADSTS50173: The provided grant has expired.', 'Azure CLI not found on path', 'would send the federated token to evil.example: not checked',
-      'the federated token', 'evil.example', 'text'];
+      'the federated token', 'evil.example', 'text', 'opens a browser for sign-in', 'would send /etc/shadow', 'would run /w/bin/az', '/w/bin/az'];
     for (const variant of VARIANTS) {
       const row = describeSource(variant, false, Date.parse('2029-12-31T23:00:00Z'));
       assert.deepEqual(untranslatedWords(`${row.description}\n${row.tooltip}`, data), [], `${variant.status}: ${row.description}\n${row.tooltip}`);
-      const headline = verdictHeadline({ outcome: variant.status === 'succeeded' ? 'token' : 'failure', credential: variant.credential, message: variant.message }, [variant]);
+      const outcome = variant.status === 'succeeded' ? 'token' : variant.status === 'not-checked' ? 'not-checked' : 'failure';
+      const headline = verdictHeadline({ outcome, credential: variant.credential, message: variant.message }, [variant]);
       assert.deepEqual(untranslatedWords(headline, data), [], headline);
       assert.match(headline, /⟦/);
     }
@@ -472,5 +477,37 @@ test("with a translation, the chain's notes (keywords ignored, members not model
   for (const text of texts) {
     assert.deepEqual(englishWords(text, data), [], text);
     assert.match(text, /ø/, text);
+  }
+});
+
+test("with a translation, a source held back (each secret to a host nobody allowed, a workspace's program, an interactive sign-in, an Azure Arc key file) is one sentence in its row and one in the verdict, with no English of the product's own", () => {
+  const signInAt = 'https://login.microsoftonline.com/organizations';
+  const problem = "The file path must have a '.key' extension.";
+  const reasons: NotCheckedReason[] = [
+    ...(['client secret', 'certificate assertion', 'password', 'federated token', 'refresh token'] as const).map((secret) => ({ kind: 'secret' as const, secret, host: 'evil.example' })),
+    { kind: 'program', program: 'az', file: '/w/bin/az', entry: './bin' },
+    { kind: 'interactive', browser: null, signInAt },
+    { kind: 'interactive', browser: 'xdg-open', signInAt },
+    { kind: 'arcKeyFile', family: '1.13', keyFile: '/etc/shadow', origin: 'http://127.0.0.1:40342', problem },
+  ];
+  const data = ['WorkloadIdentityCredential', 'evil.example', '/w/bin/az', '"./bin"', 'az', signInAt, 'xdg-open', '/etc/shadow', 'http://127.0.0.1:40342', problem, 'azure-identity', 'MSAL'];
+  useCatalog(opaque);
+  try {
+    for (const reason of reasons) {
+      const message = notCheckedMessage(reason);
+      const verdict = notCheckedVerdict('WorkloadIdentityCredential', reason);
+      for (const text of [message, verdict]) {
+        assert.deepEqual(englishWords(text, data), [], text);
+        assert.match(text, /ø/, text);
+      }
+    }
+    // The source's name is inside the verdict's one message, where the translation puts it, not glued in front.
+    useCatalog(pseudo);
+    for (const reason of reasons) {
+      const verdict = notCheckedVerdict('WorkloadIdentityCredential', reason);
+      assert.match(verdict, /^⟦[^⟦⟧]*WorkloadIdentityCredential/, verdict);
+    }
+  } finally {
+    useCatalog(undefined);
   }
 });

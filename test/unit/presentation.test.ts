@@ -73,7 +73,7 @@ test('a source whose constructor raises stops the chain although get_token was n
 
 test('a source that would send its secret to an unverified host is "not checked", unless Python never gets there', () => {
   const unverified: PresentableSource = {
-    ...base, status: 'not-checked', identity: null, unverifiedHost: 'evil.example',
+    ...base, status: 'not-checked', identity: null, unverifiedHost: 'evil.example', unverifiedSecret: 'federated token', notCheckedReason: 'secret',
     message: 'would send the federated token to evil.example: not checked. Python would send it when your app runs.',
   };
   assert.equal(rowState(unverified), 'notChecked');

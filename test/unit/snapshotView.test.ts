@@ -104,7 +104,7 @@ test('a source not checked because of its host offers Check with <host>', () => 
   const report: ChainReport = {
     ...aliceReport,
     sources: [source('WorkloadIdentityCredential', {
-      status: 'not-checked', decisive: true, unverifiedHost: 'evil.example',
+      status: 'not-checked', decisive: true, unverifiedHost: 'evil.example', unverifiedSecret: 'federated token', notCheckedReason: 'secret',
       message: 'would send the federated token to evil.example: not checked',
     })],
     verdict: { outcome: 'not-checked', credential: 'WorkloadIdentityCredential', message: 'would send the federated token to evil.example: not checked' },

@@ -156,7 +156,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
         outcome = await PROBES[credential].run(ctx);
       } catch (error) {
         if (isAbort(error) || signal?.aborted) throw abortError();
-        if (error instanceof WorkspaceProgramError) outcome = { kind: 'not-checked', message: error.message, program: error.file };
+        if (error instanceof WorkspaceProgramError) outcome = { kind: 'not-checked', reason: { kind: 'program', program: error.program, file: error.file, entry: error.entry } };
         else outcome = { kind: 'failed', message: l10n.t('Azure Dev Auth could not check this source: {0}', error instanceof Error ? error.message : String(error)) };
       }
       const elapsedMs = Math.round(performance.now() - started);

@@ -3,6 +3,8 @@
 import type { ChainedMember } from './chained';
 import type { CodeCallModel } from '../code/codeModel';
 import type { ToolDisagreement } from './disagreement';
+import type { NotCheckedReason } from './notChecked';
+import type { SecretKind } from './secretHosts';
 
 /** Python class names of DefaultAzureCredential's sources, as the library spells them. */
 export type CredentialName =
@@ -64,6 +66,10 @@ export interface SourceResult {
   readonly elapsedMs: number;
   /** For 'not-checked': the host the secret would go to (what "Check with <host>" allows). */
   readonly unverifiedHost?: string;
+  /** For 'not-checked' with a host: what would be sent there. */
+  readonly unverifiedSecret?: SecretKind;
+  /** For 'not-checked': what was held back (a secret, a workspace's program, an interactive sign-in, an Arc key file). */
+  readonly notCheckedReason?: NotCheckedReason['kind'];
   /** For 'not-checked': the program a workspace's PATH entry finds, which the check did not run (what "Run <program>" allows). */
   readonly unverifiedProgram?: string;
 }

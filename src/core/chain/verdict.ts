@@ -2,6 +2,7 @@
 // does; otherwise get_token tries the sources in order, moves on after "unavailable", and ends at the first token
 // or the first other error. Pure: no I/O, so every version family's rules are unit-tested as tables.
 import type { ChainBehaviour, ConstructorError } from './versions';
+import { notCheckedMessage, notCheckedVerdict } from './notChecked';
 import type { ProbeResult } from './sources/common';
 import type { CredentialName, SourceResult, Verdict } from './types';
 
@@ -52,9 +53,13 @@ function sourceResult(record: SourceRecord, reached: boolean, decisive: boolean,
       return row('unavailable', outcome.message);
     case 'failed':
       return row('failed', outcome.message);
-    case 'not-checked':
-      if (outcome.program !== undefined) return { ...row('not-checked', outcome.message), unverifiedProgram: outcome.program };
-      return outcome.host === undefined ? row('not-checked', outcome.message) : { ...row('not-checked', outcome.message), unverifiedHost: outcome.host };
+    case 'not-checked': {
+      const { reason } = outcome;
+      const shown: SourceResult = { ...row('not-checked', notCheckedMessage(reason)), notCheckedReason: reason.kind };
+      if (reason.kind === 'program') return { ...shown, unverifiedProgram: reason.file };
+      if (reason.kind === 'secret') return { ...shown, unverifiedHost: reason.host, unverifiedSecret: reason.secret };
+      return shown;
+    }
     case 'constructor-error':
       return row('failed', `${outcome.error.exceptionType}: ${outcome.error.message}`);
   }
@@ -127,7 +132,7 @@ export function applyVerdict(
     } else if (outcome.kind === 'not-checked') {
       // Python would get a token or stop here (these requests never report "unavailable"); which one is unknown.
       sources.push(sourceResult(record, true, true, redact));
-      verdict = { outcome: 'not-checked', credential: record.credential, message: redact(`${record.credential} ${outcome.message}`) };
+      verdict = { outcome: 'not-checked', credential: record.credential, message: redact(notCheckedVerdict(record.credential, outcome.reason)) };
     } else {
       attempts.push({ credential: record.credential, message: outcome.kind === 'unavailable' ? outcome.message : '' });
       sources.push(sourceResult(record, true, false, redact));

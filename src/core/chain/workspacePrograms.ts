@@ -3,8 +3,8 @@
 // too, on its own. So the engine runs a developer tool found through a PATH entry that the environment the user
 // already had does not contain only when the developer allowed that very program: otherwise the row is "not
 // checked" and says which program Python would run.
-import * as l10n from '@vscode/l10n';
 import { delimiter } from 'node:path';
+import { notCheckedMessage } from './notChecked';
 import { whichEntry } from './pythonText';
 
 /** What a check may run: the PATH entries of the user's own environment, and programs allowed one by one. */
@@ -21,7 +21,7 @@ export interface ProgramPolicy {
 export class WorkspaceProgramError extends Error {
   override readonly name = 'WorkspaceProgramError';
   constructor(readonly program: string, readonly file: string, readonly entry: string) {
-    super(l10n.t("Python would run {0}, found through the PATH entry {1} that the workspace's environment (.env) adds. Azure Dev Auth did not run it: not checked. Run it only if you trust this workspace's {2}.", file, JSON.stringify(entry), program));
+    super(notCheckedMessage({ kind: 'program', program, file, entry }));
   }
 }
 

@@ -3,11 +3,12 @@
 // they can never disagree about what a state means.
 
 import * as l10n from '@vscode/l10n';
+import { secretText } from '../chain/notChecked';
 import type { SourceResult, TokenIdentity, Verdict } from '../chain/types';
 
 /** One source as the engine reports it (the shape of `chain --json`'s `sources[]`). */
 export type PresentableSource = Pick<SourceResult,
-  'credential' | 'status' | 'reached' | 'decisive' | 'message' | 'identity' | 'expiresOn' | 'elapsedMs' | 'unverifiedHost' | 'unverifiedProgram'>;
+  'credential' | 'status' | 'reached' | 'decisive' | 'message' | 'identity' | 'expiresOn' | 'elapsedMs' | 'unverifiedHost' | 'unverifiedProgram'> & Partial<Pick<SourceResult, 'unverifiedSecret' | 'notCheckedReason'>>;
 
 export type PresentableIdentity = TokenIdentity;
 
@@ -20,7 +21,7 @@ export type RowState =
   | 'unavailable'  // Python tries it and moves on
   | 'notReached'   // Python never gets here (an earlier source decided)
   | 'excluded'     // not part of the chain (default exclusion, keyword or AZURE_TOKEN_CREDENTIALS)
-  | 'notChecked'   // Python would send a secret to a host nobody allowed; we did not, so its answer is unknown
+  | 'notChecked'   // Python would send a secret, run a workspace's program or wait for a sign-in; we did not, so its answer is unknown
   | 'probing';     // being checked right now
 
 /** Codicon and theme colour per state; colours are theme colour ids so every theme renders them. The label is looked up
@@ -94,6 +95,12 @@ export function consequence(state: RowState, source: PresentableSource): string 
     case 'notChecked': if (source.unverifiedProgram) {
       return l10n.t("Python would run {0} when your app runs: a PATH entry that the workspace's .env adds finds it. Azure Dev Auth does not run a program the workspace names on its own, so it cannot tell what Python would get. Run it only if you trust this workspace.", source.unverifiedProgram);
     }
+    if (source.notCheckedReason === 'interactive') {
+      return l10n.t('Python would wait here for someone to sign in, in a browser or at the address it prints. Azure Dev Auth does not start interactive sign-ins, so it cannot tell what Python would get.');
+    }
+    if (source.notCheckedReason === 'arcKeyFile') {
+      return l10n.t('Python would read the key file that the Azure Arc challenge names and send its contents, although newer versions of azure-identity refuse that file. Azure Dev Auth did not read it, so it cannot tell what Python would get.');
+    }
     return l10n.t('Python would send {0} to {1} when your app runs. That host is neither a Microsoft Entra authority nor this machine, so Azure Dev Auth did not send it and cannot tell what Python would get. Check with this host to find out.', unverifiedPayload(source), source.unverifiedHost ?? l10n.t('this host'));
     case 'probing': return l10n.t('Being checked.');
   }
@@ -127,7 +134,8 @@ export function describeSource(source: PresentableSource, probing = false, now =
           : state === 'excluded' ? l10n.t('excluded')
             : state === 'notReached' ? l10n.t('not reached')
               : l10n.t('unavailable');
-  const lines = [`**${markdownText(displayName(source.credential))}** (\`${source.credential}\`) — ${style.label}`, ''];
+  const label = state === 'notChecked' ? notCheckedLabel(source) : style.label;
+  const lines = [`**${markdownText(displayName(source.credential))}** (\`${source.credential}\`) — ${label}`, ''];
   if (source.message) lines.push('```text', source.message.replace(/```/g, "'''"), '```', '');
   if (source.identity) {
     const id = source.identity;
@@ -150,18 +158,24 @@ export function describeSource(source: PresentableSource, probing = false, now =
   };
 }
 
-/**
- * What a not-checked source would send, as the engine worded it ("would send the federated token to evil.example:
- * not checked" → "the federated token"); a neutral phrase when the wording is not the expected one.
- */
-export function unverifiedPayload(source: Pick<PresentableSource, 'message' | 'unverifiedHost'>): string {
-  const match = /would send (.+?) to \S+/.exec(firstLine(source.message));
-  return match?.[1] ?? l10n.t('its secret');
+/** What a not-checked source would send ("the federated token"); a neutral phrase when the report does not say. */
+export function unverifiedPayload(source: Pick<PresentableSource, 'unverifiedSecret'>): string {
+  return source.unverifiedSecret ? secretText(source.unverifiedSecret) : l10n.t('its secret');
+}
+
+/** The state's words for a not-checked source, by what was held back. */
+function notCheckedLabel(source: Pick<PresentableSource, 'unverifiedProgram' | 'notCheckedReason'>): string {
+  if (source.unverifiedProgram) return l10n.t('Not checked: it would run a program the workspace names');
+  if (source.notCheckedReason === 'interactive') return l10n.t('Not checked: it waits for an interactive sign-in');
+  if (source.notCheckedReason === 'arcKeyFile') return l10n.t('Not checked: it would send a key file that newer versions refuse');
+  return ROW_STATE_STYLE.notChecked.label;
 }
 
 /** "not checked: would send the federated token to evil.example" — the row's description. */
-export function notCheckedDescription(source: Pick<PresentableSource, 'message' | 'unverifiedHost' | 'unverifiedProgram'>): string {
+export function notCheckedDescription(source: Pick<PresentableSource, 'unverifiedHost' | 'unverifiedProgram' | 'unverifiedSecret' | 'notCheckedReason'>): string {
   if (source.unverifiedProgram) return l10n.t("not checked: would run the workspace's {0}", source.unverifiedProgram);
+  if (source.notCheckedReason === 'interactive') return l10n.t('not checked: waits for an interactive sign-in');
+  if (source.notCheckedReason === 'arcKeyFile') return l10n.t('not checked: would send a key file newer versions refuse');
   return l10n.t('not checked: would send {0} to {1}', unverifiedPayload(source), source.unverifiedHost ?? l10n.t('an unverified host'));
 }
 
@@ -191,7 +205,9 @@ export function verdictHeadline(verdict: PresentableVerdict, sources: readonly P
     const where = verdict.credential ? displayName(verdict.credential) : l10n.t('A source');
     // No source held back (a ChainedTokenCredential member the source cannot tell): the verdict says what is unknown.
     if (!source) return l10n.t('Not checked: {0}', firstLine(verdict.message));
-    if (source?.unverifiedProgram) return l10n.t("Not checked: {0} would run the workspace's {1}", where, source.unverifiedProgram);
+    if (source.unverifiedProgram) return l10n.t("Not checked: {0} would run the workspace's {1}", where, source.unverifiedProgram);
+    if (source.notCheckedReason === 'interactive') return l10n.t('Not checked: {0} waits for an interactive sign-in', where);
+    if (source.notCheckedReason === 'arcKeyFile') return l10n.t('Not checked: {0} would send a key file that newer versions refuse', where);
     return source?.unverifiedHost
       ? l10n.t('Not checked: {0} would send {1} to {2}', where, unverifiedPayload(source), source.unverifiedHost)
       : l10n.t('Not checked: {0} would send a secret to an unverified host', where);

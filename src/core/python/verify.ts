@@ -351,7 +351,7 @@ function engineVerdictText(v: Verdict): string {
     case 'token': return l10n.t('a token from {0}', v.credential ?? l10n.t('an unnamed source'));
     case 'failure': return v.credential ? l10n.t('a failure: {0} stops the chain', v.credential) : l10n.t('a failure: every source is unavailable');
     case 'constructor-error': return v.credential ? l10n.t('DefaultAzureCredential() raising in {0}', v.credential) : l10n.t('DefaultAzureCredential() raising');
-    case 'not-checked': return l10n.t('an outcome it did not check ({0} would send a secret to an unchecked host)', v.credential ?? l10n.t('a source'));
+    case 'not-checked': return l10n.t('an outcome it did not check ({0} was held back)', v.credential ?? l10n.t('a source'));
   }
 }
 
@@ -374,7 +374,7 @@ function engineStatus(status: string): string {
     case 'unavailable': return l10n.t('it is unavailable (the chain goes on)');
     case 'failed': return l10n.t('it fails and stops the chain');
     case 'excluded': return l10n.t('it is excluded');
-    case 'not-checked': return l10n.t('it would send a secret to a host nobody allowed (not checked)');
+    case 'not-checked': return l10n.t('it was held back, so its outcome is not known (not checked)');
     default: return status;
   }
 }
@@ -484,9 +484,9 @@ export async function verifyWithPython(options: VerifyWithPythonOptions): Promis
       ? l10n.t('Python would run {0}, which the workspace\'s .env puts on PATH ({1}); allow it first ("Run This Workspace Program" or --allow-workspace-programs), then verify.', unchecked.unverifiedProgram, unchecked.credential)
       : unchecked.unverifiedHost
       ? l10n.t('Python would send a secret to {0} ({1}); allow that host first ("Check with {0}" or --allow-host {0}), then verify.', unchecked.unverifiedHost, unchecked.credential)
-      : unchecked.credential === 'InteractiveBrowserCredential'
+      : unchecked.notCheckedReason === 'interactive'
         // Running it would start the interactive sign-in the engine holds back (a browser, or a wait without end).
-        ? l10n.t('Python would start an interactive sign-in: InteractiveBrowserCredential {0}', unchecked.message)
+        ? l10n.t('Python would start an interactive sign-in ({0}): {1}', unchecked.credential, unchecked.message)
         : l10n.t('Python would send a local file to the endpoint {0} names: {1}', unchecked.credential, unchecked.message);
     return verificationFrom(options.report, {
       python: options.python, azureIdentityVersion: null, pythonVersion: null, executable: null, chain: null, attempts: [],

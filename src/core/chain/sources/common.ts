@@ -5,6 +5,7 @@ import type { TokenFacts } from '../claims';
 import type { ChainBehaviour, ConstructorError } from '../versions';
 import type { CredentialName } from '../types';
 import type { EntraRequestContext } from '../entra';
+import type { NotCheckedReason } from '../notChecked';
 import type { UncheckedHostError } from '../secretHosts';
 import type { ProgramPolicy } from '../workspacePrograms';
 
@@ -57,7 +58,7 @@ export type ProbeResult =
    * The source would send a secret where Azure Dev Auth will not: nothing was sent, so the outcome is unknown.
    * `host`: the developer may allow it ("Check with <host>"); absent when no answer would make it safe.
    */
-  | { readonly kind: 'not-checked'; readonly message: string; readonly host?: string; readonly program?: string }
+  | { readonly kind: 'not-checked'; readonly reason: NotCheckedReason }
   /** DefaultAzureCredential does not add this credential to the chain in this environment. */
   | { readonly kind: 'not-in-chain'; readonly message: string };
 
@@ -68,7 +69,7 @@ export interface Probe {
 
 /** A probe's answer for a request the host gate stopped. */
 export function notChecked(error: UncheckedHostError): ProbeResult {
-  return { kind: 'not-checked', message: `${error.message}. Python would send it when your app runs; check with ${error.host} only if you trust it.`, host: error.host };
+  return { kind: 'not-checked', reason: { kind: 'secret', secret: error.what, host: error.host } };
 }
 
 /** The Entra request settings of a probe: its environment, cancellation, timeout and allowed hosts. */

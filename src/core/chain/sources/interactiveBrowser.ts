@@ -64,16 +64,8 @@ export const interactiveBrowserProbe: Probe = {
     const browser = browserPythonWouldOpen(ctx);
     if (browser === undefined) {
       if (ctx.behaviour.browserWithoutBrowser === 'unavailable') return { kind: 'unavailable', message: 'Failed to open a browser' };
-      return {
-        kind: 'not-checked',
-        message: `finds no browser to open, so MSAL prints the sign-in address (${signInAt}) and waits, with no time limit, `
-          + 'for someone to open it. Azure Dev Auth does not start interactive sign-ins: what the sign-in would return is not known.',
-      };
+      return { kind: 'not-checked', reason: { kind: 'interactive', browser: null, signInAt } };
     }
-    return {
-      kind: 'not-checked',
-      message: `opens a browser for sign-in (${browser}, at ${signInAt}) and waits for someone to sign in. Azure Dev Auth `
-        + 'does not start interactive sign-ins: what the sign-in would return is not known.',
-    };
+    return { kind: 'not-checked', reason: { kind: 'interactive', browser, signInAt } };
   },
 };

@@ -276,11 +276,7 @@ export const managedIdentityProbe: Probe = {
         const problem = await arcKeyFileProblem(keyFile, ctx);
         if (problem !== undefined) {
           if (behaviour.managedIdentity.arcValidatesKeyFile) return { kind: 'failed', message: `The key file path is invalid: ${problem}` };
-          return {
-            kind: 'not-checked',
-            message: `${behaviour.label} would send ${keyFile} to ${new URL(url).origin} (the Azure Arc challenge names it; newer versions refuse: ${problem}). `
-              + 'Azure Dev Auth did not read or send it: not checked.',
-          };
+          return { kind: 'not-checked', reason: { kind: 'arcKeyFile', family: behaviour.family, keyFile, origin: new URL(url).origin, problem } };
         }
         let key: string;
         try {
