@@ -73,7 +73,8 @@ function slowestProbe(report: ChainReport): { credential: string; elapsedMs: num
 async function toolsAlone(env: Record<string, string>, version: string, together: boolean): Promise<number> {
   const ctx: ProbeContext = {
     env, behaviour: familyFor(version), isExcluded: () => false, processTimeoutSeconds: 10, brokerInstalled: false,
-    allowedHosts: [], signal: undefined, authority: 'https://login.microsoftonline.com', platform: process.platform, wsl: false,
+    allowedHosts: [], signal: undefined, authority: 'https://login.microsoftonline.com', defaultAuthority: 'https://login.microsoftonline.com',
+    managedIdentityClientId: env.AZURE_CLIENT_ID ?? '', workloadIdentityClientId: env.AZURE_CLIENT_ID ?? '', workloadIdentityTenantId: env.AZURE_TENANT_ID ?? '', platform: process.platform, wsl: false,
     rememberSecret: () => undefined,
   };
   const commands = [azCommand(ctx), pwshCommand(ctx), azdCommand(ctx)];

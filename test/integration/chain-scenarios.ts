@@ -54,7 +54,8 @@ export interface Scenario {
   readonly env?: (ctx: ScenarioContext) => Record<string, string>;
   /** Variables of the base environment to remove. */
   readonly unset?: readonly string[];
-  readonly keywordArguments?: KeywordArguments;
+  /** The code's DefaultAzureCredential(...) keywords (a function when they name the sandbox's own ids). */
+  readonly keywordArguments?: KeywordArguments | ((ctx: ScenarioContext) => KeywordArguments);
   readonly expect: Readonly<Record<PythonKey, ExpectedVerdict>>;
   /** Takes several seconds by design (a tool's timeout, MI retries). */
   readonly slow?: boolean;
@@ -329,7 +330,46 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     expect: { debian12: raises('ManagedIdentityCredential'), debian13: raises('WorkloadIdentityCredential'), debiansid: raises('ManagedIdentityCredential') },
   },
+  {
+    name: 'workload-identity-client-id-keyword',
+    title: 'Workload identity variables without AZURE_CLIENT_ID; the code passes workload_identity_client_id',
+    setup: (ctx) => signIn(ctx, ['az']),
+    env: (ctx) => {
+      const { AZURE_CLIENT_ID: _unused, ...rest } = workloadIdentityEnv(ctx, join(ctx.dir, 'azure-identity-token'));
+      return rest;
+    },
+    keywordArguments: (ctx) => ({ workloadIdentityClientId: ctx.sb.servicePrincipal.clientId }),
+    // WorkloadIdentityCredential is satisfied, but DefaultAzureCredential also builds ManagedIdentityCredential, whose
+    // token-exchange mode wants managed_identity_client_id or AZURE_CLIENT_ID: its constructor raises. (1.13.0b2 has
+    // no such keyword: workload identity is that ManagedIdentityCredential mode.)
+    expect: every(raises('ManagedIdentityCredential')),
+  },
+  {
+    name: 'workload-identity-managed-client-id-keyword',
+    title: 'Workload identity variables without AZURE_CLIENT_ID; the code passes managed_identity_client_id, which serves both',
+    env: (ctx) => {
+      const { AZURE_CLIENT_ID: _unused, ...rest } = workloadIdentityEnv(ctx, join(ctx.dir, 'azure-identity-token'));
+      return rest;
+    },
+    keywordArguments: (ctx) => ({ managedIdentityClientId: ctx.sb.servicePrincipal.clientId }),
+    expect: { debian12: token('ManagedIdentityCredential'), debian13: token('WorkloadIdentityCredential'), debiansid: token('WorkloadIdentityCredential') },
+  },
+  {
+    name: 'workload-identity-tenant-keyword-wrong',
+    title: "Workload identity configured; the code's workload_identity_tenant_id names a tenant the sandbox does not know",
+    setup: (ctx) => signIn(ctx, ['az']),
+    env: (ctx) => workloadIdentityEnv(ctx, join(ctx.dir, 'azure-identity-token')),
+    keywordArguments: { workloadIdentityTenantId: '00000000-0000-0000-0000-00000000dead' },
+    expect: { debian12: token('ManagedIdentityCredential'), debian13: stops('WorkloadIdentityCredential'), debiansid: stops('WorkloadIdentityCredential') },
+  },
   // ---- Managed identity ------------------------------------------------------------------------------------------
+  {
+    name: 'mi-app-service-user-assigned-keyword',
+    title: "On App Service, the code's managed_identity_client_id picks the user-assigned identity",
+    env: (ctx) => ctx.sb.managedIdentityEnv('appservice'),
+    keywordArguments: (ctx) => ({ managedIdentityClientId: ctx.sb.managedIdentities['app-identity']!.clientId }),
+    expect: every(token('ManagedIdentityCredential')),
+  },
   {
     name: 'mi-app-service',
     title: 'Running on App Service: IDENTITY_ENDPOINT and IDENTITY_HEADER',
@@ -659,6 +699,20 @@ export const SCENARIOS: readonly Scenario[] = [
     keywordArguments: { requireEnvvar: true },
     expect: every(token('AzureCliCredential')),
   },
+  {
+    name: 'tenant-id-keyword',
+    title: 'DefaultAzureCredential(tenant_id=…) with az signed in: the constructor refuses the keyword',
+    setup: (ctx) => signIn(ctx, ['az']),
+    keywordArguments: { tenantIdWritten: true },
+    expect: every(raises(null)),
+  },
+  {
+    name: 'authority-keyword-http',
+    title: 'DefaultAzureCredential(authority="http://…"): not a TLS-protected authority',
+    setup: (ctx) => signIn(ctx, ['az']),
+    keywordArguments: { authority: 'http://login.example' },
+    expect: every(raises(null)),
+  },
   // ---- exclude_* keywords ----------------------------------------------------------------------------------------
   {
     name: 'exclude-cli',
@@ -779,7 +833,7 @@ export async function prepareScenario(sb: Sandbox, scenario: Scenario): Promise<
   for (const name of scenario.unset ?? []) delete env[name];
   return {
     env,
-    keywordArguments: scenario.keywordArguments ?? {},
+    keywordArguments: typeof scenario.keywordArguments === 'function' ? scenario.keywordArguments(ctx) : scenario.keywordArguments ?? {},
     home,
     cleanup: () => {
       for (const fn of undo.reverse()) fn();

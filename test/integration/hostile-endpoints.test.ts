@@ -96,6 +96,19 @@ describe('a client secret and an authority that is neither Microsoft nor loopbac
     }
   });
 
+  test("the code's own authority= keyword is held to the same rule: the secret stays here", (t) => {
+    const c = result(t, 'client-secret-authority-keyword');
+    if (!c) return;
+    assert.ok(!everythingSent(c).includes(CANARY_CLIENT_SECRET), 'the authority the code names received the client secret');
+    assert.ok(c.received.every((r) => r.method === 'GET'), 'only discovery requests, no token request');
+    for (const [version, report] of Object.entries(c.reports)) {
+      const row = report.sources.find((s) => s.credential === 'EnvironmentCredential');
+      assert.equal(row?.status, 'not-checked', `${version}: ${row?.message}`);
+      assert.equal(row?.unverifiedHost, 'evil.example');
+      assert.match(row?.message ?? '', /would send the client secret to evil\.example: not checked/);
+    }
+  });
+
   test('allowed, the token request goes out', (t) => {
     const c = result(t, 'client-secret-allowed');
     if (!c) return;

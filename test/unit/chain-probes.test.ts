@@ -65,7 +65,8 @@ exit \${FAKE_RC:-0}
 function context(version: string, env: Record<string, string>, extra: Partial<ProbeContext> = {}): ProbeContext {
   return {
     env, behaviour: familyFor(version), isExcluded: () => false, processTimeoutSeconds: 10, brokerInstalled: false,
-    signal: undefined, authority: 'https://login.microsoftonline.com', platform: 'linux', wsl: false, allowedHosts: [], rememberSecret: () => undefined, ...extra,
+    signal: undefined, authority: 'https://login.microsoftonline.com', defaultAuthority: 'https://login.microsoftonline.com',
+    managedIdentityClientId: env.AZURE_CLIENT_ID ?? '', workloadIdentityClientId: env.AZURE_CLIENT_ID ?? '', workloadIdentityTenantId: env.AZURE_TENANT_ID ?? '', platform: 'linux', wsl: false, allowedHosts: [], rememberSecret: () => undefined, ...extra,
   };
 }
 

@@ -39,8 +39,8 @@ test('a multi-line call through an alias, with comments, literals of every kind 
   ]);
   assert.deepEqual(calls[0]!.range, { startLine: 4, startColumn: 13, endLine: 11, endColumn: 1 });
   const modelled = keywordArgumentsOf(calls[0]!);
-  assert.deepEqual(modelled.keywordArguments, { exclude: { AzureCliCredential: false, EnvironmentCredential: true } });
-  assert.deepEqual(modelled.unknown, ['process_timeout']);
+  assert.deepEqual(modelled.keywordArguments, { exclude: { AzureCliCredential: false, EnvironmentCredential: true }, authority: 'login.microsoftonline.us' });
+  assert.deepEqual(modelled.unknown, ['process_timeout', 'managed_identity_client_id']);
 });
 
 test('module imports, azure.identity.aio and **kwargs: what is called, and that any keyword may come at run time', async () => {

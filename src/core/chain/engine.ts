@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import { release } from 'node:os';
 import { toolDisagreement } from './disagreement';
-import { defaultAuthority, InvalidAuthorityError, PUBLIC_AUTHORITY } from './entra';
+import { defaultAuthority, InvalidAuthorityError, normalizeAuthority, PUBLIC_AUTHORITY } from './entra';
 import { azureCliProbe } from './sources/azureCli';
 import { azureDeveloperCliProbe } from './sources/azureDeveloperCli';
 import { azurePowerShellProbe } from './sources/azurePowerShell';
@@ -20,11 +20,12 @@ import { redactSecrets, secretsOf } from '../redact';
 import {
   ignoredKeywordNotes, memberConstructorError, memberProcessTimeouts, memberTenants, modelledPrefix, standaloneBehaviour, unknownMemberNote, unknownMemberVerdict,
 } from './chained';
-import type { ChainInputs, ChainReport, CredentialName, Verdict } from './types';
+import { STRING_KEYWORDS, type ChainInputs, type ChainReport, type CredentialName, type KeywordArguments, type Verdict } from './types';
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
 import { WorkspaceProgramError } from './workspacePrograms';
 import {
-  chainOrderFor, familyFor, familyLabel, NEWEST_KNOWN_VERSION, planExclusions, processTimeoutSeconds, rulesProvenance, type ConstructorError,
+  chainOrderFor, compareVersions, TENANT_ID_KEYWORD_MESSAGE, familyFor, familyLabel, NEWEST_KNOWN_VERSION, parseVersion, planExclusions, processTimeoutSeconds, rulesProvenance,
+  type ConstructorError,
 } from './versions';
 
 export const PROBES: Readonly<Record<CredentialName, Probe>> = {
@@ -88,6 +89,24 @@ export function authLocationNote(): string {
   return l10n.t('AZURE_AUTH_LOCATION is set, but DefaultAzureCredential ignores it: only the retired get_client_from_auth_file read that JSON file. EnvironmentCredential reads the same service principal from AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET.');
 }
 
+/** The first release whose DefaultAzureCredential refuses `tenant_id=` (Azure/azure-sdk-for-python#23322). */
+const TENANT_ID_REFUSED_SINCE = '1.9.0b1';
+
+/**
+ * `DefaultAzureCredential(tenant_id=…)` raises TypeError before anything else in 1.9.0 and later (the per-source
+ * keywords such as workload_identity_tenant_id are the supported way). Older releases passed it on unchecked: that is
+ * not modelled, and a note says so.
+ */
+function tenantIdError(keywords: KeywordArguments, version: string | undefined, notes: string[]): ConstructorError | undefined {
+  if (!keywords.tenantIdWritten) return undefined;
+  const parsed = version === undefined ? undefined : parseVersion(version);
+  if (parsed && compareVersions(parsed, parseVersion(TENANT_ID_REFUSED_SINCE)!) < 0) {
+    notes.push(l10n.t('azure-identity {0} passes tenant_id on to the credentials it builds; that is not modelled, so the chain is checked as if it were not written.', version!));
+    return undefined;
+  }
+  return { exceptionType: 'TypeError', message: TENANT_ID_KEYWORD_MESSAGE, credential: null };
+}
+
 export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   const { env, signal } = inputs;
   if (signal?.aborted) throw abortError();
@@ -95,13 +114,36 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   const behaviour = chained ? standaloneBehaviour(familyFor(inputs.azureIdentityVersion), chained.order) : familyFor(inputs.azureIdentityVersion);
   const notes: string[] = inputs.chained ? ignoredKeywordNotes(inputs.chained) : [];
 
-  let chainError: ConstructorError | undefined;
+  const keywords = chained ? {} : inputs.keywordArguments;
+  let chainError: ConstructorError | undefined = chained ? undefined : tenantIdError(keywords, inputs.azureIdentityVersion, notes);
+  // DefaultAzureCredential's authority= (normalized; "" and None mean none) goes to EnvironmentCredential and
+  // SharedTokenCacheCredential; the others build their own from AZURE_AUTHORITY_HOST.
+  let dacAuthority: string | undefined;
+  if (keywords.authority) {
+    try {
+      dacAuthority = normalizeAuthority(keywords.authority);
+    } catch (error) {
+      if (!(error instanceof InvalidAuthorityError)) throw error;
+      chainError ??= { exceptionType: 'ValueError', message: error.message, credential: null };
+    }
+  }
   let authority = PUBLIC_AUTHORITY;
   try {
     authority = defaultAuthority(env);
   } catch (error) {
     if (!(error instanceof InvalidAuthorityError)) throw error;
-    chainError = { exceptionType: 'ValueError', message: error.message, credential: null };
+    // DefaultAzureCredential reads AZURE_AUTHORITY_HOST itself only when it has no authority= of its own.
+    if (!keywords.authority) chainError ??= { exceptionType: 'ValueError', message: error.message, credential: null };
+  }
+  // managed_identity_client_id= / workload_identity_* = replace the variables only when written (None counts).
+  const managedIdentityClientId = keywords.managedIdentityClientId ?? env.AZURE_CLIENT_ID ?? '';
+  const knowsWorkloadKeywords = behaviour.workloadIdentity !== 'none';
+  const workloadIdentityClientId = (knowsWorkloadKeywords ? keywords.workloadIdentityClientId : undefined) ?? managedIdentityClientId;
+  const workloadIdentityTenantId = (knowsWorkloadKeywords ? keywords.workloadIdentityTenantId : undefined) ?? env.AZURE_TENANT_ID ?? '';
+  if (!knowsWorkloadKeywords) {
+    for (const field of ['workloadIdentityClientId', 'workloadIdentityTenantId'] as const) {
+      if (keywords[field] !== undefined) notes.push(l10n.t('{0} is not a keyword of {1}; it was ignored.', STRING_KEYWORDS[field], familyLabel(behaviour)));
+    }
   }
   // ChainedTokenCredential has no exclude_* keywords and ignores AZURE_TOKEN_CREDENTIALS: every member runs.
   const plan = chained
@@ -130,7 +172,11 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     allowedHosts: inputs.allowedHosts ?? [],
     rememberSecret: (value) => { if (value.trim()) sentSecrets.add(value.trim()); },
     signal,
-    authority,
+    authority: dacAuthority ?? authority,
+    defaultAuthority: authority,
+    managedIdentityClientId,
+    workloadIdentityClientId,
+    workloadIdentityTenantId,
     platform,
     wsl: platform === 'linux' && release().toLowerCase().includes('microsoft'),
     programPolicy: { trustedPath: inputs.trustedPath, allowedPrograms: inputs.allowedPrograms ?? [], workingDirectory: inputs.workingDirectory },

@@ -150,7 +150,32 @@ export interface KeywordArguments {
   readonly processTimeoutSeconds?: number;
   /** `require_envvar=` (azure-identity 1.25+): DefaultAzureCredential() raises unless AZURE_TOKEN_CREDENTIALS is set. */
   readonly requireEnvvar?: boolean;
+  /**
+   * `authority=`: the Entra host of EnvironmentCredential and SharedTokenCacheCredential instead of
+   * AZURE_AUTHORITY_HOST (the other credentials keep AZURE_AUTHORITY_HOST: DefaultAzureCredential passes it to those two only).
+   */
+  readonly authority?: string;
+  /** `managed_identity_client_id=`: a user-assigned identity's client id instead of AZURE_CLIENT_ID ("" = system-assigned). */
+  readonly managedIdentityClientId?: string;
+  /** `workload_identity_client_id=` (1.13+): instead of managed_identity_client_id / AZURE_CLIENT_ID. */
+  readonly workloadIdentityClientId?: string;
+  /** `workload_identity_tenant_id=` (1.13+): instead of AZURE_TENANT_ID. */
+  readonly workloadIdentityTenantId?: string;
+  /**
+   * `tenant_id=` is written in the call (any value, a literal or not): DefaultAzureCredential raises TypeError
+   * "'tenant_id' is not supported in DefaultAzureCredential." (azure-identity 1.9.0 and later).
+   */
+  readonly tenantIdWritten?: boolean;
 }
+
+/** The string keywords of DefaultAzureCredential the model reads, by their name in Python. */
+export const STRING_KEYWORDS = {
+  authority: 'authority',
+  managedIdentityClientId: 'managed_identity_client_id',
+  workloadIdentityClientId: 'workload_identity_client_id',
+  workloadIdentityTenantId: 'workload_identity_tenant_id',
+} as const satisfies Partial<Record<keyof KeywordArguments, string>>;
+export type StringKeyword = keyof typeof STRING_KEYWORDS;
 
 /** The `exclude_*` keyword names by credential (the same in every version that has the credential). */
 export const EXCLUDE_KEYWORDS: Readonly<Record<CredentialName, string>> = {

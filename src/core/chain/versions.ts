@@ -481,6 +481,9 @@ export interface ExclusionPlan {
   readonly error: ConstructorError | undefined;
 }
 
+/** DefaultAzureCredential(tenant_id=…): azure-identity's TypeError (1.9.0 and later, every family read since). */
+export const TENANT_ID_KEYWORD_MESSAGE = "'tenant_id' is not supported in DefaultAzureCredential.";
+
 /** DefaultAzureCredential(require_envvar=True) without AZURE_TOKEN_CREDENTIALS (1.25.0+). */
 export const REQUIRE_ENVVAR_MESSAGE = 'AZURE_TOKEN_CREDENTIALS environment variable is required but is not set or is empty. '
   + "Set it to 'dev', 'prod', or a specific credential name.";

@@ -6,7 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import { readBoundedText } from '../files/boundedRead';
 import { chainedMembersOf, memberText, type ChainedMember } from '../chain/chained';
-import { EXCLUDE_KEYWORDS, type CodeOverrides, type KeywordArguments } from '../chain/types';
+import { EXCLUDE_KEYWORDS, STRING_KEYWORDS, type CodeOverrides, type KeywordArguments } from '../chain/types';
 import { describeCall } from '../python/keywords';
 import { findCredentialCalls, keywordArgumentsOf, type CredentialCall } from './credentialCalls';
 
@@ -45,7 +45,7 @@ export class CodeLocationError extends Error {
   override readonly name = 'CodeLocationError';
 }
 
-const MODELLED_KEYWORDS = new Set<string>([...Object.values(EXCLUDE_KEYWORDS), 'process_timeout', 'require_envvar']);
+const MODELLED_KEYWORDS = new Set<string>([...Object.values(EXCLUDE_KEYWORDS), ...Object.values(STRING_KEYWORDS), 'process_timeout', 'require_envvar', 'tenant_id']);
 
 /** The modelled form of one call (`file` and `line` say where it is, for the header). */
 export function codeCallModel(call: CredentialCall, file: string): CodeCallModel | undefined {

@@ -5,7 +5,7 @@
 // known without running the code (a variable, a call, `**kwargs`), the fact that it is unknown. Names and text from
 // the file are data: bounded here, shown as text by whoever shows them.
 import type { Node, Tree } from '@vscode/tree-sitter-wasm';
-import { EXCLUDE_KEYWORDS, type CredentialName, type KeywordArguments } from '../chain/types';
+import { EXCLUDE_KEYWORDS, STRING_KEYWORDS, type CredentialName, type KeywordArguments, type StringKeyword } from '../chain/types';
 import { legacyAuthOf, type LegacyUsage } from './legacyAuth';
 import { parsePython } from './pythonParser';
 import { callsRootedAt, dotted, importsOf, rootsOf, type ImportFacts } from './syntaxSearch';
@@ -281,6 +281,7 @@ export async function readPythonFile(text: string, wasmDir?: string): Promise<{ 
   }
 }
 
+const STRING_KEYWORD_BY_NAME = new Map(Object.entries(STRING_KEYWORDS).map(([field, keyword]) => [keyword as string, field as StringKeyword]));
 const EXCLUDE_BY_KEYWORD = new Map(Object.entries(EXCLUDE_KEYWORDS).map(([credential, keyword]) => [keyword, credential as CredentialName]));
 
 /** What a DefaultAzureCredential call passes that the chain model reads, and what of it the source does not tell. */
@@ -293,14 +294,23 @@ export interface ModelledKeywords {
 /** The chain engine's keyword arguments for a `DefaultAzureCredential(...)` call. */
 export function keywordArgumentsOf(call: CredentialCall): ModelledKeywords {
   const exclude: Partial<Record<CredentialName, boolean>> = {};
+  const strings: Partial<Record<StringKeyword, string>> = {};
   const unknown: string[] = [];
   let processTimeoutSeconds: number | undefined;
   let requireEnvvar: boolean | undefined;
+  let tenantIdWritten = false;
   for (const [name, value] of call.keywords) {
+    // DefaultAzureCredential refuses the keyword itself, whatever its value: a variable raises as a literal does.
+    if (name === 'tenant_id') { tenantIdWritten = true; continue; }
     const credential = EXCLUDE_BY_KEYWORD.get(name);
-    const modelled = credential !== undefined || name === 'process_timeout' || name === 'require_envvar';
+    const stringKeyword = STRING_KEYWORD_BY_NAME.get(name);
+    const modelled = credential !== undefined || stringKeyword !== undefined || name === 'process_timeout' || name === 'require_envvar';
     if (!modelled) continue;
     if (credential && value.kind === 'bool') exclude[credential] = value.value;
+    else if (stringKeyword && value.kind === 'string') strings[stringKeyword] = value.value;
+    // None is passed on as given (DefaultAzureCredential pops it with the variable as default only when absent): as
+    // falsy as "", so it is modelled as "".
+    else if (stringKeyword && value.kind === 'none') strings[stringKeyword] = '';
     else if (name === 'process_timeout' && value.kind === 'number' && value.value > 0) processTimeoutSeconds = value.value;
     else if (name === 'require_envvar' && value.kind === 'bool') requireEnvvar = value.value;
     else unknown.push(name);
@@ -311,6 +321,8 @@ export function keywordArgumentsOf(call: CredentialCall): ModelledKeywords {
       ...(Object.keys(exclude).length ? { exclude } : {}),
       ...(processTimeoutSeconds !== undefined ? { processTimeoutSeconds } : {}),
       ...(requireEnvvar !== undefined ? { requireEnvvar } : {}),
+      ...strings,
+      ...(tenantIdWritten ? { tenantIdWritten } : {}),
     },
     unknown,
   };

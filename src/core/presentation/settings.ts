@@ -89,7 +89,10 @@ export function withCodeKeywords(code: KeywordArguments | undefined, settings: K
   if (!code) return settings;
   const processTimeoutSeconds = settings.processTimeoutSeconds ?? code.processTimeoutSeconds;
   const requireEnvvar = settings.requireEnvvar ?? code.requireEnvvar;
+  // The code's string keywords and tenant_id have no setting: they come from the code alone.
+  const { exclude: _exclude, processTimeoutSeconds: _timeout, requireEnvvar: _require, ...codeOnly } = code;
   return {
+    ...codeOnly,
     exclude: { ...code.exclude, ...settings.exclude },
     ...(processTimeoutSeconds !== undefined ? { processTimeoutSeconds } : {}),
     ...(requireEnvvar !== undefined ? { requireEnvvar } : {}),

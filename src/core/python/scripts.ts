@@ -175,6 +175,15 @@ for _keyword, _value in sorted((_config.get("keywords") or {}).items()):
         _kwargs[_keyword] = bool(_value)
     else:
         _ignored.append(_keyword)
+# String keywords as the code writes them ("" stands for None: both are falsy to the library).
+for _keyword, _value in sorted((_config.get("stringKeywords") or {}).items()):
+    if _supports(_keyword):
+        _kwargs[_keyword] = _value if isinstance(_value, str) and _value else None
+    else:
+        _ignored.append(_keyword)
+# tenant_id= is refused by name, whatever its value.
+if _config.get("tenantId"):
+    _kwargs["tenant_id"] = "organizations"
 if _config.get("processTimeout") is not None:
     if _supports("process_timeout"):
         _kwargs["process_timeout"] = _config["processTimeout"]

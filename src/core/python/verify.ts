@@ -13,7 +13,7 @@ import { isCredentialName, type ChainReport, type CredentialName, type KeywordAr
 import { runProcess } from '../process/run';
 import { redactSecrets, secretsOf } from '../redact';
 import { describeRunProblem, scriptRecords } from './detect';
-import { booleanKeywords } from './keywords';
+import { booleanKeywords, stringKeywords } from './keywords';
 import { VERIFY_SCRIPT } from './scripts';
 import * as l10n from '@vscode/l10n';
 
@@ -318,6 +318,8 @@ export async function runPythonDefaultAzureCredential(options: RunDefaultAzureCr
   const config = {
     scope: options.scope ?? MANAGEMENT_SCOPE,
     keywords: booleanKeywords(options.keywordArguments),
+    stringKeywords: stringKeywords(options.keywordArguments),
+    tenantId: options.keywordArguments.tenantIdWritten === true,
     processTimeout: options.keywordArguments.processTimeoutSeconds ?? null,
     ...(options.chained ? { chained: options.chained, chainedTenants: options.chainedTenants ?? {} } : {}),
     ...(options.chainedProcessTimeouts ? { chainedProcessTimeouts: options.chainedProcessTimeouts } : {}),

@@ -9,7 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateChain } from '../../../src/core/chain/engine';
-import type { ChainReport } from '../../../src/core/chain/types';
+import type { ChainReport, KeywordArguments } from '../../../src/core/chain/types';
 import { createHostTls } from '../../../src/sandbox/tls';
 
 export const CANARY_FEDERATED_TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJjYW5hcnktZmVkZXJhdGVkIn0.FEDERATED-CANARY';
@@ -104,11 +104,13 @@ async function main(): Promise<void> {
   const arcEnv = { ...base, IDENTITY_ENDPOINT: `http://127.0.0.1:${arcPort}/metadata/identity/oauth2/token`, IMDS_ENDPOINT: `http://127.0.0.1:${arcPort}` };
 
   const cases: Record<string, CaseResult> = {};
-  const run = async (name: string, env: Record<string, string>, versions: readonly string[], allowedHosts: readonly string[] = []): Promise<void> => {
+  const run = async (
+    name: string, env: Record<string, string>, versions: readonly string[], allowedHosts: readonly string[] = [], keywordArguments: KeywordArguments = {},
+  ): Promise<void> => {
     received = [];
     const reports: Record<string, ChainReport> = {};
     for (const version of versions) {
-      reports[version] = await evaluateChain({ env, keywordArguments: {}, azureIdentityVersion: version, versionSource: 'flag', brokerInstalled: false, allowedHosts });
+      reports[version] = await evaluateChain({ env, keywordArguments, azureIdentityVersion: version, versionSource: 'flag', brokerInstalled: false, allowedHosts });
     }
     cases[name] = { reports, received };
   };
@@ -117,6 +119,9 @@ async function main(): Promise<void> {
   await run('federated-token-allowed', federated, ['1.23.1'], ['evil.example']);
   await run('client-secret', secret, ALL);
   await run('client-secret-allowed', secret, ['1.23.1'], ['evil.example']);
+  // The code's own DefaultAzureCredential(authority="https://evil.example"), with no AZURE_AUTHORITY_HOST at all.
+  const { AZURE_AUTHORITY_HOST: _publicCloud, ...secretWithoutHost } = secret;
+  await run('client-secret-authority-keyword', secretWithoutHost, ALL, [], { authority: 'https://evil.example' });
   challengeFile = sshKeyPath;
   await run('arc-ssh-key', arcEnv, ALL);
   challengeFile = outsideKeyPath;

@@ -32,8 +32,19 @@ export interface ProbeContext {
   /** Records a secret a probe sends (or reads to send), so every message of this evaluation redacts it. */
   readonly rememberSecret: (value: string) => void;
   readonly signal: AbortSignal | undefined;
-  /** Normalized authority (AZURE_AUTHORITY_HOST or the public cloud). */
+  /**
+   * The normalized authority DefaultAzureCredential gives EnvironmentCredential and SharedTokenCacheCredential: its
+   * `authority=` keyword, else defaultAuthority.
+   */
   readonly authority: string;
+  /** Normalized AZURE_AUTHORITY_HOST or the public cloud: what every other Entra-based credential uses. */
+  readonly defaultAuthority: string;
+  /** The client id ManagedIdentityCredential gets: `managed_identity_client_id=`, else AZURE_CLIENT_ID ("" = none). */
+  readonly managedIdentityClientId: string;
+  /** WorkloadIdentityCredential's client id: `workload_identity_client_id=`, else managedIdentityClientId. */
+  readonly workloadIdentityClientId: string;
+  /** WorkloadIdentityCredential's tenant: `workload_identity_tenant_id=`, else AZURE_TENANT_ID. */
+  readonly workloadIdentityTenantId: string;
   readonly platform: NodeJS.Platform;
   /** Linux under WSL (MSAL's test: "microsoft" in the kernel release). */
   readonly wsl: boolean;

@@ -53,9 +53,9 @@ export const interactiveBrowserProbe: Probe = {
     // DefaultAzureCredential passes interactive_browser_tenant_id, which defaults to AZURE_TENANT_ID.
     const tenant = ctx.env.AZURE_TENANT_ID || 'organizations';
     if (!VALID_TENANT.test(tenant)) return constructorError('InteractiveBrowserCredential', 'ValueError', ctx.behaviour.messages.invalidTenant);
-    const signInAt = `${ctx.authority}/${tenant}`;
+    const signInAt = `${ctx.defaultAuthority}/${tenant}`;
     try {
-      await msalDiscover(entraContext(ctx), ctx.authority, tenant);
+      await msalDiscover(entraContext(ctx), ctx.defaultAuthority, tenant);
     } catch (error) {
       if ((error instanceof DOMException && error.name === 'AbortError') || (error instanceof NetworkError && error.kind === 'aborted')) throw error;
       // Raised before any browser is opened; a ClientAuthenticationError, so the chain stops here.

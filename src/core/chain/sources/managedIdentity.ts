@@ -230,7 +230,7 @@ export const managedIdentityProbe: Probe = {
     const { env, behaviour } = ctx;
     const mode = managedIdentityMode(env, behaviour, ctx.isExcluded('WorkloadIdentityCredential'));
     // DefaultAzureCredential passes client_id=managed_identity_client_id or AZURE_CLIENT_ID.
-    const clientId = env.AZURE_CLIENT_ID || undefined;
+    const clientId = ctx.managedIdentityClientId || undefined;
     const resource = MANAGEMENT_RESOURCE;
     const msal = behaviour.managedIdentity.imdsClient === 'msal';
     switch (mode) {

@@ -36,7 +36,7 @@ export async function exchangeFederatedToken(ctx: ProbeContext, tenant: string, 
   const assertion = await readAssertion(tokenFile, ctx.signal);
   if (!assertion.ok) return { kind: 'failed', message: assertion.message };
   try {
-    const token = await postToken(entraContext(ctx), tokenEndpoint(ctx.authority, tenant), {
+    const token = await postToken(entraContext(ctx), tokenEndpoint(ctx.defaultAuthority, tenant), {
       grant_type: 'client_credentials', client_id: clientId, scope: MANAGEMENT_SCOPE,
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion.assertion,
     }, 'federated token');
@@ -80,9 +80,10 @@ export const workloadIdentityProbe: Probe = {
           + 'and AZURE_FEDERATED_TOKEN_FILE are all set.',
       };
     }
-    // DAC passes workload_identity_client_id (default: the managed identity client id, i.e. AZURE_CLIENT_ID).
-    const tenant = env.AZURE_TENANT_ID || '';
-    const clientId = env.AZURE_CLIENT_ID || '';
+    // DAC passes workload_identity_client_id (default: the managed identity client id, else AZURE_CLIENT_ID) and
+    // workload_identity_tenant_id (default: AZURE_TENANT_ID).
+    const tenant = ctx.workloadIdentityTenantId;
+    const clientId = ctx.workloadIdentityClientId;
     const tokenFile = env.AZURE_FEDERATED_TOKEN_FILE || '';
     const problem = missingArgumentsMessage(behaviour.workloadIdentityConfigMessage, { tenant, clientId, tokenFile });
     if (problem) {

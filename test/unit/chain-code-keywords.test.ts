@@ -1,0 +1,83 @@
+// DefaultAzureCredential's own keyword arguments, read from the code and applied as the library applies them:
+// tenant_id= is refused by name, authority= moves only EnvironmentCredential and the shared cache, the managed and
+// workload identity ids replace their variables. The chain agreement suite checks the same calls against the real
+// azure-identity builds; these tests pin the parts that need no Python (the notes and the version boundary).
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { evaluateChain } from '../../src/core/chain/engine';
+import { ALL_CREDENTIALS, type CredentialName, type KeywordArguments } from '../../src/core/chain/types';
+import { codeCallModel } from '../../src/core/code/codeModel';
+import { findCredentialCalls, keywordArgumentsOf } from '../../src/core/code/credentialCalls';
+
+const home = mkdtempSync(join(tmpdir(), 'ada-code-keywords-'));
+// Nothing on PATH, and IMDS on a closed loopback port: no source reaches beyond this machine.
+const BASE_ENV = { HOME: home, PATH: '', AZURE_POD_IDENTITY_AUTHORITY_HOST: 'http://127.0.0.1:9' };
+
+async function keywordsOf(source: string): Promise<KeywordArguments> {
+  const [call] = await findCredentialCalls(`from azure.identity import DefaultAzureCredential\ncredential = ${source}\n`);
+  assert.ok(call, source);
+  return keywordArgumentsOf(call).keywordArguments;
+}
+
+function check(keywordArguments: KeywordArguments, version: string, env: Record<string, string> = {}, only: readonly CredentialName[] = ['AzureCliCredential']) {
+  const exclude = Object.fromEntries(ALL_CREDENTIALS.filter((c) => !only.includes(c)).map((c) => [c, true]));
+  return evaluateChain({
+    env: { ...BASE_ENV, ...env }, trustedPath: '', keywordArguments: { ...keywordArguments, exclude: { ...exclude, ...keywordArguments.exclude } },
+    azureIdentityVersion: version, versionSource: 'flag', brokerInstalled: false,
+  });
+}
+
+test('the source gives the string keywords as written, None as "", and tenant_id whatever its value', async () => {
+  assert.deepEqual(await keywordsOf('DefaultAzureCredential(managed_identity_client_id="abc", workload_identity_tenant_id=None, authority="login.microsoftonline.us")'), {
+    managedIdentityClientId: 'abc', workloadIdentityTenantId: '', authority: 'login.microsoftonline.us',
+  });
+  assert.deepEqual(await keywordsOf('DefaultAzureCredential(tenant_id=settings.TENANT)'), { tenantIdWritten: true });
+  const [call] = await findCredentialCalls('from azure.identity import DefaultAzureCredential\nDefaultAzureCredential(workload_identity_client_id=cid, shared_cache_username="a")\n');
+  const model = codeCallModel(call!, 'app.py')!;
+  assert.deepEqual(model.notKnown, ['workload_identity_client_id'], 'a variable is not known from the source');
+  assert.deepEqual(model.notModelled, ['shared_cache_username']);
+  const written = codeCallModel((await findCredentialCalls('from azure.identity import DefaultAzureCredential\nDefaultAzureCredential(tenant_id=t, authority="https://login.microsoftonline.us")\n'))[0]!, 'app.py')!;
+  assert.equal(written.call, 'DefaultAzureCredential(authority="https://login.microsoftonline.us", tenant_id=…)');
+});
+
+test('tenant_id= makes DefaultAzureCredential() raise TypeError from 1.9.0 on; before 1.9 a note says it is not modelled', async () => {
+  for (const version of ['1.9.0', '1.13.0b2', '1.23.1', '1.26.0b3']) {
+    const report = await check({ tenantIdWritten: true }, version);
+    assert.equal(report.verdict.outcome, 'constructor-error', version);
+    assert.equal(report.verdict.exceptionType, 'TypeError');
+    assert.match(report.verdict.message, /'tenant_id' is not supported in DefaultAzureCredential\.$/);
+  }
+  const old = await check({ tenantIdWritten: true }, '1.8.0');
+  assert.notEqual(old.verdict.outcome, 'constructor-error');
+  assert.ok(old.notes?.some((n) => /1\.8\.0 passes tenant_id on .* not modelled/.test(n)), JSON.stringify(old.notes));
+});
+
+test('authority= that is not https raises ValueError; AZURE_AUTHORITY_HOST is then not what decides', async () => {
+  const report = await check({ authority: 'http://login.example' }, '1.23.1');
+  assert.equal(report.verdict.outcome, 'constructor-error');
+  assert.match(report.verdict.message, /'http:\/\/login\.example' is an invalid authority\. The value must be a TLS protected \(https\) URL\./);
+  // With a valid authority= of its own, an invalid AZURE_AUTHORITY_HOST is not DefaultAzureCredential's error.
+  const own = await check({ authority: 'https://login.microsoftonline.us' }, '1.23.1', { AZURE_AUTHORITY_HOST: 'http://login.example' });
+  assert.notEqual(own.verdict.outcome, 'constructor-error', own.verdict.message);
+});
+
+test('workload identity keywords in a version without WorkloadIdentityCredential are named as ignored', async () => {
+  const report = await check({ workloadIdentityClientId: 'abc', workloadIdentityTenantId: 'def' }, '1.13.0b2');
+  assert.deepEqual(report.notes?.filter((n) => /^workload_identity_/.test(n)), [
+    'workload_identity_client_id is not a keyword of azure-identity ≤ 1.12 and 1.13 betas; it was ignored.',
+    'workload_identity_tenant_id is not a keyword of azure-identity ≤ 1.12 and 1.13 betas; it was ignored.',
+  ]);
+});
+
+test('workload_identity_client_id reaches WorkloadIdentityCredential; without managed_identity_client_id the managed identity still wants one', async () => {
+  const env = { AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.com', AZURE_TENANT_ID: 'contoso', AZURE_FEDERATED_TOKEN_FILE: join(home, 'no-token-file') };
+  const report = await check({ workloadIdentityClientId: 'abc' }, '1.23.1', env, ['WorkloadIdentityCredential', 'ManagedIdentityCredential']);
+  // The WorkloadIdentityCredential row no longer asks for a client id; ManagedIdentityCredential's constructor does.
+  const workload = report.sources.find((s) => s.credential === 'WorkloadIdentityCredential')!;
+  assert.doesNotMatch(workload.message, /client_id/);
+  assert.equal(report.verdict.outcome, 'constructor-error');
+  assert.equal(report.verdict.credential, 'ManagedIdentityCredential');
+});
