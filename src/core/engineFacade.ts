@@ -29,7 +29,7 @@ import { findClientCalls, type ClientCall } from './code/clientCalls';
 import { clientAccess, clientDiagnosticMessage, clientHoverMarkdown, clientUnreachable, type ClientAccess } from './code/clientAccess';
 import { roleInfo, type RawRoleDefinition } from './access/model';
 import type { RoleInfo } from './access/types';
-import { exclusionProblems, keywordExclusionsToRecheck, type CodeProblem } from './code/codeProblems';
+import { exclusionProblems, keywordExclusionsToRecheck, tenantIdProblems, type CodeProblem } from './code/codeProblems';
 import { envFileProblems, type EnvProblemsRequest } from './code/envProblems';
 import { legacyAuthProblems, type LegacyUsage } from './code/legacyAuth';
 import { CredentialIndex } from './code/credentialIndex';
@@ -151,6 +151,8 @@ export interface CodeEngineAdapter {
   keywordExclusionsToRecheck(call: CredentialCall, report: ChainReport): CredentialName[];
   /** The call's exclude_* keyword that leaves out the only signed-in source (`without`: the check without those keywords). */
   exclusionProblems(call: CredentialCall, report: ChainReport, without: ChainReport): CodeProblem[];
+  /** The call's tenant_id= when the installed version refuses it (the chain's answer is that TypeError). */
+  tenantIdProblems(call: CredentialCall, report: ChainReport): CodeProblem[];
   /** The .env file's problems: an AZURE_TOKEN_CREDENTIALS value the version does not understand, a tracked secret. */
   envFileProblems(request: EnvProblemsRequest): Promise<CodeProblem[]>;
   /** One parse of a Python file: its credential constructions and its track-1 authentication. */
@@ -256,6 +258,7 @@ export function createEngineFacade(): EngineFacade {
     },
     keywordExclusionsToRecheck: (call, report) => keywordExclusionsToRecheck(call, report),
     exclusionProblems: (call, report, without) => exclusionProblems(call, report, without),
+    tenantIdProblems: (call, report) => tenantIdProblems(call, report),
     envFileProblems: (request) => envFileProblems(request),
     readPythonFile: (text) => readPythonFile(text),
     legacyAuthProblems: (usages, track1Packages) => legacyAuthProblems(usages, track1Packages),

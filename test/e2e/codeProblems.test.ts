@@ -32,6 +32,12 @@ const APP = [
   ')',
   '',
 ].join('\n');
+const TENANT_APP = [
+  'from azure.identity import DefaultAzureCredential',
+  '',
+  'credential = DefaultAzureCredential(tenant_id="contoso.example", process_timeout=30)',
+  '',
+].join('\n');
 const ENV = 'AZURE_CLIENT_ID=00000000-0000-0000-0000-00000000c11e\nAZURE_CLIENT_SECRET=not-a-real-secret\n';
 
 const suite = describeInVSCode(async () => {
@@ -43,7 +49,7 @@ const suite = describeInVSCode(async () => {
   return {
     home, env: { ...toolEnv, ...sandbox.managedIdentityEnv('none') }, pathPrepend: [sandbox.toolsBinDir],
     settings: { 'azureDevAuth.pythonPath': '/usr/bin/python3', ...sandboxAccessSettings(sandbox) },
-    workspaceFiles: { 'app.py': APP, '.env': ENV },
+    workspaceFiles: { 'app.py': APP, 'tenant.py': TENANT_APP, '.env': ENV },
     viewport: { width: 1400, height: 1000 },
   };
 });
@@ -122,6 +128,21 @@ suite.test('exclude_cli_credential=True while az is the only source signed in: a
   await vscode.page.waitForFunction(() => [...document.querySelectorAll('.editor-group-container.active .codelens-decoration')].some((e) => e.textContent?.startsWith('→ alice')), undefined, { timeout: 60_000 });
   assert.match((await lensText.allInnerTexts())[0]!, /^→ alice through Azure CLI/);
   await waitForProblems((e) => !e.some((p) => p.includes('exclude_cli_credential')));
+});
+
+suite.test('DefaultAzureCredential(tenant_id=…): an error on the keyword (the interpreter\'s azure-identity raises TypeError), and "Remove" makes the chain find alice', async () => {
+  const { vscode } = suite;
+  await vscode.openFile('tenant.py');
+  await showProblems();
+  await waitForProblems((e) => e.some((p) => p.includes('DefaultAzureCredential takes no tenant_id')));
+  const found = (await problems()).find((p) => p.includes('takes no tenant_id'))!;
+  assert.match(found, /azure-identity 1\.13\.0b2 raises TypeError when it is built, so the app never gets a token/);
+  // The lens above the call says the same thing the chain says: the constructor raises.
+  await vscode.page.waitForFunction(() => [...document.querySelectorAll('.editor-group-container.active .codelens-decoration')].some((e) => /TypeError/.test(e.textContent ?? '')), undefined, { timeout: 60_000 });
+  await quickFix(/takes no tenant_id/, 'Remove tenant_id=…');
+  await vscode.page.waitForFunction(() => !document.querySelector('.editor-group-container.active .view-lines')?.textContent?.includes('tenant_id'));
+  await vscode.page.waitForFunction(() => [...document.querySelectorAll('.editor-group-container.active .codelens-decoration')].some((e) => e.textContent?.startsWith('→ alice')), undefined, { timeout: 60_000 });
+  await waitForProblems((e) => !e.some((p) => p.includes('tenant_id')));
 });
 
 suite.test('a .env with AZURE_CLIENT_SECRET that git tracks: a warning; the .gitignore line and the copied git rm --cached (run by bash) clear it; core.fsmonitor never runs', async () => {

@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { evaluateChain } from '../../src/core/chain/engine';
 import { ALL_CREDENTIALS, type CredentialName, type KeywordArguments } from '../../src/core/chain/types';
 import { codeCallModel } from '../../src/core/code/codeModel';
+import { tenantIdProblems } from '../../src/core/code/codeProblems';
 import { findCredentialCalls, keywordArgumentsOf } from '../../src/core/code/credentialCalls';
 
 const home = mkdtempSync(join(tmpdir(), 'ada-code-keywords-'));
@@ -80,4 +81,27 @@ test('workload_identity_client_id reaches WorkloadIdentityCredential; without ma
   assert.doesNotMatch(workload.message, /client_id/);
   assert.equal(report.verdict.outcome, 'constructor-error');
   assert.equal(report.verdict.credential, 'ManagedIdentityCredential');
+});
+
+test("the Problems panel: tenant_id= is an error where it is written, and its fix leaves a call the version builds", async () => {
+  const code = 'from azure.identity import DefaultAzureCredential\ncredential = DefaultAzureCredential(\n    tenant_id=TENANT,\n    exclude_cli_credential=False,\n)\n';
+  const [call] = await findCredentialCalls(code);
+  const report = await check(keywordArgumentsOf(call!).keywordArguments, '1.23.1');
+  const [problem, ...more] = tenantIdProblems(call!, report);
+  assert.equal(more.length, 0);
+  assert.equal(problem!.severity, 'error');
+  assert.deepEqual(problem!.range, { startLine: 2, startColumn: 4, endLine: 2, endColumn: 20 });
+  assert.match(problem!.message, /^DefaultAzureCredential takes no tenant_id: azure-identity 1\.23\.1 raises TypeError/);
+  const removal = problem!.fixes[0]!;
+  assert.ok(removal.kind === 'edit' && removal.preferred);
+  const lines = code.split('\n');
+  const offset = (line: number, column: number) => lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + column;
+  const fixed = code.slice(0, offset(removal.range.startLine, removal.range.startColumn)) + removal.text + code.slice(offset(removal.range.endLine, removal.range.endColumn));
+  assert.equal(fixed, 'from azure.identity import DefaultAzureCredential\ncredential = DefaultAzureCredential(\n    exclude_cli_credential=False,\n)\n');
+  const [fixedCall] = await findCredentialCalls(fixed);
+  const after = await check(keywordArgumentsOf(fixedCall!).keywordArguments, '1.23.1');
+  assert.notEqual(after.verdict.outcome, 'constructor-error');
+  assert.deepEqual(tenantIdProblems(fixedCall!, after), []);
+  // A version that passes tenant_id on (before 1.9) gets no such problem: the chain did not raise.
+  assert.deepEqual(tenantIdProblems(call!, await check(keywordArgumentsOf(call!).keywordArguments, '1.8.0')), []);
 });

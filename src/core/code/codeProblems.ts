@@ -4,7 +4,7 @@
 // AZURE_CLIENT_SECRET that git tracks. Pure: the chain's reports, the version and git's answer come in as arguments;
 // each problem carries its fixes as data (an edit, a line for .gitignore, a command to copy, a command to run).
 import { EXCLUDE_KEYWORDS, type ChainReport, type CredentialName, type TokenIdentity } from '../chain/types';
-import { familyFor, parseVersion } from '../chain/versions';
+import { familyFor, parseVersion, TENANT_ID_KEYWORD_MESSAGE } from '../chain/versions';
 import { displayName } from '../presentation/chainRows';
 import { quoteBash, quotePowerShell } from '../team/commands';
 import type { CredentialCall, SourceRange } from './credentialCalls';
@@ -14,6 +14,7 @@ import * as l10n from '@vscode/l10n';
 
 export type ProblemRule =
   | 'exclude-only-signed-in'
+  | 'tenant-id-keyword'
   | 'token-credentials-value'
   | 'tracked-client-secret'
   | 'retired-client-factory'
@@ -92,6 +93,28 @@ export function exclusionProblems(call: CredentialCall, report: ChainReport, wit
       : l10n.t('{0}=True leaves out {1}, the only source signed in: DefaultAzureCredential finds no token. Remove the keyword, or sign in to another source.', keyword, name),
     fixes: [
       { kind: 'edit', title: l10n.t('Remove {0}=True', keyword), range: ranges.removal, text: '', preferred: true },
+      { kind: 'sign-in', title: l10n.t('Sign In to Another Source…') },
+    ],
+  }];
+}
+
+/**
+ * (a') `DefaultAzureCredential(tenant_id=…)`, when the chain's answer is the TypeError the installed version raises for
+ * it: the app never gets a credential. DefaultAzureCredential takes the tenant per source (AZURE_TENANT_ID, the
+ * signed-in tool's own tenant, workload_identity_tenant_id=…), so the fix is to remove the keyword.
+ */
+export function tenantIdProblems(call: CredentialCall, report: ChainReport): CodeProblem[] {
+  if (call.credential !== 'DefaultAzureCredential') return [];
+  const ranges = call.keywordRanges.get('tenant_id');
+  const verdict = report.verdict;
+  if (!ranges || verdict.outcome !== 'constructor-error' || verdict.exceptionType !== 'TypeError' || !verdict.message.endsWith(TENANT_ID_KEYWORD_MESSAGE)) return [];
+  return [{
+    rule: 'tenant-id-keyword',
+    severity: 'error',
+    range: ranges.written,
+    message: l10n.t('DefaultAzureCredential takes no tenant_id: azure-identity {0} raises TypeError when it is built, so the app never gets a token. Remove it; the tenant comes from the source (az login --tenant, AZURE_TENANT_ID, workload_identity_tenant_id=…).', report.azureIdentityVersion),
+    fixes: [
+      { kind: 'edit', title: l10n.t('Remove {0}', 'tenant_id=…'), range: ranges.removal, text: '', preferred: true },
       { kind: 'sign-in', title: l10n.t('Sign In to Another Source…') },
     ],
   }];

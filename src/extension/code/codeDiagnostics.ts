@@ -117,6 +117,8 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
         const call = (await this.code.callsIn(document)).find((c) => c.credential === 'DefaultAzureCredential' && c.range.startLine === modelled.line);
         const engine = await this.engine();
         const report = snapshot.check.report;
+        // One entry for the file: show() replaces a file's 'call' problems with each entry it is given.
+        const found = call ? engine.tenantIdProblems(call, report) : [];
         const drop = call ? engine.keywordExclusionsToRecheck(call, report) : [];
         if (call && drop.length) {
           const key = JSON.stringify([snapshot.check.checkedAt, modelled.uri.toString(), modelled.line, drop]);
@@ -128,9 +130,9 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
               problems: this.controller.recheckWithout(folderKey, drop, abort.signal).then((without) => without && engine.exclusionProblems(call, report, without)),
             };
           }
-          const found = await this.recheck.problems;
-          if (found) problems.push({ uri: modelled.uri, problems: found });
+          found.push(...(await this.recheck.problems) ?? []);
         }
+        if (found.length) problems.push({ uri: modelled.uri, problems: found });
       } catch (error) {
         if (!(error instanceof Error && error.name === 'AbortError')) this.log.warn(`Could not check the code's exclude_* keywords: ${error instanceof Error ? error.message : String(error)}`);
         return;
@@ -285,6 +287,7 @@ function ruleKind(problem: CodeProblem): ProblemKind {
     case 'track1-credentials':
       return 'legacy';
     case 'exclude-only-signed-in':
+    case 'tenant-id-keyword':
       return 'call';
   }
 }
