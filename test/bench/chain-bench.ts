@@ -74,7 +74,8 @@ async function toolsAlone(env: Record<string, string>, version: string, together
   const ctx: ProbeContext = {
     env, behaviour: familyFor(version), isExcluded: () => false, processTimeoutSeconds: 10, brokerInstalled: false,
     allowedHosts: [], signal: undefined, authority: 'https://login.microsoftonline.com', defaultAuthority: 'https://login.microsoftonline.com',
-    managedIdentityClientId: env.AZURE_CLIENT_ID ?? '', workloadIdentityClientId: env.AZURE_CLIENT_ID ?? '', workloadIdentityTenantId: env.AZURE_TENANT_ID ?? '', platform: process.platform, wsl: false,
+    managedIdentityClientId: env.AZURE_CLIENT_ID ?? '', workloadIdentityClientId: env.AZURE_CLIENT_ID ?? '', workloadIdentityTenantId: env.AZURE_TENANT_ID ?? '',
+    sharedCacheUsername: env.AZURE_USERNAME ?? '', sharedCacheTenantId: env.AZURE_TENANT_ID ?? '', interactiveBrowserTenantId: env.AZURE_TENANT_ID ?? '', platform: process.platform, wsl: false,
     rememberSecret: () => undefined,
   };
   const commands = [azCommand(ctx), pwshCommand(ctx), azdCommand(ctx)];

@@ -483,6 +483,28 @@ export const SCENARIOS: readonly Scenario[] = [
     env: (ctx) => ({ AZURE_USERNAME: ctx.sb.users.carol!.upn }),
     expect: every(token('AzureCliCredential')),
   },
+  {
+    name: 'shared-cache-two-accounts-username-keyword',
+    title: "Two accounts in the shared token cache; the code's shared_cache_username names bob's",
+    setup: (ctx) => writeTwoAccountCache(ctx),
+    keywordArguments: (ctx) => ({ sharedCacheUsername: ctx.sb.users.bob!.upn }),
+    expect: every(token('SharedTokenCacheCredential')),
+  },
+  {
+    name: 'shared-cache-username-keyword-over-variable',
+    title: "Two accounts in the shared token cache; AZURE_USERNAME names a third user, the code's shared_cache_username bob",
+    setup: (ctx) => writeTwoAccountCache(ctx),
+    env: (ctx) => ({ AZURE_USERNAME: ctx.sb.users.carol!.upn }),
+    keywordArguments: (ctx) => ({ sharedCacheUsername: ctx.sb.users.bob!.upn }),
+    expect: every(token('SharedTokenCacheCredential')),
+  },
+  {
+    name: 'shared-cache-tenant-keyword-no-match',
+    title: "Two accounts in the shared token cache; the code's shared_cache_tenant_id names another tenant; az signed in",
+    setup: (ctx) => writeTwoAccountCache(ctx),
+    keywordArguments: { sharedCacheTenantId: '00000000-0000-0000-0000-00000000dead' },
+    expect: every(token('AzureCliCredential')),
+  },
   // ---- Visual Studio Code and the broker ------------------------------------------------------------------------
   {
     name: 'vscode-auth-record-broker',

@@ -22,7 +22,7 @@ const APP = [
   '        exclude_cli_credential=True,',
   '        exclude_environment_credential=flag,',
   '        process_timeout=7,',
-  '        managed_identity_client_id="00000000-0000-0000-0000-000000000001", shared_cache_username="alice",',
+  '        managed_identity_client_id="00000000-0000-0000-0000-000000000001", additionally_allowed_tenants=["*"],',
   '        **kw,',
   '    )',
   '    second = ChainedTokenCredential(EnvironmentCredential(), AzureCliCredential(tenant_id="contoso.onmicrosoft.com"), app.fallback)',
@@ -48,7 +48,7 @@ test('the first call, or the one at or after the line; DefaultAzureCredential as
     exclude: { AzureCliCredential: true }, processTimeoutSeconds: 7, managedIdentityClientId: '00000000-0000-0000-0000-000000000001',
   });
   assert.deepEqual(first.notKnown, ['exclude_environment_credential', '**kwargs']);
-  assert.deepEqual(first.notModelled, ['shared_cache_username']);
+  assert.deepEqual(first.notModelled, ['additionally_allowed_tenants']);
   // A line inside the multi-line call is that call; a line after it is the next one.
   assert.equal((await codeCallIn(APP, { file: 'app.py', line: 8 })).line, 5);
   const chained = await codeCallIn(APP, { file: 'app.py', line: 12 });

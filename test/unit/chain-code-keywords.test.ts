@@ -36,10 +36,10 @@ test('the source gives the string keywords as written, None as "", and tenant_id
     managedIdentityClientId: 'abc', workloadIdentityTenantId: '', authority: 'login.microsoftonline.us',
   });
   assert.deepEqual(await keywordsOf('DefaultAzureCredential(tenant_id=settings.TENANT)'), { tenantIdWritten: true });
-  const [call] = await findCredentialCalls('from azure.identity import DefaultAzureCredential\nDefaultAzureCredential(workload_identity_client_id=cid, shared_cache_username="a")\n');
+  const [call] = await findCredentialCalls('from azure.identity import DefaultAzureCredential\nDefaultAzureCredential(workload_identity_client_id=cid, additionally_allowed_tenants=["*"])\n');
   const model = codeCallModel(call!, 'app.py')!;
   assert.deepEqual(model.notKnown, ['workload_identity_client_id'], 'a variable is not known from the source');
-  assert.deepEqual(model.notModelled, ['shared_cache_username']);
+  assert.deepEqual(model.notModelled, ['additionally_allowed_tenants']);
   const written = codeCallModel((await findCredentialCalls('from azure.identity import DefaultAzureCredential\nDefaultAzureCredential(tenant_id=t, authority="https://login.microsoftonline.us")\n'))[0]!, 'app.py')!;
   assert.equal(written.call, 'DefaultAzureCredential(authority="https://login.microsoftonline.us", tenant_id=…)');
 });
@@ -104,4 +104,19 @@ test("the Problems panel: tenant_id= is an error where it is written, and its fi
   assert.deepEqual(tenantIdProblems(fixedCall!, after), []);
   // A version that passes tenant_id on (before 1.9) gets no such problem: the chain did not raise.
   assert.deepEqual(tenantIdProblems(call!, await check(keywordArgumentsOf(call!).keywordArguments, '1.8.0')), []);
+});
+
+test('interactive_browser_tenant_id reaches InteractiveBrowserCredential: a tenant the library refuses makes the constructor raise', async () => {
+  for (const version of ['1.13.0b2', '1.23.1', '1.26.0b3']) {
+    const report = await check({ interactiveBrowserTenantId: 'not a tenant!', exclude: { InteractiveBrowserCredential: false } }, version, {}, ['InteractiveBrowserCredential']);
+    assert.equal(report.verdict.outcome, 'constructor-error', `${version}: ${report.verdict.message}`);
+    assert.equal(report.verdict.credential, 'InteractiveBrowserCredential');
+    assert.equal(report.verdict.exceptionType, 'ValueError');
+  }
+});
+
+test('shared_cache_username and shared_cache_tenant_id come from the code before the variables', async () => {
+  assert.deepEqual(await keywordsOf('DefaultAzureCredential(shared_cache_username="bob@contoso.example", shared_cache_tenant_id="t1", interactive_browser_tenant_id="t2")'), {
+    sharedCacheUsername: 'bob@contoso.example', sharedCacheTenantId: 't1', interactiveBrowserTenantId: 't2',
+  });
 });

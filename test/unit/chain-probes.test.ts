@@ -66,7 +66,8 @@ function context(version: string, env: Record<string, string>, extra: Partial<Pr
   return {
     env, behaviour: familyFor(version), isExcluded: () => false, processTimeoutSeconds: 10, brokerInstalled: false,
     signal: undefined, authority: 'https://login.microsoftonline.com', defaultAuthority: 'https://login.microsoftonline.com',
-    managedIdentityClientId: env.AZURE_CLIENT_ID ?? '', workloadIdentityClientId: env.AZURE_CLIENT_ID ?? '', workloadIdentityTenantId: env.AZURE_TENANT_ID ?? '', platform: 'linux', wsl: false, allowedHosts: [], rememberSecret: () => undefined, ...extra,
+    managedIdentityClientId: env.AZURE_CLIENT_ID ?? '', workloadIdentityClientId: env.AZURE_CLIENT_ID ?? '', workloadIdentityTenantId: env.AZURE_TENANT_ID ?? '',
+    sharedCacheUsername: env.AZURE_USERNAME ?? '', sharedCacheTenantId: env.AZURE_TENANT_ID ?? '', interactiveBrowserTenantId: env.AZURE_TENANT_ID ?? '', platform: 'linux', wsl: false, allowedHosts: [], rememberSecret: () => undefined, ...extra,
   };
 }
 

@@ -161,6 +161,12 @@ export interface KeywordArguments {
   readonly workloadIdentityClientId?: string;
   /** `workload_identity_tenant_id=` (1.13+): instead of AZURE_TENANT_ID. */
   readonly workloadIdentityTenantId?: string;
+  /** `shared_cache_username=`: the shared token cache's account by user name, instead of AZURE_USERNAME. */
+  readonly sharedCacheUsername?: string;
+  /** `shared_cache_tenant_id=`: the shared token cache's account by tenant, instead of AZURE_TENANT_ID. */
+  readonly sharedCacheTenantId?: string;
+  /** `interactive_browser_tenant_id=`: the tenant of the interactive sign-in, instead of AZURE_TENANT_ID. */
+  readonly interactiveBrowserTenantId?: string;
   /**
    * `tenant_id=` is written in the call (any value, a literal or not): DefaultAzureCredential raises TypeError
    * "'tenant_id' is not supported in DefaultAzureCredential." (azure-identity 1.9.0 and later).
@@ -174,6 +180,9 @@ export const STRING_KEYWORDS = {
   managedIdentityClientId: 'managed_identity_client_id',
   workloadIdentityClientId: 'workload_identity_client_id',
   workloadIdentityTenantId: 'workload_identity_tenant_id',
+  sharedCacheUsername: 'shared_cache_username',
+  sharedCacheTenantId: 'shared_cache_tenant_id',
+  interactiveBrowserTenantId: 'interactive_browser_tenant_id',
 } as const satisfies Partial<Record<keyof KeywordArguments, string>>;
 export type StringKeyword = keyof typeof STRING_KEYWORDS;
 

@@ -45,6 +45,11 @@ export interface ProbeContext {
   readonly workloadIdentityClientId: string;
   /** WorkloadIdentityCredential's tenant: `workload_identity_tenant_id=`, else AZURE_TENANT_ID. */
   readonly workloadIdentityTenantId: string;
+  /** The shared token cache's account filter: `shared_cache_username=` / `shared_cache_tenant_id=`, else the variables. */
+  readonly sharedCacheUsername: string;
+  readonly sharedCacheTenantId: string;
+  /** The interactive sign-in's tenant: `interactive_browser_tenant_id=`, else AZURE_TENANT_ID ("" = organizations). */
+  readonly interactiveBrowserTenantId: string;
   readonly platform: NodeJS.Platform;
   /** Linux under WSL (MSAL's test: "microsoft" in the kernel release). */
   readonly wsl: boolean;

@@ -51,7 +51,7 @@ export const interactiveBrowserProbe: Probe = {
   credential: 'InteractiveBrowserCredential',
   async run(ctx: ProbeContext): Promise<ProbeResult> {
     // DefaultAzureCredential passes interactive_browser_tenant_id, which defaults to AZURE_TENANT_ID.
-    const tenant = ctx.env.AZURE_TENANT_ID || 'organizations';
+    const tenant = ctx.interactiveBrowserTenantId || 'organizations';
     if (!VALID_TENANT.test(tenant)) return constructorError('InteractiveBrowserCredential', 'ValueError', ctx.behaviour.messages.invalidTenant);
     const signInAt = `${ctx.defaultAuthority}/${tenant}`;
     try {

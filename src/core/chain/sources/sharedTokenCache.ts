@@ -84,9 +84,10 @@ export const sharedTokenCacheProbe: Probe = {
     }
     if (accounts.size === 0) return { kind: 'unavailable', message: NO_ACCOUNTS };
 
-    // DefaultAzureCredential passes shared_cache_username=AZURE_USERNAME and shared_cache_tenant_id=AZURE_TENANT_ID.
-    const username = ctx.env.AZURE_USERNAME || undefined;
-    const tenantId = ctx.env.AZURE_TENANT_ID || undefined;
+    // DefaultAzureCredential passes shared_cache_username (default AZURE_USERNAME) and shared_cache_tenant_id (default
+    // AZURE_TENANT_ID).
+    const username = ctx.sharedCacheUsername || undefined;
+    const tenantId = ctx.sharedCacheTenantId || undefined;
     const filtered = [...accounts.values()].filter((account) => {
       if (username && str(account, 'username') !== username) return false;
       if (tenantId) {
