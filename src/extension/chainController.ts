@@ -10,6 +10,7 @@ import { redactSecrets, secretsOf } from '../core/redact';
 import { checkTimeoutMs, definedEnvironment, keywordArgumentsFromSettings, setDefaultAzureCredentialKeys, withCodeKeywords, type FolderSettings } from '../core/presentation/settings';
 import type { CodeCredentials, ModelledCall } from './code/codeCredentials';
 import type { ChainedMember } from '../core/chain/chained';
+import { namedSnapshot, withName, type PrincipalNames } from '../core/presentation/principalNames';
 import {
   activeSource, failureReason, formatClock, type ChainedCallScope, type ChainSnapshot, type CompletedCheck, type EvaluationFailure, type InterpreterChoice, type PythonFacts,
   type ReadySnapshot, type SnapshotScope,
@@ -66,6 +67,7 @@ export class ChainController implements vscode.Disposable {
   private cancel = new AbortController();
   private started = false;
   private disposed = false;
+  private principalNames: PrincipalNames = new Map();
   /** The last finished check per folder (by URI; '' without a folder): what a failure shows as stale. */
   private readonly lastGood = new Map<string, CompletedCheck>();
   /** Folders whose latest check failed: re-checking them must not bring the old answer back to the status bar. */
@@ -201,8 +203,19 @@ export class ChainController implements vscode.Disposable {
 
   private publish(next: ChainSnapshot): void {
     if (this.disposed) return;
-    this.snapshot = next;
-    this.changed.fire(next);
+    this.snapshot = namedSnapshot(next, this.principalNames);
+    this.changed.fire(this.snapshot);
+  }
+
+  /**
+   * Microsoft Graph's name for an application identity (from the Access view): the rows, status bar and lenses show it
+   * instead of the app id, from now on and at once when the current check signed in as that app.
+   */
+  namePrincipal(appId: string, displayName: string): void {
+    if (this.principalNames.get(appId) === displayName) return;
+    this.principalNames = withName(this.principalNames, appId, displayName);
+    const named = namedSnapshot(this.snapshot, this.principalNames);
+    if (named !== this.snapshot) this.publish(named);
   }
 
   private async evaluate(reasons: string[]): Promise<void> {

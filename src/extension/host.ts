@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { useCatalog } from '../core/catalog';
 import type { EngineFacade } from '../core/engineFacade';
 import { shownAccess } from '../core/presentation/accessSnapshot';
+import { namedApplication } from '../core/presentation/principalNames';
 import { pythonFactsOf } from '../core/presentation/snapshot';
 import { viewDescription } from '../core/presentation/snapshotView';
 import { AccessController } from './accessController';
@@ -110,7 +111,10 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
         accessView.message = model.message;
         accessView.description = model.description;
       }).catch((error: unknown) => log.error(`The Access view could not be drawn: ${error instanceof Error ? error.message : String(error)}`));
-      const hasReport = shownAccess(snapshot) !== undefined;
+      const shown = shownAccess(snapshot);
+      const named = shown && namedApplication(shown.report.identity);
+      if (named) controller.namePrincipal(named.appId, named.displayName);
+      const hasReport = shown !== undefined;
       if (hasReport !== accessHasReport) void vscode.commands.executeCommand('setContext', ContextKeys.hasAccessReport, (accessHasReport = hasReport));
     }),
     accessView.onDidChangeVisibility((e) => accessController.setVisible(e.visible)),

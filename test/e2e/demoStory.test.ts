@@ -1,7 +1,8 @@
 // The README's demo story, from a fresh profile to the end, in a real VS Code against the demo tenant that
 // `npm start` serves: alice (signed in to az) sees the chain and her access, creates the local-development group
 // with bob, gives it a data role at the resource group the workspace's .env points to, and the Access view shows the
-// role through the new group and that the app may now write blobs. The interpreter is the one `npm start` uses,
+// role through the new group and that the app may now write blobs; then she signs in as bob from the Sign In page
+// and the chain, status bar and Access view follow. The interpreter is the one `npm start` uses,
 // Debian sid's azure-identity. Screenshots of each step are the README's pictures.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -191,5 +192,28 @@ suite.test('alice: the chain, her access, a group with bob, a data role at rg-ap
   await vscode.screenshot('demo-access-after');
   // The rows the story added (the new role's insight, the group) fit the default sidebar too.
   t.diagnostic(`${await assertLabelsFit('demo-sidebar-300-after')} labels fit 300 pixels after the role`);
+
+  // 6. Signing in as someone else: bob, from the Sign In page, with his password typed in the terminal it opens.
+  const bob = sandbox.users.bob!;
+  frame = await openWizard(vscode, 'Sign In…');
+  await frame.locator('#lead [data-credential="AzureCliCredential"]').waitFor({ timeout: 60_000 });
+  assert.equal(await frame.locator('#lead-title').innerText(), 'Active source');
+  await frame.locator('#method-az-password').check();
+  await frame.locator('#username-az input').fill(bob.upn);
+  await frame.locator('#cmd-az-bash', { hasText: `--username ${bob.upn}` }).waitFor();
+  await frame.locator('#signin-az:not([disabled])').click();
+  await frame.locator('#run-az', { hasText: 'Type the password in the terminal' }).waitFor({ timeout: 20_000 });
+  await vscode.page.waitForTimeout(300);
+  await vscode.page.keyboard.type(bob.password, { delay: 10 });
+  await vscode.page.keyboard.press('Enter');
+  await frame.locator('#run-az', { hasText: 'Azure CLI signed in.' }).waitFor({ timeout: 60_000 });
+  await frame.locator('#next-identity', { hasText: `${bob.upn} through Azure CLI` }).waitFor({ timeout: 15_000 });
+  await closeAllEditors(vscode);
+  // The chain, the status bar and the Access view follow: bob through Azure CLI, with his own access.
+  await vscode.waitForRows(CHAIN, (rs) => row(rs, 'Azure CLI')?.description === 'bob · active', 60_000);
+  const asBob = await vscode.waitForRows(ACCESS, (rs) => rs[0]?.label === 'Bob Platform' && row(rs, STORAGE) !== undefined, 90_000);
+  assert.ok(!asBob.some((r) => r.label === 'Alice Developer'), 'nothing of alice is left');
+  await vscode.statusBarLocator('azureDevAuth.status').getByText('bob · Azure CLI').waitFor({ timeout: 15_000 });
+  await vscode.screenshot('demo-signed-in-as-bob');
   assert.deepEqual(dialogs, []);
 });

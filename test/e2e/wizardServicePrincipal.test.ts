@@ -188,9 +188,11 @@ suite.test('create: the app, its service principal and one secret; .env gets thr
   assert.match(await frame.locator('#sp-membership').innerText(), /joined workspace-local-dev, so it holds the group's roles/);
   await frame.locator('#sp-assign-role').waitFor();
 
-  // The chain reads the new .env by itself: Environment is active as the app, in the view and on the page.
-  const rows = await vscode.waitForRows(CHAIN, (rs) => row(rs, 'Environment')?.description === `app ${app.appId.slice(0, 8)}… · active`, 60_000);
+  // The chain reads the new .env by itself: Environment is active as the app, named as the page named it (a token
+  // carries only the client id), in the view and the status bar, and on the page.
+  const rows = await vscode.waitForRows(CHAIN, (rs) => row(rs, 'Environment')?.description === `${APP_NAME} · active`, 60_000);
   assert.ok(row(rows, 'Environment')!.icons.includes('pass-filled'));
+  await vscode.statusBarLocator('azureDevAuth.status').getByText(`${APP_NAME} · Environment`).waitFor({ timeout: 15_000 });
   await frame.locator('#sp-chain-note', { hasText: 'active as this app' }).waitFor({ timeout: 30_000 });
   await assertAccessible(vscode, 'service principal (created)');
   await (await contentFrame(vscode)).evaluate(() => document.getElementById('sp-created')?.scrollIntoView({ block: 'start' }));
@@ -252,7 +254,7 @@ suite.test('rotate: a new secret replaces the old one in .env without a question
   assert.match(old.text, /AADSTS7000215/);
   assert.equal((await clientCredentials(created.appId, secret)).status, 200);
   await frame.locator('#sp-expiry', { hasText: new RegExp(`^${daysFromToday(30)} \\(key id ${apps[0]!.passwordCredentials[0]!.keyId}\\)$`) }).waitFor();
-  await vscode.waitForRows(CHAIN, (rs) => row(rs, 'Environment')?.description === `app ${created!.appId.slice(0, 8)}… · active`, 60_000);
+  await vscode.waitForRows(CHAIN, (rs) => row(rs, 'Environment')?.description === `${APP_NAME} · active`, 60_000);
   assertNoSecret('the page after rotating', await pageSource(vscode));
 });
 

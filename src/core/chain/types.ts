@@ -49,6 +49,11 @@ export interface TokenIdentity {
   readonly appId?: string;
   readonly objectId?: string;
   readonly tenantId?: string;
+  /**
+   * A service principal's or managed identity's name, which no token carries: Microsoft Graph's displayName for the
+   * same app id, once the Access view has described it (presentation/principalNames.ts).
+   */
+  readonly displayName?: string;
 }
 
 export interface SourceResult {

@@ -65,10 +65,14 @@ export function rowState(source: PresentableSource, probing = false): RowState {
   return 'unavailable';
 }
 
-/** The short identity a person recognises: the user name part of a UPN, or the app id of a service principal. */
+/**
+ * The short identity a person recognises: the user name part of a UPN, or a service principal's name (its app id
+ * until Microsoft Graph has named it).
+ */
 export function shortIdentity(identity: PresentableIdentity | null): string | undefined {
   if (!identity) return undefined;
   if (identity.upn) return identity.upn.split('@')[0];
+  if (identity.appId && identity.displayName) return identity.displayName;
   if (identity.appId) return l10n.t('app {0}…', identity.appId.slice(0, 8));
   return identity.objectId ? l10n.t('object {0}…', identity.objectId.slice(0, 8)) : undefined;
 }
@@ -76,6 +80,7 @@ export function shortIdentity(identity: PresentableIdentity | null): string | un
 export function fullIdentity(identity: PresentableIdentity | null): string | undefined {
   if (!identity) return undefined;
   if (identity.upn) return identity.upn;
+  if (identity.appId && identity.displayName) return l10n.t('service principal {0} ({1})', identity.displayName, identity.appId);
   if (identity.appId) return l10n.t('service principal {0}', identity.appId);
   return identity.objectId ? l10n.t('object {0}', identity.objectId) : undefined;
 }

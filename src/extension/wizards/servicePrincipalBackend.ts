@@ -9,6 +9,7 @@ import { parse } from 'dotenv';
 import {
   EnvFileError, gitIgnoreStatus, planEnvRemoval, planEnvUpdate, planGitignoreUpdate, readWorkspaceTextFile, writeEnvFile, writeGitignore,
 } from '../../core/signin/envFile';
+import { printableName } from '../../core/presentation/principalNames';
 import { redactSecrets } from '../../core/redact';
 import type { TeamSession } from '../../core/team/facade';
 import { defaultGroupName } from '../../core/team/names';
@@ -99,7 +100,14 @@ export class ServicePrincipalBackend implements vscode.Disposable {
     if (!all || typeof all !== 'object') return null;
     // Our own state, still checked: an entry of another shape is not used.
     const parsed = localDevAppSchema.safeParse(Reflect.get(all, folder.uri.toString()));
+    if (parsed.success) this.nameInChain(parsed.data);
     return parsed.success ? parsed.data : null;
+  }
+
+  /** The chain's rows and status bar name the app this page made, rather than show its client id. */
+  private nameInChain(app: LocalDevAppMessage): void {
+    const name = printableName(app.displayName);
+    if (name) this.ctx.controller.namePrincipal(app.appId.toLowerCase(), name);
   }
 
   private async remember(folder: vscode.WorkspaceFolder, app: LocalDevAppMessage | null): Promise<void> {
@@ -109,6 +117,7 @@ export class ServicePrincipalBackend implements vscode.Disposable {
     if (app) all[key] = localDevAppSchema.parse(app); // parse: only the schema's fields are stored
     else delete all[key];
     await this.memento.update(STATE_KEY, all);
+    if (app) this.nameInChain(app);
   }
 
   // ---------- the folder and its .env ----------
