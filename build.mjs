@@ -61,6 +61,8 @@ const nodeBundles = [
   // activation; the CLI's own file only starts it.
   { entryPoints: { engine: 'src/engine.ts' } },
   { entryPoints: { cli: 'src/cli/bin.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  // The Python parse of a workspace's files, in worker threads the engine starts (core/code/parsePool.ts).
+  { entryPoints: { parseWorker: 'src/core/code/parseWorker.ts' } },
   { entryPoints: { sandbox: 'src/sandbox/main.ts' }, optional: true },
   { entryPoints: { 'tools/az': 'src/sandbox/tools/az.ts', 'tools/azd': 'src/sandbox/tools/azd.ts', 'tools/pwsh': 'src/sandbox/tools/pwsh.ts' }, optional: true },
 ].filter((b) => !b.optional || Object.values(b.entryPoints).every((p) => existsSync(p)))

@@ -33,6 +33,7 @@ import { exclusionProblems, keywordExclusionsToRecheck, tenantIdProblems, type C
 import { envFileProblems, type EnvProblemsRequest } from './code/envProblems';
 import { legacyAuthProblems, type LegacyUsage } from './code/legacyAuth';
 import { CredentialIndex } from './code/credentialIndex';
+import { sharedParsePool } from './code/parsePool';
 
 export type { ExclusionAdvice } from './presentation/exclusionAdvice';
 
@@ -262,7 +263,11 @@ export function createEngineFacade(): EngineFacade {
     envFileProblems: (request) => envFileProblems(request),
     readPythonFile: (text) => readPythonFile(text),
     legacyAuthProblems: (usages, track1Packages) => legacyAuthProblems(usages, track1Packages),
-    codeIndex: () => new CredentialIndex(),
+    // Parsed in worker threads when the bundle has its worker (the extension, the CLI), else in this thread.
+    codeIndex: () => {
+      const pool = sharedParsePool();
+      return new CredentialIndex(pool && ((text, signal) => pool.facts(text, signal)));
+    },
     evaluate: (request) => evaluateChain(chainInputs(request)),
     verify: (request) => verifyWithPython({
       python: request.interpreterPath,

@@ -4,15 +4,18 @@
 // pass over the same index: every file's track-1 and SDK-client problems, as after a chain check or an Access refresh
 // (clients are judged without an Access report here: the reading of the endpoint, through names and .env, is what is
 // timed). Prints numbers, never asserts.
-import { mkdtempSync, readFile, readFileSync, rmSync, statSync, writeFileSync, utimesSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFile, readFileSync, rmSync, statSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { clientAccess, clientDiagnosticMessage } from '../../src/core/code/clientAccess';
 import { CredentialIndex, type SourceFile } from '../../src/core/code/credentialIndex';
+import { ParsePool } from '../../src/core/code/parsePool';
 import { legacyAuthProblems } from '../../src/core/code/legacyAuth';
 
 const FILES = 2000;
+const REPO = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'ada-code-bench-'));
 
 function source(i: number): string {
@@ -55,8 +58,14 @@ async function main(): Promise<void> {
   const read = (path: string) => new Promise<string>((resolve, reject) => readFile(path, 'utf8', (error, text) => (error ? reject(error) : resolve(text))));
   const bytes = paths.reduce((sum, p) => sum + statSync(p).size, 0);
 
-  const index = new CredentialIndex();
-  await index.update([stamp(paths[0]!)], read); // loads the WebAssembly runtime and grammar once, reported apart
+  // As the extension analyses a workspace: the files parsed in worker threads (started, and their grammar loaded,
+  // within the timed analysis). Then, for comparison, the same files parsed in this one thread, whose grammar was
+  // loaded beforehand.
+  // The bundled worker, as VS Code and the CLI run it (built now if this checkout has no build).
+  const bundled = join(REPO, 'dist', 'parseWorker.js');
+  if (!existsSync(bundled)) execFileSync(process.execPath, ['build.mjs'], { cwd: REPO, stdio: 'ignore' });
+  const pool = new ParsePool({ script: bundled });
+  const index = new CredentialIndex((text, signal) => pool.facts(text, signal));
   // How long the event loop waited at worst while the workspace was read: in VS Code, the extension host's pause.
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
@@ -65,6 +74,17 @@ async function main(): Promise<void> {
   const firstMs = performance.now() - t0;
   delay.disable();
   const calls = index.all().reduce((sum, f) => sum + f.calls.length, 0);
+
+  const inThread = new CredentialIndex();
+  await inThread.update([stamp(paths[0]!)], read); // loads the WebAssembly runtime and grammar once, not timed
+  const threadDelay = monitorEventLoopDelay({ resolution: 1 });
+  threadDelay.enable();
+  const tt = performance.now();
+  await inThread.update(paths.map(stamp), read);
+  const threadMs = performance.now() - tt;
+  threadDelay.disable();
+  const threadCalls = inThread.all().reduce((sum, f) => sum + f.calls.length, 0);
+  if (threadCalls !== calls) throw new Error(`the workers found ${calls} constructions, this thread ${threadCalls}`);
 
   const t1 = performance.now();
   const again = await index.update(paths.map(stamp), read);
@@ -78,9 +98,10 @@ async function main(): Promise<void> {
   const oneMs = performance.now() - t2;
 
   console.log(`code: ${FILES} Python files, ${(bytes / 1024 / 1024).toFixed(1)} MB, ${calls} credential constructions found`);
-  // The first file was read apart (above), with the parser's loading. Files read and files parsed differ: a file naming neither the Azure SDKs nor openai is read, never parsed.
-  console.log(`  first analysis      ${firstMs.toFixed(0)} ms (${first.read} files read, ${first.parsed} parsed; goal 2000 ms: ratio ${(firstMs / 2000).toFixed(2)})`);
+  // Files read and files parsed differ: a file naming neither the Azure SDKs nor openai is read, never parsed.
+  console.log(`  first analysis      ${firstMs.toFixed(0)} ms (${first.read} files read, ${first.parsed} parsed in ${pool.size} worker threads, started within it; goal 2000 ms: ratio ${(firstMs / 2000).toFixed(2)})`);
   console.log(`  longest pause of the event loop during it: ${(delay.max / 1e6).toFixed(0)} ms (goal under 50 ms)`);
+  console.log(`  the same in this thread: ${threadMs.toFixed(0)} ms, longest pause ${(threadDelay.max / 1e6).toFixed(0)} ms (workers/thread: ${(firstMs / threadMs).toFixed(2)})`);
   console.log(`  nothing changed     ${againMs.toFixed(0)} ms (${again.read} files read, ${again.parsed} parsed)`);
   console.log(`  one file changed    ${oneMs.toFixed(0)} ms (${one.read} file read, ${one.parsed} parsed)`);
 
@@ -103,6 +124,7 @@ async function main(): Promise<void> {
   const problemsMs = performance.now() - t3;
   console.log(`  workspace problems  ${problemsMs.toFixed(0)} ms (${FILES} files, ${problems} problems, ${clients} clients, ${resolved} endpoints known; no re-parse)`);
   console.log(`  first analysis + problems ${(firstMs + problemsMs).toFixed(0)} ms (goal 2000 ms: ratio ${((firstMs + problemsMs) / 2000).toFixed(2)})`);
+  pool.dispose();
   rmSync(dir, { recursive: true, force: true });
 }
 

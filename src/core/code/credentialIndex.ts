@@ -54,14 +54,23 @@ export interface IndexUpdate {
 const READ_AHEAD = 32;
 /** The longest stretch of parsing between two turns of the event loop. */
 const SLICE_MS = 10;
+/** Parses handed out before waiting for one to end: enough to keep a few workers busy, bounded in memory. */
+const PARSES_IN_FLIGHT = 16;
 
 /** A file that names neither the Azure SDKs nor openai builds nothing these readers look for: no parse needed. */
 const mayBuildAnything = (text: string): boolean => text.includes('azure') || text.includes('openai');
 
+/** Reads what one file's text builds: in this thread (`factsOfText`) or in the parse workers (`ParsePool`). */
+export type FactsReader = (text: string, signal?: AbortSignal) => Promise<FileFacts>;
+
 export class CredentialIndex {
   private readonly files = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly facts: FileFacts }>();
+  private readonly readFacts: FactsReader;
 
-  constructor(private readonly wasmDir?: string) {}
+  /** `readFacts`: where files are parsed; by default in this thread. */
+  constructor(readFacts?: FactsReader) {
+    this.readFacts = readFacts ?? ((text) => factsOfText(text));
+  }
 
   /**
    * Brings the index in line with `files` (the workspace's Python files now): parses what changed, forgets what is
@@ -97,6 +106,10 @@ export class CredentialIndex {
     let readCount = 0;
     let parsed = 0;
     let sliceStart = performance.now();
+    // Parses run while the next files are read: up to PARSES_IN_FLIGHT at once, which keeps every parse worker busy
+    // (in this thread, one runs at a time anyway). Facts are stored in the order the parses end.
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
     for (let i = 0; i < toRead.length; i++) {
       // Reads that already arrived do not give the event loop a turn: the thread is handed back every few
       // milliseconds so that the extension host stays responsive while a large workspace is read.
@@ -105,6 +118,7 @@ export class CredentialIndex {
         sliceStart = performance.now();
       }
       signal?.throwIfAborted();
+      if (failure) throw failure;
       for (let ahead = i; ahead < i + READ_AHEAD; ahead++) startRead(ahead);
       const file = toRead[i]!;
       const text = await reads.get(i)!;
@@ -115,13 +129,20 @@ export class CredentialIndex {
         continue;
       }
       readCount++;
-      let facts = NO_FACTS;
-      if (mayBuildAnything(text)) {
-        facts = await this.parse(text);
-        parsed++;
+      if (!mayBuildAnything(text)) {
+        this.files.set(file.path, { mtimeMs: file.mtimeMs, size: file.size, facts: NO_FACTS });
+        continue;
       }
-      this.files.set(file.path, { mtimeMs: file.mtimeMs, size: file.size, facts });
+      parsed++;
+      const parse: Promise<void> = this.readFacts(text, signal).then(
+        (facts) => { this.files.set(file.path, { mtimeMs: file.mtimeMs, size: file.size, facts }); },
+        (error: unknown) => { failure ??= error; },
+      ).finally(() => inFlight.delete(parse));
+      inFlight.add(parse);
+      if (inFlight.size >= PARSES_IN_FLIGHT) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
+    if (failure) throw failure;
     for (const path of [...this.files.keys()]) {
       if (present.has(path)) continue;
       this.files.delete(path);
@@ -130,14 +151,6 @@ export class CredentialIndex {
     return { read: readCount, parsed, skipped, changed, removed };
   }
 
-  private async parse(text: string): Promise<FileFacts> {
-    const tree = await parsePython(text, this.wasmDir);
-    try {
-      return factsOf(tree, text);
-    } finally {
-      tree.delete();
-    }
-  }
 
   /** The calls of one file, from the last update. */
   callsIn(path: string): readonly CredentialCall[] {
@@ -157,6 +170,16 @@ export class CredentialIndex {
   /** Every file with at least one credential construction, in path order. */
   all(): { readonly path: string; readonly calls: readonly CredentialCall[] }[] {
     return [...this.files].filter(([, f]) => f.facts.calls.length > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, f]) => ({ path, calls: f.facts.calls }));
+  }
+}
+
+/** What one file's text builds, parsed in this thread. */
+export async function factsOfText(text: string, wasmDir?: string): Promise<FileFacts> {
+  const tree = await parsePython(text, wasmDir);
+  try {
+    return factsOf(tree, text);
+  } finally {
+    tree.delete();
   }
 }
 
