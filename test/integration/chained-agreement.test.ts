@@ -89,7 +89,11 @@ interface Case {
   /** AzureCliCredential(tenant_id=…): the sandbox's own tenant, or one that does not exist. */
   readonly cliTenant?: 'sandbox' | 'unknown';
   /** Other members' own keywords: tenant_id (the sandbox's or one that does not exist) and process_timeout. */
-  readonly memberKeywords?: Partial<Record<CredentialName, { tenant?: 'sandbox' | 'unknown'; processTimeout?: number }>>;
+  readonly memberKeywords?: Partial<Record<CredentialName, { tenant?: 'sandbox' | 'unknown'; processTimeout?: number; clientId?: 'app-identity' }>>;
+  /** Variables added to the scenario's environment. */
+  readonly extraEnv?: (sb: Sandbox) => Record<string, string>;
+  /** The app id of the identity whose token the winner returns, when it matters. */
+  readonly tokenAppId?: (sb: Sandbox) => string;
   /** The builds that have every member (1.13.0b2 has no AzureDeveloperCliCredential); default all three. */
   readonly keys?: readonly PythonKey[];
   /** What the library does, per version (the same in all three unless given per key). */
@@ -131,6 +135,17 @@ const CASES: readonly Case[] = [
   { scenario: 'az-not-logged-in-pwsh-signed-in', members: ['AzurePowerShellCredential', 'AzureCliCredential'], memberKeywords: { AzurePowerShellCredential: { tenant: 'unknown' } }, expect: PWSH_UNKNOWN_TENANT_EXPECT },
   { scenario: 'azd-signed-in', members: ['AzureDeveloperCliCredential', 'AzureCliCredential'], memberKeywords: { AzureDeveloperCliCredential: { tenant: 'sandbox', processTimeout: 20 } }, keys: ['debian13', 'debiansid'], expect: { outcome: 'token', credential: 'AzureDeveloperCliCredential' } },
   { scenario: 'azd-signed-in', members: ['AzureDeveloperCliCredential', 'AzureCliCredential'], memberKeywords: { AzureDeveloperCliCredential: { tenant: 'unknown' } }, keys: ['debian13', 'debiansid'], expect: AZD_UNKNOWN_TENANT_EXPECT },
+  // A standalone ManagedIdentityCredential does not read AZURE_CLIENT_ID (DefaultAzureCredential passes it): with a
+  // service principal's id in that variable, it still gets the system-assigned identity's token.
+  {
+    scenario: 'mi-app-service', members: ['ManagedIdentityCredential', 'AzureCliCredential'], extraEnv: (s) => ({ AZURE_CLIENT_ID: s.servicePrincipal.clientId }),
+    expect: { outcome: 'token', credential: 'ManagedIdentityCredential' }, tokenAppId: (s) => s.managedIdentities['vm-system']!.clientId,
+  },
+  // Its own client_id picks the user-assigned identity.
+  {
+    scenario: 'mi-app-service', members: ['ManagedIdentityCredential', 'AzureCliCredential'], memberKeywords: { ManagedIdentityCredential: { clientId: 'app-identity' } },
+    expect: { outcome: 'token', credential: 'ManagedIdentityCredential' }, tokenAppId: (s) => s.managedIdentities['app-identity']!.clientId,
+  },
 ];
 const UNKNOWN_TENANT = '0b1e6b51-0000-4000-8000-00000000dead';
 /** Each member's keyword arguments as Python values: what the source writes and the script passes. */
@@ -140,7 +155,10 @@ function memberKwargs(kase: Case, sb: Sandbox): Partial<Record<CredentialName, R
     const own = kase.memberKeywords?.[m];
     const which = m === 'AzureCliCredential' && kase.cliTenant ? kase.cliTenant : own?.tenant;
     const tenant = which === 'sandbox' ? sb.tenantId : which === 'unknown' ? UNKNOWN_TENANT : undefined;
-    const kwargs = { ...(tenant ? { tenant_id: tenant } : {}), ...(own?.processTimeout !== undefined ? { process_timeout: own.processTimeout } : {}) };
+    const kwargs = {
+      ...(tenant ? { tenant_id: tenant } : {}), ...(own?.processTimeout !== undefined ? { process_timeout: own.processTimeout } : {}),
+      ...(own?.clientId ? { client_id: sb.managedIdentities[own.clientId]!.clientId } : {}),
+    };
     if (Object.keys(kwargs).length) out[m] = kwargs;
   }
   return out;
@@ -166,15 +184,18 @@ after(async () => {
 for (const kase of CASES) {
   const scenario = SCENARIOS.find((s) => s.name === kase.scenario);
   assert.ok(scenario, kase.scenario);
-  const keywords = Object.entries(kase.memberKeywords ?? {}).map(([m, k]) => `${m}(${[k.tenant ? `tenant_id: ${k.tenant}` : '', k.processTimeout !== undefined ? `process_timeout=${k.processTimeout}` : ''].filter(Boolean).join(', ')})`);
-  describe(`ChainedTokenCredential(${kase.members.join(', ')})${kase.cliTenant ? ` with the CLI's tenant_id (${kase.cliTenant})` : ''}${keywords.length ? ` with ${keywords.join(', ')}` : ''} — ${scenario.title}`, () => {
+  const keywords = Object.entries(kase.memberKeywords ?? {}).map(([m, k]) => `${m}(${[
+    k.tenant ? `tenant_id: ${k.tenant}` : '', k.processTimeout !== undefined ? `process_timeout=${k.processTimeout}` : '', k.clientId ? `client_id: ${k.clientId}` : '',
+  ].filter(Boolean).join(', ')})`);
+  const extra = kase.extraEnv ? ` and ${Object.keys(kase.extraEnv({ servicePrincipal: {} } as Sandbox)).join(', ')} set` : '';
+  describe(`ChainedTokenCredential(${kase.members.join(', ')})${kase.cliTenant ? ` with the CLI's tenant_id (${kase.cliTenant})` : ''}${keywords.length ? ` with ${keywords.join(', ')}` : ''}${extra} — ${scenario.title}`, () => {
     for (const key of kase.keys ?? KEYS) {
       test(key, { timeout: 120_000 }, async (t) => {
         const env = usableInterpreter(t, envs[key]);
         if (!env) return;
         const prepared = await prepareScenario(sb, scenario);
         t.after(() => prepared.cleanup());
-        const processEnv = { ...prepared.env, ...env.env };
+        const processEnv = { ...prepared.env, ...kase.extraEnv?.(sb), ...env.env };
         const found = await detectAzureIdentity(env.python, { PATH: '/usr/bin:/bin' });
 
         // The engine reads the members from source, as the view does.
@@ -201,7 +222,8 @@ for (const kase of CASES) {
           'each member Python reached, with the same status',
         );
         assert.deepEqual(report.sources.map((s) => s.credential), [...kase.members], 'the rows are the members, in order');
-        if (kase.cliTenant || kase.memberKeywords) assert.ok(!report.notes?.some((n) => /tenant_id|process_timeout/.test(n)), `applied, not noted: ${String(report.notes)}`);
+        if (kase.cliTenant || kase.memberKeywords) assert.ok(!report.notes?.some((n) => /tenant_id|process_timeout|client_id/.test(n)), `applied, not noted: ${String(report.notes)}`);
+        if (kase.tokenAppId) assert.equal(report.sources.find((s) => s.credential === report.verdict.credential)?.identity?.appId, kase.tokenAppId(sb), 'the identity Python gets');
         const sandboxTenant = kase.cliTenant === 'sandbox' || Object.values(kase.memberKeywords ?? {}).some((k) => k.tenant === 'sandbox');
         if (sandboxTenant && report.verdict.outcome === 'token') assert.equal(report.sources[0]!.identity?.tenantId, sb.tenantId);
         if (python.verdict.outcome === 'constructor-error') {
@@ -232,10 +254,15 @@ const VERIFIED: readonly Case[] = [
     scenario: 'az-slow-process-timeout', members: ['AzureCliCredential', 'AzurePowerShellCredential'], memberKeywords: { AzureCliCredential: { processTimeout: 2 } },
     expect: { debian12: { outcome: 'constructor-error', credential: 'AzureCliCredential' }, debian13: { outcome: 'token', credential: 'AzurePowerShellCredential' }, debiansid: { outcome: 'token', credential: 'AzurePowerShellCredential' } },
   },
+  // The member's client_id goes to the real library too, and the identity both get is the user-assigned one.
+  {
+    scenario: 'mi-app-service', members: ['ManagedIdentityCredential', 'AzureCliCredential'], memberKeywords: { ManagedIdentityCredential: { clientId: 'app-identity' } },
+    expect: { outcome: 'token', credential: 'ManagedIdentityCredential' }, tokenAppId: (s) => s.managedIdentities['app-identity']!.clientId,
+  },
 ];
 for (const kase of VERIFIED) {
   const scenario = SCENARIOS.find((s) => s.name === kase.scenario)!;
-  describe(`Verify with Python: ChainedTokenCredential(${memberSource(kase, { tenantId: 'T' } as Sandbox)}) — ${scenario.title}`, () => {
+  describe(`Verify with Python: ChainedTokenCredential(${memberSource(kase, { tenantId: 'T', managedIdentities: { 'app-identity': { clientId: '<app-identity>' } } } as unknown as Sandbox)}) — ${scenario.title}`, () => {
     for (const key of KEYS) {
       test(key, { timeout: 120_000 }, async (t) => {
         const env = usableInterpreter(t, envs[key]);

@@ -3,6 +3,7 @@
 // keyword, building the member raises TypeError). The tools are scripts here, found through the user's own PATH.
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -36,7 +37,46 @@ test('tenant_id and process_timeout of az, azd and PowerShell members are read w
     chainedTenants: { AzureDeveloperCliCredential: 'contoso.onmicrosoft.com' },
     chainedProcessTimeouts: { AzureDeveloperCliCredential: 2.5 },
     chainedWritesProcessTimeout: ['AzureDeveloperCliCredential', 'AzurePowerShellCredential', 'AzureCliCredential'],
+    chainedClientIds: {},
   });
+});
+
+test("a ManagedIdentityCredential member's client_id is the identity it asks for; without one it asks for none, AZURE_CLIENT_ID or not", async () => {
+  const members = await membersOf('ChainedTokenCredential(ManagedIdentityCredential(client_id="8b1f0c36-2a6c-4d2a-9f0e-1c2d3e4f5a6b"), '
+    + 'ManagedIdentityCredential(client_id=os.environ["MI"]), ManagedIdentityCredential(client_id="a b\u202e"), ManagedIdentityCredential(client_id=""))');
+  assert.deepEqual(members.map(memberText), [
+    'ManagedIdentityCredential(client_id="8b1f0c36-2a6c-4d2a-9f0e-1c2d3e4f5a6b")',
+    'ManagedIdentityCredential(client_id=…)',
+    'ManagedIdentityCredential(client_id=…)',
+    'ManagedIdentityCredential()',
+  ]);
+  assert.deepEqual(members.map((m) => m.kind === 'credential' && [m.ignoredKeywords, m.unknownValues ?? []]), [
+    [[], []], [[], ['client_id']], [['client_id'], []], [[], []],
+  ], 'a name is unknown; text that is no client id is not modelled; "" is none');
+  assert.deepEqual(verifyMembers(members).chainedClientIds, { ManagedIdentityCredential: '8b1f0c36-2a6c-4d2a-9f0e-1c2d3e4f5a6b' });
+
+  // What the managed identity endpoint is asked for: the member's client id, else none even with AZURE_CLIENT_ID set
+  // (DefaultAzureCredential, by contrast, passes AZURE_CLIENT_ID).
+  const asked: (string | null)[] = [];
+  const server = createServer((request, response) => {
+    asked.push(new URL(request.url ?? '/', 'http://x').searchParams.get('client_id'));
+    response.writeHead(400, { 'Content-Type': 'application/json' }).end('{"error":"invalid_request","error_description":"Identity not found"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (server.address() as { port: number }).port;
+    const env = { AZURE_POD_IDENTITY_AUTHORITY_HOST: `http://127.0.0.1:${port}`, AZURE_CLIENT_ID: 'from-the-environment', PATH: '' };
+    const run = (chained?: typeof members) => evaluateChain({
+      azureIdentityVersion: '1.23.1', versionSource: 'python', env, keywordArguments: {}, brokerInstalled: false,
+      trustedPath: '', ...(chained ? { chained } : {}),
+    });
+    await run(members.slice(0, 1));
+    await run((await membersOf('ChainedTokenCredential(ManagedIdentityCredential())')));
+    await run();
+    assert.deepEqual(asked, ['8b1f0c36-2a6c-4d2a-9f0e-1c2d3e4f5a6b', null, 'from-the-environment']);
+  } finally {
+    server.close();
+  }
 });
 
 test("PowerShell's script carries the member's tenant, as the library formats it", () => {

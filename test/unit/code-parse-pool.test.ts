@@ -48,7 +48,7 @@ test('a worker answers with exactly the facts a parse in this thread gives', asy
 test('the index parses through the pool: many files at once spread over the workers, facts kept per file', async () => {
   const pool = new ParsePool(entry(), { size: 2 });
   try {
-    const files = Array.from({ length: 40 }, (_, i) => [`/w/m${i}.py`, SOURCES[i % SOURCES.length]!] as const);
+    const files = Array.from({ length: 40 }, (_, i): [string, string] => [`/w/m${i}.py`, SOURCES[i % SOURCES.length]!]);
     const index = new CredentialIndex((text, signal) => pool.facts(text, signal));
     const stamps: SourceFile[] = files.map(([path, text]) => ({ path, mtimeMs: 1, size: text.length }));
     const texts = new Map(files);

@@ -25,6 +25,12 @@ export type ChainedMember =
     /** `process_timeout=` as a positive literal number (the three developer tools): the tool's timeout, in seconds. */
     readonly processTimeoutSeconds?: number;
     /**
+     * ManagedIdentityCredential's `client_id=` as a literal: the user-assigned identity it asks for. Without it a
+     * standalone ManagedIdentityCredential asks for none (the system-assigned identity): unlike DefaultAzureCredential
+     * it does not read AZURE_CLIENT_ID, except in its token-exchange (workload identity) mode.
+     */
+    readonly clientId?: string;
+    /**
      * `process_timeout` is written at all (whatever its value): versions without that keyword raise TypeError when
      * the member is built (azure-identity 1.13.0b2).
      */
@@ -53,16 +59,27 @@ export function chainedMembersOf(call: CredentialCall): ChainedMember[] {
       const timeout = tool ? argument.keywords.get('process_timeout') : undefined;
       // subprocess's timeout: a positive number of seconds (0 or less would end the tool before it starts).
       const processTimeoutSeconds = timeout?.kind === 'number' && timeout.value > 0 ? timeout.value : undefined;
-      const applied = new Set([...(tenantId !== undefined ? ['tenant_id'] : []), ...(processTimeoutSeconds !== undefined ? ['process_timeout'] : [])]);
+      const managed = argument.credential === 'ManagedIdentityCredential';
+      const client = managed ? argument.keywords.get('client_id') : undefined;
+      // A client id as Entra writes one (a GUID); "" is none (the library tests it for truth). Any other text is left
+      // unmodelled rather than sent or shown.
+      const clientWritten = client?.kind === 'string' && /^[\w.-]{0,128}$/.test(client.value) ? client.value : undefined;
+      const clientId = clientWritten || undefined;
+      const applied = new Set([
+        ...(tenantId !== undefined ? ['tenant_id'] : []), ...(processTimeoutSeconds !== undefined ? ['process_timeout'] : []),
+        ...(clientWritten !== undefined ? ['client_id'] : []),
+      ]);
       const notApplied = [...argument.keywords.keys()].filter((k) => !applied.has(k));
       // A keyword the model applies, left out only because its value is a name or a call, is unknown, not unmodelled.
-      const unknown = (k: string): boolean => tool && (k === 'tenant_id' || k === 'process_timeout') && argument.keywords.get(k)?.kind === 'unknown';
+      const unknown = (k: string): boolean => argument.keywords.get(k)?.kind === 'unknown'
+        && ((tool && (k === 'tenant_id' || k === 'process_timeout')) || (managed && k === 'client_id'));
       const unknownValues = [...notApplied.filter(unknown), ...(argument.keywordSpread ? ['**kwargs'] : [])];
       const ignoredKeywords = notApplied.filter((k) => !unknown(k));
       return {
         kind: 'credential', credential: argument.credential, ignoredKeywords, ...(unknownValues.length ? { unknownValues } : {}),
         ...(tenantId ? { tenantId } : {}),
         ...(processTimeoutSeconds !== undefined ? { processTimeoutSeconds } : {}),
+        ...(clientId ? { clientId } : {}),
         ...(tool && argument.keywords.has('process_timeout') ? { writesProcessTimeout: true } : {}),
       };
     }
@@ -77,8 +94,9 @@ export function memberText(member: ChainedMember): string {
   if (member.kind === 'unknown') return member.text;
   const tenant = member.tenantId ? [`tenant_id="${member.tenantId}"`] : [];
   const timeout = member.processTimeoutSeconds !== undefined ? [`process_timeout=${member.processTimeoutSeconds}`] : [];
+  const client = member.clientId ? [`client_id="${member.clientId}"`] : [];
   const others = [...member.ignoredKeywords, ...(member.unknownValues ?? [])].map((k) => (k === '**kwargs' ? k : `${k}=…`));
-  return `${member.credential}(${[...tenant, ...timeout, ...others].join(', ')})`;
+  return `${member.credential}(${[...tenant, ...timeout, ...client, ...others].join(', ')})`;
 }
 
 /** The tenant each member passes (`tenant_id=`), by credential; the first member of a class counts, as in the rows. */
@@ -92,6 +110,19 @@ export function memberTenants(members: readonly ChainedMember[]): Partial<Record
     if (member.tenantId) tenants[member.credential] = member.tenantId;
   }
   return tenants;
+}
+
+/** The `client_id=` each member passes, by credential (ManagedIdentityCredential); the first member of a class counts. */
+export function memberClientIds(members: readonly ChainedMember[]): Partial<Record<CredentialName, string>> {
+  const ids: Partial<Record<CredentialName, string>> = {};
+  const seen = new Set<CredentialName>();
+  for (const member of members) {
+    if (member.kind === 'unknown') break;
+    if (seen.has(member.credential)) continue;
+    seen.add(member.credential);
+    if (member.clientId) ids[member.credential] = member.clientId;
+  }
+  return ids;
 }
 
 /** The `process_timeout=` each member passes, by credential; the first member of a class counts, as in the rows. */
@@ -126,10 +157,14 @@ export function memberConstructorError(members: readonly ChainedMember[], versio
 export function verifyMembers(members: readonly ChainedMember[]): {
   chained: CredentialName[]; chainedTenants: Partial<Record<CredentialName, string>>;
   chainedProcessTimeouts: Partial<Record<CredentialName, number>>; chainedWritesProcessTimeout: CredentialName[];
+  chainedClientIds: Partial<Record<CredentialName, string>>;
 } {
   const { order } = modelledPrefix(members);
   const writes = members.flatMap((m) => (m.kind === 'credential' && m.writesProcessTimeout && order.includes(m.credential) ? [m.credential] : []));
-  return { chained: order, chainedTenants: memberTenants(members), chainedProcessTimeouts: memberProcessTimeouts(members), chainedWritesProcessTimeout: [...new Set(writes)] };
+  return {
+    chained: order, chainedTenants: memberTenants(members), chainedProcessTimeouts: memberProcessTimeouts(members),
+    chainedWritesProcessTimeout: [...new Set(writes)], chainedClientIds: memberClientIds(members),
+  };
 }
 
 /** The rules of a version applied to standalone credentials in the given order. */

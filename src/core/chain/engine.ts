@@ -18,7 +18,7 @@ import { workloadIdentityConfigured, workloadIdentityProbe } from './sources/wor
 import { readBoundedText } from '../files/boundedRead';
 import { redactSecrets, secretsOf } from '../redact';
 import {
-  ignoredKeywordNotes, memberConstructorError, memberProcessTimeouts, memberTenants, modelledPrefix, standaloneBehaviour, unknownMemberNote, unknownMemberVerdict,
+  ignoredKeywordNotes, memberClientIds, memberConstructorError, memberProcessTimeouts, memberTenants, modelledPrefix, standaloneBehaviour, unknownMemberNote, unknownMemberVerdict,
 } from './chained';
 import { STRING_KEYWORDS, type ChainInputs, type ChainReport, type CredentialName, type KeywordArguments, type Verdict } from './types';
 import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
@@ -183,7 +183,9 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     platform,
     wsl: platform === 'linux' && release().toLowerCase().includes('microsoft'),
     programPolicy: { trustedPath: inputs.trustedPath, allowedPrograms: inputs.allowedPrograms ?? [], workingDirectory: inputs.workingDirectory },
-    ...(inputs.chained ? { memberTenants: memberTenants(inputs.chained), memberProcessTimeouts: memberProcessTimeouts(inputs.chained) } : {}),
+    ...(inputs.chained ? {
+      memberTenants: memberTenants(inputs.chained), memberProcessTimeouts: memberProcessTimeouts(inputs.chained), memberClientIds: memberClientIds(inputs.chained),
+    } : {}),
   };
 
   // The developer tools are the slow probes (a process each, seconds when a tool is slow): their processes start

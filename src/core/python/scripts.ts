@@ -218,8 +218,11 @@ try:
         _tenants = _config.get("chainedTenants") or {}
         _timeouts = _config.get("chainedProcessTimeouts") or {}
         _written = _config.get("chainedWritesProcessTimeout") or []
+        _client_ids = _config.get("chainedClientIds") or {}
         def _member_kwargs(_name):
             _kw = {"tenant_id": _tenants[_name]} if _name in _tenants else {}
+            if _name in _client_ids:
+                _kw["client_id"] = _client_ids[_name]
             if _name in _timeouts:
                 _kw["process_timeout"] = _timeouts[_name]
             elif _name in _written:

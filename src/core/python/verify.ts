@@ -308,6 +308,8 @@ export interface RunDefaultAzureCredentialOptions {
   readonly chainedTenants?: Readonly<Partial<Record<CredentialName, string>>>;
   /** The `process_timeout=` a member of `chained` is built with, by credential. */
   readonly chainedProcessTimeouts?: Readonly<Partial<Record<CredentialName, number>>>;
+  /** The `client_id=` a member of `chained` is built with (ManagedIdentityCredential). */
+  readonly chainedClientIds?: Readonly<Partial<Record<CredentialName, string>>>;
   /** Members that write `process_timeout` (a version without the keyword raises TypeError building them). */
   readonly chainedWritesProcessTimeout?: readonly CredentialName[];
 }
@@ -323,6 +325,7 @@ export async function runPythonDefaultAzureCredential(options: RunDefaultAzureCr
     processTimeout: options.keywordArguments.processTimeoutSeconds ?? null,
     ...(options.chained ? { chained: options.chained, chainedTenants: options.chainedTenants ?? {} } : {}),
     ...(options.chainedProcessTimeouts ? { chainedProcessTimeouts: options.chainedProcessTimeouts } : {}),
+    ...(options.chainedClientIds ? { chainedClientIds: options.chainedClientIds } : {}),
     ...(options.chainedWritesProcessTimeout ? { chainedWritesProcessTimeout: options.chainedWritesProcessTimeout } : {}),
   };
   const result = await runProcess(options.python, ['-c', VERIFY_SCRIPT, JSON.stringify(config)], {

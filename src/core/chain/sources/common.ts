@@ -57,6 +57,12 @@ export interface ProbeContext {
   readonly memberTenants?: Readonly<Partial<Record<CredentialName, string>>>;
   /** A ChainedTokenCredential's members' own `process_timeout=`, by credential: that tool's timeout instead of the default. */
   readonly memberProcessTimeouts?: Readonly<Partial<Record<CredentialName, number>>>;
+  /**
+   * Set only for a ChainedTokenCredential: each member's own `client_id=` (ManagedIdentityCredential). A standalone
+   * ManagedIdentityCredential asks for the identity its client_id names, else for none: it reads AZURE_CLIENT_ID
+   * only in its token-exchange mode, where DefaultAzureCredential's reads it always (managedIdentityClientId).
+   */
+  readonly memberClientIds?: Readonly<Partial<Record<CredentialName, string>>>;
   /** Which programs found on PATH a check may run (undefined: all, for callers that know no other PATH). */
   readonly programPolicy?: ProgramPolicy;
 }

@@ -229,8 +229,9 @@ export const managedIdentityProbe: Probe = {
   async run(ctx: ProbeContext): Promise<ProbeResult> {
     const { env, behaviour } = ctx;
     const mode = managedIdentityMode(env, behaviour, ctx.isExcluded('WorkloadIdentityCredential'));
-    // DefaultAzureCredential passes client_id=managed_identity_client_id or AZURE_CLIENT_ID.
-    const clientId = ctx.managedIdentityClientId || undefined;
+    // DefaultAzureCredential passes client_id=managed_identity_client_id or AZURE_CLIENT_ID; a ChainedTokenCredential's
+    // member passes only its own client_id= (AZURE_CLIENT_ID serves just the token exchange, below).
+    const clientId = ctx.memberClientIds ? ctx.memberClientIds.ManagedIdentityCredential : ctx.managedIdentityClientId || undefined;
     const resource = MANAGEMENT_RESOURCE;
     const msal = behaviour.managedIdentity.imdsClient === 'msal';
     switch (mode) {
@@ -301,10 +302,11 @@ export const managedIdentityProbe: Probe = {
           form: { resource, ...(clientId ? { client_id: clientId } : {}) },
         });
       case 'token-exchange': {
-        if (!clientId) {
+        const exchangeClientId = ctx.memberClientIds ? clientId || env.AZURE_CLIENT_ID || undefined : clientId;
+        if (!exchangeClientId) {
           return { kind: 'constructor-error', error: { credential: 'ManagedIdentityCredential', exceptionType: 'ValueError', message: behaviour.managedIdentity.tokenExchangeMissingClientIdMessage } };
         }
-        return exchangeFederatedToken(ctx, env.AZURE_TENANT_ID!, clientId, env.AZURE_FEDERATED_TOKEN_FILE!);
+        return exchangeFederatedToken(ctx, env.AZURE_TENANT_ID!, exchangeClientId, env.AZURE_FEDERATED_TOKEN_FILE!);
       }
       case 'imds':
         return imds(ctx, clientId);
