@@ -767,6 +767,27 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: every(token('AzureCliCredential')),
   },
   {
+    name: 'include-vscode-tenant-keyword-refused',
+    title: "exclude_visual_studio_code_credential=False with the code's visual_studio_code_tenant_id, a tenant the library refuses",
+    setup: (ctx) => signIn(ctx, ['az']),
+    keywordArguments: { exclude: { VisualStudioCodeCredential: false }, visualStudioCodeTenantId: 'not a tenant' },
+    // Up to 1.23 the Azure Account sign-in validates its tenant when built: DefaultAzureCredential() raises. 1.26.0b3
+    // hands the tenant to the authentication broker, built only with azure-identity-broker and a VS Code sign-in (none
+    // here): the source is unavailable and az answers.
+    expect: { debian12: raises('VisualStudioCodeCredential'), debian13: raises('VisualStudioCodeCredential'), debiansid: token('AzureCliCredential') },
+  },
+  {
+    name: 'sign-in-keywords-passed-on',
+    title: "The code's broker_tenant_id, broker_client_id, interactive_browser_client_id and visual_studio_code_tenant_id, with az signed in",
+    setup: (ctx) => signIn(ctx, ['az']),
+    keywordArguments: (ctx) => ({
+      brokerTenantId: ctx.sb.tenantId, brokerClientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+      interactiveBrowserClientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', visualStudioCodeTenantId: ctx.sb.tenantId,
+    }),
+    // Versions without a broker pass broker_* on to the credentials they build, which ignore them: nothing raises.
+    expect: every(token('AzureCliCredential')),
+  },
+  {
     name: 'include-browser-not-reached',
     title: 'exclude_interactive_browser_credential=False, but az answers first so no browser opens',
     setup: (ctx) => signIn(ctx, ['az']),

@@ -39,7 +39,8 @@ test('the source gives the string keywords as written, None as "", and tenant_id
   const [call] = await findCredentialCalls('from azure.identity import DefaultAzureCredential\nDefaultAzureCredential(workload_identity_client_id=cid, additionally_allowed_tenants=["*"])\n');
   const model = codeCallModel(call!, 'app.py')!;
   assert.deepEqual(model.notKnown, ['workload_identity_client_id'], 'a variable is not known from the source');
-  assert.deepEqual(model.notModelled, ['additionally_allowed_tenants']);
+  assert.deepEqual(model.notModelled, []);
+  assert.deepEqual(model.noEffect, ['additionally_allowed_tenants'], 'it matters only for a token of another tenant');
   const written = codeCallModel((await findCredentialCalls('from azure.identity import DefaultAzureCredential\nDefaultAzureCredential(tenant_id=t, authority="https://login.microsoftonline.us")\n'))[0]!, 'app.py')!;
   assert.equal(written.call, 'DefaultAzureCredential(authority="https://login.microsoftonline.us", tenant_id=…)');
 });
@@ -119,4 +120,40 @@ test('shared_cache_username and shared_cache_tenant_id come from the code before
   assert.deepEqual(await keywordsOf('DefaultAzureCredential(shared_cache_username="bob@contoso.example", shared_cache_tenant_id="t1", interactive_browser_tenant_id="t2")'), {
     sharedCacheUsername: 'bob@contoso.example', sharedCacheTenantId: 't1', interactiveBrowserTenantId: 't2',
   });
+});
+
+test('broker and interactive sign-in keywords: read from the code, said to make no difference here, or named as ignored where the version has none', async () => {
+  const keywords = await keywordsOf('DefaultAzureCredential(broker_tenant_id="contoso.onmicrosoft.com", broker_client_id="04b07795-8ddb-461a-bbee-02f9e1bf7b46", '
+    + 'interactive_browser_client_id="04b07795-8ddb-461a-bbee-02f9e1bf7b46", visual_studio_code_tenant_id="contoso.onmicrosoft.com")');
+  assert.deepEqual(keywords, {
+    brokerTenantId: 'contoso.onmicrosoft.com', brokerClientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+    interactiveBrowserClientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', visualStudioCodeTenantId: 'contoso.onmicrosoft.com',
+  });
+  const newer = await check(keywords, '1.26.0b3');
+  const older = await check(keywords, '1.23.1');
+  const notesOf = (r: typeof newer) => (r.notes ?? []).filter((n) => /^(broker_|interactive_browser_client_id|visual_studio_code_tenant_id)/.test(n));
+  assert.deepEqual(notesOf(newer), [
+    'broker_tenant_id goes to the authentication broker, which Azure Dev Auth cannot ask; the answer here does not depend on it.',
+    'broker_client_id goes to the authentication broker, which Azure Dev Auth cannot ask; the answer here does not depend on it.',
+    'interactive_browser_client_id names the app an interactive sign-in would use; the check does not sign in interactively, so the answer here does not depend on it.',
+    'visual_studio_code_tenant_id goes to the authentication broker with the VS Code sign-in, which Azure Dev Auth cannot ask; the answer here does not depend on it.',
+  ]);
+  // 1.23 has no broker: those two are passed on and ignored; its VS Code credential takes the tenant (no note).
+  assert.deepEqual(notesOf(older), [
+    'broker_tenant_id is not a keyword of azure-identity 1.23; it was ignored.',
+    'broker_client_id is not a keyword of azure-identity 1.23; it was ignored.',
+    'interactive_browser_client_id names the app an interactive sign-in would use; the check does not sign in interactively, so the answer here does not depend on it.',
+  ]);
+});
+
+test('visual_studio_code_tenant_id is the tenant of the Azure Account sign-in up to 1.23: one the library refuses makes the constructor raise', async () => {
+  const include = { exclude: { VisualStudioCodeCredential: false } };
+  const refused = await check({ ...include, visualStudioCodeTenantId: 'not a tenant' }, '1.23.1', {}, ['VisualStudioCodeCredential']);
+  assert.equal(refused.verdict.outcome, 'constructor-error');
+  assert.equal(refused.verdict.credential, 'VisualStudioCodeCredential');
+  // Without the keyword AZURE_TENANT_ID is the tenant; the keyword comes before it.
+  const fromVariable = await check(include, '1.23.1', { AZURE_TENANT_ID: 'not a tenant' }, ['VisualStudioCodeCredential']);
+  assert.equal(fromVariable.verdict.outcome, 'constructor-error');
+  const keywordFirst = await check({ ...include, visualStudioCodeTenantId: 'contoso.onmicrosoft.com' }, '1.23.1', { AZURE_TENANT_ID: 'not a tenant' }, ['VisualStudioCodeCredential']);
+  assert.notEqual(keywordFirst.verdict.outcome, 'constructor-error', keywordFirst.verdict.message);
 });

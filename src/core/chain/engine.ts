@@ -25,7 +25,7 @@ import { applyVerdict, type SourceOutcome, type SourceRecord } from './verdict';
 import { WorkspaceProgramError } from './workspacePrograms';
 import {
   chainOrderFor, compareVersions, TENANT_ID_KEYWORD_MESSAGE, familyFor, familyLabel, NEWEST_KNOWN_VERSION, parseVersion, planExclusions, processTimeoutSeconds, rulesProvenance,
-  type ConstructorError,
+  type ChainBehaviour, type ConstructorError,
 } from './versions';
 
 export const PROBES: Readonly<Record<CredentialName, Probe>> = {
@@ -93,6 +93,29 @@ export function authLocationNote(): string {
 const TENANT_ID_REFUSED_SINCE = '1.9.0b1';
 
 /**
+ * The code's keywords for sign-ins the check does not perform (an interactive sign-in, the authentication broker):
+ * each is said to make no difference to this answer, or to be no keyword of the installed version (which passes it on
+ * to credentials that ignore it, as the agreement runs against the real builds show).
+ */
+function signInKeywordNotes(keywords: KeywordArguments, behaviour: ChainBehaviour): string[] {
+  const notes: string[] = [];
+  const brokered = behaviour.order.includes('BrokerCredential');
+  for (const field of ['brokerTenantId', 'brokerClientId'] as const) {
+    if (keywords[field] === undefined) continue;
+    notes.push(brokered
+      ? l10n.t('{0} goes to the authentication broker, which Azure Dev Auth cannot ask; the answer here does not depend on it.', STRING_KEYWORDS[field])
+      : l10n.t('{0} is not a keyword of {1}; it was ignored.', STRING_KEYWORDS[field], familyLabel(behaviour)));
+  }
+  if (keywords.interactiveBrowserClientId !== undefined) {
+    notes.push(l10n.t('{0} names the app an interactive sign-in would use; the check does not sign in interactively, so the answer here does not depend on it.', STRING_KEYWORDS.interactiveBrowserClientId));
+  }
+  if (keywords.visualStudioCodeTenantId !== undefined && behaviour.visualStudioCode === 'azure-resources') {
+    notes.push(l10n.t('{0} goes to the authentication broker with the VS Code sign-in, which Azure Dev Auth cannot ask; the answer here does not depend on it.', STRING_KEYWORDS.visualStudioCodeTenantId));
+  }
+  return notes;
+}
+
+/**
  * `DefaultAzureCredential(tenant_id=…)` raises TypeError before anything else in 1.9.0 and later (the per-source
  * keywords such as workload_identity_tenant_id are the supported way). Older releases passed it on unchecked: that is
  * not modelled, and a note says so.
@@ -145,6 +168,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
       if (keywords[field] !== undefined) notes.push(l10n.t('{0} is not a keyword of {1}; it was ignored.', STRING_KEYWORDS[field], familyLabel(behaviour)));
     }
   }
+  notes.push(...signInKeywordNotes(keywords, behaviour));
   // ChainedTokenCredential has no exclude_* keywords and ignores AZURE_TOKEN_CREDENTIALS: every member runs.
   const plan = chained
     ? { excluded: {}, reasons: {}, unknownKeywords: [], error: undefined }
@@ -180,6 +204,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
     sharedCacheUsername: keywords.sharedCacheUsername ?? env.AZURE_USERNAME ?? '',
     sharedCacheTenantId: keywords.sharedCacheTenantId ?? env.AZURE_TENANT_ID ?? '',
     interactiveBrowserTenantId: keywords.interactiveBrowserTenantId ?? env.AZURE_TENANT_ID ?? '',
+    visualStudioCodeTenantId: keywords.visualStudioCodeTenantId ?? env.AZURE_TENANT_ID ?? '',
     platform,
     wsl: platform === 'linux' && release().toLowerCase().includes('microsoft'),
     programPolicy: { trustedPath: inputs.trustedPath, allowedPrograms: inputs.allowedPrograms ?? [], workingDirectory: inputs.workingDirectory },

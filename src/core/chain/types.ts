@@ -173,6 +173,17 @@ export interface KeywordArguments {
   /** `interactive_browser_tenant_id=`: the tenant of the interactive sign-in, instead of AZURE_TENANT_ID. */
   readonly interactiveBrowserTenantId?: string;
   /**
+   * `visual_studio_code_tenant_id=`: the tenant VisualStudioCodeCredential asks, instead of AZURE_TENANT_ID (up to
+   * 1.23, the Azure Account sign-in). From 1.24 it goes to the authentication broker, with no default.
+   */
+  readonly visualStudioCodeTenantId?: string;
+  /** `interactive_browser_client_id=`: the app the interactive sign-in would use. */
+  readonly interactiveBrowserClientId?: string;
+  /** `broker_tenant_id=` (1.24+): the tenant of the brokered sign-in, instead of AZURE_TENANT_ID. */
+  readonly brokerTenantId?: string;
+  /** `broker_client_id=` (1.24+): the app of the brokered sign-in. */
+  readonly brokerClientId?: string;
+  /**
    * `tenant_id=` is written in the call (any value, a literal or not): DefaultAzureCredential raises TypeError
    * "'tenant_id' is not supported in DefaultAzureCredential." (azure-identity 1.9.0 and later).
    */
@@ -188,6 +199,10 @@ export const STRING_KEYWORDS = {
   sharedCacheUsername: 'shared_cache_username',
   sharedCacheTenantId: 'shared_cache_tenant_id',
   interactiveBrowserTenantId: 'interactive_browser_tenant_id',
+  visualStudioCodeTenantId: 'visual_studio_code_tenant_id',
+  interactiveBrowserClientId: 'interactive_browser_client_id',
+  brokerTenantId: 'broker_tenant_id',
+  brokerClientId: 'broker_client_id',
 } as const satisfies Partial<Record<keyof KeywordArguments, string>>;
 export type StringKeyword = keyof typeof STRING_KEYWORDS;
 

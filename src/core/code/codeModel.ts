@@ -26,6 +26,11 @@ export type CodeCallModel = {
   readonly notKnown: readonly string[];
   /** Keywords written in the call that the chain model does not read (checked as if not passed). */
   readonly notModelled: readonly string[];
+  /**
+   * Keywords written in the call that cannot change this answer: `additionally_allowed_tenants` matters only when the
+   * code asks for a token of another tenant (`get_token(..., tenant_id=…)`); the check asks for the default one.
+   */
+  readonly noEffect: readonly string[];
 } & (
   | { readonly credential: 'DefaultAzureCredential'; readonly keywordArguments: KeywordArguments }
   | { readonly credential: 'ChainedTokenCredential'; readonly members: readonly ChainedMember[] }
@@ -46,16 +51,18 @@ export class CodeLocationError extends Error {
 }
 
 const MODELLED_KEYWORDS = new Set<string>([...Object.values(EXCLUDE_KEYWORDS), ...Object.values(STRING_KEYWORDS), 'process_timeout', 'require_envvar', 'tenant_id']);
+const NO_EFFECT_KEYWORDS = new Set<string>(['additionally_allowed_tenants']);
 
 /** The modelled form of one call (`file` and `line` say where it is, for the header). */
 export function codeCallModel(call: CredentialCall, file: string): CodeCallModel | undefined {
   const line = call.range.startLine + 1;
   if (call.credential === 'DefaultAzureCredential') {
     const modelled = keywordArgumentsOf(call);
-    const notModelled = [...call.keywords.keys()].filter((k) => !MODELLED_KEYWORDS.has(k));
+    const notModelled = [...call.keywords.keys()].filter((k) => !MODELLED_KEYWORDS.has(k) && !NO_EFFECT_KEYWORDS.has(k));
+    const noEffect = [...call.keywords.keys()].filter((k) => NO_EFFECT_KEYWORDS.has(k));
     return {
       file, line, where: l10n.t('{0} at {1}:{2}', 'DefaultAzureCredential', file, line), credential: 'DefaultAzureCredential',
-      call: describeCall(modelled.keywordArguments), keywordArguments: modelled.keywordArguments, notKnown: modelled.unknown, notModelled,
+      call: describeCall(modelled.keywordArguments), keywordArguments: modelled.keywordArguments, notKnown: modelled.unknown, notModelled, noEffect,
     };
   }
   if (call.credential === 'ChainedTokenCredential') {
@@ -64,7 +71,7 @@ export function codeCallModel(call: CredentialCall, file: string): CodeCallModel
       : (m.unknownValues ?? []).map((keyword) => l10n.t('{0} of member {1}', keyword, index + 1))));
     return {
       file, line, where: l10n.t('{0} at {1}:{2}', 'ChainedTokenCredential', file, line), credential: 'ChainedTokenCredential',
-      call: `ChainedTokenCredential(${members.map(memberText).join(', ')})`, members, notKnown, notModelled: [],
+      call: `ChainedTokenCredential(${members.map(memberText).join(', ')})`, members, notKnown, notModelled: [], noEffect: [],
     };
   }
   return undefined;
@@ -98,6 +105,7 @@ export function codeCallLines(model: CodeCallModel, overrides: CodeOverrides): s
   lines.push(`  ${model.call}`);
   if (model.notKnown.length) lines.push(l10n.t('  Not known from the source: {0}', model.notKnown.join(', ')));
   if (model.notModelled.length) lines.push(l10n.t('  Not modelled (checked as if not passed): {0}', model.notModelled.join(', ')));
+  if (model.noEffect.length) lines.push(l10n.t('  No effect on this answer: {0} (only for tokens the code asks of another tenant)', model.noEffect.join(', ')));
   if (overrides.applied.length) lines.push(l10n.t('  The command line overrides the code: {0}', overrides.applied.join(' ')));
   if (overrides.notApplied.length) lines.push(l10n.t('  Not applied: {0} — ChainedTokenCredential has no such keywords', overrides.notApplied.join(' ')));
   return lines;

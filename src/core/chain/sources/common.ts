@@ -62,6 +62,11 @@ export interface ProbeContext {
    * ManagedIdentityCredential asks for the identity its client_id names, else for none: it reads AZURE_CLIENT_ID
    * only in its token-exchange mode, where DefaultAzureCredential's reads it always (managedIdentityClientId).
    */
+  /**
+   * VisualStudioCodeCredential's tenant up to 1.23 (the Azure Account sign-in): `visual_studio_code_tenant_id=`, else
+   * AZURE_TENANT_ID ("" = the "Azure: Tenant" setting, then organizations).
+   */
+  readonly visualStudioCodeTenantId?: string;
   readonly memberClientIds?: Readonly<Partial<Record<CredentialName, string>>>;
   /** Which programs found on PATH a check may run (undefined: all, for callers that know no other PATH). */
   readonly programPolicy?: ProgramPolicy;

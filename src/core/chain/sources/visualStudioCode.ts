@@ -63,8 +63,8 @@ async function azureAccountCredential(ctx: ProbeContext): Promise<ProbeResult> {
       message: `VS Code is configured to use a custom cloud. Set keyword argument "authority" with the Azure Active Directory endpoint for cloud "${cloud}"${TROUBLESHOOT}`,
     };
   }
-  // DefaultAzureCredential passes visual_studio_code_tenant_id=AZURE_TENANT_ID; then the "Azure: Tenant" setting.
-  const tenant = ctx.env.AZURE_TENANT_ID || (typeof settings['azure.tenant'] === 'string' ? settings['azure.tenant'] : '') || 'organizations';
+  // DefaultAzureCredential passes visual_studio_code_tenant_id (default AZURE_TENANT_ID); then the "Azure: Tenant" setting.
+  const tenant = (ctx.visualStudioCodeTenantId ?? ctx.env.AZURE_TENANT_ID) || (typeof settings['azure.tenant'] === 'string' ? settings['azure.tenant'] : '') || 'organizations';
   if (!VALID_TENANT.test(tenant)) return constructorError('VisualStudioCodeCredential', 'ValueError', ctx.behaviour.messages.invalidTenant);
   if (tenant.toLowerCase() === 'adfs') {
     return { kind: 'unavailable', message: `VisualStudioCodeCredential authentication unavailable. ADFS is not supported.${TROUBLESHOOT}` };
