@@ -43,9 +43,10 @@ function accessIdentity(change: Partial<AccessIdentity>): AccessIdentity {
 const names = (appId: string, name: string): PrincipalNames => withName(new Map(), appId, name);
 const rowOf = (snapshot: ChainSnapshot, label: string) => chainViewRows(snapshot, { signInSources: new Set(), now }).find((r) => r.model.label === label)?.model;
 
-test('before Graph has named it, a service principal shows as its app id', () => {
+test('before Graph has named it, a service principal shows as its app id, and the row says why', () => {
   assert.equal(statusBarModel(ready, now).text, '$(azure) app 65b3768b… · Environment');
   assert.match(rowOf(ready, 'Environment')!.description!, /^app 65b3768b… · active/);
+  assert.match(rowOf(ready, 'Environment')!.tooltip, /Service principal: name not known yet \(a token carries only the app id; the Access view reads the name from Microsoft Graph/);
 });
 
 test('with the name from the Access view, the row, status bar and tooltip name the service principal', () => {
@@ -54,6 +55,7 @@ test('with the name from the Access view, the row, status bar and tooltip name t
   assert.equal(status.text, '$(azure) orders-api-local-dev · Environment');
   assert.match(status.tooltip, /service principal orders\\-api\\-local\\-dev \\\(65b3768b\\-bd59\\-423f\\-9bbc\\-24ae4fd26fbf\\\)/);
   assert.match(rowOf(named, 'Environment')!.description!, /^orders-api-local-dev · active/);
+  assert.match(rowOf(named, 'Environment')!.tooltip, /Service principal: orders\\-api\\-local\\-dev\n- Application \(client\) ID: 65b3768b/);
   // A user keeps their UPN: only application identities are named this way.
   assert.equal(named.phase === 'ready' && named.check.report.sources[1]!.identity?.displayName, undefined);
 });

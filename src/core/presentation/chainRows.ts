@@ -145,6 +145,13 @@ export function describeSource(source: PresentableSource, probing = false, now =
   if (source.identity) {
     const id = source.identity;
     if (id.upn) lines.push(`- ${l10n.t('Signed in as: {0}', markdownText(id.upn))}`);
+    if (id.appId && !id.upn) {
+      // A token names an app only by its id: its name is Graph's, known once the Access view (or the page that made
+      // the app) has read it; Graph answers an app reading itself only if it may read the directory.
+      lines.push(id.displayName
+        ? `- ${l10n.t('Service principal: {0}', markdownText(id.displayName))}`
+        : `- ${l10n.t('Service principal: name not known yet (a token carries only the app id; the Access view reads the name from Microsoft Graph, which tells it only to an identity allowed to read the directory)')}`);
+    }
     if (id.appId) lines.push(`- ${l10n.t('Application (client) ID: {0}', markdownText(id.appId))}`);
     if (id.objectId) lines.push(`- ${l10n.t('Object ID: {0}', markdownText(id.objectId))}`);
     if (id.tenantId) lines.push(`- ${l10n.t('Tenant: {0}', markdownText(id.tenantId))}`);
