@@ -9,9 +9,13 @@
 // Run inside the loopback-only namespace:
 //   unshare --net sh -c 'ip link set lo up; node --import tsx --test test/integration/front-ends-agreement.test.ts'
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chainReportFor, parseChainArgs } from '../../src/cli/main';
-import type { ChainReport, CredentialName } from '../../src/core/chain/types';
+import { STRING_KEYWORDS, type ChainReport, type CredentialName, type StringKeyword } from '../../src/core/chain/types';
+import { describeCall } from '../../src/core/python/keywords';
 import { createEngineFacade } from '../../src/core/engineFacade';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { ensurePythonAzureIdentityEnvs, type PythonAzureIdentityEnv } from '../harness/python-envs.mjs';
@@ -34,11 +38,21 @@ after(async () => {
   await sb?.stop();
 });
 
-/** The CLI's flags for a scenario's keyword arguments. */
-function cliArgs(scenario: Scenario, python: string): string[] {
+/**
+ * The CLI's flags for a scenario's keyword arguments. Keywords the CLI has no flag for (the string keywords) reach it
+ * as the user's code does: a Python file with that DefaultAzureCredential(...) call, read with `--code`.
+ */
+function cliArgs(scenario: Scenario, python: string, dir: string): string[] {
   const args = ['--json', '--python', python];
   // The chosen scenarios write their keywords as data (only the engine-level ones name the sandbox's ids).
   const keywords = typeof scenario.keywordArguments === 'function' ? assert.fail(`${scenario.name}: keywords the CLI has no flags for`) : scenario.keywordArguments;
+  if (keywords && (Object.keys(STRING_KEYWORDS) as StringKeyword[]).some((k) => keywords[k] !== undefined)) {
+    const file = join(dir, 'app.py');
+    writeFileSync(file, `from azure.identity import DefaultAzureCredential\ncredential = ${describeCall(keywords)}\n`);
+    args.push('--code', file);
+    for (const host of scenario.allowedHosts ?? []) args.push('--allow-host', host);
+    return args;
+  }
   for (const [credential, excluded] of Object.entries(keywords?.exclude ?? {}) as [CredentialName, boolean][]) {
     args.push(excluded ? '--exclude' : '--include', credential);
   }
@@ -80,7 +94,9 @@ for (const scenario of SCENARIOS.filter((s) => CHOSEN.test(s.name))) {
         const baseEnv = { ...prepared.env, ...env.env };
         const signal = AbortSignal.timeout(100_000);
 
-        const cli = await chainReportFor(parseChainArgs(cliArgs(scenario, env.python)), signal, baseEnv);
+        const dir = mkdtempSync(join(tmpdir(), 'ada-front-ends-'));
+        t.after(() => rmSync(dir, { recursive: true, force: true }));
+        const cli = await chainReportFor(parseChainArgs(cliArgs(scenario, env.python, dir)), signal, baseEnv);
 
         const facade = createEngineFacade();
         const detection = await facade.detectPython(env.python, baseEnv, signal);
