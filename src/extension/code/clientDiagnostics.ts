@@ -116,12 +116,14 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
     }
   }
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== CLIENT_DIAGNOSTIC_SOURCE || diagnostic.code !== CLIENT_DIAGNOSTIC_CODE) continue;
-      const fix = this.fixes.get(this.key(document.uri, diagnostic.range.start));
-      if (!fix) continue;
+      // The fix kept with this check's diagnostic, else worked out now: the entry may be the workspace pass's (made
+      // while the file was closed) or this check's before its refresh after the file was opened again.
+      const fix = this.fixes.get(this.key(document.uri, diagnostic.range.start)) ?? await this.fixAt(document, diagnostic.range.start);
+      if (!fix || token.isCancellationRequested) continue;
       const action = new vscode.CodeAction(`Assign ${fix.roleName}…`, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [diagnostic];
       action.isPreferred = true;
@@ -129,6 +131,15 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
       actions.push(action);
     }
     return actions;
+  }
+
+  /** The role to assign for the client whose construction starts at `start`, from the Access view's report. */
+  private async fixAt(document: vscode.TextDocument, start: vscode.Position): Promise<{ roleName: string; scope: string } | undefined> {
+    if (!shownAccess(this.ctx.access.current)) return undefined;
+    const call = (await this.clients.callsIn(document)).find((c) => c.range.startLine === start.line && c.range.startColumn === start.character);
+    if (!call) return undefined;
+    const access = this.clients.accessOf(await this.ctx.engine(), call, document);
+    return access.kind === 'answered' && access.suggestion ? access.suggestion : undefined;
   }
 
   dispose(): void {
