@@ -90,6 +90,7 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
   };
 
   const clients = new CodeClients(commands);
+  const workspaceProblems = new WorkspaceProblems(commands, clients);
   context.subscriptions.push(
     clients, log, python, folders, allowedHosts, code, controller, accessController, chain, access, status,
     controller.onDidChange((snapshot) => {
@@ -120,14 +121,14 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
     accessView.onDidChangeVisibility((e) => accessController.setVisible(e.visible)),
     ...registerChainCommands(commands),
     ...registerCodeCommands(commands, code),
-    ...registerCodeDiagnostics(controller, code, python, loadEngine, log, (id, handler) => registerCommand(commands, id, handler)),
+    ...registerCodeDiagnostics(controller, code, python, loadEngine, log, (id, handler) => registerCommand(commands, id, handler), workspaceProblems.checked),
     ...registerAzureErrorExplainer(commands, explanationViews(
       chainView, (credential) => chain.sourceRow(credential),
       accessView, (kind, scope) => access.findRow((row) => row.kind === 'insight' && row.id.startsWith(`insight|${kind}|${scope ?? ''}|`)),
     )),
     ...registerClientHover(commands, clients),
-    new ClientDiagnostics(commands, clients),
-    new WorkspaceProblems(commands, clients),
+    new ClientDiagnostics(commands, clients, workspaceProblems.checked),
+    workspaceProblems,
     ...new TracedRuns(commands, python, context.globalStorageUri, chain, chainView).register(),
     ...registerEnvCommands(commands, context),
     ...registerAccessCommands(commands),

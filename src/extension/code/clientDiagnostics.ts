@@ -3,6 +3,7 @@ import { shownAccess } from '../../core/presentation/accessSnapshot';
 import type { CommandContext } from '../commands/context';
 import { Commands } from '../ids';
 import { clientRange, type CodeClients } from './clientHover';
+import type { CheckedOpenDocument } from './workspaceProblems';
 
 export const CLIENT_DIAGNOSTIC_SOURCE = 'Azure Dev Auth';
 export const CLIENT_DIAGNOSTIC_CODE = 'client-data-role';
@@ -26,7 +27,7 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
   /** What each document's diagnostics say, as text: the same answer again is not published again. */
   private readonly published = new Map<string, string>();
 
-  constructor(private readonly ctx: CommandContext, private readonly clients: CodeClients) {
+  constructor(private readonly ctx: CommandContext, private readonly clients: CodeClients, private readonly checked: CheckedOpenDocument) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
@@ -73,22 +74,29 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
 
   private async refresh(document: vscode.TextDocument): Promise<void> {
     if (document.isClosed) return;
-    // Nothing to say before the Access view has a report (and no reason to load the engine for it).
-    if (!shownAccess(this.ctx.access.current)) {
-      this.clear(document.uri);
-      return;
-    }
     const key = document.uri.toString();
     const generation = (this.generations.get(key) ?? 0) + 1;
     this.generations.set(key, generation);
+    // Told once this refresh has decided, unless a later one took over (it tells then).
+    if (await this.draw(document, generation)) this.checked(document.uri, 'clients');
+  }
+
+  /** Draws the document's entries; false when the document closed, changed or a later refresh took over. */
+  private async draw(document: vscode.TextDocument, generation: number): Promise<boolean> {
+    const key = document.uri.toString();
+    // Nothing to say before the Access view has a report (and no reason to load the engine for it).
+    if (!shownAccess(this.ctx.access.current)) {
+      this.clear(document.uri);
+      return true;
+    }
     const version = document.version;
     try {
       const calls = await this.clients.callsIn(document);
       const engine = calls.length ? await this.ctx.engine() : undefined;
-      if (document.isClosed || document.version !== version || generation !== this.generations.get(key)) return;
+      if (document.isClosed || document.version !== version || generation !== this.generations.get(key)) return false;
       if (!engine) {
         this.clear(document.uri);
-        return;
+        return true;
       }
       // Replaced in one step, never cleared first: a delete followed by a set reaches the Problems panel as two
       // changes, and its rows vanish for a moment under the user's cursor (and under a quick fix being chosen).
@@ -108,11 +116,14 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
       this.forgetFixes(document.uri);
       for (const [at, fix] of fixes) this.fixes.set(at, fix);
       const text = JSON.stringify(diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.severity, d.message]));
-      if (this.published.get(key) === text) return;
-      this.published.set(key, text);
-      this.collection.set(document.uri, diagnostics);
+      if (this.published.get(key) !== text) {
+        this.published.set(key, text);
+        this.collection.set(document.uri, diagnostics);
+      }
+      return true;
     } catch (error) {
       this.ctx.log.warn(`Could not check the SDK clients of ${vscode.workspace.asRelativePath(document.uri)}: ${error instanceof Error ? error.message : String(error)}`);
+      return !document.isClosed && generation === this.generations.get(key);
     }
   }
 

@@ -9,6 +9,7 @@ import { Commands } from '../ids';
 import type { PythonEnvironment } from '../pythonEnvironment';
 import { readSettings } from '../settings';
 import type { CodeCredentials } from './codeCredentials';
+import type { CheckedOpenDocument } from './workspaceProblems';
 
 const SOURCE = 'Azure Dev Auth';
 const EDIT_DEBOUNCE_MS = 500;
@@ -44,6 +45,7 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     private readonly python: PythonEnvironment,
     private readonly engine: () => Promise<EngineFacade>,
     private readonly log: vscode.LogOutputChannel,
+    private readonly checked: CheckedOpenDocument,
   ) {
     // git add / git rm --cached rewrite the index: whether the .env is tracked may have changed.
     const index = vscode.workspace.createFileSystemWatcher('**/.git/index');
@@ -101,6 +103,7 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     } catch (error) {
       this.log.warn(`Could not check the code for track-1 authentication: ${error instanceof Error ? error.message : String(error)}`);
     }
+    for (const document of documents) if (!document.isClosed) this.checked(document.uri, 'legacy');
   }
 
   /** (a): the modelled call's keywords against the chain's answer, and the same check without them. */
@@ -267,8 +270,9 @@ export class CodeDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
 export function registerCodeDiagnostics(
   controller: ChainController, code: CodeCredentials, python: PythonEnvironment, engine: () => Promise<EngineFacade>, log: vscode.LogOutputChannel,
   register: (id: typeof Commands.applyCodeFix, handler: (fix: unknown) => Promise<void>) => vscode.Disposable,
+  checked: CheckedOpenDocument,
 ): vscode.Disposable[] {
-  const diagnostics = new CodeDiagnostics(controller, code, python, engine, log);
+  const diagnostics = new CodeDiagnostics(controller, code, python, engine, log, checked);
   return [
     diagnostics,
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, diagnostics, { providedCodeActionKinds: CodeDiagnostics.providedCodeActionKinds }),

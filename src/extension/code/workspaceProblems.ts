@@ -24,6 +24,15 @@ const ALWAYS_EXCLUDED = ['**/.venv', '**/venv', '**/site-packages', '**/node_mod
 const REFRESH_DEBOUNCE_MS = 500;
 const RESCAN_DEBOUNCE_MS = 1000;
 const STAT_BATCH = 64;
+/** How long a file just opened keeps the workspace pass's entries if an open-document check never reports on it. */
+const HANDOVER_BOUND_MS = 10_000;
+
+/** The checks that take a Python file over once it is open, each with its share of the workspace pass's entries. */
+export type OpenDocumentCheck = 'clients' | 'legacy';
+/** Told by an open-document check each time it has drawn (or found nothing to draw for) a document. */
+export type CheckedOpenDocument = (uri: vscode.Uri, check: OpenDocumentCheck) => void;
+
+const checkOf = (diagnostic: vscode.Diagnostic): OpenDocumentCheck => (diagnostic.code === CLIENT_DIAGNOSTIC_CODE ? 'clients' : 'legacy');
 const SCOPE_SETTING = 'azureDevAuth.problems.scope';
 
 /**
@@ -32,7 +41,7 @@ const SCOPE_SETTING = 'azureDevAuth.problems.scope';
  * at most 5,000 files of at most 1 MB) are read through one index that parses a file again only when it changed on
  * disk, and each gets the problems an open file gets — track-1 authentication, and SDK clients whose resource the
  * Access view's identity cannot fully use. A file that is open is the open-document checks' (they follow unsaved
- * edits and offer the quick fixes); a file closed again is shown from the index. Nothing is read before the chain's
+ * edits and offer the quick fixes) from the moment each has drawn it; a file closed again is shown from the index. Nothing is read before the chain's
  * first check has loaded the engine, and nothing at all when `azureDevAuth.problems.scope` is `openFiles`.
  */
 export class WorkspaceProblems implements vscode.Disposable {
@@ -48,6 +57,12 @@ export class WorkspaceProblems implements vscode.Disposable {
   /** Files the watcher saw change since the last refresh. */
   private readonly dirty = new Set<string>();
   private limitLogged = false;
+  /**
+   * Files just opened whose entries stay until the open-document checks have drawn theirs: each check's share goes
+   * when that check reports. Deleting them on open left the file with no entry for half a second or more (the checks
+   * are debounced and parse first), so the squiggle blinked and Ctrl+. in that moment offered no quick fix.
+   */
+  private readonly handingOver = new Map<string, { left: Set<OpenDocumentCheck>; bound: NodeJS.Timeout }>();
 
   constructor(private readonly ctx: CommandContext, private readonly clients: CodeClients) {
     this.disposables.push(
@@ -56,13 +71,48 @@ export class WorkspaceProblems implements vscode.Disposable {
         if (!this.started) this.start(); else this.publishAll();
       }),
       ctx.access.onDidChange(() => { if (this.started) this.publishAll(); }),
-      vscode.workspace.onDidOpenTextDocument((document) => { if (document.uri.scheme === 'file') this.collection.delete(document.uri); }),
-      vscode.workspace.onDidCloseTextDocument((document) => { if (document.uri.scheme === 'file' && this.started) void this.publish([document.uri.fsPath]); }),
+      vscode.workspace.onDidOpenTextDocument((document) => this.opened(document)),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        if (document.uri.scheme !== 'file') return;
+        this.endHandover(document.uri, false);
+        if (this.started) void this.publish([document.uri.fsPath]);
+      }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule(true)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SCOPE_SETTING) || e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.exclude')) this.schedule(true);
       }),
     );
+  }
+
+  /** The open-document checks take the file over: its entries stay until they have drawn theirs. */
+  private opened(document: vscode.TextDocument): void {
+    if (document.uri.scheme !== 'file') return;
+    const entries = this.collection.get(document.uri);
+    if (!entries?.length || document.languageId !== 'python') {
+      this.collection.delete(document.uri);
+      return;
+    }
+    this.endHandover(document.uri, false);
+    const bound = setTimeout(() => this.endHandover(document.uri, true), HANDOVER_BOUND_MS);
+    this.handingOver.set(document.uri.toString(), { left: new Set(['clients', 'legacy']), bound });
+  }
+
+  /** An open-document check has drawn `uri`: its share of this pass's entries goes. */
+  readonly checked: CheckedOpenDocument = (uri, check) => {
+    const handover = this.handingOver.get(uri.toString());
+    if (!handover) return;
+    handover.left.delete(check);
+    const kept = (this.collection.get(uri) ?? []).filter((d) => handover.left.has(checkOf(d)));
+    if (!handover.left.size || !kept.length) this.endHandover(uri, true);
+    else this.collection.set(uri, kept);
+  };
+
+  private endHandover(uri: vscode.Uri, clear: boolean): void {
+    const key = uri.toString();
+    const handover = this.handingOver.get(key);
+    if (handover) clearTimeout(handover.bound);
+    this.handingOver.delete(key);
+    if (clear) this.collection.delete(uri);
   }
 
   private enabled(): boolean {
@@ -189,7 +239,12 @@ export class WorkspaceProblems implements vscode.Disposable {
     for (const path of paths) {
       const uri = vscode.Uri.file(path);
       const facts = index.factsIn(path);
-      if (!facts || open.has(path)) {
+      if (open.has(path)) {
+        // Left as they are while the open-document checks take the file over.
+        if (!this.handingOver.has(uri.toString())) this.collection.delete(uri);
+        continue;
+      }
+      if (!facts) {
         this.collection.delete(uri);
         continue;
       }
@@ -211,6 +266,8 @@ export class WorkspaceProblems implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    for (const { bound } of this.handingOver.values()) clearTimeout(bound);
+    this.handingOver.clear();
     for (const d of this.disposables) d.dispose();
   }
 }
