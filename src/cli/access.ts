@@ -281,7 +281,7 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
   if (!source) {
     if (chain.verdict.outcome !== 'token' || !chain.verdict.credential) {
       const headline = inert(verdictHeadline(chain.verdict, chain.sources));
-      process.stderr.write(`${header}azure-dev-auth: ${chain.code?.credential === 'ChainedTokenCredential'
+      process.stderr.write(`${header}azure-dev-auth: ${chain.code && chain.code.credential !== 'DefaultAzureCredential'
         ? l10n.t('The {0} gets no token here: {1}', chain.code.where, headline)
         : l10n.t('DefaultAzureCredential gets no token here: {0}', headline)}\n`);
       return 1;

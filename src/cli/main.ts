@@ -210,8 +210,9 @@ export function formatReport(report: ChainReport, context: { pythonPath?: string
     lines.push(l10n.t('Predictions are checked against the real azure-identity {0}.', report.rules.checkedVersions.join(', ')));
   }
   lines.push('');
+  const lone = report.code !== undefined && 'lone' in report.code;
   const rows = report.sources.map((source, index) => {
-    const model = describeSource(source);
+    const model = describeSource(source, false, Date.now(), lone);
     const time = source.status === 'excluded' ? '—' : l10n.t('{0} ms', source.elapsedMs);
     return [String(index + 1), displayName(source.credential), inert(model.description, 60), time, firstLine(source.message)];
   });
@@ -297,7 +298,8 @@ export async function chainReportFor(
   }
 
   const modelled = version ?? interpreterFacts?.azureIdentityVersion ?? undefined;
-  const chained = code?.credential === 'ChainedTokenCredential' ? code.members : undefined;
+  const chained = code && 'members' in code ? code.members : undefined;
+  const lone = code !== undefined && 'lone' in code;
   const known = new Set(chainOrderFor(modelled));
   const ignored = Object.keys(options.exclude).filter((name) => !known.has(name as CredentialName));
   if (ignored.length && !options.json && !chained) {
@@ -310,7 +312,8 @@ export async function chainReportFor(
     ...(options.processTimeout !== undefined ? { processTimeoutSeconds: options.processTimeout } : {}),
     ...(options.requireEnvvar !== undefined ? { requireEnvvar: options.requireEnvvar } : {}),
   };
-  // As in the view: the code's keyword arguments, with the command line's on top; a ChainedTokenCredential takes none.
+  // As in the view: the code's keyword arguments, with the command line's on top; a ChainedTokenCredential (or a
+  // credential built on its own) takes none of DefaultAzureCredential's.
   const keywordArguments: KeywordArguments = chained ? {}
     : code?.credential === 'DefaultAzureCredential' ? withCodeKeywords(code.keywordArguments, flags) : flags;
   if (chained && options.verify) {
@@ -320,6 +323,7 @@ export async function chainReportFor(
   let report: ChainReport = await evaluateChain(chainInputsFor({
     env, keywordArguments, interpreter: interpreterFacts, ...(version ? { versionOverride: version } : {}), signal, allowedHosts: options.allowHosts,
     ...(chained ? { chained } : {}),
+    ...(lone ? { lone } : {}),
     ...(trustedPath !== undefined ? { trustedPath } : {}),
   }));
   if (code) {
@@ -330,6 +334,7 @@ export async function chainReportFor(
     const verification = await verifyWithPython({
       python, env, keywordArguments, signal, report,
       ...(chained ? verifyMembers(chained) : {}),
+      ...(lone ? { lone } : {}),
     });
     report = { ...report, verification };
   }

@@ -9,7 +9,7 @@ import { AccessCache } from './access/load';
 import { removeRoleAssignment, type RemoveAssignmentResult } from './access/remove';
 import type { AccessReport } from './access/types';
 import { evaluateChain } from './chain/engine';
-import { chainedMembersOf, memberText, modelledPrefix, verifyMembers, type ChainedMember } from './chain/chained';
+import { chainedMembersOf, isLoneCall, loneMemberOf, memberText, modellableCalls, modelledPrefix, verifyMembers, type ChainedMember } from './chain/chained';
 import { mergeDotEnv } from './chain/env';
 import { type ChainInputs, type ChainReport, type CredentialName, type KeywordArguments, type SourceStatus, type Verification } from './chain/types';
 import { chainOrderFor, familyFor, NEWEST_KNOWN_VERSION } from './chain/versions';
@@ -48,6 +48,8 @@ export interface EvaluateRequest {
   readonly keywordArguments: KeywordArguments;
   /** The code's ChainedTokenCredential(...) members, in order: the chain checked instead of DefaultAzureCredential. */
   readonly chained?: readonly ChainedMember[];
+  /** The one `chained` member is built on its own: get_token raises its own error, not a chain's. */
+  readonly lone?: boolean;
   /** What the interpreter said (undefined when it was not asked): the same facts the CLI passes to the engine. */
   readonly interpreter: InterpreterFacts | undefined;
   /** Hosts the developer allowed ("Check with <host>") to receive a secret though neither Microsoft's nor loopback. */
@@ -132,6 +134,12 @@ export interface CodeEngineAdapter {
   modelledKeywords(call: CredentialCall): ModelledKeywords;
   /** The members of a `ChainedTokenCredential(...)` call, in order, as the chain engine models them. */
   chainedMembers(call: CredentialCall): ChainedMember[];
+  /** The calls the chain can model, in source order (a ChainedTokenCredential's members are its own, not listed alone). */
+  modellableCalls(calls: readonly CredentialCall[]): CredentialCall[];
+  /** True for a modellable call that is a credential built on its own. */
+  isLoneCall(call: CredentialCall): boolean;
+  /** A credential built on its own, as the one member the chain engine checks. */
+  loneMember(call: CredentialCall): ChainedMember;
   /** What the editor shows above the modelled call. */
   credentialLens(snapshot: ChainSnapshot): string;
   credentialLensDetail(modelled: ModelledKeywords): string;
@@ -190,6 +198,7 @@ function chainInputs(request: EvaluateRequest): ChainInputs {
     env: request.env,
     keywordArguments: request.keywordArguments,
     ...(request.chained ? { chained: request.chained } : {}),
+    ...(request.lone ? { lone: true } : {}),
     interpreter: request.interpreter,
     allowedHosts: request.allowedHosts ?? [],
     ...(request.trustedPath !== undefined ? { trustedPath: request.trustedPath } : {}),
@@ -244,6 +253,9 @@ export function createEngineFacade(): EngineFacade {
     },
     chainOrder: (version, chained) => (chained ? modelledPrefix(chained).order : chainOrderFor(version)),
     chainedMembers: (call) => chainedMembersOf(call),
+    modellableCalls: (calls) => modellableCalls(calls),
+    isLoneCall: (call) => isLoneCall(call),
+    loneMember: (call) => loneMemberOf(call),
     chainedMemberTexts: (members) => members.map(memberText),
     credentialCalls: (text) => findCredentialCalls(text),
     modelledKeywords: (call) => keywordArgumentsOf(call),
@@ -274,6 +286,7 @@ export function createEngineFacade(): EngineFacade {
       env: request.env,
       keywordArguments: request.keywordArguments,
       ...(request.chained ? verifyMembers(request.chained) : {}),
+      ...(request.chained && request.lone ? { lone: true } : {}),
       report: request.report,
       signal: request.signal,
     }),

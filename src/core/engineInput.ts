@@ -36,6 +36,8 @@ export interface EngineInputRequest {
   readonly keywordArguments: KeywordArguments;
   /** A ChainedTokenCredential's members in order: checked instead of DefaultAzureCredential. */
   readonly chained?: readonly ChainedMember[];
+  /** The one `chained` member is built on its own (see ChainInputs.lone). */
+  readonly lone?: boolean;
   /** What the interpreter said; undefined when it was not asked (Restricted Mode, no interpreter). */
   readonly interpreter: InterpreterFacts | undefined;
   /** A version to model instead of the interpreter's (the CLI's --azure-identity-version). */
@@ -63,6 +65,7 @@ export function chainInputsFor(request: EngineInputRequest): ChainInputs {
     env: request.env,
     keywordArguments: request.keywordArguments,
     ...(request.chained ? { chained: request.chained } : {}),
+    ...(request.chained && request.lone ? { lone: true } : {}),
     azureIdentityVersion: version,
     versionSource,
     brokerInstalled: facts?.brokerInstalled ?? false,

@@ -74,7 +74,7 @@ export class ChainController implements vscode.Disposable {
   private readonly failedLast = new Set<string>();
   /** Inputs of the last evaluation, so Verify runs Python with exactly what the prediction used. */
   private lastInputs: {
-    env: Record<string, string>; keywordArguments: KeywordArguments; folderKey: string; chained?: readonly ChainedMember[];
+    env: Record<string, string>; keywordArguments: KeywordArguments; folderKey: string; chained?: readonly ChainedMember[]; lone?: boolean;
     interpreter?: Extract<PythonFacts, { kind: 'answered' }>; workingDirectory?: string;
   } | undefined;
   /** The last Verify with Python, and the answer (verdict and identity) it verified. */
@@ -328,11 +328,14 @@ export class ChainController implements vscode.Disposable {
     const interpreterFacts = python.kind === 'answered' ? python : undefined;
     // The code's ChainedTokenCredential(...) is checked in its own order, without DefaultAzureCredential's settings.
     const modelled = this.modelledCall(folderKey);
-    const chainedCall = modelled?.credential === 'ChainedTokenCredential' ? modelled : undefined;
+    // A credential built on its own is checked as the one member, and raises its own error.
+    const chainedCall = modelled && 'members' in modelled ? modelled : undefined;
+    const lone = chainedCall !== undefined && 'lone' in chainedCall;
     const chained: ChainedCallScope | undefined = chainedCall && {
       where: `${vscode.workspace.asRelativePath(chainedCall.uri)}:${chainedCall.line + 1}`,
       members: engine.chainedMemberTexts(chainedCall.members),
       ignoredSettings: setDefaultAzureCredentialKeys(settings.defaultAzureCredential),
+      ...(lone ? { lone } : {}),
     };
     const order = engine.chainOrder(version, chainedCall?.members);
     progress.stage = 'sources';
@@ -344,6 +347,7 @@ export class ChainController implements vscode.Disposable {
     this.lastInputs = {
       env, keywordArguments, folderKey,
       ...(chainedCall ? { chained: chainedCall.members } : {}),
+      ...(lone ? { lone } : {}),
       ...(interpreterFacts ? { interpreter: interpreterFacts } : {}),
       ...(folder ? { workingDirectory: folder.uri.fsPath } : {}),
     };
@@ -354,6 +358,7 @@ export class ChainController implements vscode.Disposable {
     const report = await engine.evaluate({
       env, keywordArguments, interpreter: interpreterFacts, allowedHosts, signal,
       ...(chainedCall ? { chained: chainedCall.members } : {}),
+      ...(lone ? { lone } : {}),
       trustedPath, allowedPrograms: this.allowedHosts.programs(),
       ...(folder ? { workingDirectory: folder.uri.fsPath } : {}),
       onSourceDone: (credential, elapsedMs, status) => {
@@ -379,6 +384,7 @@ export class ChainController implements vscode.Disposable {
     return engine.evaluate({
       env: inputs.env, keywordArguments: { ...inputs.keywordArguments, exclude }, interpreter: inputs.interpreter,
       ...(inputs.chained ? { chained: inputs.chained } : {}),
+      ...(inputs.lone ? { lone: true } : {}),
       allowedHosts: this.allowedHosts.list(), trustedPath: definedEnvironment(process.env).PATH ?? '',
       allowedPrograms: this.allowedHosts.programs(), signal,
       ...(inputs.workingDirectory ? { workingDirectory: inputs.workingDirectory } : {}),
@@ -414,7 +420,7 @@ export class ChainController implements vscode.Disposable {
     if (python.kind !== 'answered') throw new Error(vscode.l10n.t('Restricted Mode does not allow running the workspace interpreter'));
     if (!python.azureIdentityVersion) throw new Error(vscode.l10n.t('azure-identity is not installed in {0}', python.interpreter.path));
     const engine = await this.engine();
-    const { env, keywordArguments, chained } = this.lastInputs;
+    const { env, keywordArguments, chained, lone } = this.lastInputs;
     // A ChainedTokenCredential is run as the code builds it; a member the source cannot tell cannot be built.
     const unknown = chained?.findIndex((member) => member.kind === 'unknown') ?? -1;
     if (unknown >= 0 && snapshot.check.chained) {
@@ -423,6 +429,7 @@ export class ChainController implements vscode.Disposable {
     const verification = await engine.verify({
       env, keywordArguments, interpreterPath: python.interpreter.path, report,
       ...(chained ? { chained } : {}),
+      ...(lone ? { lone } : {}),
       interpreter: python, allowedHosts: this.allowedHosts.list(), signal,
     });
     // The answer stays in the view (a row under the Python row) while later checks of this folder give the same answer.

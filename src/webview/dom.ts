@@ -39,7 +39,20 @@ export function replaceChildren(parent: HTMLElement, ...children: (Child | Child
   append(parent, children);
   if (key) {
     const again = parent.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
-    again?.focus();
+    if (!again) return;
+    again.focus();
+    // A vscode-elements control becomes focusable in its first render (it sets its tabindex then), a microtask after
+    // it is added: focus it once that render is done, unless the user has moved on meanwhile. Without this a keyboard
+    // user on Create loses focus when the page is redrawn (equivalent commands arriving) and Enter does nothing.
+    if (document.activeElement !== again) {
+      const rendered = (again as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
+      if (rendered) {
+        void rendered.then(() => {
+          const now = document.activeElement;
+          if (again.isConnected && (!now || now === document.body)) again.focus();
+        });
+      }
+    }
   }
 }
 

@@ -108,3 +108,38 @@ suite.test('Verify with Python builds the same ChainedTokenCredential with the r
   await vscode.waitForRows(CHAIN, (rs) => rs.some((r) => r.label === 'Python agrees'), 10_000);
   assert.match(await vscode.rowTooltip(CHAIN, 'Python agrees'), /the real ChainedTokenCredential, built with these members/);
 });
+
+// A credential built on its own, as code often passes one to a client: the lens above it says who it signs in as, the
+// view models it alone (not DefaultAzureCredential's chain, not the setting that excludes az), Verify with Python builds
+// it alone and agrees, and after `az logout` outside VS Code the lens says what its get_token raises.
+const loneApp = [
+  'from azure.identity import AzureCliCredential',
+  'from azure.storage.blob import BlobServiceClient',
+  '',
+  'service = BlobServiceClient("https://stsandboxapp.blob.core.windows.net", credential=AzureCliCredential())',
+  '',
+].join('\n');
+
+suite.test('a credential given to a client on its own: its lens and row; Verify agrees; az logout makes the lens say what it raises', async () => {
+  const { vscode } = suite;
+  await vscode.openFile('app.py');
+  writeFileSync(join(vscode.workspace, 'app.py'), loneApp);
+  const call = 'AzureCliCredential() at app.py:4';
+  const rows = await vscode.waitForRows(CHAIN, (rs) => settled(rs) && row(rs, call) !== undefined && row(rs, 'Azure CLI')?.description === 'alice · active', 60_000);
+  assert.equal(row(rows, call)?.description, 'built on its own');
+  assert.deepEqual(sourceLabels(rows), ['Azure CLI'], 'the one credential the code builds');
+  assert.equal(row(rows, 'Settings not applied: excludeAzureCliCredential')?.description, 'AzureCliCredential has no such keywords');
+  const [lens] = await waitForLens((t) => t.length === 1 && t[0]!.startsWith('→ alice through Azure CLI'));
+  assert.match(lens!, /^→ alice through Azure CLI · tenant [0-9a-f-]{36}$/);
+
+  await vscode.runCommand('Azure Dev Auth: Verify with Python');
+  // (The earlier test's notification about the ChainedTokenCredential may still be shown.)
+  const message = await vscode.waitForNotification(/Python agrees: the AzureCliCredential at/, 60_000);
+  assert.match(message, /the AzureCliCredential at app\.py:4 gets its token \(azure-identity 1\.13\.0b2\)/);
+
+  await az(['logout']);
+  const [after] = await waitForLens((t) => t.length === 1 && t[0]!.includes('raises'));
+  assert.match(after!, /AzureCliCredential\.get_token raises CredentialUnavailableError: Please run 'az login'/);
+  assert.doesNotMatch(after!, /ChainedTokenCredential|DefaultAzureCredential/);
+  await vscode.screenshot('lone-credential-lens');
+});

@@ -169,3 +169,20 @@ suite.test('the terminal\'s DefaultAzureCredential failure and storage 403 open 
   assert.match(bash, /--role 'Storage Blob Data Contributor'/);
   await vscode.screenshot('error-links-role-wizard');
 });
+
+suite.test('a credential built on its own raises its own error in the terminal; its link opens that source\'s row', async () => {
+  const { vscode } = suite;
+  await closeAllEditors();
+  await vscode.page.locator('.terminal .xterm-rows').first().waitFor({ state: 'visible', timeout: 30_000 });
+  // az with a profile folder of its own, where nobody signed in: AzureCliCredential raises CredentialUnavailableError.
+  await runInTerminal('clear; AZURE_CONFIG_DIR=$(mktemp -d) /usr/bin/python3 -c "from azure.identity import AzureCliCredential; AzureCliCredential().get_token(\'https://storage.azure.com/.default\')"');
+  await waitForTerminalText("CredentialUnavailableError: Please run 'az login'");
+  const said = await followLink('CredentialUnavailableError', 4, /This is what Azure CLI said/);
+  assert.match(said, /^Azure CLI: Please run 'az login' to set up an account/);
+  assert.deepEqual(await vscode.notificationButtons(/This is what Azure CLI said/), ['Sign In with Azure CLI', 'Show Chain']);
+  await vscode.page.locator('[role=tree][aria-label="Credential Chain"] [role=treeitem][aria-selected=true]', { hasText: 'Azure CLI' }).waitFor({ timeout: 20_000 });
+});
+
+async function closeAllEditors(): Promise<void> {
+  await suite.vscode.runCommand('View: Close All Editors');
+}

@@ -82,8 +82,17 @@ export async function installLanguagePackFromWorkbench(vscode: VSCodeSession, vs
     }
   }
   await widget.locator('.quick-input-title', { hasText: 'Install from VSIX' }).waitFor({ state: 'visible' });
-  // The simple file dialog completes what is typed; typing the folder and picking the file is what sticks.
-  await widget.locator('input.input').fill(`${dirname(vsix)}/`);
+  // The simple file dialog completes what is typed; typing the folder and picking the file is what sticks. It puts its
+  // starting folder in the box a moment after it shows, and a path typed before that is joined to it: wait for that
+  // value, and type again (as a person would) if the box does not read the folder typed.
+  const input = widget.locator('input.input');
+  const folder = `${dirname(vsix)}/`;
+  for (const end = Date.now() + 10_000; !(await input.inputValue()) && Date.now() < end;) await page.waitForTimeout(100);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await input.fill(folder);
+    await page.waitForTimeout(300);
+    if ((await input.inputValue()) === folder) break;
+  }
   await widget.locator('.monaco-list-row', { hasText: basename(vsix) }).click();
   await widget.waitFor({ state: 'hidden' });
   await vscode.waitForNotification(/Completed installing extension/, 30_000);

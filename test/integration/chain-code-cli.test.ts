@@ -59,6 +59,16 @@ before(async () => {
     '    return ai.ChainedTokenCredential(ai.AzurePowerShellCredential(), ai.AzureCliCredential())',
     '',
   ].join('\n'));
+  writeFileSync(join(project, 'lone.py'), [
+    'from azure.identity import AzurePowerShellCredential, ManagedIdentityCredential',
+    '',
+    'def client(make):',
+    '    return make(credential=AzurePowerShellCredential())',
+    '',
+    'def other(make):',
+    '    return make(credential=ManagedIdentityCredential())',
+    '',
+  ].join('\n'));
 });
 after(async () => {
   await sb?.stop();
@@ -132,6 +142,38 @@ describe('chain --code chained.py: ChainedTokenCredential(AzurePowerShellCredent
         '',
       ]);
       assert.match(text.stdout, /^ {2}1 {2}Azure PowerShell .*\n {2}2 {2}Azure CLI /m);
+    });
+  }
+});
+
+describe('chain --code lone.py: AzurePowerShellCredential() and ManagedIdentityCredential() given to clients on their own', () => {
+  for (const key of KEYS) {
+    test(key, { timeout: 300_000 }, async (t) => {
+      const env = usableInterpreter(t, envs[key]);
+      if (!env) return;
+      // Its first call: PowerShell alone gives the token (DefaultAzureCredential would pick az), --exclude does not apply.
+      const coded = await report(env, ['--code', 'lone.py', '--verify', '--exclude', 'AzurePowerShellCredential']);
+      assert.deepEqual(coded.sources.map((s) => `${s.credential}:${s.status}`), ['AzurePowerShellCredential:succeeded']);
+      assert.equal(coded.verdict.message, 'AzurePowerShellCredential.get_token succeeded');
+      assert.ok(coded.verification);
+      assert.equal(coded.verification.agrees, true, coded.verification.differences.join('\n'));
+      // The second: no identity on this machine, and the error is the credential's own, as the real library raises it.
+      const managed = await chain(env, ['--json', '--code', 'lone.py:6', '--verify']);
+      assert.equal(managed.code, 1, managed.stderr);
+      const failed = JSON.parse(managed.stdout) as ChainReport;
+      assert.deepEqual({ outcome: failed.verdict.outcome, credential: failed.verdict.credential, exceptionType: failed.verdict.exceptionType },
+        { outcome: 'failure', credential: 'ManagedIdentityCredential', exceptionType: 'CredentialUnavailableError' });
+      assert.equal(failed.verification?.agrees, true, failed.verification?.differences.join('\n'));
+      assert.equal(failed.verification?.verdict.exceptionType, 'CredentialUnavailableError');
+
+      const text = await chain(env, ['--code', 'lone.py', '--exclude', 'AzurePowerShellCredential']);
+      assert.equal(text.code, 0, text.stderr);
+      assert.deepEqual(text.stdout.split('\n').slice(0, 4), [
+        'Code: AzurePowerShellCredential at lone.py:4 — built on its own',
+        '  AzurePowerShellCredential()',
+        '  Not applied: --exclude AzurePowerShellCredential — AzurePowerShellCredential has no such keywords',
+        '',
+      ]);
     });
   }
 });

@@ -287,3 +287,76 @@ for (const kase of VERIFIED) {
     }
   });
 }
+
+// A credential built on its own (`AzureCliCredential(tenant_id=…)`, or given to a client as credential=): Verify with
+// Python builds it alone, as the code does, and its get_token raises its own error (not ChainedTokenCredential's
+// list). Each case states what the library raises, so that an engine and a run that were both wrong could not pass.
+interface LoneCase {
+  readonly scenario: string;
+  readonly source: (sb: Sandbox) => string;
+  readonly expect: LoneExpected | Readonly<Partial<Record<PythonKey, LoneExpected>>>;
+  readonly tokenAppId?: (sb: Sandbox) => string;
+  readonly keys?: readonly PythonKey[];
+}
+type LoneExpected = { outcome: 'token' } | { outcome: 'failure'; raises: 'CredentialUnavailableError' | 'ClientAuthenticationError' };
+const LONE: readonly LoneCase[] = [
+  { scenario: 'az-signed-in', source: () => 'AzureCliCredential()', expect: { outcome: 'token' } },
+  { scenario: 'nothing-signed-in', source: () => 'AzureCliCredential()', expect: { outcome: 'failure', raises: 'CredentialUnavailableError' } },
+  // Inside DefaultAzureCredential 1.23+ goes on after this az error; on its own it raises it.
+  { scenario: 'az-error', source: () => 'AzureCliCredential()', expect: { outcome: 'failure', raises: 'ClientAuthenticationError' } },
+  { scenario: 'az-signed-in', source: (s) => `AzureCliCredential(tenant_id="${s.tenantId}")`, expect: { outcome: 'token' } },
+  // A tenant that does not exist: 1.13.0b2 reads az's Entra error as "unavailable"; 1.23+ raises it.
+  {
+    scenario: 'az-signed-in', source: () => `AzureCliCredential(tenant_id="${UNKNOWN_TENANT}")`,
+    expect: { debian12: { outcome: 'failure', raises: 'CredentialUnavailableError' }, debian13: { outcome: 'failure', raises: 'ClientAuthenticationError' }, debiansid: { outcome: 'failure', raises: 'ClientAuthenticationError' } },
+  },
+  { scenario: 'env-service-principal-secret', source: () => 'EnvironmentCredential()', expect: { outcome: 'token' } },
+  { scenario: 'env-incomplete', source: () => 'EnvironmentCredential()', expect: { outcome: 'failure', raises: 'CredentialUnavailableError' } },
+  {
+    scenario: 'mi-app-service', source: (s) => `ManagedIdentityCredential(client_id="${s.managedIdentities['app-identity']!.clientId}")`,
+    expect: { outcome: 'token' }, tokenAppId: (s) => s.managedIdentities['app-identity']!.clientId,
+  },
+  { scenario: 'mi-imds-unassigned', source: () => 'ManagedIdentityCredential()', expect: { outcome: 'failure', raises: 'CredentialUnavailableError' } },
+  { scenario: 'azd-signed-in', source: (s) => `AzureDeveloperCliCredential(tenant_id="${s.tenantId}")`, keys: ['debian13', 'debiansid'], expect: { outcome: 'token' } },
+];
+for (const kase of LONE) {
+  const scenario = SCENARIOS.find((s) => s.name === kase.scenario)!;
+  assert.ok(scenario, kase.scenario);
+  const shown = kase.source({ tenantId: '<tenant>', managedIdentities: { 'app-identity': { clientId: '<app-identity>' } } } as unknown as Sandbox);
+  describe(`Verify with Python: ${shown} on its own — ${scenario.title}`, () => {
+    for (const key of kase.keys ?? KEYS) {
+      test(key, { timeout: 120_000 }, async (t) => {
+        const env = usableInterpreter(t, envs[key]);
+        if (!env) return;
+        const prepared = await prepareScenario(sb, scenario);
+        t.after(() => prepared.cleanup());
+        const processEnv = { ...prepared.env, ...env.env };
+        const engine = createEngineFacade();
+        // The reader finds it as the code writes it, passed to a client: a call the chain models on its own.
+        const calls = engine.modellableCalls(await engine.credentialCalls(`from azure.identity import *\nclient = Client(credential=${kase.source(sb)})\n`));
+        assert.equal(calls.length, 1);
+        assert.ok(engine.isLoneCall(calls[0]!));
+        const chained = [engine.loneMember(calls[0]!)];
+        const detected = await engine.detectPython(env.python, { PATH: '/usr/bin:/bin' }, new AbortController().signal);
+        const signal = new AbortController().signal;
+        const report = await engine.evaluate({ env: processEnv, keywordArguments: {}, chained, lone: true, interpreter: detected, signal });
+        const verification = await engine.verify({ env: processEnv, keywordArguments: {}, chained, lone: true, interpreter: detected, signal, interpreterPath: env.python, report });
+        const expected = 'outcome' in kase.expect ? kase.expect : kase.expect[key];
+        assert.ok(expected, `an expectation for ${key}`);
+        const member = chained[0]!.kind === 'credential' ? chained[0]!.credential : null;
+        assert.equal(verification.verdict.outcome, expected.outcome, verification.verdict.message);
+        assert.equal(verification.verdict.credential, member);
+        if (expected.outcome === 'failure') {
+          assert.equal(verification.verdict.exceptionType, expected.raises, 'what the real library raises');
+          assert.equal(report.verdict.exceptionType, expected.raises, 'what the engine says it raises');
+          assert.doesNotMatch(report.verdict.message, /ChainedTokenCredential|Attempted credentials/);
+        } else {
+          assert.equal(report.verdict.message, `${member}.get_token succeeded`);
+        }
+        assert.equal(verification.agrees, true, verification.differences.join('\n'));
+        assert.deepEqual((verification as { chain?: readonly string[] | null }).chain, [member], 'Python built that credential alone');
+        if (kase.tokenAppId) assert.equal(report.sources[0]!.identity?.appId, kase.tokenAppId(sb), 'the identity Python gets');
+      });
+    }
+  });
+}

@@ -94,3 +94,38 @@ test('the view names the call and its members; settings it does not apply are sa
   const failed: ChainSnapshot = { phase: 'failed', scope, interpreter, python: undefined, failure: { kind: 'engine', message: 'x' }, failedAt: 1, stale: check([]) };
   assert.ok(chainViewRows(failed, { signInSources: new Set(), now: 2 }).some((r) => r.kind === 'call'));
 });
+
+test('a credential built on its own: the engine checks it alone, and the view, the status bar and Verify say what it raises', async () => {
+  const engine = createEngineFacade();
+  const calls = engine.modellableCalls(await engine.credentialCalls('from azure.identity import AzureCliCredential\n\ncredential = AzureCliCredential(tenant_id="t")\n'));
+  assert.equal(calls.length, 1);
+  const member = engine.loneMember(calls[0]!);
+  const checked = await engine.evaluate({
+    env: { PATH, HOME: scratch }, trustedPath: PATH, interpreter: undefined, signal: new AbortController().signal,
+    keywordArguments: { exclude: { AzureCliCredential: true } }, chained: [member], lone: true,
+  });
+  assert.deepEqual(checked.sources.map((s) => `${s.credential}:${s.status}`), ['AzureCliCredential:unavailable'], 'the setting does not exclude it');
+  assert.equal(checked.verdict.exceptionType, 'CredentialUnavailableError');
+
+  const lone: CompletedCheck = {
+    report: checked, python: { kind: 'answered', interpreter, azureIdentityVersion: '1.23.1', brokerInstalled: false }, checkedAt: 0,
+    chained: { where: 'app.py:3', members: engine.chainedMemberTexts([member]), ignoredSettings: ['excludeAzureCliCredential'], lone: true },
+  };
+  const snapshot: ChainSnapshot = { phase: 'ready', scope, check: lone };
+  const rows = chainViewRows(snapshot, { signInSources: new Set(), now: 0 });
+  const call = rows.find((r) => r.kind === 'call')!.model;
+  assert.equal(call.label, 'AzureCliCredential(tenant_id="t") at app.py:3');
+  assert.equal(call.description, 'built on its own');
+  assert.doesNotMatch(call.tooltip, /ChainedTokenCredential/);
+  const note = rows.find((r) => r.kind === 'note' && r.model.label.startsWith('Settings not applied'))!.model;
+  assert.equal(note.description, 'AzureCliCredential has no such keywords');
+  const source = rows.find((r) => r.kind === 'source')!.model;
+  assert.equal(source.description, 'raises', 'no chain to stop');
+  assert.match(source.tooltip, /`AzureCliCredential` is built on its own: its get_token raises `CredentialUnavailableError` with this message/);
+  const headline = engine.credentialLens(snapshot);
+  assert.match(headline, /^\$\(error\) AzureCliCredential\.get_token raises CredentialUnavailableError: Please run 'az login'/);
+  const status = statusBarModel(snapshot, 0).tooltip;
+  assert.match(status, /The code's AzureCliCredential at app\\\.py:3, built on its own:/);
+  assert.match(status, /\*\*AzureCliCredential raises CredentialUnavailableError\*\*/);
+  assert.equal(verificationOffer(snapshot, []), undefined, 'verified on request, as a ChainedTokenCredential');
+});

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chainedMembersOf } from '../../src/core/chain/chained';
+import { chainedMembersOf, isLoneCall, loneMemberOf, modellableCalls } from '../../src/core/chain/chained';
 import { evaluateChain } from '../../src/core/chain/engine';
 import { ALL_CREDENTIALS, type CredentialName } from '../../src/core/chain/types';
 import { findCredentialCalls } from '../../src/core/code/credentialCalls';
@@ -92,4 +92,60 @@ test('members the model does not cover: another credential class, *args, a neste
   ].join('\n'))).filter((c) => c.credential === 'ChainedTokenCredential');
   assert.deepEqual(chainedMembersOf(chained!).map((m) => (m.kind === 'credential' ? m.credential : `? ${m.text}`)),
     ['AzureCliCredential', '? ClientSecretCredential(…)', '? make()', '? *args']);
+});
+
+// A credential built on its own: the one member of its chain, whose get_token raises its own error (no chain's list).
+async function loneOf(source: string, path: string, version: string) {
+  const calls = modellableCalls(await findCredentialCalls(`from azure.identity import *\nimport app\ncredential = ${source}\n`));
+  assert.equal(calls.length, 1, 'one call the chain models');
+  assert.ok(isLoneCall(calls[0]!));
+  const env = { PATH: path, HOME: scratch };
+  return evaluateChain({
+    env, trustedPath: path, keywordArguments: {}, azureIdentityVersion: version, versionSource: 'flag', brokerInstalled: false,
+    chained: [loneMemberOf(calls[0]!)], lone: true,
+  });
+}
+
+test('the calls the chain models: a ChainedTokenCredential\'s members are its own; a credential given to a client is on its own', async () => {
+  const calls = await findCredentialCalls([
+    'from azure.identity import *',
+    'from azure.storage.blob import BlobServiceClient',
+    'chain = ChainedTokenCredential(AzureCliCredential(), ManagedIdentityCredential(client_id="x"))',
+    'blob = BlobServiceClient("https://a.blob.core.windows.net", credential=AzureCliCredential(tenant_id="t"))',
+    'secret = ClientSecretCredential("t", "c", "s")',
+    'dac = DefaultAzureCredential()',
+  ].join('\n'));
+  const modelled = modellableCalls(calls);
+  assert.deepEqual(modelled.map((c) => `${c.credential}@${c.range.startLine}`), ['ChainedTokenCredential@2', 'AzureCliCredential@3', 'DefaultAzureCredential@5']);
+  assert.deepEqual(modelled.map(isLoneCall), [false, true, false]);
+  // ClientSecretCredential is not a source of the chain the model checks: not offered on its own.
+  assert.ok(calls.some((c) => c.credential === 'ClientSecretCredential'));
+});
+
+for (const version of ['1.13.0b2', '1.23.1', '1.26.0b3']) {
+  test(`${version}: AzureCliCredential() on its own, signed out: it raises its own CredentialUnavailableError`, async () => {
+    const report = await loneOf('AzureCliCredential()', fakeAz(`lone-out-${version}`, "ERROR: Please run 'az login' to setup account."), version);
+    assert.deepEqual(rows(report), ['AzureCliCredential:unavailable:reached']);
+    assert.equal(report.sources[0]!.decisive, true, 'its error is what the code gets');
+    assert.deepEqual({ ...report.verdict }, {
+      outcome: 'failure', credential: 'AzureCliCredential', exceptionType: 'CredentialUnavailableError', message: report.sources[0]!.message,
+    });
+    assert.match(report.verdict.message, /^Please run 'az login'/);
+    assert.doesNotMatch(report.verdict.message, /ChainedTokenCredential|Attempted credentials/);
+  });
+}
+
+test('AzureCliCredential() on its own, az erring: ClientAuthenticationError with az\'s message; its keywords not modelled are noted', async () => {
+  const report = await loneOf('AzureCliCredential(subscription="s")', fakeAz('lone-broken', 'ERROR: The command failed with an unexpected error.'), '1.23.1');
+  assert.deepEqual(rows(report), ['AzureCliCredential:failed:reached']);
+  assert.equal(report.verdict.exceptionType, 'ClientAuthenticationError');
+  assert.match(report.verdict.message, /^ERROR: The command failed/);
+  assert.deepEqual(report.notes, ['AzureCliCredential: its keyword arguments subscription are not modelled; it is checked as if called without them.']);
+});
+
+test('on its own, a constructor that raises is that credential\'s own call', async () => {
+  const report = await loneOf('AzureCliCredential(process_timeout=5)', fakeAz('lone-ctor', 'unused'), '1.13.0b2');
+  assert.equal(report.verdict.outcome, 'constructor-error');
+  assert.equal(report.verdict.raisingCall, 'AzureCliCredential');
+  assert.equal(report.verdict.message, "TypeError: AzureCliCredential.__init__() got an unexpected keyword argument 'process_timeout'");
 });

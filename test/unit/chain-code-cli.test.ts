@@ -26,7 +26,8 @@ const APP = [
   '        **kw,',
   '    )',
   '    second = ChainedTokenCredential(EnvironmentCredential(), AzureCliCredential(tenant_id="contoso.onmicrosoft.com"), app.fallback)',
-  '    return first, second',
+  '    third = AzureCliCredential(tenant_id="fabrikam.onmicrosoft.com", process_timeout=timeout(), subscription="x")',
+  '    return first, second, third',
 ].join('\n');
 
 test('--code FILE[:LINE]: the line is optional and at least 1', () => {
@@ -59,7 +60,24 @@ test('the first call, or the one at or after the line; DefaultAzureCredential as
   assert.deepEqual(chained.members.map((m) => (m.kind === 'credential' ? m.credential : m.text)), ['EnvironmentCredential', 'AzureCliCredential', 'app.fallback']);
   assert.deepEqual(chained.notKnown, ['member 3 (app.fallback)']);
   assert.equal(chained.call, 'ChainedTokenCredential(EnvironmentCredential(), AzureCliCredential(tenant_id="contoso.onmicrosoft.com"), app.fallback)');
-  await assert.rejects(codeCallIn(APP, { file: 'app.py', line: 13 }), /no DefaultAzureCredential\(\.\.\.\) or ChainedTokenCredential\(\.\.\.\) at or after line 13/);
+  // A credential built on its own is modelled alone; the chain's own members (line 12) are not.
+  const lone = await codeCallIn(APP, { file: 'app.py', line: 13 });
+  assert.ok('lone' in lone);
+  assert.equal(lone.where, 'AzureCliCredential at app.py:13');
+  assert.equal(lone.call, 'AzureCliCredential(tenant_id="fabrikam.onmicrosoft.com", subscription=…, process_timeout=…)');
+  assert.deepEqual(lone.notKnown, ['process_timeout']);
+  assert.deepEqual(lone.notModelled, ['subscription']);
+  assert.deepEqual(codeCallLines(lone, { applied: [], notApplied: ['--exclude AzureCliCredential'] }), [
+    'Code: AzureCliCredential at app.py:13 — built on its own',
+    `  ${lone.call}`,
+    '  Not known from the source: process_timeout',
+    '  Not modelled (checked as if not passed): subscription',
+    '  Not applied: --exclude AzureCliCredential — AzureCliCredential has no such keywords',
+  ]);
+  await assert.rejects(codeCallIn(APP, { file: 'app.py', line: 14 }), /builds no credential that the chain models at or after line 14/);
+  // Without a line, DefaultAzureCredential comes before a credential built on its own, wherever it is.
+  assert.equal((await codeCallIn('from azure.identity import *\nside = AzureCliCredential()\nmain = DefaultAzureCredential()\n', { file: 'x.py' })).credential, 'DefaultAzureCredential');
+  assert.equal((await codeCallIn('from azure.identity import *\nonly = ManagedIdentityCredential(client_id="abc")\n', { file: 'x.py' })).call, 'ManagedIdentityCredential(client_id="abc")');
   await assert.rejects(codeCallIn('DefaultAzureCredential()\n', { file: 'x.py' }), /imported from azure\.identity/);
   assert.deepEqual(codeCallLines(chained, { applied: [], notApplied: ['--exclude AzureCliCredential'] }), [
     'Code: ChainedTokenCredential at app.py:12 — 3 members, in the order written',
@@ -90,7 +108,7 @@ test('a file --code names is read only when it is a regular file of at most 1 MB
   assert.ok(Date.now() - started < 5000, 'a FIFO without a writer does not hang the read');
   assert.match(errors[0]!, /named pipe \(FIFO\), not a regular file/);
   assert.match(errors[1]!, /larger than|too large|1 MB|MiB/i);
-  assert.match(errors[2]!, /builds no DefaultAzureCredential/);
+  assert.match(errors[2]!, /builds no credential that the chain models/);
   assert.match(errors[3]!, /a directory, not a regular file/);
 });
 

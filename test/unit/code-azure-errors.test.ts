@@ -100,6 +100,34 @@ test('a DefaultAzureCredential failure: the headline and each credential\'s line
   assert.equal(findAzureErrors('ChainedTokenCredential failed to retrieve a token from the included credentials.')[0]?.credential, 'ChainedTokenCredential');
 });
 
+test('a credential built on its own: its CredentialUnavailableError names it by its words, and opens its row', () => {
+  const traceback = [
+    'Traceback (most recent call last):',
+    '  File "/w/app.py", line 4, in <module>',
+    '    token = AzureCliCredential().get_token("https://management.azure.com/.default")',
+    "azure.identity._exceptions.CredentialUnavailableError: Please run 'az login' to set up an account",
+  ].join('\n');
+  const [cli] = findAzureErrorsInText(traceback);
+  assert.equal(cli?.kind, 'credential-attempt');
+  assert.equal(cli?.credential, 'AzureCliCredential');
+  assert.equal(cli?.message, "Please run 'az login' to set up an account");
+  const line = traceback.split('\n')[cli!.line]!;
+  assert.equal(line.slice(cli!.start, cli!.start + cli!.length), 'CredentialUnavailableError', 'the link covers the exception');
+  const explained = explainAzureError(cli!, ctx);
+  assert.deepEqual(explained.reveal, { view: 'chain', credential: 'AzureCliCredential' });
+  assert.deepEqual(explained.actions[0], { kind: 'signIn', credential: 'AzureCliCredential' });
+  const by = (text: string) => findAzureErrors(`CredentialUnavailableError: ${text}`)[0]?.credential;
+  assert.equal(by('ManagedIdentityCredential authentication unavailable, no response from the IMDS endpoint.'), 'ManagedIdentityCredential');
+  assert.equal(by('EnvironmentCredential authentication unavailable. Environment variables are not fully configured.'), 'EnvironmentCredential');
+  assert.equal(by("Please run 'azd auth login' from a command prompt to authenticate before using this credential."), 'AzureDeveloperCliCredential');
+  assert.equal(by('Please run "Connect-AzAccount" to set up account'), 'AzurePowerShellCredential');
+  // A message that names no source is not guessed; a name that is not a credential is not taken.
+  assert.equal(findAzureErrors('CredentialUnavailableError: something else went wrong').length, 0);
+  assert.equal(findAzureErrors('CredentialUnavailableError: EvilCredential authentication unavailable').length, 0);
+  // Inside a DefaultAzureCredential message the credential's own line is what counts, once.
+  assert.deepEqual(findAzureErrors("\tAzureCliCredential: CredentialUnavailableError: Please run 'az login'").map((f) => f.start), [1]);
+});
+
 test('ClientAuthenticationError with AADSTS codes, from the Entra captures', () => {
   const mfa = field(realdata('entra-token/errors/AADSTS50076_50079_mfa_required_400.json'), 'body_50076_msal_go_issue', 'error_description');
   const expired = field(realdata('entra-token/errors/AADSTS70043_700082_refresh_token_expired_400.json'), 'body_700082', 'error_description');

@@ -230,6 +230,7 @@ const CORE_NOT_TRANSLATED = new Map<string, string>([
   ['Directory Readers', "Microsoft Entra ID's name of a directory role"],
   // azure-identity's own words: its log line (the verdict quotes it) and its error text, which the run is read by.
   [' acquired a token from ', "azure-identity's own log line"],
+  ['.get_token succeeded', "azure-identity's own log line (a credential built on its own)"],
   ['\nAttempted credentials:\n', "azure-identity's own error text, matched"],
   ['\nTo mitigate this issue', "azure-identity's own error text, matched"],
   ['**Azure Dev Auth** · `', "the product name, then the client's class name"],

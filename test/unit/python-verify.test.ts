@@ -283,3 +283,32 @@ describe('comparing with the engine', () => {
     assert.equal(v.azureIdentityVersion, 'unknown');
   });
 });
+
+describe('a credential built on its own', () => {
+  const lone = (lines: string[]): PythonOutcome => interpretPythonRun(PY, parseVerifyOutput(lines.join('\n')), 'lone');
+  const CLI_OUT = "Please run 'az login' to set up an account";
+  test('unavailable: it raised CredentialUnavailableError with its own message; no chain stopped', () => {
+    const out = lone([
+      meta('1.23.1'), record({ kind: 'chain', credentials: ['AzureCliCredential'] }),
+      log(`AzureCliCredential.get_token failed: ${CLI_OUT}`),
+      record({ kind: 'failure', exception: 'CredentialUnavailableError', message: CLI_OUT, elapsedMs: 30 }),
+    ]);
+    assert.deepEqual(out.attempts, [{ credential: 'AzureCliCredential', status: 'unavailable', message: CLI_OUT }]);
+    assert.deepEqual(out.verdict, { outcome: 'failure', credential: 'AzureCliCredential', message: CLI_OUT, exceptionType: 'CredentialUnavailableError' });
+  });
+  test('failed: ClientAuthenticationError; a token: its own log line, and the credential is the one built', () => {
+    const failed = lone([
+      meta('1.23.1'), record({ kind: 'chain', credentials: ['AzureCliCredential'] }),
+      record({ kind: 'failure', exception: 'ClientAuthenticationError', message: 'ERROR: boom', elapsedMs: 30 }),
+    ]);
+    assert.deepEqual(failed.attempts.map((a) => a.status), ['failed']);
+    assert.equal(failed.verdict?.exceptionType, 'ClientAuthenticationError');
+    const token = lone([
+      meta('1.23.1'), record({ kind: 'chain', credentials: ['ManagedIdentityCredential'] }),
+      log('ManagedIdentityCredential.get_token succeeded'),
+      record({ kind: 'token', credential: 'ManagedIdentityCredential', identity: null, expiresOn: 2_000_000_000, elapsedMs: 10 }),
+    ]);
+    assert.deepEqual(token.verdict, { outcome: 'token', credential: 'ManagedIdentityCredential', message: 'ManagedIdentityCredential.get_token succeeded' });
+    assert.deepEqual(token.attempts.map((a) => `${a.credential}:${a.status}`), ['ManagedIdentityCredential:succeeded']);
+  });
+});

@@ -51,42 +51,71 @@ const DEVELOPER_TOOLS = new Set<CredentialName>(['AzureCliCredential', 'AzureDev
 export function chainedMembersOf(call: CredentialCall): ChainedMember[] {
   const members: ChainedMember[] = call.positional.map((argument): ChainedMember => {
     if ('kind' in argument) return { kind: 'unknown', text: argument.text, why: 'notBuiltInCall' };
-    if (isCredentialName(argument.credential)) {
-      const tool = DEVELOPER_TOOLS.has(argument.credential);
-      const tenant = tool ? argument.keywords.get('tenant_id') : undefined;
-      // Only a tenant the library's validate_tenant_id accepts (1.23+ raises ValueError for any other): "" means none.
-      const tenantId = tenant?.kind === 'string' && /^[0-9A-Za-z.-]*$/.test(tenant.value) ? tenant.value : undefined;
-      const timeout = tool ? argument.keywords.get('process_timeout') : undefined;
-      // subprocess's timeout: a positive number of seconds (0 or less would end the tool before it starts).
-      const processTimeoutSeconds = timeout?.kind === 'number' && timeout.value > 0 ? timeout.value : undefined;
-      const managed = argument.credential === 'ManagedIdentityCredential';
-      const client = managed ? argument.keywords.get('client_id') : undefined;
-      // A client id as Entra writes one (a GUID); "" is none (the library tests it for truth). Any other text is left
-      // unmodelled rather than sent or shown.
-      const clientWritten = client?.kind === 'string' && /^[\w.-]{0,128}$/.test(client.value) ? client.value : undefined;
-      const clientId = clientWritten || undefined;
-      const applied = new Set([
-        ...(tenantId !== undefined ? ['tenant_id'] : []), ...(processTimeoutSeconds !== undefined ? ['process_timeout'] : []),
-        ...(clientWritten !== undefined ? ['client_id'] : []),
-      ]);
-      const notApplied = [...argument.keywords.keys()].filter((k) => !applied.has(k));
-      // A keyword the model applies, left out only because its value is a name or a call, is unknown, not unmodelled.
-      const unknown = (k: string): boolean => argument.keywords.get(k)?.kind === 'unknown'
-        && ((tool && (k === 'tenant_id' || k === 'process_timeout')) || (managed && k === 'client_id'));
-      const unknownValues = [...notApplied.filter(unknown), ...(argument.keywordSpread ? ['**kwargs'] : [])];
-      const ignoredKeywords = notApplied.filter((k) => !unknown(k));
-      return {
-        kind: 'credential', credential: argument.credential, ignoredKeywords, ...(unknownValues.length ? { unknownValues } : {}),
-        ...(tenantId ? { tenantId } : {}),
-        ...(processTimeoutSeconds !== undefined ? { processTimeoutSeconds } : {}),
-        ...(clientId ? { clientId } : {}),
-        ...(tool && argument.keywords.has('process_timeout') ? { writesProcessTimeout: true } : {}),
-      };
-    }
-    return { kind: 'unknown', text: `${argument.calledAs}(…)`, why: 'classNotModelled', className: argument.credential };
+    return memberOf(argument);
   });
   if (call.positionalSpread) members.push({ kind: 'unknown', text: '*args', why: 'argsSpread' });
   return members;
+}
+
+/**
+ * A credential built on its own (`AzureCliCredential(tenant_id=…)` outside any ChainedTokenCredential, or given to a
+ * client as `credential=`): modelled as the only member of a chain, with its own keywords, and `lone` in the inputs.
+ */
+export function loneMemberOf(call: CredentialCall): ChainedMember {
+  return memberOf(call);
+}
+
+/**
+ * The credential constructions the chain view can model, in source order: each `DefaultAzureCredential(...)`, each
+ * `ChainedTokenCredential(...)`, and each credential of a class the model covers built on its own. One written as a
+ * ChainedTokenCredential's argument is that chain's member, modelled with it, not on its own.
+ */
+export function modellableCalls(calls: readonly CredentialCall[]): CredentialCall[] {
+  const at = (c: CredentialCall): string => `${c.range.startLine}:${c.range.startColumn}`;
+  const members = new Set(calls.flatMap((c) => (c.credential === 'ChainedTokenCredential' ? c.positional.filter((a): a is CredentialCall => !('kind' in a)).map(at) : [])));
+  return calls.filter((c) => c.credential === 'DefaultAzureCredential' || c.credential === 'ChainedTokenCredential'
+    || (isCredentialName(c.credential) && !members.has(at(c))));
+}
+
+/** True for a credential the chain models as built on its own (not DefaultAzureCredential or ChainedTokenCredential). */
+export function isLoneCall(call: CredentialCall): boolean {
+  return call.credential !== 'DefaultAzureCredential' && call.credential !== 'ChainedTokenCredential';
+}
+
+function memberOf(argument: CredentialCall): ChainedMember {
+  if (isCredentialName(argument.credential)) {
+    const tool = DEVELOPER_TOOLS.has(argument.credential);
+    const tenant = tool ? argument.keywords.get('tenant_id') : undefined;
+    // Only a tenant the library's validate_tenant_id accepts (1.23+ raises ValueError for any other): "" means none.
+    const tenantId = tenant?.kind === 'string' && /^[0-9A-Za-z.-]*$/.test(tenant.value) ? tenant.value : undefined;
+    const timeout = tool ? argument.keywords.get('process_timeout') : undefined;
+    // subprocess's timeout: a positive number of seconds (0 or less would end the tool before it starts).
+    const processTimeoutSeconds = timeout?.kind === 'number' && timeout.value > 0 ? timeout.value : undefined;
+    const managed = argument.credential === 'ManagedIdentityCredential';
+    const client = managed ? argument.keywords.get('client_id') : undefined;
+    // A client id as Entra writes one (a GUID); "" is none (the library tests it for truth). Any other text is left
+    // unmodelled rather than sent or shown.
+    const clientWritten = client?.kind === 'string' && /^[\w.-]{0,128}$/.test(client.value) ? client.value : undefined;
+    const clientId = clientWritten || undefined;
+    const applied = new Set([
+      ...(tenantId !== undefined ? ['tenant_id'] : []), ...(processTimeoutSeconds !== undefined ? ['process_timeout'] : []),
+      ...(clientWritten !== undefined ? ['client_id'] : []),
+    ]);
+    const notApplied = [...argument.keywords.keys()].filter((k) => !applied.has(k));
+    // A keyword the model applies, left out only because its value is a name or a call, is unknown, not unmodelled.
+    const unknown = (k: string): boolean => argument.keywords.get(k)?.kind === 'unknown'
+      && ((tool && (k === 'tenant_id' || k === 'process_timeout')) || (managed && k === 'client_id'));
+    const unknownValues = [...notApplied.filter(unknown), ...(argument.keywordSpread ? ['**kwargs'] : [])];
+    const ignoredKeywords = notApplied.filter((k) => !unknown(k));
+    return {
+      kind: 'credential', credential: argument.credential, ignoredKeywords, ...(unknownValues.length ? { unknownValues } : {}),
+      ...(tenantId ? { tenantId } : {}),
+      ...(processTimeoutSeconds !== undefined ? { processTimeoutSeconds } : {}),
+      ...(clientId ? { clientId } : {}),
+      ...(tool && argument.keywords.has('process_timeout') ? { writesProcessTimeout: true } : {}),
+    };
+  }
+  return { kind: 'unknown', text: `${argument.calledAs}(…)`, why: 'classNotModelled', className: argument.credential };
 }
 
 /** A member as the code writes it, e.g. "AzureCliCredential(tenant_id=…)" or "app.fallback" (plain text, bounded). */
@@ -182,17 +211,21 @@ export function standaloneBehaviour(behaviour: ChainBehaviour, order: readonly C
  * One remark per member whose keyword arguments the model does not apply (it models the call without them): those
  * it does not model, and those whose value the source does not tell.
  */
-export function ignoredKeywordNotes(members: readonly ChainedMember[]): string[] {
+export function ignoredKeywordNotes(members: readonly ChainedMember[], lone = false): string[] {
   return members.flatMap((member, index) => {
     if (member.kind !== 'credential') return [];
     const notes: string[] = [];
     if (member.ignoredKeywords.length) {
-      notes.push(l10n.t("ChainedTokenCredential's member {0} ({1}): its keyword arguments {2} are not modelled; it is checked as if called without them.",
-        index + 1, member.credential, member.ignoredKeywords.join(', ')));
+      notes.push(lone
+        ? l10n.t('{0}: its keyword arguments {1} are not modelled; it is checked as if called without them.', member.credential, member.ignoredKeywords.join(', '))
+        : l10n.t("ChainedTokenCredential's member {0} ({1}): its keyword arguments {2} are not modelled; it is checked as if called without them.",
+          index + 1, member.credential, member.ignoredKeywords.join(', ')));
     }
     if (member.unknownValues?.length) {
-      notes.push(l10n.t("ChainedTokenCredential's member {0} ({1}): the source does not tell the value of {2}; it is checked as if called without it.",
-        index + 1, member.credential, member.unknownValues.join(', ')));
+      notes.push(lone
+        ? l10n.t('{0}: the source does not tell the value of {1}; it is checked as if called without it.', member.credential, member.unknownValues.join(', '))
+        : l10n.t("ChainedTokenCredential's member {0} ({1}): the source does not tell the value of {2}; it is checked as if called without it.",
+          index + 1, member.credential, member.unknownValues.join(', ')));
     }
     return notes;
   });

@@ -135,7 +135,8 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   if (signal?.aborted) throw abortError();
   const chained = inputs.chained ? modelledPrefix(inputs.chained) : undefined;
   const behaviour = chained ? standaloneBehaviour(familyFor(inputs.azureIdentityVersion), chained.order) : familyFor(inputs.azureIdentityVersion);
-  const notes: string[] = inputs.chained ? ignoredKeywordNotes(inputs.chained) : [];
+  const lone = inputs.lone === true && inputs.chained?.length === 1;
+  const notes: string[] = inputs.chained ? ignoredKeywordNotes(inputs.chained, lone) : [];
 
   const keywords = chained ? {} : inputs.keywordArguments;
   let chainError: ConstructorError | undefined = chained ? undefined : tenantIdError(keywords, inputs.azureIdentityVersion, notes);
@@ -182,6 +183,11 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   }
 
   if (env.AZURE_AUTH_LOCATION) notes.push(authLocationNote());
+  // Outside a chain (within_credential_chain unset) IMDS gets no one-second probe: the token request itself, with
+  // its retries, is what waits. The endpoint checked is the same; how long Python waits for it is not modelled.
+  if (lone && chained?.order[0] === 'ManagedIdentityCredential' && !Object.prototype.hasOwnProperty.call(env, 'AZURE_POD_IDENTITY_AUTHORITY_HOST')) {
+    notes.push(l10n.t('Built on its own, ManagedIdentityCredential sends IMDS no short probe first: where no IMDS answers, get_token waits through its retries before it raises.'));
+  }
 
   const platform = process.platform;
   const sentSecrets = new Set<string>();
@@ -247,7 +253,7 @@ export async function evaluateChain(inputs: ChainInputs): Promise<ChainReport> {
   const secrets = secretsOf(env, [...await federatedTokenOf(env, signal), ...sentSecrets]);
   if (signal?.aborted) throw abortError();
   const redact = (text: string): string => redactSecrets(text, secrets);
-  const decided = applyVerdict(behaviour, records, chainError, redact, chained ? 'ChainedTokenCredential' : 'DefaultAzureCredential');
+  const decided = applyVerdict(behaviour, records, chainError, redact, lone ? 'lone' : chained ? 'ChainedTokenCredential' : 'DefaultAzureCredential');
   const { sources } = decided;
   let verdict: Verdict = decided.verdict;
   if (chained?.firstUnknown) {

@@ -87,10 +87,17 @@ export interface Verdict {
   /** The credential that yields the token, or whose error ends the chain / the constructor; null when all were unavailable. */
   readonly credential: CredentialName | null;
   readonly message: string;
-  /** For 'constructor-error': the Python exception class DefaultAzureCredential() raises ("ValueError", …). */
+  /**
+   * For 'constructor-error': the Python exception class DefaultAzureCredential() raises ("ValueError", …). For a
+   * 'failure' of a credential built on its own: what its get_token raises (CredentialUnavailableError or
+   * ClientAuthenticationError).
+   */
   readonly exceptionType?: string;
-  /** For 'constructor-error' of a ChainedTokenCredential(...) call (a member's constructor raised): that call raises. */
-  readonly raisingCall?: 'ChainedTokenCredential';
+  /**
+   * For 'constructor-error' of a ChainedTokenCredential(...) call (a member's constructor raised): that call raises;
+   * of a credential built on its own: that credential (its class name).
+   */
+  readonly raisingCall?: 'ChainedTokenCredential' | CredentialName;
 }
 
 export interface Verification {
@@ -230,6 +237,11 @@ export interface ChainInputs {
    * DefaultAzureCredential (keywordArguments then do not apply).
    */
   readonly chained?: readonly ChainedMember[];
+  /**
+   * With one `chained` member: the code builds that credential on its own (`AzureCliCredential(tenant_id=…)`), not in
+   * a ChainedTokenCredential, so get_token raises its own error.
+   */
+  readonly lone?: boolean;
   /** azure-identity version and where it came from; undefined version = newest behaviour, versionSource 'default'. */
   readonly azureIdentityVersion: string | undefined;
   readonly versionSource: VersionSource;

@@ -65,9 +65,23 @@ function sourceResult(record: SourceRecord, reached: boolean, decisive: boolean,
   }
 }
 
+/** The call whose construction raises, when it is not DefaultAzureCredential(): the chain, or the lone credential. */
+function raisingCallOf(chainClass: ChainClass, ordered: readonly SourceRecord[]): Pick<Verdict, 'raisingCall'> {
+  if (chainClass === 'ChainedTokenCredential') return { raisingCall: 'ChainedTokenCredential' };
+  const lone = chainClass === 'lone' ? ordered[0]?.credential : undefined;
+  return lone ? { raisingCall: lone } : {};
+}
+
 function inChain(outcome: SourceOutcome): boolean {
   return outcome.kind !== 'excluded' && outcome.kind !== 'not-in-chain';
 }
+
+/**
+ * What the code builds: DefaultAzureCredential, a ChainedTokenCredential of the records, or `lone`: the one record's
+ * credential built on its own, whose get_token raises its own error (CredentialUnavailableError or
+ * ClientAuthenticationError, with its own message) instead of a chain's list of attempts.
+ */
+export type ChainClass = 'DefaultAzureCredential' | 'ChainedTokenCredential' | 'lone';
 
 /**
  * @param records every credential of the version, in chain order
@@ -76,7 +90,7 @@ function inChain(outcome: SourceOutcome): boolean {
  */
 export function applyVerdict(
   behaviour: ChainBehaviour, records: readonly SourceRecord[], chainError?: ConstructorError, redact: Redactor = keepText,
-  chainClass = 'DefaultAzureCredential',
+  chainClass: ChainClass = 'DefaultAzureCredential',
 ): ChainVerdict {
   const ordered = behaviour.order.map((name) => records.find((r) => r.credential === name)).filter((r): r is SourceRecord => r !== undefined);
   const notReached = (record: SourceRecord): SourceResult => sourceResult(record, false, false, redact);
@@ -86,7 +100,7 @@ export function applyVerdict(
       sources: ordered.map(notReached),
       verdict: {
         outcome: 'constructor-error', credential: chainError.credential, message: redact(`${chainError.exceptionType}: ${chainError.message}`), exceptionType: chainError.exceptionType,
-        ...(chainClass === 'ChainedTokenCredential' ? { raisingCall: 'ChainedTokenCredential' as const } : {}),
+        ...raisingCallOf(chainClass, ordered),
       },
     };
   }
@@ -100,7 +114,7 @@ export function applyVerdict(
       sources: ordered.map((r) => (r === raising ? sourceResult(r, false, true, redact) : notReached(r))),
       verdict: {
         outcome: 'constructor-error', credential: raising.credential, message: redact(`${error.exceptionType}: ${error.message}`), exceptionType: error.exceptionType,
-        ...(chainClass === 'ChainedTokenCredential' ? { raisingCall: 'ChainedTokenCredential' as const } : {}),
+        ...raisingCallOf(chainClass, ordered),
       },
     };
   }
@@ -122,7 +136,14 @@ export function applyVerdict(
       continue;
     }
     const outcome = record.outcome;
-    if (outcome.kind === 'token') {
+    if (chainClass === 'lone' && (outcome.kind === 'token' || outcome.kind === 'failed' || outcome.kind === 'unavailable')) {
+      // On its own, the credential's get_token returns or raises by itself: azure-identity logs "<name>.get_token
+      // succeeded", and raises the member's own error, "unavailable" included (nothing goes on after it).
+      sources.push(sourceResult(record, true, true, redact));
+      verdict = outcome.kind === 'token'
+        ? { outcome: 'token', credential: record.credential, message: `${record.credential}.get_token succeeded` }
+        : { outcome: 'failure', credential: record.credential, message: redact(outcome.message), exceptionType: outcome.kind === 'unavailable' ? 'CredentialUnavailableError' : 'ClientAuthenticationError' };
+    } else if (outcome.kind === 'token') {
       sources.push(sourceResult(record, true, true, redact));
       verdict = { outcome: 'token', credential: record.credential, message: `${chainClass} acquired a token from ${record.credential}` };
     } else if (outcome.kind === 'failed') {

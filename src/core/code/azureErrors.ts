@@ -10,7 +10,10 @@ import { ALL_CREDENTIALS, type CredentialName } from '../chain/types';
 export type AzureErrorKind =
   /** "DefaultAzureCredential failed to retrieve a token from the included credentials." (or a ChainedTokenCredential's) */
   | 'chain-failed'
-  /** One credential's line in that message: "\tAzureCliCredential: Please run 'az login' to set up an account". */
+  /**
+   * One credential's line in that message: "\tAzureCliCredential: Please run 'az login' to set up an account"; or the
+   * error a credential built on its own raised ("CredentialUnavailableError: Please run 'az login' …").
+   */
   | 'credential-attempt'
   /** Microsoft Entra ID refused a token: AADSTS50076, AADSTS700082… */
   | 'aadsts'
@@ -73,6 +76,14 @@ const ACTION = /^[A-Za-z0-9._/*-]{3,300}$/;
 
 const CHAIN_FAILED = /\b(DefaultAzureCredential|ChainedTokenCredential) failed to retrieve a token from the included credentials/g;
 const CREDENTIAL_LINE = new RegExp(`^(\\s*)(${ALL_CREDENTIALS.join('|')}): (\\S[^\\r\\n]*)`);
+// A credential built on its own raises its own error: the traceback's last line names the exception, and the message
+// names the credential or its tool's sign-in (the words are azure-identity's, one per source).
+const LONE_UNAVAILABLE = /\bCredentialUnavailableError: (\S[^\r\n]*)/;
+const LONE_SOURCES: readonly (readonly [RegExp, CredentialName])[] = [
+  [/'az login'|Azure CLI not found on path/, 'AzureCliCredential'],
+  [/'azd auth login'|Azure Developer CLI could not be found/, 'AzureDeveloperCliCredential'],
+  [/Connect-AzAccount|Az\.Account|PowerShell/, 'AzurePowerShellCredential'],
+];
 const AADSTS = /\bAADSTS(\d{5,7})\b/g;
 const STORAGE_PERMISSION = /\bAuthorizationPermissionMismatch\b|This request is not authorized to perform this operation using this permission/g;
 const STORAGE_AUTHORIZATION = /\bAuthorizationFailure\b|This request is not authorized to perform this operation\./g;
@@ -120,6 +131,11 @@ export function findAzureErrors(rawLine: string): AzureErrorMatch[] {
     const start = attempt[1]!.length;
     add({ kind: 'credential-attempt', start, length: attempt[2]!.length, credential: attempt[2] as CredentialName, message: boundedMessage(attempt[3]!) });
   }
+  const lone = attempt ? null : LONE_UNAVAILABLE.exec(line);
+  const loneCredential = lone ? credentialOfUnavailable(lone[1]!) : undefined;
+  if (lone && loneCredential) {
+    add({ kind: 'credential-attempt', start: lone.index, length: 'CredentialUnavailableError'.length, credential: loneCredential, message: boundedMessage(lone[1]!) });
+  }
   for (const m of matchesOf(AADSTS, line)) add({ kind: 'aadsts', start: m.index, length: m[0].length, code: `AADSTS${m[1]}` });
 
   const storageName = valid(STORAGE_HOST.exec(line)?.[1], STORAGE_NAME);
@@ -155,6 +171,16 @@ export function findAzureErrors(rawLine: string): AzureErrorMatch[] {
   for (const m of matchesOf(AKV_ISSUER, line)) add({ kind: 'key-vault-issuer', start: m.index, length: m[0].length, ...(issuerTenant ? { tenantId: issuerTenant } : {}), ...(vaultName ? { resourceName: vaultName } : {}) });
 
   return found.sort((a, b) => a.start - b.start).slice(0, MAX_MATCHES_PER_LINE);
+}
+
+/**
+ * Which source raised an "unavailable" error on its own: the message starts with the credential's name
+ * ("ManagedIdentityCredential authentication unavailable…"), or asks for its tool's sign-in ("Please run 'az login'…").
+ */
+function credentialOfUnavailable(message: string): CredentialName | undefined {
+  const named = /^(\w{1,40}Credential)\b/.exec(message)?.[1];
+  if (named && (ALL_CREDENTIALS as readonly string[]).includes(named)) return named as CredentialName;
+  return LONE_SOURCES.find(([pattern]) => pattern.test(message))?.[1];
 }
 
 /** How far around an error a resource's name, Key Vault's Action/Resource lines or a tenant are looked for. */

@@ -2,11 +2,12 @@
 // app.py[:12]` reads that file with the product's bounded reader (a repository's file is hostile input: a FIFO, a
 // device or a huge file is refused) and the same tree-sitter reader the editor uses, picks the call at or after the
 // line (else the first one), and turns it into the engine's input exactly as the Credential Chain view does:
-// DefaultAzureCredential's literal keyword arguments, or a ChainedTokenCredential's members in the order written.
+// DefaultAzureCredential's literal keyword arguments, a ChainedTokenCredential's members in the order written, or a
+// credential built on its own (`AzureCliCredential(tenant_id=…)`) as the one member.
 import * as l10n from '@vscode/l10n';
 import { readBoundedText } from '../files/boundedRead';
-import { chainedMembersOf, memberText, type ChainedMember } from '../chain/chained';
-import { EXCLUDE_KEYWORDS, STRING_KEYWORDS, type CodeOverrides, type KeywordArguments } from '../chain/types';
+import { chainedMembersOf, isLoneCall, loneMemberOf, memberText, modellableCalls, type ChainedMember } from '../chain/chained';
+import { EXCLUDE_KEYWORDS, STRING_KEYWORDS, type CodeOverrides, type CredentialName, type KeywordArguments } from '../chain/types';
 import { describeCall } from '../python/keywords';
 import { findCredentialCalls, keywordArgumentsOf, type CredentialCall } from './credentialCalls';
 
@@ -34,6 +35,8 @@ export type CodeCallModel = {
 } & (
   | { readonly credential: 'DefaultAzureCredential'; readonly keywordArguments: KeywordArguments }
   | { readonly credential: 'ChainedTokenCredential'; readonly members: readonly ChainedMember[] }
+  /** A credential built on its own: `members` is that one credential, and its get_token raises its own error. */
+  | { readonly credential: CredentialName; readonly members: readonly [ChainedMember]; readonly lone: true }
 );
 
 /** `app.py:12` → file and line; a name without a trailing `:<digits>` is the whole file. */
@@ -74,19 +77,25 @@ export function codeCallModel(call: CredentialCall, file: string): CodeCallModel
       call: `ChainedTokenCredential(${members.map(memberText).join(', ')})`, members, notKnown, notModelled: [], noEffect: [],
     };
   }
-  return undefined;
+  const member = loneMemberOf(call);
+  if (member.kind !== 'credential') return undefined;
+  return {
+    file, line, where: l10n.t('{0} at {1}:{2}', member.credential, file, line), credential: member.credential, lone: true,
+    call: memberText(member), members: [member], notKnown: member.unknownValues ?? [], notModelled: member.ignoredKeywords, noEffect: [],
+  };
 }
 
 /** The modellable call of a file's text: the first at or after `line` (a call spanning it counts), else the first. */
 export async function codeCallIn(text: string, location: CodeLocation, wasmDir?: string): Promise<CodeCallModel> {
-  const calls = (await findCredentialCalls(text, wasmDir))
-    .filter((c) => c.credential === 'DefaultAzureCredential' || c.credential === 'ChainedTokenCredential');
+  const calls = modellableCalls(await findCredentialCalls(text, wasmDir));
   const from = location.line !== undefined ? location.line - 1 : undefined;
-  const call = from === undefined ? calls[0] : calls.find((c) => c.range.endLine >= from);
+  // Without a line, the file's DefaultAzureCredential or ChainedTokenCredential comes first: a credential built on
+  // its own is often a side one (a client's credential=); with a line, the call there is the one meant.
+  const call = from === undefined ? calls.find((c) => !isLoneCall(c)) ?? calls[0] : calls.find((c) => c.range.endLine >= from);
   if (!call) {
     throw new CodeLocationError(from === undefined
-      ? l10n.t('{0} builds no DefaultAzureCredential(...) or ChainedTokenCredential(...) imported from azure.identity.', location.file)
-      : l10n.t('{0} builds no DefaultAzureCredential(...) or ChainedTokenCredential(...) at or after line {1}.', location.file, location.line!));
+      ? l10n.t('{0} builds no credential imported from azure.identity that the chain models (DefaultAzureCredential, ChainedTokenCredential, or a source of the chain built on its own).', location.file)
+      : l10n.t('{0} builds no credential that the chain models at or after line {1}.', location.file, location.line!));
   }
   return codeCallModel(call, location.file)!;
 }
@@ -99,7 +108,9 @@ export async function readCodeCall(location: CodeLocation, signal?: AbortSignal,
 
 /** The readable lines the CLI prints above the table. */
 export function codeCallLines(model: CodeCallModel, overrides: CodeOverrides): string[] {
-  const lines = [model.credential === 'ChainedTokenCredential'
+  const lines = ['lone' in model
+    ? l10n.t('Code: {0} — built on its own', model.where)
+    : model.credential === 'ChainedTokenCredential'
     ? l10n.t('Code: {0} — {1} members, in the order written', model.where, model.members.length)
     : l10n.t('Code: {0}', model.where)];
   lines.push(`  ${model.call}`);
@@ -107,6 +118,6 @@ export function codeCallLines(model: CodeCallModel, overrides: CodeOverrides): s
   if (model.notModelled.length) lines.push(l10n.t('  Not modelled (checked as if not passed): {0}', model.notModelled.join(', ')));
   if (model.noEffect.length) lines.push(l10n.t('  No effect on this answer: {0} (only for tokens the code asks of another tenant)', model.noEffect.join(', ')));
   if (overrides.applied.length) lines.push(l10n.t('  The command line overrides the code: {0}', overrides.applied.join(' ')));
-  if (overrides.notApplied.length) lines.push(l10n.t('  Not applied: {0} — ChainedTokenCredential has no such keywords', overrides.notApplied.join(' ')));
+  if (overrides.notApplied.length) lines.push(l10n.t('  Not applied: {0} — {1} has no such keywords', overrides.notApplied.join(' '), 'lone' in model ? model.credential : 'ChainedTokenCredential'));
   return lines;
 }

@@ -12,7 +12,7 @@ export type PresentableSource = Pick<SourceResult,
 
 export type PresentableIdentity = TokenIdentity;
 
-export type PresentableVerdict = Pick<Verdict, 'outcome' | 'credential' | 'message'> & Partial<Pick<Verdict, 'raisingCall'>>;
+export type PresentableVerdict = Pick<Verdict, 'outcome' | 'credential' | 'message'> & Partial<Pick<Verdict, 'raisingCall' | 'exceptionType'>>;
 
 /** What a row shows, in the words of a developer: the Python code's fate at this source. */
 export type RowState =
@@ -127,7 +127,11 @@ export interface ChainRowModel {
   readonly tooltip: string;
 }
 
-export function describeSource(source: PresentableSource, probing = false, now = Date.now()): ChainRowModel {
+/**
+ * @param lone the source is a credential the code builds on its own: its error is what the code gets, with no chain
+ *   around it, so the row says "raises", not "stops the chain".
+ */
+export function describeSource(source: PresentableSource, probing = false, now = Date.now(), lone = false): ChainRowModel {
   const state = rowState(source, probing);
   const style = ROW_STATE_STYLE[state];
   const who = shortIdentity(source.identity);
@@ -135,11 +139,11 @@ export function describeSource(source: PresentableSource, probing = false, now =
     : state === 'token' ? l10n.t('{0} · active', who ?? l10n.t('token'))
     : state === 'notReached' && source.status === 'succeeded' && who ? l10n.t('{0} · not reached', who)
       : state === 'probing' ? l10n.t('checking…')
-        : state === 'stopsChain' ? l10n.t('stops the chain')
+        : state === 'stopsChain' ? (lone ? l10n.t('raises') : l10n.t('stops the chain'))
           : state === 'excluded' ? l10n.t('excluded')
             : state === 'notReached' ? l10n.t('not reached')
               : l10n.t('unavailable');
-  const label = state === 'notChecked' ? notCheckedLabel(source) : style.label;
+  const label = state === 'notChecked' ? notCheckedLabel(source) : lone && state === 'stopsChain' ? l10n.t('Python raises here') : style.label;
   const lines = [`**${markdownText(displayName(source.credential))}** (\`${source.credential}\`) — ${label}`, ''];
   if (source.message) lines.push('```text', source.message.replace(/```/g, "'''"), '```', '');
   if (source.identity) {
@@ -158,7 +162,7 @@ export function describeSource(source: PresentableSource, probing = false, now =
   }
   if (source.expiresOn) lines.push(`- ${l10n.t('Token expires: {0}', markdownText(formatExpiry(source.expiresOn, now)))}`);
   if (state !== 'excluded' && state !== 'probing') lines.push(`- ${l10n.t('Checked in {0} ms', source.elapsedMs)}`);
-  lines.push('', consequence(state, source));
+  lines.push('', lone ? loneConsequence(state, source) : consequence(state, source));
   return {
     credential: source.credential,
     label: displayName(source.credential),
@@ -168,6 +172,16 @@ export function describeSource(source: PresentableSource, probing = false, now =
     color: style.color,
     tooltip: lines.join('\n'),
   };
+}
+
+/** What the code gets from a credential built on its own, in one sentence. */
+function loneConsequence(state: RowState, source: PresentableSource): string {
+  const raised = source.status === 'unavailable' ? 'CredentialUnavailableError' : 'ClientAuthenticationError';
+  switch (state) {
+    case 'token': return l10n.t('`{0}` is built on its own and returns this token to your code.', source.credential);
+    case 'stopsChain': return l10n.t('`{0}` is built on its own: its get_token raises `{1}` with this message, and nothing else is tried.', source.credential, raised);
+    default: return consequence(state, source);
+  }
 }
 
 /** What a not-checked source would send ("the federated token"); a neutral phrase when the report does not say. */
@@ -208,6 +222,7 @@ export function verdictHeadline(verdict: PresentableVerdict, sources: readonly P
     return who ? l10n.t('Python signs in as {0} through {1}', who, displayName(verdict.credential)) : l10n.t('Python signs in through {0}', displayName(verdict.credential));
   }
   if (verdict.outcome === 'constructor-error') {
+    if (verdict.raisingCall && verdict.raisingCall === verdict.credential) return l10n.t('{0}(...) raises: {1}', verdict.raisingCall, firstLine(verdict.message));
     return verdict.raisingCall
       ? l10n.t('{0}(...) raises while building {1}: {2}', verdict.raisingCall, verdict.credential ?? l10n.t('a member'), firstLine(verdict.message))
       : l10n.t('DefaultAzureCredential() itself raises: {0}', firstLine(verdict.message));
@@ -223,6 +238,10 @@ export function verdictHeadline(verdict: PresentableVerdict, sources: readonly P
     return source?.unverifiedHost
       ? l10n.t('Not checked: {0} would send {1} to {2}', where, unverifiedPayload(source), source.unverifiedHost)
       : l10n.t('Not checked: {0} would send a secret to an unverified host', where);
+  }
+  if (verdict.outcome === 'failure' && verdict.credential && verdict.exceptionType) {
+    // A credential built on its own: its get_token raises its own error, no chain's list.
+    return l10n.t('{0}.get_token raises {1}: {2}', verdict.credential, verdict.exceptionType, firstLine(verdict.message));
   }
   if (verdict.credential) {
     // The aggregate message starts with a generic sentence; the deciding source's own error is what explains it.

@@ -60,6 +60,8 @@ export interface ChainedCallScope {
    * which a ChainedTokenCredential does not have, so the check does not apply them.
    */
   readonly ignoredSettings: readonly string[];
+  /** The call is one credential built on its own (`members` is that one credential), not a ChainedTokenCredential. */
+  readonly lone?: true;
 }
 
 /** A finished evaluation: what a `ready` snapshot shows, and what a later failed one keeps as stale. */

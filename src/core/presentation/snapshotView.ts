@@ -85,7 +85,7 @@ export function chainViewRows(snapshot: ChainSnapshot, options: ViewOptions): Vi
   rows.push({ kind: 'python', model: pythonRow(snapshot) });
   const chained = chainedScopeOf(snapshot);
   if (chained) rows.push({ kind: 'call', model: chainedCallRow(chained) });
-  if (snapshot.phase === 'ready' && snapshot.check.verified) rows.push({ kind: 'verification', model: verificationRow(snapshot.check.verified, snapshot.check.chained !== undefined) });
+  if (snapshot.phase === 'ready' && snapshot.check.verified) rows.push({ kind: 'verification', model: verificationRow(snapshot.check.verified, snapshot.check.chained) });
   const headline = headlineRow(snapshot, options.now ?? Date.now());
   if (headline) rows.push({ kind: 'headline', model: headline });
   if (snapshot.phase === 'ready' && snapshot.check.report.disagreement) {
@@ -110,6 +110,7 @@ export function chainedScopeOf(snapshot: ChainSnapshot): ChainedCallScope | unde
 
 /** "ChainedTokenCredential at app.py:12": which call the rows model, its members in the order written. */
 function chainedCallRow(chained: ChainedCallScope): RowModel {
+  if (chained.lone) return loneCallRow(chained);
   const members = chained.members.map((member, index) => `${index + 1}. ${markdownText(member)}`);
   return {
     label: l10n.t('ChainedTokenCredential at {0}', chained.where),
@@ -129,16 +130,37 @@ function chainedCallRow(chained: ChainedCallScope): RowModel {
   };
 }
 
+/** "AzureCliCredential(tenant_id=…) at app.py:12": the one credential the code builds on its own, which the rows model. */
+function loneCallRow(chained: ChainedCallScope): RowModel {
+  const written = chained.members[0] ?? '';
+  return {
+    label: l10n.t('{0} at {1}', written, chained.where),
+    description: l10n.t('built on its own'),
+    icon: 'symbol-class',
+    color: undefined,
+    tooltip: [
+      l10n.t('The row below models the code\'s **{0}** at {1}, built on its own: it is the only source, with its own rules (outside DefaultAzureCredential), and what its get_token raises is its own error, not a chain\'s list of attempts.', markdownText(written), markdownText(chained.where)),
+      '',
+      l10n.t('The `azureDevAuth.defaultAzureCredential.*` settings (exclude…, processTimeout, requireEnvvar) do not apply: they are DefaultAzureCredential\'s keyword arguments. `AZURE_TOKEN_CREDENTIALS` is ignored too.'),
+    ].join('\n'),
+    links: [],
+    contextValue: 'call;lone',
+    click: undefined,
+  };
+}
+
 /** Settings for DefaultAzureCredential that are set while the chain models a ChainedTokenCredential: said, not applied. */
 function ignoredSettingsRow(chained: ChainedCallScope): RowModel {
   const names = chained.ignoredSettings.join(', ');
   const keys = chained.ignoredSettings.map((key) => `azureDevAuth.defaultAzureCredential.${key}`).join(', ');
   return {
     label: l10n.t('Settings not applied: {0}', names),
-    description: l10n.t('ChainedTokenCredential has no such keywords'),
+    description: chained.lone ? l10n.t('{0} has no such keywords', credentialClassOf(chained)) : l10n.t('ChainedTokenCredential has no such keywords'),
     icon: 'info',
     color: undefined,
-    tooltip: l10n.t('{0} model keyword arguments of DefaultAzureCredential. The code builds a ChainedTokenCredential at {1}, which has no such keywords: its members run whatever these settings say.', markdownText(keys), markdownText(chained.where)),
+    tooltip: chained.lone
+      ? l10n.t('{0} model keyword arguments of DefaultAzureCredential. The code builds {1} on its own at {2}, which has no such keywords: it runs whatever these settings say.', markdownText(keys), markdownText(credentialClassOf(chained)), markdownText(chained.where))
+      : l10n.t('{0} model keyword arguments of DefaultAzureCredential. The code builds a ChainedTokenCredential at {1}, which has no such keywords: its members run whatever these settings say.', markdownText(keys), markdownText(chained.where)),
     links: [],
     contextValue: 'note;settingsIgnored',
     click: undefined,
@@ -159,12 +181,19 @@ function disagreementRow(disagreement: ToolDisagreement, version: string): RowMo
   };
 }
 
+/** The class a lone call builds ("AzureCliCredential" of "AzureCliCredential(tenant_id=…)"). */
+function credentialClassOf(chained: ChainedCallScope): string {
+  return (chained.members[0] ?? '').replace(/\(.*$/s, '');
+}
+
 /** What the real library said when the developer ran Verify with Python on this check. */
-function verificationRow(verified: NonNullable<CompletedCheck['verified']>, chained: boolean): RowModel {
+function verificationRow(verified: NonNullable<CompletedCheck['verified']>, chained: ChainedCallScope | undefined): RowModel {
   const v = verified.verification;
   const what = v.verdict.outcome === 'token' && v.verdict.credential ? l10n.t('gets its token from {0}', displayName(v.verdict.credential)) : l10n.t('fails');
   const lines = [
-    chained
+    chained?.lone
+      ? l10n.t('**Verify with Python** at {0}: the real {1}, built on its own in {2} (azure-identity {3}), {4}.', formatClock(verified.at), markdownText(credentialClassOf(chained)), markdownText(v.python), markdownText(v.azureIdentityVersion), what)
+      : chained
       ? l10n.t('**Verify with Python** at {0}: the real ChainedTokenCredential, built with these members in {1} (azure-identity {2}), {3}.', formatClock(verified.at), markdownText(v.python), markdownText(v.azureIdentityVersion), what)
       : l10n.t('**Verify with Python** at {0}: the real DefaultAzureCredential in {1} (azure-identity {2}) {3}.', formatClock(verified.at), markdownText(v.python), markdownText(v.azureIdentityVersion), what),
     v.agrees ? l10n.t('That is what this view predicts.') : l10n.t('That is not what this view predicts:'),
@@ -515,8 +544,9 @@ function sourceRows(snapshot: Exclude<ChainSnapshot, { phase: 'idle' }>, options
 }
 
 function reportRows(check: CompletedCheck, failed: FailedSnapshot | undefined, options: ViewOptions, now: number): ViewRow[] {
+  const lone = check.chained?.lone === true;
   return check.report.sources.map((source) => {
-    const model = describeSource(source, false, now);
+    const model = describeSource(source, false, now, lone);
     const flags = ['source', source.credential, model.state];
     if (options.signInSources.has(source.credential)) flags.push('canSignIn');
     if (model.state !== 'excluded') flags.push('canExclude');
@@ -604,10 +634,14 @@ export function statusBarModel(snapshot: ChainSnapshot, now = Date.now()): Statu
       const report = snapshot.check.report;
       const active = activeSource(report);
       const chained = snapshot.check.chained;
-      if (chained) lines.push(l10n.t('The code\'s ChainedTokenCredential at {0}:', markdownText(chained.where)), '');
+      const built = chained?.lone ? credentialClassOf(chained) : undefined;
+      if (built) lines.push(l10n.t('The code\'s {0} at {1}, built on its own:', markdownText(built), markdownText(chained!.where)), '');
+      else if (chained) lines.push(l10n.t('The code\'s ChainedTokenCredential at {0}:', markdownText(chained.where)), '');
       if (active) {
         text = `$(azure) ${activeText(report)}`;
-        lines.push(chained
+        lines.push(built
+          ? l10n.t('**{0}** signs in as **{1}**', markdownText(built), markdownText(fullIdentity(active.identity) ?? l10n.t('unknown')))
+          : chained
           ? l10n.t('**ChainedTokenCredential** signs in as **{0}** through **{1}**', markdownText(fullIdentity(active.identity) ?? l10n.t('unknown')), displayName(active.credential))
           : l10n.t('**DefaultAzureCredential** signs in as **{0}** through **{1}**', markdownText(fullIdentity(active.identity) ?? l10n.t('unknown')), displayName(active.credential)), '');
         if (active.identity?.tenantId) lines.push(`- ${l10n.t('Tenant: {0}', markdownText(active.identity.tenantId))}`);
@@ -621,7 +655,8 @@ export function statusBarModel(snapshot: ChainSnapshot, now = Date.now()): Statu
         const where = report.verdict.credential ? l10n.t('{0} fails', displayName(report.verdict.credential)) : l10n.t('no credential');
         text = `$(warning) ${l10n.t('Azure: {0}', where)}`;
         warning = true;
-        if (chained) lines.push(report.verdict.credential ? l10n.t('**ChainedTokenCredential fails** at {0}:', displayName(report.verdict.credential)) : l10n.t('**ChainedTokenCredential fails**:'), '');
+        if (built) lines.push(l10n.t('**{0} raises {1}**:', markdownText(built), markdownText(report.verdict.exceptionType ?? l10n.t('an error'))), '');
+        else if (chained) lines.push(report.verdict.credential ? l10n.t('**ChainedTokenCredential fails** at {0}:', displayName(report.verdict.credential)) : l10n.t('**ChainedTokenCredential fails**:'), '');
         else lines.push(report.verdict.credential ? l10n.t('**DefaultAzureCredential fails** at {0}:', displayName(report.verdict.credential)) : l10n.t('**DefaultAzureCredential fails**:'), '');
         lines.push(markdownText(firstLine(report.verdict.message).slice(0, 300)), '');
       }

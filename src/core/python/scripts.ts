@@ -235,7 +235,8 @@ try:
                 _building = _name
                 _built.append(getattr(_identity, _name)(**_member_kwargs(_name)))
         _building = None
-        _credential = ChainedTokenCredential(*_built)
+        # "lone": the one member is built on its own (no ChainedTokenCredential around it), as the code builds it.
+        _credential = _built[0] if _config.get("lone") and len(_built) == 1 else ChainedTokenCredential(*_built)
     else:
         _credential = DefaultAzureCredential(**_kwargs)
 except Exception as ex:
@@ -247,7 +248,7 @@ except Exception as ex:
 def _member(c):
     name = getattr(c, "_credential_name", None)
     return name if isinstance(name, str) and name else type(c).__name__
-_members = list(getattr(_credential, "credentials", ()))
+_members = [_credential] if _config.get("lone") else list(getattr(_credential, "credentials", ()))
 _send("chain", credentials=[_member(c) for c in _members],
       standIns=[{"credential": _member(c), "message": _redact(getattr(c, "_error", ""))} for c in _members
                 if getattr(c, "_credential_name", None)])
@@ -269,7 +270,7 @@ except Exception as ex:
     sys.exit(0)
 _elapsed = round((time.monotonic() - _started) * 1000)
 _SECRETS.append(_token.token)
-_winner = getattr(_credential, "_successful_credential", None)
+_winner = _credential if _config.get("lone") else getattr(_credential, "_successful_credential", None)
 _send("token", credential=type(_winner).__name__ if _winner is not None else None, identity=_claims(_token.token),
       expiresOn=int(_token.expires_on), elapsedMs=_elapsed)
 `;

@@ -207,7 +207,7 @@ export function attemptedCredentials(message: string): Map<CredentialName, strin
 }
 
 /** Reads a run into the engine's terms. */
-export function interpretPythonRun(python: string, run: PythonRun, chainName: 'DefaultAzureCredential' | 'ChainedTokenCredential' = 'DefaultAzureCredential'): PythonOutcome {
+export function interpretPythonRun(python: string, run: PythonRun, chainName: 'DefaultAzureCredential' | 'ChainedTokenCredential' | 'lone' = 'DefaultAzureCredential'): PythonOutcome {
   const base = {
     python,
     azureIdentityVersion: run.meta?.version ?? run.importError?.version ?? null,
@@ -220,10 +220,13 @@ export function interpretPythonRun(python: string, run: PythonRun, chainName: 'D
   const member = new Map<CredentialName, { ok: boolean; message: string }>();
   const firstSeen: CredentialName[] = [];
   let stopped: { credential: CredentialName; message: string } | undefined;
+  // A credential built on its own: the error it raises is its own, and says whether it was unavailable or failed.
+  const lone = chainName === 'lone' ? chain?.[0] : undefined;
+  if (lone && run.failure && run.failure.exception !== 'CredentialUnavailableError') stopped = { credential: lone, message: run.failure.message };
   let acquiredFrom: CredentialName | undefined;
   for (const log of run.logs) {
     if (!log.logger.startsWith('azure.identity')) continue;
-    const stop = CHAIN_STOPPED.exec(log.message);
+    const stop = lone ? null : CHAIN_STOPPED.exec(log.message);
     if (stop) {
       const credential = credentialFromLogName(stop[1]!);
       if (credential) stopped = { credential, message: stop[2]! };
@@ -245,7 +248,7 @@ export function interpretPythonRun(python: string, run: PythonRun, chainName: 'D
   }
 
   const order = [...(chain ?? []), ...firstSeen.filter((c) => !chain?.includes(c))];
-  const winner = (run.token?.credential ? credentialFromLogName(run.token.credential) : null) ?? acquiredFrom ?? null;
+  const winner = (run.token?.credential ? credentialFromLogName(run.token.credential) : null) ?? acquiredFrom ?? (run.token ? lone : undefined) ?? null;
   // Some members log nothing of their own (BrokerCredential, a stand-in): what they did follows from the chain.
   // A failed chain lists every member it called; before a winner every member was unavailable.
   const listed = run.failure ? attemptedCredentials(run.failure.message) : new Map<CredentialName, string>();
@@ -254,7 +257,8 @@ export function interpretPythonRun(python: string, run: PythonRun, chainName: 'D
   const attempts: PythonAttempt[] = [];
   for (const credential of order) {
     const seen = member.get(credential);
-    if (seen?.ok || (!seen && credential === winner)) attempts.push({ credential, status: 'succeeded', message: '' });
+    if (lone && run.failure) attempts.push({ credential, status: stopped ? 'failed' : 'unavailable', message: run.failure.message });
+    else if (seen?.ok || (!seen && credential === winner)) attempts.push({ credential, status: 'succeeded', message: '' });
     else if (stopped?.credential === credential) attempts.push({ credential, status: 'failed', message: seen?.message || stopped.message });
     else if (seen) attempts.push({ credential, status: 'unavailable', message: seen.message });
     else if (listed.has(credential)) attempts.push({ credential, status: 'unavailable', message: listed.get(credential) ?? '' });
@@ -276,11 +280,13 @@ export function interpretPythonRun(python: string, run: PythonRun, chainName: 'D
   if (run.token) {
     return { ...base, chain, attempts, identity: run.token.identity, elapsedMs: run.token.elapsedMs,
       expiresOn: run.token.expiresOn === null ? null : new Date(run.token.expiresOn * 1000).toISOString(),
-      verdict: { outcome: 'token', credential: winner, message: `${chainName} acquired a token from ${winner ?? l10n.t('an unknown credential')}` } };
+      verdict: { outcome: 'token', credential: winner, message: lone ? `${lone}.get_token succeeded` : `${chainName} acquired a token from ${winner ?? l10n.t('an unknown credential')}` } };
   }
   if (run.failure) {
     return { ...base, chain, attempts, identity: null, expiresOn: null, elapsedMs: run.failure.elapsedMs,
-      verdict: { outcome: 'failure', credential: stopped?.credential ?? null, message: run.failure.message } };
+      verdict: lone
+        ? { outcome: 'failure', credential: lone, message: run.failure.message, exceptionType: run.failure.exception }
+        : { outcome: 'failure', credential: stopped?.credential ?? null, message: run.failure.message } };
   }
   return { ...base, chain, attempts, verdict: null, identity: null, expiresOn: null, elapsedMs: null,
     problem: run.meta ? l10n.t('the verification script stopped before DefaultAzureCredential answered') : l10n.t('the verification script printed nothing') };
@@ -312,6 +318,8 @@ export interface RunDefaultAzureCredentialOptions {
   readonly chainedClientIds?: Readonly<Partial<Record<CredentialName, string>>>;
   /** Members that write `process_timeout` (a version without the keyword raises TypeError building them). */
   readonly chainedWritesProcessTimeout?: readonly CredentialName[];
+  /** The one `chained` member is built on its own: the run calls its get_token, with no ChainedTokenCredential around it. */
+  readonly lone?: boolean;
 }
 
 /** Runs DefaultAzureCredential in the interpreter and reads what it did. Never throws for the library's own errors. */
@@ -327,12 +335,13 @@ export async function runPythonDefaultAzureCredential(options: RunDefaultAzureCr
     ...(options.chainedProcessTimeouts ? { chainedProcessTimeouts: options.chainedProcessTimeouts } : {}),
     ...(options.chainedClientIds ? { chainedClientIds: options.chainedClientIds } : {}),
     ...(options.chainedWritesProcessTimeout ? { chainedWritesProcessTimeout: options.chainedWritesProcessTimeout } : {}),
+    ...(options.chained?.length === 1 && options.lone ? { lone: true } : {}),
   };
   const result = await runProcess(options.python, ['-c', VERIFY_SCRIPT, JSON.stringify(config)], {
     env: options.env, cwd: options.cwd ?? tmpdir(), timeoutMs, signal: options.signal,
   });
   const run = parseVerifyOutput(result.stdout, secretsOf(options.env));
-  const outcome = interpretPythonRun(options.python, run, options.chained ? 'ChainedTokenCredential' : 'DefaultAzureCredential');
+  const outcome = interpretPythonRun(options.python, run, options.chained?.length === 1 && options.lone ? 'lone' : options.chained ? 'ChainedTokenCredential' : 'DefaultAzureCredential');
   // The import error is the answer (its problem text is in the user's language: the run's record decides, not the words).
   if (outcome.verdict || run.importError) return outcome;
   // No answer: say why the process ended (not found, timeout, crash) unless it exited normally after all.
@@ -423,6 +432,10 @@ export function compareWithReport(report: ChainReport, python: PythonOutcome): {
   const p = python.verdict;
   if (e.outcome !== p.outcome || e.credential !== p.credential) {
     differences.push(l10n.t('Verdict: the engine predicts {0}, but {1} {2}.', engineVerdictText(e), lib, pythonVerdictText(p)));
+  }
+  if (e.outcome === 'failure' && p.outcome === 'failure' && e.exceptionType && p.exceptionType && e.exceptionType !== p.exceptionType) {
+    // A credential built on its own: what it raises tells whether the code can tell "not signed in" from an error.
+    differences.push(l10n.t('Error: the engine predicts {0}, but {1} raised {2}.', e.exceptionType, lib, p.exceptionType));
   }
   if (e.outcome === 'constructor-error' && p.outcome === 'constructor-error') {
     if (e.exceptionType && p.exceptionType && e.exceptionType !== p.exceptionType) {

@@ -3,8 +3,9 @@ import type { CredentialCall, ModelledKeywords } from '../../core/code/credentia
 import type { LegacyUsage } from '../../core/code/legacyAuth';
 import type { EngineFacade } from '../../core/engineFacade';
 import type { ChainedMember } from '../../core/chain/chained';
+import type { CredentialName } from '../../core/chain/types';
 
-/** The `DefaultAzureCredential(...)` or `ChainedTokenCredential(...)` call the Credential Chain view models, and where it is. */
+/** The `DefaultAzureCredential(...)`, `ChainedTokenCredential(...)` or lone credential call the Credential Chain view models, and where it is. */
 export type ModelledCall = {
   readonly uri: vscode.Uri;
   /** 0-based line of the call. */
@@ -13,12 +14,9 @@ export type ModelledCall = {
   | { readonly credential: 'DefaultAzureCredential'; readonly keywords: ModelledKeywords }
   /** Its members in the order written: the chain checked instead of DefaultAzureCredential's. */
   | { readonly credential: 'ChainedTokenCredential'; readonly members: readonly ChainedMember[] }
+  /** A credential built on its own (`AzureCliCredential(tenant_id=…)`): checked as the one member, raising its own error. */
+  | { readonly credential: CredentialName; readonly members: readonly [ChainedMember]; readonly lone: true }
 );
-
-/** The calls the chain can model: DefaultAzureCredential's, and a ChainedTokenCredential of explicit credentials. */
-export function isModellable(call: CredentialCall): boolean {
-  return call.credential === 'DefaultAzureCredential' || call.credential === 'ChainedTokenCredential';
-}
 
 const PARSE_DEBOUNCE_MS = 300;
 /** Larger documents are not parsed on every switch (generated or vendored code). */
@@ -26,7 +24,8 @@ const MAX_DOCUMENT_CHARS = 1_000_000;
 
 /**
  * Reads the credential constructions of Python documents (through the engine's Python grammar, loaded on first use)
- * and decides which `DefaultAzureCredential(...)` or `ChainedTokenCredential(...)` the chain models: the first one in the active editor's file, staying
+ * and decides which call the chain models (a `DefaultAzureCredential(...)`, a `ChainedTokenCredential(...)`, or a
+ * credential built on its own when the file has neither): the first one in the active editor's file, staying
  * put while the developer looks at a file without one, or the one chosen with a lens. Tells the controller when that
  * call or its literal keyword arguments change (a switch of file, a save).
  */
@@ -63,6 +62,15 @@ export class CodeCredentials implements vscode.Disposable {
     return this.factsOf(document).then((facts) => facts.calls);
   }
 
+  /**
+   * The constructions the chain can model, in source order: DefaultAzureCredential's, ChainedTokenCredential's of
+   * explicit credentials, and the credentials of a modelled class built on their own (not a chain's members).
+   */
+  async modellableIn(document: vscode.TextDocument): Promise<CredentialCall[]> {
+    const calls = await this.callsIn(document);
+    return calls.length ? (await this.engine()).modellableCalls(calls) : [];
+  }
+
   /** The track-1 authentication of a Python document (from the same parse as its credentials). */
   legacyIn(document: vscode.TextDocument): Promise<LegacyUsage[]> {
     return this.factsOf(document).then((facts) => facts.legacy);
@@ -94,21 +102,26 @@ export class CodeCredentials implements vscode.Disposable {
   }
 
   private async adopt(document: vscode.TextDocument, line?: number): Promise<void> {
-    const calls = (await this.callsIn(document)).filter(isModellable);
+    const calls = await this.modellableIn(document);
     const sameFile = this.modelled?.uri.toString() === document.uri.toString();
-    const call = line !== undefined ? calls.find((c) => c.range.startLine === line) : calls[0];
+    const engine = await this.engine();
+    // A file's DefaultAzureCredential or ChainedTokenCredential first: a credential built on its own is often a side
+    // one (a client's credential=), modelled when it is the file's only one or when a lens picks it.
+    const call = line !== undefined ? calls.find((c) => c.range.startLine === line) : calls.find((c) => !engine.isLoneCall(c)) ?? calls[0];
     // A file without a credential call keeps the call modelled before, unless that call was in this file and is gone.
     if (!call && !sameFile) return;
-    const engine = await this.engine();
     let next: ModelledCall | undefined;
+    const lone = call && engine.isLoneCall(call) ? engine.loneMember(call) : undefined;
     if (call?.credential === 'ChainedTokenCredential') next = { uri: document.uri, line: call.range.startLine, credential: call.credential, members: engine.chainedMembers(call) };
-    else if (call) next = { uri: document.uri, line: call.range.startLine, credential: 'DefaultAzureCredential', keywords: engine.modelledKeywords(call) };
+    else if (lone?.kind === 'credential') next = { uri: document.uri, line: call!.range.startLine, credential: lone.credential, members: [lone], lone: true };
+    else if (call?.credential === 'DefaultAzureCredential') next = { uri: document.uri, line: call.range.startLine, credential: 'DefaultAzureCredential', keywords: engine.modelledKeywords(call) };
     const key = (m: ModelledCall | undefined) => JSON.stringify(m && { ...m, uri: m.uri.toString() });
     if (key(next) === key(this.modelled)) return;
     this.modelled = next;
     const where = next ? `${vscode.workspace.asRelativePath(next.uri)}:${next.line + 1}` : 'no call';
-    const what = next?.credential === 'ChainedTokenCredential' ? `ChainedTokenCredential(${engine.chainedMemberTexts(next.members).join(', ')})`
-      : next ? engine.credentialLensDetail(next.keywords) : '';
+    const what = next && 'lone' in next ? engine.chainedMemberTexts(next.members).join('')
+      : next?.credential === 'ChainedTokenCredential' ? `ChainedTokenCredential(${engine.chainedMemberTexts(next.members).join(', ')})`
+      : next?.credential === 'DefaultAzureCredential' ? engine.credentialLensDetail(next.keywords) : '';
     this.log.info(`The chain models ${next ? `${what} at ${where}` : 'the settings only (the call is gone)'}`);
     this.changed.fire(`the modelled ${next?.credential ?? 'credential'} call changed (${where})`);
   }

@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import type { EngineFacade } from '../../core/engineFacade';
 import type { ChainController } from '../chainController';
 import { Commands } from '../ids';
-import { isModellable, type CodeCredentials } from './codeCredentials';
+import type { CodeCredentials } from './codeCredentials';
 
 /**
- * A line above each `DefaultAzureCredential(...)` and `ChainedTokenCredential(...)` in a Python file: on the call the
+ * A line above each `DefaultAzureCredential(...)`, `ChainedTokenCredential(...)` and credential built on its own
+ * (`AzureCliCredential(tenant_id=…)`, not a chain's member) in a Python file: on the call the
  * Credential Chain models, who the code signs in as through which source (or why it fails), which opens the chain; on
  * any other, "Model This Call".
  * Redrawn when the chain's answer or the modelled call changes.
@@ -23,7 +24,7 @@ export class CredentialLensProvider implements vscode.CodeLensProvider, vscode.D
   }
 
   async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
-    const calls = (await this.code.callsIn(document)).filter(isModellable);
+    const calls = await this.code.modellableIn(document);
     if (calls.length === 0 || token.isCancellationRequested) return [];
     const engine = await this.engine();
     const modelled = this.code.current();
@@ -31,7 +32,9 @@ export class CredentialLensProvider implements vscode.CodeLensProvider, vscode.D
       const range = new vscode.Range(call.range.startLine, call.range.startColumn, call.range.startLine, call.range.startColumn);
       const isModelled = modelled?.uri.toString() === document.uri.toString() && modelled.line === call.range.startLine;
       if (isModelled) {
-        const detail = modelled.credential === 'ChainedTokenCredential' ? chainedDetail(engine.chainedMemberTexts(modelled.members)) : engine.credentialLensDetail(modelled.keywords);
+        const detail = 'lone' in modelled ? engine.chainedMemberTexts(modelled.members).join('')
+          : modelled.credential === 'ChainedTokenCredential' ? chainedDetail(engine.chainedMemberTexts(modelled.members))
+          : engine.credentialLensDetail(modelled.keywords);
         return new vscode.CodeLens(range, {
           title: engine.credentialLens(this.controller.current),
           command: Commands.showChain,
@@ -39,11 +42,13 @@ export class CredentialLensProvider implements vscode.CodeLensProvider, vscode.D
         });
       }
       return new vscode.CodeLens(range, {
-        title: vscode.l10n.t('Model This Call in the Credential Chain'),
+        title: engine.isLoneCall(call) ? vscode.l10n.t('Check This Credential in the Credential Chain') : vscode.l10n.t('Model This Call in the Credential Chain'),
         command: Commands.modelCredentialCall,
         arguments: [document.uri, call.range.startLine],
         tooltip: call.credential === 'ChainedTokenCredential'
           ? vscode.l10n.t('Check the chain as this ChainedTokenCredential builds it: {0}', chainedDetail(engine.chainedMemberTexts(engine.chainedMembers(call))))
+          : engine.isLoneCall(call)
+          ? vscode.l10n.t('Check this credential as the code builds it, on its own: {0}', engine.chainedMemberTexts([engine.loneMember(call)]).join(''))
           : vscode.l10n.t('Check the chain with this call\'s keyword arguments: {0}', engine.credentialLensDetail(engine.modelledKeywords(call))),
       });
     });

@@ -72,7 +72,12 @@ async function verify(ctx: CommandContext): Promise<void> {
     for (const d of result.differences) log.warn(`  difference: ${d}`);
     const chained = ready.check.chained;
     let agrees: string;
-    if (chained) {
+    if (chained?.lone) {
+      const built = (chained.members[0] ?? '').replace(/\(.*$/s, '');
+      agrees = result.verdict.outcome === 'token'
+        ? vscode.l10n.t('Python agrees: the {0} at {1} gets its token (azure-identity {2}).', built, chained.where, result.azureIdentityVersion)
+        : vscode.l10n.t('Python agrees: the {0} at {1} raises {2} (azure-identity {3}).', built, chained.where, result.verdict.exceptionType ?? vscode.l10n.t('an error'), result.azureIdentityVersion);
+    } else if (chained) {
       agrees = result.verdict.outcome === 'token' && result.verdict.credential
         ? vscode.l10n.t('Python agrees: the ChainedTokenCredential at {0} gets its token from {1} (azure-identity {2}).', chained.where, displayName(result.verdict.credential), result.azureIdentityVersion)
         : vscode.l10n.t('Python agrees: the ChainedTokenCredential at {0} fails (azure-identity {1}).', chained.where, result.azureIdentityVersion);
