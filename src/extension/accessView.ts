@@ -101,3 +101,26 @@ export class AccessTreeProvider implements vscode.TreeDataProvider<AccessRowMode
     this.changed.dispose();
   }
 }
+
+/** A view's progress bar while its model says a load runs: one withProgress from the first busy model to the next idle one. */
+export class ViewProgress implements vscode.Disposable {
+  private end: (() => void) | undefined;
+
+  constructor(private readonly viewId: string) {}
+
+  show(busy: boolean): void {
+    if (busy && !this.end) {
+      let end!: () => void;
+      const done = new Promise<void>((resolve) => { end = resolve; });
+      this.end = end;
+      void vscode.window.withProgress({ location: { viewId: this.viewId } }, () => done);
+    } else if (!busy && this.end) {
+      this.end();
+      this.end = undefined;
+    }
+  }
+
+  dispose(): void {
+    this.show(false);
+  }
+}

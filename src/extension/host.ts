@@ -7,7 +7,7 @@ import { namedApplication } from '../core/presentation/principalNames';
 import { pythonFactsOf } from '../core/presentation/snapshot';
 import { viewDescription } from '../core/presentation/snapshotView';
 import { AccessController } from './accessController';
-import { AccessTreeProvider, type AccessRow } from './accessView';
+import { AccessTreeProvider, ViewProgress, type AccessRow } from './accessView';
 import { AllowedHosts } from './allowedHosts';
 import { ChainController } from './chainController';
 import { ChainTreeProvider, type ChainRow } from './chainView';
@@ -29,7 +29,7 @@ import { registerPythonCommands } from './commands/pythonCommands';
 import { registerSignInCommands } from './commands/signInCommands';
 import { registerStatusCommands } from './commands/statusCommands';
 import { FolderScopeTracker } from './folderScope';
-import { ContextKeys } from './ids';
+import { ACCESS_VIEW_ID, ContextKeys } from './ids';
 import { createLog } from './log';
 import { PythonEnvironment } from './pythonEnvironment';
 import { readSettings } from './settings';
@@ -80,6 +80,7 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
   const chain = new ChainTreeProvider();
   const access = new AccessTreeProvider();
   const status = new StatusBarIndicator();
+  const accessProgress = new ViewProgress(ACCESS_VIEW_ID);
   const lasting: vscode.Disposable[] = [];
   let accessHasReport = false;
   let azureIdentityMissing = false;
@@ -92,7 +93,7 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
   const clients = new CodeClients(commands);
   const workspaceProblems = new WorkspaceProblems(commands, clients);
   context.subscriptions.push(
-    clients, log, python, folders, allowedHosts, code, controller, accessController, chain, access, status,
+    clients, log, python, folders, allowedHosts, code, controller, accessController, chain, access, status, accessProgress,
     controller.onDidChange((snapshot) => {
       chain.update(snapshot);
       status.update(snapshot);
@@ -109,6 +110,7 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
         if (accessController.current !== snapshot) return;
         const model = loaded.accessView(snapshot);
         access.update(model);
+        accessProgress.show(model.busy);
         accessView.message = model.message;
         accessView.description = model.description;
       }).catch((error: unknown) => log.error(`The Access view could not be drawn: ${error instanceof Error ? error.message : String(error)}`));

@@ -145,16 +145,24 @@ suite.test('alice: her groups, each assignment with how it applies, and what the
   await vscode.waitForNotification(/Copied the az commands that list the role assignments and groups of alice@contososandbox\.onmicrosoft\.com/);
 });
 
-suite.test('Azure throttles: the view says it waits, then shows the answer', async () => {
+suite.test('Azure throttles: the view says it waits, then shows the answer; the rows stay where they were meanwhile', async () => {
   const { vscode } = suite;
+  const before = (await vscode.treeRows(ACCESS)).map((r) => [r.label, r.description]);
   sandbox.control.injectFault({ route: 'arm.roleAssignments.list', status: 429, retryAfter: 3, times: 1 });
   await vscode.runCommand('Azure Dev Auth: Refresh Access');
   const pane = await vscode.openView(ACCESS);
   const message = pane.locator('.tree-explorer-viewlet-tree-view > .message');
   await vscode.page.waitForFunction((el) => /Azure is throttling requests; waiting 3 s/.test(el?.textContent ?? ''), await message.elementHandle(), { timeout: 20_000 });
+  // While the refresh waits: the title says so and the view's progress bar runs; no row was put above the others.
+  assert.equal(await vscode.viewDescription(ACCESS), 'Refreshing…');
+  assert.equal(await pane.locator('.monaco-progress-container.active').count(), 1, 'the view shows its progress bar');
+  assert.deepEqual((await vscode.treeRows(ACCESS)).map((r) => [r.label, r.description]), before);
   await vscode.page.waitForFunction((el) => (el?.textContent ?? '').trim() === '', await message.elementHandle(), { timeout: 30_000 });
   const rows = await vscode.treeRows(ACCESS);
   assert.equal(rows[0]!.label, 'Alice Developer');
+  assert.equal(await vscode.viewDescription(ACCESS), '');
+  await pane.locator('.monaco-progress-container.active').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
+  assert.equal(await pane.locator('.monaco-progress-container.active').count(), 0, 'the progress bar is gone');
 });
 
 suite.test('Remove Role Assignment: a modal names role, principal and scope; the view then shows the change', async () => {

@@ -353,7 +353,18 @@ export class VSCodeSession {
     const pane = await this.openView(viewName);
     const row = pane.locator(`[role=tree][aria-label="${viewName}"] [role=treeitem]`)
       .filter({ has: this.page.locator('.label-name', { hasText: exactText(label) }) }).first();
-    await row.click({ button: 'right' });
+    // The menu belongs to the row under the pointer when the click lands, which VS Code focuses. A tree that redraws
+    // between finding the row and the click (a refresh that changes a row) can put another row there: close that
+    // menu and right-click again, as a person who saw the wrong row highlighted would.
+    for (let attempt = 1; ; attempt++) {
+      await row.click({ button: 'right' });
+      const focused = pane.locator(`[role=tree][aria-label="${viewName}"] [role=treeitem].focused .label-name`).first();
+      const name = (await focused.innerText({ timeout: 2_000 }).catch(() => '')).replace(/\u00a0/g, ' ').trim();
+      if (name === label) break;
+      if (attempt === 3) throw new Error(`The right-click on "${label}" in ${viewName} opened the menu of "${name}".`);
+      await this.page.keyboard.press('Escape');
+      await this.page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    }
     const item = this.page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
     // A menu ignores clicks in its first moments (so the opening right-click cannot pick an entry): hover, then click.
     await item.hover();

@@ -14,40 +14,42 @@ export interface AccessViewModel {
   readonly rows: readonly AccessRowModel[];
   /** The TreeView message: Azure's throttling while a load waits. */
   readonly message: string | undefined;
-  /** Next to the title: the workspace folder, when there is more than one. */
+  /** Next to the title: the workspace folder, when there is more than one, and "Refreshing…" while a refresh runs. */
   readonly description: string | undefined;
+  /** A load runs: the view shows its progress bar. */
+  readonly busy: boolean;
 }
 
 export function accessViewModel(snapshot: AccessSnapshot, now = Date.now()): AccessViewModel {
   const description = viewDescription(snapshot.scope);
   switch (snapshot.phase) {
     case 'idle':
-      return { rows: [], message: undefined, description };
+      return { rows: [], message: undefined, description, busy: false };
     case 'no-source':
-      return { rows: noSourceRows(snapshot), message: undefined, description };
+      return { rows: noSourceRows(snapshot), message: undefined, description, busy: false };
     case 'loading': {
       const { subject, previous } = snapshot;
-      const status: AccessRowModel = previous
-        ? {
-          id: 'status|loading', kind: 'status', label: l10n.t('Refreshing…'), description: `${subject.who} · ${displayName(subject.source)}`,
-          icon: 'loading~spin', tooltip: l10n.t('Loading the access of {0} again; the rows below are from {1}.', markdownText(subject.who), formatClock(previous.loadedAt)),
-          flags: [], children: [],
-        }
-        : {
-          id: 'status|loading', kind: 'status', label: l10n.t('Loading the access of {0}…', subject.who), description: displayName(subject.source),
-          icon: 'loading~spin', tooltip: l10n.t('Asking Azure Resource Manager and Microsoft Graph what {0} may do, with a token from {1}.', markdownText(subject.who), markdownText(displayName(subject.source))),
-          flags: [], children: [],
+      // A refresh keeps the rows exactly where they are: a row put above them would move every row under the
+      // pointer, and a click or right-click meant for one row would land on its neighbour. The view's progress bar
+      // and its title say that a refresh runs.
+      if (previous) {
+        const refreshing = l10n.t('Refreshing…');
+        return {
+          rows: accessRows(previous.report, previous.cloud, now), message: snapshot.throttled,
+          description: description ? l10n.t('{0} · {1}', description, refreshing) : refreshing, busy: true,
         };
-      return {
-        rows: [status, ...(previous ? accessRows(previous.report, previous.cloud, now) : [])],
-        message: snapshot.throttled,
-        description,
+      }
+      const status: AccessRowModel = {
+        id: 'status|loading', kind: 'status', label: l10n.t('Loading the access of {0}…', subject.who), description: displayName(subject.source),
+        icon: 'loading~spin', tooltip: l10n.t('Asking Azure Resource Manager and Microsoft Graph what {0} may do, with a token from {1}.', markdownText(subject.who), markdownText(displayName(subject.source))),
+        flags: [], children: [],
       };
+      return { rows: [status], message: snapshot.throttled, description, busy: true };
     }
     case 'ready':
-      return { rows: accessRows(snapshot.access.report, snapshot.access.cloud, now), message: undefined, description };
+      return { rows: accessRows(snapshot.access.report, snapshot.access.cloud, now), message: undefined, description, busy: false };
     case 'failed':
-      return { rows: failedRows(snapshot, now), message: undefined, description };
+      return { rows: failedRows(snapshot, now), message: undefined, description, busy: false };
     default:
       return assertNever(snapshot);
   }
