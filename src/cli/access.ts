@@ -210,6 +210,9 @@ function nodeLines(node: ScopeNode, depth: number, filter: string | undefined, o
   for (const child of node.children) nodeLines(child, relevant ? depth + 1 : depth, filter, out);
 }
 
+/** Fix commands broken between words with bash line continuations for the terminal's width, by the insight they fix. */
+const fixCommands = new WeakMap<object, string>();
+
 export function formatRoles(report: AccessReport, scope: string | undefined): string {
   const out: string[] = [formatWhoami(report).trimEnd(), ''];
   const g = report.groups;
@@ -234,7 +237,13 @@ export function formatRoles(report: AccessReport, scope: string | undefined): st
   if (report.insights.length) {
     out.push('', l10n.t('Insights'));
     for (const i of report.insights) {
-      out.push(`  • ${i.title}${i.suggestion ? ` → ${i.suggestion}` : ''}`, `    ${i.detail}`);
+      // A fix that is a command is pasted: on lines of its own (see fixCommands), never after the title where it is cut.
+      const command = i.suggestion?.startsWith('az ') ? fixCommands.get(i) ?? i.suggestion : undefined;
+      out.push(`  • ${i.title}${i.suggestion && !command ? ` → ${i.suggestion}` : ''}`, `    ${i.detail}`);
+      if (command) {
+        out.push(`    ${l10n.t('Fix (bash):')}`);
+        for (const line of command.split('\n')) out.push(`      ${line}`);
+      }
       if (i.adminRequest) {
         out.push(`    ${i.adminRequest.includes('MY_PUBLIC_IP')
           ? l10n.t("Administrator request (bash; replace {0} with this machine's public address):", 'MY_PUBLIC_IP')
@@ -315,13 +324,24 @@ export async function runAccess(command: 'whoami' | 'roles', args: readonly stri
     const verbatim = new Set<string>();
     const shown = {
       ...elided,
-      insights: elided.insights.map((insight, n) => {
-        const request = outcome.report.insights[n]?.adminRequest;
-        if (!request) return insight;
-        // Each command broken between its words with bash line continuations: pasted, it is the same command.
-        const lines = request.split('\n').flatMap((line) => wrapBashCommand(inert(line), columns - 6));
-        for (const line of lines) verbatim.add(`      ${line}`);
-        return { ...insight, adminRequest: lines.join('\n') };
+      insights: elided.insights.map((cut, n) => {
+        const original = outcome.report.insights[n];
+        let insight = cut;
+        // A fix that is a command, and an administrator request: pasted, so never elided nor wrapped; each command
+        // broken between its words with bash line continuations (pasted, it is the same command).
+        const fix = original?.suggestion?.startsWith('az ') ? wrapBashCommand(inert(original.suggestion), columns - 6) : undefined;
+        if (fix) insight = { ...insight, suggestion: inert(original!.suggestion!) };
+        const request = original?.adminRequest;
+        if (request) {
+          const lines = request.split('\n').flatMap((line) => wrapBashCommand(inert(line), columns - 6));
+          for (const line of lines) verbatim.add(`      ${line}`);
+          insight = { ...insight, adminRequest: lines.join('\n') };
+        }
+        if (fix) {
+          for (const line of fix) verbatim.add(`      ${line}`);
+          fixCommands.set(insight, fix.join('\n'));
+        }
+        return insight;
       }),
     };
     process.stdout.write(access.json ? `${JSON.stringify(withCode(outcome.report), null, 2)}\n` : fitToWidth(`${header}${command === 'whoami' ? formatWhoami(shown) : formatRoles(shown, access.scope)}`, columns, (line) => verbatim.has(line) || line.startsWith('  az ')));

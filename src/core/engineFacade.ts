@@ -153,7 +153,7 @@ export interface CodeEngineAdapter {
    */
   clientAccess(call: ClientCall, access: { readonly report: AccessReport; readonly cloud: CloudEndpoints } | undefined, env: Readonly<Record<string, string | undefined>>): ClientAccess;
   /** The hover's Markdown; its one link runs `command`. */
-  clientHover(access: ClientAccess, command: string): string;
+  clientHover(access: ClientAccess, command: string, copyCosmosCommand?: string): string;
   /** The Problems panel's message for a client the identity cannot fully use, and how bad it is; undefined when it can. */
   clientDiagnostic(access: ClientAccess): { readonly message: string; readonly unreachable: boolean } | undefined;
   /** The sources a call excludes with a literal keyword while the chain finds no token: what to check again without them. */
@@ -264,7 +264,7 @@ export function createEngineFacade(): EngineFacade {
     explainAzureError: (match, context) => explainAzureError(match, context),
     clientCalls: (text) => findClientCalls(text),
     clientAccess: (call, access, env) => clientAccess(call, { access, env, definitions: access && definitionsFor(access.report, access.cloud) }),
-    clientHover: (access, command) => clientHoverMarkdown(access, command),
+    clientHover: (access, command, copyCosmosCommand) => clientHoverMarkdown(access, command, copyCosmosCommand),
     clientDiagnostic: (access) => {
       const message = clientDiagnosticMessage(access);
       return message === undefined ? undefined : { message, unreachable: clientUnreachable(access) };

@@ -2,8 +2,8 @@
 // in RBAC or access-policy mode, Service Bus namespaces, anything seeded) and Microsoft.Authorization role
 // definitions and role assignments (with ABAC conditions), with RBAC evaluated from the caller's own assignments,
 // management-group inheritance, api-version checks and nextLink paging. Deny assignments, effective permissions,
-// PIM schedule instances and management groups are in armAccess.ts. Shapes follow
-// test/fixtures/realdata/arm-authorization and arm-resources.
+// PIM schedule instances and management groups are in armAccess.ts; Cosmos DB SQL role definitions and assignments
+// in armCosmos.ts. Shapes follow test/fixtures/realdata/arm-authorization and arm-resources.
 import { randomUUID } from 'node:crypto';
 import { HttpError, isGuid, isRecord, parseJson, sendEmpty, sendJson, type RequestContext, type Route } from './http';
 import type { SandboxRuntime } from './runtime';
@@ -14,6 +14,7 @@ import {
   roleDefinitionId, type ArmRuntime,
 } from './armCommon';
 import { armAccessRoutes } from './armAccess';
+import { armCosmosRoutes } from './armCosmos';
 
 export { armError } from './armCommon';
 
@@ -693,6 +694,7 @@ export function armRoutes(): Route<ArmRuntime>[] {
   return [
     ...authorization,
     ...armAccessRoutes(),
+    ...armCosmosRoutes(),
     { name: 'arm.subscriptions.list', method: 'GET', pattern: /^\/subscriptions$/i, handle: listSubscriptions },
     { name: 'arm.subscriptions.get', method: 'GET', pattern: new RegExp(`^${SUB}$`, 'i'), handle: getSubscription },
     { name: 'arm.tenants.list', method: 'GET', pattern: /^\/tenants$/i, handle: listTenants },

@@ -22,7 +22,8 @@ export const API_VERSIONS = {
   serviceBus: ['2017-04-01', '2021-06-01-preview', '2021-11-01', '2022-01-01-preview', '2022-10-01-preview', '2024-01-01'],
   eventHubs: ['2017-04-01', '2021-11-01', '2022-01-01-preview', '2022-10-01-preview', '2024-01-01'],
   appConfiguration: ['2019-10-01', '2020-06-01', '2022-05-01', '2023-03-01', '2024-05-01'],
-  cosmosDb: ['2021-04-15', '2022-05-15', '2023-04-15', '2023-11-15', '2024-05-15', '2024-08-15'],
+  // 2022-08-15-preview: what Debian's az 2.45 (azure-mgmt-cosmosdb 9.0.0b2) sends for `az cosmosdb sql role …`.
+  cosmosDb: ['2021-04-15', '2022-05-15', '2022-08-15-preview', '2023-04-15', '2023-11-15', '2024-05-15', '2024-08-15'],
   denyAssignments: ['2018-07-01-preview', '2019-03-01-preview', '2022-04-01', '2022-05-01-preview'],
   permissions: ['2015-07-01', '2017-05-01', '2018-01-01-preview', '2022-04-01', '2022-05-01-preview'],
   // PIM schedule APIs (API_FACTS.md: stable 2020-10-01, newer previews).

@@ -2,6 +2,7 @@
 // API is refused with a readable message instead of corrupting the running sandbox.
 import { z } from 'zod';
 import defaultSeedJson from './seed.json';
+import { COSMOS_ACCOUNT_TYPE, COSMOS_RELATIVE_SCOPE, COSMOS_SQL_BUILT_IN_ROLES, findCosmosSqlRole } from './cosmosRoles';
 
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 const key = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case key');
@@ -25,6 +26,19 @@ const networkSeed = z.object({
 
 /** Key vault access-policy permission names as ARM writes them (get, list, wrapKey ...). */
 const vaultPermission = z.string().regex(/^[A-Za-z]+$/, 'a key vault permission such as get, list or wrapKey');
+
+/** One Cosmos DB SQL role assignment of an account: a built-in role, a scope inside the account and a principal. */
+const cosmosSqlRoleAssignment = z.object({
+  name: guid,
+  /** A built-in Cosmos DB SQL role by role name or GUID. */
+  role: z.string().refine((role) => findCosmosSqlRole(role) !== undefined, {
+    message: `a built-in Cosmos DB SQL role: ${COSMOS_SQL_BUILT_IN_ROLES.map((r) => `'${r.roleName}' (${r.name})`).join(' or ')}`,
+  }),
+  /** Relative to the account: `/` (the whole account), `/dbs/{database}` or `/dbs/{database}/colls/{container}`. */
+  scope: z.string().regex(COSMOS_RELATIVE_SCOPE, "a scope inside the account: '/', '/dbs/{database}' or '/dbs/{database}/colls/{container}'"),
+  /** Key of a user, group, service principal or managed identity. */
+  principal: key,
+});
 
 const permission = z.object({
   actions: z.array(z.string()),
@@ -151,6 +165,15 @@ export const sandboxSeedSchema = z.object({
         disableLocalAuth: z.boolean().optional(),
         /** Storage accounts and key vaults: who may reach the data plane over the network. */
         network: networkSeed.optional(),
+        /**
+         * Cosmos DB accounts only: data-plane role assignments, which Cosmos keeps under the account
+         * (`…/databaseAccounts/{name}/sqlRoleAssignments`) instead of in Azure RBAC.
+         */
+        sqlRoleAssignments: z.array(cosmosSqlRoleAssignment).optional(),
+      }).superRefine((resource, ctx) => {
+        if (resource.sqlRoleAssignments !== undefined && resource.type.toLowerCase() !== COSMOS_ACCOUNT_TYPE.toLowerCase()) {
+          ctx.addIssue({ code: 'custom', path: ['sqlRoleAssignments'], message: `only Cosmos DB accounts (${COSMOS_ACCOUNT_TYPE}) have SQL role assignments, not ${resource.type}` });
+        }
       })).default([]),
     })).default([]),
   })),
@@ -250,6 +273,15 @@ export function parseSeed(input: unknown): ParsedSeed {
   for (const resource of seed.subscriptions.flatMap((s) => s.resourceGroups.flatMap((g) => g.resources))) {
     for (const policy of resource.accessPolicies ?? []) {
       if (!keys.has(policy.principal)) throw new Error(`invalid sandbox seed: access policy of '${resource.name}' names unknown principal '${policy.principal}'`);
+    }
+    // The assignment's name is its id under the account: two with one name would be one resource.
+    const names = new Set<string>();
+    for (const assignment of resource.sqlRoleAssignments ?? []) {
+      if (!keys.has(assignment.principal)) {
+        throw new Error(`invalid sandbox seed: SQL role assignment ${assignment.name} of '${resource.name}' names unknown principal '${assignment.principal}'`);
+      }
+      if (names.has(assignment.name.toLowerCase())) throw new Error(`invalid sandbox seed: '${resource.name}' has two SQL role assignments named ${assignment.name}`);
+      names.add(assignment.name.toLowerCase());
     }
   }
   const groupNames = new Set<string>();

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ParsedSeed } from './seed';
 import { builtInRoleDefinitions, type RoleDefinition, type RolePermission } from './roles';
+import { findCosmosSqlRole } from './cosmosRoles';
 
 export interface UserObject {
   kind: 'user';
@@ -152,6 +153,19 @@ export interface RoleAssignmentRecord {
   updatedBy: string | null;
 }
 
+/** A Cosmos DB SQL (data-plane) role assignment, kept under its account rather than in Azure RBAC. */
+export interface CosmosSqlRoleAssignmentRecord {
+  /** The account's resource id, as the resource tree spells it. */
+  accountId: string;
+  /** The assignment's GUID (its name under the account). */
+  name: string;
+  /** GUID of the account's SQL role definition. */
+  roleDefinitionName: string;
+  /** Full scope: the account id, or the account id followed by `/dbs/{database}[/colls/{container}]`. */
+  scope: string;
+  principalId: string;
+}
+
 /** ARM's scope comparison is case-insensitive; trailing slashes carry no meaning. */
 export function normalizeScope(scope: string): string {
   const trimmed = scope.replace(/\/+$/, '');
@@ -207,6 +221,7 @@ export class TenantState {
   roleAssignments: RoleAssignmentRecord[] = [];
   denyAssignments: DenyAssignmentRecord[] = [];
   roleEligibilities: RoleEligibilityRecord[] = [];
+  cosmosSqlRoleAssignments: CosmosSqlRoleAssignmentRecord[] = [];
   /** Lower-case subscription id -> lower-case name of the management group it sits in. */
   private readonly subscriptionParent = new Map<string, string>();
   /** Caches that depend on group membership; dropped by `membershipChanged`. */
@@ -251,7 +266,7 @@ export class TenantState {
           const rgId = `${subId}/resourceGroups/${rg.name}`;
           return {
             id: rgId, name: rg.name, location: rg.location,
-            resources: rg.resources.map(({ accessPolicies, ...r }) => ({
+            resources: rg.resources.map(({ accessPolicies, sqlRoleAssignments: _sqlRoleAssignments, ...r }) => ({
               id: `${rgId}/providers/${r.type}/${r.name}`, ...r,
               ...(accessPolicies ? {
                 accessPolicies: accessPolicies.map((policy) => ({ objectId: objectIdOf(policy.principal), permissions: policy.permissions })),
@@ -260,6 +275,19 @@ export class TenantState {
           };
         }),
       });
+    }
+    for (const s of seed.subscriptions) {
+      for (const rg of s.resourceGroups) {
+        for (const r of rg.resources) {
+          const accountId = `/subscriptions/${s.id}/resourceGroups/${rg.name}/providers/${r.type}/${r.name}`;
+          for (const a of r.sqlRoleAssignments ?? []) {
+            this.cosmosSqlRoleAssignments.push({
+              accountId, name: a.name.toLowerCase(), roleDefinitionName: findCosmosSqlRole(a.role)!.name,
+              scope: a.scope === '/' ? accountId : `${accountId}${a.scope}`, principalId: objectIdOf(a.principal),
+            });
+          }
+        }
+      }
     }
     const root = this.tenantId.toLowerCase();
     this.managementGroups.set(root, { name: this.tenantId, displayName: 'Tenant Root Group', parent: undefined, id: managementGroupId(this.tenantId) });

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { KNOWN_CLOUDS } from '../../src/core/access/clouds';
-import { buildAccessReport, roleInfo, type RawRoleAssignment, type RawRoleDefinition } from '../../src/core/access/model';
+import { buildAccessReport, roleInfo, type RawResource, type RawRoleAssignment, type RawRoleDefinition } from '../../src/core/access/model';
+import type { RawCosmosRoles } from '../../src/core/access/cosmosRoles';
 import { permissionsOf } from '../../src/core/access/permissions';
 import type { AccessIdentity, AccessReport, RoleInfo } from '../../src/core/access/types';
 import { clientAccess, clientDiagnosticMessage, clientHoverMarkdown, clientLimited, clientUnreachable, type ClientAccess } from '../../src/core/code/clientAccess';
@@ -182,4 +183,74 @@ test('hostile identity and resource names never become markup; the one link runs
     const printable = (s: string) => s.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ');
     if (who.trim()) assert.ok(text.replace(/\s+/g, ' ').includes(printable(who).replace(/\s+/g, ' ').trim()), `${who} in ${text}`);
   }), { numRuns: 400 });
+});
+
+describe('Cosmos DB: the account\'s own role assignments answer, not Azure roles', () => {
+  const GROUP = 'gggggggg-0000-0000-0000-000000000001';
+  const definitions = [
+    { id: `${COSMOS}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000001`, roleName: 'Cosmos DB Built-in Data Reader', notDataActions: [],
+      dataActions: ['Microsoft.DocumentDB/databaseAccounts/readMetadata', 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/executeQuery', 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/readChangeFeed', 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/read'] },
+    { id: `${COSMOS}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002`, roleName: 'Cosmos DB Built-in Data Contributor', notDataActions: [],
+      dataActions: ['Microsoft.DocumentDB/databaseAccounts/readMetadata', 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/*', 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/*'] },
+  ];
+  const sqlAssignment = (id: string, role: '1' | '2', scope: string, principalId: string) => ({ id: `${COSMOS}/sqlRoleAssignments/${id}`, roleDefinitionId: `${COSMOS}/sqlRoleDefinitions/00000000-0000-0000-0000-00000000000${role}`, scope, principalId });
+  const cosmosReport = (cosmos: RawCosmosRoles, assignments: RawRoleAssignment[] = [assignment('2', RG, 'Contributor')]): AccessReport => buildAccessReport({
+    cloud: KNOWN_CLOUDS.AzureCloud, identity: ALICE, groups: [{ id: GROUP, displayName: 'sg-dev-team', path: ['sg-dev-team'] }], groupsProblem: null,
+    subscriptions: [{
+      subscriptionId: SUB, displayName: 'Dev', tenantId: 't', assignments, definitions: builtins, deny: [], problems: [],
+      resources: [{ id: COSMOS, name: 'cosmos-app', type: 'Microsoft.DocumentDB/databaseAccounts', cosmos } satisfies RawResource],
+    }],
+    references: [{ service: 'cosmosDb', name: 'cosmos-app', host: 'cosmos-app.documents.azure.com' }], problems: [], requests: 0, tokenIssuedAt: null, now: Date.now(),
+  });
+  const cosmosCall = call({ kind: 'literal', value: 'https://cosmos-app.documents.azure.com:443/' }, { client: 'CosmosClient', service: 'cosmosDb' });
+  const FIX = `az cosmosdb sql role assignment create --account-name cosmos-app --resource-group rg-app --scope / --principal-id ${ALICE.objectId} --role-definition-id 00000000-0000-0000-0000-000000000002`;
+
+  test('the reader role through a group at the account, the contributor role on one database: read yes, write in some databases — add the contributor role', () => {
+    const r = cosmosReport({ ok: true, definitions, assignments: [sqlAssignment('a1', '1', COSMOS, GROUP), sqlAssignment('a2', '2', `${COSMOS}/dbs/appdb`, ALICE.objectId)] });
+    const access = clientAccess(cosmosCall, ctx(r));
+    assert.equal(access.kind, 'answered');
+    if (access.kind !== 'answered') return;
+    assert.equal(access.read.verdict, 'yes');
+    assert.equal(access.write?.verdict, 'depends');
+    assert.equal(access.read.sentence, 'Reading items: yes, in every database (Cosmos DB Built-in Data Reader on the whole account through sg-dev-team).');
+    assert.equal(access.write?.sentence, 'Writing items: only where an assignment reaches (Cosmos DB Built-in Data Contributor on /dbs/appdb).');
+    assert.equal(access.suggestion, null, 'the role wizard assigns Azure roles only');
+    assert.deepEqual(access.command, { roleName: 'Cosmos DB Built-in Data Contributor', command: FIX });
+    assert.equal(clientDiagnosticMessage(access), 'Alice cannot do everything this client offers on Cosmos DB account cosmos-app: read yes, write in some databases — add Cosmos DB Built-in Data Contributor.');
+    const html = markdown.render(clientHoverMarkdown(access, 'azureDevAuth.assignRoleForClient', 'azureDevAuth.copyCosmosRoleCommand'));
+    assert.ok(html.includes(`<code class="language-bash">${FIX}\n</code>`), html);
+    // One link, Copy Command, naming the account alone; no Assign Role… (the wizard assigns Azure roles only).
+    const links = [...html.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)].map((m) => [m[1]!, m[2]!]);
+    assert.deepEqual(links, [[`command:azureDevAuth.copyCosmosRoleCommand?${encodeURIComponent(JSON.stringify([{ account: COSMOS }]))}`, 'Copy Command']]);
+    const insight = r.insights.find((i) => i.kind === 'workspace-resource');
+    assert.equal(insight?.title, 'cosmos-app (named in the workspace): read yes, write in some databases');
+    assert.equal(insight?.suggestion, FIX);
+    assert.ok(!r.insights.some((i) => i.kind === 'control-plane-only'), 'it reaches the data');
+  });
+
+  test('the contributor role at the account: read yes, write yes, nothing to add; another principal\'s assignment does not count', () => {
+    const r = cosmosReport({ ok: true, definitions, assignments: [sqlAssignment('a1', '2', COSMOS, ALICE.objectId), sqlAssignment('a2', '1', COSMOS, 'someone-else')] });
+    const access = clientAccess(cosmosCall, ctx(r));
+    assert.ok(access.kind === 'answered' && access.read.verdict === 'yes' && access.write?.verdict === 'yes');
+    assert.equal(access.kind === 'answered' && access.command, null);
+    assert.equal(clientDiagnosticMessage(access), undefined);
+  });
+
+  test('Contributor on the resource group and no Cosmos DB assignment: control-plane only, the diagnostic warns, the fix is the command with its resource group', () => {
+    const r = cosmosReport({ ok: true, definitions, assignments: [sqlAssignment('a1', '2', COSMOS, 'someone-else')] });
+    const access = clientAccess(cosmosCall, ctx(r));
+    assert.ok(access.kind === 'answered' && access.read.verdict === 'no' && access.write?.verdict === 'no');
+    assert.equal(clientUnreachable(access), true);
+    const plane = r.insights.find((i) => i.kind === 'control-plane-only');
+    assert.equal(plane?.suggestion, FIX);
+    assert.match(plane?.detail ?? '', /no Cosmos DB role assignment of the account reaches it or its groups/);
+  });
+
+  test('role assignments that could not be read: the hover says why and guesses nothing', () => {
+    const r = cosmosReport({ ok: false, reason: 'AuthorizationFailed: no Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments/read.' });
+    const access = clientAccess(cosmosCall, ctx(r));
+    assert.equal(access.kind, 'notByRoles');
+    assert.match(access.kind === 'notByRoles' ? access.why : '', /could not be read: AuthorizationFailed/);
+    assert.equal(r.insights.find((i) => i.kind === 'workspace-resource')?.label, 'cosmos-app: data roles unknown');
+  });
 });

@@ -173,7 +173,7 @@ test("with a translation, the client-access hover and the code's Problems carry 
   const scope = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stapp';
   const answered = (read: CanAnswer['verdict'], write: CanAnswer['verdict'], endpoint: Extract<ClientAccess, { kind: 'answered' }>['endpoint']): ClientAccess => ({
     kind: 'answered', client: 'BlobServiceClient', host: 'stapp.blob.core.windows.net', name: 'stapp', label: 'x', scope, who: 'alice@contoso.example', readWord: 'read',
-    endpoint, read: answer(read), write: answer(write), suggestion: { roleName: 'Storage Blob Data Contributor', scope },
+    endpoint, read: answer(read), write: answer(write), suggestion: { roleName: 'Storage Blob Data Contributor', scope }, command: null,
   });
   try {
     const data = ['alice@contoso.example', 'stapp.blob.core.windows.net', 'stapp', 'Storage Blob Data Contributor', 'STORAGE_URL', 'account_url', 'AuthorizationFailed', 'BlobServiceClient'];

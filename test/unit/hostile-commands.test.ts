@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { signInCommands, usernameProblem, tenantProblem } from '../../src/core/signin/signInPageCommands';
 import {
-  addMemberCommand, administratorRequest, assignRoleCommand, bashLine, createAppCommand, createGroupCommand, findUsersCommand, keyVaultSetPolicyCommand,
+  addMemberCommand, administratorRequest, assignRoleCommand, bashLine, cosmosRoleAssignmentCommand, createAppCommand, createGroupCommand, findUsersCommand, keyVaultSetPolicyCommand,
   pastedArgv, renderCommand, showServicePrincipalCommand, type CommandArgs,
 } from '../../src/core/team/commands';
 import { hostileSync } from '../harness/hostileTally';
@@ -109,6 +109,21 @@ test('bash and PowerShell: the access-policy command for a vault, as the role wi
     }
     const pwsh = renderCommand(args, 'powershell');
     assert.deepEqual(powerShellArgv(pwsh), pastedArgv(args), pwsh);
+  })), { numRuns: 60 });
+});
+
+test('bash: the Cosmos DB role command (an insight\'s fix and the client hover\'s), with an account and group named by a hostile server, gives az exactly its vector', () => {
+  fc.assert(fc.property(hostileValue, hostileValue, hostileValue, (account, group, objectId) => hostileSync('commands', () => {
+    const args = cosmosRoleAssignmentCommand(account, group, objectId, '00000000-0000-0000-0000-000000000002');
+    const argv = bashArgv(bashLine(args));
+    assert.deepEqual(argv, pastedArgv(args).slice(1));
+    const values = new Map(optionValues(argv));
+    assert.equal(values.get('--account-name'), account);
+    assert.equal(values.get('--resource-group'), group);
+    assert.equal(values.get('--principal-id'), objectId);
+    assert.equal(values.get('--scope'), '/');
+    assert.equal(values.get('--role-definition-id'), '00000000-0000-0000-0000-000000000002');
+    assert.equal(spawnSync('test', ['-e', canary]).status, 1, 'nothing in a value ran');
   })), { numRuns: 60 });
 });
 

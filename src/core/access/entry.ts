@@ -68,6 +68,7 @@ export function redactReport(report: AccessReport, secrets: readonly string[]): 
     problems: report.problems.map((p) => redactProblem(p, secrets)),
     groups: { ...report.groups, problem: report.groups.problem && redactProblem(report.groups.problem, secrets) },
     subscriptions: report.subscriptions.map((s) => ({ ...s, problems: s.problems.map((p) => redactProblem(p, secrets)) })),
+    ...(report.cosmos ? { cosmos: report.cosmos.map((c) => ({ ...c, problem: c.problem && redactSecrets(c.problem, secrets) })) } : {}),
   };
 }
 

@@ -27,6 +27,7 @@ import {
   type RawRoleDefinition, type RawSubscription,
 } from './model';
 import type { AccessIdentity, AccessProblem, AccessReport, GroupMembership, PrincipalKind } from './types';
+import type { RawCosmosRoles } from './cosmosRoles';
 import type { ResourceReference } from './workspaceResources';
 
 export { ARM_API } from '../azure/apiVersions';
@@ -127,6 +128,8 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const dateText = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {});
+const COSMOS_TYPE = 'microsoft.documentdb/databaseaccounts';
+
 /** An ARM object's properties (the SDK flattened them; the wire has them under `properties`). */
 const props = (v: unknown): Record<string, unknown> => record(record(v).properties);
 
@@ -270,6 +273,7 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     : subscriptionList.filter((s) => !s.tenantId || s.tenantId.toLowerCase() === tenantId.toLowerCase());
 
   const accountKeys = options.accountKeys ?? [];
+  const cosmosNamed = new Set((options.references ?? []).filter((r) => r.service === 'cosmosDb').map((r) => r.name.toLowerCase()));
   const storageNamed = new Set([
     ...(options.references ?? []).filter((r) => r.service === 'storage').map((r) => r.name.toLowerCase()),
     ...accountKeys.filter((k) => !k.service).map((k) => k.account),
@@ -400,18 +404,51 @@ async function loadWith(options: LoadAccessOptions, credential: TokenCredential,
     const vaults = new Map((vaultsListed ?? []).map((v) => [str(v.id).toLowerCase(), v]));
     const definitionsSoFar = await tenantDefinitions!;
     const readStorage = storageToRead(resources ?? [], assignments ?? [], definitionsSoFar.ok ? definitionsSoFar.value : [], storageNamed);
+    const keyedLocalAuth = async (r: RawResource): Promise<RawResource> => {
+      const keyedApi = keyedRead(r);
+      if (!keyedApi) return r;
+      const found = await attempt(l10n.t('{0} could not be read', r.name), () => arm.get(operation, scopePath(r.id), { 'api-version': keyedApi }), true);
+      if (!found) return r;
+      const disable = props(found).disableLocalAuth;
+      return { ...r, disableLocalAuth: typeof disable === 'boolean' ? disable : null };
+    };
+    // A Cosmos DB account the workspace names: its own role definitions and assignments (two requests), which alone
+    // say whether the identity reaches its data. Accounts the workspace does not name are not read.
+    const cosmosRolesOf = async (r: RawResource): Promise<RawCosmosRoles> => {
+      const query = { 'api-version': ARM_API.cosmosDb };
+      try {
+        const [definitions, assignments] = await Promise.all([
+          arm.list(operation, scopePath(r.id, 'sqlRoleDefinitions'), query),
+          arm.list(operation, scopePath(r.id, 'sqlRoleAssignments'), query),
+        ]);
+        return {
+          ok: true,
+          definitions: definitions.map((d) => {
+            const p = props(d);
+            const permissions = permissionsOf(p.permissions);
+            return { id: str(d.id), roleName: str(p.roleName) || str(d.name), dataActions: permissions.flatMap((x) => x.dataActions), notDataActions: permissions.flatMap((x) => x.notDataActions) };
+          }),
+          assignments: assignments.map((a) => {
+            const p = props(a);
+            return { id: str(a.id), roleDefinitionId: str(p.roleDefinitionId), scope: str(p.scope), principalId: str(p.principalId) };
+          }),
+        };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        const problem = classify(error, r.id, l10n.t('The Cosmos DB role assignments of {0} could not be read', r.name));
+        return { ok: false, reason: `${problem.message} ${problem.fix}`.trim() };
+      }
+    };
     const withResources = resources ? await mapLimit(resources, 4, async (r): Promise<RawResource> => {
+      if (r.type.toLowerCase() === COSMOS_TYPE && cosmosNamed.has(r.name.toLowerCase())) {
+        const [keyed, cosmos] = await Promise.all([keyedLocalAuth(r), cosmosRolesOf(r)]);
+        return { ...keyed, cosmos };
+      }
       if (r.type.toLowerCase() === 'microsoft.storage/storageaccounts' && readStorage.has(r.id.toLowerCase())) {
         const account = await attempt(l10n.t('Storage account {0} could not be read', r.name), () => arm.get(operation, scopePath(r.id), { 'api-version': ARM_API.storage }), true);
         return account ? { ...r, network: networkFromProperties(props(account)) } : r;
       }
-      const keyedApi = keyedRead(r);
-      if (keyedApi) {
-        const found = await attempt(l10n.t('{0} could not be read', r.name), () => arm.get(operation, scopePath(r.id), { 'api-version': keyedApi }), true);
-        if (!found) return r;
-        const disable = props(found).disableLocalAuth;
-        return { ...r, disableLocalAuth: typeof disable === 'boolean' ? disable : null };
-      }
+      if (keyedRead(r)) return keyedLocalAuth(r);
       const vault = isKeyVault(r) ? vaults.get(r.id.toLowerCase()) : undefined;
       return vault ? { ...r, vault: vaultOf(vault), network: networkFromProperties(props(vault)) } : r;
     }) : undefined;

@@ -11,7 +11,8 @@ import type {
 import { keyContains, scopeChildren, scopeKey, ScopeIndex } from './scopeIndex';
 import type { ResourceReference } from './workspaceResources';
 import { keyedServiceOf, localAuthInsights, networkInsights, type AccountKeyUse, type ResourceNetwork } from './networkLayer';
-import { bashLine, keyVaultSetPolicyCommand } from '../team/commands';
+import { bashLine, cosmosRoleAssignmentCommand, keyVaultSetPolicyCommand } from '../team/commands';
+import { COSMOS_BUILT_IN_ROLES, cosmosDataAccess, type CosmosDataAccess, type RawCosmosRoles } from './cosmosRoles';
 
 export interface RawRoleAssignment {
   readonly id: string;
@@ -66,6 +67,8 @@ export interface RawResource {
   readonly network?: ResourceNetwork;
   /** Service Bus, Event Hubs, App Configuration and Cosmos DB, when read (a connection string names them): ARM's `disableLocalAuth`. */
   readonly disableLocalAuth?: boolean | null;
+  /** Cosmos DB accounts the workspace names, when read: the account's own role definitions and assignments. */
+  readonly cosmos?: RawCosmosRoles;
 }
 
 export interface RawSubscription {
@@ -288,6 +291,53 @@ function dataAccessLabel(read: boolean, write: boolean): string {
   return read && write ? l10n.t('read, write') : read ? l10n.t('read only') : write ? l10n.t('write only') : l10n.t('no data access');
 }
 
+/** The command that gives the identity the Cosmos DB data contributor role on the whole account (bash). */
+function cosmosFixOf(account: string, name: string, objectId: string): string | null {
+  const resourceGroup = account.split('/')[4];
+  return resourceGroup ? bashLine(cosmosRoleAssignmentCommand(name, resourceGroup, objectId, COSMOS_BUILT_IN_ROLES.contributor.guid)) : null;
+}
+
+/** The object ids whose Cosmos DB role assignments count for the identity: its own (null) and its groups' (their names). */
+function cosmosPrincipals(inputs: AccessInputs): Map<string, string | null> {
+  const map = new Map<string, string | null>([[inputs.identity.objectId.toLowerCase(), null]]);
+  for (const g of inputs.groups ?? []) map.set(g.id.toLowerCase(), g.displayName ?? g.id);
+  return map;
+}
+
+/** Every Cosmos DB account whose own role assignments were read (the ones the workspace names). */
+function cosmosAccessOf(inputs: AccessInputs): CosmosDataAccess[] {
+  const principals = cosmosPrincipals(inputs);
+  return inputs.subscriptions.flatMap((raw) => (raw.resources ?? []).filter((r): r is RawResource & { cosmos: RawCosmosRoles } => r.cosmos !== undefined)
+    .map((r) => cosmosDataAccess(r.id, r.cosmos, principals, inputs.identity.objectId)));
+}
+
+function cosmosVerdictWord(access: CosmosDataAccess, which: 'read' | 'write'): string {
+  const verdict = access[which]?.verdict;
+  return verdict === 'yes' ? l10n.t('yes') : verdict === 'depends' ? l10n.t('in some databases') : l10n.t('no');
+}
+
+/** A Cosmos DB account the workspace names: what its own role assignments give the identity, with the fix. */
+function cosmosInsight(access: CosmosDataAccess): Insight {
+  if (!access.read || !access.write) {
+    return {
+      kind: 'workspace-resource', scope: access.account,
+      title: l10n.t('{0} (named in the workspace): its Cosmos DB role assignments could not be read', access.name),
+      label: l10n.t('{0}: data roles unknown', access.name),
+      detail: access.problem ?? '',
+      suggestion: null,
+    };
+  }
+  const read = access.read.verdict !== 'no';
+  const write = access.write.verdict !== 'no';
+  return {
+    kind: 'workspace-resource', scope: access.account,
+    title: l10n.t('{0} (named in the workspace): read {1}, write {2}', access.name, cosmosVerdictWord(access, 'read'), cosmosVerdictWord(access, 'write')),
+    label: `${access.name}: ${dataAccessLabel(read, write)}`,
+    detail: `${access.read.sentence} ${access.write.sentence}`,
+    suggestion: access.fix?.command ?? null,
+  };
+}
+
 function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionAccess[], raws: readonly RawSubscription[], allAssignments: Map<string, AppliedAssignment[]>): Insight[] {
   const insights: Insight[] = [];
   const { identity } = inputs;
@@ -361,6 +411,21 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
       }
       const resourceKey = scopeKey(resource.id);
       const access = dataAccessOf(service, resourceKey, reaching.applying(resourceKey), denying.applying(resourceKey));
+      if (resource.cosmos) {
+        // The account's own role assignments were read: they, not Azure roles, say what reaches its data.
+        const cosmos = cosmosDataAccess(resource.id, resource.cosmos, cosmosPrincipals(inputs), identity.objectId);
+        if (access.canManage && cosmos.read?.verdict === 'no' && cosmos.write?.verdict === 'no') {
+          insights.push({
+            kind: 'control-plane-only', scope: resource.id,
+            title: l10n.t('Control-plane only on {0} {1}', service.label, resource.name),
+            label: l10n.t('{0}: no data', resource.name),
+            detail: l10n.t('This identity can manage {0}, but no Cosmos DB role assignment of the account reaches it or its groups: its data calls are refused (403 Forbidden).', resource.name),
+            suggestion: cosmos.fix?.command ?? null,
+          });
+        }
+        if (named) insights.push(cosmosInsight(cosmos));
+        continue;
+      }
       const suggestion = suggestionFor(service);
       if (access.canManage && !access.read && !access.write) {
         insights.push({
@@ -370,7 +435,7 @@ function insightsFor(inputs: AccessInputs, subscriptions: readonly SubscriptionA
           detail: service.armDataRoles
             ? l10n.t("This identity can manage {0} but holds no role that reaches its data: your app's data calls get 403 ({1}).", resource.name, service.key === 'storage' ? 'AuthorizationPermissionMismatch' : 'Forbidden')
             : l10n.t("This identity can manage {0}, but Cosmos DB's data is reached through its own SQL role assignments, not Azure roles.", resource.name),
-          suggestion: service.armDataRoles ? suggestion : `az cosmosdb sql role assignment create --account-name ${resource.name} --role-definition-name "Cosmos DB Built-in Data Contributor" --principal-id ${identity.objectId} --scope "/"`,
+          suggestion: service.armDataRoles ? suggestion : cosmosFixOf(resource.id, resource.name, identity.objectId),
         });
       }
       networkFor(access.read, access.write);
@@ -479,6 +544,7 @@ export function buildAccessReport(inputs: AccessInputs): AccessReport {
       problems: raw.problems,
     };
   });
+  const cosmos = cosmosAccessOf(inputs);
   const problems: AccessProblem[] = [...inputs.problems];
   if (!inputs.identityOnly && inputs.subscriptions.length === 0 && !problems.some((p) => p.kind === 'no-subscription')) {
     problems.push({
@@ -492,6 +558,7 @@ export function buildAccessReport(inputs: AccessInputs): AccessReport {
     groups: { items: inputs.groups ?? [], count: inputs.groups?.length ?? 0, problem: inputs.groupsProblem },
     subscriptions,
     insights: insightsFor(inputs, subscriptions, inputs.subscriptions, allAssignments),
+    ...(cosmos.length ? { cosmos } : {}),
     problems,
     requests: inputs.requests,
     loadedAt: new Date(inputs.now).toISOString(),

@@ -1,6 +1,7 @@
 // The shapes of the Access view: who the active chain source signs in as, its groups, and every role assignment
 // that applies to it. `AccessReport` is exactly what `azure-dev-auth roles --json` prints; the view renders it.
 // Pure data: no token ever appears here (only claims), no functions, no `vscode`.
+import type { CosmosDataAccess } from './cosmosRoles';
 import type { CredentialName } from '../chain/types';
 
 /** Groups only when the report is another principal's (Check access for…): nobody signs in as a group. */
@@ -168,6 +169,8 @@ export interface AccessReport {
   readonly viewer?: AccessIdentity;
   /** The answer to "can it do this action on this scope?", when the load was asked. */
   readonly can?: CanResult;
+  /** The Cosmos DB accounts the workspace names, with what their own role assignments give the identity. */
+  readonly cosmos?: readonly CosmosDataAccess[];
 }
 
 export type CanVerdict = 'yes' | 'no' | 'depends';

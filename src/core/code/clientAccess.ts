@@ -6,10 +6,11 @@
 import { answerCan } from '../access/can';
 import type { CloudEndpoints } from '../access/clouds';
 import { DATA_SERVICES } from '../access/permissions';
-import type { AccessReport, CanAnswer, Insight, RoleInfo, ScopeNode } from '../access/types';
+import type { AccessReport, CanVerdict, Insight, RoleInfo, ScopeNode } from '../access/types';
 import { resourceReferences } from '../access/workspaceResources';
 import type { AssignRoleArgs } from './assignRoleArgs';
 import { keyVaultRoleFor } from './errorExplanation';
+import { codeBlock } from '../presentation/accessRows';
 import { endpointText, type ClientCall, type ClientService, type EndpointSource } from './clientCalls';
 import * as l10n from '@vscode/l10n';
 
@@ -35,6 +36,14 @@ function factsOf(service: ClientService): ServiceFacts {
   return { label: data.label, resourceType: data.resourceType, read: data.read[0] ?? null, write: data.write[0] ?? null, readWord: 'read', armDataRoles: data.armDataRoles };
 }
 
+/** One of the client's operations, answered: yes, no or depends, in a sentence. */
+export interface DataAnswer {
+  readonly verdict: CanVerdict;
+  readonly sentence: string;
+  /** "depends" on where (some databases or containers), not on a condition. */
+  readonly partial?: boolean;
+}
+
 /** The role the Assign Role… action opens the wizard with. */
 export interface ClientRoleSuggestion {
   readonly roleName: string;
@@ -57,8 +66,11 @@ export type ClientAccess =
     readonly kind: 'answered'; readonly client: string; readonly host: string; readonly name: string; readonly label: string; readonly scope: string;
     readonly who: string; readonly readWord: 'read' | 'use';
     readonly endpoint: EndpointSource;
-    readonly read: CanAnswer; readonly write: CanAnswer | null;
+    readonly read: DataAnswer; readonly write: DataAnswer | null;
+    /** An Azure role, assigned through the role wizard. */
     readonly suggestion: ClientRoleSuggestion | null;
+    /** Cosmos DB: the account's own data role, assigned by an `az cosmosdb` command (bash) the wizard cannot run. */
+    readonly command: { readonly roleName: string; readonly command: string } | null;
   };
 
 export interface ClientAccessContext {
@@ -136,11 +148,20 @@ export function clientAccess(call: ClientCall, ctx: ClientAccessContext): Client
   if (!scope) return { kind: 'notFound', ...base, who };
   const policy = call.service === 'keyVault' ? insightAt(report, scope, 'access-policy-vault') : undefined;
   if (policy) return { kind: 'notByRoles', ...base, scope, why: `${policy.title}. ${policy.detail}`, fix: policy.suggestion };
+  const cosmos = call.service === 'cosmosDb' ? report.cosmos?.find((c) => c.account.toLowerCase() === scope.toLowerCase()) : undefined;
+  if (cosmos?.read && cosmos.write) {
+    return {
+      kind: 'answered', ...base, scope, who, readWord: facts.readWord, endpoint, read: cosmos.read, write: cosmos.write, suggestion: null,
+      command: cosmos.fix,
+    };
+  }
   if (!facts.armDataRoles) {
     const insight = insightAt(report, scope, 'control-plane-only');
     // Cosmos DB is the one such service: its sentence is whole, not a label made plural and capitalised by code.
     const why = call.service === 'cosmosDb'
-      ? l10n.t('Cosmos DB accounts grant their data through their own SQL role assignments, not Azure roles.')
+      ? (cosmos?.problem
+        ? l10n.t('Cosmos DB accounts grant their data through their own SQL role assignments, not Azure roles, and those of this account could not be read: {0}', cosmos.problem)
+        : l10n.t('Cosmos DB accounts grant their data through their own SQL role assignments, not Azure roles.'))
       : l10n.t('{0}s grant their data through their own SQL role assignments, not Azure roles.', `${facts.label[0]!.toUpperCase()}${facts.label.slice(1)}`);
     return { kind: 'notByRoles', ...base, scope, why, fix: insight?.suggestion ?? null };
   }
@@ -153,7 +174,7 @@ export function clientAccess(call: ClientCall, ctx: ClientAccessContext): Client
   // Key Vault's built-in data roles all grant with wildcards, so the narrowest-role ranking lands on a preview
   // service role; the product's Key Vault mapping (the one the error explanations use) names the usual role.
   const roleName = missing && (call.service === 'keyVault' ? keyVaultRoleFor(missing.action) : missing.suggestion?.roleName);
-  return { kind: 'answered', ...base, scope, who, readWord: facts.readWord, endpoint, read, write, suggestion: roleName ? { roleName, scope } : null };
+  return { kind: 'answered', ...base, scope, who, readWord: facts.readWord, endpoint, read, write, suggestion: roleName ? { roleName, scope } : null, command: null };
 }
 
 /** The identity cannot reach the data at all: no read, no write (the diagnostic's warning). */
@@ -166,14 +187,15 @@ export function clientLimited(access: ClientAccess): boolean {
   return access.kind === 'answered' && !clientUnreachable(access) && (access.read.verdict !== 'yes' || (access.write !== null && access.write.verdict !== 'yes'));
 }
 
-const verdictWord = (answer: CanAnswer): string =>
-  (answer.verdict === 'depends' ? l10n.t('depends on a condition') : answer.verdict === 'yes' ? l10n.t('yes') : l10n.t('no'));
+const verdictWord = (answer: DataAnswer): string =>
+  (answer.verdict === 'depends' ? (answer.partial ? l10n.t('in some databases') : l10n.t('depends on a condition')) : answer.verdict === 'yes' ? l10n.t('yes') : l10n.t('no'));
 
 /** "read yes, write no — add Storage Blob Data Contributor" (plain text). */
 export function clientAccessSummary(access: Extract<ClientAccess, { kind: 'answered' }>): string {
   const read = access.readWord === 'use' ? l10n.t('use {0}', verdictWord(access.read)) : l10n.t('read {0}', verdictWord(access.read));
   const parts = access.write ? l10n.t('{0}, write {1}', read, verdictWord(access.write)) : read;
-  return access.suggestion ? l10n.t('{0} — add {1}', parts, access.suggestion.roleName) : parts;
+  const roleName = access.suggestion?.roleName ?? access.command?.roleName;
+  return roleName ? l10n.t('{0} — add {1}', parts, roleName) : parts;
 }
 
 /** A diagnostic's message for a client the identity cannot fully use; undefined when it can. */
@@ -191,7 +213,7 @@ export function inertMarkdown(text: string): string {
 
 
 /** The hover's Markdown: every name from outside escaped; the one link is `command` with JSON arguments. */
-export function clientHoverMarkdown(access: ClientAccess, command: string): string {
+export function clientHoverMarkdown(access: ClientAccess, command: string, copyCosmosCommand?: string): string {
   const t = inertMarkdown;
   const heading = `**Azure Dev Auth** · \`${access.client.replace(/[^A-Za-z0-9_]/g, '')}\``;
   switch (access.kind) {
@@ -224,6 +246,15 @@ export function clientHoverMarkdown(access: ClientAccess, command: string): stri
       if (access.suggestion) {
         const args: AssignRoleArgs = { roleName: access.suggestion.roleName, scope: access.suggestion.scope };
         lines.push(`[${l10n.t('Assign Role…')}](command:${command}?${encodeURIComponent(JSON.stringify([args]))})`);
+      }
+      if (access.command) {
+        // Cosmos DB's own role assignment: the wizard assigns Azure roles only, so the command is shown to be run
+        // by someone who may write the account's role assignments (Contributor on it may).
+        lines.push(l10n.t('{0} is a Cosmos DB role, assigned with this command by anyone who may write the account\'s role assignments:', t(access.command.roleName)));
+        // Before the command, which is one long line: the link shows without scrolling. It names the account alone;
+        // the command copied is the one the Access report holds for it.
+        if (copyCosmosCommand) lines.push(`[${l10n.t('Copy Command')}](command:${copyCosmosCommand}?${encodeURIComponent(JSON.stringify([{ account: access.scope }]))})`);
+        lines.push(codeBlock(access.command.command, 'bash'));
       }
       return lines.join('\n\n');
     }

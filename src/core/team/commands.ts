@@ -17,7 +17,7 @@ const OPTIONS: Readonly<Record<string, 0 | 1>> = {
   '--output': 1, '--assignee-object-id': 1, '--assignee-principal-type': 1, '--scope': 1, '--role': 1, '--sign-in-audience': 1,
   '--id': 1, '--end-date': 1, '--append': 0, '--key-id': 1, '--owner-object-id': 1, '--tenant': 1, '--tenant-id': 1,
   '--use-device-code': 0, '--username': 1, '--name': 1, '--upgrade': 0, '--assignee': 1, '--subscription': 1,
-  '--object-id': 1, '--resource-group': 1,
+  '--object-id': 1, '--resource-group': 1, '--account-name': 1, '--principal-id': 1, '--role-definition-id': 1,
   // Permission lists: the first value is the option's; the others follow it as az's nargs='+' reads them.
   '--secret-permissions': 1,
 };
@@ -111,6 +111,15 @@ export function assignRoleCommand(assigneeObjectId: string, principalType: 'User
  */
 export function keyVaultSetPolicyCommand(vaultName: string, objectId: string, resourceGroup?: string): CommandArgs {
   return ['az', 'keyvault', 'set-policy', '--name', vaultName, ...(resourceGroup ? ['--resource-group', resourceGroup] : []), '--object-id', objectId, '--secret-permissions', 'get', 'list'];
+}
+
+/**
+ * A Cosmos DB data role at the whole account (scope "/"), by the role definition's id: Cosmos DB's data is granted by
+ * its own role assignments, which `az role assignment create` cannot make.
+ */
+export function cosmosRoleAssignmentCommand(accountName: string, resourceGroup: string, principalId: string, roleDefinitionGuid: string): CommandArgs {
+  return ['az', 'cosmosdb', 'sql', 'role', 'assignment', 'create', '--account-name', accountName, '--resource-group', resourceGroup,
+    '--scope', '/', '--principal-id', principalId, '--role-definition-id', roleDefinitionGuid];
 }
 
 /** The command on one bash line (for a row or a sentence), each argument quoted for bash as in renderCommand. */

@@ -4,6 +4,20 @@ import type { CommandContext } from '../commands/context';
 import { Commands } from '../ids';
 import { clientRange, type CodeClients } from './clientHover';
 import type { CheckedOpenDocument } from './workspaceProblems';
+import type { ClientAccess } from '../../core/code/clientAccess';
+
+/** A client problem's quick fix: an Azure role through the role wizard, or (Cosmos DB, whose scope is the account) its role command. */
+interface ClientFix {
+  readonly roleName: string;
+  readonly scope: string;
+  readonly cosmos: boolean;
+}
+
+function fixOf(access: ClientAccess): ClientFix | undefined {
+  if (access.kind !== 'answered') return undefined;
+  if (access.suggestion) return { ...access.suggestion, cosmos: false };
+  return access.command ? { roleName: access.command.roleName, scope: access.scope, cosmos: true } : undefined;
+}
 
 export const CLIENT_DIAGNOSTIC_SOURCE = 'Azure Dev Auth';
 export const CLIENT_DIAGNOSTIC_CODE = 'client-data-role';
@@ -19,7 +33,7 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
   private readonly collection = vscode.languages.createDiagnosticCollection('azureDevAuth.clients');
   /** The role and scope behind each diagnostic, by document and position. */
-  private readonly fixes = new Map<string, { roleName: string; scope: string }>();
+  private readonly fixes = new Map<string, ClientFix>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [this.collection];
   /** The latest refresh of each document: an older one that finishes later is dropped. */
@@ -101,7 +115,7 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
       // Replaced in one step, never cleared first: a delete followed by a set reaches the Problems panel as two
       // changes, and its rows vanish for a moment under the user's cursor (and under a quick fix being chosen).
       const diagnostics: vscode.Diagnostic[] = [];
-      const fixes = new Map<string, { roleName: string; scope: string }>();
+      const fixes = new Map<string, ClientFix>();
       for (const call of calls) {
         const access = this.clients.accessOf(engine, call, document);
         const said = engine.clientDiagnostic(access);
@@ -111,7 +125,8 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
         diagnostic.source = CLIENT_DIAGNOSTIC_SOURCE;
         diagnostic.code = CLIENT_DIAGNOSTIC_CODE;
         diagnostics.push(diagnostic);
-        if (access.kind === 'answered' && access.suggestion) fixes.set(this.key(document.uri, range.start), access.suggestion);
+        const fix = fixOf(access);
+        if (fix) fixes.set(this.key(document.uri, range.start), fix);
       }
       this.forgetFixes(document.uri);
       for (const [at, fix] of fixes) this.fixes.set(at, fix);
@@ -135,22 +150,24 @@ export class ClientDiagnostics implements vscode.Disposable, vscode.CodeActionPr
       // while the file was closed) or this check's before its refresh after the file was opened again.
       const fix = this.fixes.get(this.key(document.uri, diagnostic.range.start)) ?? await this.fixAt(document, diagnostic.range.start);
       if (!fix || token.isCancellationRequested) continue;
-      const action = new vscode.CodeAction(`Assign ${fix.roleName}…`, vscode.CodeActionKind.QuickFix);
+      const title = fix.cosmos ? vscode.l10n.t('Copy the Command That Assigns {0}', fix.roleName) : `Assign ${fix.roleName}…`;
+      const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [diagnostic];
       action.isPreferred = true;
-      action.command = { command: Commands.assignRoleForClient, title: `Assign ${fix.roleName}…`, arguments: [{ roleName: fix.roleName, scope: fix.scope }] };
+      action.command = fix.cosmos
+        ? { command: Commands.copyCosmosRoleCommand, title, arguments: [{ account: fix.scope }] }
+        : { command: Commands.assignRoleForClient, title, arguments: [{ roleName: fix.roleName, scope: fix.scope }] };
       actions.push(action);
     }
     return actions;
   }
 
   /** The role to assign for the client whose construction starts at `start`, from the Access view's report. */
-  private async fixAt(document: vscode.TextDocument, start: vscode.Position): Promise<{ roleName: string; scope: string } | undefined> {
+  private async fixAt(document: vscode.TextDocument, start: vscode.Position): Promise<ClientFix | undefined> {
     if (!shownAccess(this.ctx.access.current)) return undefined;
     const call = (await this.clients.callsIn(document)).find((c) => c.range.startLine === start.line && c.range.startColumn === start.character);
     if (!call) return undefined;
-    const access = this.clients.accessOf(await this.ctx.engine(), call, document);
-    return access.kind === 'answered' && access.suggestion ? access.suggestion : undefined;
+    return fixOf(this.clients.accessOf(await this.ctx.engine(), call, document));
   }
 
   dispose(): void {

@@ -15,6 +15,9 @@ const MAX_DOCUMENT_CHARS = 1_000_000;
  * The Azure SDK clients of Python documents (parsed once per version, through the engine's grammar) and what the
  * identity the Access view shows may do with each one's resource. Shared by the hover and the diagnostics.
  */
+/** A Cosmos DB account's ARM id, as a hover link or a quick fix names it. */
+const COSMOS_ACCOUNT_ID = /^\/subscriptions\/[^/]{1,64}\/resourceGroups\/[^/]{1,90}\/providers\/Microsoft\.DocumentDB\/databaseAccounts\/[^/]{1,50}$/i;
+
 export class CodeClients {
   private readonly calls = new Map<string, { version: number; calls: Promise<ClientCall[]> }>();
   private readonly disposable: vscode.Disposable;
@@ -73,15 +76,26 @@ export function registerClientHover(ctx: CommandContext, clients: CodeClients): 
       const call = calls.find((c) => clientRange(c, document).contains(position));
       if (!call || token.isCancellationRequested) return undefined;
       const engine = await ctx.engine();
-      const markdown = new vscode.MarkdownString(engine.clientHover(clients.accessOf(engine, call, document), Commands.assignRoleForClient), false);
+      const markdown = new vscode.MarkdownString(engine.clientHover(clients.accessOf(engine, call, document), Commands.assignRoleForClient, Commands.copyCosmosRoleCommand), false);
       markdown.supportHtml = false;
-      // Only the product's own command runs from this hover; any other link text came from outside and is inert.
-      markdown.isTrusted = { enabledCommands: [Commands.assignRoleForClient] };
+      // Only the product's own commands run from this hover; any other link text came from outside and is inert.
+      markdown.isTrusted = { enabledCommands: [Commands.assignRoleForClient, Commands.copyCosmosRoleCommand] };
       return new vscode.Hover(markdown, clientRange(call, document));
     },
   };
   return [
     vscode.languages.registerHoverProvider({ language: 'python', scheme: 'file' }, hover),
+    registerCommand(ctx, Commands.copyCosmosRoleCommand, async (arg) => {
+      // Only the account comes from the link (or the quick fix); the command is the one the Access report holds.
+      const account: unknown = arg && typeof arg === 'object' ? Reflect.get(arg, 'account') : undefined;
+      if (typeof account !== 'string' || !COSMOS_ACCOUNT_ID.test(account)) throw new CommandError(vscode.l10n.t('This link names no Cosmos DB account.'));
+      const report = shownAccess(ctx.access.current)?.report;
+      if (!report) throw new CommandError(vscode.l10n.t('The Access view has not loaded yet: open it, then try again.'));
+      const fix = report.cosmos?.find((c) => c.account.toLowerCase() === account.toLowerCase())?.fix;
+      if (!fix) throw new CommandError(vscode.l10n.t('The Access view holds no Cosmos DB role to add on this account: refresh it, then try again.'));
+      await vscode.env.clipboard.writeText(fix.command);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Copied the command that assigns {0} on {1}. Run it where az is signed in as someone who may write the account\'s role assignments (Contributor on it may).', fix.roleName, account.split('/').pop() ?? account));
+    }),
     registerCommand(ctx, Commands.assignRoleForClient, async (arg) => {
       const args = parseAssignRoleArgs(arg);
       if (!args) throw new CommandError(vscode.l10n.t('This Assign Role… link carries no valid role and resource.'));
