@@ -246,6 +246,24 @@ describe('Cosmos DB: the account\'s own role assignments answer, not Azure roles
     assert.match(plane?.detail ?? '', /no Cosmos DB role assignment of the account reaches it or its groups/);
   });
 
+  test('a hostile server\'s role names, scopes, actions and ids never throw nor become markup; the one link names the account alone', () => {
+    const item = fc.record({ roleName: hostile, scope: fc.oneof(hostile, fc.constantFrom(COSMOS, `${COSMOS}/dbs/x`, '/', '')), action: fc.oneof(hostile, fc.constantFrom('*', 'Microsoft.DocumentDB/*')), principal: fc.constantFrom(ALICE.objectId, GROUP, 'x') });
+    fc.assert(fc.property(fc.array(item, { maxLength: 6 }), (items) => {
+      const r = cosmosReport({
+        ok: true,
+        definitions: items.map((x, n) => ({ id: `${COSMOS}/sqlRoleDefinitions/${n}`, roleName: x.roleName, dataActions: [x.action], notDataActions: [] })),
+        assignments: items.map((x, n) => ({ id: `a${n}`, roleDefinitionId: `${COSMOS}/sqlRoleDefinitions/${n}`, scope: x.scope, principalId: x.principal })),
+      });
+      const access = clientAccess(cosmosCall, ctx(r));
+      assert.equal(access.kind, 'answered');
+      const html = markdown.render(clientHoverMarkdown(access, COMMAND, 'azureDevAuth.copyCosmosRoleCommand'));
+      assert.deepEqual([...html.matchAll(/<img|<script|<h[1-6]/g)], [], html);
+      const links = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+      assert.ok(links.length <= 1, html);
+      for (const link of links) assert.deepEqual(JSON.parse(decodeURIComponent(link.slice('command:azureDevAuth.copyCosmosRoleCommand?'.length))), [{ account: COSMOS }]);
+    }), { numRuns: 300 });
+  });
+
   test('role assignments that could not be read: the hover says why and guesses nothing', () => {
     const r = cosmosReport({ ok: false, reason: 'AuthorizationFailed: no Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments/read.' });
     const access = clientAccess(cosmosCall, ctx(r));
