@@ -83,6 +83,7 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
   const accessProgress = new ViewProgress(ACCESS_VIEW_ID);
   const lasting: vscode.Disposable[] = [];
   let accessHasReport = false;
+  let accessBusy = false;
   let azureIdentityMissing = false;
   const commands: CommandContext = {
     controller, access: accessController, engine: loadEngine, folders, allowedHosts, log,
@@ -110,7 +111,10 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
         if (accessController.current !== snapshot) return;
         const model = loaded.accessView(snapshot);
         access.update(model);
-        accessProgress.show(model.busy);
+        accessBusy = model.busy;
+        // Loads run only while the view is visible (a hidden view's due load waits for it): a progress bar for a
+        // hidden view would spin on the activity bar until the view is shown.
+        accessProgress.show(accessBusy && accessView.visible);
         accessView.message = model.message;
         accessView.description = model.description;
       }).catch((error: unknown) => log.error(`The Access view could not be drawn: ${error instanceof Error ? error.message : String(error)}`));
@@ -120,7 +124,10 @@ export function startHost(context: vscode.ExtensionContext, views: ActivatedView
       const hasReport = shown !== undefined;
       if (hasReport !== accessHasReport) void vscode.commands.executeCommand('setContext', ContextKeys.hasAccessReport, (accessHasReport = hasReport));
     }),
-    accessView.onDidChangeVisibility((e) => accessController.setVisible(e.visible)),
+    accessView.onDidChangeVisibility((e) => {
+      accessController.setVisible(e.visible);
+      accessProgress.show(accessBusy && e.visible);
+    }),
     ...registerChainCommands(commands),
     ...registerCodeCommands(commands, code),
     ...registerCodeDiagnostics(controller, code, python, loadEngine, log, (id, handler) => registerCommand(commands, id, handler), workspaceProblems.checked),

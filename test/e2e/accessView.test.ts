@@ -181,6 +181,22 @@ suite.test('Remove Role Assignment: a modal names role, principal and scope; the
   assert.ok(byLabel(rows, 'stsandboxapp: no data'), 'Contributor alone manages it but cannot reach its data');
 });
 
+suite.test('hidden behind the Explorer: a new sign-in waits for the view, with no progress spinning on the activity bar; shown, the view loads it', async () => {
+  const { vscode } = suite;
+  const { page } = vscode;
+  await page.keyboard.press('Control+Shift+E');
+  await page.locator('[id="workbench.view.explorer"]').waitFor({ state: 'visible', timeout: 10_000 });
+  await signIn('bob');
+  // The chain has seen bob (the status bar says so): the Access view's load is due, and waits until it is shown.
+  await vscode.statusBarLocator('azureDevAuth.status').getByText(/bob/).waitFor({ timeout: 60_000 });
+  const item = page.locator('.activitybar .action-item').filter({ has: page.locator('a.action-label[aria-label*="Azure Dev Auth"]') });
+  for (const end = Date.now() + 3_000; Date.now() < end; await page.waitForTimeout(200)) {
+    assert.equal(await item.locator('.badge:visible').count(), 0, 'no badge on the Azure Dev Auth icon while its view waits hidden');
+  }
+  const rows = await vscode.waitForRows(ACCESS, (rs) => /^bob@/.test(rs[0]?.description ?? ''), 60_000);
+  assert.equal(rows[0]!.description, 'bob@contososandbox.onmicrosoft.com · Azure CLI');
+});
+
 suite.test('az switched to a Contributor-only user: the view follows with no click, control-plane only on the storage account', async () => {
   const { vscode } = suite;
   await signIn('erin');

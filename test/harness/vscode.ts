@@ -268,8 +268,9 @@ export class VSCodeSession {
   async openContainer(): Promise<void> {
     const container = this.viewContainer();
     if (await container.isVisible().catch(() => false)) return;
-    // Contains, not starts with: in another display language the title may be written around the name.
-    await this.page.locator(`.activitybar a.action-label[aria-label*="${CONTAINER_TITLE}"]`).click();
+    // Contains, not starts with: in another display language the title may be written around the name. The item, not
+    // its icon: a progress or count badge drawn over the icon is part of the item, and a click there opens it too.
+    await this.page.locator('.activitybar .action-item').filter({ has: this.page.locator(`a.action-label[aria-label*="${CONTAINER_TITLE}"]`) }).click();
     await container.waitFor({ state: 'visible' });
   }
 
